@@ -1,0 +1,169 @@
+/**
+ * The store's contract with the rest of the daemon. The implementation runs
+ * sql.js inside a worker_thread (see store.ts); callers only ever see this
+ * async interface. The store is the single writer: ingest, maintenance and
+ * the outbox write; HTTP, MQTT and the UI read or enqueue.
+ */
+
+/** One observation handed to the store by ingest (already decoded). */
+export interface ObservationInput {
+  /** Firmware packet hash, 16 lower hex (transmission identity). */
+  readonly hash: string;
+  readonly raw: Uint8Array;
+  readonly radioId: string;
+  /** Gateway receive time, ms epoch. */
+  readonly at: number;
+  readonly snr: number | null;
+  readonly rssi: number | null;
+  /** Header fields; -1 when the packet did not decode that far. */
+  readonly payloadType: number;
+  readonly route: number;
+  readonly version: number;
+  readonly hashSize: number;
+  /** Path hops, lower hex each (TRACE: the SNR bytes, hex). */
+  readonly hops: readonly string[];
+  /** Decode error code or null. */
+  readonly error: string | null;
+  /** One-line summary for lists. */
+  readonly summary: string;
+  /** Optional structured extras, kept as JSON text on the transmission. */
+  readonly decoded?: unknown;
+  /** Set for a decrypted channel message (stored in channel messages). */
+  readonly channelMessage?: ChannelMessageInput;
+  /** Set for a verified advert (upserts the node). */
+  readonly advert?: AdvertInput;
+}
+
+export interface ChannelMessageInput {
+  readonly channel: string;
+  readonly sender: string;
+  readonly text: string;
+  /** Sender's timestamp (seconds), kept as data only. */
+  readonly senderTimestamp: number;
+}
+
+export interface AdvertInput {
+  /** Upper-case hex. */
+  readonly publicKey: string;
+  readonly name: string | null;
+  /** 1 chat, 2 repeater, 3 room, 4 sensor. */
+  readonly role: number;
+  readonly lat: number | null;
+  readonly lon: number | null;
+  /** Advert's own timestamp (seconds), data only. */
+  readonly advertTimestamp: number;
+  readonly extras?: Readonly<Record<string, unknown>>;
+}
+
+export interface IngestResult {
+  /** Per input, in order: the observation id and whether its transmission was new. */
+  readonly rows: readonly { readonly id: number; readonly firstSeen: boolean }[];
+}
+
+export interface PacketQuery {
+  readonly limit: number;
+  /** Opaque cursor from a previous page (observation id to continue below). */
+  readonly before?: number;
+  readonly payloadType?: number;
+  readonly route?: number;
+  readonly hash?: string;
+  readonly radioId?: string;
+  /** Upper-case hex node key or prefix: adverts by / packets whose path has it. */
+  readonly node?: string;
+  readonly channel?: string;
+  readonly since?: number;
+  readonly until?: number;
+}
+
+export interface PacketRow {
+  readonly id: number;
+  readonly hash: string;
+  readonly raw: Uint8Array;
+  readonly radioId: string;
+  readonly at: number;
+  readonly snr: number | null;
+  readonly rssi: number | null;
+  readonly payloadType: number;
+  readonly route: number;
+  readonly hashSize: number;
+  readonly hops: readonly string[];
+  readonly firstSeen: boolean;
+  readonly summary: string;
+  readonly error: string | null;
+}
+
+export interface NodeRow {
+  readonly publicKey: string;
+  readonly name: string | null;
+  readonly role: number;
+  readonly lat: number | null;
+  readonly lon: number | null;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  readonly lastAdvert: number;
+  readonly advertTimestamp: number;
+  readonly advertCount: number;
+  readonly extras: Readonly<Record<string, unknown>> | null;
+}
+
+export interface ChannelMessageRow {
+  readonly id: number;
+  readonly hash: string;
+  readonly channel: string;
+  readonly sender: string;
+  readonly text: string;
+  readonly at: number;
+  readonly senderTimestamp: number;
+}
+
+export interface OutboxMessage {
+  readonly id: number;
+  readonly broker: string;
+  readonly topic: string;
+  readonly payload: string;
+  readonly qos: 0 | 1;
+  readonly retain: boolean;
+  readonly createdAt: number;
+}
+
+export interface StoreHealth {
+  readonly ok: boolean;
+  readonly dbBytes: number;
+  readonly journalBytes: number;
+  readonly lastSnapshotAt: number | null;
+  readonly lastSnapshotMs: number | null;
+  readonly schemaVersion: number;
+  readonly observations: number;
+  readonly transmissions: number;
+  readonly nodes: number;
+  /** Last storage error (ENOSPC, EROFS, ...) still in effect, else null. */
+  readonly error: string | null;
+  readonly counters: Readonly<Record<string, number>>;
+}
+
+export interface StoreApi {
+  start(): Promise<void>;
+  /** Flush the journal and write a final snapshot. */
+  stop(): Promise<void>;
+  ingest(batch: readonly ObservationInput[]): Promise<IngestResult>;
+  listPackets(q: PacketQuery): Promise<readonly PacketRow[]>;
+  /** All observations of one transmission, oldest first. */
+  getTransmission(hash: string): Promise<readonly PacketRow[]>;
+  /** Observations with id > afterId in id order (for model rebuilds). */
+  scanObservations(afterId: number, limit: number): Promise<readonly PacketRow[]>;
+  listNodes(): Promise<readonly NodeRow[]>;
+  getNode(publicKey: string): Promise<NodeRow | null>;
+  listChannelMessages(channel: string | null, limit: number, before?: number): Promise<readonly ChannelMessageRow[]>;
+  /** Free-form key/value persistence for other layers (e.g. mesh edges). */
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+  outboxEnqueue(msgs: readonly Omit<OutboxMessage, "id" | "createdAt">[]): Promise<void>;
+  /** Oldest-first pending messages for one broker. */
+  outboxPeek(broker: string, limit: number): Promise<readonly OutboxMessage[]>;
+  outboxAck(ids: readonly number[]): Promise<void>;
+  outboxStats(): Promise<{ readonly depth: Readonly<Record<string, number>>; readonly dropped: number }>;
+  /** Write a consistent standalone SQLite file. */
+  backup(path: string): Promise<void>;
+  /** Cached, synchronous. */
+  health(): StoreHealth;
+}
