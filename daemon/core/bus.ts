@@ -11,7 +11,11 @@ export interface BusEvents {
   /** MQTT broker state changed (shape owned by daemon/mqtt). */
   mqtt: { readonly broker: string; readonly state: string; readonly detail?: unknown };
   /** A node was added or changed (shape owned by daemon/mesh). */
-  node: { readonly publicKey: string; readonly change: "new" | "updated"; readonly detail?: unknown };
+  node: {
+    readonly publicKey: string;
+    readonly change: "new" | "updated";
+    readonly detail?: unknown;
+  };
 }
 
 type Handler<T> = (payload: T) => void;

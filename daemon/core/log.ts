@@ -18,15 +18,19 @@ export interface LoggerOptions {
   sink?: LogSink;
 }
 
-/** Keys whose values are never printed. */
-const SECRET_KEY = /pass(word)?|secret|token|private|key$/i;
+/** Keys whose values are never printed (public keys are not secrets). */
+function isSecretKey(key: string): boolean {
+  const k = key.toLowerCase();
+  return !k.startsWith("public") && /pass|secret|token|private|key$/.test(k);
+}
 
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined && v !== "" ? "***" : redact(v, depth + 1);
+    out[k] =
+      isSecretKey(k) && v !== null && v !== undefined && v !== "" ? "***" : redact(v, depth + 1);
   }
   return out;
 }

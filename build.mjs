@@ -1,0 +1,124 @@
+// Builds meshgate: the daemon bundle (dist/meshgate.mjs), the store worker
+// (dist/store-worker.mjs), the web UI with hashed assets (dist/web/), and
+// copies sql-wasm.wasm and schema/ beside the bundle. Prints bundle sizes.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import * as esbuild from "esbuild";
+
+const root = dirname(fileURLToPath(import.meta.url));
+const dist = join(root, "dist");
+const quiet = process.argv.includes("--quiet");
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+
+// Native modules and their loaders stay outside the bundle: they find their
+// prebuilt binaries relative to their own package folder.
+const external = [
+  "@serialport/bindings-cpp",
+  "@trufflesuite/uws-js-unofficial",
+  "uWebSockets.js",
+  "bufferutil",
+  "utf-8-validate",
+  "playwright-core",
+];
+
+// ESM output has no require/__dirname/__filename; some dependencies use them.
+const banner = [
+  "import { createRequire as __mgCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __mgFileURLToPath } from 'node:url';",
+  "import { dirname as __mgDirname } from 'node:path';",
+  "const require = __mgCreateRequire(import.meta.url);",
+  "const __filename = __mgFileURLToPath(import.meta.url);",
+  "const __dirname = __mgDirname(__filename);",
+].join("\n");
+
+const sizes = [];
+function record(file) {
+  const buf = readFileSync(file);
+  sizes.push({ file: file.slice(root.length + 1), bytes: buf.length, gzip: gzipSync(buf).length });
+}
+
+async function buildDaemon() {
+  const entryPoints = { meshgate: join(root, "daemon/main.ts") };
+  const worker = join(root, "daemon/store/worker.ts");
+  if (existsSync(worker)) entryPoints["store-worker"] = worker;
+  await esbuild.build({
+    entryPoints,
+    outdir: dist,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    sourcemap: true,
+    external,
+    banner: { js: banner },
+    define: { __MESHGATE_VERSION__: JSON.stringify(pkg.version) },
+    logLevel: "warning",
+    legalComments: "none",
+  });
+  for (const name of Object.keys(entryPoints)) record(join(dist, `${name}.mjs`));
+  cpSync(join(root, "node_modules/sql.js/dist/sql-wasm.wasm"), join(dist, "sql-wasm.wasm"));
+  rmSync(join(dist, "schema"), { recursive: true, force: true });
+  cpSync(join(root, "schema"), join(dist, "schema"), { recursive: true });
+}
+
+async function buildWeb() {
+  const entry = join(root, "web/src/main.tsx");
+  const template = join(root, "web/index.html");
+  const out = join(dist, "web");
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, "assets"), { recursive: true });
+  if (!existsSync(entry) || !existsSync(template)) return;
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    outdir: join(out, "assets"),
+    entryNames: "[name]-[hash]",
+    assetNames: "[name]-[hash]",
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    format: "esm",
+    target: ["es2020", "chrome90", "safari14", "firefox90"],
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    loader: { ".png": "file", ".svg": "file", ".woff2": "file" },
+    metafile: true,
+    logLevel: "warning",
+    legalComments: "none",
+  });
+  const tags = [];
+  for (const file of Object.keys(result.metafile.outputs)) {
+    const name = basename(file);
+    if (name.endsWith(".map")) continue;
+    record(join(root, file));
+    if (name.endsWith(".css")) tags.push(`<link rel="stylesheet" href="/assets/${name}">`);
+    if (name.endsWith(".js")) tags.push(`<script type="module" src="/assets/${name}"></script>`);
+  }
+  const html = readFileSync(template, "utf8").replace("<!--ASSETS-->", tags.join("\n    "));
+  writeFileSync(join(out, "index.html"), html);
+  if (existsSync(join(root, "web/public"))) {
+    cpSync(join(root, "web/public"), out, { recursive: true });
+  }
+}
+
+const started = Date.now();
+mkdirSync(dist, { recursive: true });
+await buildDaemon();
+await buildWeb();
+writeFileSync(
+  join(dist, "build-info.json"),
+  JSON.stringify({ version: pkg.version, builtAt: new Date().toISOString(), sizes }, null, 2),
+);
+if (!quiet) {
+  const pad = (s, n) => String(s).padEnd(n);
+  console.log(`meshgate ${pkg.version} built in ${Date.now() - started} ms`);
+  console.log(`${pad("file", 48)} ${pad("bytes", 10)} gzip`);
+  for (const s of sizes) console.log(`${pad(s.file, 48)} ${pad(s.bytes, 10)} ${s.gzip}`);
+  const web = sizes.filter((s) => s.file.startsWith("dist/web/"));
+  if (web.length) {
+    const gz = web.reduce((a, s) => a + s.gzip, 0);
+    console.log(`web first load (js+css): ${gz} bytes gzip`);
+  }
+}

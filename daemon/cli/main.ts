@@ -1,0 +1,100 @@
+import { ConfigError, errorMessage } from "../core/errors.ts";
+import { VERSION } from "../core/version.ts";
+import { type CliIO, parseArgs, UsageError } from "./args.ts";
+import { runConfig } from "./config.ts";
+import { runDaemon } from "./run.ts";
+
+export const HELP = `meshgate ${VERSION} - MeshCore LoRa gateway daemon
+
+Usage: meshgate [command] [options]
+
+Commands:
+  run                      run the daemon (default); with no radio configured it
+                           runs the built-in mesh simulator
+  config check             validate the configuration and list every problem
+  config show              print the effective configuration (secrets hidden)
+  decode <hex>...          decode packets (or hex lines on stdin); --json,
+                           --channel NAME, --key HEX
+  simulate                 play a radio firmware on a pty or TCP port:
+                           --firmware companion|kiss|repeater-log --pty PATH | --tcp PORT
+  backup FILE              write a consistent SQLite copy of the store
+
+Options:
+  --config PATH            config file (else $MESHGATE_CONFIG, ./meshgate.yaml,
+                           /etc/meshgate/config.yaml, else built-in defaults)
+  --port N                 http.port            (env MESHGATE_HTTP_PORT)
+  --host ADDR              http.host            (env MESHGATE_HTTP_HOST)
+  --data-dir DIR           store.dataDir        (env MESHGATE_DATA_DIR)
+  --log-level LEVEL        log.level            (env MESHGATE_LOG_LEVEL)
+  --simulator / --no-simulator
+                           force the simulator on or off (env MESHGATE_SIMULATOR)
+  --version                print the version
+  --help                   print this help
+`;
+
+/** Flags that take a value, across all commands. */
+const VALUE_FLAGS = new Set([
+  "config",
+  "port",
+  "host",
+  "data-dir",
+  "log-level",
+  "channel",
+  "key",
+  "firmware",
+  "pty",
+  "tcp",
+  "seed",
+  "rate",
+]);
+
+/**
+ * Runs one CLI invocation. Resolves to an exit code; `run` resolves only when
+ * the daemon has stopped.
+ */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const command = argv[0] && !argv[0].startsWith("-") ? argv[0] : "run";
+  const rest = command === argv[0] ? argv.slice(1) : argv;
+  try {
+    if (argv.includes("--version")) {
+      io.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    if (argv.includes("--help") || argv.includes("-h") || command === "help") {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    switch (command) {
+      case "run":
+        return await runDaemon(parseArgs(rest, VALUE_FLAGS), io);
+      case "config":
+        return runConfig(parseArgs(rest, VALUE_FLAGS), io);
+      case "decode": {
+        const { runDecode } = await import("./decode.ts");
+        return await runDecode([...rest], io);
+      }
+      case "simulate": {
+        const { runSimulate } = await import("./simulate.ts");
+        return await runSimulate([...rest], io);
+      }
+      case "backup": {
+        const { runBackupCommand } = await import("./backup-command.ts");
+        return await runBackupCommand(parseArgs(rest, VALUE_FLAGS), io);
+      }
+      default:
+        throw new UsageError(`unknown command "${command}" (see meshgate --help)`);
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr.write(`meshgate: ${err.message}\n`);
+      for (const p of err.problems) io.stderr.write(`  ${p}\n`);
+      return 2;
+    }
+    if (err instanceof UsageError) {
+      io.stderr.write(`meshgate: ${err.message}\n`);
+      return 64;
+    }
+    io.stderr.write(`meshgate: ${errorMessage(err)}\n`);
+    return 1;
+  }
+}
