@@ -5,7 +5,7 @@
  * codes and the path are left out so every relayed copy hashes the same.
  */
 import { createHash } from "node:crypto";
-import { hasTransportCodes, MAX_PATH, PAYLOAD_TRACE } from "./constants.ts";
+import { hasTransportCodes, MAX_PATH, PAYLOAD_TRACE, PAYLOAD_VERSION_1 } from "./constants.ts";
 
 export function packetHashOf(
   payloadType: number,
@@ -70,6 +70,12 @@ export function frameLayout(raw: Uint8Array): FrameLayout | null {
 
 /** 16 lower-hex chars, or null when the header/path cannot be parsed. */
 export function packetHash(raw: Uint8Array): string | null {
+  const header = raw[0];
+  if (header !== undefined && header >> 6 !== PAYLOAD_VERSION_1) {
+    // The firmware drops other versions unparsed; their layout is unknown, so
+    // meshgate identifies them by the type bits and every byte after the header.
+    return packetHashOf((header >> 2) & 0x0f, 0, raw.subarray(1));
+  }
   const f = frameLayout(raw);
   if (f === null) return null;
   return packetHashOf(f.payloadType, f.pathLenByte, raw.subarray(f.payloadOffset));
