@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import type { RxPacket } from "../../daemon/core/types.ts";
+import {
+  decryptChannel,
+  hashtagKey,
+  PUBLIC_CHANNEL_KEY,
+  verify,
+} from "../../daemon/protocol/crypto.ts";
+import { buildAdvertPayload, encodePacket } from "../../daemon/protocol/encode.ts";
+import { MeshSimulator, type MeshSimulatorOptions } from "../../daemon/sim/simulator.ts";
+import { hex, parse, parseAdvert } from "./packets.ts";
+
+const T0 = 1_760_000_000_000;
+const BASE: MeshSimulatorOptions = {
+  seed: 3,
+  nodes: 30,
+  centre: { lat: 51.5, lon: -0.12 },
+  radiusKm: 10,
+  packetsPerSec: 1.5,
+  channels: [{ name: "#test" }],
+  clock: () => T0,
+};
+
+describe("MeshSimulator injection", () => {
+  it("sends a hostile advert name as-is and adds the node to the truth", () => {
+    const s = new MeshSimulator(BASE);
+    const name = "<img src=x onerror=alert(1)>";
+    const heard = s.injectAdvert({ name, role: "room" });
+    expect(heard.length).toBeGreaterThan(0);
+    const p = parse(heard[0]?.raw as Uint8Array);
+    const a = parseAdvert(p.payload);
+    expect(a.name).toBe(name.slice(0, 23)); // with a location: 32 - 1 - 8 bytes
+    expect(a.role).toBe(3);
+    const signed = new Uint8Array([...a.publicKey, ...p.payload.subarray(32, 36), ...a.appData]);
+    expect(verify(a.publicKey, signed, a.signature)).toBe(true);
+    expect(s.truth().nodes.some((n) => n.publicKey === hex(a.publicKey) && n.name === a.name)).toBe(
+      true,
+    );
+    // The same packets come out of the timeline too.
+    const later = s.pump(T0 + 60_000).map((r) => hex(r.raw));
+    for (const h of heard) expect(later).toContain(hex(h.raw));
+  });
+
+  it("bounds a long unicode name at a character boundary", () => {
+    const s = new MeshSimulator(BASE);
+    const heard = s.injectAdvert({ name: "🦊".repeat(20) });
+    const a = parseAdvert(parse(heard[0]?.raw as Uint8Array).payload);
+    expect(a.appData.length).toBeLessThanOrEqual(32);
+    expect(a.name).toBe("🦊".repeat(5));
+  });
+
+  it("injects channel messages that decrypt to sender: text", () => {
+    const s = new MeshSimulator(BASE);
+    const a = s.injectChannelMessage({
+      channel: "#test",
+      sender: "Tester",
+      text: "hello <b>mesh</b>",
+    });
+    const b = s.injectChannelMessage({ channel: "public", sender: "P", text: "hi" });
+    const c = s.injectChannelMessage({ channel: "#other", sender: "Q", text: "x" });
+    const text = (rx: RxPacket, key: Uint8Array) => {
+      const plain = decryptChannel(key, parse(rx.raw).payload.subarray(1)) as Uint8Array;
+      return new TextDecoder().decode(plain.subarray(5)).replace(/\0+$/, "");
+    };
+    expect(text(a[0] as RxPacket, hashtagKey("#test"))).toBe("Tester: hello <b>mesh</b>");
+    expect(text(b[0] as RxPacket, PUBLIC_CHANNEL_KEY)).toBe("P: hi");
+    expect(text(c[0] as RxPacket, hashtagKey("#other"))).toBe("Q: x");
+  });
+});
+
+describe("MeshSimulator transmit", () => {
+  it("records what the gateway sends and hears repeaters relay its flood", () => {
+    const s = new MeshSimulator(BASE);
+    const payload = buildAdvertPayload({
+      identity: s.identity,
+      timestamp: 1_760_000_000,
+      role: 1,
+      name: s.gateway.name,
+    });
+    const raw = encodePacket({ route: 1, payloadType: 4, hashSize: 1, hops: [], payload });
+    s.transmit(raw);
+    expect(s.transmitted().map((t) => hex(t.raw))).toEqual([hex(raw)]);
+    const echoes = s.pump(T0 + 30_000).filter((r) => hex(parse(r.raw).payload) === hex(payload));
+    expect(echoes.length).toBeGreaterThan(0);
+    const truth = s.truth();
+    const gwLinks = new Set(
+      truth.links.flatMap((l) =>
+        l.a === s.gateway.publicKey ? [l.b] : l.b === s.gateway.publicKey ? [l.a] : [],
+      ),
+    );
+    for (const e of echoes) {
+      const hops = parse(e.raw).hops;
+      expect(hops.length).toBeGreaterThan(0);
+      // The first relay heard the gateway directly.
+      expect([...gwLinks].some((k) => k.startsWith(hops[0] as string))).toBe(true);
+    }
+  });
+
+  it("answers a zero-hop discover request from the gateway", () => {
+    const s = new MeshSimulator(BASE);
+    const req = encodePacket({
+      route: 2,
+      payloadType: 11,
+      hashSize: 1,
+      hops: [],
+      payload: Uint8Array.of(0x80, 1 << 2, 1, 2, 3, 4),
+    });
+    s.transmit(req);
+    const replies = s
+      .pump(T0 + 10_000)
+      .filter((r) => parse(r.raw).type === 11 && (parse(r.raw).payload[0] ?? 0) >> 4 === 9);
+    expect(replies.length).toBeGreaterThan(0);
+    for (const r of replies) expect(hex(parse(r.raw).payload.subarray(2, 6))).toBe("01020304");
+  });
+
+  it("ignores malformed transmissions without throwing", () => {
+    const s = new MeshSimulator(BASE);
+    s.transmit(Uint8Array.of(0x11, 0xff));
+    s.transmit(new Uint8Array(0));
+    expect(s.transmitted()).toHaveLength(2);
+  });
+});
+
+describe("MeshSimulator live mode", () => {
+  it("delivers receptions through timers and stops cleanly", async () => {
+    const s = new MeshSimulator({ ...BASE, packetsPerSec: 200, clock: undefined });
+    const got: RxPacket[] = [];
+    await new Promise<void>((resolve) => {
+      s.start((rx) => {
+        got.push(rx);
+        if (got.length === 20) resolve();
+      });
+    });
+    s.stop();
+    const n = got.length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got.length).toBe(n);
+    expect(got.every((r) => r.radioId === "sim" && r.raw.length > 2)).toBe(true);
+  });
+});
