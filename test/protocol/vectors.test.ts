@@ -14,9 +14,9 @@ function ok(hex: string): DecodedPacket {
   return r.packet;
 }
 
-function body<K extends Payload["kind"]>(p: DecodedPacket, kind: K): Extract<Payload, { kind: K }> {
+function body<K extends Payload["kind"]>(p: DecodedPacket, kind: K): Payload & { kind: K } {
   expect(p.body.kind).toBe(kind);
-  return p.body as Extract<Payload, { kind: K }>;
+  return p.body as Payload & { kind: K };
 }
 
 describe("protocol doc section 8 vectors", () => {
