@@ -1,0 +1,73 @@
+/**
+ * Companion serial framing: host -> radio `<` u16 len payload, radio -> host
+ * `>` u16 len payload. Pure: bytes in, payloads out; never throws.
+ * Firmware: src/helpers/ArduinoSerialInterface.cpp (MeshCore).
+ */
+import { concatBytes } from "../bytes.ts";
+
+export const FRAME_TO_RADIO = 0x3c; // '<'
+export const FRAME_FROM_RADIO = 0x3e; // '>'
+/** MAX_FRAME_SIZE is 176 since v1.16; accept a little more for future builds. */
+export const MAX_COMPANION_FRAME = 255;
+
+export function encodeCompanionFrame(payload: Uint8Array): Uint8Array {
+  if (payload.length > MAX_COMPANION_FRAME) throw new RangeError("companion frame too long");
+  const head = new Uint8Array([FRAME_TO_RADIO, payload.length & 0xff, payload.length >> 8]);
+  return concatBytes(head, payload);
+}
+
+export interface DeframerCounters {
+  frames: number;
+  badFrames: number;
+  /** Bytes skipped while looking for a frame start. */
+  resyncBytes: number;
+}
+
+/**
+ * Splits the radio's byte stream into frames. Anything that is not `>`
+ * where a frame should start is skipped (resync); a length above the cap
+ * marks the header as garbage and the search restarts one byte later.
+ */
+export class CompanionDeframer {
+  private buf: Uint8Array = new Uint8Array(0);
+  readonly counters: DeframerCounters = { frames: 0, badFrames: 0, resyncBytes: 0 };
+
+  constructor(private readonly start = FRAME_FROM_RADIO) {}
+
+  push(chunk: Uint8Array): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    this.buf = this.buf.length ? concatBytes(this.buf, chunk) : chunk;
+    let i = 0;
+    const b = this.buf;
+    while (i < b.length) {
+      if (b[i] !== this.start) {
+        const next = b.indexOf(this.start, i);
+        const skip = (next < 0 ? b.length : next) - i;
+        this.counters.resyncBytes += skip;
+        i += skip;
+        continue;
+      }
+      if (i + 3 > b.length) break;
+      const len = b[i + 1]! | (b[i + 2]! << 8);
+      if (len > MAX_COMPANION_FRAME) {
+        this.counters.badFrames++;
+        this.counters.resyncBytes++;
+        i++;
+        continue;
+      }
+      if (i + 3 + len > b.length) break;
+      if (len > 0) {
+        out.push(b.slice(i + 3, i + 3 + len));
+        this.counters.frames++;
+      }
+      i += 3 + len;
+    }
+    // What is left is at most one partial frame: header + MAX bytes.
+    this.buf = i >= b.length ? new Uint8Array(0) : b.slice(i);
+    return out;
+  }
+
+  reset(): void {
+    this.buf = new Uint8Array(0);
+  }
+}
