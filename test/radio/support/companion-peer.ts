@@ -78,7 +78,7 @@ export class CompanionPeer {
     }
   }
 
-  private answer(c: Uint8Array): void {
+  private answer(c: Uint8Array) {
     const o = this.opts;
     const ok = () => this.send([0]);
     switch (c[0]) {
