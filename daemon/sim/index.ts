@@ -1,0 +1,3 @@
+export { SimulatedRadio, type SimulatedRadioDeps, type SimulatorConfig } from "./link.ts";
+export { MeshSimulator, type MeshSimulatorOptions, type Transmitted } from "./simulator.ts";
+export type { SimRole, Truth } from "./types.ts";
