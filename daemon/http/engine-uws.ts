@@ -1,0 +1,225 @@
+/**
+ * uWebSockets.js engine. uWS has no official npm release; the unofficial
+ * build we depend on (optional) ships native binaries for linux x64/arm64/armv7
+ * glibc and Node ABIs 93/108/115 (Node 16-20). Its own loader silently falls
+ * back to a slow JS shim when the binary does not load, so we load the binary
+ * ourselves: either the real thing runs, or we say why and use node:http.
+ */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type * as UWS from "@trufflesuite/uws-js-unofficial";
+import {
+  type EngineHandlers,
+  type EngineOptions,
+  type EngineRequestHead,
+  type EngineResponse,
+  type HttpEngine,
+  statusLine,
+  type WsConn,
+} from "./engine.ts";
+
+type UwsModule = typeof UWS;
+export type UwsLoad = { ok: true; uws: UwsModule; binary: string } | { ok: false; reason: string };
+
+const PACKAGE = "@trufflesuite/uws-js-unofficial";
+
+/** Load the native uWS binary for this platform/ABI, never the JS fallback. */
+export function loadUws(): UwsLoad {
+  const binary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
+  let pkgDir: string;
+  try {
+    pkgDir = dirname(createRequire(import.meta.url).resolve(`${PACKAGE}/package.json`));
+  } catch {
+    return { ok: false, reason: `${PACKAGE} is not installed` };
+  }
+  try {
+    const uws = createRequire(import.meta.url)(join(pkgDir, "binaries", binary)) as UwsModule;
+    if (typeof uws.App !== "function") return { ok: false, reason: `${binary} has no App()` };
+    return { ok: true, uws, binary };
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    return { ok: false, reason: `no loadable ${binary}: ${msg}` };
+  }
+}
+
+/** "::ffff:127.0.0.1" and uWS's long form of it both become "127.0.0.1". */
+export function normalizeAddress(text: string): string {
+  const lower = text.toLowerCase();
+  const m = /^(?:0000:0000:0000:0000:0000:ffff:|::ffff:)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(
+    lower,
+  );
+  if (m?.[1] && m[2]) {
+    const a = Number.parseInt(m[1], 16);
+    const b = Number.parseInt(m[2], 16);
+    return `${a >> 8}.${a & 255}.${b >> 8}.${b & 255}`;
+  }
+  const v4 = /^(?:0000:0000:0000:0000:0000:ffff:|::ffff:)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  return v4?.[1] ?? lower;
+}
+
+function headOf(res: UWS.HttpResponse, req: UWS.HttpRequest): EngineRequestHead {
+  const headers: Record<string, string> = {};
+  req.forEach((k, v) => {
+    headers[k] = headers[k] === undefined ? v : `${headers[k]}, ${v}`;
+  });
+  return {
+    method: req.getMethod().toUpperCase(),
+    path: req.getUrl(),
+    query: req.getQuery() ?? "",
+    headers,
+    remoteAddress: normalizeAddress(Buffer.from(res.getRemoteAddressAsText()).toString()),
+  };
+}
+
+interface ResState {
+  aborted: boolean;
+  done: boolean;
+}
+
+function write(res: UWS.HttpResponse, st: ResState, r: EngineResponse, close = false): void {
+  if (st.aborted || st.done) return;
+  st.done = true;
+  res.cork(() => {
+    res.writeStatus(statusLine(r.status));
+    for (const [k, v] of Object.entries(r.headers)) {
+      // uWS writes these itself.
+      if (k === "content-length" || k === "connection" || k === "date") continue;
+      res.writeHeader(k, v);
+    }
+    res.end(r.body, close);
+  });
+}
+
+interface WsData {
+  conn: (WsConn & { closed: boolean }) | null;
+  remoteAddress: string;
+}
+
+export function createUwsEngine(
+  uws: UwsModule,
+  h: EngineHandlers,
+  opts: EngineOptions,
+): HttpEngine {
+  const app = uws.App();
+  let listenSocket: UWS.us_listen_socket | null = null;
+  let nextId = 1;
+
+  app.ws<WsData>(opts.wsPath, {
+    maxPayloadLength: opts.wsMaxPayload,
+    // The hub applies its own (smaller) limits; this is only a last resort.
+    maxBackpressure: 16 * 1024 * 1024,
+    closeOnBackpressureLimit: 0,
+    idleTimeout: 120,
+    sendPingsAutomatically: true,
+    compression: uws.DISABLED,
+    upgrade: (res, req, context) => {
+      const head = headOf(res, req);
+      const st: ResState = { aborted: false, done: false };
+      const verdict = h.wsUpgrade(head);
+      if (verdict) {
+        write(res, st, verdict, true);
+        return;
+      }
+      res.upgrade<WsData>(
+        { conn: null, remoteAddress: head.remoteAddress },
+        req.getHeader("sec-websocket-key"),
+        req.getHeader("sec-websocket-protocol"),
+        req.getHeader("sec-websocket-extensions"),
+        context,
+      );
+    },
+    open: (ws) => {
+      const data = ws.getUserData();
+      const conn: WsConn & { closed: boolean } = {
+        id: nextId++,
+        remoteAddress: data.remoteAddress,
+        closed: false,
+        send: (text) => {
+          if (!conn.closed) ws.send(text, false);
+        },
+        bufferedAmount: () => (conn.closed ? 0 : ws.getBufferedAmount()),
+        close: (code, reason) => {
+          if (conn.closed) return;
+          ws.end(code, reason);
+          // A client that stopped reading never acknowledges the close.
+          setTimeout(() => {
+            if (!conn.closed) ws.close();
+          }, 2000).unref();
+        },
+      };
+      data.conn = conn;
+      h.wsOpen(conn);
+    },
+    message: (ws, message, isBinary) => {
+      const conn = ws.getUserData().conn;
+      if (conn && !isBinary) h.wsMessage(conn, Buffer.from(message).toString());
+    },
+    close: (ws) => {
+      const conn = ws.getUserData().conn;
+      if (!conn) return;
+      conn.closed = true;
+      h.wsClose(conn);
+    },
+  });
+
+  app.any("/*", (res, req) => {
+    const head = headOf(res, req);
+    const st: ResState = { aborted: false, done: false };
+    res.onAborted(() => {
+      st.aborted = true;
+    });
+    const respond = (body: Buffer | null) => {
+      h.http({ ...head, body }).then(
+        (r) => write(res, st, r),
+        () => write(res, st, { status: 500, headers: {}, body: "" }),
+      );
+    };
+    const lenHeader = head.headers["content-length"];
+    const declared = Number(lenHeader ?? 0);
+    if (declared > opts.maxBodyBytes) {
+      write(res, st, h.tooLarge(head), true);
+      return;
+    }
+    const chunked = head.headers["transfer-encoding"] !== undefined;
+    if (!(declared > 0) && !chunked) {
+      respond(null);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    res.onData((chunk, isLast) => {
+      if (over) return;
+      size += chunk.byteLength;
+      if (size > opts.maxBodyBytes) {
+        over = true;
+        chunks.length = 0;
+        write(res, st, h.tooLarge(head), true);
+        return;
+      }
+      // uWS neuters the chunk after this callback returns: copy it.
+      chunks.push(Buffer.from(Buffer.from(chunk)));
+      if (isLast) respond(Buffer.concat(chunks));
+    });
+  });
+
+  return {
+    name: "uws",
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        app.listen(host, port, (sock) => {
+          if (!sock) {
+            reject(new Error(`uWS could not listen on ${host}:${port}`));
+            return;
+          }
+          listenSocket = sock;
+          resolve(uws.us_socket_local_port(sock as unknown as UWS.us_socket));
+        });
+      }),
+    close: async () => {
+      if (listenSocket) uws.us_listen_socket_close(listenSocket);
+      listenSocket = null;
+      (app as unknown as { close(): void }).close();
+    },
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * GET /metrics in the Prometheus text exposition format (version 0.0.4).
+ * Event-loop lag comes from perf_hooks' histogram, reset after each scrape so
+ * every scrape reports the interval since the previous one.
+ */
+import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
+import type { AppContext } from "./context.ts";
+
+const esc = (v: string): string =>
+  v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+
+class Writer {
+  private readonly lines: string[] = [];
+  metric(
+    name: string,
+    type: "counter" | "gauge",
+    help: string,
+    samples: readonly [Record<string, string>, number][],
+  ): void {
+    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) {
+      const l = Object.entries(labels)
+        .map(([k, v]) => `${k}="${esc(v)}"`)
+        .join(",");
+      this.lines.push(`${name}${l ? `{${l}}` : ""} ${Number.isFinite(value) ? value : 0}`);
+    }
+  }
+  text(): string {
+    return `${this.lines.join("\n")}\n`;
+  }
+}
+
+export class Metrics {
+  private lag: IntervalHistogram | null = null;
+
+  constructor(private readonly app: AppContext) {}
+
+  start(): void {
+    if (this.lag) return;
+    this.lag = monitorEventLoopDelay({ resolution: 20 });
+    this.lag.enable();
+  }
+
+  stop(): void {
+    this.lag?.disable();
+    this.lag = null;
+  }
+
+  async render(): Promise<string> {
+    const { app } = this;
+    const w = new Writer();
+    const c = app.counters;
+    w.metric("meshgate_info", "gauge", "Build and engine information.", [
+      [
+        { version: app.deps.version, engine: app.engine() ?? "none", node: process.versions.node },
+        1,
+      ],
+    ]);
+    w.metric("meshgate_uptime_seconds", "gauge", "Seconds since the HTTP service started.", [
+      [{}, Math.round((app.now() - app.startedAt) / 1000)],
+    ]);
+    w.metric(
+      "meshgate_packets_total",
+      "counter",
+      "Observations stored since start, by payload type.",
+      [...c.packetsByType].map(([type, n]) => [{ type }, n]),
+    );
+    const radios = app.deps.providers?.radios?.list() ?? [];
+    w.metric(
+      "meshgate_radio_up",
+      "gauge",
+      "1 when the radio link is up, else 0 (state label says which).",
+      radios.map((r) => [{ radio: r.id, state: r.state }, r.state === "up" ? 1 : 0]),
+    );
+    const lag = this.lag;
+    const ns = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 0 : v / 1e9);
+    w.metric(
+      "meshgate_event_loop_lag_seconds",
+      "gauge",
+      "Event-loop delay since the previous scrape.",
+      [
+        [{ quantile: "0.5" }, ns(lag?.percentile(50))],
+        [{ quantile: "0.99" }, ns(lag?.percentile(99))],
+        [{ quantile: "1" }, ns(lag?.max)],
+      ],
+    );
+    lag?.reset();
+    const mem = process.memoryUsage();
+    w.metric("meshgate_memory_bytes", "gauge", "Process memory by kind.", [
+      [{ kind: "rss" }, mem.rss],
+      [{ kind: "heap_used" }, mem.heapUsed],
+      [{ kind: "heap_total" }, mem.heapTotal],
+      [{ kind: "external" }, mem.external],
+      [{ kind: "array_buffers" }, mem.arrayBuffers],
+    ]);
+    try {
+      const sh = app.deps.store.health();
+      w.metric("meshgate_store_db_bytes", "gauge", "Database size in bytes.", [[{}, sh.dbBytes]]);
+      w.metric("meshgate_store_journal_bytes", "gauge", "Journal size in bytes.", [
+        [{}, sh.journalBytes],
+      ]);
+      w.metric("meshgate_store_rows", "gauge", "Rows in the store by table.", [
+        [{ table: "observations" }, sh.observations],
+        [{ table: "transmissions" }, sh.transmissions],
+        [{ table: "nodes" }, sh.nodes],
+      ]);
+    } catch {
+      // An unstarted store has no health yet; its metrics are simply absent.
+    }
+    try {
+      const ob = await app.deps.store.outboxStats();
+      w.metric(
+        "meshgate_mqtt_outbox_depth",
+        "gauge",
+        "Messages waiting in the persistent MQTT outbox, by broker.",
+        Object.entries(ob.depth).map(([broker, n]) => [{ broker }, n]),
+      );
+      w.metric(
+        "meshgate_mqtt_outbox_dropped_total",
+        "counter",
+        "Outbox messages dropped by its size budget.",
+        [[{}, ob.dropped]],
+      );
+    } catch {
+      // Same as above: no outbox figures until the store answers.
+    }
+    const brokers = app.deps.providers?.mqtt?.status() ?? [];
+    w.metric(
+      "meshgate_mqtt_connected",
+      "gauge",
+      "1 when connected to the broker.",
+      brokers.map((b) => [{ broker: b.name }, b.connected ? 1 : 0]),
+    );
+    const ws = app.hub.stats();
+    w.metric("meshgate_ws_clients", "gauge", "Open WebSocket clients.", [[{}, ws.clients]]);
+    w.metric("meshgate_ws_messages_total", "counter", "WebSocket messages by outcome.", [
+      [{ outcome: "sent" }, ws.sent],
+      [{ outcome: "dropped" }, ws.dropped],
+    ]);
+    w.metric("meshgate_ws_slow_closed_total", "counter", "Clients closed for reading too slowly.", [
+      [{}, ws.closedSlow],
+    ]);
+    w.metric(
+      "meshgate_http_requests_total",
+      "counter",
+      "HTTP requests by status code.",
+      [...c.byStatus].map(([code, n]) => [{ code: String(code) }, n]),
+    );
+    w.metric("meshgate_http_auth_failures_total", "counter", "Failed action authentications.", [
+      [{}, c.authFailures],
+    ]);
+    return w.text();
+  }
+}

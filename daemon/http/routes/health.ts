@@ -1,0 +1,105 @@
+/** Health (the readiness truth), stats, and the OpenAPI document. */
+import type { StoreHealth } from "../../store/api.ts";
+import type { AppContext } from "../context.ts";
+import type { Route } from "../router.ts";
+
+function storeHealth(app: AppContext): StoreHealth | { error: string } {
+  try {
+    return app.deps.store.health();
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export function healthReport(app: AppContext): Record<string, unknown> {
+  const reasons: string[] = [];
+  const sh = storeHealth(app);
+  if (!("ok" in sh)) reasons.push(`store: ${sh.error}`);
+  else if (!sh.ok || sh.error) reasons.push(`store: ${sh.error ?? "not ok"}`);
+  const radios = app.deps.providers?.radios?.list() ?? [];
+  for (const r of radios) {
+    if (r.state !== "up")
+      reasons.push(`radio ${r.id}: ${r.state}${r.lastError ? ` (${r.lastError})` : ""}`);
+  }
+  const mqtt = app.deps.providers?.mqtt?.status() ?? [];
+  for (const b of mqtt) if (!b.connected) reasons.push(`mqtt ${b.name}: ${b.state}`);
+  const mesh = app.deps.providers?.mesh;
+  const index = mesh ? mesh.readiness() : null;
+  const ws = app.hub.stats();
+  const c = app.counters;
+  return {
+    status: reasons.length === 0 ? "ok" : "degraded",
+    reasons,
+    version: app.deps.version,
+    uptimeSec: Math.round((app.now() - app.startedAt) / 1000),
+    engine: app.engine(),
+    store:
+      "ok" in sh
+        ? {
+            ok: sh.ok,
+            error: sh.error,
+            observations: sh.observations,
+            transmissions: sh.transmissions,
+            nodes: sh.nodes,
+            dbBytes: sh.dbBytes,
+            journalBytes: sh.journalBytes,
+            schemaVersion: sh.schemaVersion,
+            lastSnapshotAt:
+              sh.lastSnapshotAt === null ? null : new Date(sh.lastSnapshotAt).toISOString(),
+          }
+        : { ok: false, error: sh.error, observations: 0 },
+    radios: radios.map((r) => ({
+      id: r.id,
+      driver: r.driver,
+      state: r.state,
+      lastError: r.lastError,
+    })),
+    mqtt: mqtt.map((b) => ({ name: b.name, state: b.state, connected: b.connected })),
+    index: index ?? { ready: false, progress: 0, detail: "mesh model not wired" },
+    counters: {
+      httpRequests: c.requests,
+      httpServerErrors: c.serverErrors,
+      authFailures: c.authFailures,
+      wsClients: ws.clients,
+      wsDropped: ws.dropped,
+      busHandlerErrors: app.deps.bus.handlerErrors,
+    },
+    versions: { meshgate: app.deps.version, node: process.versions.node, engine: app.engine() },
+  };
+}
+
+export function statsReport(app: AppContext): Record<string, unknown> {
+  const c = app.counters;
+  const sh = storeHealth(app);
+  const byType = Object.fromEntries([...c.packetsByType].sort((a, b) => b[1] - a[1]));
+  return {
+    uptimeSec: Math.round((app.now() - app.startedAt) / 1000),
+    packets: { total: [...c.packetsByType.values()].reduce((a, b) => a + b, 0), byType },
+    http: {
+      requests: c.requests,
+      byStatus: Object.fromEntries([...c.byStatus].sort((a, b) => a[0] - b[0])),
+      serverErrors: c.serverErrors,
+      authFailures: c.authFailures,
+      authThrottled: c.authThrottled,
+      bodyTooLarge: c.bodyTooLarge,
+    },
+    ws: app.hub.stats(),
+    store:
+      "ok" in sh
+        ? {
+            observations: sh.observations,
+            transmissions: sh.transmissions,
+            nodes: sh.nodes,
+            counters: sh.counters,
+          }
+        : { error: sh.error },
+  };
+}
+
+export function healthRoutes(app: AppContext, openapi: () => unknown): Route[] {
+  return [
+    { method: "GET", path: "/api/health", query: [], handle: async () => healthReport(app) },
+    { method: "GET", path: "/api/stats", query: [], handle: async () => statsReport(app) },
+    { method: "GET", path: "/api/openapi.json", query: [], handle: async () => openapi() },
+  ];
+}

@@ -1,0 +1,133 @@
+/**
+ * createHttpServer: the API, /ws and the web UI on one port, on uWS where its
+ * native build loads and on node:http + ws everywhere else.
+ */
+import type { Service } from "../core/service.ts";
+import type { AppContext, HttpDeps } from "./context.ts";
+import { HttpCounters } from "./context.ts";
+import type { EngineHandlers, EngineName, HttpEngine } from "./engine.ts";
+import { createNodeEngine } from "./engine-node.ts";
+import { createUwsEngine, loadUws } from "./engine-uws.ts";
+import { RequestHandler } from "./handler.ts";
+import { Metrics } from "./metrics.ts";
+import { openApiDocument } from "./openapi.ts";
+import { Router } from "./router.ts";
+import { allRoutes } from "./routes/index.ts";
+import { AuthRateLimiter } from "./security.ts";
+import { StaticFiles } from "./static.ts";
+import { DEFAULT_WS_OPTIONS, WsHub } from "./ws-hub.ts";
+
+export type HttpServer = Service & {
+  /** The bound port (after start; the configured one before). */
+  port(): number;
+  /** The engine in use (after start; the preferred one before). */
+  readonly engine: EngineName;
+  /** All registered routes (for the OpenAPI conformance test and docs). */
+  routes(): readonly { method: string; path: string; query: readonly string[] }[];
+};
+
+const WS_PATH = "/ws";
+
+export function createHttpServer(deps: HttpDeps): HttpServer {
+  const log = deps.log;
+  const now = deps.now ?? Date.now;
+  const hub = new WsHub({ ...DEFAULT_WS_OPTIONS, ...deps.ws }, now);
+  const counters = new HttpCounters();
+  let engine: HttpEngine | null = null;
+  let engineName: EngineName = deps.config.engine === "node" ? "node" : "uws";
+  let engineReason = "not started";
+  let boundPort = deps.config.port;
+  const unsubscribe: (() => void)[] = [];
+
+  const app: AppContext = {
+    deps,
+    hub,
+    counters,
+    startedAt: now(),
+    now,
+    engine: () => (engine ? engine.name : null),
+    engineReason: () => engineReason,
+  };
+  const metrics = new Metrics(app);
+  const router = new Router(allRoutes(app, metrics, () => openApiDocument(deps.version)));
+  const handler = new RequestHandler(
+    app,
+    router,
+    new StaticFiles(deps.staticDir),
+    new AuthRateLimiter(),
+  );
+
+  const handlers: EngineHandlers = {
+    http: (req) => handler.handle(req),
+    tooLarge: (head) => handler.tooLarge(head),
+    wsUpgrade: (head) => handler.wsUpgrade(head),
+    wsOpen: (conn) => hub.open(conn, { version: deps.version }),
+    wsMessage: (conn, text) => hub.message(conn, text),
+    wsClose: (conn) => hub.close(conn),
+  };
+  const opts = { maxBodyBytes: deps.config.maxBodyBytes, wsPath: WS_PATH, wsMaxPayload: 4096 };
+
+  function pickEngine(): HttpEngine {
+    const want = deps.config.engine;
+    if (want === "node") {
+      engineReason = "http.engine is node";
+      return createNodeEngine(handlers, opts);
+    }
+    const loaded = loadUws();
+    if (loaded.ok) {
+      engineReason = `uWebSockets.js native build ${loaded.binary}`;
+      return createUwsEngine(loaded.uws, handlers, opts);
+    }
+    if (want === "uws")
+      log.warn("http.engine is uws but uWebSockets.js does not load; using node:http", {
+        reason: loaded.reason,
+      });
+    engineReason = `node:http (uWebSockets.js unavailable: ${loaded.reason})`;
+    return createNodeEngine(handlers, opts);
+  }
+
+  return {
+    name: "http",
+    get engine() {
+      return engineName;
+    },
+    port: () => boundPort,
+    routes: () => router.routes().map((r) => ({ method: r.method, path: r.path, query: r.query })),
+    async start() {
+      if (engine) return;
+      const e = pickEngine();
+      boundPort = await e.listen(deps.config.host, deps.config.port);
+      engine = e;
+      engineName = e.name;
+      metrics.start();
+      unsubscribe.push(
+        deps.bus.on("packet", (p) => {
+          counters.packetsByType.set(
+            p.payloadType,
+            (counters.packetsByType.get(p.payloadType) ?? 0) + 1,
+          );
+          hub.publish("packet", p, p.payloadType);
+        }),
+        deps.bus.on("node", (n) => hub.publish("node", n)),
+        deps.bus.on("radio", (r) => hub.publish("radio", r)),
+        deps.bus.on("mqtt", (m) => hub.publish("mqtt", m)),
+      );
+      log.info("http listening", {
+        host: deps.config.host,
+        port: boundPort,
+        engine: e.name,
+        why: engineReason,
+      });
+      if (!deps.config.token)
+        log.info("actions are disabled (no http.token): the API is read-only");
+    },
+    async stop() {
+      for (const u of unsubscribe.splice(0)) u();
+      metrics.stop();
+      hub.closeAll();
+      const e = engine;
+      engine = null;
+      if (e) await e.close();
+    },
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * Live updates over /ws. Each client picks topics (and payload types for
+ * packets) with a subscribe message. A message is serialised once per event,
+ * not per client. Backpressure: a client whose unsent bytes pass the soft
+ * limit is skipped (its messages are dropped and counted, and it is told how
+ * many when it catches up); one that stays slow past `maxSlowMs` is closed.
+ * So the memory a client can pin is bounded by the soft limit plus one
+ * message, however slowly it reads.
+ */
+import type { WsConn } from "./engine.ts";
+
+export const WS_TOPICS = ["packet", "node", "radio", "mqtt"] as const;
+export type WsTopic = (typeof WS_TOPICS)[number];
+
+export interface WsHubOptions {
+  readonly softLimitBytes: number;
+  readonly maxSlowMs: number;
+  readonly maxClients: number;
+}
+
+export const DEFAULT_WS_OPTIONS: WsHubOptions = {
+  softLimitBytes: 256 * 1024,
+  maxSlowMs: 30_000,
+  maxClients: 256,
+};
+
+interface Client {
+  readonly conn: WsConn;
+  topics: ReadonlySet<WsTopic>;
+  payloadTypes: ReadonlySet<string> | null;
+  dropped: number;
+  slowSince: number | null;
+}
+
+export interface WsHubStats {
+  readonly clients: number;
+  readonly sent: number;
+  readonly dropped: number;
+  readonly closedSlow: number;
+  readonly rejected: number;
+  readonly badMessages: number;
+  /** Highest unsent byte count seen on any client (memory bound check). */
+  readonly peakBufferedBytes: number;
+}
+
+export class WsHub {
+  private readonly clients = new Map<number, Client>();
+  private sent = 0;
+  private dropped = 0;
+  private closedSlow = 0;
+  private rejected = 0;
+  private badMessages = 0;
+  private peakBuffered = 0;
+
+  constructor(
+    private readonly opts: WsHubOptions = DEFAULT_WS_OPTIONS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  open(conn: WsConn, hello: Record<string, unknown>): void {
+    if (this.clients.size >= this.opts.maxClients) {
+      this.rejected++;
+      conn.close(1013, "too many clients");
+      return;
+    }
+    this.clients.set(conn.id, {
+      conn,
+      topics: new Set(WS_TOPICS),
+      payloadTypes: null,
+      dropped: 0,
+      slowSince: null,
+    });
+    conn.send(JSON.stringify({ type: "hello", topics: WS_TOPICS, ...hello }));
+  }
+
+  close(conn: WsConn): void {
+    this.clients.delete(conn.id);
+  }
+
+  /** Handle a client message; only `subscribe` is understood. */
+  message(conn: WsConn, text: string): void {
+    const c = this.clients.get(conn.id);
+    if (!c) return;
+    const reply = this.applySubscribe(c, text);
+    conn.send(JSON.stringify(reply));
+  }
+
+  private applySubscribe(c: Client, text: string): Record<string, unknown> {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      this.badMessages++;
+      return { type: "error", message: "message is not JSON" };
+    }
+    if (
+      typeof msg !== "object" ||
+      msg === null ||
+      (msg as { type?: unknown }).type !== "subscribe"
+    ) {
+      this.badMessages++;
+      return { type: "error", message: 'type: only "subscribe" is understood' };
+    }
+    const { topics, payloadTypes } = msg as { topics?: unknown; payloadTypes?: unknown };
+    if (topics !== undefined) {
+      if (
+        !Array.isArray(topics) ||
+        topics.some((t) => !(WS_TOPICS as readonly unknown[]).includes(t))
+      ) {
+        this.badMessages++;
+        return { type: "error", message: `topics: must be a list of ${WS_TOPICS.join(", ")}` };
+      }
+    }
+    if (payloadTypes !== undefined && payloadTypes !== null) {
+      if (
+        !Array.isArray(payloadTypes) ||
+        payloadTypes.length > 32 ||
+        payloadTypes.some((t) => typeof t !== "string" || !/^[A-Z_]{1,20}$/.test(t))
+      ) {
+        this.badMessages++;
+        return { type: "error", message: "payloadTypes: must be a list of payload type names" };
+      }
+    }
+    if (topics !== undefined) c.topics = new Set(topics as WsTopic[]);
+    if (payloadTypes !== undefined) {
+      c.payloadTypes = payloadTypes === null ? null : new Set(payloadTypes as string[]);
+    }
+    return {
+      type: "subscribed",
+      topics: [...c.topics],
+      payloadTypes: c.payloadTypes ? [...c.payloadTypes] : null,
+    };
+  }
+
+  /** Send one event to every interested client. */
+  publish(topic: WsTopic, data: unknown, payloadType?: string): void {
+    if (this.clients.size === 0) return;
+    let text: string | null = null;
+    const t = this.now();
+    for (const c of this.clients.values()) {
+      if (!c.topics.has(topic)) continue;
+      if (payloadType !== undefined && c.payloadTypes && !c.payloadTypes.has(payloadType)) continue;
+      const buffered = c.conn.bufferedAmount();
+      if (buffered > this.peakBuffered) this.peakBuffered = buffered;
+      if (buffered > this.opts.softLimitBytes) {
+        c.dropped++;
+        this.dropped++;
+        c.slowSince ??= t;
+        if (t - c.slowSince > this.opts.maxSlowMs) {
+          this.closedSlow++;
+          this.clients.delete(c.conn.id);
+          c.conn.close(1013, "client too slow");
+        }
+        continue;
+      }
+      c.slowSince = null;
+      if (c.dropped > 0) {
+        c.conn.send(JSON.stringify({ type: "dropped", count: c.dropped }));
+        c.dropped = 0;
+      }
+      text ??= JSON.stringify({ type: topic, data });
+      c.conn.send(text);
+      this.sent++;
+    }
+  }
+
+  /** Close every client (server shutdown). */
+  closeAll(): void {
+    for (const c of this.clients.values()) c.conn.close(1001, "server stopping");
+    this.clients.clear();
+  }
+
+  stats(): WsHubStats {
+    return {
+      clients: this.clients.size,
+      sent: this.sent,
+      dropped: this.dropped,
+      closedSlow: this.closedSlow,
+      rejected: this.rejected,
+      badMessages: this.badMessages,
+      peakBufferedBytes: this.peakBuffered,
+    };
+  }
+}
