@@ -1,0 +1,166 @@
+/**
+ * Pure builders for the messages existing MeshCore servers read: the
+ * meshcoretomqtt packet line as JSON and the observer status. Field names,
+ * string values and the upper-case hex follow what the repeater firmware
+ * prints with MESH_PACKET_LOGGING (examples/simple_repeater/MyMesh.cpp
+ * logRx and getLogDateTime; src/Utils.cpp printHex writes upper hex) and what
+ * meshcoretomqtt turns that into.
+ */
+import type { PacketItem, RadioParams, RadioStats } from "../core/types.ts";
+import { frameLayout } from "../protocol/hash.ts";
+import type { RadioInfo } from "./ports.ts";
+
+/** One MQTT message before it enters the outbox. */
+export interface Outgoing {
+  readonly topic: string;
+  readonly payload: string;
+  readonly qos: 0 | 1;
+  readonly retain: boolean;
+}
+
+const MAX_NAME = 64;
+
+/** Names come from radios and the air: bound them and strip control chars. */
+export function safeName(s: string | null | undefined, fallback: string): string {
+  if (typeof s !== "string") return fallback;
+  const clean = s.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  return clean.length === 0 ? fallback : Array.from(clean).slice(0, MAX_NAME).join("");
+}
+
+/** REQ, RESPONSE, TXT_MSG, PATH: payload starts dest hash, src hash; the repeater log prints "[src -> dest]". */
+const ADDR_PAIR = new Set([0, 1, 2, 8]);
+
+/**
+ * SNR threshold per SF and the score formula from the firmware
+ * (src/helpers/radiolib/RadioLibWrappers.cpp packetScoreInt).
+ */
+export function packetScore(snr: number, sf: number, len: number): number {
+  if (sf < 7) return 0;
+  const threshold = -7.5 - (sf - 7) * 2.5;
+  if (snr < threshold) return 0;
+  const s = ((snr - threshold) / 10) * (1 - len / 256);
+  return Math.max(0, Math.min(1, s));
+}
+
+/**
+ * Semtech time on air in ms (explicit header, CRC on); preamble 32 symbols
+ * for SF <= 8 and 16 above, as the firmware sets it since v1.16.
+ */
+export function airtimeMs(p: RadioParams, len: number): number {
+  const tsym = 2 ** p.sf / p.bwKHz; // ms
+  const ldro = tsym > 16 ? 1 : 0;
+  const preamble = p.sf <= 8 ? 32 : 16;
+  const payloadSyms = Math.max(
+    Math.ceil((8 * len - 4 * p.sf + 44) / (4 * (p.sf - 2 * ldro))) * p.cr,
+    0,
+  );
+  return (preamble + 4.25 + 8 + payloadSyms) * tsym;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+function num(n: number | null): string | null {
+  if (n === null || !Number.isFinite(n)) return null;
+  return String(Math.round(n * 100) / 100);
+}
+
+/** The packets-feed message (meshcoretomqtt shape, values as strings). */
+export function packetMessage(
+  p: PacketItem,
+  radio: RadioInfo,
+  fallbackName: string,
+): Record<string, string | null> {
+  const raw = Buffer.from(p.raw, "hex");
+  const at = new Date(p.receivedAt);
+  const layout = frameLayout(raw);
+  const header = raw[0] ?? 0;
+  const route = header & 0x03;
+  const type = (header >> 2) & 0x0f;
+  const payloadLen = layout ? raw.length - layout.payloadOffset : 0;
+  const params = radio.params;
+  const msg: Record<string, string | null> = {
+    origin: safeName(radio.name, fallbackName),
+    origin_id: radio.publicKey ?? "",
+    timestamp: at.toISOString(),
+    type: "PACKET",
+    direction: "rx",
+    // The firmware's log clock: "HH:MM:SS" and "d/m/yyyy" (getLogDateTime), here UTC.
+    time: `${pad2(at.getUTCHours())}:${pad2(at.getUTCMinutes())}:${pad2(at.getUTCSeconds())}`,
+    date: `${at.getUTCDate()}/${at.getUTCMonth() + 1}/${at.getUTCFullYear()}`,
+    len: String(raw.length),
+    packet_type: String(type),
+    // isRouteDirect() covers DIRECT and TRANSPORT_DIRECT.
+    route: route === 2 || route === 3 ? "D" : "F",
+    payload_len: String(payloadLen),
+    raw: p.raw.toUpperCase(),
+    SNR: num(p.snr),
+    RSSI: num(p.rssi),
+    score:
+      p.snr !== null && params
+        ? String(Math.trunc(packetScore(p.snr, params.sf, raw.length) * 1000))
+        : null,
+    duration: params ? String(Math.trunc(airtimeMs(params, raw.length))) : null,
+    hash: p.hash.toUpperCase(),
+  };
+  if (msg.route === "D" && layout && ADDR_PAIR.has(type) && payloadLen >= 2) {
+    // The firmware logs "[src -> dest]" for these; meshcoretomqtt keeps it as `path`.
+    const payload = raw.subarray(layout.payloadOffset);
+    const hx = (b: number | undefined) => (b ?? 0).toString(16).toUpperCase().padStart(2, "0");
+    msg.path = `${hx(payload[1])} -> ${hx(payload[0])}`;
+  }
+  return msg;
+}
+
+/** "freqMHz,bwkHz,sf,cr" as uploaders write it. */
+export function radioString(p: RadioParams | null): string | null {
+  if (!p) return null;
+  return `${p.freqMHz},${p.bwKHz},${p.sf},${p.cr}`;
+}
+
+function statsObject(s: RadioStats | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!s) return out;
+  const put = (k: string, v: number | null) => {
+    if (v !== null && Number.isFinite(v)) out[k] = v;
+  };
+  put("battery_mv", s.batteryMv);
+  put("uptime_secs", s.uptimeSecs);
+  put("noise_floor", s.noiseFloorDbm);
+  put("tx_air_secs", s.txAirSecs);
+  put("rx_air_secs", s.rxAirSecs);
+  put("recv_errors", s.recvErrors);
+  put("queue_len", s.queueLen);
+  return out;
+}
+
+/** The retained status message (also the last will, with "offline"). */
+export function statusMessage(
+  status: "online" | "offline",
+  radio: RadioInfo,
+  fallbackName: string,
+  version: string,
+  now: number,
+): Record<string, unknown> {
+  return {
+    status,
+    timestamp: new Date(now).toISOString(),
+    origin: safeName(radio.name, fallbackName),
+    origin_id: radio.publicKey ?? "",
+    radio: radioString(radio.params),
+    model: radio.model === null ? null : safeName(radio.model, ""),
+    firmware_version: radio.firmware === null ? null : safeName(radio.firmware, ""),
+    client_version: `meshgate/${version}`,
+    stats: statsObject(radio.stats),
+  };
+}
+
+export function observerTopic(
+  prefix: string,
+  iata: string,
+  publicKey: string,
+  leaf: "packets" | "status",
+): string {
+  return `${prefix}/${iata}/${publicKey.toUpperCase()}/${leaf}`;
+}

@@ -1,0 +1,436 @@
+/**
+ * One broker connection. The persistent outbox is the only queue: this link
+ * peeks the oldest pending messages for its broker, keeps at most `inflight`
+ * of them unacknowledged, and marks each done in the outbox on PUBACK. A new
+ * mqtt.js client is made for every connection (its own reconnect is off), so
+ * nothing is queued in mqtt.js memory; after a drop the unacknowledged
+ * messages are simply peeked and sent again, oldest first.
+ */
+import { readFileSync } from "node:fs";
+import { connect, type IClientOptions, type MqttClient } from "mqtt";
+import type { Bus } from "../core/bus.ts";
+import { errorMessage } from "../core/errors.ts";
+import type { Logger } from "../core/log.ts";
+import type { OutboxMessage } from "../store/api.ts";
+import type { ResolvedBroker } from "./config.ts";
+import type { Outgoing } from "./format.ts";
+import type { Now, OutboxPort } from "./ports.ts";
+
+export type LinkState = "idle" | "connecting" | "connected" | "renewing" | "backoff" | "stopped";
+
+/** What the uplink supplies for each connection attempt. */
+export interface Session {
+  will?: Outgoing;
+  username?: string;
+  password?: string;
+  /** Reconnect with fresh credentials after this many ms (token renewal). */
+  renewInMs?: number;
+}
+
+export interface LinkHooks {
+  /** Credentials and will for the next attempt; throws when not possible yet. */
+  prepare(): Promise<Session>;
+  /** Connection-scoped messages published right after CONNACK (status, discovery). */
+  onConnect(): readonly Outgoing[];
+  /** Published before a clean disconnect at stop (status "offline"). */
+  onStop(): readonly Outgoing[];
+}
+
+export interface LinkCounters {
+  attempts: number;
+  connects: number;
+  disconnects: number;
+  published: number;
+  acked: number;
+  publishErrors: number;
+  stalls: number;
+  renewals: number;
+  poisoned: number;
+  storeErrors: number;
+  direct: number;
+}
+
+/** A message sent on this many connections without a PUBACK is dropped as poison. */
+const MAX_SENDS = 5;
+const DRAIN_WAIT_MS = 3000;
+
+export class BrokerLink {
+  state: LinkState = "idle";
+  since: number;
+  lastError: string | null = null;
+  connectedAt: number | null = null;
+  readonly counters: LinkCounters = {
+    attempts: 0,
+    connects: 0,
+    disconnects: 0,
+    published: 0,
+    acked: 0,
+    publishErrors: 0,
+    stalls: 0,
+    renewals: 0,
+    poisoned: 0,
+    storeErrors: 0,
+    direct: 0,
+  };
+  private client: MqttClient | null = null;
+  /** Bumped whenever the current connection is abandoned; stale callbacks compare it. */
+  private gen = 0;
+  private failures = 0;
+  private readonly inflight = new Set<number>();
+  private readonly ackPending = new Set<number>();
+  private ackQueue: number[] = [];
+  private acking = false;
+  private readonly sends = new Map<number, number>();
+  private pumping = false;
+  private pumpAgain = false;
+  private lastProgress = 0;
+  private timers = new Set<NodeJS.Timeout>();
+  private drainWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly broker: ResolvedBroker,
+    private readonly outbox: OutboxPort,
+    private readonly hooks: LinkHooks,
+    private readonly log: Logger,
+    private readonly bus: Bus,
+    private readonly now: Now,
+  ) {
+    this.since = now();
+  }
+
+  get inflightCount(): number {
+    return this.inflight.size;
+  }
+
+  start(): void {
+    if (this.state !== "idle") return;
+    const watch = Math.max(1000, this.broker.keepaliveSec * 1000);
+    const iv = setInterval(() => this.watchdog(), watch);
+    this.timers.add(iv);
+    void this.connect();
+  }
+
+  /** Something was enqueued for this broker. */
+  kick(): void {
+    if (this.pumping) this.pumpAgain = true;
+    else void this.pump();
+  }
+
+  /** Publish now if connected (gauges whose stale values are worth nothing). */
+  publishDirect(msgs: readonly Outgoing[]): boolean {
+    const client = this.client;
+    if (this.state !== "connected" || !client) return false;
+    for (const m of msgs) {
+      client.publish(m.topic, m.payload, { qos: m.qos, retain: m.retain }, (err) => {
+        if (err)
+          this.log.debug("direct publish failed", {
+            broker: this.broker.id,
+            err: errorMessage(err),
+          });
+      });
+      this.counters.direct++;
+    }
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === "stopped") return;
+    const prev = this.state;
+    this.setState("stopped", "stop");
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const client = this.client;
+    this.client = null;
+    if (client && prev === "connected") {
+      await this.waitDrain(DRAIN_WAIT_MS);
+      const last = this.hooks.onStop();
+      await Promise.all(
+        last.map(
+          (m) =>
+            new Promise<void>((resolve) => {
+              const t = setTimeout(resolve, 1000);
+              client.publish(m.topic, m.payload, { qos: m.qos, retain: m.retain }, () => {
+                clearTimeout(t);
+                resolve();
+              });
+            }),
+        ),
+      );
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          client.end(true);
+          resolve();
+        }, 1000);
+        client.end(false, {}, () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    } else {
+      client?.end(true);
+    }
+    this.gen++;
+    await this.flushAcks();
+  }
+
+  private setState(state: LinkState, detail?: string): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.since = this.now();
+    const fields: Record<string, unknown> = { broker: this.broker.id, state };
+    if (detail) fields.detail = detail;
+    if (state === "backoff") this.log.warn("broker state", fields);
+    else this.log.info("broker state", fields);
+    this.bus.emit("mqtt", { broker: this.broker.id, state, detail });
+  }
+
+  private after(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.state === "stopped") return;
+    const gen = ++this.gen;
+    this.counters.attempts++;
+    this.setState("connecting", this.broker.url.replace(/\/\/[^@/]*@/, "//"));
+    let session: Session;
+    let tls: Partial<IClientOptions> = {};
+    try {
+      session = await this.hooks.prepare();
+      tls = this.tlsOptions();
+    } catch (err) {
+      this.down(gen, errorMessage(err));
+      return;
+    }
+    if (gen !== this.gen || this.state === "stopped") return;
+    const opts: IClientOptions = {
+      clientId: this.broker.clientId,
+      keepalive: this.broker.keepaliveSec,
+      connectTimeout: this.broker.connectTimeoutSec * 1000,
+      reconnectPeriod: 0,
+      clean: true,
+      protocolVersion: 4,
+      ...tls,
+      ...(session.username !== undefined ? { username: session.username } : {}),
+      ...(session.password !== undefined ? { password: session.password } : {}),
+      ...(session.will
+        ? {
+            will: {
+              topic: session.will.topic,
+              payload: Buffer.from(session.will.payload),
+              qos: session.will.qos,
+              retain: session.will.retain,
+            },
+          }
+        : {}),
+    };
+    let client: MqttClient;
+    try {
+      client = connect(this.broker.url, opts);
+    } catch (err) {
+      this.down(gen, errorMessage(err));
+      return;
+    }
+    this.client = client;
+    // An EventEmitter throws on an unheard "error": keep this listener for good.
+    client.on("error", (err) => {
+      this.lastError = errorMessage(err);
+      if (gen === this.gen)
+        this.log.debug("mqtt error", { broker: this.broker.id, err: this.lastError });
+    });
+    client.on("close", () => this.down(gen, this.lastError ?? "connection closed"));
+    client.on("connect", () => this.up(gen, client, session));
+  }
+
+  private tlsOptions(): Partial<IClientOptions> {
+    const t = this.broker.tls;
+    const out: Partial<IClientOptions> = {};
+    if (t.ca) out.ca = readFileSync(t.ca);
+    if (t.cert) out.cert = readFileSync(t.cert);
+    if (t.key) out.key = readFileSync(t.key);
+    if (t.rejectUnauthorized !== undefined) out.rejectUnauthorized = t.rejectUnauthorized;
+    return out;
+  }
+
+  private up(gen: number, client: MqttClient, session: Session): void {
+    if (gen !== this.gen || this.state === "stopped") {
+      client.end(true);
+      return;
+    }
+    this.failures = 0;
+    this.lastError = null;
+    this.counters.connects++;
+    this.connectedAt = this.now();
+    this.lastProgress = this.now();
+    this.setState("connected");
+    this.publishDirect(this.hooks.onConnect());
+    if (session.renewInMs !== undefined) {
+      this.after(session.renewInMs, () => void this.renew(gen));
+    }
+    this.kick();
+  }
+
+  /** The current connection is gone (or never came): back off, then retry. */
+  private down(gen: number, reason: string): void {
+    if (gen !== this.gen || this.state === "stopped") return;
+    this.gen++;
+    const wasUp = this.state === "connected" || this.state === "renewing";
+    if (wasUp) this.counters.disconnects++;
+    this.lastError = reason;
+    this.inflight.clear();
+    this.flushDrainWaiters();
+    const client = this.client;
+    this.client = null;
+    client?.end(true);
+    const base = Math.min(
+      this.broker.backoffMaxMs,
+      this.broker.backoffMinMs * 2 ** Math.min(this.failures, 20),
+    );
+    this.failures++;
+    // Jitter spreads gateways that lost the same broker at the same moment.
+    const delay = Math.round(base / 2 + (Math.random() * base) / 2);
+    this.setState("backoff", `${reason}; retry in ${delay} ms`);
+    this.after(delay, () => void this.connect());
+  }
+
+  /** Token renewal: let in-flight messages finish, disconnect cleanly, reconnect. */
+  private async renew(gen: number): Promise<void> {
+    if (gen !== this.gen || this.state !== "connected") return;
+    this.setState("renewing", "token renewal");
+    this.counters.renewals++;
+    await this.waitDrain(DRAIN_WAIT_MS);
+    if (gen !== this.gen || this.state !== "renewing") return;
+    this.gen++;
+    this.inflight.clear();
+    const client = this.client;
+    this.client = null;
+    client?.end(false);
+    void this.connect();
+  }
+
+  private watchdog(): void {
+    if (this.state !== "connected" || this.inflight.size === 0) return;
+    const limit = Math.max(10_000, 2 * this.broker.keepaliveSec * 1000);
+    const idle = this.now() - this.lastProgress;
+    if (idle > limit) {
+      // A half-open socket can swallow publishes without erroring: force a new one.
+      this.counters.stalls++;
+      this.down(this.gen, `no PUBACK for ${Math.round(idle / 1000)} s`);
+    }
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        const client = this.client;
+        const gen = this.gen;
+        if (this.state !== "connected" || !client) return;
+        const window = this.broker.inflight;
+        if (this.inflight.size >= window) return;
+        let msgs: readonly OutboxMessage[];
+        try {
+          msgs = await this.outbox.outboxPeek(this.broker.id, window + this.ackPending.size);
+        } catch (err) {
+          this.counters.storeErrors++;
+          this.log.error("outbox peek failed", { broker: this.broker.id, err: errorMessage(err) });
+          this.after(1000, () => this.kick());
+          return;
+        }
+        if (gen !== this.gen || this.state !== "connected") return;
+        for (const m of msgs) {
+          if (this.inflight.size >= window) break;
+          if (this.inflight.has(m.id) || this.ackPending.has(m.id)) continue;
+          this.send(gen, client, m);
+        }
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private send(gen: number, client: MqttClient, m: OutboxMessage): void {
+    const n = (this.sends.get(m.id) ?? 0) + 1;
+    if (n > MAX_SENDS) {
+      this.counters.poisoned++;
+      this.log.error("dropping message never acknowledged", {
+        broker: this.broker.id,
+        topic: m.topic,
+        sends: n - 1,
+      });
+      this.sends.delete(m.id);
+      this.acked(m.id);
+      return;
+    }
+    if (this.sends.size > 10 * this.broker.inflight + 100) this.sends.clear();
+    this.sends.set(m.id, n);
+    if (this.inflight.size === 0) this.lastProgress = this.now();
+    this.inflight.add(m.id);
+    this.counters.published++;
+    client.publish(m.topic, m.payload, { qos: m.qos, retain: m.retain }, (err) => {
+      if (gen !== this.gen) return; // that connection is gone; the outbox still has it
+      if (err) {
+        this.counters.publishErrors++;
+        this.down(gen, `publish failed: ${errorMessage(err)}`);
+        return;
+      }
+      this.inflight.delete(m.id);
+      this.sends.delete(m.id);
+      this.acked(m.id);
+    });
+  }
+
+  private acked(id: number): void {
+    this.counters.acked++;
+    this.lastProgress = this.now();
+    this.ackPending.add(id);
+    this.ackQueue.push(id);
+    void this.flushAcks();
+  }
+
+  private async flushAcks(): Promise<void> {
+    if (this.acking) return;
+    this.acking = true;
+    try {
+      while (this.ackQueue.length > 0) {
+        const ids = this.ackQueue;
+        this.ackQueue = [];
+        try {
+          await this.outbox.outboxAck(ids);
+        } catch (err) {
+          // Left in the outbox: sent again later (at-least-once), never lost.
+          this.counters.storeErrors++;
+          this.log.error("outbox ack failed", { broker: this.broker.id, err: errorMessage(err) });
+        }
+        for (const id of ids) this.ackPending.delete(id);
+      }
+    } finally {
+      this.acking = false;
+    }
+    if (this.inflight.size === 0) this.flushDrainWaiters();
+    this.kick();
+  }
+
+  private waitDrain(ms: number): Promise<void> {
+    if (this.inflight.size === 0 && this.ackQueue.length === 0 && !this.acking)
+      return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.drainWaiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  private flushDrainWaiters(): void {
+    const w = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const f of w) f();
+  }
+}

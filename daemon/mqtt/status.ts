@@ -1,0 +1,54 @@
+/** The per-broker state and counters `MqttUplink.status()` reports (for /api/health). */
+import type { ResolvedBroker } from "./config.ts";
+import type { BrokerLink, LinkCounters, LinkState } from "./link.ts";
+
+export interface BrokerStatus {
+  readonly id: string;
+  /** The URL without any user info. */
+  readonly url: string;
+  readonly state: LinkState;
+  /** ms epoch of the last state change. */
+  readonly since: number;
+  readonly connectedAt: number | null;
+  readonly lastError: string | null;
+  readonly feeds: readonly string[];
+  /** Messages awaiting PUBACK now. */
+  readonly inflight: number;
+  /** Messages for this broker in the persistent outbox (polled). */
+  readonly depth: number;
+  /** Messages the outbox dropped (size/age bounds, all brokers). */
+  readonly outboxDropped: number;
+  readonly counters: Readonly<LinkCounters>;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    return u.toString();
+  } catch {
+    return "(invalid url)";
+  }
+}
+
+export function brokerStatus(
+  broker: ResolvedBroker,
+  link: BrokerLink,
+  depth: number,
+  dropped: number,
+): BrokerStatus {
+  return {
+    id: broker.id,
+    url: redactUrl(broker.url),
+    state: link.state,
+    since: link.since,
+    connectedAt: link.connectedAt,
+    lastError: link.lastError,
+    feeds: [...broker.feeds],
+    inflight: link.inflightCount,
+    depth,
+    outboxDropped: dropped,
+    counters: { ...link.counters },
+  };
+}

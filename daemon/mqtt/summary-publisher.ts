@@ -1,0 +1,180 @@
+/**
+ * Ticks the summaries: stats and health every `intervalSec`, the node table
+ * and edges every `graphIntervalSec` (retained, through the outbox), and the
+ * Home Assistant state (direct: a stale gauge is worth nothing).
+ */
+import { errorMessage } from "../core/errors.ts";
+import type { Logger } from "../core/log.ts";
+import type { PacketItem } from "../core/types.ts";
+import type { Outgoing } from "./format.ts";
+import { radioString } from "./format.ts";
+import { haStateMessage } from "./homeassistant.ts";
+import type { Now, RadioInfo, SummaryPort } from "./ports.ts";
+import {
+  edgesMessage,
+  healthMessage,
+  nodesMessage,
+  type RadioSummary,
+  type SummaryOptions,
+  statsMessage,
+  TrafficWindow,
+} from "./summaries.ts";
+
+export interface SummaryPublisherDeps {
+  readonly options: SummaryOptions;
+  readonly gwTopic: string;
+  readonly gateway: {
+    readonly name: string;
+    readonly iata: string;
+    readonly lat: number | null;
+    readonly lon: number | null;
+  };
+  readonly version: string;
+  readonly log: Logger;
+  readonly now: Now;
+  readonly summaries?: SummaryPort;
+  readonly radioIds: () => readonly string[];
+  readonly radio: (id: string) => RadioInfo | null;
+  readonly brokers: () => readonly { id: string; state: string; depth: number }[];
+  readonly dropped: () => number;
+  readonly enqueue: (feed: "summaries", msgs: readonly Outgoing[]) => void;
+  readonly publishHa: (msgs: readonly Outgoing[]) => void;
+}
+
+const MAX_CHANGES = 2000;
+
+export class SummaryPublisher {
+  private readonly traffic: TrafficWindow;
+  private readonly startedAt: number;
+  private changed = new Map<string, string>();
+  private readonly heard = new Set<string>();
+  private nodeCount = 0;
+  private timers: NodeJS.Timeout[] = [];
+  private ticking = false;
+
+  constructor(private readonly d: SummaryPublisherDeps) {
+    this.startedAt = d.now();
+    this.traffic = new TrafficWindow(this.startedAt);
+  }
+
+  start(): void {
+    const o = this.d.options;
+    this.timers.push(setInterval(() => this.tickStats(), o.intervalSec * 1000));
+    this.timers.push(setInterval(() => void this.tickGraph(), o.graphIntervalSec * 1000));
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  packet(p: PacketItem): void {
+    this.traffic.add(p);
+  }
+
+  nodeChanged(key: string, change: string): void {
+    const k = key.toUpperCase().slice(0, 64);
+    if (this.heard.size < 100_000) this.heard.add(k);
+    if (this.changed.size < MAX_CHANGES || this.changed.has(k))
+      this.changed.set(k, change === "new" ? "new" : "updated");
+  }
+
+  private radios(): RadioSummary[] {
+    return this.d.radioIds().map((id) => {
+      const r = this.d.radio(id);
+      return {
+        id,
+        publicKey: r?.publicKey ?? null,
+        state: r?.state ?? "unknown",
+        radio: radioString(r?.params ?? null),
+        noiseFloor: r?.stats?.noiseFloorDbm ?? null,
+        txAirSecs: r?.stats?.txAirSecs ?? null,
+        rxAirSecs: r?.stats?.rxAirSecs ?? null,
+      };
+    });
+  }
+
+  /** Stats, health and the HA state. Public so the daemon (and tests) can force one. */
+  tickStats(): Outgoing[] {
+    const now = this.d.now();
+    const gw = this.d.gwTopic;
+    const radios = this.radios();
+    const stats = statsMessage(now, this.traffic.close(now), radios);
+    let extra: Readonly<Record<string, string | number | boolean | null>> = {};
+    try {
+      extra = this.d.summaries?.health?.() ?? {};
+    } catch (err) {
+      this.d.log.warn("summary health port failed", { err: errorMessage(err) });
+    }
+    const brokers = this.d.brokers();
+    const health = healthMessage(
+      now,
+      {
+        ...this.d.gateway,
+        version: this.d.version,
+        startedAt: this.startedAt,
+        radios,
+        brokers,
+        outboxDropped: this.d.dropped(),
+        extra,
+      },
+      this.d.options,
+    );
+    const out: Outgoing[] = [
+      { topic: `meshgate/${gw}/stats`, payload: JSON.stringify(stats), qos: 1, retain: true },
+      { topic: `meshgate/${gw}/health`, payload: JSON.stringify(health), qos: 1, retain: true },
+    ];
+    this.d.enqueue("summaries", out);
+    const up = radios.find((r) => r.state === "up") ?? radios[0];
+    this.d.publishHa([
+      haStateMessage(gw, {
+        packets_per_minute: this.traffic.lastPerMinute,
+        noise_floor: up?.noiseFloor ?? null,
+        radio_state: up?.state ?? "none",
+        outbox_depth: brokers.reduce((s, b) => s + b.depth, 0),
+        nodes_heard: Math.max(this.nodeCount, this.heard.size),
+      }),
+    ]);
+    return out;
+  }
+
+  /** Node table and edges (skipped when the mesh model is not wired). */
+  async tickGraph(): Promise<Outgoing[]> {
+    if (this.ticking) return [];
+    this.ticking = true;
+    const gw = this.d.gwTopic;
+    const out: Outgoing[] = [];
+    try {
+      const port = this.d.summaries;
+      const now = this.d.now();
+      if (port?.nodes) {
+        const nodes = await port.nodes();
+        this.nodeCount = nodes.length;
+        const changed = [...this.changed].map(([key, change]) => ({ key, change }));
+        this.changed = new Map();
+        const msg = nodesMessage(now, nodes, changed, this.d.options);
+        out.push({
+          topic: `meshgate/${gw}/nodes`,
+          payload: JSON.stringify(msg),
+          qos: 1,
+          retain: true,
+        });
+      }
+      if (port?.edges) {
+        const msg = edgesMessage(now, await port.edges(), this.d.options);
+        out.push({
+          topic: `meshgate/${gw}/edges`,
+          payload: JSON.stringify(msg),
+          qos: 1,
+          retain: true,
+        });
+      }
+    } catch (err) {
+      this.d.log.warn("summary graph port failed", { err: errorMessage(err) });
+    } finally {
+      this.ticking = false;
+    }
+    if (out.length > 0) this.d.enqueue("summaries", out);
+    return out;
+  }
+}
