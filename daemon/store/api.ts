@@ -153,7 +153,11 @@ export interface StoreApi {
   scanObservations(afterId: number, limit: number): Promise<readonly PacketRow[]>;
   listNodes(): Promise<readonly NodeRow[]>;
   getNode(publicKey: string): Promise<NodeRow | null>;
-  listChannelMessages(channel: string | null, limit: number, before?: number): Promise<readonly ChannelMessageRow[]>;
+  listChannelMessages(
+    channel: string | null,
+    limit: number,
+    before?: number,
+  ): Promise<readonly ChannelMessageRow[]>;
   /** Free-form key/value persistence for other layers (e.g. mesh edges). */
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
@@ -161,7 +165,10 @@ export interface StoreApi {
   /** Oldest-first pending messages for one broker. */
   outboxPeek(broker: string, limit: number): Promise<readonly OutboxMessage[]>;
   outboxAck(ids: readonly number[]): Promise<void>;
-  outboxStats(): Promise<{ readonly depth: Readonly<Record<string, number>>; readonly dropped: number }>;
+  outboxStats(): Promise<{
+    readonly depth: Readonly<Record<string, number>>;
+    readonly dropped: number;
+  }>;
   /** Write a consistent standalone SQLite file. */
   backup(path: string): Promise<void>;
   /** Cached, synchronous. */

@@ -1,0 +1,428 @@
+/**
+ * The store itself: one sql.js database plus journal, snapshots and
+ * maintenance. It runs inside the store worker (worker.ts); tests and the
+ * backup CLI may also run it in-process. All methods except snapshot/close
+ * are synchronous and never leave a transaction open across an await, so
+ * export (which refuses to run inside one) is always possible.
+ *
+ * Acknowledgement: ingest() returns once the rows are in the in-memory DB and
+ * the journal record is buffered; the record reaches the disk (fdatasync) at
+ * the next group commit, at most fsyncIntervalMs later. A power cut can lose
+ * at most that window.
+ */
+import { join } from "node:path";
+import type { Logger } from "../core/log.ts";
+import type { IngestResult, ObservationInput, OutboxMessage, StoreHealth } from "./api.ts";
+import { DbWriter } from "./apply.ts";
+import { ioCode, StoreError } from "./errors.ts";
+import { type FsPort, nodeFs } from "./fsport.ts";
+import { JournalWriter, listJournals } from "./journal.ts";
+import {
+  DAY_MS,
+  DEFAULT_ROLLUP_DAYS,
+  dbBytes,
+  type RetentionOptions,
+  retentionSlice,
+  runTaskSlice,
+} from "./maintenance.ts";
+import { loadMigrations, migrate, schemaVersion } from "./migrate.ts";
+import { normalizeObservation } from "./normalize.ts";
+import { encodeOp, type JournalOp } from "./ops.ts";
+import { defaultSchemaDir } from "./paths.ts";
+import { loadSnapshot, replayJournals } from "./recovery.ts";
+import { listSnapshots, snapshotName, writeAtomic } from "./snapshots.ts";
+import { type Database, loadSqlJs } from "./sqlite.ts";
+
+export interface EngineOptions {
+  readonly dataDir: string;
+  readonly fsyncIntervalMs: number;
+  readonly snapshotJournalRatio: number;
+  readonly maxDbMB: number;
+  readonly maxAgeDays: number;
+  readonly log: Logger;
+  /** No files at all: DB in memory only (tests, demos). */
+  readonly memory?: boolean;
+  /** Load snapshot + journal but never write (backup of a running daemon's data). */
+  readonly readOnly?: boolean;
+  readonly schemaDir?: string;
+  readonly fs?: FsPort;
+  /** Journal size below which no snapshot is taken, whatever the ratio (default 256 KiB). */
+  readonly snapshotMinJournalBytes?: number;
+  readonly outboxMaxPerBroker?: number;
+  readonly outboxMaxAgeMs?: number;
+  readonly maxNodes?: number;
+  readonly rollupMaxAgeDays?: number;
+  readonly now?: () => number;
+}
+
+export class StoreEngine {
+  private readonly counters: Record<string, number> = {};
+  private readonly fsp: FsPort;
+  private readonly ret: RetentionOptions;
+  private readonly now: () => number;
+  private journal: JournalWriter | null = null;
+  private seq = 0;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private maintTimer: NodeJS.Timeout | null = null;
+  private snapshotting: Promise<void> | null = null;
+  private snapshotRetryAt = 0;
+  private snapshotBackoff = 0;
+  private snapshotError: string | null = null;
+  private journalCarry = 0;
+  private lastSnapshotAt: number | null = null;
+  private lastSnapshotMs: number | null = null;
+  private problems: string[] = [];
+  private closed = false;
+  private obsCount = 0;
+  private txCount = 0;
+
+  private constructor(
+    private readonly db: Database,
+    private readonly w: DbWriter,
+    private readonly o: EngineOptions,
+  ) {
+    this.fsp = o.fs ?? nodeFs;
+    this.now = o.now ?? Date.now;
+    this.ret = {
+      maxDbBytes: o.maxDbMB * 1024 * 1024,
+      maxAgeMs: o.maxAgeDays * DAY_MS,
+      rollupMaxAgeMs: (o.rollupMaxAgeDays ?? DEFAULT_ROLLUP_DAYS) * DAY_MS,
+      maxNodes: o.maxNodes ?? 20_000,
+      outboxMaxAgeMs: o.outboxMaxAgeMs ?? 7 * DAY_MS,
+      sliceRows: 2000,
+    };
+  }
+
+  static async open(o: EngineOptions): Promise<StoreEngine> {
+    const SQL = await loadSqlJs();
+    const fsp = o.fs ?? nodeFs;
+    const counters: Record<string, number> = {};
+    const count = (n: string, k = 1) => {
+      counters[n] = (counters[n] ?? 0) + k;
+    };
+    const migrations = loadMigrations(fsp, o.schemaDir ?? defaultSchemaDir());
+    const persistent = !o.memory;
+    if (persistent && !o.readOnly) {
+      fsp.mkdirSync(o.dataDir, { recursive: true });
+      for (const f of fsp.readdirSync(o.dataDir) as string[]) {
+        if (f.endsWith(".tmp")) fsp.unlinkSync(join(o.dataDir, f));
+      }
+    }
+    if (persistent && o.readOnly && !fsp.existsSync(o.dataDir)) {
+      throw new StoreError("E_STORE_IO", `data directory ${o.dataDir} does not exist`);
+    }
+    const snap = persistent
+      ? loadSnapshot(SQL, fsp, o.dataDir, o.log, { readOnly: Boolean(o.readOnly), count })
+      : { db: new SQL.Database(), seq: 0, name: null, problems: [] };
+    const db = snap.db;
+    let w: DbWriter | null = null;
+    try {
+      const applied = migrate(db, migrations);
+      if (applied.length) o.log.info("schema migrated", { to: schemaVersion(db), applied });
+      w = new DbWriter(db, count, { maxPerBroker: o.outboxMaxPerBroker ?? 10_000 });
+      const engine = new StoreEngine(db, w, o);
+      Object.assign(engine.counters, counters);
+      engine.problems.push(...snap.problems);
+      engine.seq = snap.seq;
+      if (persistent) {
+        const r = replayJournals(fsp, o.dataDir, w, snap.seq, o.log, (n, k) => engine.count(n, k));
+        engine.seq = r.lastSeq;
+        engine.problems.push(...r.problems);
+        engine.count("replayed_records", r.applied);
+        o.log.info("store loaded", {
+          snapshot: snap.name,
+          snapshotSeq: snap.seq,
+          replayed: r.applied,
+          seq: r.lastSeq,
+        });
+        if (!o.readOnly) engine.journal = new JournalWriter(fsp, o.dataDir, o.log.child("journal"));
+      }
+      engine.obsCount = engine.scalar("SELECT count(*) FROM observations");
+      engine.txCount = engine.scalar("SELECT count(*) FROM transmissions");
+      return engine;
+    } catch (err) {
+      w?.close();
+      db.close();
+      throw err;
+    }
+  }
+
+  /** Timers for group commit and maintenance; the backup CLI never starts them. */
+  start(): void {
+    if (this.maintTimer) return;
+    this.maintTimer = setInterval(() => this.maintain(), 250);
+    this.maintTimer.unref?.();
+  }
+
+  private count(name: string, k = 1): void {
+    this.counters[name] = (this.counters[name] ?? 0) + k;
+  }
+
+  private scalar(sql: string): number {
+    return Number(this.db.exec(sql)[0]?.values[0]?.[0] ?? 0);
+  }
+
+  ingest(batch: readonly ObservationInput[]): IngestResult {
+    // First/repeat is decided against the DB here so the journal carries the
+    // raw bytes and decoded fields only on a transmission's first hearing.
+    const seen = new Set<string>();
+    const rows = batch.map((input) => {
+      const obs = normalizeObservation(input, (n, k) => this.count(n, k));
+      const firstSeen = !seen.has(obs.hash) && !this.w.hasTx(obs.hash);
+      seen.add(obs.hash);
+      return { id: this.w.nextObsId++, firstSeen, obs };
+    });
+    const out = this.write({ kind: "ingest", seq: this.seq + 1, rows });
+    this.obsCount += out.length;
+    for (const r of out) if (r.firstSeen) this.txCount++;
+    this.count("ingested", out.length);
+    this.enforceCap();
+    return { rows: out };
+  }
+
+  setMeta(key: string, value: string): void {
+    if (key.length === 0 || key.length > 256)
+      throw new StoreError("E_STORE_ARG", "meta key must be 1..256 chars");
+    if (value.length > 8 * 1024 * 1024)
+      throw new StoreError("E_STORE_ARG", "meta value over 8 MiB");
+    this.write({ kind: "meta", seq: this.seq + 1, key, value });
+  }
+
+  getMeta(key: string): string | null {
+    return this.w.getMeta(key);
+  }
+
+  outboxEnqueue(msgs: readonly Omit<OutboxMessage, "id" | "createdAt">[]): void {
+    const now = this.now();
+    const items = [];
+    for (const m of msgs) {
+      if (m.payload.length > MAX_OUTBOX_PAYLOAD || m.topic.length > 1024 || m.broker.length > 128) {
+        this.count("outbox_rejected");
+        this.o.log.warn("outbox message too large; dropped", {
+          broker: m.broker.slice(0, 128),
+          bytes: m.payload.length,
+        });
+        continue;
+      }
+      items.push({
+        ...m,
+        qos: m.qos === 1 ? (1 as const) : (0 as const),
+        id: this.w.nextOutboxId++,
+        createdAt: now,
+      });
+    }
+    if (items.length) this.write({ kind: "outbox", seq: this.seq + 1, items });
+  }
+
+  outboxAck(ids: readonly number[]): void {
+    const clean = ids.filter((id) => Number.isSafeInteger(id) && id > 0);
+    if (clean.length) this.write({ kind: "ack", seq: this.seq + 1, ids: clean });
+  }
+
+  outboxDropped(): number {
+    return Number(this.w.getMeta("outbox_dropped") ?? 0);
+  }
+
+  get database(): Database {
+    return this.db;
+  }
+
+  private write(op: JournalOp): { id: number; firstSeen: boolean }[] {
+    if (this.closed) throw new StoreError("E_STORE_CLOSED", "store is stopped");
+    const out = this.w.apply(op);
+    this.seq = op.seq;
+    if (this.journal) {
+      this.journal.append(op.seq, encodeOp(op).peek());
+      this.scheduleFlush();
+    }
+    return out;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || !this.journal || this.closed) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      this.flushJournal();
+    }, this.o.fsyncIntervalMs);
+  }
+
+  /** Group commit; also called directly by stop(). */
+  flushJournal(): boolean {
+    const j = this.journal;
+    if (!j) return true;
+    const ok = j.flush(this.now());
+    if (!ok && j.hasPending) this.scheduleFlush();
+    this.maybeSnapshot();
+    return ok;
+  }
+
+  /** Raw rows beyond the cap are pruned at once; the slices in maintain() keep it from getting there. */
+  private enforceCap(): void {
+    let guard = 0;
+    while (dbBytes(this.db).used > this.ret.maxDbBytes && guard++ < 50) this.retention(true);
+  }
+
+  private retention(pressure: boolean): number {
+    const r = retentionSlice(this.db, this.w, this.ret, this.now(), pressure);
+    this.obsCount -= r.observationsDeleted;
+    this.txCount -= r.transmissionsDeleted;
+    if (r.observationsDeleted) this.count("pruned_observations", r.observationsDeleted);
+    return r.work;
+  }
+
+  private pressure = false;
+
+  /** One maintenance tick: a retention slice, a background-task slice, snapshot if due. */
+  maintain(): void {
+    if (this.closed || this.o.readOnly) return;
+    const used = dbBytes(this.db).used;
+    if (used > this.ret.maxDbBytes * 0.9) this.pressure = true;
+    else if (used < this.ret.maxDbBytes * 0.8) this.pressure = false;
+    this.retention(this.pressure);
+    const t = runTaskSlice(this.db, this.o.log, 5000);
+    if (t) this.counters[`task_${t.name}_watermark`] = t.watermark;
+    this.maybeSnapshot();
+  }
+
+  private journalBytes(): number {
+    return this.journalCarry + (this.journal?.bytes ?? 0);
+  }
+
+  private maybeSnapshot(): void {
+    if (!this.journal || this.snapshotting || this.closed || this.now() < this.snapshotRetryAt)
+      return;
+    const threshold = Math.max(
+      this.o.snapshotMinJournalBytes ?? 256 * 1024,
+      this.o.snapshotJournalRatio * dbBytes(this.db).total,
+    );
+    if (this.journalBytes() >= threshold) void this.snapshot().catch(() => {});
+  }
+
+  /** Export and write a snapshot; resolves when written (or failed, which is logged and retried). */
+  snapshot(): Promise<void> {
+    if (this.snapshotting) return this.snapshotting;
+    if (!this.journal) return Promise.resolve();
+    this.snapshotting = this.doSnapshot().finally(() => {
+      this.snapshotting = null;
+    });
+    return this.snapshotting;
+  }
+
+  private async doSnapshot(): Promise<void> {
+    const j = this.journal!;
+    const t0 = performance.now();
+    const seq = this.seq;
+    this.w.saveCounters();
+    this.db.run(
+      "INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      [String(seq)],
+    );
+    // Everything up to seq is on disk (or buffered for retry) before the new
+    // journal file starts; the snapshot then covers exactly records <= seq.
+    j.flush(this.now());
+    const carried = this.journalBytes();
+    j.rotate();
+    this.journalCarry = carried;
+    const bytes = this.db.export();
+    try {
+      await writeAtomic(this.fsp, this.o.dataDir, snapshotName(seq), bytes);
+    } catch (err) {
+      const code = ioCode(err);
+      this.count("snapshot_errors");
+      this.snapshotBackoff = Math.min(
+        60_000,
+        this.snapshotBackoff ? this.snapshotBackoff * 2 : 1000,
+      );
+      this.snapshotRetryAt = this.now() + this.snapshotBackoff;
+      if (this.snapshotError === null)
+        this.o.log.error("snapshot write failed; previous snapshot kept", { code });
+      this.snapshotError = `snapshot: ${code}`;
+      throw new StoreError("E_STORE_IO", `snapshot write failed: ${code}`, { cause: err });
+    }
+    if (this.snapshotError)
+      this.o.log.info("snapshot writes recovered", { after: this.snapshotError });
+    this.snapshotError = null;
+    this.snapshotBackoff = 0;
+    this.journalCarry = 0;
+    this.lastSnapshotAt = this.now();
+    this.lastSnapshotMs = Math.round(performance.now() - t0);
+    this.count("snapshots");
+    this.o.log.debug("snapshot written", { seq, bytes: bytes.length, ms: this.lastSnapshotMs });
+    this.cleanup();
+  }
+
+  /** Keep two snapshots and the journal back to the older one (the fallback if the newest is unreadable). */
+  private cleanup(): void {
+    const dir = this.o.dataDir;
+    try {
+      const snaps = listSnapshots(this.fsp, dir);
+      for (const s of snaps.slice(2)) this.fsp.unlinkSync(join(dir, s.name));
+      const keepFrom = snaps.length >= 2 ? snaps[1]!.seq : 0;
+      const files = listJournals(this.fsp, dir);
+      for (const [i, f] of files.entries()) {
+        const next = files[i + 1];
+        if (next && next.firstSeq - 1 <= keepFrom) this.fsp.unlinkSync(join(dir, f.name));
+      }
+    } catch (err) {
+      this.o.log.warn("could not remove old snapshot/journal files", { code: ioCode(err) });
+    }
+  }
+
+  /** A consistent SQLite image of the DB now. */
+  exportBytes(): Uint8Array {
+    this.w.saveCounters();
+    return this.db.export();
+  }
+
+  health(): StoreHealth {
+    const error = this.journal?.lastError ?? this.snapshotError ?? this.problems.at(-1) ?? null;
+    const counters: Record<string, number> = { ...this.counters };
+    if (this.journal) {
+      counters.journal_errors = this.journal.errors;
+      counters.journal_dropped_bytes = this.journal.droppedBytes;
+    }
+    return {
+      ok: error === null,
+      dbBytes: dbBytes(this.db).total,
+      journalBytes: this.journalBytes(),
+      lastSnapshotAt: this.lastSnapshotAt,
+      lastSnapshotMs: this.lastSnapshotMs,
+      schemaVersion: schemaVersion(this.db),
+      observations: this.obsCount,
+      transmissions: this.txCount,
+      nodes: this.scalar("SELECT count(*) FROM nodes"),
+      error,
+      counters,
+    };
+  }
+
+  /** Flush the journal, then write a final snapshot if anything changed since the last one. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.maintTimer) clearInterval(this.maintTimer);
+    this.flushTimer = null;
+    this.maintTimer = null;
+    if (this.snapshotting) await this.snapshotting.catch(() => {});
+    if (this.journal) {
+      this.journal.flush(this.now() + 1e12);
+      if (this.journalBytes() > 0) await this.snapshot().catch(() => {});
+      this.journal.close();
+    }
+    this.closed = true;
+    this.w.close();
+    this.db.close();
+  }
+
+  /** Close without a snapshot or flush (read-only users, crash simulation in tests). */
+  abandon(): void {
+    this.closed = true;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.maintTimer) clearInterval(this.maintTimer);
+    this.journal?.close();
+    this.w.close();
+    this.db.close();
+  }
+}
+
+const MAX_OUTBOX_PAYLOAD = 256 * 1024;

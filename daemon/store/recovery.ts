@@ -1,0 +1,133 @@
+/**
+ * Startup: load the newest good snapshot, migrate it, replay the journal
+ * after it. An unreadable snapshot is moved aside (never deleted) with a loud
+ * log, and the next older one is used; the journal is kept back to the older
+ * snapshot for exactly this case. Replay skips records the snapshot already
+ * holds (by sequence number) and applies the rest idempotently.
+ */
+import { join } from "node:path";
+import type { Logger } from "../core/log.ts";
+import type { DbWriter } from "./apply.ts";
+import { StoreError } from "./errors.ts";
+import type { FsPort } from "./fsport.ts";
+import { listJournals, parseJournal } from "./journal.ts";
+import { decodeOp } from "./ops.ts";
+import { listSnapshots } from "./snapshots.ts";
+import type { Database, SqlJsStatic } from "./sqlite.ts";
+
+export interface LoadedSnapshot {
+  readonly db: Database;
+  /** Last journal sequence number contained in the snapshot (0 if none). */
+  readonly seq: number;
+  readonly name: string | null;
+  /** Problems worth surfacing in health (e.g. a corrupt snapshot). */
+  readonly problems: string[];
+}
+
+function checkDb(db: Database): number {
+  const ok = db.exec("PRAGMA quick_check")[0]?.values[0]?.[0];
+  if (ok !== "ok") throw new Error(`quick_check: ${String(ok)}`);
+  const r = db.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.values[0]?.[0];
+  return r === undefined ? 0 : Number(r);
+}
+
+export function loadSnapshot(
+  SQL: SqlJsStatic,
+  fsp: FsPort,
+  dir: string,
+  log: Logger,
+  opts: { readOnly: boolean; count: (n: string) => void },
+): LoadedSnapshot {
+  const problems: string[] = [];
+  for (const snap of listSnapshots(fsp, dir)) {
+    const path = join(dir, snap.name);
+    let db: Database | null = null;
+    try {
+      db = new SQL.Database(fsp.readFileSync(path) as Uint8Array);
+      const seq = checkDb(db);
+      return { db, seq, name: snap.name, problems };
+    } catch (err) {
+      db?.close();
+      if (err instanceof StoreError) throw err;
+      opts.count("snapshot_corrupt");
+      const msg = `snapshot ${snap.name} is unreadable (${(err as Error).message}); falling back to an older snapshot and the journal`;
+      log.error(msg);
+      problems.push(msg);
+      if (!opts.readOnly) {
+        const aside = `${path}.corrupt-${Date.now()}`;
+        try {
+          fsp.renameSync(path, aside);
+          log.error("moved unreadable snapshot aside", { to: aside });
+        } catch (e) {
+          log.error("could not move unreadable snapshot aside", { error: (e as Error).message });
+        }
+      }
+    }
+  }
+  return { db: new SQL.Database(), seq: 0, name: null, problems };
+}
+
+export interface ReplayResult {
+  readonly lastSeq: number;
+  readonly applied: number;
+  readonly torn: number;
+  readonly problems: string[];
+}
+
+export function replayJournals(
+  fsp: FsPort,
+  dir: string,
+  w: DbWriter,
+  fromSeq: number,
+  log: Logger,
+  count: (n: string, k?: number) => void,
+): ReplayResult {
+  let lastSeq = fromSeq;
+  let applied = 0;
+  let torn = 0;
+  const problems: string[] = [];
+  const files = listJournals(fsp, dir);
+  for (const [i, f] of files.entries()) {
+    const next = files[i + 1];
+    // A file wholly before the snapshot needs no reading at all.
+    if (next && next.firstSeq - 1 <= fromSeq) continue;
+    const parsed = parseJournal(fsp.readFileSync(join(dir, f.name)) as Uint8Array);
+    if (parsed.torn) {
+      torn++;
+      count("journal_torn");
+      log.warn("journal has a torn tail (interrupted write); dropping it", {
+        file: f.name,
+        goodBytes: parsed.goodBytes,
+      });
+    }
+    for (const payload of parsed.frames) {
+      let op: ReturnType<typeof decodeOp>;
+      try {
+        op = decodeOp(payload);
+      } catch (err) {
+        count("journal_bad_records");
+        log.error("journal record passed its checksum but does not decode; skipping", {
+          file: f.name,
+          error: (err as Error).message,
+        });
+        continue;
+      }
+      if (op.seq <= lastSeq) continue;
+      if (op.seq !== lastSeq + 1) {
+        const msg = `journal gap: records ${lastSeq + 1}..${op.seq - 1} are missing`;
+        count("journal_gaps");
+        log.error(msg);
+        problems.push(msg);
+      }
+      w.apply(op);
+      lastSeq = op.seq;
+      applied++;
+    }
+  }
+  if (files.length > 0 && fromSeq === 0 && (files[0]?.firstSeq ?? 1) > 1) {
+    const msg = `no snapshot covers journal records before ${files[0]?.firstSeq}; older data is lost`;
+    log.error(msg);
+    problems.push(msg);
+  }
+  return { lastSeq, applied, torn, problems };
+}

@@ -1,0 +1,261 @@
+/**
+ * createStore(): the main-thread side of the store. Every call is a message
+ * to the store worker; nothing touches sql.js on this thread. health() is
+ * answered from the last snapshot of health the worker pushed (every 500 ms
+ * and after every write).
+ */
+import { Worker } from "node:worker_threads";
+import type { Logger } from "../core/log.ts";
+import type {
+  ChannelMessageRow,
+  IngestResult,
+  NodeRow,
+  ObservationInput,
+  OutboxMessage,
+  PacketQuery,
+  PacketRow,
+  StoreApi,
+  StoreHealth,
+} from "./api.ts";
+import { StoreError } from "./errors.ts";
+import { workerEntry } from "./paths.ts";
+import type { FromWorker, Method, ToWorker, WorkerInit } from "./rpc.ts";
+
+export interface StoreOptions {
+  readonly dataDir: string;
+  /** Group-commit interval: the most a power cut can lose (default 1000). */
+  readonly fsyncIntervalMs: number;
+  /** Snapshot when the journal grows past this fraction of the DB size (default 0.5). */
+  readonly snapshotJournalRatio: number;
+  readonly maxDbMB: number;
+  readonly maxAgeDays: number;
+  readonly log: Logger;
+  /** Keep everything in memory; no files. */
+  readonly memory?: boolean;
+  /** Directory of NNN_name.sql migrations; default: schema/ of the repo or beside the bundle. */
+  readonly schemaDir?: string;
+  readonly snapshotMinJournalBytes?: number;
+  readonly outboxMaxPerBroker?: number;
+  readonly outboxMaxAgeMs?: number;
+  readonly maxNodes?: number;
+  /** Tests only: URL of a module exporting `fs` (an FsPort) to inject faults. */
+  readonly fsModule?: string;
+  /** stop() gives up and terminates the worker after this long (default 5000). */
+  readonly stopTimeoutMs?: number;
+}
+
+const EMPTY_HEALTH: StoreHealth = {
+  ok: false,
+  dbBytes: 0,
+  journalBytes: 0,
+  lastSnapshotAt: null,
+  lastSnapshotMs: null,
+  schemaVersion: 0,
+  observations: 0,
+  transmissions: 0,
+  nodes: 0,
+  error: "not started",
+  counters: {},
+};
+
+interface Waiter {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  /** Created when the call was made, so a failure points at the caller. */
+  err: StoreError;
+}
+
+class StoreClient implements StoreApi {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly waiters = new Map<number, Waiter>();
+  private cached: StoreHealth = EMPTY_HEALTH;
+  private stopping: Promise<void> | null = null;
+
+  constructor(private readonly o: StoreOptions) {}
+
+  start(): Promise<void> {
+    if (this.worker) return Promise.resolve();
+    const entry = workerEntry();
+    const w = new Worker(entry.url, { execArgv: entry.execArgv, workerData: entry.workerData });
+    this.worker = w;
+    const log = this.o.log;
+    return new Promise<void>((resolve, reject) => {
+      let started = false;
+      w.on("message", (m: FromWorker) => {
+        switch (m.type) {
+          case "ready":
+            this.cached = m.health;
+            started = true;
+            resolve();
+            break;
+          case "fatal":
+            reject(new StoreError(m.code, m.message));
+            void w.terminate();
+            break;
+          case "health":
+            this.cached = m.health;
+            break;
+          case "log":
+            log[m.level](m.msg, m.fields);
+            break;
+          case "result":
+          case "error": {
+            const waiter = this.waiters.get(m.id);
+            if (!waiter) break;
+            this.waiters.delete(m.id);
+            if (m.type === "result") waiter.resolve(m.value);
+            else {
+              waiter.err.message = m.message;
+              (waiter.err as { code: string }).code = m.code;
+              waiter.reject(waiter.err);
+            }
+            break;
+          }
+        }
+      });
+      w.on("error", (err) => {
+        log.error("store worker crashed", { error: err.message });
+        this.cached = { ...this.cached, ok: false, error: `worker: ${err.message}` };
+        if (!started)
+          reject(
+            new StoreError("E_STORE_WORKER", `store worker failed: ${err.message}`, { cause: err }),
+          );
+      });
+      w.on("exit", (code) => {
+        this.worker = null;
+        for (const waiter of this.waiters.values()) {
+          waiter.err.message = `store worker exited (${code})`;
+          waiter.reject(waiter.err);
+        }
+        this.waiters.clear();
+        if (!started)
+          reject(new StoreError("E_STORE_WORKER", `store worker exited (${code}) during start`));
+      });
+      const init: WorkerInit = {
+        dataDir: this.o.dataDir,
+        fsyncIntervalMs: this.o.fsyncIntervalMs,
+        snapshotJournalRatio: this.o.snapshotJournalRatio,
+        maxDbMB: this.o.maxDbMB,
+        maxAgeDays: this.o.maxAgeDays,
+        memory: Boolean(this.o.memory),
+        logLevel: log.enabled("debug")
+          ? "debug"
+          : log.enabled("info")
+            ? "info"
+            : log.enabled("warn")
+              ? "warn"
+              : "error",
+        ...pick(this.o, [
+          "schemaDir",
+          "snapshotMinJournalBytes",
+          "outboxMaxPerBroker",
+          "outboxMaxAgeMs",
+          "maxNodes",
+          "fsModule",
+        ]),
+      };
+      w.postMessage({ type: "init", init } satisfies ToWorker);
+    });
+  }
+
+  private call<T>(method: Method, ...args: unknown[]): Promise<T> {
+    const w = this.worker;
+    const err = new StoreError("E_STORE_CLOSED", `store.${method}: store is not running`);
+    if (!w) return Promise.reject(err);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiters.set(id, { resolve: resolve as (v: unknown) => void, reject, err });
+      w.postMessage({ type: "call", id, method, args } satisfies ToWorker);
+    });
+  }
+
+  stop(): Promise<void> {
+    if (!this.worker) return Promise.resolve();
+    this.stopping ??= (async () => {
+      const w = this.worker!;
+      const limit = this.o.stopTimeoutMs ?? 5000;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((r) => {
+        timer = setTimeout(() => r("timeout"), limit);
+      });
+      const r = await Promise.race([this.call("stop").catch((e: Error) => e), timeout]);
+      clearTimeout(timer);
+      if (r === "timeout")
+        this.o.log.error("store stop timed out; terminating worker", { ms: limit });
+      else if (r instanceof Error) this.o.log.error("store stop failed", { error: r.message });
+      await w.terminate();
+      this.worker = null;
+      this.cached = { ...this.cached, ok: false, error: "stopped" };
+    })();
+    return this.stopping;
+  }
+
+  ingest(batch: readonly ObservationInput[]): Promise<IngestResult> {
+    return this.call("ingest", batch);
+  }
+  listPackets(q: PacketQuery): Promise<readonly PacketRow[]> {
+    return this.call("listPackets", q);
+  }
+  getTransmission(hash: string): Promise<readonly PacketRow[]> {
+    return this.call("getTransmission", hash);
+  }
+  scanObservations(afterId: number, limit: number): Promise<readonly PacketRow[]> {
+    return this.call("scanObservations", afterId, limit);
+  }
+  listNodes(): Promise<readonly NodeRow[]> {
+    return this.call("listNodes");
+  }
+  getNode(publicKey: string): Promise<NodeRow | null> {
+    return this.call("getNode", publicKey);
+  }
+  listChannelMessages(
+    channel: string | null,
+    limit: number,
+    before?: number,
+  ): Promise<readonly ChannelMessageRow[]> {
+    return this.call("listChannelMessages", channel, limit, before);
+  }
+  getMeta(key: string): Promise<string | null> {
+    return this.call("getMeta", key);
+  }
+  setMeta(key: string, value: string): Promise<void> {
+    return this.call("setMeta", key, value);
+  }
+  outboxEnqueue(msgs: readonly Omit<OutboxMessage, "id" | "createdAt">[]): Promise<void> {
+    return this.call("outboxEnqueue", msgs);
+  }
+  outboxPeek(broker: string, limit: number): Promise<readonly OutboxMessage[]> {
+    return this.call("outboxPeek", broker, limit);
+  }
+  outboxAck(ids: readonly number[]): Promise<void> {
+    return this.call("outboxAck", ids);
+  }
+  outboxStats(): Promise<{
+    readonly depth: Readonly<Record<string, number>>;
+    readonly dropped: number;
+  }> {
+    return this.call("outboxStats");
+  }
+  backup(path: string): Promise<void> {
+    return this.call("backup", path);
+  }
+  /** Take a snapshot now (normally automatic); resolves when it is on disk. */
+  snapshot(): Promise<void> {
+    return this.call("snapshot");
+  }
+  health(): StoreHealth {
+    return this.cached;
+  }
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+/** The store service: call start() before use and stop() on shutdown. */
+export function createStore(opts: StoreOptions): StoreApi & { snapshot(): Promise<void> } {
+  return new StoreClient(opts);
+}

@@ -1,0 +1,130 @@
+/**
+ * Store worker entry: hosts StoreEngine in its own thread so sql.js work
+ * (queries, export for snapshots) never blocks the daemon's event loop.
+ * Logs are forwarded to the main thread's Logger.
+ */
+import { basename, dirname } from "node:path";
+import { parentPort } from "node:worker_threads";
+import { MeshgateError } from "../core/errors.ts";
+import { Logger, type LogSink } from "../core/log.ts";
+import { StoreEngine } from "./engine.ts";
+import { type FsPort, nodeFs } from "./fsport.ts";
+import * as q from "./queries.ts";
+import type { FromWorker, ToWorker, WorkerInit } from "./rpc.ts";
+import { writeAtomic } from "./snapshots.ts";
+
+const port = parentPort;
+if (!port) throw new Error("store worker must run in a worker_thread");
+const send = (m: FromWorker) => port.postMessage(m);
+
+// Lines are parsed back into level/msg/fields by the main thread's logger.
+function forwardingLogger(level: WorkerInit["logLevel"]): Logger {
+  const sink: LogSink = {
+    write: (line) => {
+      const m = JSON.parse(line) as {
+        level: "debug" | "info" | "warn" | "error";
+        msg: string;
+      } & Record<string, unknown>;
+      const { t: _t, level: lv, ns: _ns, msg, ...fields } = m;
+      send({ type: "log", level: lv, msg, fields });
+    },
+  };
+  return new Logger("store", { level, format: "json", sink });
+}
+
+const WRITES = new Set(["ingest", "setMeta", "outboxEnqueue", "outboxAck", "snapshot", "backup"]);
+let engine: StoreEngine | null = null;
+let healthTimer: NodeJS.Timeout | null = null;
+
+async function call(e: StoreEngine, method: string, a: readonly unknown[]): Promise<unknown> {
+  const db = e.database;
+  switch (method) {
+    case "ingest":
+      return e.ingest(a[0] as Parameters<StoreEngine["ingest"]>[0]);
+    case "listPackets":
+      return q.listPackets(db, a[0] as Parameters<typeof q.listPackets>[1]);
+    case "getTransmission":
+      return q.getTransmission(db, String(a[0]));
+    case "scanObservations":
+      return q.scanObservations(db, Number(a[0]), Number(a[1]));
+    case "listNodes":
+      return q.listNodes(db);
+    case "getNode":
+      return q.getNode(db, String(a[0]));
+    case "listChannelMessages":
+      return q.listChannelMessages(
+        db,
+        a[0] as string | null,
+        Number(a[1]),
+        a[2] as number | undefined,
+      );
+    case "getMeta":
+      return e.getMeta(String(a[0]));
+    case "setMeta":
+      return e.setMeta(String(a[0]), String(a[1]));
+    case "outboxEnqueue":
+      return e.outboxEnqueue(a[0] as Parameters<StoreEngine["outboxEnqueue"]>[0]);
+    case "outboxPeek":
+      return q.outboxPeek(db, String(a[0]), Number(a[1]));
+    case "outboxAck":
+      return e.outboxAck(a[0] as number[]);
+    case "outboxStats":
+      return { depth: q.outboxDepth(db), dropped: e.outboxDropped() };
+    case "backup": {
+      const path = String(a[0]);
+      await writeAtomic(nodeFs, dirname(path), basename(path), e.exportBytes());
+      return undefined;
+    }
+    case "snapshot":
+      return e.snapshot();
+    case "stop":
+      if (healthTimer) clearInterval(healthTimer);
+      await e.close();
+      engine = null;
+      return undefined;
+    default:
+      throw new MeshgateError("E_STORE_ARG", `unknown store method ${method}`);
+  }
+}
+
+async function init(i: WorkerInit): Promise<void> {
+  try {
+    const fs = i.fsModule ? ((await import(i.fsModule)) as { fs: FsPort }).fs : undefined;
+    engine = await StoreEngine.open({
+      ...i,
+      log: forwardingLogger(i.logLevel),
+      ...(fs ? { fs } : {}),
+    });
+    engine.start();
+    send({ type: "ready", health: engine.health() });
+    healthTimer = setInterval(() => {
+      if (engine) send({ type: "health", health: engine.health() });
+    }, 500);
+  } catch (err) {
+    const code = err instanceof MeshgateError ? err.code : "E_STORE_OPEN";
+    send({ type: "fatal", code, message: (err as Error).message });
+  }
+}
+
+port.on("message", (m: ToWorker) => {
+  if (m.type === "init") {
+    void init(m.init);
+    return;
+  }
+  const e = engine;
+  if (!e) {
+    send({ type: "error", id: m.id, code: "E_STORE_CLOSED", message: "store is not open" });
+    return;
+  }
+  call(e, m.method, m.args).then(
+    (value) => {
+      send({ type: "result", id: m.id, value });
+      // Writes change counts and sizes; push fresh health right after.
+      if (WRITES.has(m.method) && engine) send({ type: "health", health: engine.health() });
+    },
+    (err: unknown) => {
+      const code = err instanceof MeshgateError ? err.code : "E_STORE";
+      send({ type: "error", id: m.id, code, message: (err as Error).message });
+    },
+  );
+});

@@ -1,0 +1,45 @@
+/** Synthetic observations for store tests: seeded, realistic sizes, no other layers needed. */
+import type { ObservationInput } from "../../daemon/store/api.ts";
+
+/** mulberry32: small seeded PRNG so failures reproduce. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function hashOf(n: number): string {
+  return n.toString(16).padStart(16, "0");
+}
+
+/** Observation number n of transmission tx (hash derived from tx), raw sized 20..180 bytes. */
+export function synthObs(
+  tx: number,
+  opts: { at?: number; radioId?: string; rand?: () => number; hops?: string[] } = {},
+): ObservationInput {
+  const rand = opts.rand ?? rng(tx);
+  const len = 20 + Math.floor(rand() * 160);
+  const raw = new Uint8Array(len);
+  for (let i = 0; i < len; i++) raw[i] = Math.floor(rand() * 256);
+  raw[0] = (5 << 2) | 1; // GRP_TXT, FLOOD
+  return {
+    hash: hashOf(tx),
+    raw,
+    radioId: opts.radioId ?? "r1",
+    at: opts.at ?? 1_770_000_000_000 + tx * 1000,
+    snr: Math.round((rand() * 30 - 10) * 4) / 4,
+    rssi: -Math.floor(40 + rand() * 80),
+    payloadType: 5,
+    route: 1,
+    version: 0,
+    hashSize: 1,
+    hops: opts.hops ?? ["a1", "b2"],
+    error: null,
+    summary: `#test: message ${tx}`,
+  };
+}
