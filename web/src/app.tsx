@@ -1,0 +1,189 @@
+/**
+ * The shell: navigation, the live connection indicator and the page router.
+ * Owns the live packet buffer so pages can come and go without losing it.
+ */
+import { useEffect, useMemo, useState } from "preact/hooks";
+import type { Api } from "./api.ts";
+import { Ctx } from "./context.ts";
+import { useTick } from "./hooks.ts";
+import { LiveClient, type LiveState, PacketBuffer } from "./live.ts";
+import type { Packet } from "./model.ts";
+import { AboutPage } from "./pages/about.tsx";
+import { ChannelsPage } from "./pages/channels.tsx";
+import { FeedPage } from "./pages/feed.tsx";
+import { GraphPage } from "./pages/graph.tsx";
+import { MapPage } from "./pages/map.tsx";
+import { NodePage } from "./pages/node.tsx";
+import { NodesPage } from "./pages/nodes.tsx";
+import { OverviewPage } from "./pages/overview.tsx";
+import { PacketPage } from "./pages/packet.tsx";
+import { RadioPage } from "./pages/radio.tsx";
+import { parseHash, type Route } from "./router.ts";
+
+const NAV: readonly { page: Route["page"]; href: string; label: string }[] = [
+  { page: "overview", href: "#/", label: "Overview" },
+  { page: "feed", href: "#/feed", label: "Live feed" },
+  { page: "nodes", href: "#/nodes", label: "Nodes" },
+  { page: "map", href: "#/map", label: "Map" },
+  { page: "graph", href: "#/graph", label: "Graph" },
+  { page: "channels", href: "#/channels", label: "Channels" },
+  { page: "radio", href: "#/radio", label: "Radio" },
+  { page: "about", href: "#/about", label: "About" },
+];
+
+/** Which nav entry a detail page belongs to. */
+const SECTION: Partial<Record<Route["page"], Route["page"]>> = { packet: "feed", node: "nodes" };
+
+export interface AppProps {
+  readonly api: Api;
+  readonly wsUrl: string;
+  readonly backlog?: number;
+}
+
+export function App(props: AppProps) {
+  const [route, setRoute] = useState<Route>(() => parseHash(location.hash));
+  const [packets, setPackets] = useState<readonly Packet[]>([]);
+  const [live, setLive] = useState<LiveState>({ kind: "connecting", attempt: 1 });
+  const [backlog, setBacklog] = useState<"loading" | "ok" | "building" | "missing" | "error">(
+    "loading",
+  );
+
+  useEffect(() => {
+    const onHash = () => {
+      setRoute(parseHash(location.hash));
+      window.scrollTo(0, 0);
+    };
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+
+  useEffect(() => {
+    const buf = new PacketBuffer(5000);
+    let alive = true;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const loadBacklog = async () => {
+      const r = await props.api.packets(props.backlog ?? 500);
+      if (!alive) return;
+      setBacklog(
+        r.kind === "ok"
+          ? "ok"
+          : r.kind === "building"
+            ? "building"
+            : r.kind === "missing"
+              ? "missing"
+              : "error",
+      );
+      if (r.kind === "ok" && buf.add(r.data)) setPackets(buf.all);
+      if (r.kind === "building") timer = setTimeout(loadBacklog, r.retryAfterSec * 1000);
+    };
+    const client = new LiveClient(props.wsUrl, {
+      onPacket: (p) => {
+        if (buf.add([p])) setPackets(buf.all);
+      },
+      onState: (s) => {
+        setLive(s);
+        // After a reconnect, fill the gap the outage left.
+        if (s.kind === "open") void loadBacklog();
+      },
+    });
+    client.start();
+    return () => {
+      alive = false;
+      if (timer) clearTimeout(timer);
+      client.stop();
+    };
+  }, [props.api, props.wsUrl, props.backlog]);
+
+  const ctx = useMemo(
+    () => ({ api: props.api, packets, live, backlog }),
+    [props.api, packets, live, backlog],
+  );
+  const section = SECTION[route.page] ?? route.page;
+
+  return (
+    <Ctx.Provider value={ctx}>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <span class="brand">meshgate</span>
+        <nav class="pages" aria-label="Pages">
+          {NAV.map((n) => (
+            <a key={n.page} href={n.href} aria-current={section === n.page ? "page" : undefined}>
+              {n.label}
+            </a>
+          ))}
+        </nav>
+        <LiveBadge state={live} />
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page route={route} />
+      </main>
+    </Ctx.Provider>
+  );
+}
+
+function LiveBadge(props: { state: LiveState }) {
+  const now = useTick(1000);
+  const s = props.state;
+  if (s.kind === "open") {
+    return (
+      <span class="live ok" data-live="open" role="status" title="Live updates connected">
+        live
+      </span>
+    );
+  }
+  const text =
+    s.kind === "closed"
+      ? `stale: reconnecting in ${Math.max(0, Math.ceil((s.retryAt - now) / 1000))}s`
+      : s.kind === "connecting"
+        ? s.attempt > 1
+          ? "stale: reconnecting…"
+          : "connecting…"
+        : "stopped";
+  return (
+    <span
+      class="live stale"
+      data-live={s.kind}
+      role="status"
+      title="Live updates are disconnected; data shown may be out of date"
+    >
+      {text}
+    </span>
+  );
+}
+
+function Page(props: { route: Route }) {
+  const r = props.route;
+  switch (r.page) {
+    case "overview":
+      return <OverviewPage />;
+    case "feed":
+      return <FeedPage />;
+    case "packet":
+      return <PacketPage hash={r.hash} />;
+    case "nodes":
+      return <NodesPage />;
+    case "node":
+      return <NodePage key={r.key} nodeKey={r.key} />;
+    case "map":
+      return <MapPage />;
+    case "graph":
+      return <GraphPage />;
+    case "channels":
+      return <ChannelsPage channel={r.channel} />;
+    case "radio":
+      return <RadioPage />;
+    case "about":
+      return <AboutPage />;
+    case "notfound":
+      return (
+        <section>
+          <h1>Not found</h1>
+          <p>
+            There is no page “{r.path}”. <a href="#/">Go to the overview</a>.
+          </p>
+        </section>
+      );
+  }
+}
