@@ -324,3 +324,29 @@ export function regionScopeCode(
   if (code === 0xffff) return 0xfffe;
   return code;
 }
+
+/** The spec a decoded packet was built from: encodePacket(packetSpecOf(p)) gives the same bytes. */
+export function packetSpecOf(p: {
+  route: number;
+  payloadType: number;
+  version: number;
+  transportCodes: readonly [number, number] | null;
+  hashSize: number;
+  path: Uint8Array;
+  payload: Uint8Array;
+}): PacketSpec {
+  const hops: Uint8Array[] = [];
+  for (let i = 0; i + p.hashSize <= p.path.length; i += p.hashSize) {
+    hops.push(p.path.slice(i, i + p.hashSize));
+  }
+  const spec: PacketSpec = {
+    route: p.route,
+    payloadType: p.payloadType,
+    version: p.version,
+    hashSize: p.hashSize as 1 | 2 | 3,
+    hops,
+    payload: p.payload.slice(),
+  };
+  if (p.transportCodes) spec.transportCodes = [p.transportCodes[0], p.transportCodes[1]];
+  return spec;
+}

@@ -104,7 +104,7 @@ describe.skipIf(!present)("corpus (../shared/corpus, skipped when absent)", () =
       const b = packet.body;
       if (b.kind !== "ADVERT") continue;
       adverts++;
-      const ref = row.reference_decode as Record<string, unknown> & {
+      const ref = row.reference_decode as unknown as Record<string, unknown> & {
         flags: { raw: number; type: number };
       };
       // all 103 are genuine: no signature failure to explain
