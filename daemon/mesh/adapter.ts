@@ -1,0 +1,113 @@
+/**
+ * Adapters from what the store holds (PacketRow) and what ingest hands it
+ * (ObservationInput) to the model's own input, MeshObservation.
+ *
+ * An advert only feeds the node table when it is trustworthy: either ingest
+ * verified it (ObservationInput.advert), or its key is in the store's node
+ * table (the store only upserts verified adverts), or the caller asks for the
+ * signature to be checked here.
+ */
+
+import { decodePacket } from "../protocol/decode.ts";
+import type { ObservationInput, PacketRow } from "../store/api.ts";
+import { type MeshAdvert, type MeshObservation, PT } from "./types.ts";
+
+export interface RowAdapterOptions {
+  /** The upper-hex node key of a radio, when known. */
+  readonly radioKey?: (radioId: string) => string | null;
+  /** True when this advert key is known to be genuine (e.g. in the store's node table). */
+  readonly trustedKey?: (publicKey: string) => boolean;
+  /** Check Ed25519 signatures of adverts whose key is not trusted (slow: ~0.1 ms each). */
+  readonly verifyAdverts?: boolean;
+}
+
+/** Offset of the payload, or -1 when the packet is too short (protocol doc section 2). */
+export function payloadOffset(raw: Uint8Array): number {
+  if (raw.length < 2) return -1;
+  const route = (raw[0] ?? 0) & 3;
+  let o = route === 0 || route === 3 ? 5 : 1;
+  const pl = raw[o];
+  if (pl === undefined) return -1;
+  o += 1 + ((pl >> 6) + 1) * (pl & 0x3f);
+  return o < raw.length ? o : -1;
+}
+
+/** Channel label of a GRP_TXT when not decrypted: its 1-byte channel hash. */
+export function channelHashLabel(raw: Uint8Array): string | undefined {
+  const o = payloadOffset(raw);
+  const h = o >= 0 ? raw[o] : undefined;
+  return h === undefined ? undefined : `hash:${h.toString(16).padStart(2, "0")}`;
+}
+
+export function advertFromRaw(raw: Uint8Array, opts: RowAdapterOptions): MeshAdvert | undefined {
+  const r = decodePacket(raw, { channels: [], verifySignatures: opts.verifyAdverts ?? false });
+  if (!r.ok || r.packet.body.kind !== "ADVERT") return undefined;
+  const a = r.packet.body;
+  if (!a.appDataValid) return undefined;
+  const publicKey = Buffer.from(a.publicKey).toString("hex").toUpperCase();
+  const trusted = a.signatureValid === true || (opts.trustedKey?.(publicKey) ?? false);
+  if (!trusted) return undefined;
+  return { publicKey, role: a.role, lat: a.lat, lon: a.lon, name: a.name, timestamp: a.timestamp };
+}
+
+export function observationFromRow(row: PacketRow, opts: RowAdapterOptions = {}): MeshObservation {
+  const advert = row.payloadType === PT.ADVERT ? advertFromRaw(row.raw, opts) : undefined;
+  const channel = row.payloadType === PT.GRP_TXT ? channelHashLabel(row.raw) : undefined;
+  return {
+    id: row.id,
+    hash: row.hash,
+    at: row.at,
+    radioId: row.radioId,
+    radioKey: opts.radioKey?.(row.radioId) ?? null,
+    payloadType: row.payloadType,
+    route: row.route,
+    hashSize: row.hashSize,
+    hops: row.hops,
+    snr: row.snr,
+    rssi: row.rssi,
+    rawLength: row.raw.length,
+    firstSeen: row.firstSeen,
+    ...(advert ? { advert } : {}),
+    ...(channel ? { channel } : {}),
+  };
+}
+
+/** The live path: what ingest stored, plus the id and first-seen flag the store returned. */
+export function observationFromInput(
+  input: ObservationInput,
+  stored: { readonly id: number; readonly firstSeen: boolean },
+  radioKey: string | null,
+): MeshObservation {
+  const a = input.advert;
+  const channel =
+    input.channelMessage?.channel ??
+    (input.payloadType === PT.GRP_TXT ? channelHashLabel(input.raw) : undefined);
+  return {
+    id: stored.id,
+    hash: input.hash,
+    at: input.at,
+    radioId: input.radioId,
+    radioKey,
+    payloadType: input.payloadType,
+    route: input.route,
+    hashSize: input.hashSize,
+    hops: input.hops,
+    snr: input.snr,
+    rssi: input.rssi,
+    rawLength: input.raw.length,
+    firstSeen: stored.firstSeen,
+    ...(a
+      ? {
+          advert: {
+            publicKey: a.publicKey,
+            role: a.role,
+            lat: a.lat,
+            lon: a.lon,
+            name: a.name,
+            timestamp: a.advertTimestamp,
+          },
+        }
+      : {}),
+    ...(channel ? { channel } : {}),
+  };
+}

@@ -1,0 +1,311 @@
+/**
+ * The mesh model service: folds every observation into the live state at
+ * once, answers queries from it, and rebuilds a fresh state from the store in
+ * the background (time-sliced by the Scheduler), swapping it in whole when
+ * done. Until the first state exists `ready()` is false and the HTTP layer
+ * answers 503 with `progress()`.
+ */
+import { errorMessage } from "../core/errors.ts";
+import type { Logger } from "../core/log.ts";
+import type { Service } from "../core/service.ts";
+import type { RadioStatus } from "../core/types.ts";
+import type { NodeRow, PacketRow } from "../store/api.ts";
+import type { RadioTrack } from "./activity.ts";
+import { observationFromRow } from "./adapter.ts";
+import type { Range } from "./analytics.ts";
+import type { NodeHealth } from "./nodes.ts";
+import {
+  type AnalyticsKind,
+  type AnalyticsResult,
+  analytics,
+  type CollisionReport,
+  collisionReport,
+  type GraphOptions,
+  type GraphView,
+  graphView,
+  type MeshSummary,
+  type NodeDetail,
+  nodeDetail,
+  nodeList,
+  summary,
+} from "./queries.ts";
+import { Scheduler, type TaskHandle, type TaskProgress } from "./scheduler.ts";
+import { restoreState, snapshotState } from "./snapshot.ts";
+import { MeshState } from "./state.ts";
+import {
+  type MeshConfig,
+  type MeshObservation,
+  type ResolvedMeshConfig,
+  resolveConfig,
+} from "./types.ts";
+
+/** What a rebuild reads (a subset of StoreApi). */
+export interface MeshSource {
+  scanObservations(afterId: number, limit: number): Promise<readonly PacketRow[]>;
+  listNodes(): Promise<readonly NodeRow[]>;
+  /** Optional, for progress totals. */
+  health?(): { readonly observations: number };
+}
+
+/** Optional persistence of the edges (StoreApi's meta table). */
+export interface MeshMeta {
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+}
+
+export interface MeshModelOptions {
+  readonly config: MeshConfig;
+  readonly log: Logger;
+  readonly now?: () => number;
+  readonly meta?: MeshMeta;
+  /** Save the snapshot this often while running (default 15 min; 0 = only at stop). */
+  readonly persistEveryMs?: number;
+  readonly pruneEveryMs?: number;
+  /** Rows per store read during a rebuild (default 2000). */
+  readonly batch?: number;
+}
+
+export interface RebuildOptions {
+  /** "scratch": from nothing (default); "current": from the current state, reading only newer rows. */
+  readonly from?: "scratch" | "current";
+}
+
+export const META_KEY = "mesh.state";
+const MAX_PENDING = 200_000;
+
+export class MeshModel implements Service {
+  readonly name = "mesh";
+  readonly cfg: ResolvedMeshConfig;
+  private state: MeshState;
+  private built = false;
+  private readonly scheduler: Scheduler;
+  private readonly now: () => number;
+  private task: {
+    handle: TaskHandle;
+    next: MeshState;
+    pending: MeshObservation[];
+    dropped: number;
+  } | null = null;
+  private running: Promise<void> | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private rebuilds = 0;
+  private lastRebuildMs: number | null = null;
+
+  constructor(private readonly opts: MeshModelOptions) {
+    this.cfg = resolveConfig(opts.config);
+    this.now = opts.now ?? Date.now;
+    this.state = new MeshState(this.cfg);
+    this.scheduler = new Scheduler({ sliceMs: this.cfg.sliceMs, log: opts.log.child("sched") });
+  }
+
+  async start(): Promise<void> {
+    const meta = this.opts.meta;
+    if (meta) {
+      try {
+        const text = await meta.getMeta(META_KEY);
+        if (text) {
+          const r = this.restore(text);
+          if (!r.ok) this.opts.log.warn("mesh snapshot not restored", { error: r.error });
+        }
+      } catch (err) {
+        this.opts.log.warn("mesh snapshot not read", { error: errorMessage(err) });
+      }
+    }
+    const prune = setInterval(() => this.prune(), this.opts.pruneEveryMs ?? 600_000);
+    prune.unref();
+    this.timers.push(prune);
+    const every = this.opts.persistEveryMs ?? 900_000;
+    if (meta && every > 0) {
+      const t = setInterval(() => void this.persist(), every);
+      t.unref();
+      this.timers.push(t);
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.scheduler.stop();
+    await this.running?.catch(() => {});
+    await this.persist();
+  }
+
+  /** Fold one observation in (O(path length)). Bad input is counted, never thrown. */
+  observe(o: MeshObservation): void {
+    const bad = this.state.observe(o);
+    if (bad === null && this.task) {
+      if (this.task.pending.length < MAX_PENDING) this.task.pending.push(o);
+      else this.task.dropped++;
+    }
+  }
+
+  radioStats(s: RadioStatus): void {
+    const at = this.now();
+    this.state.activity.radioStatus(s, at);
+    this.task?.next.activity.radioStatus(s, at);
+  }
+
+  ready(): boolean {
+    return this.built;
+  }
+
+  progress(): TaskProgress {
+    if (this.task) return this.task.handle.progress();
+    return { phase: this.built ? "ready" : "idle", done: 0, total: 0 };
+  }
+
+  /** Rebuild from the store in the background; resolves when the new state is live. */
+  rebuild(source: MeshSource, ro: RebuildOptions = {}): Promise<void> {
+    if (this.running) return this.running;
+    const base = ro.from === "current" ? this.copyState() : new MeshState(this.cfg);
+    for (const [id, r] of this.state.activity.radios) base.activity.radios.set(id, cloneTrack(r));
+    const pending: MeshObservation[] = [];
+    const handle = this.scheduler.run("mesh-rebuild", this.build(source, base, pending));
+    this.task = { handle, next: base, pending, dropped: 0 };
+    const started = performance.now();
+    this.running = handle.done
+      .then(() => {
+        const t = this.task;
+        if (t && t.dropped > 0) {
+          this.opts.log.warn("live observations missed during rebuild", { dropped: t.dropped });
+        }
+        for (const o of t?.pending ?? []) {
+          if (o.id === undefined || o.id > base.lastId) base.observe(o);
+        }
+        this.state = base;
+        this.built = true;
+        this.rebuilds++;
+        this.lastRebuildMs = Math.round(performance.now() - started);
+        this.opts.log.info("mesh model rebuilt", {
+          ms: this.lastRebuildMs,
+          observations: base.counters.observations,
+          nodes: base.nodes.size,
+          edges: base.graph.size,
+        });
+      })
+      .finally(() => {
+        this.task = null;
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  private async *build(
+    source: MeshSource,
+    next: MeshState,
+    pending: MeshObservation[],
+  ): AsyncGenerator<TaskProgress, void, void> {
+    yield { phase: "nodes", done: 0, total: 0 };
+    const rows = await source.listNodes();
+    const trusted = new Set<string>();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      next.nodes.seed(row);
+      trusted.add(String(row.publicKey).toUpperCase());
+      if (i % 256 === 255) yield { phase: "nodes", done: i + 1, total: rows.length };
+    }
+    const total = source.health?.().observations ?? 0;
+    const radioKey = (id: string) => next.activity.radio(id)?.publicKey ?? null;
+    const adapt = { radioKey, trustedKey: (k: string) => trusted.has(k) };
+    const batch = this.opts.batch ?? 2000;
+    let done = 0;
+    let after = next.lastId;
+    for (;;) {
+      yield { phase: "observations", done, total };
+      const page = await source.scanObservations(after, batch);
+      if (page.length === 0) break;
+      const before = after;
+      for (let i = 0; i < page.length; i++) {
+        const row = page[i]!;
+        next.observe(observationFromRow(row, adapt));
+        if (row.id > after) after = row.id;
+        done++;
+        if ((i & 63) === 63) yield { phase: "observations", done, total };
+      }
+      // A page that does not move the watermark would repeat forever.
+      if (after === before) break;
+    }
+    next.prune(this.now());
+    // Live observations that arrived while scanning are applied after the swap check.
+    yield { phase: "catch-up", done, total: Math.max(total, done) + pending.length };
+  }
+
+  graph(o?: GraphOptions): GraphView {
+    return graphView(this.state, this.now(), o);
+  }
+
+  nodes(): NodeHealth[] {
+    return nodeList(this.state, this.now());
+  }
+
+  node(publicKey: string): NodeDetail | null {
+    return nodeDetail(this.state, publicKey, this.now());
+  }
+
+  collisions(limit?: number): CollisionReport {
+    return collisionReport(this.state, limit);
+  }
+
+  /** Known keys a hop prefix may stand for. */
+  candidates(prefix: string): readonly string[] {
+    return this.state.nodes.index.lookup(prefix);
+  }
+
+  analytics(kind: AnalyticsKind, range: Range): AnalyticsResult | null {
+    return analytics(this.state, kind, range, this.now());
+  }
+
+  stats(): MeshSummary & {
+    ready: boolean;
+    rebuilds: number;
+    lastRebuildMs: number | null;
+    scheduler: ReturnType<Scheduler["stats"]>;
+  } {
+    return {
+      ...summary(this.state, this.now()),
+      ready: this.built,
+      rebuilds: this.rebuilds,
+      lastRebuildMs: this.lastRebuildMs,
+      scheduler: this.scheduler.stats(),
+    };
+  }
+
+  snapshot(): string {
+    return snapshotState(this.state, this.now());
+  }
+
+  /** Replace the state with a saved one (not while a rebuild runs). */
+  restore(text: string): { ok: true; skipped: number } | { ok: false; error: string } {
+    if (this.task) return { ok: false, error: "a rebuild is running" };
+    const r = restoreState(text, this.cfg);
+    if (!r.ok) return r;
+    for (const [id, t] of this.state.activity.radios)
+      r.state.activity.radios.set(id, cloneTrack(t));
+    this.state = r.state;
+    this.built = true;
+    return { ok: true, skipped: r.skipped };
+  }
+
+  prune(): number {
+    return this.state.prune(this.now());
+  }
+
+  private copyState(): MeshState {
+    const r = restoreState(snapshotState(this.state, this.now()), this.cfg);
+    return r.ok ? r.state : new MeshState(this.cfg);
+  }
+
+  private async persist(): Promise<void> {
+    const meta = this.opts.meta;
+    if (!meta || !this.built) return;
+    try {
+      await meta.setMeta(META_KEY, this.snapshot());
+    } catch (err) {
+      this.opts.log.warn("mesh snapshot not saved", { error: errorMessage(err) });
+    }
+  }
+}
+
+function cloneTrack(r: RadioTrack): RadioTrack {
+  return { ...r, samples: [...r.samples] };
+}

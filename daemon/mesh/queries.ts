@@ -1,0 +1,240 @@
+/**
+ * Read-only, JSON-serialisable views of a MeshState: what the HTTP API serves.
+ */
+import type { DutyPoint, TalkerView } from "./activity.ts";
+import {
+  type HistBin,
+  type HistKind,
+  histogram,
+  type Point,
+  RANGES,
+  type Range,
+  type SeriesKind,
+  seriesPoint,
+} from "./analytics.ts";
+import { type EdgeView, isResolvedId } from "./graph.ts";
+import type { NodeHealth } from "./nodes.ts";
+import { type Collision, distanceKm } from "./prefix-index.ts";
+import { hasPosition } from "./resolve.ts";
+import type { MeshState } from "./state.ts";
+import { type HealthThresholds, roleName } from "./types.ts";
+
+export interface GraphOptions {
+  /** Only edges seen in at least this many distinct transmissions (default 1). */
+  readonly minSightings?: number;
+  /** Only edges whose mean confidence reaches this (default 0). */
+  readonly minConfidence?: number;
+  /** Only edges whose both ends are resolved node keys. */
+  readonly resolvedOnly?: boolean;
+  /** Cap on edges returned, strongest first (default 5000). */
+  readonly limit?: number;
+}
+
+export interface GraphNode {
+  readonly id: string;
+  readonly resolved: boolean;
+  readonly name: string | null;
+  readonly role: string;
+  readonly lat: number | null;
+  readonly lon: number | null;
+  /** For an unresolved prefix: how many known nodes share it. */
+  readonly candidates?: number;
+}
+
+export interface GraphEdge extends EdgeView {
+  readonly distanceKm?: number;
+}
+
+export interface GraphView {
+  readonly nodes: GraphNode[];
+  readonly edges: GraphEdge[];
+}
+
+export function graphView(s: MeshState, now: number, o: GraphOptions = {}): GraphView {
+  const minS = o.minSightings ?? 1;
+  const minC = o.minConfidence ?? 0;
+  const edges: GraphEdge[] = [];
+  for (const e of s.graph.edges.values()) {
+    if (e.sightings < minS) continue;
+    if (o.resolvedOnly && !(isResolvedId(e.a) && isResolvedId(e.b))) continue;
+    const v = s.graph.view(e, now);
+    if (v.confidence < minC) continue;
+    const na = s.nodes.info(e.a);
+    const nb = s.nodes.info(e.b);
+    const d =
+      hasPosition(na) && hasPosition(nb)
+        ? Math.round(distanceKm(na.lat, na.lon, nb.lat, nb.lon) * 100) / 100
+        : undefined;
+    edges.push(d === undefined ? v : { ...v, distanceKm: d });
+  }
+  edges.sort((x, y) => y.score - x.score || (x.a + x.b).localeCompare(y.a + y.b));
+  edges.length = Math.min(edges.length, o.limit ?? 5000);
+  const ids = new Set<string>();
+  for (const e of edges) {
+    ids.add(e.a);
+    ids.add(e.b);
+  }
+  const nodes: GraphNode[] = [...ids].sort().map((id) => graphNode(s, id));
+  return { nodes, edges };
+}
+
+function graphNode(s: MeshState, id: string): GraphNode {
+  if (!isResolvedId(id)) {
+    const prefix = id.slice(1);
+    return {
+      id,
+      resolved: false,
+      name: null,
+      role: "unknown",
+      lat: null,
+      lon: null,
+      candidates: s.nodes.index.lookup(prefix).length,
+    };
+  }
+  const n = s.nodes.get(id);
+  return {
+    id,
+    resolved: true,
+    name: n?.name ?? null,
+    role: roleName(n?.role),
+    lat: n?.lat ?? null,
+    lon: n?.lon ?? null,
+  };
+}
+
+export function nodeList(s: MeshState, now: number): NodeHealth[] {
+  return [...s.nodes.nodes.values()]
+    .map((n) => s.nodes.health(n, now))
+    .sort(
+      (a, b) => (b.lastHeard ?? 0) - (a.lastHeard ?? 0) || a.publicKey.localeCompare(b.publicKey),
+    );
+}
+
+export interface NodeDetail extends NodeHealth {
+  readonly thresholds: HealthThresholds;
+  readonly neighbours: GraphEdge[];
+  /** Other known nodes sharing this node's 1-, 2- and 3-byte prefixes. */
+  readonly sharesPrefixWith: { readonly bytes: number; readonly keys: string[] }[];
+}
+
+export function nodeDetail(s: MeshState, key: string, now: number): NodeDetail | null {
+  const k = key.toUpperCase();
+  const n = s.nodes.get(k);
+  if (!n) return null;
+  const neighbours: GraphEdge[] = [];
+  for (const other of s.graph.neighbours(k)) {
+    const e = s.graph.edges.get(k < other ? `${k}|${other}` : `${other}|${k}`);
+    if (e) neighbours.push(s.graph.view(e, now));
+  }
+  neighbours.sort((x, y) => y.score - x.score);
+  const sharesPrefixWith = [1, 2, 3]
+    .map((bytes) => ({
+      bytes,
+      keys: s.nodes.index.lookup(k.slice(0, bytes * 2)).filter((x) => x !== k),
+    }))
+    .filter((x) => x.keys.length > 0);
+  return {
+    ...s.nodes.health(n, now),
+    thresholds: s.nodes.thresholds(n.role),
+    neighbours,
+    sharesPrefixWith,
+  };
+}
+
+export interface CollisionReport {
+  readonly knownNodes: number;
+  /** How many prefixes of each size are shared by several known nodes. */
+  readonly shared: { readonly "1": number; readonly "2": number; readonly "3": number };
+  readonly collisions: Collision[];
+}
+
+export function collisionReport(s: MeshState, limit = 500): CollisionReport {
+  const all = s.nodes.index.collisions();
+  const count = (b: number) => all.filter((c) => c.bytes === b).length;
+  return {
+    knownNodes: s.nodes.size,
+    shared: { "1": count(1), "2": count(2), "3": count(3) },
+    collisions: all.slice(0, limit),
+  };
+}
+
+export type AnalyticsKind = SeriesKind | HistKind | "duty";
+
+export type AnalyticsResult =
+  | { kind: SeriesKind; range: Range; bucketMs: number; points: Point[] }
+  | { kind: HistKind; range: Range; bins: HistBin[] }
+  | { kind: "duty"; range: Range; radios: Record<string, DutyPoint[]> };
+
+export function analytics(
+  s: MeshState,
+  kind: AnalyticsKind,
+  range: Range,
+  now: number,
+): AnalyticsResult | null {
+  const r = RANGES[range];
+  if (!r) return null;
+  const from = now - r.ms;
+  if (kind === "duty") {
+    const radios: Record<string, DutyPoint[]> = {};
+    for (const id of s.activity.radios.keys()) radios[id] = s.activity.duty(id, from, now + 1);
+    return { kind, range, radios };
+  }
+  const ring = r.ring === "minute" ? s.minutes : s.hours;
+  const buckets = ring.range(from - ring.bucketMs, now + 1);
+  if (kind === "snr" || kind === "rssi") return { kind, range, bins: histogram(kind, buckets) };
+  const kinds: readonly string[] = ["packets", "types", "routes", "hashSizes", "hops", "airtime"];
+  if (!kinds.includes(kind)) return null;
+  return {
+    kind,
+    range,
+    bucketMs: ring.bucketMs,
+    points: buckets.map((b) => seriesPoint(kind, b, ring.bucketMs)),
+  };
+}
+
+export interface MeshSummary {
+  readonly nodes: number;
+  readonly edges: number;
+  readonly resolvedEdges: number;
+  readonly lastId: number;
+  readonly counters: Readonly<Record<string, number>>;
+  readonly rejected: Readonly<Record<string, number>>;
+  readonly health: { healthy: number; degraded: number; silent: number };
+  readonly topTalkers: TalkerView[];
+  readonly channels: Record<string, number>;
+  readonly hashSizes: { "1": number; "2": number; "3": number };
+}
+
+export function summary(s: MeshState, now: number): MeshSummary {
+  let resolvedEdges = 0;
+  for (const e of s.graph.edges.values()) {
+    if (isResolvedId(e.a) && isResolvedId(e.b)) resolvedEdges++;
+  }
+  const health = { healthy: 0, degraded: 0, silent: 0 };
+  for (const n of s.nodes.nodes.values()) health[s.nodes.status(n, now)]++;
+  const hs = { "1": 0, "2": 0, "3": 0 };
+  for (const b of s.hours.range(now - RANGES["30d"].ms, now + 1)) {
+    hs["1"] += b.hashSize[1]!;
+    hs["2"] += b.hashSize[2]!;
+    hs["3"] += b.hashSize[3]!;
+  }
+  const channels: Record<string, number> = {};
+  for (const [name, c] of s.activity.channels) channels[name] = c.count;
+  return {
+    nodes: s.nodes.size,
+    edges: s.graph.size,
+    resolvedEdges,
+    lastId: s.lastId,
+    counters: {
+      ...s.counters,
+      ringDropped: s.minutes.dropped,
+      nodesEvicted: s.nodes.evicted,
+      channelsOverflow: s.activity.channelsOverflow,
+    },
+    rejected: Object.fromEntries(s.rejectReasons),
+    health,
+    topTalkers: s.activity.topTalkers(now, 10),
+    channels,
+    hashSizes: hs,
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * A small cooperative scheduler for long work on the main thread (graph and
+ * index rebuilds, retention sweeps). A task is a generator (sync or async)
+ * that does a little work per step and may yield its progress. The scheduler
+ * runs steps for at most `sliceMs`, then gives the event loop back with
+ * `setImmediate`, so I/O callbacks (ingest, HTTP queries) always run between
+ * slices. Tasks take turns slice by slice.
+ */
+import { performance } from "node:perf_hooks";
+import { MeshgateError } from "../core/errors.ts";
+import type { Logger } from "../core/log.ts";
+
+export interface TaskProgress {
+  readonly phase: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+export type TaskBody =
+  | Generator<TaskProgress | undefined, void, void>
+  | AsyncGenerator<TaskProgress | undefined, void, void>;
+
+export class TaskCancelledError extends MeshgateError {
+  constructor(name: string) {
+    super("E_TASK_CANCELLED", `task ${name} was cancelled`);
+  }
+}
+
+export interface TaskHandle {
+  readonly name: string;
+  /** Settles when the task finishes, fails or is cancelled. */
+  readonly done: Promise<void>;
+  progress(): TaskProgress;
+  cancel(): void;
+}
+
+interface Running {
+  readonly name: string;
+  readonly it: TaskBody;
+  progress: TaskProgress;
+  cancelled: boolean;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export interface SchedulerStats {
+  readonly tasks: number;
+  readonly slices: number;
+  readonly steps: number;
+  /** Slices that overran twice the budget (one step was too big). */
+  readonly slowSlices: number;
+  readonly longestSliceMs: number;
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export class Scheduler {
+  private readonly queue: Running[] = [];
+  private looping = false;
+  private stopped = false;
+  private slices = 0;
+  private steps = 0;
+  private slowSlices = 0;
+  private longestSliceMs = 0;
+
+  constructor(private readonly opts: { sliceMs: number; log: Logger; clock?: () => number }) {}
+
+  /** Queue a task; it starts on a later turn of the event loop, never synchronously. */
+  run(name: string, body: TaskBody): TaskHandle {
+    if (this.stopped) throw new MeshgateError("E_STOPPED", `scheduler stopped, cannot run ${name}`);
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const task: Running = {
+      name,
+      it: body,
+      progress: { phase: "queued", done: 0, total: 0 },
+      cancelled: false,
+      resolve,
+      reject,
+    };
+    this.queue.push(task);
+    if (!this.looping) void this.loop();
+    return {
+      name,
+      done,
+      progress: () => task.progress,
+      cancel: () => {
+        task.cancelled = true;
+      },
+    };
+  }
+
+  pending(): number {
+    return this.queue.length;
+  }
+
+  stats(): SchedulerStats {
+    return {
+      tasks: this.queue.length,
+      slices: this.slices,
+      steps: this.steps,
+      slowSlices: this.slowSlices,
+      longestSliceMs: Math.round(this.longestSliceMs * 100) / 100,
+    };
+  }
+
+  /** Cancel everything queued; running tasks stop at their next step. */
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.queue) t.cancelled = true;
+  }
+
+  private async loop(): Promise<void> {
+    this.looping = true;
+    const clock = this.opts.clock ?? (() => performance.now());
+    try {
+      while (this.queue.length > 0) {
+        await yieldToLoop();
+        const task = this.queue[0];
+        if (!task) break;
+        const start = clock();
+        let finished = false;
+        do {
+          if (task.cancelled) {
+            await this.finish(task, new TaskCancelledError(task.name));
+            finished = true;
+            break;
+          }
+          try {
+            const r = await task.it.next();
+            this.steps++;
+            if (r.done) {
+              await this.finish(task, null);
+              finished = true;
+              break;
+            }
+            if (r.value) task.progress = r.value;
+          } catch (err) {
+            await this.finish(task, err);
+            finished = true;
+            break;
+          }
+        } while (clock() - start < this.opts.sliceMs);
+        const took = clock() - start;
+        this.slices++;
+        if (took > this.longestSliceMs) this.longestSliceMs = took;
+        if (took > 2 * this.opts.sliceMs) {
+          this.slowSlices++;
+          if (this.slowSlices <= 10 || this.slowSlices % 1000 === 0) {
+            this.opts.log.warn("slow slice", { task: task.name, ms: Math.round(took) });
+          }
+        }
+        // Round robin: the task that just ran goes to the back.
+        if (!finished && this.queue.length > 1) this.queue.push(this.queue.shift()!);
+      }
+    } finally {
+      this.looping = false;
+    }
+  }
+
+  private async finish(task: Running, err: unknown): Promise<void> {
+    const i = this.queue.indexOf(task);
+    if (i >= 0) this.queue.splice(i, 1);
+    if (err === null) {
+      task.progress = { ...task.progress, phase: "done" };
+      task.resolve();
+      return;
+    }
+    try {
+      await task.it.return(undefined);
+    } catch {
+      // The task is already failing; its own error is the one reported.
+    }
+    task.progress = { ...task.progress, phase: "failed" };
+    task.reject(err);
+  }
+}

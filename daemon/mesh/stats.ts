@@ -1,0 +1,85 @@
+/** Small bounded statistics helpers shared by the graph, nodes and analytics. */
+
+/** Count, min, max, mean, last and an exponentially weighted recent value. */
+export interface RunningStats {
+  n: number;
+  sum: number;
+  min: number;
+  max: number;
+  last: number;
+  /** Exponentially weighted mean (alpha 0.2): the "recent" value. */
+  recent: number;
+}
+
+export function newStats(): RunningStats {
+  return { n: 0, sum: 0, min: 0, max: 0, last: 0, recent: 0 };
+}
+
+/** Add a value; creates the stats on first use and returns them. */
+export function addStat(prev: RunningStats | null, v: number): RunningStats {
+  const s = prev ?? newStats();
+  if (s.n === 0) {
+    s.min = v;
+    s.max = v;
+    s.recent = v;
+  } else {
+    if (v < s.min) s.min = v;
+    if (v > s.max) s.max = v;
+    s.recent += 0.2 * (v - s.recent);
+  }
+  s.n++;
+  s.sum += v;
+  s.last = v;
+  return s;
+}
+
+export interface StatsView {
+  readonly count: number;
+  readonly mean: number;
+  readonly min: number;
+  readonly max: number;
+  readonly last: number;
+  readonly recent: number;
+}
+
+const r2 = (v: number): number => Math.round(v * 100) / 100;
+
+export function viewStats(s: RunningStats | null | undefined): StatsView | undefined {
+  if (!s || s.n === 0) return undefined;
+  return {
+    count: s.n,
+    mean: r2(s.sum / s.n),
+    min: r2(s.min),
+    max: r2(s.max),
+    last: r2(s.last),
+    recent: r2(s.recent),
+  };
+}
+
+/** Restore from untrusted JSON: anything malformed yields a fresh value. */
+export function parseStats(v: unknown): RunningStats | null {
+  if (!v || typeof v !== "object") return null;
+  const o = v as Record<string, unknown>;
+  const keys = ["n", "sum", "min", "max", "last", "recent"] as const;
+  for (const k of keys) if (typeof o[k] !== "number" || !Number.isFinite(o[k])) return null;
+  return {
+    n: o.n as number,
+    sum: o.sum as number,
+    min: o.min as number,
+    max: o.max as number,
+    last: o.last as number,
+    recent: o.recent as number,
+  };
+}
+
+/** Fixed-bin histogram: bins of `width` from `lo`; values outside go to the end bins. */
+export function binIndex(v: number, lo: number, width: number, bins: number): number {
+  const i = Math.floor((v - lo) / width);
+  return i < 0 ? 0 : i >= bins ? bins - 1 : i;
+}
+
+/** Exponential decay of a score from `fromMs` to `toMs` with a half-life. */
+export function decay(score: number, fromMs: number, toMs: number, halfLifeMs: number): number {
+  if (toMs <= fromMs) return score;
+  return score * 2 ** (-(toMs - fromMs) / halfLifeMs);
+}
