@@ -158,17 +158,21 @@ export function* traffic(mesh: GenMesh, o: TrafficOptions): Generator<MeshObserv
   // Every node introduces itself first with an advert heard over the shortest
   // relay chain; the gateway's own advert comes back through a neighbour.
   const back = mesh.adj[0]!.find((n) => mesh.nodes[n]!.role === 2);
-  if (back !== undefined)
-    yield* emit(mesh, o, [0, back], (at += o.stepMs), rng.hex(8).toLowerCase(), true, true, rng);
+  if (back !== undefined) {
+    at += o.stepMs;
+    yield* emit(mesh, o, [0, back], at, rng.hex(8).toLowerCase(), true, true, rng);
+  }
   for (let i = 1; i < mesh.nodes.length; i++) {
-    yield* observe(mesh, rng, o, i, (at += o.stepMs), rng.hex(8).toLowerCase(), true);
+    at += o.stepMs;
+    yield* observe(mesh, rng, o, i, at, rng.hex(8).toLowerCase(), true);
   }
   for (let i = 0; i < o.count; i++) {
     const hash = rng.hex(8).toLowerCase();
     const w = walk(mesh, rng, o.maxHops);
     if (!w) continue;
     const advert = rng.next() < o.advertShare;
-    yield* emit(mesh, o, w, (at += o.stepMs), hash, advert, true, rng);
+    at += o.stepMs;
+    yield* emit(mesh, o, w, at, hash, advert, true, rng);
     if (rng.next() < o.duplicateShare) {
       const w2 = walk(mesh, rng, o.maxHops);
       if (w2 && w2[0] === w[0]) yield* emit(mesh, o, w2, at + 500, hash, advert, false, rng);
