@@ -1,0 +1,214 @@
+/**
+ * Broker link behaviour against a scripted broker: the in-flight window, the
+ * resend after a dropped connection, half-open detection, refused logins,
+ * the will and the clean "offline" at stop, token renewal, poison messages.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { Bus } from "../../daemon/core/bus.ts";
+import { silentLogger } from "../../daemon/core/log.ts";
+import type { BrokerConfig } from "../../daemon/mqtt/config.ts";
+import { parseToken } from "../../daemon/mqtt/token.ts";
+import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
+import { verify } from "../../daemon/protocol/crypto.ts";
+import { FakeBroker } from "./helpers/fake-broker.ts";
+import {
+  makePacket,
+  RADIO_IDENTITY,
+  RADIO_KEY,
+  radiosPort,
+  testSigner,
+  until,
+} from "./helpers/fixtures.ts";
+import { MemoryOutbox } from "./helpers/outbox.ts";
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+async function setup(over: Partial<BrokerConfig> = {}) {
+  const broker = new FakeBroker();
+  await broker.listen();
+  cleanup.push(() => broker.close());
+  const outbox = new MemoryOutbox();
+  const bus = new Bus();
+  const events: { broker: string; state: string }[] = [];
+  bus.on("mqtt", (e) => events.push(e));
+  const uplink = new MqttUplink({
+    brokers: [
+      {
+        id: "b1",
+        url: broker.url,
+        feeds: ["packets"],
+        backoffMinMs: 50,
+        backoffMaxMs: 200,
+        ...over,
+      },
+    ],
+    gateway: { name: "gw", iata: "SEA", lat: null, lon: null },
+    outbox,
+    bus,
+    log: silentLogger(),
+    version: "0.1.0",
+    radios: radiosPort(),
+    signer: () => testSigner,
+  });
+  cleanup.push(() => uplink.stop());
+  const packetsSeen = () =>
+    broker.publishes
+      .filter((p) => p.topic.endsWith("/packets"))
+      .map((p) => (JSON.parse(p.payload) as { hash: string }).hash);
+  return { broker, outbox, bus, uplink, events, packetsSeen };
+}
+
+const hashOf = (i: number) => makePacket(i).hash.toUpperCase();
+
+describe("BrokerLink", () => {
+  it("keeps at most `inflight` messages unacknowledged and sends in order", async () => {
+    const { broker, outbox, bus, uplink, packetsSeen } = await setup({ inflight: 8 });
+    broker.autoAck = false;
+    await uplink.start();
+    await until(() => uplink.status()[0]?.state === "connected", 5000, "connected");
+    for (let i = 0; i < 50; i++) bus.emit("packet", makePacket(i));
+    await until(() => broker.heldCount === 8, 5000, "window full");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(broker.heldCount).toBe(8); // no more than the window
+    expect(uplink.status()[0]?.inflight).toBe(8);
+    while (packetsSeen().length < 50) {
+      broker.release();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(broker.heldCount).toBeLessThanOrEqual(8);
+    }
+    broker.release();
+    await until(() => outbox.size === 0, 5000, "outbox drained");
+    expect(packetsSeen()).toEqual(Array.from({ length: 50 }, (_, i) => hashOf(i)));
+  });
+
+  it("resends unacknowledged messages, oldest first, after the connection drops", async () => {
+    const { broker, outbox, bus, uplink, packetsSeen } = await setup({ inflight: 4 });
+    broker.autoAck = false;
+    await uplink.start();
+    await until(() => uplink.status()[0]?.state === "connected", 5000, "connected");
+    for (let i = 0; i < 10; i++) bus.emit("packet", makePacket(i));
+    await until(() => broker.heldCount === 4, 5000, "window full");
+    broker.autoAck = true;
+    broker.dropAll();
+    await until(() => outbox.size === 0, 5000, "outbox drained");
+    const seen = packetsSeen();
+    // First connection: 0..3 unacked; second: 0..9 in order (at-least-once).
+    expect(seen.slice(0, 4)).toEqual([0, 1, 2, 3].map(hashOf));
+    expect(seen.slice(4)).toEqual(Array.from({ length: 10 }, (_, i) => hashOf(i)));
+    expect(uplink.status()[0]?.counters.disconnects).toBe(1);
+  });
+
+  it("detects a half-open connection (no ping response) and reconnects", async () => {
+    const { broker, outbox, bus, uplink, events } = await setup({ keepaliveSec: 1 });
+    await uplink.start();
+    await until(() => uplink.status()[0]?.state === "connected", 5000, "connected");
+    broker.answerPings = false;
+    broker.autoAck = false;
+    bus.emit("packet", makePacket(1));
+    await until(
+      () => (uplink.status()[0]?.counters.disconnects ?? 0) >= 1,
+      10_000,
+      "keepalive timeout",
+    );
+    broker.answerPings = true;
+    broker.autoAck = true;
+    await until(() => outbox.size === 0, 10_000, "delivered after reconnect");
+    expect(broker.connects.length).toBeGreaterThanOrEqual(2);
+    const states = events.map((e) => e.state);
+    expect(states).toContain("backoff");
+    expect(states.lastIndexOf("connected")).toBeGreaterThan(states.indexOf("backoff"));
+  });
+
+  it("backs off while the broker refuses the login and reports why", async () => {
+    const { broker, uplink } = await setup({
+      auth: { type: "password", username: "u", password: "wrong" },
+    });
+    broker.authenticate = (c) => (c.password?.toString() === "right" ? 0 : 5);
+    await uplink.start();
+    await until(() => (uplink.status()[0]?.counters.attempts ?? 0) >= 3, 5000, "retries");
+    const st = uplink.status()[0];
+    expect(st?.state).not.toBe("connected");
+    expect(st?.counters.connects).toBe(0);
+    expect(st?.lastError).toMatch(/authori|refused|Not/i);
+    expect(broker.connects.every((c) => c.username === "u")).toBe(true);
+    expect(JSON.stringify(st)).not.toContain("wrong"); // the password is never shown
+  });
+
+  it("sets the retained offline status as will, publishes online on connect and offline at stop", async () => {
+    const { broker, uplink } = await setup({ feeds: ["packets", "status"] });
+    await uplink.start();
+    const topic = `meshcore/SEA/${RADIO_KEY}/status`;
+    await until(() => broker.publishes.some((p) => p.topic === topic), 5000, "online status");
+    const will = broker.connects[0]?.will;
+    expect(will?.topic).toBe(topic);
+    expect(will?.retain).toBe(true);
+    expect(JSON.parse(String(will?.payload)).status).toBe("offline");
+    const online = broker.publishes.find((p) => p.topic === topic);
+    expect(online?.retain).toBe(true);
+    expect(JSON.parse(online?.payload ?? "{}")).toMatchObject({
+      status: "online",
+      origin_id: RADIO_KEY,
+      radio: "910.525,62.5,7,5",
+      client_version: "meshgate/0.1.0",
+    });
+    await uplink.stop();
+    const last = broker.publishes.filter((p) => p.topic === topic).at(-1);
+    expect(JSON.parse(last?.payload ?? "{}").status).toBe("offline");
+    expect(broker.disconnects).toContain(0); // a clean DISCONNECT: the broker will not fire the will
+  });
+
+  it("logs in with a token signed by the radio key and renews it before expiry", async () => {
+    const { broker, bus, uplink, outbox, packetsSeen } = await setup({
+      auth: { type: "token", ttlSec: 4, renewBeforeSec: 2, audience: "broker.test" },
+    });
+    const nowSec = () => Math.floor(Date.now() / 1000);
+    broker.authenticate = (c) => {
+      const t = parseToken(c.password?.toString() ?? "");
+      if (!t || c.username !== `v1_${t.claims.publicKey}`) return 4;
+      const ok = verify(
+        RADIO_IDENTITY.publicKey,
+        new TextEncoder().encode(t.signingInput),
+        t.signature,
+      );
+      return ok && t.claims.exp > nowSec() && t.claims.aud === "broker.test" ? 0 : 5;
+    };
+    await uplink.start();
+    bus.emit("packet", makePacket(1));
+    await until(() => broker.connects.length >= 2, 10_000, "reconnect with a fresh token");
+    bus.emit("packet", makePacket(2));
+    await until(() => packetsSeen().length === 2 && outbox.size === 0, 10_000, "delivered");
+    const [c1, c2] = broker.connects;
+    expect(c1?.password?.toString()).not.toBe(c2?.password?.toString());
+    const t1 = parseToken(c1?.password?.toString() ?? "");
+    const t2 = parseToken(c2?.password?.toString() ?? "");
+    expect(t2?.claims.iat).toBeGreaterThan(t1?.claims.iat ?? Infinity);
+    expect(broker.disconnects).toContain(0); // first connection closed cleanly for the renewal
+    expect(uplink.status()[0]?.counters.renewals).toBeGreaterThanOrEqual(1);
+    expect(uplink.status()[0]?.counters.connects).toBeGreaterThanOrEqual(2);
+    expect(packetsSeen()).toEqual([hashOf(1), hashOf(2)]);
+  }, 20_000);
+
+  it("drops a message that is never acknowledged after five connections", async () => {
+    const { broker, bus, uplink, outbox } = await setup({ inflight: 1 });
+    broker.autoAck = false;
+    await uplink.start();
+    bus.emit("packet", makePacket(1));
+    bus.emit("packet", makePacket(2));
+    for (let n = 1; n <= 5; n++) {
+      await until(() => broker.heldCount === 1, 5000, `send ${n}`);
+      broker.dropAll();
+      await until(() => broker.heldCount === 0, 5000, "dropped");
+    }
+    broker.autoAck = true;
+    await until(() => outbox.size === 0, 5000, "drained");
+    expect(uplink.status()[0]?.counters.poisoned).toBe(1);
+    const delivered = broker.publishes
+      .filter((p) => p.topic.endsWith("/packets"))
+      .map((p) => JSON.parse(p.payload).hash);
+    expect(delivered.filter((h) => h === hashOf(1))).toHaveLength(5);
+    expect(delivered.at(-1)).toBe(hashOf(2));
+  }, 20_000);
+});
