@@ -70,7 +70,7 @@ export class ByteWriter {
     }
     return this.u8(x);
   }
-  /** Zigzag so small negative numbers stay small. */
+  /** Zigzag so small negative numbers stay small; |v| < 2^52. */
   svarint(v: number): this {
     return this.varint(v < 0 ? -2 * v - 1 : 2 * v);
   }

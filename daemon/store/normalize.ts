@@ -35,8 +35,10 @@ function num(v: unknown): number | null {
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 
+/** Integers are clamped to +-2^52 so the journal's zigzag varints can carry them. */
 function int(v: unknown, dflt: number): number {
-  return typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : dflt;
+  if (typeof v !== "number" || !Number.isFinite(v)) return dflt;
+  return Math.max(-(2 ** 52) + 1, Math.min(2 ** 52 - 1, Math.trunc(v)));
 }
 
 function jsonWithin(v: unknown, max: number, count: Counter): string | null {

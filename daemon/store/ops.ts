@@ -38,7 +38,7 @@ function writeNum(w: ByteWriter, v: number | null, scale: number): void {
     return;
   }
   const scaled = v * scale;
-  if (Number.isSafeInteger(scaled)) w.u8(1).svarint(scaled);
+  if (Number.isInteger(scaled) && Math.abs(scaled) < 2 ** 52) w.u8(1).svarint(scaled);
   else w.u8(2).f64(v);
 }
 

@@ -1,0 +1,175 @@
+import { describe, expect, it } from "vitest";
+import { ByteReader, ByteWriter, crc32 } from "../../daemon/store/bytes.ts";
+import { frame, JOURNAL_MAGIC, parseJournal } from "../../daemon/store/journal.ts";
+import { decodeOp, encodeOp, type JournalOp } from "../../daemon/store/ops.ts";
+import { rng, synthObs } from "./helpers.ts";
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+describe("bytes", () => {
+  it("crc32 matches the IEEE check value", () => {
+    // "123456789" -> 0xCBF43926 is the standard CRC-32 check value.
+    expect(crc32(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
+    expect(crc32(new Uint8Array(0))).toBe(0);
+  });
+
+  it("varints round-trip up to safe integers, zigzag for negatives", () => {
+    const vals = [0, 1, 127, 128, 300, 2 ** 31, 1_770_000_000_000, 2 ** 52 - 1];
+    const w = new ByteWriter(1);
+    for (const v of vals) w.varint(v).svarint(-v).svarint(v);
+    w.varint(Number.MAX_SAFE_INTEGER);
+    const r = new ByteReader(w.finish());
+    for (const v of vals) {
+      expect(r.varint()).toBe(v);
+      expect(r.svarint()).toBe(v === 0 ? 0 : -v);
+      expect(r.svarint()).toBe(v);
+    }
+    expect(r.varint()).toBe(Number.MAX_SAFE_INTEGER);
+    expect(r.remaining).toBe(0);
+    // 300 = 0b10_0101100 -> AC 02
+    expect([...new ByteWriter().varint(300).finish()]).toEqual([0xac, 0x02]);
+  });
+
+  it("reader refuses to read past the end", () => {
+    expect(() => new ByteReader(new Uint8Array([0x80])).varint()).toThrow(RangeError);
+    expect(() => new ByteReader(new Uint8Array([5, 1])).str()).toThrow(RangeError);
+  });
+});
+
+describe("journal ops codec", () => {
+  it("round-trips ingest records, first and repeat hearings", () => {
+    const first = synthObs(7);
+    const withExtras = {
+      ...synthObs(8),
+      decoded: { a: 1, b: ["x"] },
+      channelMessage: {
+        channel: "#test",
+        sender: "alice",
+        text: "hi ünïcode",
+        senderTimestamp: 1_700_000_000,
+      },
+      advert: {
+        publicKey: "AB".repeat(32),
+        name: "node",
+        role: 2,
+        lat: 37.123456,
+        lon: -122.5,
+        advertTimestamp: 1_700_000_001,
+        extras: { temp: 21.5 },
+      },
+    };
+    const op: JournalOp = {
+      kind: "ingest",
+      seq: 42,
+      rows: [
+        { id: 1, firstSeen: true, obs: first },
+        { id: 2, firstSeen: false, obs: { ...first, radioId: "r2", snr: 1.3, rssi: null } },
+        { id: 3, firstSeen: true, obs: withExtras },
+      ],
+    };
+    const back = decodeOp(encodeOp(op).finish());
+    expect(back.kind).toBe("ingest");
+    if (back.kind !== "ingest") return;
+    expect(back.seq).toBe(42);
+    expect(back.rows[0]).toEqual(op.rows[0]);
+    // A repeat carries only the hearing: hash, radio, time, RF, path.
+    expect(back.rows[1]?.obs).toMatchObject({
+      hash: first.hash,
+      radioId: "r2",
+      snr: 1.3,
+      rssi: null,
+      hops: first.hops,
+    });
+    expect(back.rows[1]?.obs.raw.length).toBe(0);
+    expect(back.rows[2]).toEqual(op.rows[2]);
+  });
+
+  it("round-trips meta, outbox and ack", () => {
+    const ops: JournalOp[] = [
+      { kind: "meta", seq: 1, key: "edges", value: '{"x":1}' },
+      {
+        kind: "outbox",
+        seq: 2,
+        items: [
+          {
+            id: 9,
+            broker: "b",
+            topic: "t/1",
+            payload: "{}",
+            qos: 1,
+            retain: true,
+            createdAt: 1_770_000_000_123,
+          },
+        ],
+      },
+      { kind: "ack", seq: 3, ids: [9, 10, 1_000_000] },
+    ];
+    for (const op of ops) expect(decodeOp(encodeOp(op).finish())).toEqual(op);
+  });
+
+  it("seeded fuzz: random bytes never decode silently into garbage without throwing or a valid op", () => {
+    const rand = rng(1234);
+    for (let i = 0; i < 2000; i++) {
+      const buf = new Uint8Array(1 + Math.floor(rand() * 64));
+      for (let k = 0; k < buf.length; k++) buf[k] = Math.floor(rand() * 256);
+      try {
+        const op = decodeOp(buf);
+        expect(["ingest", "meta", "outbox", "ack"]).toContain(op.kind);
+      } catch (err) {
+        expect(err).toBeInstanceOf(Error);
+      }
+    }
+  });
+});
+
+describe("journal framing", () => {
+  const payloads = [new Uint8Array([1, 2, 3]), new Uint8Array(300).fill(7), new Uint8Array([9])];
+  const file = concat([JOURNAL_MAGIC, ...payloads.map(frame)]);
+
+  it("frame = [len u32 LE][crc32 u32 LE][payload]", () => {
+    // payload 01 02 03: length 3, CRC-32 0x55BC801D
+    expect([...frame(new Uint8Array([1, 2, 3]))]).toEqual([
+      3, 0, 0, 0, 0x1d, 0x80, 0xbc, 0x55, 1, 2, 3,
+    ]);
+  });
+
+  it("reads every frame of an intact file", () => {
+    const p = parseJournal(file);
+    expect(p.torn).toBe(false);
+    expect(p.frames.map((f) => [...f])).toEqual(payloads.map((x) => [...x]));
+    expect(p.goodBytes).toBe(file.length);
+  });
+
+  it("a file cut at any byte keeps exactly the whole frames before the cut", () => {
+    const ends = [4];
+    for (const p of payloads) ends.push(ends.at(-1)! + 8 + p.length);
+    for (let cut = 0; cut <= file.length; cut++) {
+      const p = parseJournal(file.subarray(0, cut));
+      const whole = ends.filter((e) => e <= cut).length - 1;
+      expect(p.frames.length).toBe(Math.max(0, whole));
+      expect(p.torn).toBe(cut !== 0 && !ends.includes(cut));
+    }
+  });
+
+  it("a flipped bit in a frame drops that frame and everything after it", () => {
+    const bad = file.slice();
+    bad[4 + 8 + 3 + 8 + 100] ^= 0x10; // inside the second payload
+    const p = parseJournal(bad);
+    expect(p.frames.length).toBe(1);
+    expect(p.torn).toBe(true);
+    expect(p.goodBytes).toBe(4 + 8 + 3);
+  });
+
+  it("a huge bogus length is treated as torn, not allocated", () => {
+    const bad = concat([JOURNAL_MAGIC, new Uint8Array([0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0])]);
+    expect(parseJournal(bad)).toMatchObject({ torn: true, goodBytes: 4 });
+  });
+});
