@@ -25,7 +25,7 @@ export const PAYLOAD_TYPES: readonly string[] = [
 ];
 export const ROUTES: readonly string[] = ["TRANSPORT_FLOOD", "FLOOD", "DIRECT", "TRANSPORT_DIRECT"];
 /** Advert node roles (ADV_TYPE_* in src/helpers/AdvertDataHelpers.h). */
-export const ROLES: readonly string[] = ["none", "chat", "repeater", "room", "sensor"];
+export const ROLES: readonly string[] = ["unknown", "chat", "repeater", "room", "sensor"];
 
 export function payloadTypeName(n: number): string {
   return PAYLOAD_TYPES[n] ?? "UNKNOWN";
@@ -60,43 +60,51 @@ export function toPacketItem(r: PacketRow): PacketItem {
   };
 }
 
-/** Node health from the age of its last hearing (used when no mesh model is wired). */
-export type NodeHealth = "active" | "degraded" | "silent";
+/** Node status names, as the mesh model reports them. */
+export type NodeStatus = "healthy" | "degraded" | "silent";
 
-export function nodeHealth(lastSeen: number, now: number, role: number): NodeHealth {
-  // Repeaters advert every few hours; companions much less often.
-  const degradedAfter = role === 2 ? 6 * 3600_000 : 24 * 3600_000;
-  const silentAfter = role === 2 ? 48 * 3600_000 : 7 * 24 * 3600_000;
-  const age = now - lastSeen;
+/**
+ * Status from the age of the last hearing, used only when no mesh model is
+ * wired. Repeaters and rooms flood an advert every 12 h by default
+ * (examples/simple_repeater/MyMesh.cpp), so two missed adverts mean silent;
+ * companions advert only when their user asks.
+ */
+export function nodeStatus(lastHeard: number, now: number, role: number): NodeStatus {
+  const infra = role === 2 || role === 3;
+  const degradedAfter = infra ? 6 * 3600_000 : 3 * 86_400_000;
+  const silentAfter = infra ? 25 * 3600_000 : 14 * 86_400_000;
+  const age = now - lastHeard;
   if (age > silentAfter) return "silent";
   if (age > degradedAfter) return "degraded";
-  return "active";
+  return "healthy";
 }
 
+/** A node as /api/nodes lists it without a mesh model (a subset of the model's shape). */
 export interface NodeItem {
   readonly publicKey: string;
   readonly name: string | null;
   readonly role: string;
+  readonly status: NodeStatus;
   readonly lat: number | null;
   readonly lon: number | null;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-  readonly lastAdvert: string;
+  /** ms since the epoch, like the mesh model's answers. */
+  readonly firstHeard: number;
+  readonly lastHeard: number;
+  readonly lastAdvert: number;
   readonly advertCount: number;
-  readonly health: string;
 }
 
-export function toNodeItem(n: NodeRow, now: number, health?: string): NodeItem {
+export function toNodeItem(n: NodeRow, now: number): NodeItem {
   return {
     publicKey: n.publicKey,
     name: n.name,
     role: roleName(n.role),
+    status: nodeStatus(n.lastSeen, now, n.role),
     lat: n.lat,
     lon: n.lon,
-    firstSeen: new Date(n.firstSeen).toISOString(),
-    lastSeen: new Date(n.lastSeen).toISOString(),
-    lastAdvert: new Date(n.lastAdvert).toISOString(),
+    firstHeard: n.firstSeen,
+    lastHeard: n.lastSeen,
+    lastAdvert: n.lastAdvert,
     advertCount: n.advertCount,
-    health: health ?? nodeHealth(n.lastSeen, now, n.role),
   };
 }

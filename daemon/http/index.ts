@@ -1,4 +1,6 @@
 /** Public surface of the HTTP layer (the lead wires this in daemon/app.ts). */
+
+export { type MeshModelLike, meshPortFrom, protocolDecoder } from "./adapters.ts";
 export type { AppContext, HttpConfig, HttpDeps } from "./context.ts";
 export type { EngineName } from "./engine.ts";
 export { loadUws } from "./engine-uws.ts";
@@ -6,9 +8,9 @@ export { openApiDocument } from "./openapi.ts";
 export type {
   ActionResult,
   ActionsPort,
-  AnalyticsQuery,
   DecodeAnswer,
   DecodePort,
+  GraphQuery,
   HttpProviders,
   MeshPort,
   MeshReadiness,

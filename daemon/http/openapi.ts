@@ -141,17 +141,17 @@ const schemas: Obj = {
   },
   Node: {
     type: "object",
-    required: ["publicKey", "name", "role", "lastSeen", "health"],
+    required: ["publicKey", "name", "role", "status"],
     properties: {
       publicKey: { type: "string", pattern: "^[0-9A-F]{64}$" },
       name: nullable("string"),
-      role: { type: "string", enum: ["chat", "repeater", "room", "sensor", "unknown", "none"] },
+      role: { type: "string", enum: ["chat", "repeater", "room", "sensor", "unknown"] },
+      status: { type: "string", enum: ["healthy", "degraded", "silent"] },
       lat: nullable("number"),
       lon: nullable("number"),
-      firstSeen: { type: ["string", "number"] },
-      lastSeen: { type: ["string", "number"] },
+      lastHeard: { type: ["integer", "null"], description: "ms since the epoch" },
+      lastAdvert: { type: ["integer", "null"], description: "ms since the epoch" },
       advertCount: { type: "integer" },
-      health: { type: "string", enum: ["active", "degraded", "silent"] },
     },
   },
   ChannelMessage: {
@@ -343,14 +343,14 @@ const paths: Obj = {
           { type: "string", enum: ["chat", "repeater", "room", "sensor", "unknown"] },
           "Node role",
         ),
-        q("health", { type: "string", enum: ["active", "degraded", "silent"] }, "Health state"),
+        q("status", { type: "string", enum: ["healthy", "degraded", "silent"] }, "Health status"),
         q("q", { type: "string", maxLength: 64 }, "Name substring or key prefix"),
         q(
           "sort",
           {
             type: "string",
-            enum: ["lastSeen", "firstSeen", "name", "advertCount"],
-            default: "lastSeen",
+            enum: ["lastHeard", "firstHeard", "name", "advertCount"],
+            default: "lastHeard",
           },
           "Sort field",
         ),
@@ -370,12 +370,31 @@ const paths: Obj = {
   },
   "/api/nodes/{publicKey}": {
     get: {
-      summary: "One node: advert history, neighbours, paths, SNR history",
+      summary: "One node: health, neighbours, advert history, SNR history",
       parameters: [
         pathParam("publicKey", { type: "string", pattern: "^[0-9A-Fa-f]{64}$" }, "Node public key"),
       ],
       responses: {
-        "200": json({ type: "object", required: ["publicKey"] }),
+        "200": json({
+          allOf: [
+            ref("Node"),
+            {
+              type: "object",
+              required: ["advertHistory", "snrHistory", "neighbours"],
+              properties: {
+                advertHistory: {
+                  type: "array",
+                  items: { type: "object", required: ["hash", "receivedAt"] },
+                },
+                snrHistory: {
+                  type: "array",
+                  items: { type: "object", required: ["at", "snr", "rssi"] },
+                },
+                neighbours: { type: "array" },
+              },
+            },
+          ],
+        }),
         ...errors(400, 404, 503),
       },
     },
@@ -383,45 +402,88 @@ const paths: Obj = {
   "/api/graph": {
     get: {
       summary: "Neighbour graph: nodes and edges with score and confidence",
+      parameters: [
+        q(
+          "minConfidence",
+          { type: "number", minimum: 0, maximum: 1 },
+          "Only edges with at least this mean confidence",
+        ),
+        q(
+          "minSightings",
+          { type: "integer", minimum: 1 },
+          "Only edges seen in this many transmissions",
+        ),
+        q(
+          "resolvedOnly",
+          { type: "string", enum: ["1", "0", "true", "false"] },
+          "Only edges between resolved node keys",
+        ),
+        q(
+          "limit",
+          { type: "integer", minimum: 1, maximum: 20000, default: 5000 },
+          "Strongest edges first",
+        ),
+      ],
       responses: {
         "200": json({
           type: "object",
           required: ["nodes", "edges"],
           properties: { nodes: { type: "array" }, edges: { type: "array" } },
         }),
-        ...errors(503),
+        ...errors(400, 503),
       },
     },
   },
   "/api/collisions": {
     get: {
-      summary: "Nodes whose path-hash prefixes collide",
+      summary: "Key prefixes shared by several known nodes",
       parameters: [
-        q(
-          "hashSize",
-          { type: "integer", minimum: 1, maximum: 3, default: 1 },
-          "Prefix size in bytes",
-        ),
+        q("bytes", { type: "integer", minimum: 1, maximum: 3 }, "Only prefixes of this size"),
       ],
-      responses: { "200": json({ type: "object" }), ...errors(400, 503) },
+      responses: {
+        "200": json({
+          type: "object",
+          required: ["collisions"],
+          properties: {
+            knownNodes: { type: "integer" },
+            collisions: {
+              type: "array",
+              items: { type: "object", required: ["prefix", "bytes", "keys"] },
+            },
+          },
+        }),
+        ...errors(400, 503),
+      },
     },
   },
   "/api/analytics": {
     get: {
-      summary: "Time series: traffic, RF (SNR/RSSI/noise), airtime",
+      summary:
+        "Time series and histograms: traffic (packets, types, routes, hops, hashSizes), RF (snr, rssi), airtime (airtime, duty)",
       parameters: [
         q(
-          "metric",
-          { type: "string", enum: ["traffic", "rf", "airtime"] },
-          "Series to compute",
+          "kind",
+          {
+            type: "string",
+            enum: [
+              "packets",
+              "types",
+              "routes",
+              "hashSizes",
+              "hops",
+              "airtime",
+              "snr",
+              "rssi",
+              "duty",
+            ],
+          },
+          "Series",
           true,
         ),
-        q("since", time, "Start (default until - 24 h)"),
-        q("until", time, "End (default now)"),
         q(
-          "bucket",
-          { type: "integer", minimum: 60, maximum: 86400, default: 3600 },
-          "Bucket width in seconds (max 2000 buckets)",
+          "range",
+          { type: "string", enum: ["1h", "24h", "7d", "30d"], default: "24h" },
+          "Time range ending now",
         ),
       ],
       responses: { "200": json({ type: "object" }), ...errors(400, 503) },

@@ -51,6 +51,16 @@ export class Query {
     return n;
   }
 
+  /** A finite decimal number in [min, max]. */
+  num(name: string, min: number, max: number): number | undefined {
+    const v = this.values.get(name);
+    if (v === undefined) return undefined;
+    if (!/^-?\d{1,15}(\.\d{1,15})?$/.test(v)) throw badParam(name, "must be a number");
+    const n = Number(v);
+    if (n < min || n > max) throw badParam(name, `must be between ${min} and ${max}`);
+    return n;
+  }
+
   oneOf<T extends string>(name: string, options: readonly T[]): T | undefined;
   oneOf<T extends string>(name: string, options: readonly T[], dflt: T): T;
   oneOf<T extends string>(name: string, options: readonly T[], dflt?: T): T | undefined {

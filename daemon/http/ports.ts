@@ -50,37 +50,46 @@ export interface MeshReadiness {
   readonly detail?: string;
 }
 
-export interface MeshNodeFilter {
-  readonly role?: string;
-  readonly health?: string;
-  readonly search?: string;
+export interface GraphQuery {
+  readonly minConfidence?: number;
+  readonly minSightings?: number;
+  readonly resolvedOnly?: boolean;
+  readonly limit?: number;
 }
 
+/** Analytics series the mesh model computes (traffic, RF, airtime). */
+export const ANALYTICS_KINDS = [
+  "packets",
+  "types",
+  "routes",
+  "hashSizes",
+  "hops",
+  "airtime",
+  "snr",
+  "rssi",
+  "duty",
+] as const;
+export const ANALYTICS_RANGES = ["1h", "24h", "7d", "30d"] as const;
+
 /**
- * The mesh model's read side. Lists are JSON objects that carry at least the
- * fields named here; anything else they carry is passed through untouched.
+ * The mesh model's read side. Answers are JSON objects passed through as-is
+ * (their shapes belong to daemon/mesh). Node objects carry at least
+ * `publicKey`, `name`, `role`, `status` and `lastHeard`.
  */
 export interface MeshPort {
   readiness(): MeshReadiness;
-  /** Every node with `publicKey`, `lastSeen` (ms or ISO) and `health`. */
   listNodes(): readonly Readonly<Record<string, unknown>>[];
-  /** Advert history, neighbours, paths, SNR history; null if unknown. */
+  /** Advert history, neighbours, paths, SNR; null if unknown. */
   getNode(publicKey: string): Readonly<Record<string, unknown>> | null;
   /** Neighbour graph: nodes and edges with score and confidence. */
-  graph(): { readonly nodes: readonly unknown[]; readonly edges: readonly unknown[] };
+  graph(q: GraphQuery): { readonly nodes: readonly unknown[]; readonly edges: readonly unknown[] };
   /** Nodes whose path-hash prefixes collide. */
   collisions(): unknown;
-  /** Time series for one metric over [since, until) in buckets. */
-  analytics(q: AnalyticsQuery): unknown;
-}
-
-export type AnalyticsMetric = "traffic" | "rf" | "airtime";
-
-export interface AnalyticsQuery {
-  readonly metric: AnalyticsMetric;
-  readonly since: number;
-  readonly until: number;
-  readonly bucketSec: number;
+  /** One series over a fixed range; null when the model cannot answer it. */
+  analytics(
+    kind: (typeof ANALYTICS_KINDS)[number],
+    range: (typeof ANALYTICS_RANGES)[number],
+  ): unknown;
 }
 
 export interface HttpProviders {

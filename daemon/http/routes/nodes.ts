@@ -1,23 +1,22 @@
 /**
  * Nodes, neighbour graph, collisions and analytics. The mesh model answers
  * when it is wired (503 + Retry-After while its index builds); without it,
- * nodes and collisions come straight from the store.
+ * nodes and collisions come straight from the store, and the graph and
+ * analytics answer 503.
  */
 import type { NodeRow } from "../../store/api.ts";
 import type { AppContext } from "../context.ts";
-import { type NodeItem, roleName, toNodeItem } from "../format.ts";
+import { toNodeItem } from "../format.ts";
 import { badParam, notFound, unavailable } from "../http-error.ts";
 import { PUBKEY } from "../params.ts";
-import type { AnalyticsMetric, MeshPort } from "../ports.ts";
+import { ANALYTICS_KINDS, ANALYTICS_RANGES, type MeshPort } from "../ports.ts";
 import type { Route } from "../router.ts";
 
 const ROLE_NAMES = ["chat", "repeater", "room", "sensor", "unknown"] as const;
-const HEALTH = ["active", "degraded", "silent"] as const;
-const SORTS = ["lastSeen", "firstSeen", "name", "advertCount"] as const;
-const METRICS: readonly AnalyticsMetric[] = ["traffic", "rf", "airtime"];
-const DAY_MS = 86_400_000;
+const STATUS = ["healthy", "degraded", "silent"] as const;
+const SORTS = ["lastHeard", "firstHeard", "name", "advertCount"] as const;
 
-/** The mesh port, or a 503 while it builds / when it is not wired. */
+/** The mesh port, or a 503 while it builds / when it is needed and not wired. */
 function readyMesh(app: AppContext, needed: boolean): MeshPort | null {
   const mesh = app.deps.providers?.mesh;
   if (!mesh) {
@@ -26,46 +25,45 @@ function readyMesh(app: AppContext, needed: boolean): MeshPort | null {
   }
   const r = mesh.readiness();
   if (!r.ready) {
-    const progress = Math.max(0, Math.min(1, r.progress));
-    throw unavailable("mesh index is building", 5, { progress, detail: r.detail ?? null });
+    const progress = Math.round(Math.max(0, Math.min(1, r.progress)) * 1000) / 1000;
+    throw unavailable(`mesh index is building (${Math.round(progress * 100)}%)`, 5, {
+      progress,
+      detail: r.detail ?? null,
+    });
   }
   return mesh;
 }
 
 type Rec = Readonly<Record<string, unknown>>;
 
-function timeValue(v: unknown): number {
-  if (typeof v === "number") return v;
-  if (typeof v === "string") return Date.parse(v) || 0;
-  return 0;
-}
-
 function compare(a: unknown, b: unknown): number {
-  if (typeof a === "string" && typeof b === "string" && Number.isNaN(Date.parse(a)))
-    return a.localeCompare(b);
-  if (typeof a === "number" && typeof b === "number") return a - b;
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
   if (b === null || b === undefined) return 1;
-  return timeValue(a) - timeValue(b);
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  return String(a).localeCompare(String(b));
 }
 
-/** Hash-prefix collisions among known nodes (path hops carry only key prefixes). */
-export function prefixCollisions(nodes: readonly NodeRow[], hashSize: number): Rec[] {
-  const groups = new Map<string, NodeRow[]>();
-  for (const n of nodes) {
-    const prefix = n.publicKey.slice(0, hashSize * 2).toUpperCase();
-    const g = groups.get(prefix);
-    if (g) g.push(n);
-    else groups.set(prefix, [n]);
+/** Key prefixes shared by several known nodes (path hops carry only prefixes). */
+export function prefixCollisions(nodes: readonly NodeRow[]): Rec {
+  const collisions: { prefix: string; bytes: number; keys: string[] }[] = [];
+  for (const bytes of [1, 2, 3]) {
+    const groups = new Map<string, string[]>();
+    for (const n of nodes) {
+      const prefix = n.publicKey.slice(0, bytes * 2).toUpperCase();
+      const g = groups.get(prefix);
+      if (g) g.push(n.publicKey);
+      else groups.set(prefix, [n.publicKey]);
+    }
+    for (const [prefix, keys] of groups)
+      if (keys.length > 1) collisions.push({ prefix, bytes, keys: keys.sort() });
   }
-  return [...groups]
-    .filter(([, g]) => g.length > 1)
-    .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
-    .map(([prefix, g]) => ({
-      prefix,
-      hashSize,
-      nodes: g.map((n) => ({ publicKey: n.publicKey, name: n.name, role: roleName(n.role) })),
-    }));
+  collisions.sort((x, y) => y.keys.length - x.keys.length || x.prefix.localeCompare(y.prefix));
+  const count = (b: number) => collisions.filter((c) => c.bytes === b).length;
+  return {
+    knownNodes: nodes.length,
+    shared: { "1": count(1), "2": count(2), "3": count(3) },
+    collisions,
+  };
 }
 
 export function nodeRoutes(app: AppContext): Route[] {
@@ -74,12 +72,12 @@ export function nodeRoutes(app: AppContext): Route[] {
     {
       method: "GET",
       path: "/api/nodes",
-      query: ["role", "health", "q", "sort", "order", "limit", "offset"],
+      query: ["role", "status", "q", "sort", "order", "limit", "offset"],
       handle: async ({ query }) => {
         const role = query.oneOf("role", ROLE_NAMES);
-        const health = query.oneOf("health", HEALTH);
+        const status = query.oneOf("status", STATUS);
         const q = query.str("q", { max: 64 })?.toLowerCase();
-        const sort = query.oneOf("sort", SORTS, "lastSeen");
+        const sort = query.oneOf("sort", SORTS, "lastHeard");
         const order = query.oneOf(
           "order",
           ["asc", "desc"] as const,
@@ -89,24 +87,21 @@ export function nodeRoutes(app: AppContext): Route[] {
         const offset = query.int("offset", 0, 1_000_000, 0);
         const mesh = readyMesh(app, false);
         const now = app.now();
-        const all: readonly (Rec | NodeItem)[] = mesh
+        const all: readonly Rec[] = mesh
           ? mesh.listNodes()
-          : (await store.listNodes()).map((n) => toNodeItem(n, now));
+          : (await store.listNodes()).map((n) => toNodeItem(n, now) as unknown as Rec);
         const items = all.filter((n) => {
-          const r = n as Rec;
-          if (role && r.role !== role) return false;
-          if (health && r.health !== health) return false;
+          if (role && n.role !== role) return false;
+          if (status && n.status !== status) return false;
           if (q) {
-            const name = typeof r.name === "string" ? r.name.toLowerCase() : "";
-            const key = typeof r.publicKey === "string" ? r.publicKey.toLowerCase() : "";
+            const name = typeof n.name === "string" ? n.name.toLowerCase() : "";
+            const key = typeof n.publicKey === "string" ? n.publicKey.toLowerCase() : "";
             if (!name.includes(q) && !key.startsWith(q)) return false;
           }
           return true;
         });
         const sign = order === "asc" ? 1 : -1;
-        const sorted = [...items].sort(
-          (a, b) => sign * compare((a as Rec)[sort], (b as Rec)[sort]),
-        );
+        const sorted = [...items].sort((a, b) => sign * compare(a[sort], b[sort]));
         return { items: sorted.slice(offset, offset + limit), total: sorted.length };
       },
     },
@@ -119,66 +114,71 @@ export function nodeRoutes(app: AppContext): Route[] {
         if (!PUBKEY.test(key)) throw badParam("publicKey", "must be 64 hex characters");
         const upper = key.toUpperCase();
         const mesh = readyMesh(app, false);
-        if (mesh) {
-          const detail = mesh.getNode(upper);
-          if (!detail) throw notFound(`node ${upper}`);
-          return detail;
-        }
-        const node = await store.getNode(upper);
-        if (!node) throw notFound(`node ${upper}`);
+        const node = mesh ? null : await store.getNode(upper);
+        const detail = mesh ? mesh.getNode(upper) : node ? toNodeItem(node, app.now()) : null;
+        if (!detail) throw notFound(`node ${upper}`);
+        // Advert history and SNR over time come from the stored observations.
         const adverts = await store.listPackets({ limit: 100, node: upper, payloadType: 4 });
         return {
-          ...toNodeItem(node, app.now()),
-          extras: node.extras,
+          ...detail,
+          ...(node && { extras: node.extras, neighbours: [], source: "store" }),
           advertHistory: adverts.map((r) => ({
             hash: r.hash,
             receivedAt: new Date(r.at).toISOString(),
             radioId: r.radioId,
             snr: r.snr,
             rssi: r.rssi,
-            hops: r.hops.length,
+            hops: r.hops,
           })),
           snrHistory: adverts
             .filter((r) => r.snr !== null || r.rssi !== null)
-            .map((r) => ({ at: new Date(r.at).toISOString(), snr: r.snr, rssi: r.rssi })),
-          neighbours: [],
-          paths: [],
-          source: "store",
+            .map((r) => ({ at: r.at, snr: r.snr, rssi: r.rssi })),
         };
       },
     },
     {
       method: "GET",
       path: "/api/graph",
-      query: [],
-      handle: async () => readyMesh(app, true)!.graph(),
+      query: ["minConfidence", "minSightings", "resolvedOnly", "limit"],
+      handle: async ({ query }) => {
+        const minConfidence = query.num("minConfidence", 0, 1);
+        const minSightings = query.int("minSightings", 1, 1_000_000);
+        const limit = query.int("limit", 1, 20_000, 5000);
+        const resolvedOnly = query.bool("resolvedOnly");
+        return readyMesh(app, true)!.graph({
+          limit,
+          resolvedOnly,
+          ...(minConfidence !== undefined && { minConfidence }),
+          ...(minSightings !== undefined && { minSightings }),
+        });
+      },
     },
     {
       method: "GET",
       path: "/api/collisions",
-      query: ["hashSize"],
+      query: ["bytes"],
       handle: async ({ query }) => {
-        const hashSize = query.int("hashSize", 1, 3, 1);
+        const bytes = query.int("bytes", 1, 3);
         const mesh = readyMesh(app, false);
-        if (mesh) return mesh.collisions();
-        return { items: prefixCollisions(await store.listNodes(), hashSize) };
+        const report = (
+          mesh ? mesh.collisions() : prefixCollisions(await store.listNodes())
+        ) as Rec;
+        if (bytes === undefined || !Array.isArray(report.collisions)) return report;
+        return { ...report, collisions: report.collisions.filter((c: Rec) => c.bytes === bytes) };
       },
     },
     {
       method: "GET",
       path: "/api/analytics",
-      query: ["metric", "since", "until", "bucket"],
+      query: ["kind", "range"],
       handle: async ({ query }) => {
-        const metric = query.oneOf("metric", METRICS);
-        if (!metric) throw badParam("metric", `is required: one of ${METRICS.join(", ")}`);
-        const until = query.time("until") ?? app.now();
-        const since = query.time("since") ?? until - DAY_MS;
-        if (until <= since) throw badParam("until", "must be after since");
-        const bucketSec = query.int("bucket", 60, 86_400, 3600);
-        if ((until - since) / (bucketSec * 1000) > 2000)
-          throw badParam("bucket", "too small for this range (max 2000 buckets)");
-        const mesh = readyMesh(app, true)!;
-        return mesh.analytics({ metric, since, until, bucketSec });
+        const kind = query.oneOf("kind", ANALYTICS_KINDS);
+        if (!kind) throw badParam("kind", `is required: one of ${ANALYTICS_KINDS.join(", ")}`);
+        const range = query.oneOf("range", ANALYTICS_RANGES, "24h");
+        const answer = readyMesh(app, true)!.analytics(kind, range);
+        if (answer === null || answer === undefined)
+          throw unavailable(`analytics ${kind} not available`, null);
+        return answer;
       },
     },
   ];

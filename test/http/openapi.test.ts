@@ -1,0 +1,159 @@
+/**
+ * The OpenAPI document is hand-written; this holds it to the router both
+ * ways and validates real responses against its schemas.
+ */
+import Ajv2020 from "ajv/dist/2020.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { meshPortFrom, protocolDecoder } from "../../daemon/http/adapters.ts";
+import { openApiDocument } from "../../daemon/http/openapi.ts";
+import { buildAckPayload, encodePacket } from "../../daemon/protocol/index.ts";
+import { makeMessages, makeNodes, makeRows } from "./helpers/fixtures.ts";
+import { FakeActions, FakeMesh, mqtt, radioStatus, radios } from "./helpers/providers.ts";
+import { startServer, type TestServer } from "./helpers/server.ts";
+
+type Obj = Record<string, unknown>;
+const doc = openApiDocument("9.9.9-test") as { paths: Record<string, Record<string, Obj>> };
+const TOKEN = "0123456789abcdef-test-token";
+
+describe("OpenAPI document", () => {
+  let t: TestServer;
+  const nodes = makeNodes(20);
+  beforeAll(async () => {
+    t = await startServer("node", {
+      config: { token: TOKEN },
+      providers: {
+        mesh: meshPortFrom(new FakeMesh(nodes)),
+        radios: radios(radioStatus("r1")),
+        mqtt: mqtt(true),
+        decode: protocolDecoder({ channels: [] }),
+        actions: new FakeActions(),
+      },
+    });
+    for (const r of makeRows(50, 3, nodes)) t.store.addRow(r);
+    t.store.messages = makeMessages(10);
+  });
+  afterAll(() => t.close());
+
+  it("documents every registered route, and serves every documented one", () => {
+    const registered = t.server
+      .routes()
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    expect(documented).toEqual(registered);
+  });
+
+  it("lists the same query and path parameters the routes accept", () => {
+    for (const r of t.server.routes()) {
+      const op = doc.paths[r.path]![r.method.toLowerCase()] as {
+        parameters?: { name: string; in: string }[];
+      };
+      const params = op.parameters ?? [];
+      const q = params.filter((p) => p.in === "query").map((p) => p.name);
+      expect(q.sort(), `${r.method} ${r.path}`).toEqual([...r.query].sort());
+      const pathParams = params.filter((p) => p.in === "path").map((p) => p.name);
+      const inTemplate = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      expect(pathParams, r.path).toEqual(inTemplate);
+    }
+  });
+
+  it("marks exactly the action routes as needing the bearer token", () => {
+    for (const r of t.server.routes()) {
+      const op = doc.paths[r.path]![r.method.toLowerCase()] as { security?: unknown };
+      expect(op.security !== undefined, r.path).toBe(r.path.startsWith("/api/actions/"));
+    }
+  });
+
+  it("is served at /api/openapi.json", async () => {
+    const served = await (await fetch(`${t.base}/api/openapi.json`)).json();
+    expect(served).toEqual(JSON.parse(JSON.stringify(doc)));
+  });
+
+  describe("real responses match the schemas", () => {
+    const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+    ajv.addSchema({ ...doc, $id: "api" });
+    const check = (path: string, method: string, status: string, body: unknown) => {
+      const ptr = `api#/paths/${path.replace(/\//g, "~1")}/${method}/responses/${status}`;
+      const resp = doc.paths[path]![method]!.responses as Record<string, Obj>;
+      const r = resp[status]!;
+      const schemaRef =
+        "$ref" in r
+          ? `api#/components/responses/${String(r.$ref).split("/").pop()}/content/application~1json/schema`
+          : `${ptr}/content/application~1json/schema`;
+      const validate = ajv.getSchema(schemaRef)!;
+      expect(validate, schemaRef).toBeDefined();
+      const ok = validate(body);
+      expect(ok, `${method} ${path} ${status}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    };
+    const ack = Buffer.from(
+      encodePacket({
+        route: 1,
+        payloadType: 3,
+        hashSize: 1,
+        hops: [],
+        payload: buildAckPayload(0x12345678),
+      }),
+    ).toString("hex");
+
+    it("rejects a body that breaks the schema (the check can fail)", () => {
+      expect(() => check("/api/health", "get", "200", { status: "fine" })).toThrow();
+      expect(() =>
+        check("/api/packets", "get", "200", { items: [{ id: 1 }], nextCursor: null }),
+      ).toThrow();
+    });
+
+    it("GET endpoints", async () => {
+      const key = nodes[0]!.publicKey;
+      const hash = t.store.rows[0]!.hash;
+      const gets: [string, string][] = [
+        ["/api/health", "/api/health"],
+        ["/api/stats", "/api/stats"],
+        ["/api/packets", "/api/packets?limit=10"],
+        ["/api/packets", "/api/packets?limit=10&group=1"],
+        ["/api/packets/{hash}", `/api/packets/${hash}`],
+        ["/api/nodes", "/api/nodes?sort=name"],
+        ["/api/nodes/{publicKey}", `/api/nodes/${key}`],
+        ["/api/graph", "/api/graph?minConfidence=0.5"],
+        ["/api/collisions", "/api/collisions"],
+        ["/api/analytics", "/api/analytics?kind=packets&range=1h"],
+        ["/api/channels", "/api/channels"],
+        ["/api/channels/messages", "/api/channels/messages?channel=%23test&limit=3"],
+        ["/api/radios", "/api/radios"],
+        ["/api/mqtt", "/api/mqtt"],
+      ];
+      for (const [path, url] of gets) {
+        const res = await fetch(`${t.base}${url}`);
+        expect(res.status, url).toBe(200);
+        check(path, "get", "200", await res.json());
+      }
+    });
+
+    it("POST endpoints and error answers", async () => {
+      const post = (url: string, body: unknown, auth = true) =>
+        fetch(`${t.base}${url}`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            ...(auth && { authorization: `Bearer ${TOKEN}` }),
+          },
+          body: JSON.stringify(body),
+        });
+      const dec = await post("/api/decode", { hex: ack }, false);
+      expect(dec.status).toBe(200);
+      check("/api/decode", "post", "200", await dec.json());
+      const act = await post("/api/actions/advert", { flood: true });
+      expect(act.status).toBe(200);
+      check("/api/actions/advert", "post", "200", await act.json());
+      const bad = await fetch(`${t.base}/api/packets?limit=0`);
+      check("/api/packets", "get", "400", await bad.json());
+      const missing = await fetch(`${t.base}/api/packets/00000000000000ff`);
+      expect(missing.status).toBe(404);
+      check("/api/packets/{hash}", "get", "404", await missing.json());
+      const unauth = await post("/api/actions/advert", { flood: true }, false);
+      expect(unauth.status).toBe(401);
+      check("/api/actions/advert", "post", "401", await unauth.json());
+    });
+  });
+});
