@@ -217,6 +217,14 @@ export const EMPTY_STATS: RadioStats = {
   queueLen: null,
 };
 
+/** Reply codes 0..28 and push codes 0x80..0x90 exist (MyMesh.cpp); anything else is garbage. */
+export function plausibleFrame(f: Uint8Array): boolean {
+  const c = f[0];
+  if (c === undefined) return false;
+  if (c === PUSH.LOG_RX_DATA) return f.length >= 5;
+  return c <= 28 || (c >= 0x80 && c <= 0x90);
+}
+
 /** An ERR/DISABLED reply as text, else null. */
 export function replyError(f: Uint8Array): string | null {
   if (f[0] === RESP.ERR) return ERR_NAMES[f[1] ?? 0] ?? `error ${f[1] ?? "?"}`;

@@ -25,11 +25,17 @@ const expect =
     const v = parse(f);
     return v === null ? { err: `malformed reply ${code}` } : { ok: v };
   };
+/** A whole max-size frame at the configured baud rate, times three, at least 250 ms. */
+function stallMsFor(ctx: SessionContext): number {
+  const baud = ctx.config.serial?.baud ?? 115200;
+  return Math.max(250, Math.ceil(((3 * 10 * 258) / baud) * 1000));
+}
+
 const ok = expect(C.RESP.OK, () => true);
 
 export class CompanionSession implements DriverSession {
   readonly kind = "companion" as const;
-  private readonly deframer = new CompanionDeframer();
+  private readonly deframer: CompanionDeframer;
   private readonly q = new RequestQueue();
   private stats: RadioStats = C.EMPTY_STATS;
   private statsSupported = true;
@@ -38,6 +44,7 @@ export class CompanionSession implements DriverSession {
   readonly sign?: (msg: Uint8Array) => Promise<Uint8Array>;
 
   constructor(private readonly ctx: SessionContext) {
+    this.deframer = new CompanionDeframer({ accept: C.plausibleFrame, stallMs: stallMsFor(ctx) });
     if (ctx.config.allowKeyExport) this.sign = (m) => this.signOnRadio(m);
   }
 
@@ -55,7 +62,7 @@ export class CompanionSession implements DriverSession {
   }
 
   onBytes(chunk: Uint8Array): void {
-    for (const f of this.deframer.push(chunk)) this.onFrame(f);
+    for (const f of this.deframer.push(chunk, this.ctx.now())) this.onFrame(f);
   }
 
   private onFrame(f: Uint8Array): void {

@@ -28,14 +28,47 @@ export interface DeframerCounters {
  * where a frame should start is skipped (resync); a length above the cap
  * marks the header as garbage and the search restarts one byte later.
  */
+export interface CompanionDeframerOptions {
+  /** Frame start byte: `>` for what the radio sends (the default), `<` to read the host side. */
+  readonly start?: number;
+  /**
+   * A partial frame older than this is a truncated one (the radio reset
+   * mid-frame): drop its first byte and resync instead of letting it swallow
+   * the next good frames.
+   */
+  readonly stallMs?: number;
+  /** Plausibility check of a complete frame; false counts it bad and resyncs one byte on. */
+  readonly accept?: (frame: Uint8Array) => boolean;
+}
+
+/**
+ * Splits the radio's byte stream into frames. Anything that is not `>`
+ * where a frame should start is skipped (resync); a length above the cap,
+ * an implausible frame or a stalled partial marks the header as garbage and
+ * the search restarts one byte later.
+ */
 export class CompanionDeframer {
   private buf: Uint8Array = new Uint8Array(0);
+  private lastPushAt = 0;
+  private readonly start: number;
+  private readonly stallMs: number;
+  private readonly accept: (frame: Uint8Array) => boolean;
   readonly counters: DeframerCounters = { frames: 0, badFrames: 0, resyncBytes: 0 };
 
-  constructor(private readonly start = FRAME_FROM_RADIO) {}
+  constructor(opts: CompanionDeframerOptions = {}) {
+    this.start = opts.start ?? FRAME_FROM_RADIO;
+    this.stallMs = opts.stallMs ?? 250;
+    this.accept = opts.accept ?? (() => true);
+  }
 
-  push(chunk: Uint8Array): Uint8Array[] {
+  push(chunk: Uint8Array, now = Date.now()): Uint8Array[] {
     const out: Uint8Array[] = [];
+    if (this.buf.length > 0 && now - this.lastPushAt > this.stallMs) {
+      this.counters.badFrames++;
+      this.counters.resyncBytes++;
+      this.buf = this.buf.subarray(1);
+    }
+    this.lastPushAt = now;
     this.buf = this.buf.length ? concatBytes(this.buf, chunk) : chunk;
     let i = 0;
     const b = this.buf;
@@ -57,7 +90,14 @@ export class CompanionDeframer {
       }
       if (i + 3 + len > b.length) break;
       if (len > 0) {
-        out.push(b.slice(i + 3, i + 3 + len));
+        const frame = b.slice(i + 3, i + 3 + len);
+        if (!this.accept(frame)) {
+          this.counters.badFrames++;
+          this.counters.resyncBytes++;
+          i++;
+          continue;
+        }
+        out.push(frame);
         this.counters.frames++;
       }
       i += 3 + len;

@@ -1,0 +1,145 @@
+/**
+ * Bad input through a real pty, per driver: seeded random bytes, truncated
+ * and oversized frames interleaved with good ones. Every good packet must
+ * arrive with its SNR/RSSI; bad input is counted; the link stays up.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { Bus } from "../../daemon/core/bus.ts";
+import { silentLogger } from "../../daemon/core/log.ts";
+import type { RxPacket } from "../../daemon/core/types.ts";
+import { type RadioConfig, RadioManager } from "../../daemon/radio/index.ts";
+import { CompanionPeer } from "./support/companion-peer.ts";
+import { KissPeer, slip } from "./support/kiss-peer.ts";
+import { openPeerSerial, type PeerPipe, ptyPair, tempDir, waitUntil } from "./support/pty.ts";
+import { ReplogPeer } from "./support/replog-peer.ts";
+import { randomBytes, rng } from "./support/rng.ts";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup<P>(driver: RadioConfig["driver"], mk: (pipe: PeerPipe) => P) {
+  const pair = await ptyPair(tempDir());
+  cleanups.push(() => pair.kill());
+  const pipe = await openPeerSerial(pair.peer);
+  cleanups.push(() => pipe.close());
+  const peer = mk(pipe);
+  const bus = new Bus();
+  const rx: RxPacket[] = [];
+  bus.on("rx", (p) => rx.push(p));
+  const mgr = new RadioManager({
+    radios: [
+      {
+        id: "g",
+        driver,
+        serial: { path: pair.device },
+        commandTimeoutMs: 1000,
+        params: { freqMHz: 869.618, bwKHz: 62.5, sf: 8, cr: 8 },
+      },
+    ],
+    bus,
+    log: silentLogger(),
+    clockSynced: () => true,
+  });
+  cleanups.push(() => mgr.stop());
+  await mgr.start();
+  await waitUntil(() => mgr.list()[0]?.state === "up", 10_000, "up");
+  return { peer, pipe, rx, mgr };
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** 40 distinct good packets: header FLOOD|GRP_TXT, 0 hops, a counter and random bytes. */
+function goodPackets(seed: number): Uint8Array[] {
+  const r = rng(seed);
+  return Array.from({ length: 40 }, (_, i) =>
+    Uint8Array.from([0x15, 0x00, i, ...randomBytes(r, 10 + Math.floor(r() * 100))]),
+  );
+}
+
+function expectAllGood(rx: RxPacket[], good: Uint8Array[]) {
+  const want = good.map((g) => Buffer.from(g).toString("hex"));
+  const got = rx.map((p) => Buffer.from(p.raw).toString("hex"));
+  for (const w of want) expect(got).toContain(w);
+  for (const [i, w] of want.entries()) {
+    const p = rx[got.indexOf(w)]!;
+    expect([p.snr, p.rssi]).toEqual([(i % 20) - 10, -60 - i]);
+  }
+}
+
+describe("garbage on the wire", () => {
+  it("companion: good frames all arrive, bad ones are counted", async () => {
+    const { peer, pipe, rx, mgr } = await setup("companion", (p) => new CompanionPeer(p));
+    const r = rng(11);
+    const good = goodPackets(1);
+    for (const [i, g] of good.entries()) {
+      pipe.write(randomBytes(r, Math.floor(r() * 50))); // noise
+      if (i % 5 === 0) {
+        pipe.write(Uint8Array.of(0x3e, 0x40, 0x00, 0x88, 1, 2, 3)); // truncated: radio reset mid-frame
+        await pause(400);
+      }
+      if (i % 7 === 0) pipe.write(Uint8Array.of(0x3e, 0xff, 0x7f, 0x88)); // oversized length
+      peer.pushRx(g, (i % 20) - 10, -60 - i);
+    }
+    await waitUntil(
+      () => good.every((g) => rx.some((p) => Buffer.from(p.raw).equals(Buffer.from(g)))),
+      10_000,
+      "all good packets",
+    );
+    expectAllGood(rx, good);
+    const st = mgr.list()[0]!;
+    expect(st.state).toBe("up");
+    expect(st.counters.badFrames).toBeGreaterThanOrEqual(good.length / 5);
+    expect(st.counters.resyncBytes).toBeGreaterThan(0);
+  });
+
+  it("kiss: good frames all arrive, bad ones are counted", async () => {
+    const { peer, pipe, rx, mgr } = await setup("kiss", (p) => new KissPeer(p));
+    const r = rng(12);
+    const good = goodPackets(2);
+    for (const [i, g] of good.entries()) {
+      pipe.write(Uint8Array.from([...randomBytes(r, Math.floor(r() * 50)), 0xc0])); // noise, then a FEND
+      if (i % 5 === 0) pipe.write(Uint8Array.of(0xc0, 0x00, 0x15)); // truncated data frame
+      if (i % 7 === 0) pipe.write(slip(0x00, new Uint8Array(400).fill(0x15))); // > 255-byte packet
+      if (i % 9 === 0) pipe.write(Uint8Array.from([0xc0, ...new Uint8Array(3000).fill(0x33)])); // runaway
+      peer.pushRx(g, (i % 20) - 10, -60 - i);
+    }
+    await waitUntil(
+      () => good.every((g) => rx.some((p) => Buffer.from(p.raw).equals(Buffer.from(g)))),
+      10_000,
+      "all good packets",
+    );
+    expectAllGood(rx, good);
+    const st = mgr.list()[0]!;
+    expect(st.state).toBe("up");
+    expect(st.counters.badFrames).toBeGreaterThanOrEqual(
+      Math.floor(good.length / 7) + Math.floor(good.length / 9),
+    );
+  });
+
+  it("repeater-log: good lines all arrive, bad ones are counted", async () => {
+    const { peer, pipe, rx, mgr } = await setup("repeater-log", (p) => new ReplogPeer(p));
+    const r = rng(13);
+    const good = goodPackets(3);
+    for (const [i, g] of good.entries()) {
+      pipe.write(
+        Uint8Array.from([...randomBytes(r, Math.floor(r() * 50)).filter((b) => b !== 0x0a), 0x0a]),
+      );
+      if (i % 5 === 0) peer.print("12:00:00 - 1/1/2026 U RAW: 15001\r\n"); // truncated hex
+      if (i % 7 === 0) peer.print(`${"X".repeat(3000)}\r\n`); // oversized line
+      peer.logRx(g, (i % 20) - 10, -60 - i);
+    }
+    await waitUntil(
+      () => good.every((g) => rx.some((p) => Buffer.from(p.raw).equals(Buffer.from(g)))),
+      10_000,
+      "all good packets",
+    );
+    expectAllGood(rx, good);
+    const st = mgr.list()[0]!;
+    expect(st.state).toBe("up");
+    expect(st.counters.badFrames).toBeGreaterThanOrEqual(
+      Math.floor(good.length / 5) + Math.floor(good.length / 7),
+    );
+  });
+});

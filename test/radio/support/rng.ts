@@ -1,0 +1,15 @@
+/** Seeded PRNG (mulberry32) so fuzz tests fail the same way every run. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomBytes(r: () => number, n: number): Uint8Array {
+  return Uint8Array.from({ length: n }, () => Math.floor(r() * 256));
+}
