@@ -1,0 +1,209 @@
+import type { Config } from "../config/types.ts";
+import { simulatorEnabled } from "../config/types.ts";
+import { Bus } from "../core/bus.ts";
+import { errorMessage } from "../core/errors.ts";
+import type { Logger } from "../core/log.ts";
+import type { Service } from "../core/service.ts";
+import { createHttpServer, type HttpServer } from "../http/server.ts";
+import { Ingest } from "../ingest/ingest.ts";
+import { observationFromInput } from "../mesh/adapter.ts";
+import { MeshModel } from "../mesh/model.ts";
+import { MqttUplink } from "../mqtt/uplink.ts";
+import { RadioManager } from "../radio/manager.ts";
+import { SimulatedRadio } from "../sim/link.ts";
+import type { StoreApi } from "../store/api.ts";
+import { createStore } from "../store/store.ts";
+import { createActions } from "./actions.ts";
+import { ChannelRegistry } from "./channels.ts";
+import { decodePort } from "./decode-port.ts";
+import { makeDecoder } from "./decoder.ts";
+import { meshPort, mqttRadios, summaryPort } from "./providers.ts";
+import { RadioSet } from "./radios.ts";
+
+export interface AppOptions {
+  config: Config;
+  log: Logger;
+  version: string;
+  /** Built web UI folder, or null to serve the API only. */
+  staticDir: string | null;
+  /** Keep the store in memory (tests, benches). */
+  memoryStore?: boolean;
+}
+
+/**
+ * Builds and wires every part of the daemon. Start order: store, models,
+ * outputs (HTTP, MQTT), ingest, then the radios, so nothing heard is lost to
+ * a part that is not listening yet. Stop runs in reverse.
+ */
+export class App {
+  readonly bus = new Bus();
+  readonly counters = { unhandled: 0 };
+  store!: StoreApi;
+  ingest!: Ingest;
+  mesh!: MeshModel;
+  http!: HttpServer;
+  mqtt: MqttUplink | null = null;
+  channels!: ChannelRegistry;
+  readonly radios = new RadioSet();
+  private manager: RadioManager | null = null;
+  private sim: SimulatedRadio | null = null;
+  private started: Service[] = [];
+  private readonly log: Logger;
+
+  constructor(private readonly opts: AppOptions) {
+    this.log = opts.log;
+    this.bus.onHandlerError = (event, err) =>
+      this.log.error("event handler failed", { event, error: errorMessage(err) });
+  }
+
+  httpPort(): number {
+    return this.http.port();
+  }
+
+  async start(): Promise<void> {
+    const { config, log } = this.opts;
+    this.store = createStore({
+      dataDir: config.store.dataDir,
+      fsyncIntervalMs: config.store.fsyncIntervalMs,
+      snapshotJournalRatio: config.store.snapshotJournalRatio,
+      maxDbMB: config.store.maxDbMB,
+      maxAgeDays: config.store.maxAgeDays,
+      memory: this.opts.memoryStore ?? false,
+      log: log.child("store"),
+    });
+    await this.startService({
+      name: "store",
+      start: () => this.store.start(),
+      stop: () => this.store.stop(),
+    });
+
+    this.channels = new ChannelRegistry(
+      config.channels,
+      config.publicChannel,
+      config.regions,
+      this.store,
+      log.child("channels"),
+    );
+    await this.channels.load();
+
+    this.buildRadios();
+
+    this.mesh = new MeshModel({ config: config.mesh, log: log.child("mesh"), meta: this.store });
+    await this.startService(this.mesh);
+
+    this.http = createHttpServer({
+      config: config.http,
+      staticDir: this.opts.staticDir,
+      bus: this.bus,
+      log: log.child("http"),
+      version: this.opts.version,
+      store: this.store,
+      providers: {
+        mesh: meshPort(this.mesh),
+        radios: this.radios,
+        decode: decodePort(() => this.channels.context()),
+        actions: createActions({
+          radios: this.radios,
+          channels: this.channels,
+          log: log.child("actions"),
+        }),
+        ...(config.mqtt.brokers.length > 0
+          ? { mqtt: { status: () => this.mqtt?.status() ?? [] } }
+          : {}),
+      },
+    });
+    await this.startService(this.http);
+
+    if (config.mqtt.brokers.length > 0) {
+      this.mqtt = new MqttUplink({
+        brokers: config.mqtt.brokers as never,
+        gateway: config.gateway,
+        outbox: this.store,
+        bus: this.bus,
+        log,
+        version: this.opts.version,
+        radios: mqttRadios(this.radios),
+        signer: (id) => this.radios.get(id)?.signer() ?? null,
+        summaries: summaryPort(this.mesh, () => this.healthFields()),
+      });
+      await this.startService(this.mqtt);
+    }
+
+    this.ingest = new Ingest({
+      bus: this.bus,
+      store: this.store,
+      decode: makeDecoder(() => this.channels.context()),
+      log: log.child("ingest"),
+    });
+    this.ingest.onStored((batch) => {
+      for (const s of batch) {
+        const radioKey = this.radios.get(s.input.radioId)?.status().publicKey ?? null;
+        this.mesh.observe(observationFromInput(s.input, s.item, radioKey));
+      }
+    });
+    this.bus.on("radio", (status) => this.mesh.radioStats(status));
+    await this.startService(this.ingest);
+
+    // The model rebuilds from the store in the background; the API answers
+    // 503 + progress for what needs it until then.
+    this.mesh.rebuild(this.store).catch((err) => {
+      log.error("mesh rebuild failed", { error: errorMessage(err) });
+    });
+
+    if (this.manager) await this.startService(this.manager);
+    if (this.sim) await this.startService(this.sim);
+  }
+
+  async stop(): Promise<void> {
+    const services = this.started.reverse();
+    this.started = [];
+    for (const s of services) {
+      try {
+        await s.stop();
+      } catch (err) {
+        this.log.error(`stopping ${s.name} failed`, { error: errorMessage(err) });
+      }
+    }
+  }
+
+  private async startService(s: Service): Promise<void> {
+    await s.start();
+    this.started.push(s);
+  }
+
+  private buildRadios(): void {
+    const { config, log } = this.opts;
+    if (config.radios.length > 0) {
+      this.manager = new RadioManager({
+        radios: config.radios,
+        bus: this.bus,
+        log: log.child("radio"),
+        gateway: { name: config.gateway.name, lat: config.gateway.lat, lon: config.gateway.lon },
+      });
+      for (const r of config.radios) {
+        const link = this.manager.get(r.id);
+        if (link) this.radios.add(link);
+      }
+    }
+    if (simulatorEnabled(config)) {
+      this.sim = new SimulatedRadio({
+        bus: this.bus,
+        log: log.child("sim"),
+        config: config.simulator,
+        channels: config.channels,
+      });
+      this.radios.add(this.sim);
+    }
+  }
+
+  private healthFields(): Record<string, string | number | boolean | null> {
+    const h = this.store.health();
+    return {
+      storeOk: h.ok,
+      dbBytes: h.dbBytes,
+      observations: h.observations,
+      nodes: h.nodes,
+      ingestQueue: this.ingest.queueDepth(),
+    };
+  }
+}

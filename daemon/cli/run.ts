@@ -1,0 +1,87 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { App } from "../app/app.ts";
+import { loadConfig } from "../config/load.ts";
+import { errorMessage } from "../core/errors.ts";
+import { Logger } from "../core/log.ts";
+import { VERSION } from "../core/version.ts";
+import type { CliIO, ParsedArgs } from "./args.ts";
+import { cliOverrides, configPath } from "./options.ts";
+
+/** How long SIGTERM may take before we give up on a clean stop. */
+const STOP_DEADLINE_MS = 5_000;
+
+/** `meshgate run`: starts everything and resolves with the exit code once stopped. */
+export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
+  const { config, source, notes } = loadConfig({
+    path: configPath(args),
+    overrides: cliOverrides(args),
+  });
+  const log = new Logger("meshgate", {
+    level: config.log.level,
+    format: config.log.format,
+    sink: { write: (line) => io.stderr.write(`${line}\n`) },
+  });
+  log.info("starting", {
+    version: VERSION,
+    node: process.version,
+    config: source ?? "built-in defaults",
+  });
+  for (const note of notes) log.info(note);
+
+  const app = new App({ config, log, version: VERSION, staticDir: findStaticDir(log) });
+  const onRejection = (reason: unknown) => {
+    app.counters.unhandled++;
+    log.error("unhandled rejection (kept running)", { error: errorMessage(reason) });
+  };
+  process.on("unhandledRejection", onRejection);
+
+  try {
+    await app.start();
+  } catch (err) {
+    log.error("failed to start", { error: errorMessage(err) });
+    await app.stop().catch(() => {});
+    process.off("unhandledRejection", onRejection);
+    return 1;
+  }
+  const host =
+    config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
+  log.info(`listening on http://${config.http.host}:${app.httpPort()}`);
+  if (host !== config.http.host) log.info(`open http://${host}:${app.httpPort()} in a browser`);
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+  log.info("stopping", { signal });
+  const deadline = setTimeout(() => {
+    log.error("clean stop took too long; exiting", { deadlineMs: STOP_DEADLINE_MS });
+    process.exit(1);
+  }, STOP_DEADLINE_MS);
+  deadline.unref();
+  try {
+    await app.stop();
+  } catch (err) {
+    log.error("error while stopping", { error: errorMessage(err) });
+    return 1;
+  } finally {
+    clearTimeout(deadline);
+    process.off("unhandledRejection", onRejection);
+  }
+  log.info("stopped");
+  return 0;
+}
+
+/**
+ * The built UI: beside the bundle (dist/web) when running the bundle, or the
+ * checkout's dist/web when running from source.
+ */
+function findStaticDir(log: Logger): string | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const dir of [join(here, "web"), join(here, "../../dist/web")]) {
+    if (existsSync(join(dir, "index.html"))) return dir;
+  }
+  log.warn("web UI not built (run `npm run build`); serving the API only");
+  return null;
+}
