@@ -173,6 +173,11 @@ export class BrokerLink {
     await this.flushAcks();
   }
 
+  /** Read without the compiler's narrowing (it changes across awaits). */
+  private stateNow(): LinkState {
+    return this.state;
+  }
+
   private setState(state: LinkState, detail?: string): void {
     if (this.state === state) return;
     this.state = state;
@@ -206,7 +211,8 @@ export class BrokerLink {
       this.down(gen, errorMessage(err));
       return;
     }
-    if (gen !== this.gen || this.state === "stopped") return;
+    // The state may have changed while awaiting (stop, another attempt).
+    if (gen !== this.gen || this.stateNow() === "stopped") return;
     const opts: IClientOptions = {
       clientId: this.broker.clientId,
       keepalive: this.broker.keepaliveSec,
@@ -303,7 +309,7 @@ export class BrokerLink {
     this.setState("renewing", "token renewal");
     this.counters.renewals++;
     await this.waitDrain(DRAIN_WAIT_MS);
-    if (gen !== this.gen || this.state !== "renewing") return;
+    if (gen !== this.gen || this.stateNow() !== "renewing") return;
     this.gen++;
     this.inflight.clear();
     const client = this.client;
