@@ -118,7 +118,13 @@ export function breakdown(raw: Uint8Array, decoded: DecodeResult): ByteRange[] {
       push(2, "transportCode1", "transport code 2");
     }
     if (p.pathLenByte !== undefined) {
-      push(1, "pathLen", `path: ${p.hopCount ?? 0} hops of ${p.hashSize ?? 1} B`);
+      push(
+        1,
+        "pathLen",
+        p.hashSize === undefined
+          ? "path_len (reserved hash size)"
+          : `path: ${p.hopCount ?? 0} hops of ${p.hashSize} B`,
+      );
     }
     if (p.path) {
       const trace = p.payloadType === 9;
