@@ -2,7 +2,6 @@ import { ConfigError, errorMessage } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { type CliIO, parseArgs, UsageError } from "./args.ts";
 import { runConfig } from "./config.ts";
-import { runDaemon } from "./run.ts";
 
 export const HELP = `meshgate ${VERSION} - MeshCore LoRa gateway daemon
 
@@ -65,8 +64,11 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return 0;
     }
     switch (command) {
-      case "run":
+      case "run": {
+        // Loaded on demand: the daemon pulls in every layer, other commands don't need it.
+        const { runDaemon } = await import("./run.ts");
         return await runDaemon(parseArgs(rest, VALUE_FLAGS), io);
+      }
       case "config":
         return runConfig(parseArgs(rest, VALUE_FLAGS), io);
       case "decode": {
