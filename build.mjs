@@ -80,7 +80,7 @@ async function buildWeb() {
     minify: true,
     sourcemap: true,
     format: "esm",
-    target: ["es2020", "chrome90", "safari14", "firefox90"],
+    target: ["es2020"],
     jsx: "automatic",
     jsxImportSource: "preact",
     loader: { ".png": "file", ".svg": "file", ".woff2": "file" },
@@ -116,7 +116,7 @@ if (!quiet) {
   console.log(`meshgate ${pkg.version} built in ${Date.now() - started} ms`);
   console.log(`${pad("file", 48)} ${pad("bytes", 10)} gzip`);
   for (const s of sizes) console.log(`${pad(s.file, 48)} ${pad(s.bytes, 10)} ${s.gzip}`);
-  const web = sizes.filter((s) => s.file.startsWith("dist/web/"));
+  const web = sizes.filter((s) => s.file.startsWith("dist/web/") && /\.(js|css)$/.test(s.file));
   if (web.length) {
     const gz = web.reduce((a, s) => a + s.gzip, 0);
     console.log(`web first load (js+css): ${gz} bytes gzip`);
