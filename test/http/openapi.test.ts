@@ -2,7 +2,7 @@
  * The OpenAPI document is hand-written; this holds it to the router both
  * ways and validates real responses against its schemas.
  */
-import Ajv2020 from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { meshPortFrom, protocolDecoder } from "../../daemon/http/adapters.ts";
 import { openApiDocument } from "../../daemon/http/openapi.ts";
