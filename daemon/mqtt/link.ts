@@ -36,7 +36,8 @@ export interface LinkHooks {
   onStop(): readonly Outgoing[];
 }
 
-export interface LinkCounters {
+// A type alias (not an interface) so it is assignable to Record<string, number>.
+export type LinkCounters = {
   attempts: number;
   connects: number;
   disconnects: number;
@@ -48,7 +49,7 @@ export interface LinkCounters {
   poisoned: number;
   storeErrors: number;
   direct: number;
-}
+};
 
 /** A message sent on this many connections without a PUBACK is dropped as poison. */
 const MAX_SENDS = 5;

@@ -4,6 +4,9 @@ import type { BrokerLink, LinkCounters, LinkState } from "./link.ts";
 
 export interface BrokerStatus {
   readonly id: string;
+  /** Same as id (the HTTP health/metrics code reads `name`). */
+  readonly name: string;
+  readonly connected: boolean;
   /** The URL without any user info. */
   readonly url: string;
   readonly state: LinkState;
@@ -40,6 +43,8 @@ export function brokerStatus(
 ): BrokerStatus {
   return {
     id: broker.id,
+    name: broker.id,
+    connected: link.state === "connected",
     url: redactUrl(broker.url),
     state: link.state,
     since: link.since,
