@@ -139,6 +139,8 @@ export class Link implements RadioLink {
       if (this.stopped) break;
       const delay = backoffDelay(this.attempt++, this.o.backoff ?? DEFAULT_BACKOFF, this.o.random);
       this.count("reconnects");
+      // A gauge, not a count: the delay before this retry (for status pages).
+      this.counters.backoffMs = delay;
       this.setState("backoff", this.lastError);
       this.o.log.info("radio retry", { radio: this.id, inMs: delay });
       await new Promise<void>((resolve) => {

@@ -42,6 +42,8 @@ export function parseConsoleLine(line: string): ConsoleLine {
       return { kind: "bad", why: `RAW of ${bytes.length} bytes` };
     return { kind: "raw", raw: bytes };
   }
+  // A RAW line garbled by other console output: a lost packet, so count it.
+  if (line.includes("RAW:")) return { kind: "bad", why: "unreadable RAW line" };
   const rxtx = RXTX_RE.exec(line);
   if (rxtx) {
     const rest = rxtx[2]!;

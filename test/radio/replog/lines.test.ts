@@ -16,6 +16,10 @@ describe("repeater console lines", () => {
     expect(parseConsoleLine("12:34:56 - 15/1/2025 U RAW: 0D0").kind).toBe("bad"); // odd digits
     expect(parseConsoleLine("U RAW: 0D").kind).toBe("bad"); // shorter than a packet
     expect(parseConsoleLine(`U RAW: ${"AA".repeat(256)}`).kind).toBe("bad");
+    // CLI echo landing in the middle of a RAW line: the packet is lost, and counted.
+    expect(parseConsoleLine("U RAW: 0D04get nameB891").kind).toBe("bad");
+    // ...but echo before the timestamp is harmless.
+    expect(parseConsoleLine("get na12:34:56 - 15/1/2025 U RAW: 0D04B891").kind).toBe("raw");
   });
 
   it("parses RX lines with and without the newer fields", () => {
