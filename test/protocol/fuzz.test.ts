@@ -12,7 +12,7 @@ import { decodePacket } from "../../daemon/protocol/decode.ts";
 import { packetHash } from "../../daemon/protocol/hash.ts";
 import { MAX_SUMMARY, summarize, toJson } from "../../daemon/protocol/json.ts";
 import type { DecodeErrorCode } from "../../daemon/protocol/types.ts";
-import { GEN_CHANNELS, generate } from "./gen.ts";
+import { GEN_CHANNELS, generate, mutate } from "./gen.ts";
 import { type Rng, rng } from "./random.ts";
 
 const CODES: readonly DecodeErrorCode[] = [
@@ -39,40 +39,6 @@ function seeds(r: Rng): Uint8Array[] {
   }
   for (let i = 0; i < 300; i++) out.push(generate(r).raw);
   return out;
-}
-
-function mutate(r: Rng, src: Uint8Array): Uint8Array {
-  switch (r.int(0, 5)) {
-    case 0: {
-      // flip a few random bytes
-      const b = src.slice();
-      for (let n = r.int(1, 4); n > 0 && b.length > 0; n--)
-        b[r.int(0, b.length - 1)] = r.int(0, 255);
-      return b;
-    }
-    case 1:
-      return src.slice(0, r.int(0, src.length)); // truncate
-    case 2: {
-      const b = new Uint8Array(src.length + r.int(1, 80)); // extend with noise
-      b.set(src);
-      b.set(r.bytes(b.length - src.length), src.length);
-      return b;
-    }
-    case 3: {
-      // rewrite path_len (both header layouts)
-      const b = src.slice();
-      if (b.length > 5) b[(b[0] ?? 0) & 1 ? 1 : r.pick([1, 5])] = r.int(0, 255);
-      return b;
-    }
-    case 4: {
-      // change the header's type/route, keep the body
-      const b = src.slice();
-      if (b.length > 0) b[0] = r.int(0, 255) & r.pick([0xff, 0x3f]);
-      return b;
-    }
-    default:
-      return r.bytes(r.int(0, 260)); // pure noise
-  }
 }
 
 describe("fuzz", () => {

@@ -213,3 +213,38 @@ export function generate(r: Rng): Generated {
   if (route === 0 || route === 3) spec.transportCodes = [r.int(0, 0xffff), r.int(0, 0xffff)];
   return { spec, raw: encodePacket(spec), expect };
 }
+
+/** A damaged copy of a packet: flipped bytes, truncation, noise, a bad path_len or header. */
+export function mutate(r: Rng, src: Uint8Array): Uint8Array {
+  switch (r.int(0, 5)) {
+    case 0: {
+      // flip a few random bytes
+      const b = src.slice();
+      for (let n = r.int(1, 4); n > 0 && b.length > 0; n--)
+        b[r.int(0, b.length - 1)] = r.int(0, 255);
+      return b;
+    }
+    case 1:
+      return src.slice(0, r.int(0, src.length)); // truncate
+    case 2: {
+      const b = new Uint8Array(src.length + r.int(1, 80)); // extend with noise
+      b.set(src);
+      b.set(r.bytes(b.length - src.length), src.length);
+      return b;
+    }
+    case 3: {
+      // rewrite path_len (both header layouts)
+      const b = src.slice();
+      if (b.length > 5) b[(b[0] ?? 0) & 1 ? 1 : r.pick([1, 5])] = r.int(0, 255);
+      return b;
+    }
+    case 4: {
+      // change the header's type/route, keep the body
+      const b = src.slice();
+      if (b.length > 0) b[0] = r.int(0, 255) & r.pick([0xff, 0x3f]);
+      return b;
+    }
+    default:
+      return r.bytes(r.int(0, 260)); // pure noise
+  }
+}
