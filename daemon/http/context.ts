@@ -3,6 +3,7 @@ import type { Bus } from "../core/bus.ts";
 import type { Logger } from "../core/log.ts";
 import type { StoreApi } from "../store/api.ts";
 import type { EngineName } from "./engine.ts";
+import type { UwsLoad } from "./engine-uws.ts";
 import type { HttpProviders } from "./ports.ts";
 import type { WsHub, WsHubOptions } from "./ws-hub.ts";
 
@@ -29,6 +30,8 @@ export interface HttpDeps {
   readonly providers?: HttpProviders;
   /** Test and bench knobs for the WebSocket hub's backpressure limits. */
   readonly ws?: Partial<WsHubOptions>;
+  /** Loads uWS (tests pass a failing loader to exercise the fallback). */
+  readonly loadUws?: () => UwsLoad;
   /** Clock (ms epoch); tests pass a fixed one. */
   readonly now?: () => number;
 }

@@ -24,8 +24,9 @@ export type UwsLoad = { ok: true; uws: UwsModule; binary: string } | { ok: false
 const PACKAGE = "@trufflesuite/uws-js-unofficial";
 
 /** Load the native uWS binary for this platform/ABI, never the JS fallback. */
-export function loadUws(): UwsLoad {
-  const binary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
+export function loadUws(
+  binary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`,
+): UwsLoad {
   let pkgDir: string;
   try {
     pkgDir = dirname(createRequire(import.meta.url).resolve(`${PACKAGE}/package.json`));

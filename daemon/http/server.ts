@@ -73,7 +73,7 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
       engineReason = "http.engine is node";
       return createNodeEngine(handlers, opts);
     }
-    const loaded = loadUws();
+    const loaded = (deps.loadUws ?? loadUws)();
     if (loaded.ok) {
       engineReason = `uWebSockets.js native build ${loaded.binary}`;
       return createUwsEngine(loaded.uws, handlers, opts);
