@@ -66,7 +66,12 @@ export interface MeshModelOptions {
 }
 
 export interface RebuildOptions {
-  /** "scratch": from nothing (default); "current": from the current state, reading only newer rows. */
+  /**
+   * "scratch": from nothing; "current": from the current state, reading only
+   * rows newer than its watermark. Default: "current" right after a snapshot
+   * was restored (startup catch-up keeps edges older than the store's
+   * retention), else "scratch" (after a migration, retention or config change).
+   */
   readonly from?: "scratch" | "current";
 }
 
@@ -89,6 +94,8 @@ export class MeshModel implements Service {
   private running: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private rebuilds = 0;
+  /** Restored from a snapshot and not rebuilt since. */
+  private restoredOnly = false;
   private lastRebuildMs: number | null = null;
 
   constructor(private readonly opts: MeshModelOptions) {
@@ -157,7 +164,8 @@ export class MeshModel implements Service {
   /** Rebuild from the store in the background; resolves when the new state is live. */
   rebuild(source: MeshSource, ro: RebuildOptions = {}): Promise<void> {
     if (this.running) return this.running;
-    const base = ro.from === "current" ? this.copyState() : new MeshState(this.cfg);
+    const from = ro.from ?? (this.restoredOnly ? "current" : "scratch");
+    const base = from === "current" ? this.copyState() : new MeshState(this.cfg);
     for (const [id, r] of this.state.activity.radios) base.activity.radios.set(id, cloneTrack(r));
     const pending: MeshObservation[] = [];
     const handle = this.scheduler.run("mesh-rebuild", this.build(source, base, pending));
@@ -174,6 +182,7 @@ export class MeshModel implements Service {
         }
         this.state = base;
         this.built = true;
+        this.restoredOnly = false;
         this.rebuilds++;
         this.lastRebuildMs = Math.round(performance.now() - started);
         this.opts.log.info("mesh model rebuilt", {
@@ -283,6 +292,7 @@ export class MeshModel implements Service {
       r.state.activity.radios.set(id, cloneTrack(t));
     this.state = r.state;
     this.built = true;
+    this.restoredOnly = true;
     return { ok: true, skipped: r.skipped };
   }
 

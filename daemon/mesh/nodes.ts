@@ -24,6 +24,8 @@ export interface NodeState {
   /** Any packet in which this node was resolved (originator or relay). 0 = never. */
   lastHeard: number;
   lastAdvert: number;
+  /** Receive time of the last distinct advert (relayed copies excluded). */
+  lastAdvertTx: number;
   advertCount: number;
   /** Smoothed gap between distinct adverts, ms. */
   advertIntervalMs: number | null;
@@ -115,6 +117,7 @@ export class NodeTable {
       firstHeard: at,
       lastHeard: 0,
       lastAdvert: 0,
+      lastAdvertTx: 0,
       advertCount: 0,
       advertIntervalMs: null,
       advertTimestamp: 0,
@@ -153,6 +156,7 @@ export class NodeTable {
     n.lon = finiteOrNull(row.lon);
     n.lastHeard = Math.max(n.lastHeard, finiteOrNull(row.lastSeen) ?? 0);
     n.lastAdvert = Math.max(n.lastAdvert, finiteOrNull(row.lastAdvert) ?? 0);
+    n.lastAdvertTx = Math.max(n.lastAdvertTx, n.lastAdvert);
     n.advertCount = Math.max(n.advertCount, finiteOrNull(row.advertCount) ?? 0);
     n.advertTimestamp = finiteOrNull(row.advertTimestamp) ?? n.advertTimestamp;
     n.extras = cleanExtras(row.extras) ?? n.extras;
@@ -168,12 +172,13 @@ export class NodeTable {
       n.lon = a.lon;
     }
     if (firstSeen) {
-      if (n.lastAdvert > 0 && at > n.lastAdvert) {
-        const gap = at - n.lastAdvert;
+      if (n.lastAdvertTx > 0 && at > n.lastAdvertTx) {
+        const gap = at - n.lastAdvertTx;
         n.advertIntervalMs =
           n.advertIntervalMs === null ? gap : n.advertIntervalMs + 0.3 * (gap - n.advertIntervalMs);
       }
       n.advertCount++;
+      if (at > n.lastAdvertTx) n.lastAdvertTx = at;
     }
     if (at > n.lastAdvert) n.lastAdvert = at;
     n.advertTimestamp = a.timestamp;

@@ -16,7 +16,7 @@ import { type EdgeView, isResolvedId } from "./graph.ts";
 import type { NodeHealth } from "./nodes.ts";
 import { type Collision, distanceKm } from "./prefix-index.ts";
 import { hasPosition } from "./resolve.ts";
-import type { MeshState } from "./state.ts";
+import type { Counters, MeshState } from "./state.ts";
 import { type HealthThresholds, roleName } from "./types.ts";
 
 export interface GraphOptions {
@@ -197,7 +197,9 @@ export interface MeshSummary {
   readonly edges: number;
   readonly resolvedEdges: number;
   readonly lastId: number;
-  readonly counters: Readonly<Record<string, number>>;
+  readonly counters: Readonly<
+    Counters & { ringDropped: number; nodesEvicted: number; channelsOverflow: number }
+  >;
   readonly rejected: Readonly<Record<string, number>>;
   readonly health: { healthy: number; degraded: number; silent: number };
   readonly topTalkers: TalkerView[];

@@ -85,6 +85,7 @@ export function restoreState(text: string, cfg: ResolvedMeshConfig): RestoreResu
       "firstHeard",
       "lastHeard",
       "lastAdvert",
+      "lastAdvertTx",
       "advertCount",
       "advertTimestamp",
       "lastDirect",

@@ -120,7 +120,11 @@ export class MeshState {
       this.activity.channel(o.channel, at);
     }
     const radioKey = upperKey(o.radioKey) ?? radio?.publicKey ?? null;
-    if (radioKey) this.nodes.ensure(radioKey, at);
+    if (radioKey) {
+      // Our own radio is alive while it hears anything.
+      const self = this.nodes.ensure(radioKey, at);
+      if (self) this.nodes.heard(self, at, 0);
+    }
     const flood = isFlood(o.route);
     let origin: string | null = null;
     if (o.advert && o.payloadType === PT.ADVERT) {

@@ -1,0 +1,166 @@
+/**
+ * Edge bookkeeping: which hearings make edges, sightings per transmission vs
+ * per observation, score decay, pruning, implausible links and TRACE.
+ */
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../daemon/core/log.ts";
+import { MeshModel } from "../../daemon/mesh/model.ts";
+import type { MeshConfig } from "../../daemon/mesh/types.ts";
+import { advertObs, advertOf, hopOf, key, obs } from "./helpers/obs.ts";
+
+const T0 = Date.UTC(2026, 4, 1);
+const DAY = 86_400_000;
+const R = key("ee", 1);
+const A = key("a1", 1);
+const B = key("b2", 1);
+const C = key("c3", 1);
+
+function setup(config: MeshConfig = {}, now = { t: T0 }) {
+  const m = new MeshModel({ config, log: silentLogger(), now: () => now.t });
+  for (const k of [A, B, C]) m.observe(advertObs(advertOf(k), [], { radioKey: key("d0") }));
+  return m;
+}
+const pair = (x: { a: string; b: string }) => [x.a, x.b].sort().join("|");
+const edgeSet = (m: MeshModel) => new Set(m.graph().edges.map(pair));
+
+describe("neighbour graph", () => {
+  it("a flood path gives radio-last hop, consecutive hops and advert origin-first hop edges", () => {
+    const m = setup();
+    const before = edgeSet(m);
+    m.observe(advertObs(advertOf(key("0c", 1)), [hopOf(A), hopOf(B), hopOf(C)], { radioKey: R }));
+    const added = [...edgeSet(m)].filter((e) => !before.has(e));
+    expect(added.sort()).toEqual(
+      [
+        [key("0c", 1), A].sort().join("|"),
+        [A, B].sort().join("|"),
+        [B, C].sort().join("|"),
+        [C, R].sort().join("|"),
+      ].sort(),
+    );
+    const rx = m.graph().edges.find((e) => pair(e) === [C, R].sort().join("|"));
+    expect(rx?.kinds).toEqual(["rx"]);
+    expect(m.node(key("0c", 1))?.fewestHops).toBe(3);
+    expect(m.node(A)?.relayed).toBe(1);
+  });
+
+  it("a non-advert flood has no originator edge; a zero-hop non-advert adds nothing", () => {
+    const m = setup();
+    const before = m.graph().edges.length;
+    m.observe(obs({ hops: [], radioKey: R }));
+    expect(m.graph().edges.length).toBe(before);
+    m.observe(obs({ hops: [hopOf(A)], radioKey: R }));
+    expect(m.graph().edges.length).toBe(before + 1);
+  });
+
+  it("a direct packet links its remaining hops only, and does not mark them heard", () => {
+    const m = setup();
+    const heardBefore = m.node(B)?.lastHeard;
+    m.observe(obs({ route: 2, hops: [hopOf(A), hopOf(B)], radioKey: R, at: T0 + DAY }));
+    const edges = m.graph().edges.filter((e) => e.a !== key("d0") && e.b !== key("d0"));
+    expect(edges.map(pair)).toEqual([[A, B].sort().join("|")]);
+    expect(edges[0]?.kinds).toEqual(["relay"]);
+    expect(m.node(B)?.lastHeard).toBe(heardBefore);
+  });
+
+  it("TRACE path bytes are SNRs: never edges, never hops", () => {
+    const m = setup();
+    const before = m.graph().edges.length;
+    m.observe(obs({ payloadType: 9, route: 2, hops: ["30", hopOf(A)], radioKey: R }));
+    expect(m.graph().edges.length).toBe(before);
+    expect(m.stats().counters.trace).toBe(1);
+  });
+
+  it("relayed copies of one transmission count once as a sighting, each as an observation", () => {
+    const m = setup();
+    m.observe(obs({ hash: "00000000000000aa", hops: [hopOf(A)], radioKey: R, snr: 4, rssi: -90 }));
+    m.observe(
+      obs({
+        hash: "00000000000000aa",
+        hops: [hopOf(A)],
+        radioKey: R,
+        snr: 6,
+        rssi: -80,
+        firstSeen: false,
+      }),
+    );
+    m.observe(obs({ hash: "00000000000000bb", hops: [hopOf(A)], radioKey: R, snr: 8, rssi: -70 }));
+    const e = m.graph().edges.find((x) => pair(x) === [A, R].sort().join("|"));
+    expect(e).toMatchObject({ sightings: 2, observations: 3 });
+    expect(e?.snr).toMatchObject({ count: 3, min: 4, max: 8, mean: 6, last: 8 });
+    expect(e?.rssi).toMatchObject({ min: -90, max: -70 });
+    expect(e?.hashSizes).toEqual([1]);
+    expect(m.node(A)).toMatchObject({ direct: true, snr: { count: 3 } });
+  });
+
+  it("a zero-hop advert links its originator to the radio with the link's SNR", () => {
+    const m = setup();
+    const O = key("0c", 2);
+    m.observe(advertObs(advertOf(O), [], { radioKey: R, snr: -3.25, rssi: -110 }));
+    const e = m.graph().edges.find((x) => pair(x) === [O, R].sort().join("|"));
+    expect(e).toMatchObject({ kinds: ["rx"], certainSightings: 1, snr: { last: -3.25 } });
+    expect(m.node(O)?.fewestHops).toBe(0);
+  });
+
+  it("scores decay with the configured half-life", () => {
+    const now = { t: T0 };
+    const m = setup({ edgeHalfLifeDays: 2 }, now);
+    m.observe(obs({ hops: [hopOf(A)], radioKey: R, at: T0 }));
+    const score = () => m.graph().edges.find((x) => pair(x) === [A, R].sort().join("|"))?.score;
+    expect(score()).toBeCloseTo(1, 6);
+    now.t = T0 + 2 * DAY;
+    expect(score()).toBeCloseTo(0.5, 6);
+    now.t = T0 + 4 * DAY;
+    expect(score()).toBeCloseTo(0.25, 6);
+    m.observe(obs({ hops: [hopOf(A)], radioKey: R, at: T0 + 4 * DAY }));
+    expect(score()).toBeCloseTo(1.25, 6);
+  });
+
+  it("edges unseen for edgePruneDays are pruned", () => {
+    const now = { t: T0 };
+    const m = setup({ edgePruneDays: 1 }, now);
+    m.observe(obs({ hops: [hopOf(A)], radioKey: R, at: T0 + DAY }));
+    now.t = T0 + DAY + 12 * 3_600_000;
+    const n = m.prune();
+    expect(n).toBeGreaterThan(0); // the warm-up adverts' edges from T0
+    expect(edgeSet(m)).toEqual(new Set([[A, R].sort().join("|")]));
+  });
+
+  it("maxEdges keeps the strongest edges", () => {
+    const m = setup({ maxEdges: 2 });
+    for (let i = 0; i < 5; i++) m.observe(obs({ hops: [hopOf(A)], radioKey: R }));
+    m.observe(obs({ hops: [hopOf(B)], radioKey: R }));
+    m.prune();
+    const edges = m.graph().edges;
+    expect(edges.length).toBeLessThanOrEqual(2);
+    expect(edges[0] && pair(edges[0])).toBe([A, R].sort().join("|"));
+  });
+
+  it("a link longer than maxLinkKm keeps almost no confidence", () => {
+    const m = new MeshModel({ config: { maxLinkKm: 50 }, log: silentLogger(), now: () => T0 });
+    m.observe(advertObs(advertOf(A, { lat: 37, lon: -122 }), [], { radioKey: key("d0") }));
+    m.observe(advertObs(advertOf(R, { lat: 38, lon: -122 }), [], { radioKey: key("d1") }));
+    m.observe(obs({ hops: [hopOf(A)], radioKey: R }));
+    const e = m.graph().edges.find((x) => pair(x) === [A, R].sort().join("|"));
+    expect(e?.distanceKm).toBeGreaterThan(100);
+    expect(e?.confidence).toBeLessThan(0.1);
+    expect(m.stats().counters.implausibleLinks).toBe(1);
+    expect(m.graph({ minConfidence: 0.5 }).edges.some((x) => pair(x) === pair(e!))).toBe(false);
+  });
+
+  it("hostile observations are counted and refused, never thrown", () => {
+    const m = setup();
+    const bad: unknown[] = [
+      null,
+      { ...obs({ hops: ["zz"] }) },
+      { ...obs({ hops: ["a1b2"] }) }, // 2 bytes with hashSize 1
+      { ...obs({ hops: new Array(65).fill("a1") }) },
+      { ...obs({ hops: [] }), at: Number.NaN },
+      { ...obs({ hops: [] }), hash: "" },
+      { ...obs({ hops: ["a1"] }), hashSize: 4 },
+    ];
+    for (const b of bad) expect(() => m.observe(b as never)).not.toThrow();
+    const s = m.stats();
+    expect(s.counters.rejected).toBe(bad.length);
+    expect(s.rejected).toMatchObject({ "bad-hop": 2, "bad-hops": 1, "bad-time": 1, "bad-hash": 1 });
+  });
+});

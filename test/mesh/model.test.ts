@@ -1,0 +1,156 @@
+/**
+ * MeshModel as a service: readiness, background rebuild from a store-like
+ * source with atomic swap, live observations during a rebuild, persistence.
+ */
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../daemon/core/log.ts";
+import { META_KEY, MeshModel } from "../../daemon/mesh/model.ts";
+import { hopOf, key, obs } from "./helpers/obs.ts";
+import { MemorySource, nodeRow } from "./helpers/source.ts";
+
+const T0 = Date.UTC(2026, 4, 1);
+const R = key("ee", 1);
+const A = key("a1", 1);
+const B = key("b2", 1);
+const pair = (x: { a: string; b: string }) => [x.a, x.b].sort().join("|");
+
+function source(n: number): MemorySource {
+  const s = new MemorySource();
+  s.nodeRows = [nodeRow(A, { name: "Alpha", lat: 37, lon: -122 }), nodeRow(B)];
+  for (let i = 0; i < n; i++) {
+    s.add(obs({ at: T0 + i * 1000, hops: [hopOf(A), hopOf(B)], radioKey: R }));
+  }
+  return s;
+}
+
+describe("MeshModel rebuild", () => {
+  it("is not ready until the first rebuild, reports progress, then answers from the new state", async () => {
+    const m = new MeshModel({
+      config: { sliceMs: 2 },
+      log: silentLogger(),
+      now: () => T0,
+      batch: 100,
+    });
+    const src = source(1000);
+    expect(m.ready()).toBe(false);
+    expect(m.progress().phase).toBe("idle");
+    const phases = new Set<string>();
+    src.onScan = () => phases.add(m.progress().phase);
+    const p = m.rebuild(src);
+    expect(m.rebuild(src)).toBe(p); // one rebuild at a time
+    expect(m.ready()).toBe(false);
+    await p;
+    expect(m.ready()).toBe(true);
+    expect(phases.has("observations")).toBe(true);
+    expect(src.scans).toBe(11); // 10 pages and the empty one
+    expect(m.progress().phase).toBe("ready");
+    // Rows carry no radio key; the edge B-? to the radio is unknown, A-B is there.
+    const e = m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"));
+    expect(e).toMatchObject({ sightings: 1000, observations: 1000 });
+    expect(m.node(A)?.name).toBe("Alpha");
+    expect(m.stats()).toMatchObject({ lastId: 1000, rebuilds: 1, ready: true });
+  });
+
+  it("keeps answering from the old state during a rebuild and folds in live observations", async () => {
+    const m = new MeshModel({
+      config: { sliceMs: 1 },
+      log: silentLogger(),
+      now: () => T0,
+      batch: 50,
+    });
+    const src = source(300);
+    await m.rebuild(src);
+    const before = m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"))?.sightings;
+    expect(before).toBe(300);
+    // Rebuild again; mid-way a live observation arrives (stored as id 301 after the scan passed).
+    let injected = false;
+    src.onScan = (after) => {
+      if (after >= 100 && !injected) {
+        injected = true;
+        const live = obs({ at: T0 + 999_000, hops: [hopOf(A), hopOf(B)], radioKey: R });
+        src.add(live);
+        m.observe({ ...live, id: src.rows.length });
+        // Queries answer meanwhile, from the old state plus the live observation.
+        expect(m.ready()).toBe(true);
+        expect(m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"))?.sightings).toBe(
+          301,
+        );
+      }
+    };
+    await m.rebuild(src);
+    expect(injected).toBe(true);
+    // Exactly once in the new state: scanned from the store, not also replayed.
+    expect(m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"))?.sightings).toBe(301);
+    expect(m.stats().lastId).toBe(301);
+  });
+
+  it("a live observation the scan cannot see yet is replayed after the scan", async () => {
+    const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, batch: 1000 });
+    const src = source(10);
+    src.onScan = (after) => {
+      if (after === 10) m.observe({ ...obs({ hops: [hopOf(B), hopOf(A)], radioKey: R }), id: 11 });
+    };
+    await m.rebuild(src);
+    expect(m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"))?.sightings).toBe(11);
+  });
+
+  it("rebuild 'current' starts from the present state and reads only newer rows", async () => {
+    const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
+    const src = source(20);
+    await m.rebuild(src);
+    src.add(obs({ hops: [hopOf(A), hopOf(B)], radioKey: R }));
+    const scans = src.scans;
+    await m.rebuild(src, { from: "current" });
+    expect(src.scans - scans).toBe(2); // one page with the new row, then empty
+    expect(m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"))?.sightings).toBe(21);
+  });
+
+  it("a failing source leaves the old state serving", async () => {
+    const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
+    await m.rebuild(source(5));
+    const broken = source(5);
+    broken.scanObservations = async () => {
+      throw new Error("disk gone");
+    };
+    await expect(m.rebuild(broken)).rejects.toThrow("disk gone");
+    expect(m.ready()).toBe(true);
+    expect(m.graph().edges.length).toBeGreaterThan(0);
+    await expect(m.rebuild(source(1))).resolves.toBeUndefined();
+  });
+});
+
+describe("MeshModel persistence", () => {
+  it("start() restores the saved snapshot and stop() saves it", async () => {
+    const store = new Map<string, string>();
+    const meta = {
+      getMeta: async (k: string) => store.get(k) ?? null,
+      setMeta: async (k: string, v: string) => void store.set(k, v),
+    };
+    const a = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, meta });
+    await a.start();
+    expect(a.ready()).toBe(false);
+    await a.rebuild(source(7));
+    await a.stop();
+    expect(store.has(META_KEY)).toBe(true);
+    const b = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, meta });
+    await b.start();
+    expect(b.ready()).toBe(true);
+    expect(b.graph()).toEqual(a.graph());
+    expect(b.nodes()).toEqual(a.nodes());
+    // The startup rebuild after a restore only catches up on newer rows.
+    const src = source(9);
+    const scans = src.scans;
+    await b.rebuild(src);
+    expect(src.scans - scans).toBe(2);
+    expect(b.stats().lastId).toBe(9);
+    await b.stop();
+  });
+
+  it("a corrupt snapshot is logged and skipped, not thrown", async () => {
+    const meta = { getMeta: async () => "{not json", setMeta: async () => {} };
+    const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, meta });
+    await expect(m.start()).resolves.toBeUndefined();
+    expect(m.ready()).toBe(false);
+    await m.stop();
+  });
+});

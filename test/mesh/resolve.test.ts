@@ -1,0 +1,119 @@
+/**
+ * Hop resolution: unique prefixes, ambiguous 1-byte prefixes settled by
+ * geography, role and certain adjacency, and ambiguity that must stay open.
+ */
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../daemon/core/log.ts";
+import { MeshModel } from "../../daemon/mesh/model.ts";
+import { PrefixIndex } from "../../daemon/mesh/prefix-index.ts";
+import { advertObs, advertOf, hopOf, key, obs } from "./helpers/obs.ts";
+
+const T0 = Date.UTC(2026, 4, 1);
+const model = () => new MeshModel({ config: {}, log: silentLogger(), now: () => T0 + 60_000 });
+const R = key("ee", 1); // the gateway radio
+const O = key("0c", 1); // an originator
+
+describe("PrefixIndex", () => {
+  it("indexes 1-, 2- and 3-byte prefixes and reports shared ones", () => {
+    const ix = new PrefixIndex();
+    const a = key("a1", 1);
+    const b = key("a1", 2);
+    expect(ix.add(a)).toBe(true);
+    expect(ix.add(a)).toBe(false); // idempotent
+    ix.add(b);
+    expect(ix.lookup("a1")).toEqual([a, b]);
+    expect(ix.lookup("A101")).toEqual([a]);
+    expect(ix.lookup("a10277")).toEqual([b]);
+    expect(ix.lookup("ff")).toEqual([]);
+    expect(ix.collisions()).toEqual([{ prefix: "A1", bytes: 1, keys: [a, b] }]);
+    ix.remove(a);
+    expect(ix.lookup("a1")).toEqual([b]);
+    expect(ix.collisions()).toEqual([]);
+  });
+});
+
+describe("hop resolution", () => {
+  it("a unique prefix resolves, with less than full certainty for 1 byte", () => {
+    const m = model();
+    const B = key("b2", 1);
+    m.observe(advertObs(advertOf(B), [], { radioKey: R }));
+    m.observe(obs({ hops: [hopOf(B)], radioKey: R, snr: 5 }));
+    const e = m.graph().edges.find((x) => x.a === B || x.b === B);
+    expect(e).toMatchObject({ sightings: 2, kinds: ["rx"] });
+    expect(e?.confidence).toBeGreaterThan(0.9);
+    expect(e?.confidence).toBeLessThan(1);
+  });
+
+  it("geography rules out a same-prefix repeater too far away to be a neighbour", () => {
+    const m = model();
+    m.observe(advertObs(advertOf(R, { lat: 37.0, lon: -122.0 }), [hopOf(key("f0"))]));
+    const near = key("a1", 1);
+    const far = key("a1", 2);
+    m.observe(advertObs(advertOf(near, { lat: 37.05, lon: -122.0 }), [], { radioKey: R }));
+    m.observe(advertObs(advertOf(far, { lat: 40.0, lon: -122.0 }), [], { radioKey: key("dd") }));
+    m.observe(advertObs(advertOf(O, { lat: 37.1, lon: -122.0 }), ["a1"], { radioKey: R }));
+    const g = m.graph();
+    const ids = g.edges.flatMap((e) => [e.a, e.b]);
+    expect(ids).toContain(near);
+    expect(g.edges.some((e) => (e.a === O || e.b === O) && (e.a === near || e.b === near))).toBe(
+      true,
+    );
+    expect(g.edges.some((e) => e.a === O && e.b === far)).toBe(false);
+    expect(m.stats().counters.hopsContext).toBe(1);
+  });
+
+  it("two equally plausible candidates stay an unresolved prefix with its candidates", () => {
+    const m = model();
+    const a1 = key("a1", 1);
+    const a2 = key("a1", 2);
+    m.observe(advertObs(advertOf(a1), [], { radioKey: key("d1") }));
+    m.observe(advertObs(advertOf(a2), [], { radioKey: key("d2") }));
+    m.observe(obs({ hops: ["a1"], radioKey: R }));
+    const g = m.graph();
+    const e = g.edges.find((x) => x.a === "?a1" || x.b === "?a1");
+    expect(e).toBeDefined();
+    expect(g.nodes.find((n) => n.id === "?a1")).toMatchObject({ resolved: false, candidates: 2 });
+    expect(m.graph({ resolvedOnly: true }).edges.some((x) => x.a === R || x.b === R)).toBe(false);
+    expect(m.stats().counters.hopsAmbiguous).toBe(1);
+    expect(m.collisions().collisions[0]).toMatchObject({ prefix: "A1", keys: [a1, a2] });
+    expect(m.candidates("a1")).toEqual([a1, a2]);
+  });
+
+  it("a chat node sharing a repeater's prefix loses: clients do not relay by default", () => {
+    const m = model();
+    const rep = key("a1", 1);
+    const chat = key("a1", 2);
+    m.observe(advertObs(advertOf(rep, { role: 2 }), [], { radioKey: key("d1") }));
+    m.observe(advertObs(advertOf(chat, { role: 1 }), [], { radioKey: key("d2") }));
+    m.observe(obs({ hops: ["a1"], radioKey: R }));
+    const e = m.graph().edges.find((x) => x.a === R || x.b === R);
+    expect([e?.a, e?.b]).toContain(rep);
+    expect(e?.confidence).toBeGreaterThan(0.9);
+  });
+
+  it("certain adjacency (zero-hop adverts heard by the radio) settles an ambiguous last hop", () => {
+    const m = model();
+    const a1 = key("a1", 1);
+    const a2 = key("a1", 2);
+    m.observe(advertObs(advertOf(a2), [], { radioKey: key("d2") }));
+    for (let i = 0; i < 3; i++) {
+      m.observe(advertObs(advertOf(a1), [], { radioKey: R, at: T0 + i * 1000 }));
+    }
+    m.observe(obs({ hops: ["a1"], radioKey: R }));
+    const e = m.node(a1)?.neighbours.find((x) => x.a === R || x.b === R);
+    expect(e?.sightings).toBe(4);
+    expect(e?.certainSightings).toBe(3);
+    expect(m.node(a2)?.neighbours.some((x) => x.a === R || x.b === R)).toBe(false);
+  });
+
+  it("context-resolved sightings never count as certain (a guess cannot vote for itself)", () => {
+    const m = model();
+    const a1 = key("a1", 1);
+    const a2 = key("a1", 2);
+    m.observe(advertObs(advertOf(a1, { role: 2 }), [], { radioKey: key("d1") }));
+    m.observe(advertObs(advertOf(a2, { role: 1 }), [], { radioKey: key("d2") }));
+    for (let i = 0; i < 5; i++) m.observe(obs({ hops: ["a1"], radioKey: R }));
+    const e = m.node(a1)?.neighbours.find((x) => x.a === R || x.b === R);
+    expect(e).toMatchObject({ sightings: 5, certainSightings: 0 });
+  });
+});
