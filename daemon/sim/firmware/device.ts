@@ -1,0 +1,128 @@
+/**
+ * What the three simulated radio firmwares share: a device fed host bytes
+ * and mesh receptions, writing its replies through `out`, and keeping a
+ * record of what the host did so tests can check a driver's behaviour.
+ */
+import type { RxPacket } from "../../core/types.ts";
+import type { MeshSimulator } from "../simulator.ts";
+
+export type FirmwareKind = "companion" | "kiss" | "repeater-log";
+
+export interface HostCommand {
+  readonly at: number;
+  /** Command name ("DEVICE_QUERY", "SetRadio", "get name", ...). */
+  readonly name: string;
+  /** The command frame / line as received, lower hex or text. */
+  readonly data: string;
+}
+
+export interface HostRecord {
+  readonly commands: readonly HostCommand[];
+  /** Raw packets the host made the radio transmit. */
+  readonly transmits: readonly { readonly at: number; readonly raw: Uint8Array }[];
+  /** Clock values (epoch seconds) the host set and the device accepted. */
+  readonly timeSet: readonly number[];
+}
+
+export interface FirmwareDevice {
+  readonly kind: FirmwareKind;
+  /** Bytes from the host (serial or TCP). */
+  input(chunk: Uint8Array): void;
+  /** One packet the simulated radio heard. */
+  heard(rx: RxPacket): void;
+  record(): HostRecord;
+  /** Cancel pending timers (TxDone etc.). */
+  close(): void;
+}
+
+export interface FirmwareOptions {
+  readonly sim: MeshSimulator;
+  /** Where the device writes (the current connection). */
+  readonly out: (bytes: Uint8Array) => void;
+  /** Host clock, ms since epoch. */
+  readonly clock?: () => number;
+  /** The device's RTC at boot, epoch seconds (default: a stale 2024 date, as after power loss). */
+  readonly bootEpochSec?: number;
+  /** Companion: answer EXPORT_PRIVATE_KEY (else DISABLED). */
+  readonly allowKeyExport?: boolean;
+  /** Seed for the device's own randomness (chatter, GetRandom). */
+  readonly seed?: number;
+}
+
+const RECORD_MAX = 2000;
+
+/** Bounded host record shared by the devices. */
+export class Recorder {
+  private readonly commands: HostCommand[] = [];
+  private readonly transmits: { at: number; raw: Uint8Array }[] = [];
+  private readonly times: number[] = [];
+
+  constructor(private readonly clock: () => number) {}
+
+  command(name: string, data: string): void {
+    this.commands.push({ at: this.clock(), name, data });
+    if (this.commands.length > RECORD_MAX) this.commands.shift();
+  }
+
+  transmit(raw: Uint8Array): void {
+    this.transmits.push({ at: this.clock(), raw: new Uint8Array(raw) });
+    if (this.transmits.length > RECORD_MAX) this.transmits.shift();
+  }
+
+  timeSet(sec: number): void {
+    this.times.push(sec);
+    if (this.times.length > RECORD_MAX) this.times.shift();
+  }
+
+  snapshot(): HostRecord {
+    return {
+      commands: [...this.commands],
+      transmits: [...this.transmits],
+      timeSet: [...this.times],
+    };
+  }
+}
+
+/** A device RTC: starts stale, can be set forward, ticks with the host clock. */
+export class DeviceClock {
+  private offsetSec: number;
+
+  constructor(
+    private readonly clock: () => number,
+    bootEpochSec = 1_704_067_200, // 2024-01-01, what an RTC-less board shows after boot
+  ) {
+    this.offsetSec = bootEpochSec - Math.floor(clock() / 1000);
+  }
+
+  now(): number {
+    return Math.floor(this.clock() / 1000) + this.offsetSec;
+  }
+
+  set(sec: number): void {
+    this.offsetSec = sec - Math.floor(this.clock() / 1000);
+  }
+}
+
+export function u32le(v: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, v >>> 0, true);
+  return b;
+}
+
+export function readU32(b: Uint8Array, at: number): number {
+  return (
+    ((b[at] ?? 0) |
+      ((b[at + 1] ?? 0) << 8) |
+      ((b[at + 2] ?? 0) << 16) |
+      ((b[at + 3] ?? 0) << 24)) >>>
+    0
+  );
+}
+
+export function int8(v: number): number {
+  return Math.max(-128, Math.min(127, Math.round(v))) & 0xff;
+}
+
+export function toHex(b: Uint8Array): string {
+  return Buffer.from(b).toString("hex");
+}
