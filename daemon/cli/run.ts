@@ -6,6 +6,7 @@ import { loadConfig } from "../config/load.ts";
 import { errorMessage } from "../core/errors.ts";
 import { Logger } from "../core/log.ts";
 import { VERSION } from "../core/version.ts";
+import { SdNotify } from "../system/sdnotify.ts";
 import type { CliIO, ParsedArgs } from "./args.ts";
 import { cliOverrides, configPath } from "./options.ts";
 
@@ -55,6 +56,8 @@ export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
     process.once("SIGINT", () => resolve("SIGINT"));
   });
   log.info("stopping", { signal });
+  clearInterval(statusTimer);
+  await notify.stopping();
   const deadline = setTimeout(() => {
     log.error("clean stop took too long; exiting", { deadlineMs: STOP_DEADLINE_MS });
     process.exit(1);
