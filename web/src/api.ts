@@ -88,6 +88,8 @@ export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 const MAX_BODY = 8 * 1024 * 1024;
 
 export class Api {
+  private paths: Promise<Set<string>> | null = null;
+
   constructor(
     private readonly base = "",
     private readonly fetchFn: FetchFn = (i, init) => fetch(i, init),
@@ -211,12 +213,32 @@ export class Api {
     return this.request("/api/radios", (b) => list(b, "radios").map(toRadio).filter(isPresent));
   }
 
+  /** Full radio status; older daemons only report radios inside /api/health. */
+  async radiosAnywhere(): Promise<ApiResult<RadioView[]>> {
+    const r = await this.radios();
+    if (r.kind !== "missing" && !(r.kind === "ok" && r.data.length === 0)) return r;
+    const h = await this.health();
+    return h.kind === "ok" ? { kind: "ok", data: [...h.data.radios] } : r;
+  }
+
+  /**
+   * Whether the daemon documents an endpoint (GET /api/openapi.json), so the
+   * UI can skip asking for what is not there instead of logging 404s.
+   */
+  async has(path: string): Promise<boolean> {
+    this.paths ??= this.request("/api/openapi.json", (b) =>
+      isObj(b) && isObj(b.paths) ? new Set(Object.keys(b.paths)) : new Set<string>(),
+    ).then((r) => (r.kind === "ok" ? r.data : new Set<string>()));
+    return (await this.paths).has(path);
+  }
+
   mqtt(): Promise<ApiResult<MqttView[]>> {
     return this.request("/api/mqtt", toMqtt);
   }
 
   /** Config summary as the daemon reports it (the daemon removes secrets). */
-  config(): Promise<ApiResult<unknown>> {
+  async config(): Promise<ApiResult<unknown>> {
+    if (!(await this.has("/api/config"))) return { kind: "missing", status: 404, message: null };
     return this.request("/api/config", (b) => b);
   }
 

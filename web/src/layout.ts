@@ -32,7 +32,7 @@ export function rng(seed: number): () => number {
 export function forceLayout(
   n: number,
   edges: readonly LayoutEdge[],
-  opts: { width: number; height: number; iterations?: number; seed?: number },
+  opts: { width: number; height: number; iterations?: number; seed?: number; margin?: number },
 ): Point[] {
   const { width, height } = opts;
   const iterations = opts.iterations ?? 300;
@@ -83,17 +83,40 @@ export function forceLayout(
       dx[e.b]! += ex * f;
       dy[e.b]! += ey * f;
     }
-    // Gentle gravity keeps disconnected islands on screen.
+    // Gravity keeps disconnected islands from drifting far apart.
     for (let i = 0; i < n; i++) {
       const p = pts[i]!;
-      dx[i]! += (width / 2 - p.x) * 0.02 * k * 0.05;
-      dy[i]! += (height / 2 - p.y) * 0.02 * k * 0.05;
+      dx[i]! += (width / 2 - p.x) * 0.05 * (k / 50);
+      dy[i]! += (height / 2 - p.y) * 0.05 * (k / 50);
       const len = Math.sqrt(dx[i]! ** 2 + dy[i]! ** 2) || 1;
       const step = Math.min(len, temp);
-      p.x = Math.min(width - 10, Math.max(10, p.x + (dx[i]! / len) * step));
-      p.y = Math.min(height - 10, Math.max(10, p.y + (dy[i]! / len) * step));
+      p.x += (dx[i]! / len) * step;
+      p.y += (dy[i]! / len) * step;
     }
     temp = Math.max(0.5, temp - cool);
   }
-  return pts;
+  return fitToBox(pts, width, height, opts.margin ?? 20);
+}
+
+/**
+ * Scale and move the layout into the box. Clamping during the simulation
+ * instead would pile nodes up along the walls.
+ */
+function fitToBox(pts: Point[], width: number, height: number, margin: number): Point[] {
+  let x0 = Number.POSITIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (const p of pts) {
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x);
+    y1 = Math.max(y1, p.y);
+  }
+  const sx = x1 - x0 > 1e-9 ? (width - 2 * margin) / (x1 - x0) : 0;
+  const sy = y1 - y0 > 1e-9 ? (height - 2 * margin) / (y1 - y0) : 0;
+  return pts.map((p) => ({
+    x: sx ? margin + (p.x - x0) * sx : width / 2,
+    y: sy ? margin + (p.y - y0) * sy : height / 2,
+  }));
 }

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type BrowserContext, chromium, type ConsoleMessage, type Page } from "playwright-core";
+import { type BrowserContext, type ConsoleMessage, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.MESHGATE_CHROMIUM ?? "/usr/bin/chromium";
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -39,7 +39,9 @@ export class TestBrowser {
   private ctx: BrowserContext | null = null;
   private dir = "";
 
-  async start(opts: { width?: number; height?: number; colorScheme?: "light" | "dark" } = {}): Promise<void> {
+  async start(
+    opts: { width?: number; height?: number; colorScheme?: "light" | "dark" } = {},
+  ): Promise<void> {
     this.dir = mkdtempSync(join(tmpdir(), "meshgate-chromium-"));
     this.ctx = await chromium.launchPersistentContext(this.dir, {
       executablePath: CHROMIUM,
@@ -63,13 +65,16 @@ export class TestBrowser {
   async page(): Promise<Watched> {
     if (!this.ctx) throw new Error("browser not started");
     const page = await this.ctx.newPage();
+    // Fail a step well inside the test's own limit, so the report names it.
+    page.setDefaultTimeout(25_000);
     const errors: string[] = [];
     const dialogs: string[] = [];
     const offline: string[] = [];
     page.on("console", (m: ConsoleMessage) => {
       if (m.type() !== "error") return;
       const where = m.location().url;
-      if (where && !/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(where)) offline.push(`${m.text()} @ ${where}`);
+      if (where && !/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(where))
+        offline.push(`${m.text()} @ ${where}`);
       else errors.push(m.text());
     });
     page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));

@@ -31,6 +31,21 @@ const TYPES: Record<string, string> = {
   ".map": "application/json",
 };
 
+/** What this stand-in answers (the daemon's openapi.json lists its own). */
+const FAKE_PATHS = [
+  "/api/health",
+  "/api/packets",
+  "/api/packets/{hash}",
+  "/api/nodes",
+  "/api/nodes/{publicKey}",
+  "/api/graph",
+  "/api/channels",
+  "/api/channels/messages",
+  "/api/radios",
+  "/api/mqtt",
+  "/api/actions/channel-message",
+];
+
 export interface FakeOptions {
   readonly webDir: string;
   readonly nodes?: number;
@@ -47,6 +62,8 @@ export class FakeDaemon {
   readonly sent: { channel: string; text: string }[] = [];
   /** While true, mesh endpoints answer 503 + Retry-After with progress. */
   building = false;
+  /** Handler exceptions (a bug in this stand-in or a client gone mid-answer). */
+  readonly failures: string[] = [];
   private server: Server | null = null;
   private readonly wss = new WebSocketServer({ noServer: true });
   private nextId: number;
@@ -85,9 +102,11 @@ export class FakeDaemon {
 
   async start(): Promise<void> {
     const server = createServer((req, res) => {
-      this.handle(req, res).catch((err) =>
-        this.json(res, 500, { error: String(err), code: "E_INTERNAL" }),
-      );
+      this.handle(req, res).catch((err) => {
+        this.failures.push(String(err));
+        if (res.headersSent) res.destroy();
+        else this.json(res, 500, { error: String(err), code: "E_INTERNAL" });
+      });
     });
     server.on("upgrade", (req, socket, head) => {
       if (req.url !== "/ws") return socket.destroy();
@@ -194,6 +213,11 @@ export class FakeDaemon {
     const node = /^\/api\/nodes\/([0-9A-Fa-f]{64})$/.exec(path);
     const packet = /^\/api\/packets\/([0-9a-f]{16})$/.exec(path);
     if (path === "/api/health") return this.json(res, 200, this.health());
+    if (path === "/api/openapi.json")
+      return this.json(res, 200, {
+        openapi: "3.1.0",
+        paths: Object.fromEntries(FAKE_PATHS.map((p) => [p, {}])),
+      });
     if (path === "/api/packets") {
       const limit = Math.min(1000, Number(q.get("limit") ?? 50));
       const items = [...this.packets].reverse().slice(0, limit);

@@ -49,7 +49,8 @@ function GraphView(props: { g: GraphData; minConf: number }) {
     const le = edges
       .map((e) => ({ a: index.get(e.a) ?? -1, b: index.get(e.b) ?? -1, weight: e.score }))
       .filter((e) => e.a >= 0 && e.b >= 0);
-    const pts = forceLayout(nodes.length, le, { width: W, height: H, seed: 7 });
+    // The right margin leaves room for the labels drawn beside each dot.
+    const pts = forceLayout(nodes.length, le, { width: W - 100, height: H, seed: 7, margin: 16 });
     return { nodes, edges, pts, index };
   }, [props.g, props.minConf]);
   if (nodes.length === 0) return <p class="muted">No neighbour links inferred yet.</p>;

@@ -94,11 +94,9 @@ export function MeshMap(props: {
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const map = L.map(el, {
-      attributionControl: tiles !== "off",
-      zoomControl: !props.small,
-      preferCanvas: true,
-    });
+    // SVG markers (Leaflet's default): cheap for a mesh's few hundred nodes,
+    // and each marker is a real element that can be focused and tested.
+    const map = L.map(el, { attributionControl: tiles !== "off", zoomControl: !props.small });
     if (tiles !== "off") {
       const layer = L.tileLayer(tiles, {
         maxZoom: 18,

@@ -13,6 +13,7 @@ const HOUR = 3_600_000;
 export function OverviewPage() {
   const { api, packets } = useApp();
   const health = useApi(() => api.health(), [api], 5000);
+  const radios = useApi(() => api.radiosAnywhere(), [api], 10_000);
   const nodes = useApi(() => api.nodes(), [api], 30_000);
   const now = useTick(15_000);
   const [xs, ys] = useMemo(
@@ -29,7 +30,7 @@ export function OverviewPage() {
     <section>
       <h1>Overview</h1>
       <LoadState state={health} what="daemon health">
-        {(h) => <HealthPanels h={h} />}
+        {(h) => <HealthPanels h={h} radios={radios.kind === "ok" ? radios.data : h.radios} />}
       </LoadState>
       <div class="cards">
         <div class="card">
@@ -68,8 +69,8 @@ export function dutyCycle(r: RadioView): number | null {
   return (100 * r.txAirSecs) / r.uptimeSecs;
 }
 
-function HealthPanels(props: { h: HealthView }) {
-  const h = props.h;
+function HealthPanels(props: { h: HealthView; radios: readonly RadioView[] }) {
+  const h = { ...props.h, radios: props.radios };
   const alerts = deriveAlerts(h);
   const pct = h.indexProgress === null ? null : Math.round(h.indexProgress * 100);
   return (

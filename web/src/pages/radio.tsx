@@ -8,17 +8,7 @@ import { dutyCycle } from "./overview.tsx";
 
 export function RadioPage() {
   const { api } = useApp();
-  const radios = useApi(
-    async () => {
-      const r = await api.radios();
-      if (r.kind !== "missing") return r;
-      // Older daemons only report radios inside /api/health.
-      const h = await api.health();
-      return h.kind === "ok" ? { kind: "ok" as const, data: [...h.data.radios] } : h;
-    },
-    [api],
-    5000,
-  );
+  const radios = useApi(() => api.radiosAnywhere(), [api], 5000);
   return (
     <section>
       <h1>Radio</h1>
