@@ -1,0 +1,60 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../helpers/paths.ts";
+
+const UNIT = join(REPO_ROOT, "systemd/meshgate.service");
+const hasAnalyze = spawnSync("sh", ["-c", "command -v systemd-analyze"]).status === 0;
+
+function directives(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const line of text.split("\n")) {
+    const m = /^([A-Za-z]+)=(.*)$/.exec(line.trim());
+    if (!m) continue;
+    out.set(m[1]!, [...(out.get(m[1]!) ?? []), m[2]!]);
+  }
+  return out;
+}
+
+describe("systemd unit", () => {
+  const d = directives(readFileSync(UNIT, "utf8"));
+
+  it("is a notify service with a watchdog, restart on failure and a state directory", () => {
+    expect(d.get("Type")).toEqual(["notify"]);
+    expect(d.get("NotifyAccess")).toEqual(["all"]);
+    expect(Number(d.get("WatchdogSec")?.[0])).toBeGreaterThan(0);
+    expect(d.get("Restart")).toEqual(["on-failure"]);
+    expect(d.get("StateDirectory")).toEqual(["meshgate"]);
+    expect(d.get("Environment")).toContain("MESHGATE_DATA_DIR=/var/lib/meshgate");
+    expect(d.get("KillSignal")).toEqual(["SIGTERM"]);
+  });
+
+  it("is hardened, with device access limited to serial ttys", () => {
+    expect(d.get("ProtectSystem")).toEqual(["strict"]);
+    expect(d.get("PrivateTmp")).toEqual(["yes"]);
+    expect(d.get("NoNewPrivileges")).toEqual(["yes"]);
+    expect(d.get("DevicePolicy")).toEqual(["closed"]);
+    const allowed = d.get("DeviceAllow") ?? [];
+    expect(allowed.length).toBeGreaterThan(0);
+    for (const a of allowed) expect(a).toMatch(/^char-tty(ACM|USB|S|AMA) rw$/);
+    expect(d.get("SupplementaryGroups")).toEqual(["dialout"]);
+    // Node's JIT would die under MemoryDenyWriteExecute.
+    expect(d.has("MemoryDenyWriteExecute")).toBe(false);
+  });
+
+  it.skipIf(!hasAnalyze)("passes systemd-analyze verify", () => {
+    const r = spawnSync("systemd-analyze", ["verify", UNIT], { encoding: "utf8" });
+    expect(r.stderr.trim()).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it.skipIf(!hasAnalyze)("rates as OK or better in systemd-analyze security", () => {
+    const out = execFileSync("systemd-analyze", ["security", "--offline=yes", UNIT], {
+      encoding: "utf8",
+    });
+    const m = /Overall exposure level for meshgate\.service: ([\d.]+)/.exec(out);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeLessThanOrEqual(4.9);
+  });
+});
