@@ -5,6 +5,7 @@
 import { errorMessage } from "../../core/errors.ts";
 import type { RadioParams, RadioStats } from "../../core/types.ts";
 import { decideClock } from "../clock.ts";
+import { afterIdle } from "../idle.ts";
 import { type MatchResult, RadioCommandError, RequestQueue } from "../requests.ts";
 import type { ChannelRef, DriverSession, SessionContext } from "../types.ts";
 import * as C from "./codec.ts";
@@ -41,10 +42,11 @@ export class CompanionSession implements DriverSession {
   private statsSupported = true;
   private draining = false;
   private maxChannels = 8;
+  private cancelStall: (() => void) | null = null;
   readonly sign?: (msg: Uint8Array) => Promise<Uint8Array>;
 
   constructor(private readonly ctx: SessionContext) {
-    this.deframer = new CompanionDeframer({ accept: C.plausibleFrame, stallMs: stallMsFor(ctx) });
+    this.deframer = new CompanionDeframer({ accept: C.plausibleFrame });
     if (ctx.config.allowKeyExport) this.sign = (m) => this.signOnRadio(m);
   }
 
@@ -62,7 +64,15 @@ export class CompanionSession implements DriverSession {
   }
 
   onBytes(chunk: Uint8Array): void {
-    for (const f of this.deframer.push(chunk, this.ctx.now())) this.onFrame(f);
+    this.cancelStall?.();
+    this.cancelStall = null;
+    for (const f of this.deframer.push(chunk)) this.onFrame(f);
+    if (this.deframer.pending > 0) {
+      this.cancelStall = afterIdle(stallMsFor(this.ctx), () => {
+        this.cancelStall = null;
+        for (const f of this.deframer.dropPartial()) this.onFrame(f);
+      });
+    }
   }
 
   private onFrame(f: Uint8Array): void {
@@ -257,6 +267,7 @@ export class CompanionSession implements DriverSession {
   }
 
   close(err: Error): void {
+    this.cancelStall?.();
     this.q.close(err);
   }
 }

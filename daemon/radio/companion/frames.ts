@@ -31,12 +31,6 @@ export interface DeframerCounters {
 export interface CompanionDeframerOptions {
   /** Frame start byte: `>` for what the radio sends (the default), `<` to read the host side. */
   readonly start?: number;
-  /**
-   * A partial frame older than this is a truncated one (the radio reset
-   * mid-frame): drop its first byte and resync instead of letting it swallow
-   * the next good frames.
-   */
-  readonly stallMs?: number;
   /** Plausibility check of a complete frame; false counts it bad and resyncs one byte on. */
   readonly accept?: (frame: Uint8Array) => boolean;
 }
@@ -49,26 +43,36 @@ export interface CompanionDeframerOptions {
  */
 export class CompanionDeframer {
   private buf: Uint8Array = new Uint8Array(0);
-  private lastPushAt = 0;
   private readonly start: number;
-  private readonly stallMs: number;
   private readonly accept: (frame: Uint8Array) => boolean;
   readonly counters: DeframerCounters = { frames: 0, badFrames: 0, resyncBytes: 0 };
 
   constructor(opts: CompanionDeframerOptions = {}) {
     this.start = opts.start ?? FRAME_FROM_RADIO;
-    this.stallMs = opts.stallMs ?? 250;
     this.accept = opts.accept ?? (() => true);
   }
 
-  push(chunk: Uint8Array, now = Date.now()): Uint8Array[] {
+  /** Bytes of an incomplete frame waiting for the rest. */
+  get pending(): number {
+    return this.buf.length;
+  }
+
+  /**
+   * The rest of the partial frame never came (the radio reset mid-frame):
+   * count it, skip its first byte and rescan, so it cannot swallow the next
+   * good frames. Returns any frames found in what was buffered.
+   */
+  dropPartial(): Uint8Array[] {
+    if (this.buf.length === 0) return [];
+    this.counters.badFrames++;
+    this.counters.resyncBytes++;
+    const rest = this.buf.subarray(1);
+    this.buf = new Uint8Array(0);
+    return this.push(rest);
+  }
+
+  push(chunk: Uint8Array): Uint8Array[] {
     const out: Uint8Array[] = [];
-    if (this.buf.length > 0 && now - this.lastPushAt > this.stallMs) {
-      this.counters.badFrames++;
-      this.counters.resyncBytes++;
-      this.buf = this.buf.subarray(1);
-    }
-    this.lastPushAt = now;
     this.buf = this.buf.length ? concatBytes(this.buf, chunk) : chunk;
     let i = 0;
     const b = this.buf;

@@ -13,6 +13,7 @@ import {
 } from "../../protocol/constants.ts";
 import { buildAdvertAppData, buildGroupTextPayload, encodePacket } from "../../protocol/encode.ts";
 import { ByteReader, concatBytes, toHex, u32le } from "../bytes.ts";
+import { afterIdle } from "../idle.ts";
 import { type MatchResult, RadioCommandError, RequestQueue } from "../requests.ts";
 import type { ChannelRef, DriverSession, SessionContext } from "../types.ts";
 import * as K from "./codec.ts";
@@ -37,7 +38,7 @@ export class KissSession implements DriverSession {
   readonly kind = "kiss" as const;
   private readonly deframer = new KissDeframer();
   private readonly q = new RequestQueue();
-  private held: { raw: Uint8Array; timer: NodeJS.Timeout } | null = null;
+  private held: { raw: Uint8Array; cancel: () => void } | null = null;
   private publicKey: Uint8Array | null = null;
   private stats: RadioStats = {
     noiseFloorDbm: null,
@@ -92,7 +93,7 @@ export class KissSession implements DriverSession {
         this.ctx.count("orphanMeta");
         return;
       }
-      clearTimeout(held.timer);
+      held.cancel();
       this.held = null;
       this.deliver(held.raw, meta.snr, meta.rssi);
       return;
@@ -108,13 +109,13 @@ export class KissSession implements DriverSession {
     // A data frame without its RxMeta (SignalReport off, or meta lost) still counts.
     this.flushHeld();
     const copy = raw.slice();
-    this.held = { raw: copy, timer: setTimeout(() => this.flushHeld(), META_WAIT_MS) };
+    this.held = { raw: copy, cancel: afterIdle(META_WAIT_MS, () => this.flushHeld()) };
   }
 
   private flushHeld(): void {
     const held = this.held;
     if (!held) return;
-    clearTimeout(held.timer);
+    held.cancel();
     this.held = null;
     this.ctx.count("rxWithoutMeta");
     this.deliver(held.raw, null, null);
@@ -331,6 +332,5 @@ export class KissSession implements DriverSession {
   close(err: Error): void {
     this.flushHeld();
     this.q.close(err);
-    if (this.held) clearTimeout(this.held.timer);
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { RadioParams, RadioStats } from "../../core/types.ts";
 import { decideClock } from "../clock.ts";
+import { afterIdle } from "../idle.ts";
 import { type MatchResult, RadioCommandError, RequestQueue } from "../requests.ts";
 import type { ChannelRef, DriverSession, SessionContext } from "../types.ts";
 import {
@@ -27,7 +28,7 @@ export class RepeaterLogSession implements DriverSession {
   readonly kind = "repeater-log" as const;
   private readonly lines = new LineSplitter();
   private readonly q = new RequestQueue();
-  private held: { raw: Uint8Array; timer: NodeJS.Timeout } | null = null;
+  private held: { raw: Uint8Array; cancel: () => void } | null = null;
   private stats: RadioStats = {
     noiseFloorDbm: null,
     txAirSecs: null,
@@ -59,7 +60,7 @@ export class RepeaterLogSession implements DriverSession {
       switch (l.kind) {
         case "raw":
           this.flushHeld();
-          this.held = { raw: l.raw, timer: setTimeout(() => this.flushHeld(), RX_LINE_WAIT_MS) };
+          this.held = { raw: l.raw, cancel: afterIdle(RX_LINE_WAIT_MS, () => this.flushHeld()) };
           break;
         case "rx": {
           const held = this.held;
@@ -67,7 +68,7 @@ export class RepeaterLogSession implements DriverSession {
             this.ctx.count("rxLineWithoutRaw");
             break;
           }
-          clearTimeout(held.timer);
+          held.cancel();
           this.held = null;
           // The RX line describes the RAW before it only when the lengths agree.
           if (l.len !== null && l.len !== held.raw.length) {
@@ -94,7 +95,7 @@ export class RepeaterLogSession implements DriverSession {
   private flushHeld(): void {
     const held = this.held;
     if (!held) return;
-    clearTimeout(held.timer);
+    held.cancel();
     this.held = null;
     this.deliver(held.raw, null, null);
   }
