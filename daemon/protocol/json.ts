@@ -5,7 +5,7 @@
  */
 
 import { hex, hexByte } from "./bytes.ts";
-import { advertRoleName, payloadTypeName, routeName } from "./constants.ts";
+import { advertRoleName, PAYLOAD_TRACE, payloadTypeName, routeName } from "./constants.ts";
 import type { DecodedPacket, DecodeResult, Payload } from "./types.ts";
 
 export const MAX_SUMMARY = 160;
@@ -25,6 +25,14 @@ function chunks(b: Uint8Array, size: number): string[] {
 
 export function hops(p: Pick<DecodedPacket, "path" | "hashSize">): string[] {
   return chunks(p.path, p.hashSize);
+}
+
+/**
+ * The node-hash hops of a packet for routing and the neighbour graph: empty
+ * for TRACE, whose path bytes are per-hop SNRs (see TracePayload.snrs).
+ */
+export function routeHops(p: Pick<DecodedPacket, "path" | "hashSize" | "payloadType">): string[] {
+  return p.payloadType === PAYLOAD_TRACE ? [] : chunks(p.path, p.hashSize);
 }
 
 type Json = Record<string, unknown>;
@@ -132,7 +140,9 @@ export function toJson(result: DecodeResult): Json {
   if (p.transportCodes) out.transportCodes = [...p.transportCodes];
   if (p.region) out.region = p.region;
   if (p.path !== undefined && p.hashSize !== undefined) {
-    out.path = { hashSize: p.hashSize, hops: hops({ path: p.path, hashSize: p.hashSize }) };
+    // TRACE path bytes are SNRs (reported as snrs), never node hashes
+    const hs = p.payloadType === PAYLOAD_TRACE ? [] : hops({ path: p.path, hashSize: p.hashSize });
+    out.path = { hashSize: p.hashSize, hops: hs };
   }
   if (result.ok) Object.assign(out, bodyJson(result.packet.body));
   else

@@ -5,6 +5,7 @@ import { breakdown } from "../../daemon/protocol/breakdown.ts";
 import { channelKey, channelKeysFromConfig } from "../../daemon/protocol/channels.ts";
 import { channelHash, hexToBytes, identityFromSeed } from "../../daemon/protocol/crypto.ts";
 import { decodePacket } from "../../daemon/protocol/decode.ts";
+import { createDecoder } from "../../daemon/protocol/decoder.ts";
 import {
   buildAdvertPayload,
   buildGroupDataPayload,
@@ -12,7 +13,7 @@ import {
   encodePacket,
   regionScopeCode,
 } from "../../daemon/protocol/encode.ts";
-import { MAX_SUMMARY, summarize, toJson } from "../../daemon/protocol/json.ts";
+import { MAX_SUMMARY, routeHops, summarize, toJson } from "../../daemon/protocol/json.ts";
 
 const none = { channels: [] };
 
@@ -236,5 +237,39 @@ describe("airtime (protocol doc section 7)", () => {
     expect(airtimeMs(50, { sf: 7, bwKHz: 62.5, cr: 5, preamble: 8 })).toBeLessThan(
       airtimeMs(50, { sf: 7, bwKHz: 62.5, cr: 5 }),
     );
+  });
+});
+
+describe("createDecoder", () => {
+  it("builds the context from config and counts outcomes", () => {
+    const d = createDecoder({ channels: [{ name: "#bot" }], regions: ["sf"] });
+    expect(d.context.channels.map((c) => c.name)).toEqual(["public", "#bot"]);
+    d.decode(hexToBytes("15833fa002860ccae0eed9ca78b9ab0775d477c1f6490a398bf4edc75240")); // #bot
+    d.decode(hexToBytes("11C1AA")); // reserved hash size
+    d.decode(hexToBytes("11C1AA"));
+    d.decode(hexToBytes("55FF0102")); // version 1
+    expect(d.counters()).toEqual({
+      decoded: 2,
+      errors: { E_PATH_RESERVED: 2 },
+      decrypted: 1,
+      badSignatures: 0,
+      unsupportedVersion: 1,
+    });
+    expect(() => createDecoder({ channels: [{ name: "x", key: "00" }] })).toThrow(
+      /invalid channel/,
+    );
+  });
+});
+
+describe("TRACE paths", () => {
+  it("never reports SNR bytes as route hops", () => {
+    const r = decodePacket(hexToBytes("260130A24D89BD0000000000FB"), none);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(routeHops(r.packet)).toEqual([]);
+    expect(toJson(r).path).toEqual({ hashSize: 1, hops: [] });
+    expect(toJson(r).snrs).toEqual([12]);
+    const ack = decodePacket(hexToBytes("0D04B891647EBB40BA70"), none);
+    expect(ack.ok && routeHops(ack.packet)).toEqual(["b8", "91", "64", "7e"]);
   });
 });
