@@ -340,6 +340,8 @@ export class BrokerLink {
         if (this.state !== "connected" || !client) return;
         const window = this.broker.inflight;
         if (this.inflight.size >= window) return;
+        // Backpressure: when the store lags on acks, wait for it (flushAcks kicks).
+        if (this.ackPending.size > 4 * window) return;
         let msgs: readonly OutboxMessage[];
         try {
           msgs = await this.outbox.outboxPeek(this.broker.id, window + this.ackPending.size);
@@ -389,6 +391,8 @@ export class BrokerLink {
       this.inflight.delete(m.id);
       this.sends.delete(m.id);
       this.acked(m.id);
+      // The window has room again: keep sending while the store records the ack.
+      this.kick();
     });
   }
 

@@ -1,6 +1,7 @@
 /**
  * The outbox loses nothing: 1,000 packets arrive while the broker is down,
- * the uplink is replaced by a new instance half-way (same persisted outbox),
+ * the daemon "restarts" half-way (uplink and store stopped, new instances
+ * over the same data directory),
  * the broker comes back, and a subscriber gets every packet message once, in
  * order. Runs against a real mosquitto, plain and over TLS.
  */
@@ -12,9 +13,10 @@ import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { BrokerConfig } from "../../daemon/mqtt/config.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
+import type { StoreApi } from "../../daemon/store/api.ts";
+import { createStore } from "../../daemon/store/store.ts";
 import { Collector, makePacket, RADIO_KEY, radiosPort, until } from "./helpers/fixtures.ts";
 import { MOSQUITTO, Mosquitto, OPENSSL } from "./helpers/mosquitto.ts";
-import { FileOutbox } from "./helpers/outbox.ts";
 
 if (!MOSQUITTO)
   console.warn("mosquitto binary not found (apt install mosquitto): durability tests skipped");
@@ -42,7 +44,25 @@ describe.skipIf(!MOSQUITTO)("outbox durability against mosquitto", () => {
     await first.close();
     await broker.stop();
 
-    const path = join(mkdtempSync(join(tmpdir(), "meshgate-outbox-")), "outbox.log");
+    const dataDir = mkdtempSync(join(tmpdir(), "meshgate-outbox-"));
+    const openStore = async () => {
+      const store = createStore({
+        dataDir,
+        fsyncIntervalMs: 1000,
+        snapshotJournalRatio: 0.5,
+        maxDbMB: 64,
+        maxAgeDays: 30,
+        log: silentLogger(),
+      });
+      await store.start();
+      return store;
+    };
+    const depth = async (s: StoreApi) => (await s.outboxStats()).depth.region ?? 0;
+    let depthNow = 0;
+    const watchDepth = (s: StoreApi) => {
+      const t = setInterval(() => void depth(s).then((d) => (depthNow = d)), 100);
+      return () => clearInterval(t);
+    };
     const cfg: BrokerConfig = {
       id: "region",
       url: broker.url,
@@ -52,7 +72,7 @@ describe.skipIf(!MOSQUITTO)("outbox durability against mosquitto", () => {
       keepaliveSec: 5,
       ...(broker.tls ? { tls: { ca: broker.tls.ca } } : {}),
     };
-    const make = (outbox: FileOutbox, bus: Bus) =>
+    const make = (outbox: StoreApi, bus: Bus) =>
       new MqttUplink({
         brokers: [cfg],
         gateway: { name: "gw-test", iata: "SFO", lat: null, lon: null },
@@ -64,29 +84,35 @@ describe.skipIf(!MOSQUITTO)("outbox durability against mosquitto", () => {
       });
 
     // First life: half the packets, broker down.
-    const outboxA = new FileOutbox(path);
+    const storeA = await openStore();
     const busA = new Bus();
-    const a = make(outboxA, busA);
+    const a = make(storeA, busA);
     await a.start();
     for (let i = 0; i < HALF; i++) busA.emit("packet", makePacket(i));
-    await until(() => outboxA.size === HALF, 10_000, "first half in the outbox");
+    let unwatch = watchDepth(storeA);
+    await until(() => depthNow === HALF, 10_000, "first half in the outbox");
+    unwatch();
     expect(a.status()[0]?.state).not.toBe("connected");
     await a.stop();
+    await storeA.stop();
 
-    // Second life: a new instance over the same persisted outbox.
-    const outboxB = new FileOutbox(path);
-    expect(outboxB.size).toBe(HALF);
+    // Second life: new store and uplink over the same data directory.
+    const storeB = await openStore();
+    cleanup.push(() => storeB.stop());
+    expect(await depth(storeB)).toBe(HALF);
     const busB = new Bus();
-    const b = make(outboxB, busB);
+    const b = make(storeB, busB);
     cleanup.push(() => b.stop());
     await b.start();
     for (let i = HALF; i < TOTAL; i++) busB.emit("packet", makePacket(i));
-    await until(() => outboxB.size === TOTAL, 10_000, "all packets in the outbox");
+    unwatch = watchDepth(storeB);
+    cleanup.push(async () => unwatch());
+    await until(() => depthNow === TOTAL, 10_000, "all packets in the outbox");
 
     // The broker comes back.
     await broker.start();
     await until(() => b.status()[0]?.state === "connected", 15_000, "uplink connected");
-    await until(() => outboxB.size === 0, 30_000, "outbox drained");
+    await until(() => depthNow === 0, 30_000, "outbox drained");
     const sub = await Collector.connect(broker.url, ["meshcore/#"], subOpts);
     cleanup.push(() => sub.close());
     await sub.waitFor((m) => m.length >= TOTAL, 30_000);
