@@ -37,6 +37,14 @@ export function routeHops(p: Pick<DecodedPacket, "path" | "hashSize" | "payloadT
 
 type Json = Record<string, unknown>;
 
+/**
+ * An ack checksum as its four wire bytes in hex (how the protocol reference
+ * and companion apps write it), not as the u32's big-endian digits.
+ */
+export function ackHex(ack: number): string {
+  return hexByte(ack) + hexByte(ack >>> 8) + hexByte(ack >>> 16) + hexByte(ack >>> 24);
+}
+
 function bodyJson(b: Payload): Json {
   switch (b.kind) {
     case "ADVERT":
@@ -64,7 +72,7 @@ function bodyJson(b: Payload): Json {
         ciphertextLength: b.ciphertext.length,
       };
     case "ACK":
-      return { ack: b.ack.toString(16).padStart(8, "0"), extra: hex(b.extra) };
+      return { ack: ackHex(b.ack), extra: hex(b.extra) };
     case "ANON_REQ":
       return {
         destHash: hexByte(b.destHash),
@@ -107,7 +115,7 @@ function bodyJson(b: Payload): Json {
       return {
         remaining: b.remaining,
         innerType: payloadTypeName(b.innerType),
-        ack: b.ack === null ? null : b.ack.toString(16).padStart(8, "0"),
+        ack: b.ack === null ? null : ackHex(b.ack),
         inner: hex(b.inner),
       };
     case "CONTROL": {
@@ -180,7 +188,7 @@ function bodySummary(b: Payload, hopCount: number): string {
     case "ANON_REQ":
       return `anon req ${hex(b.senderPublicKey.subarray(0, 4))} -> ${hexByte(b.destHash)}`;
     case "ACK":
-      return `ack ${b.ack.toString(16).padStart(8, "0")}`;
+      return `ack ${ackHex(b.ack)}`;
     case "TRACE":
       return `trace ${b.tag.toString(16)} snr [${b.snrs.join(", ")}]`;
     case "MULTIPART":

@@ -44,8 +44,8 @@ describe("meshgate decode", () => {
     expect(lines[0].decrypted.channel).toBe("key:eb50a1bc");
     expect(lines[1]).toMatchObject({
       payloadType: "ACK",
-      ack: "70ba40bb",
-      summary: "ack 70ba40bb",
+      ack: "bb40ba70",
+      summary: "ack bb40ba70",
     });
     expect(lines[2].error.code).toBe("E_PATH_RESERVED");
   });
@@ -67,6 +67,6 @@ describe("meshgate decode", () => {
     const done = runDecode([], { ...t.io, stdin });
     stdin.end("0D04B891647EBB40BA70\n");
     expect(await done).toBe(0);
-    expect(t.out()).toContain("ack 70ba40bb");
+    expect(t.out()).toContain("ack bb40ba70");
   });
 });

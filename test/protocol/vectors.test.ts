@@ -109,10 +109,10 @@ describe("protocol doc section 8 vectors", () => {
     const p = ok("0D04B891647EBB40BA70");
     expect(p.hopCount).toBe(4);
     expect(toJson({ ok: true, packet: p })).toMatchObject({
-      ack: "70ba40bb",
+      ack: "bb40ba70",
       path: { hashSize: 1, hops: ["b8", "91", "64", "7e"] },
     });
-    // the doc writes the ack as its wire bytes BB40BA70: a little-endian u32
+    // the doc (and the JSON view) write the ack as its wire bytes BB40BA70: a u32 LE
     expect(body(p, "ACK").ack).toBe(0x70ba40bb);
   });
 
