@@ -42,10 +42,13 @@ export interface ResolvedHop {
 }
 
 /**
- * A unique match is only unique among nodes the gateway knows; an unheard
- * node may share a 1-byte prefix, so it gets less than full certainty.
+ * Weight of "a node the gateway has never heard of" among the candidates, by
+ * hash size: an unheard repeater easily shares a 1-byte prefix, rarely a
+ * 3-byte one. With it a lone repeater match is 1 / (1 + 0.11) = 0.9 sure for
+ * 1 byte, and a lone chat-node match (prior 0.05) only 0.31: hops are relays,
+ * so it more likely stands for an unheard repeater.
  */
-const UNIQUE_CONFIDENCE = [0, 0.9, 0.98, 1] as const;
+const UNKNOWN_WEIGHT = [0, 0.11, 0.02, 0.001] as const;
 
 /** Relay likelihood by role: clients repeat only when configured to (v1.17 client-repeat). */
 function rolePrior(role: number | undefined): number {
@@ -92,11 +95,15 @@ export function resolvePath(
   right: string | null,
   ctx: ResolveContext,
 ): ResolvedHop[] {
+  const unknownW = UNKNOWN_WEIGHT[Math.min(3, Math.max(1, hashSize)) as 1 | 2 | 3];
   const slots: Slot[] = hops.map((prefix) => {
     const candidates = ctx.index.lookup(prefix);
     if (candidates.length === 1) {
-      const conf = UNIQUE_CONFIDENCE[Math.min(3, Math.max(1, hashSize)) as 1 | 2 | 3];
-      return { prefix, key: candidates[0]!, confidence: conf, candidates, how: "unique" };
+      const w = rolePrior(ctx.nodeInfo(candidates[0]!)?.role);
+      const conf = w / (w + unknownW);
+      if (conf >= ctx.minConfidence) {
+        return { prefix, key: candidates[0]!, confidence: conf, candidates, how: "unique" };
+      }
     }
     return {
       prefix,
@@ -110,8 +117,8 @@ export function resolvePath(
   if (!ambiguous) return slots;
   // Two sweeps so that a hop resolved late can help its other neighbour.
   for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < slots.length; i++) resolveSlot(slots, i, left, right, ctx);
-    for (let i = slots.length - 1; i >= 0; i--) resolveSlot(slots, i, left, right, ctx);
+    for (let i = 0; i < slots.length; i++) resolveSlot(slots, i, left, right, unknownW, ctx);
+    for (let i = slots.length - 1; i >= 0; i--) resolveSlot(slots, i, left, right, unknownW, ctx);
   }
   return slots;
 }
@@ -127,6 +134,7 @@ function resolveSlot(
   i: number,
   left: string | null,
   right: string | null,
+  unknownW: number,
   ctx: ResolveContext,
 ): void {
   const slot = slots[i]!;
@@ -135,7 +143,7 @@ function resolveSlot(
   const next = neighbourKey(slots, i + 1, left, right);
   const ns = [prev, next].filter((k): k is string => k !== null);
   const scale = Math.min(ctx.maxLinkKm / 4, 1.5 * (ctx.typicalLinkKm() ?? ctx.maxLinkKm));
-  let total = 0;
+  let total = unknownW;
   let best: string | null = null;
   let bestW = 0;
   for (const c of slot.candidates) {
@@ -161,7 +169,7 @@ function resolveSlot(
       best = c;
     }
   }
-  const share = total > 0 ? bestW / total : 0;
+  const share = bestW / total;
   if (best !== null && share >= ctx.minConfidence) {
     slot.key = best;
     slot.confidence = share;

@@ -88,7 +88,20 @@ describe("hop resolution", () => {
     m.observe(obs({ hops: ["a1"], radioKey: R }));
     const e = m.graph().edges.find((x) => x.a === R || x.b === R);
     expect([e?.a, e?.b]).toContain(rep);
-    expect(e?.confidence).toBeGreaterThan(0.9);
+    // 1 / (1 + 0.05 chat prior + 0.11 for an unheard node)
+    expect(e?.confidence).toBeCloseTo(0.862, 3);
+  });
+
+  it("a lone chat-node match in a relay position stays a prefix (likely an unheard repeater)", () => {
+    const m = model();
+    const chat = key("c7", 1);
+    m.observe(advertObs(advertOf(chat, { role: 1 }), [], { radioKey: key("d1") }));
+    m.observe(obs({ hops: ["c7"], radioKey: R }));
+    expect(m.graph().edges.some((x) => x.a === "?c7" || x.b === "?c7")).toBe(true);
+    expect(m.node(chat)?.neighbours.some((x) => x.a === R || x.b === R)).toBe(false);
+    // With a 3-byte hash the same match is near certain.
+    m.observe(obs({ hops: [hopOf(chat, 3)], hashSize: 3, radioKey: R }));
+    expect(m.node(chat)?.neighbours.some((x) => x.a === R || x.b === R)).toBe(true);
   });
 
   it("certain adjacency (zero-hop adverts heard by the radio) settles an ambiguous last hop", () => {
