@@ -60,7 +60,11 @@ export type ChannelIndex = ReadonlyMap<number, readonly ChannelKey[]>;
 const indexes = new WeakMap<readonly ChannelKey[], ChannelIndex>();
 
 /** The hash index for a channel list, cached per list object (treat lists as immutable). */
+const EMPTY_INDEX: ChannelIndex = new Map();
+
 export function channelIndex(channels: readonly ChannelKey[]): ChannelIndex {
+  // callers often pass a fresh `[]`: no need to build (and cache) a map for it
+  if (channels.length === 0) return EMPTY_INDEX;
   let idx = indexes.get(channels);
   if (idx === undefined) {
     const m = new Map<number, ChannelKey[]>();

@@ -54,7 +54,7 @@ function isUpperHalfZero(key: Uint8Array): boolean {
 /**
  * Channel hash byte: SHA-256 of the key, first byte. The firmware hashes 16
  * bytes for 128-bit keys and all 32 when the upper half is set
- * (src/helpers/BaseChatMesh.cpp addChannel).
+ * (src/helpers/BaseChatMesh.cpp setChannel).
  */
 export function channelHash(key: Uint8Array): number {
   const material = isUpperHalfZero(key) ? key.subarray(0, 16) : key.subarray(0, 32);
