@@ -1,0 +1,140 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT, tempDir } from "../helpers/paths.ts";
+
+const hasDpkg =
+  spawnSync("sh", ["-c", "command -v dpkg && command -v dpkg-deb && command -v useradd"]).status ===
+  0;
+const version = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")).version as string;
+
+/** A scratch root with just enough of /etc and dpkg's database for an install. */
+function scratchRoot(): string {
+  const r = tempDir("meshgate-root-");
+  for (const d of ["etc", "var/lib/dpkg/info", "var/lib/dpkg/updates", "var/log", "usr/sbin"]) {
+    mkdirSync(join(r, d), { recursive: true });
+  }
+  writeFileSync(join(r, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+  writeFileSync(join(r, "etc/group"), "root:x:0:\ndialout:x:20:\n");
+  writeFileSync(join(r, "etc/shadow"), "root:*:19000:0:99999:7:::\n");
+  writeFileSync(join(r, "etc/gshadow"), "root:*::\ndialout:*::\n");
+  writeFileSync(join(r, "var/lib/dpkg/status"), "");
+  return r;
+}
+
+function dpkgInstall(root: string, deb: string): void {
+  execFileSync(
+    "dpkg",
+    [
+      `--root=${root}`,
+      `--admindir=${join(root, "var/lib/dpkg")}`,
+      `--log=${join(root, "var/log/dpkg.log")}`,
+      "--force-depends",
+      "--force-script-chrootless",
+      "--force-confold",
+      "-i",
+      deb,
+    ],
+    { stdio: "pipe", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } },
+  );
+}
+
+describe.skipIf(!hasDpkg)("the amd64 .deb installed into a scratch root", () => {
+  let deb: string;
+  let root: string;
+
+  beforeAll(() => {
+    execFileSync(
+      process.execPath,
+      [join(REPO_ROOT, "packaging/package.mjs"), "linux-x64", "--no-build"],
+      {
+        cwd: REPO_ROOT,
+        stdio: "pipe",
+      },
+    );
+    deb = join(REPO_ROOT, "release", `meshgate_${version}_amd64.deb`);
+    expect(existsSync(deb)).toBe(true);
+    root = scratchRoot();
+    dpkgInstall(root, deb);
+  }, 600_000);
+
+  it("declares its dependencies and config file", () => {
+    const fields = execFileSync(
+      "dpkg-deb",
+      ["--field", deb, "Package", "Architecture", "Depends"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(fields).toMatch(/Package: meshgate/);
+    expect(fields).toMatch(/Architecture: amd64/);
+    expect(fields).toMatch(/Depends: .*nodejs \(>= 20\)/);
+    const conffiles = execFileSync("dpkg-deb", ["--ctrl-tarfile", deb]);
+    expect(conffiles.includes(Buffer.from("conffiles"))).toBe(true);
+  });
+
+  it("installs the bundle, assets, schema, native binding, launcher, unit and config", () => {
+    const lib = join(root, "usr/lib/meshgate");
+    for (const f of [
+      "dist/meshgate.mjs",
+      "dist/store-worker.mjs",
+      "dist/sql-wasm.wasm",
+      "dist/schema/001_init.sql",
+      "dist/schema/config.schema.json",
+      "dist/web/index.html",
+      "node_modules/@serialport/bindings-cpp/prebuilds/linux-x64/@serialport+bindings-cpp.glibc.node",
+      "node_modules/@serialport/bindings-cpp/prebuilds/linux-x64/@serialport+bindings-cpp.musl.node",
+      "node_modules/node-gyp-build/index.js",
+    ]) {
+      expect(existsSync(join(lib, f)), f).toBe(true);
+    }
+    // Only this architecture's native builds are shipped.
+    expect(readdirSync(join(lib, "node_modules/@serialport/bindings-cpp/prebuilds"))).toEqual([
+      "linux-x64",
+    ]);
+    expect(existsSync(join(root, "usr/bin/meshgate"))).toBe(true);
+    expect(existsSync(join(root, "lib/systemd/system/meshgate.service"))).toBe(true);
+    expect(readFileSync(join(root, "etc/meshgate/config.yaml"), "utf8")).toMatch(/enabled: false/);
+  });
+
+  it("creates the system user in the dialout group, with its data directory", () => {
+    const passwd = readFileSync(join(root, "etc/passwd"), "utf8");
+    expect(passwd).toMatch(/^meshgate:x:\d+:\d+:[^:]*:\/var\/lib\/meshgate:\/usr\/sbin\/nologin$/m);
+    const group = readFileSync(join(root, "etc/group"), "utf8");
+    expect(group).toMatch(/^dialout:x:20:.*\bmeshgate\b/m);
+    expect(group).toMatch(/^meshgate:x:\d+:/m);
+    expect(existsSync(join(root, "var/lib/meshgate"))).toBe(true);
+  });
+
+  it("the installed bundle runs and accepts the shipped config", () => {
+    const lib = join(root, "usr/lib/meshgate");
+    const v = execFileSync(process.execPath, [join(lib, "dist/meshgate.mjs"), "--version"], {
+      encoding: "utf8",
+    });
+    expect(v.trim()).toBe(version);
+    const check = execFileSync(
+      process.execPath,
+      [
+        join(lib, "dist/meshgate.mjs"),
+        "config",
+        "check",
+        "--config",
+        join(root, "etc/meshgate/config.yaml"),
+      ],
+      { encoding: "utf8" },
+    );
+    expect(check).toMatch(/config OK/);
+    expect(check).toMatch(/simulator: off/);
+  });
+
+  it("keeps an edited config on reinstall (upgrade)", () => {
+    const cfg = join(root, "etc/meshgate/config.yaml");
+    writeFileSync(cfg, `${readFileSync(cfg, "utf8")}\n# operator edit\n`);
+    dpkgInstall(root, deb);
+    expect(readFileSync(cfg, "utf8")).toMatch(/# operator edit/);
+    // The user is not created twice.
+    const passwd = readFileSync(join(root, "etc/passwd"), "utf8");
+    expect(passwd.match(/^meshgate:/gm)).toHaveLength(1);
+  });
+});
