@@ -8,7 +8,7 @@ import type { AppContext } from "./context.ts";
 import type { EngineRequest, EngineRequestHead, EngineResponse } from "./engine.ts";
 import { HttpError } from "./http-error.ts";
 import { Query } from "./params.ts";
-import { Reply, type Route, type Router } from "./router.ts";
+import { Reply, type Router } from "./router.ts";
 import {
   type AuthRateLimiter,
   bearerToken,
@@ -122,10 +122,10 @@ export class RequestHandler {
     if (m.route.auth) this.authorize(req);
     const body = m.route.body ? parseJsonBody(req) : undefined;
     const result = await m.route.handle({ req, params: m.params, query, body });
-    return this.reply(req, m.route, result);
+    return this.reply(req, result);
   }
 
-  private reply(req: EngineRequest, _route: Route, result: unknown): EngineResponse {
+  private reply(req: EngineRequest, result: unknown): EngineResponse {
     if (!(result instanceof Reply)) return this.json(req, 200, result);
     if (!result.raw) return this.json(req, result.status, result.body, { ...result.headers });
     this.app.counters.status(result.status);

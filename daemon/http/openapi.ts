@@ -380,8 +380,13 @@ const paths: Obj = {
             ref("Node"),
             {
               type: "object",
-              required: ["advertHistory", "snrHistory", "neighbours"],
+              required: ["advertHistory", "snrHistory", "paths", "neighbours"],
               properties: {
+                paths: {
+                  type: "array",
+                  description: "Distinct hop sequences its adverts arrived by, most used first",
+                  items: { type: "object", required: ["hops", "count", "lastHeard"] },
+                },
                 advertHistory: {
                   type: "array",
                   items: { type: "object", required: ["hash", "receivedAt"] },

@@ -82,6 +82,9 @@ describe.each(ENGINES)("endpoints on %s, store only (no mesh model)", (engine) =
     expect(n.publicKey).toBe(withAdverts);
     const expected = t.store.rows.filter((r) => r.advertKey === withAdverts && r.payloadType === 4);
     expect((n.advertHistory as Obj[]).length).toBe(expected.length);
+    const paths = n.paths as { hops: string[]; count: number }[];
+    expect(paths.reduce((a, p) => a + p.count, 0)).toBe(expected.length);
+    expect(new Set(paths.map((p) => p.hops.join(","))).size).toBe(paths.length);
     expect((await getJson(t, `/api/nodes/${"AB".repeat(32)}`))[0]).toBe(404);
     expect((await getJson(t, "/api/nodes/xyz"))[1].param).toBe("publicKey");
   });

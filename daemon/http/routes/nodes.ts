@@ -4,7 +4,7 @@
  * nodes and collisions come straight from the store, and the graph and
  * analytics answer 503.
  */
-import type { NodeRow } from "../../store/api.ts";
+import type { NodeRow, PacketRow } from "../../store/api.ts";
 import type { AppContext } from "../context.ts";
 import { toNodeItem } from "../format.ts";
 import { badParam, notFound, unavailable } from "../http-error.ts";
@@ -64,6 +64,22 @@ export function prefixCollisions(nodes: readonly NodeRow[]): Rec {
     shared: { "1": count(1), "2": count(2), "3": count(3) },
     collisions,
   };
+}
+
+/** The distinct routes its adverts took to reach us, most used first. */
+export function advertPaths(
+  adverts: readonly PacketRow[],
+): { hops: readonly string[]; count: number; lastHeard: number }[] {
+  const byPath = new Map<string, { hops: readonly string[]; count: number; lastHeard: number }>();
+  for (const r of adverts) {
+    const key = r.hops.join(",");
+    const p = byPath.get(key);
+    if (p) {
+      p.count++;
+      p.lastHeard = Math.max(p.lastHeard, r.at);
+    } else byPath.set(key, { hops: r.hops, count: 1, lastHeard: r.at });
+  }
+  return [...byPath.values()].sort((a, b) => b.count - a.count || b.lastHeard - a.lastHeard);
 }
 
 export function nodeRoutes(app: AppContext): Route[] {
@@ -133,6 +149,7 @@ export function nodeRoutes(app: AppContext): Route[] {
           snrHistory: adverts
             .filter((r) => r.snr !== null || r.rssi !== null)
             .map((r) => ({ at: r.at, snr: r.snr, rssi: r.rssi })),
+          paths: advertPaths(adverts),
         };
       },
     },
