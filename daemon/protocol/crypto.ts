@@ -89,7 +89,8 @@ export function encryptChannel(key: Uint8Array, plaintext: Uint8Array): Uint8Arr
 
 /** Plaintext (still zero-padded) or null when the MAC does not match / sizes are wrong. */
 export function decryptChannel(key: Uint8Array, macAndCiphertext: Uint8Array): Uint8Array | null {
-  if (macAndCiphertext.length < 2 + 16) return null;
+  // a key shorter than AES-128's would make node:crypto throw: it can match nothing
+  if (key.length < 16 || macAndCiphertext.length < 2 + 16) return null;
   const ct = macAndCiphertext.subarray(2);
   if (ct.length % 16 !== 0) return null;
   const mac = createHmac("sha256", macSecret(key)).update(ct).digest();

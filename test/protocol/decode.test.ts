@@ -139,6 +139,15 @@ describe("channels", () => {
     });
   });
 
+  it("never throws on a hand-made key too short for AES", () => {
+    const bad = { name: "bad", key: new Uint8Array(5), hash: 0x11 };
+    const r = decodePacket(
+      hexToBytes("150011C3C1354D619BAE9590E4D177DB7EEAF982F5BDCF78005D75157D9535FA90178F785D"),
+      { channels: [bad] },
+    );
+    expect(r.ok && r.packet.body.kind === "GRP_TXT" && r.packet.body.decrypted).toBeNull();
+  });
+
   it("builds keys from config and rejects bad entries", () => {
     const keys = channelKeysFromConfig(
       [{ name: "#test" }, { name: "ops", key: "00".repeat(16) }],
