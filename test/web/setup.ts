@@ -1,20 +1,22 @@
 /**
- * Makes sure dist/web holds a build of the current web/ sources before the
- * browser tests run. Usable as a vitest globalSetup (default export) and
- * callable from a suite's beforeAll. Prefers the project's build.mjs; when
- * that cannot run (for instance while the daemon does not bundle), it builds
- * only the web part with the same esbuild options.
+ * Makes sure the browser tests and the bench serve a build of the current
+ * web/ sources. Usable as a vitest globalSetup (default export) and callable
+ * from a suite's beforeAll. Prefers the project's build.mjs; when that cannot
+ * produce the UI, it builds only the web part with the same esbuild options.
  */
 import { execFileSync } from "node:child_process";
 import {
+  cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -39,9 +41,8 @@ export function webBuildIsFresh(): boolean {
 }
 
 /** The web half of build.mjs, for when the whole build cannot run. */
-async function buildWebOnly(): Promise<void> {
+async function buildWebOnly(out: string): Promise<void> {
   const esbuild = await import("esbuild");
-  const out = WEB_DIST;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, "assets"), { recursive: true });
   const result = await esbuild.build({
@@ -77,25 +78,50 @@ async function buildWebOnly(): Promise<void> {
   writeFileSync(join(out, "index.html"), html);
 }
 
-let pending: Promise<void> | null = null;
+/** index.html and every asset it links are present. */
+function complete(dir: string): boolean {
+  const index = join(dir, "index.html");
+  if (!existsSync(index)) return false;
+  const assets = [...readFileSync(index, "utf8").matchAll(/"\/(assets\/[^"]+)"/g)].map(
+    (m) => m[1]!,
+  );
+  return assets.length > 0 && assets.every((a) => existsSync(join(dir, a)));
+}
 
-export function ensureWebBuilt(): Promise<void> {
+let pending: Promise<string> | null = null;
+
+/**
+ * Builds dist/web with build.mjs when it is missing or stale, then answers a
+ * private copy of it for this process to serve: other suites rebuild dist/
+ * while tests run, and a folder emptied mid-test would fail them for nothing.
+ * When build.mjs cannot produce the UI, the copy is built from web/ directly.
+ */
+export function prepareWeb(): Promise<string> {
   pending ??= (async () => {
-    if (webBuildIsFresh()) return;
-    try {
-      execFileSync(process.execPath, ["build.mjs", "--quiet"], {
-        cwd: ROOT,
-        stdio: "pipe",
-        timeout: 120_000,
-      });
-    } catch {
-      // build.mjs also bundles the daemon; fall back to the web part alone.
+    if (!webBuildIsFresh()) {
+      try {
+        execFileSync(process.execPath, ["build.mjs", "--quiet"], {
+          cwd: ROOT,
+          stdio: "pipe",
+          timeout: 180_000,
+        });
+      } catch {
+        // build.mjs also bundles the daemon; a failure there is not ours to report.
+      }
     }
-    if (!webBuildIsFresh()) await buildWebOnly();
+    const copy = mkdtempSync(join(tmpdir(), "meshgate-web-"));
+    try {
+      if (!webBuildIsFresh()) throw new Error("stale");
+      cpSync(WEB_DIST, copy, { recursive: true });
+      if (!complete(copy)) throw new Error("incomplete copy");
+    } catch {
+      await buildWebOnly(copy);
+    }
+    return copy;
   })();
   return pending;
 }
 
 export default async function setup(): Promise<void> {
-  await ensureWebBuilt();
+  await prepareWeb();
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HAVE_CHROMIUM, TestBrowser, type Watched } from "./helpers/browser.ts";
 import { FakeDaemon } from "./helpers/fake-server.ts";
 import { hashOf } from "./helpers/fixtures.ts";
-import { ensureWebBuilt, WEB_DIST } from "./setup.ts";
+import { prepareWeb } from "./setup.ts";
 
 if (!HAVE_CHROMIUM) console.warn("[web] /usr/bin/chromium not found: browser tests skipped");
 
@@ -30,8 +30,8 @@ describe.skipIf(!HAVE_CHROMIUM)("web UI in chromium", { timeout: 120_000 }, () =
   const browser = new TestBrowser();
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    daemon = new FakeDaemon({ webDir: WEB_DIST, nodes: 24, packets: 300, token: "tok-123" });
+    const webDir = await prepareWeb();
+    daemon = new FakeDaemon({ webDir, nodes: 24, packets: 300, token: "tok-123" });
     await daemon.start();
     await browser.start();
   });

@@ -83,10 +83,13 @@ export function App(props: AppProps) {
       onState: (s) => {
         setLive(s);
         // After a reconnect, fill the gap the outage left.
-        if (s.kind === "open") void loadBacklog();
+        if (s.kind === "open" && wasOpen) void loadBacklog();
+        if (s.kind === "open") wasOpen = true;
       },
     });
+    let wasOpen = false;
     client.start();
+    void loadBacklog();
     return () => {
       alive = false;
       if (timer) clearTimeout(timer);

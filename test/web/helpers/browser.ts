@@ -85,7 +85,13 @@ export class TestBrowser {
     return { page, errors, dialogs, offline };
   }
 
-  /** A second context-free page at a phone's size (same profile). */
+  /** A Chrome DevTools Protocol session for one page (memory metrics, GC). */
+  cdp(page: Page) {
+    if (!this.ctx) throw new Error("browser not started");
+    return this.ctx.newCDPSession(page);
+  }
+
+  /** Save a screenshot of the viewport under test-output/screenshots/. */
   async shot(page: Page, name: string): Promise<void> {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
