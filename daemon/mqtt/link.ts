@@ -292,7 +292,9 @@ export class BrokerLink {
     this.flushDrainWaiters();
     const client = this.client;
     this.client = null;
-    client?.end(true);
+    // Not synchronously: down() can run inside mqtt.js's own flush of pending
+    // callbacks, and ending the client there re-enters that loop.
+    if (client) setImmediate(() => client.end(true));
     const base = Math.min(
       this.broker.backoffMaxMs,
       this.broker.backoffMinMs * 2 ** Math.min(this.failures, 20),

@@ -56,6 +56,7 @@ export class MqttUplink {
   private unsubs: (() => void)[] = [];
   private timers: NodeJS.Timeout[] = [];
   private started = false;
+  private lastPoll = 0;
   depth: Record<string, number> = {};
   dropped = 0;
   readonly counters = {
@@ -305,11 +306,14 @@ export class MqttUplink {
       if (this.started) setTimeout(() => this.flush(), 1000);
       return;
     }
+    // Keep depth/dropped in status() fresh under load, at most once a second.
+    if (this.now() - this.lastPoll >= 1000) void this.pollStats();
     const ids = new Set(batch.map((m) => m.broker));
     for (const { link, broker } of this.links) if (ids.has(broker.id)) link.kick();
   }
 
   private async pollStats(): Promise<void> {
+    this.lastPoll = this.now();
     try {
       const s = await this.deps.outbox.outboxStats();
       this.depth = { ...s.depth };

@@ -1,9 +1,9 @@
 /**
- * Test outboxes with the store's contract (outboxEnqueue/Peek/Ack/Stats):
- * an in-memory one, and a file-backed one (an append-only op log replayed on
- * open) so a "restarted" uplink can pick up exactly what was left.
+ * An in-memory outbox with the store's contract (outboxEnqueue/Peek/Ack/
+ * Stats) and its bounds (per-broker size and age, drop-oldest), for unit
+ * tests and the bench's store-free baseline. Durability tests use the real
+ * store.
  */
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import type { OutboxPort } from "../../../daemon/mqtt/ports.ts";
 import type { OutboxMessage } from "../../../daemon/store/api.ts";
 
@@ -29,17 +29,12 @@ export class MemoryOutbox implements OutboxPort {
     return this.bounds.now?.() ?? Date.now();
   }
 
-  protected persist(_op: unknown): void {}
-
   async outboxEnqueue(msgs: readonly NewMessage[]): Promise<void> {
     this.enqueueCalls++;
-    const added: OutboxMessage[] = [];
     for (const m of msgs) {
       const row = { ...m, id: this.nextId++, createdAt: this.now() };
       this.rows.set(row.id, row);
-      added.push(row);
     }
-    this.persist({ op: "enq", rows: added });
     this.enforce();
   }
 
@@ -56,7 +51,6 @@ export class MemoryOutbox implements OutboxPort {
 
   async outboxAck(ids: readonly number[]): Promise<void> {
     for (const id of ids) if (this.rows.delete(id)) this.acks++;
-    this.persist({ op: "ack", ids });
   }
 
   async outboxStats(): Promise<{ depth: Record<string, number>; dropped: number }> {
@@ -88,35 +82,5 @@ export class MemoryOutbox implements OutboxPort {
     }
     if (dropIds.length === 0) return;
     for (const id of dropIds) if (this.rows.delete(id)) this.dropped++;
-    this.persist({ op: "ack", ids: dropIds });
-  }
-}
-
-/** Survives a "restart": a new FileOutbox on the same path sees what was not acked. */
-export class FileOutbox extends MemoryOutbox {
-  constructor(
-    private readonly path: string,
-    bounds: OutboxBounds = {},
-  ) {
-    super(bounds);
-    if (!existsSync(path)) return;
-    for (const line of readFileSync(path, "utf8").split("\n")) {
-      if (!line) continue;
-      const op = JSON.parse(line) as
-        | { op: "enq"; rows: OutboxMessage[] }
-        | { op: "ack"; ids: number[] };
-      if (op.op === "enq") {
-        for (const r of op.rows) {
-          this.rows.set(r.id, r);
-          this.nextId = Math.max(this.nextId, r.id + 1);
-        }
-      } else {
-        for (const id of op.ids) this.rows.delete(id);
-      }
-    }
-  }
-
-  protected override persist(op: unknown): void {
-    appendFileSync(this.path, `${JSON.stringify(op)}\n`);
   }
 }

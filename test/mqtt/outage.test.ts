@@ -1,0 +1,94 @@
+/**
+ * Outage behaviour against a real mosquitto: a frozen broker (SIGSTOP keeps
+ * the TCP connection open but nothing answers) is detected by the keepalive
+ * and left for a new connection; when a bounded outbox drops its oldest
+ * messages during a long outage, status() shows how many.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { Bus } from "../../daemon/core/bus.ts";
+import { silentLogger } from "../../daemon/core/log.ts";
+import type { BrokerConfig } from "../../daemon/mqtt/config.ts";
+import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
+import { Collector, makePacket, radiosPort, until } from "./helpers/fixtures.ts";
+import { MOSQUITTO, Mosquitto } from "./helpers/mosquitto.ts";
+import { MemoryOutbox } from "./helpers/outbox.ts";
+
+if (!MOSQUITTO)
+  console.warn("mosquitto binary not found (apt install mosquitto): outage tests skipped");
+
+describe.skipIf(!MOSQUITTO)("outages against mosquitto", () => {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f();
+  });
+
+  function uplink(cfg: Partial<BrokerConfig> & { url: string }, outbox: MemoryOutbox, bus: Bus) {
+    const events: string[] = [];
+    bus.on("mqtt", (e) => events.push(e.state));
+    const u = new MqttUplink({
+      brokers: [{ id: "m", feeds: ["packets"], backoffMinMs: 100, backoffMaxMs: 300, ...cfg }],
+      gateway: { name: "gw", iata: "PDX", lat: null, lon: null },
+      outbox,
+      bus,
+      log: silentLogger(),
+      version: "0.1.0",
+      radios: radiosPort(),
+    });
+    cleanup.push(() => u.stop());
+    return { u, events };
+  }
+
+  it("reconnects after a half-open connection and delivers what queued meanwhile", async () => {
+    const broker = await Mosquitto.create();
+    await broker.start();
+    cleanup.push(() => broker.stop());
+    cleanup.push(() => broker.resume());
+    const sub = await Collector.connect(broker.url, ["meshcore/#"], { keepalive: 0 });
+    cleanup.push(() => sub.close());
+    const outbox = new MemoryOutbox();
+    const bus = new Bus();
+    const { u, events } = uplink(
+      { url: broker.url, keepaliveSec: 1, connectTimeoutSec: 1 },
+      outbox,
+      bus,
+    );
+    await u.start();
+    await until(() => u.status()[0]?.connected === true, 5000, "connected");
+    bus.emit("packet", makePacket(0));
+    await sub.waitFor((m) => m.length === 1, 5000);
+
+    broker.pause();
+    for (let i = 1; i <= 20; i++) bus.emit("packet", makePacket(i));
+    await until(
+      () => (u.status()[0]?.counters.disconnects ?? 0) >= 1,
+      15_000,
+      "half-open detected",
+    );
+    expect(u.status()[0]?.connected).toBe(false);
+    broker.resume();
+    await until(() => outbox.size === 0, 20_000, "drained after resume");
+    await sub.waitFor((m) => new Set(m.map((x) => JSON.parse(x.payload).hash)).size === 21, 10_000);
+    expect(events).toContain("backoff");
+    expect(events.at(-1)).toBe("connected");
+  }, 40_000);
+
+  it("counts what a bounded outbox drops during a long outage and shows it in status()", async () => {
+    const broker = await Mosquitto.create();
+    cleanup.push(() => broker.stop());
+    const outbox = new MemoryOutbox({ maxMessages: 100 });
+    const bus = new Bus();
+    const { u } = uplink({ url: broker.url }, outbox, bus);
+    await u.start();
+    for (let i = 0; i < 300; i++) bus.emit("packet", makePacket(i));
+    await until(
+      () => u.status()[0]?.outboxDropped === 200 && u.status()[0]?.depth === 100,
+      10_000,
+      "stats",
+    );
+    expect(u.status()[0]?.connected).toBe(false);
+    await broker.start();
+    await until(() => outbox.size === 0, 10_000, "drained");
+    await until(() => u.status()[0]?.depth === 0, 10_000, "depth refreshed");
+    expect(u.status()[0]?.counters.acked).toBe(100);
+  }, 30_000);
+});
