@@ -163,6 +163,7 @@ export class StoreEngine {
   }
 
   ingest(batch: readonly ObservationInput[]): IngestResult {
+    if (batch.length === 0) return { rows: [] };
     // First/repeat is decided against the DB here so the journal carries the
     // raw bytes and decoded fields only on a transmission's first hearing.
     const seen = new Set<string>();

@@ -90,7 +90,7 @@ describe("store engine: queries", () => {
       [3, "r2", ["c3"]],
     ]);
     expect(q.scanObservations(e.database, 2, 10).map((p) => p.id)).toEqual([3, 4]);
-    const node = q.getNode(e.database, "c3ffee" + "00".repeat(29));
+    const node = q.getNode(e.database, `c3ffee${"00".repeat(29)}`);
     expect(node).toMatchObject({ name: "Bob", role: 2, lat: 1.5, advertCount: 1 });
     await e.close();
   });

@@ -13,6 +13,9 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** Group-commit interval the crash test runs the store with. */
+export const CRASH_FSYNC_MS = 100;
+
 export function hashOf(n: number): string {
   return n.toString(16).padStart(16, "0");
 }

@@ -161,7 +161,7 @@ describe("journal framing", () => {
 
   it("a flipped bit in a frame drops that frame and everything after it", () => {
     const bad = file.slice();
-    bad[4 + 8 + 3 + 8 + 100] ^= 0x10; // inside the second payload
+    bad[4 + 8 + 3 + 8 + 100]! ^= 0x10; // inside the second payload
     const p = parseJournal(bad);
     expect(p.frames.length).toBe(1);
     expect(p.torn).toBe(true);

@@ -1,0 +1,137 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../daemon/core/log.ts";
+import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
+import { listPackets } from "../../daemon/store/queries.ts";
+import { createStore } from "../../daemon/store/store.ts";
+import { makeFaultyFs } from "./faulty-fs.ts";
+import { synthObs } from "./helpers.ts";
+
+function batch(from: number, to: number) {
+  const out = [];
+  for (let i = from; i < to; i++) out.push(synthObs(i));
+  return out;
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe.each(["ENOSPC", "EROFS"])("store under %s", (code) => {
+  it("keeps serving from memory, keeps the old snapshot, reports, and recovers when the disk is back", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mg-fault-"));
+    let fault: string | null = null;
+    let now = 1_800_000_000_000;
+    const fs = makeFaultyFs(() => fault);
+    const o: EngineOptions = {
+      dataDir: dir,
+      fsyncIntervalMs: 20,
+      snapshotJournalRatio: 0.5,
+      maxDbMB: 64,
+      maxAgeDays: 1e5,
+      log: silentLogger(),
+      fs,
+      now: () => now,
+    };
+    const e = await StoreEngine.open(o);
+    e.ingest(batch(0, 100));
+    await e.snapshot();
+    const snapName = readdirSync(dir).find((f) => f.startsWith("snapshot-"))!;
+    const snapBytes = readFileSync(join(dir, snapName));
+
+    fault = code;
+    e.ingest(batch(100, 150));
+    expect(e.flushJournal()).toBe(false);
+    e.ingest(batch(150, 200)); // still accepted while the disk is down
+    await expect(e.snapshot()).rejects.toMatchObject({ code: "E_STORE_IO" });
+    const h = e.health();
+    expect(h.ok).toBe(false);
+    expect(h.error).toContain(code);
+    expect(h.counters.journal_errors).toBeGreaterThanOrEqual(1);
+    expect(h.counters.snapshot_errors).toBe(1);
+    expect(fs.faults).toBeGreaterThan(0);
+    expect(listPackets(e.database, { limit: 1000 })).toHaveLength(200);
+    // The previous snapshot is untouched and no temp file is left behind.
+    expect(readFileSync(join(dir, snapName)).equals(snapBytes)).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+
+    fault = null;
+    now += 120_000; // past the retry backoff
+    expect(e.flushJournal()).toBe(true);
+    await e.snapshot();
+    expect(e.health().error).toBeNull();
+    e.ingest(batch(200, 210));
+    e.flushJournal();
+    e.abandon(); // power cut
+
+    const again = await StoreEngine.open({ ...o, fs: undefined });
+    expect(again.health().observations).toBe(210);
+    expect(listPackets(again.database, { limit: 1000 })).toHaveLength(210);
+    await again.close();
+  });
+
+  it("a power cut while the disk is still full loses only what never reached it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mg-fault2-"));
+    let fault: string | null = null;
+    const o: EngineOptions = {
+      dataDir: dir,
+      fsyncIntervalMs: 20,
+      snapshotJournalRatio: 0.5,
+      maxDbMB: 64,
+      maxAgeDays: 1e5,
+      log: silentLogger(),
+      fs: makeFaultyFs(() => fault),
+    };
+    const e = await StoreEngine.open(o);
+    e.ingest(batch(0, 100));
+    e.flushJournal();
+    fault = code;
+    e.ingest(batch(100, 150));
+    e.flushJournal(); // torn half-write, then errors
+    e.abandon();
+    const again = await StoreEngine.open({ ...o, fs: undefined });
+    // The torn tail is dropped: exactly the durable 100 come back.
+    expect(again.health().observations).toBe(100);
+    await again.close();
+  });
+});
+
+describe("store worker with an injected fault", () => {
+  it("shows the error in health() and recovers, across the worker boundary", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mg-wfault-"));
+    const faultFile = join(dir, "..", `${dir.split("/").pop()}.fault`);
+    process.env.MG_FAULT_FILE = faultFile;
+    const store = createStore({
+      dataDir: dir,
+      fsyncIntervalMs: 50,
+      snapshotJournalRatio: 0.5,
+      maxDbMB: 64,
+      maxAgeDays: 1e5,
+      log: silentLogger(),
+      fsModule: pathToFileURL(join(import.meta.dirname, "faulty-fs.ts")).href,
+    });
+    await store.start();
+    try {
+      await store.ingest(batch(0, 10));
+      writeFileSync(faultFile, "ENOSPC");
+      await store.ingest(batch(10, 20));
+      await until(() => store.health().error?.includes("ENOSPC") === true, "ENOSPC in health");
+      expect((await store.listPackets({ limit: 100 })).length).toBe(20);
+      rmSync(faultFile);
+      // The journal retries with backoff on its own; no new writes needed.
+      await until(() => store.health().error === null, "recovery");
+      expect((await store.listPackets({ limit: 100 })).length).toBe(20);
+    } finally {
+      if (existsSync(faultFile)) rmSync(faultFile);
+      await store.stop();
+      delete process.env.MG_FAULT_FILE;
+    }
+  });
+});

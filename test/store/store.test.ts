@@ -1,0 +1,103 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../daemon/core/log.ts";
+import { createStore, type StoreOptions } from "../../daemon/store/store.ts";
+import { synthObs } from "./helpers.ts";
+
+function sqlite3(file: string, sql: string): string {
+  return execFileSync("sqlite3", ["-readonly", file, sql], { encoding: "utf8" }).trim();
+}
+
+const hasSqlite3 = (() => {
+  try {
+    execFileSync("sqlite3", ["-version"]);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+function options(dir: string): StoreOptions {
+  return {
+    dataDir: dir,
+    fsyncIntervalMs: 50,
+    snapshotJournalRatio: 0.5,
+    maxDbMB: 64,
+    maxAgeDays: 1e5,
+    log: silentLogger(),
+  };
+}
+
+describe("createStore (worker)", () => {
+  it("serves the StoreApi from its worker and persists across a clean restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mg-store-"));
+    const store = createStore(options(dir));
+    await store.start();
+    const res = await store.ingest([synthObs(1), synthObs(2), synthObs(1, { radioId: "r2" })]);
+    expect(res.rows.map((r) => r.firstSeen)).toEqual([true, true, false]);
+    await store.setMeta("mesh.edges", "[1,2]");
+    await store.outboxEnqueue([{ broker: "m", topic: "a/b", payload: "{}", qos: 1, retain: true }]);
+    const page = await store.listPackets({ limit: 2 });
+    expect(page.map((p) => p.id)).toEqual([3, 2]);
+    expect(page[0]?.raw).toBeInstanceOf(Uint8Array);
+    expect(store.health()).toMatchObject({ observations: 3, transmissions: 2, schemaVersion: 2 });
+    await store.stop();
+    // A clean stop leaves a snapshot that covers everything.
+    expect(readdirSync(dir).some((f) => f.startsWith("snapshot-"))).toBe(true);
+
+    const again = createStore(options(dir));
+    await again.start();
+    expect(again.health().observations).toBe(3);
+    expect(await again.getMeta("mesh.edges")).toBe("[1,2]");
+    const [msg] = await again.outboxPeek("m", 10);
+    expect(msg).toMatchObject({ topic: "a/b", qos: 1, retain: true });
+    await again.outboxAck([msg!.id]);
+    expect(await again.outboxStats()).toEqual({ depth: {}, dropped: 0 });
+    await again.stop();
+    await expect(again.listNodes()).rejects.toMatchObject({ code: "E_STORE_CLOSED" });
+  });
+
+  it("memory mode writes no files", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mg-mem-"));
+    const store = createStore({ ...options(join(dir, "never")), memory: true });
+    await store.start();
+    await store.ingest([synthObs(5)]);
+    expect(await store.getTransmission(synthObs(5).hash)).toHaveLength(1);
+    await store.stop();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("fails to start with a clear error when its migrations are missing", async () => {
+    const store = createStore({
+      ...options(""),
+      memory: true,
+      schemaDir: join(tmpdir(), "no-such-schema-dir"),
+    });
+    await expect(store.start()).rejects.toMatchObject({ code: "E_STORE_OPEN" });
+  });
+
+  it.skipIf(!hasSqlite3)(
+    "backup() and the snapshot are SQLite files the sqlite3 CLI opens",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "mg-bak-"));
+      const store = createStore(options(dir));
+      await store.start();
+      const batch = [];
+      for (let i = 0; i < 500; i++) batch.push(synthObs(i));
+      await store.ingest(batch);
+      const file = join(dir, "backup.sqlite");
+      await store.backup(file);
+      expect(sqlite3(file, "PRAGMA integrity_check")).toBe("ok");
+      expect(sqlite3(file, "SELECT count(*) FROM observations")).toBe("500");
+      expect(
+        sqlite3(file, `SELECT summary FROM transmissions WHERE hash = '${synthObs(42).hash}'`),
+      ).toBe("#test: message 42");
+      await store.stop();
+      const snap = readdirSync(dir).find((f) => f.startsWith("snapshot-"))!;
+      expect(sqlite3(join(dir, snap), "SELECT count(*) FROM transmissions")).toBe("500");
+    },
+  );
+});
