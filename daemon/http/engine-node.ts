@@ -42,6 +42,12 @@ function send(res: ServerResponse, r: EngineResponse, close = false): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = { ...r.headers };
   if (close) headers.connection = "close";
+  if (r.headLength !== undefined) {
+    headers["content-length"] = String(r.headLength);
+    res.writeHead(r.status, headers);
+    res.end();
+    return;
+  }
   res.writeHead(r.status, headers);
   res.end(r.body);
 }

@@ -87,7 +87,8 @@ function write(res: UWS.HttpResponse, st: ResState, r: EngineResponse, close = f
       if (k === "content-length" || k === "connection" || k === "date") continue;
       res.writeHeader(k, v);
     }
-    res.end(r.body, close);
+    if (r.headLength !== undefined) res.endWithoutBody(r.headLength, close);
+    else res.end(r.body, close);
   });
 }
 

@@ -28,6 +28,8 @@ export interface EngineResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | Uint8Array;
+  /** Answer to HEAD: send no body, but announce this Content-Length. */
+  readonly headLength?: number;
 }
 
 /** One WebSocket connection as the hub sees it. */

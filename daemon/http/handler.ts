@@ -78,6 +78,13 @@ export class RequestHandler {
 
   async handle(req: EngineRequest): Promise<EngineResponse> {
     this.app.counters.requests++;
+    if (req.method === "HEAD") {
+      // Monitors probe with HEAD: same answer as GET, without the body.
+      const r = await this.handle({ ...req, method: "GET" });
+      this.app.counters.requests--;
+      const length = typeof r.body === "string" ? Buffer.byteLength(r.body) : r.body.byteLength;
+      return { ...r, body: "", headLength: length };
+    }
     try {
       return await this.dispatch(req);
     } catch (err) {

@@ -139,6 +139,18 @@ describe.each(ENGINES)("conformance on %s", (engine) => {
     }
   });
 
+  it("answers HEAD like GET without a body", async () => {
+    for (const path of ["/api/health", "/", "/assets/main-ABCDEF12.js"]) {
+      const get = await rawRequest(t.port, "GET", path);
+      const head = await rawRequest(t.port, "HEAD", path);
+      expect(head.status, path).toBe(200);
+      expect(head.body).toBe("");
+      expect(head.headers["content-type"]).toBe(get.headers["content-type"]);
+      if (path !== "/api/health")
+        expect(Number(head.headers["content-length"])).toBe(Buffer.byteLength(get.body));
+    }
+  });
+
   it("answers 404 for unknown API paths and 405 for wrong methods", async () => {
     expect((await fetch(`${t.base}/api/nothing`)).status).toBe(404);
     const res = await fetch(`${t.base}/api/packets`, { method: "POST" });
