@@ -23,7 +23,7 @@ export function makeFaultyFs(fault: () => string | null): FsPort & { faults: num
     faults: 0,
     openSync: ((path: string, flags?: string, mode?: number) => {
       if (flags && /[wa+]/.test(flags)) fail("open");
-      return nodeFs.openSync(path, flags, mode);
+      return nodeFs.openSync(path, flags ?? "r", mode);
     }) as FsPort["openSync"],
     writeSync: ((fd: number, buf: Uint8Array, off?: number, len?: number) => {
       const n = len ?? buf.length - (off ?? 0);
