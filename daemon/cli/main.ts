@@ -17,6 +17,8 @@ Commands:
   simulate                 play a radio firmware on a pty or TCP port:
                            --firmware companion|kiss|repeater-log --pty PATH | --tcp PORT
   backup FILE              write a consistent SQLite copy of the store
+  doctor                   check Node, radios, data directory, clock and brokers,
+                           each failure with its fix
 
 Options:
   --config PATH            config file (else $MESHGATE_CONFIG, ./meshgate.yaml,
@@ -82,6 +84,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       case "backup": {
         const { runBackupCommand } = await import("./backup-command.ts");
         return await runBackupCommand(parseArgs(rest, VALUE_FLAGS), io);
+      }
+      case "doctor": {
+        const { runDoctor } = await import("./doctor.ts");
+        return await runDoctor(parseArgs(rest, VALUE_FLAGS), io);
       }
       default:
         throw new UsageError(`unknown command "${command}" (see meshgate --help)`);

@@ -46,6 +46,15 @@ export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
     process.off("unhandledRejection", onRejection);
     return 1;
   }
+  const notify = new SdNotify({ log: log.child("systemd") });
+  const statusLine = () => {
+    const h = app.store.health();
+    return `serving on port ${app.httpPort()}; ${app.radios.ids().length} radio(s); ${h.observations} observations`;
+  };
+  await notify.ready(statusLine());
+  notify.startWatchdog();
+  const statusTimer = setInterval(() => void notify.status(statusLine()), 30_000);
+  statusTimer.unref();
   const host =
     config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
   log.info(`listening on http://${config.http.host}:${app.httpPort()}`);
