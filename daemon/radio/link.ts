@@ -185,6 +185,8 @@ export class Link implements RadioLink {
       },
       identity: (patch) => {
         this.ident = { ...this.ident, ...patch };
+        // While up, every refresh (stats poll, new params) is news for the status page.
+        if (this.state === "up") this.o.bus.emit("radio", this.status());
       },
       count: (name, by) => this.count(name, by),
       now: this.o.now,
@@ -228,7 +230,6 @@ export class Link implements RadioLink {
         polling = true;
         session
           .poll()
-          .then(() => this.o.bus.emit("radio", this.status()))
           .catch((err) => {
             this.count("pollErrors");
             this.o.log.debug("radio poll failed", { radio: this.id, error: errorMessage(err) });

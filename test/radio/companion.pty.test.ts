@@ -15,13 +15,21 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(opts: { allowKeyExport?: boolean; clock?: number } = {}) {
+async function setup(
+  opts: {
+    allowKeyExport?: boolean;
+    clock?: number;
+    noDeviceQuery?: boolean;
+    pollIntervalMs?: number;
+  } = {},
+) {
   const pair: PtyPair = await ptyPair(tempDir());
   cleanups.push(() => pair.kill());
   const pipe = await openPeerSerial(pair.peer);
   cleanups.push(() => pipe.close());
   const peer = new CompanionPeer(pipe, {
     clock: opts.clock,
+    noDeviceQuery: opts.noDeviceQuery,
     channels: [{ idx: 2, name: "#test", secret: new Uint8Array(16).fill(9) }],
   });
   const bus = new Bus();
@@ -42,6 +50,7 @@ async function setup(opts: { allowKeyExport?: boolean; clock?: number } = {}) {
     bus,
     log: silentLogger(),
     clockSynced: () => true,
+    pollIntervalMs: opts.pollIntervalMs,
   });
   cleanups.push(() => mgr.stop());
   await mgr.start();
@@ -161,5 +170,29 @@ describe("companion driver over a pty", () => {
     const data = peer.commands.filter((c) => c[0] === 34).reduce((n, c) => n + c.length - 1, 0);
     expect(data).toBe(300);
     expect(peer.commandCodes()).not.toContain(23); // the key itself never leaves the radio
+  });
+
+  it("still comes up with a build that refuses DEVICE_QUERY", async () => {
+    const { mgr } = await setup({ noDeviceQuery: true });
+    const st = mgr.list()[0]!;
+    expect(st.publicKey).toBe(Buffer.from(PEER_PUBKEY).toString("hex").toUpperCase());
+    expect(st.firmware).toBeNull();
+  });
+
+  it("publishes a radio event with fresh stats on every poll while up", async () => {
+    const { states, peer } = await setup({ pollIntervalMs: 50 });
+    const upBefore = states.filter((s) => s.state === "up").length;
+    const statsBefore = peer.commandCodes().filter((c) => c === 56).length;
+    await waitUntil(
+      () => peer.commandCodes().filter((c) => c === 56).length >= statsBefore + 9,
+      10_000,
+      "3 polls",
+    );
+    await waitUntil(
+      () => states.filter((s) => s.state === "up").length >= upBefore + 3,
+      10_000,
+      "3 events",
+    );
+    expect(states.at(-1)!.stats?.noiseFloorDbm).toBe(-116);
   });
 });

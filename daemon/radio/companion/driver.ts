@@ -115,12 +115,16 @@ export class CompanionSession implements DriverSession {
   }
 
   async handshake(): Promise<void> {
+    // Very old builds refuse DEVICE_QUERY; they still speak APP_START.
     const info = await this.cmd(
       "DEVICE_QUERY",
       C.cmdDeviceQuery(),
       expect(C.RESP.DEVICE_INFO, C.parseDeviceInfo),
-    );
-    this.maxChannels = info.maxChannels ?? this.maxChannels;
+    ).catch((err: unknown) => {
+      if (err instanceof RadioCommandError && err.code === "E_RADIO_REFUSED") return null;
+      throw err;
+    });
+    this.maxChannels = info?.maxChannels ?? this.maxChannels;
     const self = await this.cmd(
       "APP_START",
       C.cmdAppStart("meshgate"),
@@ -130,8 +134,8 @@ export class CompanionSession implements DriverSession {
       publicKey: self.publicKey,
       name: self.name,
       params: self.params,
-      model: info.model,
-      firmware: info.version ?? `code ${info.firmwareCode}`,
+      model: info?.model ?? null,
+      firmware: info ? (info.version ?? `code ${info.firmwareCode}`) : null,
     });
     await this.syncClock();
     await this.poll();

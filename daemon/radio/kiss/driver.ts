@@ -4,20 +4,18 @@
  * does not persist them. Protocol: examples/kiss_modem/KissModem.cpp.
  */
 import type { RadioParams, RadioStats } from "../../core/types.ts";
-import {
-  ADV_TYPE_CHAT,
-  PAYLOAD_ADVERT,
-  PAYLOAD_GRP_TXT,
-  ROUTE_DIRECT,
-  ROUTE_FLOOD,
-} from "../../protocol/constants.ts";
-import { buildAdvertAppData, buildGroupTextPayload, encodePacket } from "../../protocol/encode.ts";
-import { ByteReader, concatBytes, toHex, u32le } from "../bytes.ts";
+import { ByteReader, toHex } from "../bytes.ts";
 import { afterIdle } from "../idle.ts";
 import { type MatchResult, RadioCommandError, RequestQueue } from "../requests.ts";
 import type { ChannelRef, DriverSession, SessionContext } from "../types.ts";
 import * as K from "./codec.ts";
 import { encodeKissFrame, KissDeframer, type KissFrame } from "./frames.ts";
+import {
+  advertPacket,
+  advertToSign,
+  channelTextPacket,
+  MAX_CHANNEL_TEXT_BYTES,
+} from "./packets.ts";
 
 /** How long a data frame waits for its RxMeta before going out without SNR/RSSI. */
 export const META_WAIT_MS = 150;
@@ -260,47 +258,20 @@ export class KissSession implements DriverSession {
     const pub = this.publicKey;
     if (!pub) throw new RadioCommandError("E_RADIO_DOWN", "modem identity unknown");
     const ts = Math.floor((this.ctx.trustedClock() ?? this.ctx.now()) / 1000);
-    const g = this.ctx.gateway;
-    const appData = buildAdvertAppData({
-      role: ADV_TYPE_CHAT,
-      name: g.name.slice(0, 20),
-      lat: g.lat ?? undefined,
-      lon: g.lon ?? undefined,
-    });
-    const tsb = u32le(ts);
-    const sig = await this.signOnModem(concatBytes(pub, tsb, appData));
-    const payload = concatBytes(pub, tsb, sig, appData);
-    // A zero-hop advert is sent direct with an empty path (Mesh::sendZeroHop).
-    await this.sendRaw(
-      encodePacket({
-        route: flood ? ROUTE_FLOOD : ROUTE_DIRECT,
-        payloadType: PAYLOAD_ADVERT,
-        hashSize: 1,
-        hops: [],
-        payload,
-      }),
-    );
+    const { signed, appData } = advertToSign(pub, ts, this.ctx.gateway);
+    const sig = await this.signOnModem(signed);
+    await this.sendRaw(advertPacket(pub, ts, sig, appData, flood));
   }
 
   async sendChannelMessage(channel: ChannelRef, text: string): Promise<void> {
-    if (new TextEncoder().encode(text).length > 160)
-      throw new RadioCommandError("E_RADIO_ARG", "text too long (max 160 bytes)");
+    if (new TextEncoder().encode(text).length > MAX_CHANNEL_TEXT_BYTES) {
+      throw new RadioCommandError(
+        "E_RADIO_ARG",
+        `text too long (max ${MAX_CHANNEL_TEXT_BYTES} bytes)`,
+      );
+    }
     const ts = Math.floor((this.ctx.trustedClock() ?? this.ctx.now()) / 1000);
-    const payload = buildGroupTextPayload({
-      key: channel.key,
-      timestamp: ts,
-      sender: this.ctx.gateway.name.slice(0, 32),
-      text,
-    });
-    await this.sendRaw(
-      encodePacket({
-        route: ROUTE_FLOOD,
-        payloadType: PAYLOAD_GRP_TXT,
-        hashSize: 1,
-        hops: [],
-        payload,
-      }),
-    );
+    await this.sendRaw(channelTextPacket(channel.key, ts, this.ctx.gateway.name, text));
   }
 
   async setParams(p: RadioParams): Promise<void> {

@@ -14,6 +14,8 @@ export interface CompanionPeerOptions {
   mute?: boolean;
   channels?: { idx: number; name: string; secret: Uint8Array }[];
   queuedMessages?: number;
+  /** Behave like a very old build that does not know DEVICE_QUERY. */
+  noDeviceQuery?: boolean;
 }
 
 function frameOut(payload: Uint8Array): Uint8Array {
@@ -83,6 +85,7 @@ export class CompanionPeer {
     const ok = () => this.send([0]);
     switch (c[0]) {
       case 22: {
+        if (o.noDeviceQuery) return this.send([1, 1]);
         // DEVICE_INFO: code, fw 13, contacts/2, channels, pin 4, date 12, model 40, version 20
         const f = new Uint8Array(82);
         f.set([13, 13, 50, 8]);
