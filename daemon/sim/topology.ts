@@ -157,13 +157,17 @@ export function buildTopology(opts: TopologyOptions, rng: Rng): Topology {
       elevated: role === "repeater" && rng.chance(0.4),
     });
   }
-  const shadow = new Map<string, number>();
+  // Shadowing is fixed per link, drawn lazily (NaN = not drawn yet) in a
+  // triangular table: a Map keyed by strings was most of the build time.
+  const shadow = new Float32Array((count * (count - 1)) / 2).fill(Number.NaN);
   const shadowOf = (a: number, b: number): number => {
-    const key = a < b ? `${a}:${b}` : `${b}:${a}`;
-    let v = shadow.get(key);
-    if (v === undefined) {
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    const at = (hi * (hi - 1)) / 2 + lo;
+    let v = shadow[at] ?? 0;
+    if (Number.isNaN(v)) {
       v = rng.gauss() * SHADOWING_SD_DB;
-      shadow.set(key, v);
+      shadow[at] = v;
     }
     return v;
   };
@@ -184,15 +188,18 @@ export function buildTopology(opts: TopologyOptions, rng: Rng): Topology {
 function connect(drafts: Draft[], usable: (a: number, b: number) => boolean, rng: Rng): void {
   for (let round = 0; round < 200; round++) {
     const reach = reachable(drafts, usable);
-    const lost = drafts.findIndex((_, i) => !reach.has(i));
-    if (lost < 0) return;
+    const lost = drafts.map((_, i) => i).filter((i) => !reach.has(i));
+    if (lost.length === 0) return;
     const anchors = [...reach].filter((i) => i === 0 || drafts[i]?.role === "repeater");
-    const anchor = drafts[rng.pick(anchors)];
-    const d = drafts[lost];
-    if (!anchor || !d) return;
-    const pos = offset(anchor, rng.range(0.3, 2.5), rng.range(0, 2 * Math.PI));
-    d.lat = pos.lat;
-    d.lon = pos.lon;
+    // Move every lost node in one round; a moved repeater may bring others in.
+    for (const i of lost) {
+      const anchor = drafts[rng.pick(anchors)];
+      const d = drafts[i];
+      if (!anchor || !d) return;
+      const pos = offset(anchor, rng.range(0.3, 2.5), rng.range(0, 2 * Math.PI));
+      d.lat = pos.lat;
+      d.lon = pos.lon;
+    }
   }
 }
 
