@@ -161,8 +161,8 @@ export function buildTopology(opts: TopologyOptions, rng: Rng): Topology {
   // triangular table: a Map keyed by strings was most of the build time.
   const shadow = new Float32Array((count * (count - 1)) / 2).fill(Number.NaN);
   const shadowOf = (a: number, b: number): number => {
-    const lo = a < b ? a : b;
-    const hi = a < b ? b : a;
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
     const at = (hi * (hi - 1)) / 2 + lo;
     let v = shadow[at] ?? 0;
     if (Number.isNaN(v)) {
