@@ -8,6 +8,7 @@ export { openApiDocument } from "./openapi.ts";
 export type {
   ActionResult,
   ActionsPort,
+  ConfigPort,
   DecodeAnswer,
   DecodePort,
   GraphQuery,

@@ -268,6 +268,11 @@ const paths: Obj = {
           "Page size (max 200 with group=1)",
         ),
         cursor,
+        q(
+          "before",
+          { type: "string", pattern: "^[1-9][0-9]{0,14}$" },
+          "Older than this observation id (instead of cursor)",
+        ),
         q("type", { type: "string", enum: PAYLOAD_TYPES }, "Payload type name"),
         q("route", { type: "string", enum: ROUTES }, "Route type name"),
         q(
@@ -519,6 +524,12 @@ const paths: Obj = {
         "200": json(list(ref("ChannelMessage"), { nextCursor: nullable("string") })),
         ...errors(400),
       },
+    },
+  },
+  "/api/config": {
+    get: {
+      summary: "The running configuration with tokens, passwords, keys and URL credentials masked",
+      responses: { "200": json({ type: "object" }), ...errors(503) },
     },
   },
   "/api/radios": {

@@ -92,7 +92,13 @@ export interface MeshPort {
   ): unknown;
 }
 
+/** The running configuration, for the UI's "about" page (secrets are masked by the API). */
+export interface ConfigPort {
+  get(): unknown;
+}
+
 export interface HttpProviders {
+  readonly config?: ConfigPort;
   readonly mesh?: MeshPort;
   readonly radios?: RadiosPort;
   readonly mqtt?: MqttPort;

@@ -82,6 +82,15 @@ describe.each(ENGINES)("conformance on %s", (engine) => {
     expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => 300 - i));
   });
 
+  it("accepts before=<id> as the plain form of cursor, but not both", async () => {
+    const body = (await (await fetch(`${t.base}/api/packets?limit=3&before=100`)).json()) as {
+      items: PacketItem[];
+    };
+    expect(body.items.map((i) => i.id)).toEqual([99, 98, 97]);
+    const both = await fetch(`${t.base}/api/packets?cursor=5&before=100`);
+    expect(both.status).toBe(400);
+  });
+
   it("filters by type, route, radio, hash and time", async () => {
     const get = async (q: string) =>
       (

@@ -136,6 +136,10 @@ describe.each(ENGINES)("endpoints on %s, store only (no mesh model)", (engine) =
     expect(m.outbox).toEqual({ depth: { local: 1 }, dropped: 0 });
   });
 
+  it("answers 503 for /api/config when the configuration is not provided", async () => {
+    expect((await getJson(t, "/api/config"))[0]).toBe(503);
+  });
+
   it("answers 503 for decode and a null decode for packet detail without a decoder", async () => {
     const res = await fetch(`${t.base}/api/decode`, {
       method: "POST",
@@ -173,8 +177,22 @@ describe.each(ENGINES)("endpoints on %s with the mesh model and decoder", (engin
   const nodes = makeNodes(10);
   const mesh = new FakeMesh(nodes);
   beforeAll(async () => {
+    const config = {
+      http: { port: 8080, token: "s3cret-s3cret-s3cret" },
+      mqtt: {
+        brokers: [
+          { url: "mqtts://gw:hunter2@broker.example:8883", password: "hunter2", username: "gw" },
+        ],
+      },
+      channels: [{ name: "#ops", key: "00112233445566778899aabbccddeeff" }],
+      radios: [{ id: "r1", publicKey: "AB".repeat(32) }],
+    };
     t = await startServer(engine, {
-      providers: { mesh: meshPortFrom(mesh), decode: protocolDecoder({ channels: [] }) },
+      providers: {
+        mesh: meshPortFrom(mesh),
+        decode: protocolDecoder({ channels: [] }),
+        config: { get: () => config },
+      },
     });
     t.store.addRow({
       ...makeRows(1)[0]!,
@@ -185,6 +203,19 @@ describe.each(ENGINES)("endpoints on %s with the mesh model and decoder", (engin
     });
   });
   afterAll(() => t.close());
+
+  it("serves the configuration with every secret masked", async () => {
+    const [status, c] = await getJson(t, "/api/config");
+    expect(status).toBe(200);
+    expect(c).toEqual({
+      http: { port: 8080, token: "***" },
+      mqtt: {
+        brokers: [{ url: "mqtts://***@broker.example:8883", password: "***", username: "gw" }],
+      },
+      channels: [{ name: "#ops", key: "***" }],
+      radios: [{ id: "r1", publicKey: "AB".repeat(32) }],
+    });
+  });
 
   it("answers 503 with Retry-After and progress while the index builds", async () => {
     mesh.building = true;

@@ -27,6 +27,7 @@ describe("OpenAPI document", () => {
         mqtt: mqtt(true),
         decode: protocolDecoder({ channels: [] }),
         actions: new FakeActions(),
+        config: { get: () => ({ http: { port: 8080 } }) },
       },
     });
     for (const r of makeRows(50, 3, nodes)) t.store.addRow(r);
@@ -122,6 +123,7 @@ describe("OpenAPI document", () => {
         ["/api/channels/messages", "/api/channels/messages?channel=%23test&limit=3"],
         ["/api/radios", "/api/radios"],
         ["/api/mqtt", "/api/mqtt"],
+        ["/api/config", "/api/config"],
       ];
       for (const [path, url] of gets) {
         const res = await fetch(`${t.base}${url}`);

@@ -1,6 +1,8 @@
 /** Channels and their messages, radios, MQTT status. */
+import { redact } from "../../core/log.ts";
 import type { ChannelMessageRow } from "../../store/api.ts";
 import type { AppContext } from "../context.ts";
+import { unavailable } from "../http-error.ts";
 import type { Route } from "../router.ts";
 
 const CURSOR = /^[1-9]\d{0,14}$/;
@@ -17,6 +19,17 @@ function toMessage(m: ChannelMessageRow) {
     receivedAt: new Date(m.at).toISOString(),
     senderTimestamp: m.senderTimestamp,
   };
+}
+
+const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i;
+
+export function maskUrlCredentials(v: unknown, depth = 0): unknown {
+  if (typeof v === "string") return v.replace(URL_USERINFO, "$1***@");
+  if (depth > 8 || v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) return v.map((x) => maskUrlCredentials(x, depth + 1));
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => [k, maskUrlCredentials(x, depth + 1)]),
+  );
 }
 
 export function miscRoutes(app: AppContext): Route[] {
@@ -71,6 +84,18 @@ export function miscRoutes(app: AppContext): Route[] {
           items: rows.map(toMessage),
           nextCursor: rows.length === limit && last ? String(last.id) : null,
         };
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/config",
+      query: [],
+      handle: async () => {
+        const port = app.deps.providers?.config;
+        if (!port) throw unavailable("configuration not available", null);
+        // Tokens, passwords and keys are masked (the logs' rule), and so are
+        // credentials inside URLs (mqtt://user:pass@host).
+        return maskUrlCredentials(redact(port.get()));
       },
     },
     {

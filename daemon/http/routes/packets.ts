@@ -10,6 +10,7 @@ import type { Route } from "../router.ts";
 const LIST_PARAMS = [
   "limit",
   "cursor",
+  "before",
   "type",
   "route",
   "node",
@@ -40,10 +41,11 @@ export function parsePacketQuery(q: Query): PacketQuery & { group: boolean } {
   const route = q.oneOf("route", ROUTES);
   const node = q.str("node", { pattern: KEY_PREFIX, what: "2 to 64 hex characters of a node key" });
   const hash = q.str("hash", { pattern: HEX16, what: "16 lower-case hex characters" });
-  const cursor = q.str("cursor", {
-    pattern: CURSOR,
-    what: "a nextCursor value from a previous page",
-  });
+  // `before` (an observation id) is the plain-number form some clients send.
+  if (q.has("cursor") && q.has("before")) throw badParam("before", "give either cursor or before");
+  const cursor =
+    q.str("cursor", { pattern: CURSOR, what: "a nextCursor value from a previous page" }) ??
+    q.str("before", { pattern: CURSOR, what: "an observation id" });
   const since = q.time("since");
   const until = q.time("until");
   if (since !== undefined && until !== undefined && until <= since)
