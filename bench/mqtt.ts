@@ -8,7 +8,7 @@
  * Each with the real store (sql.js worker, journal on disk) and with an
  * in-memory outbox, to separate the store's share from the link's.
  *
- * Run: node --import tsx bench/mqtt.ts [--rate 20] [--count 300] [--backlog 5000]
+ * Run: node --import tsx bench/mqtt.ts [--rate 20] [--count 300] [--backlog 5000] [--inflight 64]
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,11 +28,13 @@ const { values } = parseArgs({
     rate: { type: "string", default: "20" },
     count: { type: "string", default: "300" },
     backlog: { type: "string", default: "5000" },
+    inflight: { type: "string", default: "64" },
   },
 });
 const RATE = Number(values.rate);
 const COUNT = Number(values.count);
 const BACKLOG = Number(values.backlog);
+const INFLIGHT = Number(values.inflight);
 
 interface Outbox {
   readonly port: OutboxPort;
@@ -58,7 +60,16 @@ async function memory(): Promise<Outbox> {
 
 function uplinkFor(url: string, outbox: OutboxPort, bus: Bus): MqttUplink {
   return new MqttUplink({
-    brokers: [{ id: "bench", url, feeds: ["packets"], backoffMinMs: 100, backoffMaxMs: 200 }],
+    brokers: [
+      {
+        id: "bench",
+        url,
+        feeds: ["packets"],
+        backoffMinMs: 100,
+        backoffMaxMs: 200,
+        inflight: INFLIGHT,
+      },
+    ],
     gateway: { name: "bench", iata: "SFO", lat: null, lon: null },
     outbox,
     bus,

@@ -107,7 +107,7 @@ export function resolveBroker(
   const feeds = new Set<Feed>(b.feeds ?? ["packets", "status"]);
   for (const f of feeds) if (!FEEDS.includes(f)) problems.push(`feeds: unknown feed ${String(f)}`);
   const auth: BrokerAuth = b.auth ?? { type: "none" };
-  const inflight = b.inflight ?? 32;
+  const inflight = b.inflight ?? 64;
   if (!Number.isInteger(inflight) || inflight < 1 || inflight > 1000)
     problems.push("inflight: 1..1000");
   if (problems.length > 0) {
@@ -215,7 +215,7 @@ export const BROKER_ITEM_SCHEMA = {
       default: [],
       description: "payload type names (ADVERT, GRP_TXT, ...); empty = all",
     },
-    inflight: { type: "integer", minimum: 1, maximum: 1000, default: 32 },
+    inflight: { type: "integer", minimum: 1, maximum: 1000, default: 64 },
     backoffMinMs: { type: "integer", minimum: 100, default: 1000 },
     backoffMaxMs: { type: "integer", minimum: 1000, default: 60000 },
     statusIntervalSec: { type: "integer", minimum: 10, default: 300 },

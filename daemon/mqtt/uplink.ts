@@ -187,9 +187,19 @@ export class MqttUplink {
     const becameUp = r.state === "up" && (prev?.state !== "up" || prev.publicKey !== r.publicKey);
     if (!becameUp || !r.publicKey) return;
     for (const { link, broker } of this.links) {
-      if (broker.feeds.has("status"))
+      if (broker.feeds.has("status") && this.observes(broker, r.id))
         link.publishDirect([this.statusFor(broker, r.id, "online")].flatMap((m) => m ?? []));
     }
+  }
+
+  /**
+   * A token broker knows the gateway as one observer (the key it logged in
+   * with) and checks `origin_id` against it: send it that radio's messages only.
+   */
+  private observes(broker: ResolvedBroker, radioId: string): boolean {
+    if (broker.auth.type !== "token") return true;
+    const entry = this.links.find((l) => l.broker === broker);
+    return entry?.session.primaryRadio()?.id === radioId;
   }
 
   private statusFor(
@@ -212,6 +222,7 @@ export class MqttUplink {
     const out: Outgoing[] = [];
     if (broker.feeds.has("status")) {
       for (const id of this.radioIds()) {
+        if (!this.observes(broker, id)) continue;
         const m = this.statusFor(broker, id, state);
         if (m) out.push(m);
       }
@@ -247,7 +258,10 @@ export class MqttUplink {
     let payload: string | null = null;
     for (const { broker } of this.links) {
       if (!broker.feeds.has("packets")) continue;
-      if (broker.packetTypes.size > 0 && !broker.packetTypes.has(p.payloadType)) {
+      if (
+        !this.observes(broker, p.radioId) ||
+        (broker.packetTypes.size > 0 && !broker.packetTypes.has(p.payloadType))
+      ) {
         this.counters.filtered++;
         continue;
       }

@@ -15,6 +15,7 @@ import {
   makePacket,
   RADIO_IDENTITY,
   RADIO_KEY,
+  radioInfo,
   radiosPort,
   testSigner,
   until,
@@ -26,7 +27,7 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-async function setup(over: Partial<BrokerConfig> = {}) {
+async function setup(over: Partial<BrokerConfig> = {}, radios = radiosPort()) {
   const broker = new FakeBroker();
   await broker.listen();
   cleanup.push(() => broker.close());
@@ -50,8 +51,8 @@ async function setup(over: Partial<BrokerConfig> = {}) {
     bus,
     log: silentLogger(),
     version: "0.1.0",
-    radios: radiosPort(),
-    signer: () => testSigner,
+    radios,
+    signer: (id) => (id === "r1" ? testSigner : null),
   });
   cleanup.push(() => uplink.stop());
   const packetsSeen = () =>
@@ -211,4 +212,30 @@ describe("BrokerLink", () => {
     expect(delivered.filter((h) => h === hashOf(1))).toHaveLength(5);
     expect(delivered.at(-1)).toBe(hashOf(2));
   }, 20_000);
+
+  it("sends a token broker only the logged-in radio's packets and status", async () => {
+    const other = radioInfo({ publicKey: "AB".repeat(32), name: "second radio" });
+    const two = {
+      get: (id: string) => (id === "r1" ? radioInfo() : id === "r2" ? other : null),
+      list: () => ["r2", "r1"],
+    };
+    const { broker, bus, uplink, outbox } = await setup(
+      { auth: { type: "token", radio: "r1" }, feeds: ["packets", "status"] },
+      two,
+    );
+    await uplink.start();
+    await until(() => uplink.status()[0]?.connected === true, 5000, "connected");
+    bus.emit("packet", makePacket(1, "r2"));
+    bus.emit("packet", makePacket(2, "r1"));
+    await until(
+      () => outbox.size === 0 && broker.publishes.some((p) => p.topic.endsWith("/packets")),
+      5000,
+      "sent",
+    );
+    expect(broker.connects[0]?.username).toBe(`v1_${RADIO_KEY}`);
+    expect(broker.publishes.every((p) => p.topic.includes(RADIO_KEY))).toBe(true);
+    expect(broker.publishes.filter((p) => p.topic.endsWith("/packets"))).toHaveLength(1);
+    expect(broker.publishes.filter((p) => p.topic.endsWith("/status"))).toHaveLength(1);
+    expect(uplink.status()[0]?.counters.published).toBe(1); // outbox sends: the one packet
+  });
 });

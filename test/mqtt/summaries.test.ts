@@ -274,7 +274,7 @@ describe("broker config", () => {
       expect(validate(e), ajv.errorsText(validate.errors)).toBe(true);
       const r = resolveBroker(e, gw);
       expect(r.iata).toBe("SFO");
-      expect(r.inflight).toBe(32);
+      expect(r.inflight).toBe(64);
     }
     const r = resolveBroker(examples[1] as BrokerConfig, gw);
     expect(r.host).toBe("mqtt-us-v1.letsmesh.net");
