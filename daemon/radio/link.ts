@@ -19,6 +19,9 @@ import type {
   SessionContext,
 } from "./types.ts";
 
+/** Up this long before a drop resets the backoff. */
+export const STABLE_MS = 10_000;
+
 export interface LinkOptions {
   readonly config: RadioConfig;
   readonly bus: Bus;
@@ -221,7 +224,7 @@ export class Link implements RadioLink {
       this.setState("handshaking", null);
       const hs = await Promise.race([session.handshake().then(() => null), closed]);
       if (hs instanceof Error) throw hs;
-      this.attempt = 0;
+      const upAt = this.o.now();
       this.setState("up", null);
       const pollMs = this.o.pollIntervalMs ?? Math.min(60_000, silentMs / 3);
       let polling = false;
@@ -240,6 +243,9 @@ export class Link implements RadioLink {
       }, pollMs);
       const err = await closed;
       this.lastError = this.closeReason ?? err.message;
+      // Only a link that stayed up a while earns a fast retry; a radio that
+      // drops right after every handshake keeps backing off.
+      if (this.o.now() - upAt >= STABLE_MS) this.attempt = 0;
     } catch (err) {
       this.lastError = this.closeReason ?? errorMessage(err);
       conn.close();

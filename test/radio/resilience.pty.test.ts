@@ -239,4 +239,47 @@ describe("radio link resilience", () => {
     const byRadio = Object.fromEntries(rx.map((p) => [p.radioId, p.rssi]));
     expect(byRadio).toEqual({ a: -91, b: -92 });
   });
+
+  it("never busy-loops: a radio that drops right after each handshake backs off further each time", async () => {
+    const server = await tcpRadio();
+    cleanups.push(() => server.close());
+    server.onConnection((pipe, sock) => {
+      const peer = new CompanionPeer(pipe);
+      // Hang up as soon as the host has finished its handshake (it asked for stats).
+      const t = setInterval(() => {
+        if (peer.commandCodes().includes(56)) {
+          clearInterval(t);
+          sock.destroy();
+        }
+      }, 5);
+      sock.on("close", () => clearInterval(t));
+    });
+    const bus = new Bus();
+    const delays: number[] = [];
+    let ups = 0;
+    bus.on("radio", (s) => {
+      if (s.state === "up") ups++;
+      if (s.state === "backoff") delays.push(s.counters.backoffMs!);
+    });
+    const mgr = new RadioManager({
+      radios: [
+        {
+          id: "flap",
+          driver: "companion",
+          tcp: { host: "127.0.0.1", port: server.port },
+          commandTimeoutMs: 500,
+        },
+      ],
+      bus,
+      log: silentLogger(),
+      clockSynced: () => true,
+      backoff: { baseMs: 20, capMs: 5000, jitter: 0.3 },
+    });
+    cleanups.push(() => mgr.stop());
+    await mgr.start();
+    await waitUntil(() => delays.length >= 5, 15_000, "five retries");
+    expect(ups).toBeGreaterThanOrEqual(4);
+    // With 30 % jitter, each doubled delay is still longer than the one before.
+    for (let i = 1; i < 5; i++) expect(delays[i]!).toBeGreaterThan(delays[i - 1]!);
+  });
 });
