@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   }
   console.log(`\nMQTT uplink, mosquitto on loopback, Node ${process.version}`);
   console.log(
-    `latency: ${COUNT} packets at ${RATE}/s; drain: ${BACKLOG} packets queued during an outage\n`,
+    `latency: ${COUNT} packets at ${RATE}/s; drain: ${BACKLOG} packets queued during an outage; in-flight window ${INFLIGHT}\n`,
   );
   console.log("| outbox | latency p50 ms | latency p99 ms | drain s | drain msg/s |");
   console.log("|---|---|---|---|---|");
