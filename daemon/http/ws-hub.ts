@@ -39,6 +39,8 @@ export interface WsHubStats {
   readonly closedSlow: number;
   readonly rejected: number;
   readonly badMessages: number;
+  /** Bus events that could not be serialised (a bug upstream). */
+  readonly badEvents: number;
   /** Highest unsent byte count seen on any client (memory bound check). */
   readonly peakBufferedBytes: number;
 }
@@ -50,6 +52,7 @@ export class WsHub {
   private closedSlow = 0;
   private rejected = 0;
   private badMessages = 0;
+  private badEvents = 0;
   private peakBuffered = 0;
 
   constructor(
@@ -158,7 +161,16 @@ export class WsHub {
         c.conn.send(JSON.stringify({ type: "dropped", count: c.dropped }));
         c.dropped = 0;
       }
-      text ??= JSON.stringify({ type: topic, data });
+      if (text === null) {
+        try {
+          text = JSON.stringify({ type: topic, data });
+        } catch {
+          // An event that cannot be serialised (a cycle, a BigInt) is a bug
+          // upstream: count it, and keep serving the other events.
+          this.badEvents++;
+          return;
+        }
+      }
       c.conn.send(text);
       this.sent++;
     }
@@ -178,6 +190,7 @@ export class WsHub {
       closedSlow: this.closedSlow,
       rejected: this.rejected,
       badMessages: this.badMessages,
+      badEvents: this.badEvents,
       peakBufferedBytes: this.peakBuffered,
     };
   }

@@ -74,6 +74,21 @@ describe.each(ENGINES)("security on %s", (engine) => {
       expect([200, 400, 404]).toContain(res.status);
     });
 
+    it("keeps absolute-form request targets inside the UI folder", async () => {
+      for (const target of [
+        "http://127.0.0.1/../secret.txt",
+        "http://127.0.0.1/etc/passwd",
+        "/etc/passwd",
+      ]) {
+        const res = await rawSocket(
+          t.port,
+          `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+        );
+        expect(res, target).not.toContain(SECRET);
+        expect(res, target).not.toContain("root:x:0:0");
+      }
+    });
+
     it("refuses '..' outright with 400 (plain and percent-encoded)", async () => {
       for (const path of ["/../secret.txt", "/%2e%2e/secret.txt", "/assets/..%2fsecret.txt"]) {
         const res = await rawSocket(

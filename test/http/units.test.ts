@@ -253,6 +253,18 @@ describe("WsHub", () => {
     expect(hub.stats()).toMatchObject({ clients: 0, dropped: 4, closedSlow: 1 });
   });
 
+  it("counts an event that cannot be serialised and keeps going", () => {
+    const hub = new WsHub();
+    const c = new FakeConn(1);
+    hub.open(c, {});
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    hub.publish("node", cyclic);
+    hub.publish("node", { ok: 1 });
+    expect(c.sent.slice(1).map((m) => JSON.parse(m).data)).toEqual([{ ok: 1 }]);
+    expect(hub.stats().badEvents).toBe(1);
+  });
+
   it("refuses clients past the cap", () => {
     const hub = new WsHub({ softLimitBytes: 1000, maxSlowMs: 100, maxClients: 1 });
     hub.open(new FakeConn(1), {});
