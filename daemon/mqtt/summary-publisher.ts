@@ -50,6 +50,9 @@ export class SummaryPublisher {
   private readonly heard = new Set<string>();
   private nodeCount = 0;
   private timers: NodeJS.Timeout[] = [];
+  /** The newest summary per topic, and HA state, for brokers that (re)connect. */
+  private readonly latestByTopic = new Map<string, Outgoing>();
+  private latestHa: Outgoing | null = null;
   private ticking = false;
 
   constructor(private readonly d: SummaryPublisherDeps) {
@@ -66,6 +69,16 @@ export class SummaryPublisher {
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+  }
+
+  /** Newest summaries (outbox) and HA state (direct) for a broker that just connected. */
+  latest(): { summaries: Outgoing[]; ha: Outgoing | null } {
+    return { summaries: [...this.latestByTopic.values()], ha: this.latestHa };
+  }
+
+  private emit(out: readonly Outgoing[]): void {
+    for (const m of out) this.latestByTopic.set(m.topic, m);
+    this.d.enqueue("summaries", out);
   }
 
   packet(p: PacketItem): void {
@@ -124,17 +137,16 @@ export class SummaryPublisher {
       { topic: `meshgate/${gw}/stats`, payload: JSON.stringify(stats), qos: 1, retain: true },
       { topic: `meshgate/${gw}/health`, payload: JSON.stringify(health), qos: 1, retain: true },
     ];
-    this.d.enqueue("summaries", out);
+    this.emit(out);
     const up = radios.find((r) => r.state === "up") ?? radios[0];
-    this.d.publishHa([
-      haStateMessage(gw, {
-        packets_per_minute: this.traffic.lastPerMinute,
-        noise_floor: up?.noiseFloor ?? null,
-        radio_state: up?.state ?? "none",
-        outbox_depth: brokers.reduce((s, b) => s + b.depth, 0),
-        nodes_heard: Math.max(this.nodeCount, this.heard.size),
-      }),
-    ]);
+    this.latestHa = haStateMessage(gw, {
+      packets_per_minute: this.traffic.lastPerMinute,
+      noise_floor: up?.noiseFloor ?? null,
+      radio_state: up?.state ?? "none",
+      outbox_depth: brokers.reduce((s, b) => s + b.depth, 0),
+      nodes_heard: Math.max(this.nodeCount, this.heard.size),
+    });
+    this.d.publishHa([this.latestHa]);
     return out;
   }
 
@@ -174,7 +186,7 @@ export class SummaryPublisher {
     } finally {
       this.ticking = false;
     }
-    if (out.length > 0) this.d.enqueue("summaries", out);
+    if (out.length > 0) this.emit(out);
     return out;
   }
 }

@@ -237,8 +237,14 @@ export class MqttUplink {
   private connectMessages(broker: ResolvedBroker): Outgoing[] {
     const out = this.statusMessages(broker, "online");
     const av = this.availability.get(broker.id);
+    const latest = this.summary.latest();
     if (broker.feeds.has("homeassistant") && av) {
       out.push(...discoveryMessages(broker.homeassistantPrefix, this.gw, this.deps.version, av));
+      if (latest.ha) out.push(latest.ha);
+    }
+    if (broker.feeds.has("summaries")) {
+      // Summaries are skipped while a broker is away (see enqueueFeed): give it the newest now.
+      for (const m of latest.summaries) this.push({ broker: broker.id, ...m });
     }
     return out;
   }
@@ -276,9 +282,14 @@ export class MqttUplink {
     }
   }
 
+  /**
+   * Summaries are snapshots whose newest copy replaces the older ones, so a
+   * broker that is away gets none queued (they would only crowd packets out
+   * of the outbox's budget); it gets the newest set when it connects.
+   */
   private enqueueFeed(feed: "summaries", msgs: readonly Outgoing[]): void {
-    for (const { broker } of this.links) {
-      if (!broker.feeds.has(feed)) continue;
+    for (const { broker, link } of this.links) {
+      if (!broker.feeds.has(feed) || link.state !== "connected") continue;
       for (const m of msgs) this.push({ broker: broker.id, ...m });
     }
   }

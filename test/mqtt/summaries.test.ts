@@ -237,6 +237,44 @@ describe("summary content and privacy", () => {
     expect(seen.some((p) => p.topic.endsWith("/nodes"))).toBe(false);
   }, 10_000);
 
+  it("queues no summaries for a broker that is away and sends it the newest set on connect", async () => {
+    const broker = new FakeBroker();
+    await broker.listen();
+    cleanup.push(() => broker.close());
+    let accept = false;
+    broker.authenticate = () => (accept ? 0 : 5);
+    const outbox = new MemoryOutbox();
+    const uplink = new MqttUplink({
+      brokers: [
+        { id: "s", url: broker.url, feeds: ["summaries"], backoffMinMs: 50, backoffMaxMs: 100 },
+      ],
+      gateway: { name: "gw", iata: "SFO", lat: null, lon: null },
+      outbox,
+      bus: new Bus(),
+      log: silentLogger(),
+      version: "0.1.0",
+      radios: radiosPort(),
+      summaries: { nodes: () => mesh(3).nodes },
+    });
+    cleanup.push(() => uplink.stop());
+    await uplink.start();
+    await uplink.publishSummaries();
+    const second = await uplink.publishSummaries();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(outbox.enqueueCalls).toBe(0);
+    accept = true;
+    await until(
+      () => broker.publishes.length >= 3 && outbox.size === 0,
+      5000,
+      "summaries on connect",
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const topics = broker.publishes.map((p) => p.topic).sort();
+    expect(topics).toEqual(["meshgate/gw/health", "meshgate/gw/nodes", "meshgate/gw/stats"]);
+    const stats = broker.publishes.find((p) => p.topic === "meshgate/gw/stats");
+    expect(stats?.payload).toBe(second.find((m) => m.topic === "meshgate/gw/stats")?.payload);
+  });
+
   it("rounds coordinates to the requested places", () => {
     expect(roundCoord(37.774929, 0)).toBe(38);
     expect(roundCoord(37.774929, 3)).toBe(37.775);
