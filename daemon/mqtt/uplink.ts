@@ -66,6 +66,7 @@ export class MqttUplink {
     noIdentity: 0,
     enqueueErrors: 0,
     droppedMemory: 0,
+    rejected: 0,
   };
 
   constructor(private readonly deps: MqttUplinkDeps) {
@@ -271,7 +272,19 @@ export class MqttUplink {
         this.counters.filtered++;
         continue;
       }
-      payload ??= JSON.stringify(packetMessage(p, info, this.deps.gateway.name));
+      if (payload === null) {
+        try {
+          payload = JSON.stringify(packetMessage(p, info, this.deps.gateway.name));
+        } catch (err) {
+          // A malformed item (e.g. an invalid receivedAt) is counted, never thrown at the bus.
+          this.counters.rejected++;
+          this.deps.log.warn("packet not publishable", {
+            hash: String(p.hash).slice(0, 16),
+            err: errorMessage(err),
+          });
+          return;
+        }
+      }
       this.push({
         broker: broker.id,
         topic: observerTopic(broker.topicPrefix, broker.iata, info.publicKey, "packets"),

@@ -238,4 +238,16 @@ describe("BrokerLink", () => {
     expect(broker.publishes.filter((p) => p.topic.endsWith("/status"))).toHaveLength(1);
     expect(uplink.status()[0]?.counters.published).toBe(1); // outbox sends: the one packet
   });
+
+  it("counts a malformed packet item instead of throwing at the bus", async () => {
+    const { broker, bus, uplink, outbox, packetsSeen } = await setup();
+    await uplink.start();
+    bus.emit("packet", { ...makePacket(1), receivedAt: "not a date" });
+    bus.emit("packet", makePacket(2));
+    await until(() => packetsSeen().length === 1 && outbox.size === 0, 5000, "good one sent");
+    expect(bus.handlerErrors).toBe(0);
+    expect(uplink.counters.rejected).toBe(1);
+    expect(packetsSeen()).toEqual([hashOf(2)]);
+    expect(broker.connects).toHaveLength(1);
+  });
 });
