@@ -1,7 +1,7 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptChannel, expandSeed, hashtagKey, verify } from "../../daemon/protocol/crypto.ts";
-import { FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
+import { createDevice, FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
 import { hex, parse, parseAdvert } from "./packets.ts";
 import { companionFrames, HostPort, type PtyPair, ptyPair, waitFor } from "./pty.ts";
@@ -207,5 +207,31 @@ describe("companion firmware over TCP", () => {
       sock.destroy();
       await server.stop();
     }
+  });
+});
+
+describe("companion LOG_RX_DATA size limit", () => {
+  it("pushes packets up to 173 bytes and never longer ones (len + 3 must fit 176)", () => {
+    const sim = new MeshSimulator({
+      seed: 2,
+      nodes: 5,
+      centre: { lat: 0, lon: 0 },
+      radiusKm: 3,
+      packetsPerSec: 1,
+      channels: [],
+    });
+    const out: Uint8Array[] = [];
+    const dev = createDevice("companion", { sim, out: (b) => out.push(b) });
+    const packet = (len: number) => {
+      const raw = new Uint8Array(len);
+      raw[0] = 0x3d; // FLOOD RAW_CUSTOM, no path
+      return { radioId: "sim", raw, snr: -2.25, rssi: -101, at: 0 };
+    };
+    dev.heard(packet(173));
+    dev.heard(packet(174));
+    dev.heard(packet(255));
+    const pushes = out.flatMap((b) => companionFrames(b)).filter((f) => f[0] === 0x88);
+    expect(pushes.map((p) => p.length)).toEqual([176]);
+    expect([pushes[0]?.[1], pushes[0]?.[2]]).toEqual([0xf7, 0x9b]); // -9 (SNR x4), -101 dBm
   });
 });
