@@ -275,6 +275,51 @@ describe("summary content and privacy", () => {
     expect(stats?.payload).toBe(second.find((m) => m.topic === "meshgate/gw/stats")?.payload);
   });
 
+  it("ties Home Assistant availability to the connection's last will", async () => {
+    const seen = await produce();
+    const cfg = JSON.parse(
+      seen.find((p) => p.topic.startsWith("homeassistant/sensor/"))?.payload ?? "{}",
+    );
+    expect(cfg.availability[0]).toMatchObject({
+      topic: `meshcore/SFO/${RADIO_KEY}/status`,
+      value_template: "{{ value_json.status }}",
+    });
+
+    // Without the status feed the will is a plain word on meshgate/<gw>/availability.
+    const broker = new FakeBroker();
+    await broker.listen();
+    cleanup.push(() => broker.close());
+    const uplink = new MqttUplink({
+      brokers: [{ id: "ha", url: broker.url, feeds: ["homeassistant"] }],
+      gateway: { name: "gw", iata: "SFO", lat: null, lon: null },
+      outbox: new MemoryOutbox(),
+      bus: new Bus(),
+      log: silentLogger(),
+      version: "0.1.0",
+      radios: radiosPort(),
+    });
+    cleanup.push(() => uplink.stop());
+    await uplink.start();
+    await until(() => broker.publishes.length >= 6, 5000, "discovery");
+    expect(broker.connects[0]?.will).toMatchObject({
+      topic: "meshgate/gw/availability",
+      retain: true,
+    });
+    expect(String(broker.connects[0]?.will?.payload)).toBe("offline");
+    expect(broker.publishes.find((p) => p.topic === "meshgate/gw/availability")?.payload).toBe(
+      "online",
+    );
+    const ha = JSON.parse(
+      broker.publishes.find((p) => p.topic.endsWith("/config"))?.payload ?? "{}",
+    );
+    expect(ha.availability[0].topic).toBe("meshgate/gw/availability");
+    expect(ha.availability[0].value_template).toBeUndefined();
+    await uplink.stop();
+    expect(
+      broker.publishes.filter((p) => p.topic === "meshgate/gw/availability").at(-1)?.payload,
+    ).toBe("offline");
+  });
+
   it("rounds coordinates to the requested places", () => {
     expect(roundCoord(37.774929, 0)).toBe(38);
     expect(roundCoord(37.774929, 3)).toBe(37.775);
