@@ -129,8 +129,10 @@ export class MeshSimulator {
   start(onRx: (rx: RxPacket) => void): void {
     this.stop();
     this.onRx = onRx;
+    // Live time continues from now, whether the timeline lags (created
+    // earlier) or leads (after a burst).
     const now = this.clock();
-    if (this.simNow < now) this.rebase(now);
+    if (this.simNow !== now) this.rebase(now);
     this.tick();
   }
 

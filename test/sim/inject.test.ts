@@ -137,4 +137,21 @@ describe("MeshSimulator live mode", () => {
     expect(got.length).toBe(n);
     expect(got.every((r) => r.radioId === "sim" && r.raw.length > 2)).toBe(true);
   });
+
+  it("goes live at once after a burst moved simulated time ahead", async () => {
+    const s = new MeshSimulator({ ...BASE, packetsPerSec: 50, clock: undefined });
+    const ahead = s.burst(1500); // about 30 s of simulated traffic
+    expect((ahead.at(-1)?.at ?? 0) - Date.now()).toBeGreaterThan(10_000);
+    const got: RxPacket[] = [];
+    const t0 = Date.now();
+    await new Promise<void>((resolve) => {
+      s.start((rx) => {
+        got.push(rx);
+        if (got.length === 5) resolve();
+      });
+    });
+    s.stop();
+    // Delivered times follow the live clock again, not the burst's timeline.
+    expect(Math.max(...got.map((r) => r.at))).toBeLessThan(t0 + 10_000);
+  });
 });
