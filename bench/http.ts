@@ -39,7 +39,7 @@ const WS_SECONDS = 5;
 
 type ToChild = { cmd: "broadcast"; rate: number; seconds: number } | { cmd: "stop" };
 type FromChild =
-  | { kind: "ready"; port: number; engine: EngineName; seedMs: number }
+  | { kind: "ready"; port: number; engine: EngineName; seedMs: number; costs: Costs }
   | {
       kind: "broadcast";
       sent: number;
@@ -50,6 +50,20 @@ type FromChild =
     };
 
 // ---------------------------------------------------------------- server side
+
+/** Mean ms per call of the pieces behind one request, measured in the server process. */
+interface Costs {
+  listNodes: number;
+  listPackets: number;
+  formatPackets: number;
+}
+
+async function mean(n: number, fn: () => unknown): Promise<number> {
+  await fn();
+  const t = performance.now();
+  for (let i = 0; i < n; i++) await fn();
+  return (performance.now() - t) / n;
+}
 
 function observations(): ObservationInput[] {
   const nodes = makeNodes(NODES, 5);
@@ -109,6 +123,12 @@ async function serve(engine: EngineName): Promise<void> {
     store,
   });
   await server.start();
+  const page = await store.listPackets({ limit: 100 });
+  const costs: Costs = {
+    listNodes: await mean(200, () => store.listNodes()),
+    listPackets: await mean(200, () => store.listPackets({ limit: 100 })),
+    formatPackets: await mean(200, () => JSON.stringify({ items: page.map(toPacketItem) })),
+  };
   const sample: PacketItem[] = (await store.listPackets({ limit: 500 })).map(toPacketItem);
   process.on("message", (m: ToChild) => {
     if (m.cmd === "stop") {
@@ -143,7 +163,7 @@ async function serve(engine: EngineName): Promise<void> {
       }
     }, 5);
   });
-  send({ kind: "ready", port: server.port(), engine: server.engine, seedMs });
+  send({ kind: "ready", port: server.port(), engine: server.engine, seedMs, costs });
 }
 
 // ---------------------------------------------------------------- load side
@@ -233,6 +253,7 @@ async function broadcast(child: ChildProcess, port: number) {
 interface Row {
   engine: EngineName;
   seedMs: number;
+  costs: Costs;
   nodes: Load;
   packets: Load;
   ws: Awaited<ReturnType<typeof broadcast>>;
@@ -254,7 +275,7 @@ async function runEngine(engine: EngineName): Promise<Row> {
     const nodes = await load(ready.port, "/api/nodes");
     const packets = await load(ready.port, "/api/packets?limit=100");
     const ws = await broadcast(child, ready.port);
-    return { engine, seedMs: ready.seedMs, nodes, packets, ws };
+    return { engine, seedMs: ready.seedMs, costs: ready.costs, nodes, packets, ws };
   } finally {
     child.send({ cmd: "stop" } satisfies ToChild);
     await new Promise((r) => {
@@ -297,6 +318,16 @@ async function main(): Promise<void> {
     );
     const errs = r.nodes.errors + r.packets.errors;
     if (errs > 0) console.log(`\n(${r.engine}: ${errs} non-200 answers)`);
+  }
+  console.log(
+    "\nWhere a request's time goes (mean ms per call, in the server process, no HTTP):\n",
+  );
+  console.log("| engine | store.listNodes() | store.listPackets(100) | 100 PacketItems to JSON |");
+  console.log("|---|---|---|---|");
+  for (const r of rows) {
+    console.log(
+      `| ${r.engine} | ${f(r.costs.listNodes, 2)} | ${f(r.costs.listPackets, 2)} | ${f(r.costs.formatPackets, 2)} |`,
+    );
   }
   const u = rows.find((r) => r.engine === "uws");
   const n = rows.find((r) => r.engine === "node");
