@@ -110,7 +110,11 @@ describe("Api", () => {
           { at: "2026-01-01T00:00:00Z", snr: 5 },
           { at: "bad", snr: 1 },
         ],
-        neighbours: [{ publicKey: KEY.toLowerCase(), name: "n", score: 0.5 }],
+        // The mesh model answers neighbours as graph edges from this node.
+        neighbours: [
+          { a: KEY, b: "?b565", score: 1 },
+          { publicKey: KEY.toLowerCase(), name: "n", score: 0.5 },
+        ],
       }),
     );
     const r = await api.node(KEY);
@@ -120,7 +124,7 @@ describe("Api", () => {
       { hash: "75b10cb12c391078", at: Date.parse("2026-01-01T00:00:00Z"), snr: 4, hops: 2 },
     ]);
     expect(r.data.snrHistory.map((p) => p[1])).toEqual([5, 3]);
-    expect(r.data.neighbours[0]?.key).toBe(KEY);
+    expect(r.data.neighbours.map((n) => n.key)).toEqual(["?b565", KEY]);
   });
 });
 
@@ -133,19 +137,35 @@ describe("normalisers", () => {
     expect(toNode({ publicKey: "<script>", name: "x" })).toBeNull();
   });
 
-  it("normalise graph edges from several field spellings", () => {
+  it("normalise graph vertices and edges from several field spellings", () => {
+    const k = KEY.toLowerCase();
     const g = toGraph({
-      nodes: [{ publicKey: "AA" }, { publicKey: "BB" }],
+      nodes: [{ id: k, name: "n", role: "repeater" }, { id: "?42" }, { publicKey: KEY }],
       edges: [
-        { a: "aa", b: "bb", score: 4, confidence: 2 },
-        { from: "AA", to: "BB", weight: 2 },
-        { source: "AA", target: "AA", score: 1 },
+        { a: k, b: "?42", score: 4, confidence: 2 },
+        { from: KEY, to: "?42", weight: 2 },
+        { source: KEY, target: KEY, score: 1 },
       ],
     });
-    expect(g.edges).toEqual([
-      { a: "AA", b: "BB", score: 1, confidence: 1 },
-      { a: "AA", b: "BB", score: 0.5, confidence: 1 },
+    expect(g.nodes).toEqual([
+      { id: KEY, name: "n", role: "repeater", resolved: true },
+      { id: "?42", name: null, role: "unknown", resolved: false },
+      { id: KEY, name: null, role: "unknown", resolved: true },
     ]);
+    expect(g.edges).toEqual([
+      { a: KEY, b: "?42", score: 1, confidence: 1 },
+      { a: KEY, b: "?42", score: 0.5, confidence: 1 },
+    ]);
+  });
+
+  it("read the mesh model's node fields (status, lastHeard, fewestHops)", () => {
+    const n = toNode({
+      publicKey: KEY,
+      status: "healthy",
+      lastHeard: 1795479664657,
+      fewestHops: 2,
+    });
+    expect(n).toMatchObject({ health: "healthy", lastSeen: 1795479664657, hops: 2 });
   });
 
   it("strip non-hex from raw and cap hops", () => {

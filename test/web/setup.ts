@@ -122,6 +122,16 @@ export function prepareWeb(): Promise<string> {
   return pending;
 }
 
+/**
+ * For tests that run the real daemon, which serves dist/web itself: make
+ * sure dist/web holds the current UI, building it there directly when
+ * build.mjs could not.
+ */
+export async function prepareDistWeb(): Promise<void> {
+  await prepareWeb();
+  if (!webBuildIsFresh()) await buildWebOnly(WEB_DIST);
+}
+
 export default async function setup(): Promise<void> {
   await prepareWeb();
 }

@@ -165,9 +165,13 @@ describe.skipIf(!HAVE_CHROMIUM)("web UI in chromium", { timeout: 120_000 }, () =
   it("renders the neighbour graph and clicks through to a node", async () => {
     const w = await open("#/graph");
     await w.page.waitForSelector("[data-testid=graph] circle");
-    expect(await w.page.locator("[data-testid=graph] circle").count()).toBe(daemon.nodes.length);
-    expect(await w.page.locator("[data-testid=graph] line").count()).toBe(daemon.nodes.length - 1);
-    await w.page.locator("[data-testid=graph] circle").first().click();
+    // Every node plus the one unresolved hop prefix; a tree's n-1 links plus that one.
+    expect(await w.page.locator("[data-testid=graph] circle").count()).toBe(
+      daemon.nodes.length + 1,
+    );
+    expect(await w.page.locator("[data-testid=graph] line").count()).toBe(daemon.nodes.length);
+    expect(await w.page.locator("[data-testid=graph] .unresolved").count()).toBe(1);
+    await w.page.locator("[data-testid=graph] a circle").first().click();
     await w.page.waitForSelector("[data-testid=node-name]");
     clean(w);
     await w.page.close();
@@ -200,13 +204,13 @@ describe.skipIf(!HAVE_CHROMIUM)("web UI in chromium", { timeout: 120_000 }, () =
       publicKey: key,
       name: evil,
       role: "repeater",
+      status: "healthy",
       lat: 37.8,
       lon: -122.4,
-      firstSeen: new Date().toISOString(),
-      lastSeen: new Date().toISOString(),
-      lastAdvert: new Date().toISOString(),
+      lastHeard: Date.now(),
+      lastAdvert: Date.now(),
       advertCount: 1,
-      health: "active",
+      fewestHops: 0,
     });
     daemon.messages.push({
       id: 99,

@@ -280,8 +280,21 @@ export function toNodeDetail(b: unknown, key: string): NodeDetail {
   const neighbours = list(o.neighbours ?? o.neighbors)
     .map((n) => {
       if (!isObj(n)) return null;
-      const k = str(n.publicKey ?? n.key, 64);
-      return k ? { key: k.toUpperCase(), name: str(n.name), score: num(n.score) } : null;
+      // Either {publicKey, name, score} or a graph edge {a, b, score}.
+      const ab =
+        typeof n.a === "string" && typeof n.b === "string"
+          ? n.a.toUpperCase() === key
+            ? n.b
+            : n.a
+          : null;
+      const k = str(n.publicKey ?? n.key ?? ab, 64);
+      return k
+        ? {
+            key: /^[0-9a-fA-F]+$/.test(k) ? k.toUpperCase() : k,
+            name: str(n.name),
+            score: num(n.score),
+          }
+        : null;
     })
     .filter(isPresent);
   const snrHistory: [number, number][] = [];

@@ -107,7 +107,7 @@ export interface NodeInfo {
   readonly advertCount: number | null;
   readonly snr: number | null;
   readonly hops: number | null;
-  /** The daemon's own verdict ("active", "degraded", "silent") when it sends one. */
+  /** The daemon's own verdict ("healthy", "degraded", "silent") when it sends one. */
   readonly health: string | null;
 }
 
@@ -129,8 +129,38 @@ export function toNode(v: unknown): NodeInfo | null {
     lastSeen: time(v.lastSeen ?? v.lastHeard),
     advertCount: num(v.advertCount),
     snr: num(v.snr ?? v.lastSnr),
-    hops: num(v.hops ?? v.minHops),
-    health: str(v.health, 16),
+    hops: num(v.hops ?? v.fewestHops ?? v.minHops),
+    health: healthName(v.health ?? v.status),
+  };
+}
+
+/** The mesh model says healthy/degraded/silent; older answers said active. */
+export function healthName(v: unknown): string | null {
+  const s = str(v, 16);
+  return s === "active" ? "healthy" : s;
+}
+
+/**
+ * A graph vertex: a known node (64-hex key) or an unresolved hop prefix
+ * such as "?42" that the daemon could not pin to one node yet.
+ */
+export interface GraphNode {
+  readonly id: string;
+  readonly name: string | null;
+  readonly role: string;
+  readonly resolved: boolean;
+}
+
+export function toGraphNode(v: unknown): GraphNode | null {
+  if (!isObj(v)) return null;
+  const id = str(v.publicKey ?? v.id, 64);
+  if (!id || id.endsWith("…")) return null;
+  const resolved = /^[0-9a-fA-F]{64}$/.test(id);
+  return {
+    id: resolved ? id.toUpperCase() : id,
+    name: str(v.name),
+    role: roleName(v.role),
+    resolved,
   };
 }
 
@@ -144,14 +174,14 @@ export interface GraphEdge {
 }
 
 export interface GraphData {
-  readonly nodes: readonly NodeInfo[];
+  readonly nodes: readonly GraphNode[];
   readonly edges: readonly GraphEdge[];
 }
 
 export function toGraph(v: unknown): GraphData {
   const nodes = list(v, "nodes")
-    .map(toNode)
-    .filter((n): n is NodeInfo => n !== null);
+    .map(toGraphNode)
+    .filter((n): n is GraphNode => n !== null);
   const raw = isObj(v) && Array.isArray(v.edges) ? v.edges : [];
   const edges: GraphEdge[] = [];
   let maxScore = 0;
@@ -163,9 +193,10 @@ export function toGraph(v: unknown): GraphData {
     const score = num(e.score ?? e.weight ?? e.count) ?? 1;
     maxScore = Math.max(maxScore, score);
     const conf = num(e.confidence);
+    const norm = (k: string) => (/^[0-9a-fA-F]{64}$/.test(k) ? k.toUpperCase() : k);
     edges.push({
-      a: a.toUpperCase(),
-      b: b.toUpperCase(),
+      a: norm(a),
+      b: norm(b),
       score,
       confidence: conf === null ? 1 : Math.min(1, Math.max(0, conf)),
     });

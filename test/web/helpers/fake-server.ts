@@ -18,6 +18,7 @@ import {
   type FakeNode,
   hashOf,
   makeEdges,
+  makeGraph,
   makeNodes,
   makePackets,
   makeRadio,
@@ -265,20 +266,14 @@ export class FakeDaemon {
           snr: -5 + i,
           rssi: -90,
         })),
-        neighbours: nb.map((e) => {
-          const other = e.a === n.publicKey ? e.b : e.a;
-          return {
-            publicKey: other,
-            name: this.nodes.find((x) => x.publicKey === other)?.name ?? null,
-            score: e.score,
-          };
-        }),
+        // The mesh model answers a node's neighbours as its graph edges.
+        neighbours: nb,
         paths: [],
       });
     }
     if (path === "/api/graph") {
       if (this.building) return this.buildingReply(res);
-      return this.json(res, 200, { nodes: this.nodes, edges: makeEdges(this.nodes) });
+      return this.json(res, 200, makeGraph(this.nodes));
     }
     if (path === "/api/channels") {
       const names = [...new Set(this.messages.map((m) => m.channel))];

@@ -6,17 +6,18 @@
  */
 import type { PacketItem, RadioStatus } from "../../../daemon/core/types.ts";
 
+/** A node as the mesh model lists it (GET /api/nodes items). */
 export interface FakeNode {
   publicKey: string;
   name: string | null;
   role: string;
+  status: "healthy" | "degraded" | "silent";
   lat: number | null;
   lon: number | null;
-  firstSeen: string;
-  lastSeen: string;
-  lastAdvert: string;
+  lastHeard: number;
+  lastAdvert: number | null;
   advertCount: number;
-  health: string;
+  fewestHops: number | null;
 }
 
 export interface FakeMessage {
@@ -65,13 +66,13 @@ export function makeNodes(n: number, now: number): FakeNode[] {
       publicKey: keyFor(i),
       name: `Node ${i} ${role}`,
       role,
+      status: age < 3_600_000 ? "healthy" : "silent",
       lat: placed ? 37.7 + r() * 0.3 : null,
       lon: placed ? -122.5 + r() * 0.3 : null,
-      firstSeen: new Date(now - 30 * 86_400_000).toISOString(),
-      lastSeen: new Date(now - age).toISOString(),
-      lastAdvert: new Date(now - age).toISOString(),
+      lastHeard: now - age,
+      lastAdvert: now - age,
       advertCount: 1 + (i % 9),
-      health: age < 3_600_000 ? "active" : "silent",
+      fewestHops: i % 4,
     });
   }
   return out;
@@ -193,10 +194,38 @@ export function makePackets(
   return out;
 }
 
-export function makeEdges(
-  nodes: readonly FakeNode[],
-): { a: string; b: string; score: number; confidence: number; observations: number }[] {
-  const out = [];
+export interface FakeEdge {
+  a: string;
+  b: string;
+  score: number;
+  confidence: number;
+  observations: number;
+}
+
+/**
+ * The mesh model's graph: vertices by `id` (a node key or an unresolved hop
+ * prefix like "?a1"), edges {a, b, score, confidence, ...}. Node 0 also hears
+ * one unresolved prefix.
+ */
+export function makeGraph(nodes: readonly FakeNode[]): { nodes: unknown[]; edges: FakeEdge[] } {
+  const vertices: unknown[] = nodes.map((n) => ({
+    id: n.publicKey,
+    resolved: true,
+    name: n.name,
+    role: n.role,
+    lat: n.lat,
+    lon: n.lon,
+  }));
+  vertices.push({ id: "?a1", resolved: false, name: null, role: "unknown", lat: null, lon: null });
+  const edges = makeEdges(nodes);
+  if (nodes[0])
+    edges.push({ a: nodes[0].publicKey, b: "?a1", score: 1, confidence: 0.3, observations: 1 });
+  return { nodes: vertices, edges };
+}
+
+/** A tree: node i hears node i/2. */
+export function makeEdges(nodes: readonly FakeNode[]): FakeEdge[] {
+  const out: FakeEdge[] = [];
   for (let i = 1; i < nodes.length; i++) {
     const a = nodes[i]!;
     const b = nodes[Math.floor(i / 2)]!;

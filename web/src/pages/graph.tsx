@@ -44,8 +44,8 @@ function GraphView(props: { g: GraphData; minConf: number }) {
   const { nodes, edges, pts, index } = useMemo(() => {
     const edges = props.g.edges.filter((e) => e.confidence >= props.minConf);
     const linked = new Set(edges.flatMap((e) => [e.a, e.b]));
-    const nodes = props.g.nodes.filter((n) => linked.has(n.publicKey)).slice(0, MAX_NODES);
-    const index = new Map(nodes.map((n, i) => [n.publicKey, i]));
+    const nodes = props.g.nodes.filter((n) => linked.has(n.id)).slice(0, MAX_NODES);
+    const index = new Map(nodes.map((n, i) => [n.id, i]));
     const le = edges
       .map((e) => ({ a: index.get(e.a) ?? -1, b: index.get(e.b) ?? -1, weight: e.score }))
       .filter((e) => e.a >= 0 && e.b >= 0);
@@ -94,13 +94,24 @@ function GraphView(props: { g: GraphData; minConf: number }) {
           {nodes.map((n, i) => {
             const p = pts[i];
             if (!p) return null;
-            return (
-              <a key={n.publicKey} href={nodeHref(n.publicKey)} class={`gnode r-${n.role}`}>
+            const dot = (
+              <>
                 <circle cx={p.x} cy={p.y} r={7} />
                 <text x={p.x + 10} y={p.y + 4}>
-                  {nodeLabel(n.name, n.publicKey)}
+                  {nodeLabel(n.name, n.id)}
                 </text>
+              </>
+            );
+            // Unresolved hop prefixes ("?42") have no node page to go to.
+            return n.resolved ? (
+              <a key={n.id} href={nodeHref(n.id)} class={`gnode r-${n.role}`}>
+                {dot}
               </a>
+            ) : (
+              <g key={n.id} class="gnode unresolved">
+                <title>unresolved hop prefix {n.id}</title>
+                {dot}
+              </g>
             );
           })}
         </g>

@@ -128,8 +128,8 @@ export function MeshMap(props: {
       const health = nodeHealth(n, now);
       const m = L.circleMarker([n.lat!, n.lon!], {
         radius: props.small ? 8 : 7,
-        color: health === "active" ? "#111" : "#adb5bd",
-        weight: health === "active" ? 2 : 1,
+        color: health === "healthy" ? "#111" : "#adb5bd",
+        weight: health === "healthy" ? 2 : 1,
         fillColor: ROLE_COLOURS[n.role] ?? ROLE_COLOURS.unknown,
         fillOpacity: health === "silent" ? 0.35 : 0.9,
       });

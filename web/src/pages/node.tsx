@@ -52,7 +52,11 @@ export function NodePage(props: { nodeKey: string }) {
                 <ul>
                   {d.neighbours.map((nb) => (
                     <li key={nb.key}>
-                      <a href={nodeHref(nb.key)}>{nodeLabel(nb.name, nb.key)}</a>{" "}
+                      {/^[0-9A-F]{64}$/.test(nb.key) ? (
+                        <a href={nodeHref(nb.key)}>{nodeLabel(nb.name, nb.key)}</a>
+                      ) : (
+                        <span title="unresolved hop prefix">{nb.key}</span>
+                      )}{" "}
                       <span class="muted">score {fixed(nb.score, 2)}</span>
                     </li>
                   ))}

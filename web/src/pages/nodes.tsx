@@ -9,7 +9,7 @@ import { nodeHref } from "../router.ts";
 
 export type SortKey = "lastSeen" | "snr" | "hops" | "role" | "name";
 
-export type Health = "active" | "degraded" | "silent";
+export type Health = "healthy" | "degraded" | "silent";
 
 /**
  * The daemon's verdict when it gives one (it knows each role's advert
@@ -17,10 +17,10 @@ export type Health = "active" | "degraded" | "silent";
  * most on busy meshes, hence the wide bands.
  */
 export function nodeHealth(n: NodeInfo, now: number): Health {
-  if (n.health === "active" || n.health === "degraded" || n.health === "silent") return n.health;
+  if (n.health === "healthy" || n.health === "degraded" || n.health === "silent") return n.health;
   if (n.lastSeen === null) return "silent";
   const age = now - n.lastSeen;
-  if (age < 3 * 3_600_000) return "active";
+  if (age < 3 * 3_600_000) return "healthy";
   if (age < 48 * 3_600_000) return "degraded";
   return "silent";
 }
