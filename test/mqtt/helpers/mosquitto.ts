@@ -30,59 +30,42 @@ export interface TlsFiles {
   readonly ca: string;
   readonly cert: string;
   readonly key: string;
+  /** A client certificate signed by the same CA (for mutual TLS). */
+  readonly clientCert: string;
+  readonly clientKey: string;
 }
 
-/** A CA and a server certificate for 127.0.0.1 / localhost. */
+/** A CA, a server certificate for 127.0.0.1 / localhost and a client certificate. */
 export function makeTls(dir: string): TlsFiles {
-  if (!OPENSSL) throw new Error("openssl missing");
+  const bin = OPENSSL;
+  if (!bin) throw new Error("openssl missing");
   const f = (n: string) => join(dir, n);
-  const run = (args: string[]) => execFileSync(OPENSSL, args, { stdio: "pipe" });
-  run([
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    f("ca.key"),
-    "-out",
-    f("ca.crt"),
-    "-days",
-    "2",
-    "-subj",
-    "/CN=meshgate test CA",
-  ]);
-  run([
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    f("server.key"),
-    "-out",
-    f("server.csr"),
-    "-subj",
-    "/CN=localhost",
-  ]);
+  // Words in {braces} are files in `dir`; split first so paths may hold spaces.
+  const run = (cmd: string) =>
+    execFileSync(
+      bin,
+      cmd.split(" ").map((w) => (w.startsWith("{") ? f(w.slice(1, -1)) : w)),
+      { stdio: "pipe" },
+    );
+  run(
+    "req -x509 -newkey rsa:2048 -nodes -keyout {ca.key} -out {ca.crt} -days 2 -subj /CN=meshgate-test-CA",
+  );
+  run("req -newkey rsa:2048 -nodes -keyout {server.key} -out {server.csr} -subj /CN=localhost");
   writeFileSync(f("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  run([
-    "x509",
-    "-req",
-    "-in",
-    f("server.csr"),
-    "-CA",
-    f("ca.crt"),
-    "-CAkey",
-    f("ca.key"),
-    "-CAcreateserial",
-    "-out",
-    f("server.crt"),
-    "-days",
-    "2",
-    "-extfile",
-    f("ext.cnf"),
-  ]);
-  return { ca: f("ca.crt"), cert: f("server.crt"), key: f("server.key") };
+  run(
+    "x509 -req -in {server.csr} -CA {ca.crt} -CAkey {ca.key} -CAcreateserial -out {server.crt} -days 2 -extfile {ext.cnf}",
+  );
+  run("req -newkey rsa:2048 -nodes -keyout {client.key} -out {client.csr} -subj /CN=meshgate");
+  run(
+    "x509 -req -in {client.csr} -CA {ca.crt} -CAkey {ca.key} -CAcreateserial -out {client.crt} -days 2",
+  );
+  return {
+    ca: f("ca.crt"),
+    cert: f("server.crt"),
+    key: f("server.key"),
+    clientCert: f("client.crt"),
+    clientKey: f("client.key"),
+  };
 }
 
 export class Mosquitto {
@@ -102,7 +85,9 @@ export class Mosquitto {
    * `persist`: keep sessions across a restart, so a subscriber that joined
    * before an outage gets what was published while it was away.
    */
-  static async create(opts: { tls?: boolean; persist?: boolean } = {}): Promise<Mosquitto> {
+  static async create(
+    opts: { tls?: boolean; persist?: boolean; requireClientCert?: boolean } = {},
+  ): Promise<Mosquitto> {
     const port = await freePort();
     const m = new Mosquitto(port, null);
     const tls = opts.tls ? makeTls(m.dir) : null;
@@ -115,6 +100,7 @@ export class Mosquitto {
       lines.push("persistence false");
     }
     if (tls) lines.push(`cafile ${tls.ca}`, `certfile ${tls.cert}`, `keyfile ${tls.key}`);
+    if (tls && opts.requireClientCert) lines.push("require_certificate true");
     writeFileSync(m.conf, `${lines.join("\n")}\n`);
     return Object.assign(m, { tls });
   }
