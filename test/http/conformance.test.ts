@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import type { PacketItem } from "../../daemon/core/types.ts";
-import { makeRows, T0 } from "./helpers/fixtures.ts";
-import { ENGINES, rawRequest, startServer, type TestServer } from "./helpers/server.ts";
+import { makeRows, rng, T0 } from "./helpers/fixtures.ts";
+import { ENGINES, rawRequest, rawSocket, startServer, type TestServer } from "./helpers/server.ts";
 
 const UI_INDEX =
   "<!doctype html><title>ui</title><script type=module src=/assets/main-ABCDEF12.js></script>";
@@ -188,6 +188,38 @@ describe.each(ENGINES)("conformance on %s", (engine) => {
     expect(streamed.status).toBe(413);
     // The server is still healthy afterwards.
     expect((await fetch(`${t.base}/api/health`)).status).toBe(200);
+  });
+
+  it("survives malformed requests on the socket (seeded fuzz) and keeps serving", async () => {
+    const r = rng(1234);
+    const pieces = [
+      "GET ",
+      "POST ",
+      "/api/packets",
+      "?limit=",
+      "%",
+      "\r\n",
+      "Content-Length: 99999999999\r\n",
+      "Host: x\r\n",
+      "\u0000",
+      "HTTP/1.1",
+      "\r\n\r\n",
+      "Transfer-Encoding: chunked\r\n",
+      "zz\r\n",
+      "/ws",
+      "Upgrade: websocket\r\n",
+    ];
+    const sockets: Promise<string>[] = [];
+    for (let i = 0; i < 40; i++) {
+      const data = Array.from(
+        { length: 1 + Math.floor(r() * 12) },
+        () => pieces[Math.floor(r() * pieces.length)],
+      ).join("");
+      sockets.push(rawSocket(t.port, data, 300));
+    }
+    await Promise.all(sockets);
+    const res = await fetch(`${t.base}/api/health`);
+    expect(res.status).toBe(200);
   });
 
   it("sets security headers and no CORS by default", async () => {
