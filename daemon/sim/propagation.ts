@@ -103,7 +103,8 @@ export function flood(
 
 /**
  * Send along `route` = [origin, relay..., destination] as a direct packet.
- * Each sender's copy carries the hops still ahead of it.
+ * Each sender's copy carries the hops still ahead of it. A destination of
+ * -1 is not modelled: the last relay transmits and nobody is known to hear.
  */
 export function direct(
   topo: Topology,

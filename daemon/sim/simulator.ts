@@ -10,6 +10,7 @@
 import type { RxPacket } from "../core/types.ts";
 import {
   PAYLOAD_CONTROL,
+  PAYLOAD_TRACE,
   ROUTE_DIRECT,
   ROUTE_FLOOD,
   ROUTE_TRANSPORT_FLOOD,
@@ -18,7 +19,7 @@ import { hashtagKey, hexToBytes, type Identity, PUBLIC_CHANNEL_KEY } from "../pr
 import { buildControlDiscoverResp, encodePacket } from "../protocol/encode.ts";
 import { frameLayout } from "../protocol/hash.ts";
 import { PeerCrypto } from "./peer.ts";
-import { flood, GATEWAY, type Hearing, zeroHop } from "./propagation.ts";
+import { direct, flood, GATEWAY, type Hearing, zeroHop } from "./propagation.ts";
 import { Rng } from "./rng.ts";
 import { buildTopology, identityFor, type Topology } from "./topology.ts";
 import {
@@ -201,7 +202,37 @@ export class MeshSimulator {
       this.schedule(at, flood(this.topo, rng, GATEWAY, copy, size, hops));
     } else if (f.route === ROUTE_DIRECT && f.hopCount === 0 && f.payloadType === PAYLOAD_CONTROL) {
       this.answerDiscover(at, copy.subarray(f.payloadOffset));
+    } else if (f.route === ROUTE_DIRECT && f.hopCount > 0 && f.payloadType !== PAYLOAD_TRACE) {
+      const relays = this.resolvePath(copy.subarray(f.pathOffset, f.payloadOffset), f.hashSize);
+      // The last relay's copy has no hops left; its addressee is not modelled (-1).
+      if (relays)
+        this.schedule(
+          at,
+          direct(this.topo, rng, [GATEWAY, ...relays, -1], copy, f.hashSize as 1 | 2 | 3),
+        );
     }
+  }
+
+  /**
+   * The repeaters a direct path from the gateway names, each a neighbour of
+   * the previous; null when a hop matches no such repeater (nobody forwards).
+   */
+  private resolvePath(path: Uint8Array, size: number): number[] | null {
+    const relays: number[] = [];
+    let at = GATEWAY;
+    for (let o = 0; o + size <= path.length; o += size) {
+      const hop = path.subarray(o, o + size);
+      const next = (this.topo.neighbours[at] ?? []).find((n) => {
+        const node = this.topo.nodes[n] as SimNode;
+        return (
+          node.role === "repeater" && node.publicKey.subarray(0, size).every((b, i) => b === hop[i])
+        );
+      });
+      if (next === undefined) return null;
+      relays.push(next);
+      at = next;
+    }
+    return relays;
   }
 
   /** What the gateway transmitted, oldest first (the last 1000). */

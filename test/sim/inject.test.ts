@@ -113,6 +113,49 @@ describe("MeshSimulator transmit", () => {
     for (const r of replies) expect(hex(parse(r.raw).payload.subarray(2, 6))).toBe("01020304");
   });
 
+  it("forwards a direct packet from the gateway along its path, each relay removing itself", () => {
+    const s = new MeshSimulator(BASE);
+    const truth = s.truth();
+    const role = new Map(truth.nodes.map((n) => [n.publicKey, n.role]));
+    const linked = new Set(truth.links.flatMap((l) => [`${l.a}|${l.b}`, `${l.b}|${l.a}`]));
+    const gw = s.gateway.publicKey;
+    // A two-repeater route out of the gateway whose second hop the gateway also hears.
+    const reps = truth.nodes.map((n) => n.publicKey).filter((k) => role.get(k) === "repeater");
+    let route: [string, string] | null = null;
+    for (const a of reps) {
+      for (const b of reps) {
+        if (
+          a !== b &&
+          linked.has(`${gw}|${a}`) &&
+          linked.has(`${a}|${b}`) &&
+          linked.has(`${gw}|${b}`)
+        )
+          route = [a, b];
+      }
+    }
+    expect(route).not.toBeNull();
+    const [r1, r2] = route as [string, string];
+    const hops = [Buffer.from(r1.slice(0, 4), "hex"), Buffer.from(r2.slice(0, 4), "hex")];
+    const raw = encodePacket({
+      route: 2,
+      payloadType: 0,
+      hashSize: 2,
+      hops,
+      payload: Uint8Array.of(1, 2, 3, 4, 5, 6),
+    });
+    let heard: string[][] = [];
+    // Fading may lose a hop now and then: a few tries must get the packet through.
+    for (let i = 0; i < 10 && heard.length < 2; i++) {
+      s.transmit(raw);
+      heard = s
+        .pump(s.now() + 10_000)
+        .filter((r) => hex(parse(r.raw).payload) === "010203040506")
+        .map((r) => parse(r.raw).hops);
+    }
+    expect(heard).toContainEqual([r2.slice(0, 4)]); // r1's copy: only r2 ahead
+    expect(heard).toContainEqual([]); // r2's copy: no hops left
+  });
+
   it("ignores malformed transmissions without throwing", () => {
     const s = new MeshSimulator(BASE);
     s.transmit(Uint8Array.of(0x11, 0xff));
