@@ -191,8 +191,19 @@ export const BROKER_ITEM_SCHEMA = {
             audience: { type: "string", maxLength: 253 },
             owner: { type: "string", maxLength: 128 },
             email: { type: "string", maxLength: 254 },
-            ttlSec: { type: "integer", minimum: 60, maximum: 86400, default: 3600 },
-            renewBeforeSec: { type: "integer", minimum: 10, maximum: 3600, default: 300 },
+            // No `default` inside oneOf: Ajv (strict, useDefaults) rejects it there.
+            ttlSec: {
+              type: "integer",
+              minimum: 60,
+              maximum: 86400,
+              description: "token lifetime, default 3600",
+            },
+            renewBeforeSec: {
+              type: "integer",
+              minimum: 10,
+              maximum: 3600,
+              description: "renew this long before expiry, default 300",
+            },
           },
         },
       ],

@@ -331,7 +331,14 @@ describe("summary content and privacy", () => {
 });
 
 describe("broker config", () => {
-  const ajv = new Ajv({ strict: false });
+  // The options the config loader compiles schema/config.schema.json with.
+  const ajv = new Ajv({
+    allErrors: true,
+    useDefaults: true,
+    allowUnionTypes: true,
+    strict: true,
+    strictRequired: false,
+  });
   const validate = ajv.compile(BROKER_ITEM_SCHEMA);
   const gw = { name: "gw", iata: "SFO" };
 
