@@ -4,6 +4,9 @@
  * Each sighting updates one edge in O(1); distinct transmissions are told
  * apart with a capped table of recent packet hashes, so the relayed copies of
  * one flood count once as a sighting and each as an observation.
+ *
+ * Ids are interned to small integers and edges keyed by a number: hashing two
+ * 64-char keys joined into a fresh string on every lookup was the hot spot.
  */
 import { addStat, decay, type RunningStats, type StatsView, viewStats } from "./stats.ts";
 
@@ -62,24 +65,68 @@ export interface Sighting {
 
 const RECENT_TX = 4096;
 
-export function edgeKey(a: string, b: string): string {
-  return a < b ? `${a}|${b}` : `${b}|${a}`;
-}
+/** Interned ids stay below 2^26, so lo * 2^26 + hi is an exact safe integer. */
+const ID_SPAN = 2 ** 26;
 
 export function isResolvedId(id: string): boolean {
   return !id.startsWith("?");
 }
 
 export class Graph {
-  readonly edges = new Map<string, EdgeState>();
+  private readonly edges = new Map<number, EdgeState>();
   private readonly adj = new Map<string, Set<string>>();
   /** hash -> edge keys already counted for that transmission (insertion-ordered, capped). */
-  private readonly recent = new Map<string, Set<string>>();
+  private readonly recent = new Map<string, Set<number>>();
+  private readonly intern = new Map<string, number>();
 
   constructor(private readonly halfLifeMs: number) {}
 
   get size(): number {
     return this.edges.size;
+  }
+
+  values(): IterableIterator<EdgeState> {
+    return this.edges.values();
+  }
+
+  get(a: string, b: string): EdgeState | undefined {
+    const k = this.keyIfKnown(a, b);
+    return k === undefined ? undefined : this.edges.get(k);
+  }
+
+  private idOf(s: string): number {
+    let id = this.intern.get(s);
+    if (id === undefined) {
+      id = this.intern.size;
+      if (id >= ID_SPAN) {
+        // Ids of pruned edges are never reused; start over when they run out.
+        this.reintern();
+        id = this.intern.size;
+      }
+      this.intern.set(s, id);
+    }
+    return id;
+  }
+
+  private keyOf(a: string, b: string): number {
+    const x = this.idOf(a);
+    const y = this.idOf(b);
+    return x < y ? x * ID_SPAN + y : y * ID_SPAN + x;
+  }
+
+  private keyIfKnown(a: string, b: string): number | undefined {
+    const x = this.intern.get(a);
+    const y = this.intern.get(b);
+    if (x === undefined || y === undefined) return undefined;
+    return x < y ? x * ID_SPAN + y : y * ID_SPAN + x;
+  }
+
+  private reintern(): void {
+    const all = [...this.edges.values()];
+    this.intern.clear();
+    this.edges.clear();
+    this.recent.clear();
+    for (const e of all) this.edges.set(this.keyOf(e.a, e.b), e);
   }
 
   /**
@@ -88,7 +135,7 @@ export class Graph {
    * vote for itself.
    */
   certainOf(a: string, b: string): number {
-    return this.edges.get(edgeKey(a, b))?.certain ?? 0;
+    return this.get(a, b)?.certain ?? 0;
   }
 
   neighbours(id: string): readonly string[] {
@@ -98,7 +145,7 @@ export class Graph {
 
   add(a: string, b: string, s: Sighting): void {
     if (a === b) return;
-    const key = edgeKey(a, b);
+    const key = this.keyOf(a, b);
     let e = this.edges.get(key);
     if (!e) {
       const [lo, hi] = a < b ? [a, b] : [b, a];
@@ -143,12 +190,12 @@ export class Graph {
 
   /** Put a restored edge back as is. */
   restore(e: EdgeState): void {
-    const key = edgeKey(e.a, e.b);
+    const key = this.keyOf(e.a, e.b);
     if (!this.edges.has(key)) this.link(e.a, e.b);
     this.edges.set(key, e);
   }
 
-  remove(key: string): void {
+  private remove(key: number): void {
     const e = this.edges.get(key);
     if (!e) return;
     this.edges.delete(key);
@@ -208,7 +255,7 @@ export class Graph {
     };
   }
 
-  private firstForTransmission(hash: string, key: string): boolean {
+  private firstForTransmission(hash: string, key: number): boolean {
     let set = this.recent.get(hash);
     if (!set) {
       set = new Set();

@@ -76,6 +76,16 @@ export interface RebuildOptions {
 }
 
 export const META_KEY = "mesh.state";
+
+interface RebuildTask {
+  handle: TaskHandle | null;
+  readonly next: MeshState;
+  /** Live observations that arrived during the rebuild, not yet in `next`. */
+  pending: MeshObservation[];
+  dropped: number;
+  /** Highest store id the scan has read: live observations at or below it are in `next`. */
+  scanned: number;
+}
 const MAX_PENDING = 200_000;
 
 export class MeshModel implements Service {
@@ -85,12 +95,7 @@ export class MeshModel implements Service {
   private built = false;
   private readonly scheduler: Scheduler;
   private readonly now: () => number;
-  private task: {
-    handle: TaskHandle;
-    next: MeshState;
-    pending: MeshObservation[];
-    dropped: number;
-  } | null = null;
+  private task: RebuildTask | null = null;
   private running: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private rebuilds = 0;
@@ -157,7 +162,7 @@ export class MeshModel implements Service {
   }
 
   progress(): TaskProgress {
-    if (this.task) return this.task.handle.progress();
+    if (this.task?.handle) return this.task.handle.progress();
     return { phase: this.built ? "ready" : "idle", done: 0, total: 0 };
   }
 
@@ -167,19 +172,26 @@ export class MeshModel implements Service {
     const from = ro.from ?? (this.restoredOnly ? "current" : "scratch");
     const base = from === "current" ? this.copyState() : new MeshState(this.cfg);
     for (const [id, r] of this.state.activity.radios) base.activity.radios.set(id, cloneTrack(r));
-    const pending: MeshObservation[] = [];
-    const handle = this.scheduler.run("mesh-rebuild", this.build(source, base, pending));
-    this.task = { handle, next: base, pending, dropped: 0 };
+    const task: RebuildTask = {
+      handle: null,
+      next: base,
+      pending: [],
+      dropped: 0,
+      scanned: base.lastId,
+    };
+    // The scheduler never starts a task synchronously, so `task` is complete before it runs.
+    const handle = this.scheduler.run("mesh-rebuild", this.build(source, task));
+    task.handle = handle;
+    this.task = task;
+    const live = task;
     const started = performance.now();
     this.running = handle.done
       .then(() => {
-        const t = this.task;
-        if (t && t.dropped > 0) {
-          this.opts.log.warn("live observations missed during rebuild", { dropped: t.dropped });
+        if (live.dropped > 0) {
+          this.opts.log.warn("live observations missed during rebuild", { dropped: live.dropped });
         }
-        for (const o of t?.pending ?? []) {
-          if (o.id === undefined || o.id > base.lastId) base.observe(o);
-        }
+        // The few that arrived after the sliced catch-up phase.
+        for (const o of live.pending) if (unseen(o, live.scanned)) base.observe(o);
         this.state = base;
         this.built = true;
         this.restoredOnly = false;
@@ -201,9 +213,9 @@ export class MeshModel implements Service {
 
   private async *build(
     source: MeshSource,
-    next: MeshState,
-    pending: MeshObservation[],
+    task: RebuildTask,
   ): AsyncGenerator<TaskProgress, void, void> {
+    const next = task.next;
     yield { phase: "nodes", done: 0, total: 0 };
     const rows = await source.listNodes();
     const trusted = new Set<string>();
@@ -231,12 +243,21 @@ export class MeshModel implements Service {
         done++;
         if ((i & 63) === 63) yield { phase: "observations", done, total };
       }
+      task.scanned = after;
+      // Live observations the scan has now read are already in; forget them.
+      if (task.pending.length > 0) task.pending = task.pending.filter((o) => unseen(o, after));
       // A page that does not move the watermark would repeat forever.
       if (after === before) break;
     }
     next.prune(this.now());
-    // Live observations that arrived while scanning are applied after the swap check.
-    yield { phase: "catch-up", done, total: Math.max(total, done) + pending.length };
+    // Fold in, slice by slice, live observations the scan could not see.
+    let caught = 0;
+    while (task.pending.length > 0) {
+      const slice = task.pending.splice(0, 64);
+      for (const o of slice) if (unseen(o, after)) next.observe(o);
+      caught += slice.length;
+      yield { phase: "catch-up", done: caught, total: caught + task.pending.length };
+    }
   }
 
   graph(o?: GraphOptions): GraphView {
@@ -314,6 +335,11 @@ export class MeshModel implements Service {
       this.opts.log.warn("mesh snapshot not saved", { error: errorMessage(err) });
     }
   }
+}
+
+/** Not (yet) read by the rebuild's scan: no store id, or one above the scan watermark. */
+function unseen(o: MeshObservation, scanned: number): boolean {
+  return o.id === undefined || o.id > scanned;
 }
 
 function cloneTrack(r: RadioTrack): RadioTrack {

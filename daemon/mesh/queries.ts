@@ -54,7 +54,7 @@ export function graphView(s: MeshState, now: number, o: GraphOptions = {}): Grap
   const minS = o.minSightings ?? 1;
   const minC = o.minConfidence ?? 0;
   const edges: GraphEdge[] = [];
-  for (const e of s.graph.edges.values()) {
+  for (const e of s.graph.values()) {
     if (e.sightings < minS) continue;
     if (o.resolvedOnly && !(isResolvedId(e.a) && isResolvedId(e.b))) continue;
     const v = s.graph.view(e, now);
@@ -123,7 +123,7 @@ export function nodeDetail(s: MeshState, key: string, now: number): NodeDetail |
   if (!n) return null;
   const neighbours: GraphEdge[] = [];
   for (const other of s.graph.neighbours(k)) {
-    const e = s.graph.edges.get(k < other ? `${k}|${other}` : `${other}|${k}`);
+    const e = s.graph.get(k, other);
     if (e) neighbours.push(s.graph.view(e, now));
   }
   neighbours.sort((x, y) => y.score - x.score);
@@ -209,7 +209,7 @@ export interface MeshSummary {
 
 export function summary(s: MeshState, now: number): MeshSummary {
   let resolvedEdges = 0;
-  for (const e of s.graph.edges.values()) {
+  for (const e of s.graph.values()) {
     if (isResolvedId(e.a) && isResolvedId(e.b)) resolvedEdges++;
   }
   const health = { healthy: 0, degraded: 0, silent: 0 };

@@ -18,7 +18,7 @@ const num = (v: unknown): v is number => typeof v === "number" && Number.isFinit
 const ID = /^(\?[0-9a-f]{2,6}|[0-9A-F]{64})$/;
 
 export function snapshotState(s: MeshState, savedAt: number): string {
-  const edges = [...s.graph.edges.values()].map((e) => [
+  const edges = [...s.graph.values()].map((e) => [
     e.a,
     e.b,
     e.firstSeen,

@@ -94,6 +94,19 @@ describe("MeshModel rebuild", () => {
     expect(m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"))?.sightings).toBe(11);
   });
 
+  it("live observations without a store id are folded in once, in the sliced catch-up", async () => {
+    const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, batch: 10 });
+    const src = source(50);
+    let fed = 0;
+    src.onScan = () => {
+      for (let i = 0; i < 100; i++, fed++)
+        m.observe(obs({ hops: [hopOf(A), hopOf(B)], radioKey: R }));
+    };
+    await m.rebuild(src);
+    expect(fed).toBe(600); // six scans: five pages and the empty one
+    expect(m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"))?.sightings).toBe(650);
+  });
+
   it("rebuild 'current' starts from the present state and reads only newer rows", async () => {
     const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
     const src = source(20);
