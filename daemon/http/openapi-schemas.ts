@@ -1,0 +1,230 @@
+/** Building blocks and component schemas of the OpenAPI document (see openapi.ts). */
+
+export type Obj = Record<string, unknown>;
+
+export const ref = (name: string): Obj => ({ $ref: `#/components/schemas/${name}` });
+export const q = (name: string, schema: Obj, description: string, required = false): Obj => ({
+  name,
+  in: "query",
+  required,
+  description,
+  schema,
+});
+export const pathParam = (name: string, schema: Obj, description: string): Obj => ({
+  name,
+  in: "path",
+  required: true,
+  description,
+  schema,
+});
+export const json = (schema: Obj, description = "OK"): Obj => ({
+  description,
+  content: { "application/json": { schema } },
+});
+export const errors = (...codes: number[]): Obj =>
+  Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/E${c}` }]));
+
+export const PAYLOAD_TYPES = [
+  "REQ",
+  "RESPONSE",
+  "TXT_MSG",
+  "ACK",
+  "ADVERT",
+  "GRP_TXT",
+  "GRP_DATA",
+  "ANON_REQ",
+  "PATH",
+  "TRACE",
+  "MULTIPART",
+  "CONTROL",
+  "RESERVED_C",
+  "RESERVED_D",
+  "RESERVED_E",
+  "RAW_CUSTOM",
+];
+export const ROUTES = ["TRANSPORT_FLOOD", "FLOOD", "DIRECT", "TRANSPORT_DIRECT"];
+export const time = { type: "string", description: "ISO-8601 time or integer ms since the epoch" };
+export const cursor = q(
+  "cursor",
+  { type: "string", pattern: "^[1-9][0-9]{0,14}$" },
+  "nextCursor of the previous page",
+);
+export const nullable = (type: string): Obj => ({ type: [type, "null"] });
+
+export const schemas: Obj = {
+  Error: {
+    type: "object",
+    required: ["error", "code"],
+    properties: {
+      error: { type: "string", description: "What was wrong; names the parameter at fault" },
+      code: { type: "string" },
+      param: { type: "string" },
+      progress: { type: "number", description: "0..1 while an index builds (503)" },
+    },
+  },
+  PacketItem: {
+    type: "object",
+    required: [
+      "id",
+      "hash",
+      "raw",
+      "receivedAt",
+      "radioId",
+      "payloadType",
+      "route",
+      "snr",
+      "rssi",
+      "hashSize",
+      "hops",
+      "firstSeen",
+      "summary",
+      "error",
+    ],
+    properties: {
+      id: { type: "integer", description: "Observation id (monotonic)" },
+      hash: { type: "string", pattern: "^[0-9a-f]{16}$" },
+      raw: { type: "string", pattern: "^([0-9a-f]{2})*$" },
+      receivedAt: { type: "string", format: "date-time" },
+      radioId: { type: "string" },
+      payloadType: { type: "string", enum: [...PAYLOAD_TYPES, "UNKNOWN"] },
+      route: { type: "string", enum: [...ROUTES, "UNKNOWN"] },
+      snr: nullable("number"),
+      rssi: nullable("number"),
+      hashSize: { type: "integer" },
+      hops: { type: "array", items: { type: "string" } },
+      firstSeen: { type: "boolean" },
+      summary: { type: "string" },
+      error: nullable("string"),
+    },
+  },
+  Transmission: {
+    type: "object",
+    required: [
+      "hash",
+      "payloadType",
+      "route",
+      "summary",
+      "firstHeardAt",
+      "lastHeardAt",
+      "observationCount",
+      "observations",
+    ],
+    properties: {
+      hash: { type: "string" },
+      payloadType: { type: "string" },
+      route: { type: "string" },
+      summary: { type: "string" },
+      firstHeardAt: { type: "string", format: "date-time" },
+      lastHeardAt: { type: "string", format: "date-time" },
+      observationCount: { type: "integer" },
+      observations: { type: "array", items: ref("PacketItem") },
+    },
+  },
+  PacketDetail: {
+    allOf: [
+      ref("Transmission"),
+      {
+        type: "object",
+        required: ["decoded", "breakdown", "decodeError"],
+        properties: {
+          decoded: { description: "The protocol decoder's JSON form of the packet, or null" },
+          breakdown: { description: "Byte ranges with field names, or null" },
+          decodeError: nullable("string"),
+        },
+      },
+    ],
+  },
+  Node: {
+    type: "object",
+    required: ["publicKey", "name", "role", "status"],
+    properties: {
+      publicKey: { type: "string", pattern: "^[0-9A-F]{64}$" },
+      name: nullable("string"),
+      role: { type: "string", enum: ["chat", "repeater", "room", "sensor", "unknown"] },
+      status: { type: "string", enum: ["healthy", "degraded", "silent"] },
+      lat: nullable("number"),
+      lon: nullable("number"),
+      lastHeard: { type: ["integer", "null"], description: "ms since the epoch" },
+      lastAdvert: { type: ["integer", "null"], description: "ms since the epoch" },
+      advertCount: { type: "integer" },
+    },
+  },
+  ChannelMessage: {
+    type: "object",
+    required: ["id", "hash", "channel", "sender", "text", "receivedAt", "senderTimestamp"],
+    properties: {
+      id: { type: "integer" },
+      hash: { type: "string" },
+      channel: { type: "string" },
+      sender: { type: "string" },
+      text: { type: "string" },
+      receivedAt: { type: "string", format: "date-time" },
+      senderTimestamp: {
+        type: "integer",
+        description: "The sender's clock: data, not a time index",
+      },
+    },
+  },
+  Health: {
+    type: "object",
+    required: [
+      "status",
+      "reasons",
+      "version",
+      "uptimeSec",
+      "engine",
+      "store",
+      "radios",
+      "mqtt",
+      "index",
+      "counters",
+      "versions",
+    ],
+    properties: {
+      status: { type: "string", enum: ["ok", "degraded"] },
+      reasons: { type: "array", items: { type: "string" } },
+      version: { type: "string" },
+      uptimeSec: { type: "integer" },
+      engine: { type: ["string", "null"], enum: ["uws", "node", null] },
+      store: {
+        type: "object",
+        required: ["ok", "observations"],
+        properties: { ok: { type: "boolean" }, observations: { type: "integer" } },
+      },
+      radios: { type: "array", items: { type: "object" } },
+      mqtt: { type: "array", items: { type: "object" } },
+      index: {
+        type: "object",
+        required: ["ready", "progress"],
+        properties: { ready: { type: "boolean" }, progress: { type: "number" } },
+      },
+      counters: { type: "object", additionalProperties: { type: "integer" } },
+      versions: { type: "object" },
+    },
+  },
+  ActionResult: {
+    type: "object",
+    required: ["ok", "detail"],
+    properties: { ok: { const: true }, detail: {} },
+  },
+};
+
+export const list = (item: Obj, extra: Obj = {}): Obj => ({
+  type: "object",
+  required: ["items", ...Object.keys(extra)],
+  properties: { items: { type: "array", items: item }, ...extra },
+});
+
+export const action = (summary: string, body: Obj): Obj => ({
+  post: {
+    summary,
+    security: [{ bearer: [] }],
+    requestBody: { required: true, content: { "application/json": { schema: body } } },
+    responses: {
+      "200": json(ref("ActionResult")),
+      ...errors(400, 401, 403, 413, 415, 429, 502, 503),
+    },
+  },
+});
+
+export const channelName = { type: "string", minLength: 1, maxLength: 64 };
