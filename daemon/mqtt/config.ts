@@ -233,3 +233,19 @@ export const BROKER_ITEM_SCHEMA = {
     homeassistantPrefix: { type: "string", pattern: "^[^#+]{1,64}$", default: "homeassistant" },
   },
 } as const;
+
+/** Schema of `mqtt.summaries` (defaults as in DEFAULT_SUMMARY_OPTIONS). */
+export const SUMMARIES_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  default: {},
+  properties: {
+    intervalSec: { type: "integer", minimum: 10, maximum: 86400, default: 60 },
+    graphIntervalSec: { type: "integer", minimum: 30, maximum: 86400, default: 300 },
+    includeNames: { type: "boolean", default: true },
+    includePositions: { type: "boolean", default: true },
+    positionPrecision: { type: "integer", minimum: 0, maximum: 6, default: 2 },
+    maxNodes: { type: "integer", minimum: 0, maximum: 5000, default: 500 },
+    maxEdges: { type: "integer", minimum: 0, maximum: 20000, default: 1000 },
+  },
+} as const;

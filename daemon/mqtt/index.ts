@@ -1,5 +1,11 @@
 /** Public surface of the MQTT upstream (what the daemon wires). */
-export { BROKER_ITEM_SCHEMA, type BrokerConfig, type Feed, resolveBroker } from "./config.ts";
+export {
+  BROKER_ITEM_SCHEMA,
+  type BrokerConfig,
+  type Feed,
+  resolveBroker,
+  SUMMARIES_SCHEMA,
+} from "./config.ts";
 export { airtimeMs, packetMessage, packetScore, statusMessage } from "./format.ts";
 export type {
   OutboxPort,

@@ -9,10 +9,15 @@ import { Ajv } from "ajv";
 import { afterEach, describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
-import { BROKER_ITEM_SCHEMA, type BrokerConfig, resolveBroker } from "../../daemon/mqtt/config.ts";
+import {
+  BROKER_ITEM_SCHEMA,
+  type BrokerConfig,
+  resolveBroker,
+  SUMMARIES_SCHEMA,
+} from "../../daemon/mqtt/config.ts";
 import type { SummaryEdge, SummaryNode, SummaryPort } from "../../daemon/mqtt/ports.ts";
 import type { SummaryOptions } from "../../daemon/mqtt/summaries.ts";
-import { roundCoord, TrafficWindow } from "../../daemon/mqtt/summaries.ts";
+import { DEFAULT_SUMMARY_OPTIONS, roundCoord, TrafficWindow } from "../../daemon/mqtt/summaries.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import { FakeBroker, type SeenPublish } from "./helpers/fake-broker.ts";
 import { makePacket, RADIO_KEY, radiosPort, rng, until } from "./helpers/fixtures.ts";
@@ -370,6 +375,15 @@ describe("broker config", () => {
     expect(r.host).toBe("mqtt-us-v1.letsmesh.net");
     expect(r.protocol).toBe("wss");
     expect([...r.feeds]).toEqual(["packets", "status"]);
+  });
+
+  it("fills the summaries section with the same defaults the code uses", () => {
+    // Nested as it will sit in the config schema (under mqtt.properties).
+    const v = ajv.compile({ type: "object", properties: { summaries: SUMMARIES_SCHEMA } });
+    const data: { summaries?: unknown } = {};
+    expect(v(data)).toBe(true);
+    expect(data.summaries).toEqual(DEFAULT_SUMMARY_OPTIONS);
+    expect(v({ summaries: { positionPrecision: 9 } })).toBe(false);
   });
 
   it("refuses bad items with each problem named", () => {
