@@ -1,7 +1,7 @@
 import type { DecodedFields, ObservationDecoder } from "../ingest/ingest.ts";
 import { sha256 } from "../protocol/crypto.ts";
 import { decodePacket } from "../protocol/decode.ts";
-import { hops, summarize } from "../protocol/json.ts";
+import { routeHops, summarize } from "../protocol/json.ts";
 import type { DecodeContext, DecodeResult } from "../protocol/types.ts";
 
 const HEX = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
@@ -25,7 +25,10 @@ export function reduce(raw: Uint8Array, r: DecodeResult): DecodedFields {
       route: p.route ?? -1,
       version: p.version ?? -1,
       hashSize: p.hashSize ?? 0,
-      hops: p.path && p.hashSize ? hops({ path: p.path, hashSize: p.hashSize }) : [],
+      hops:
+        p.path && p.hashSize && p.payloadType !== undefined
+          ? routeHops({ path: p.path, hashSize: p.hashSize, payloadType: p.payloadType })
+          : [],
       error: r.error.code,
       summary: summarize(r),
     };
@@ -38,7 +41,7 @@ export function reduce(raw: Uint8Array, r: DecodeResult): DecodedFields {
     route: p.route,
     version: p.version,
     hashSize: p.hashSize,
-    hops: hops(p),
+    hops: routeHops(p),
     error: null,
     summary: summarize(r),
   };

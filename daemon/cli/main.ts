@@ -2,6 +2,7 @@ import { ConfigError, errorMessage } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { type CliIO, parseArgs, UsageError } from "./args.ts";
 import { runConfig } from "./config.ts";
+import { cliOverrides, configPath } from "./options.ts";
 
 export const HELP = `meshgate ${VERSION} - MeshCore LoRa gateway daemon
 
@@ -74,16 +75,25 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       case "config":
         return runConfig(parseArgs(rest, VALUE_FLAGS), io);
       case "decode": {
+        // Channel keys from the config (when one is found), plus --channel/--key flags.
         const { runDecode } = await import("./decode.ts");
-        return await runDecode([...rest], io);
+        const { loadConfig } = await import("../config/load.ts");
+        const args = parseArgs(rest, VALUE_FLAGS);
+        const { config } = loadConfig({ path: configPath(args) });
+        const argv = config.publicChannel ? [...rest] : [...rest, "--no-public"];
+        return await runDecode(argv, io, config.channels);
       }
       case "simulate": {
         const { runSimulate } = await import("./simulate.ts");
         return await runSimulate([...rest], io);
       }
       case "backup": {
-        const { runBackupCommand } = await import("./backup-command.ts");
-        return await runBackupCommand(parseArgs(rest, VALUE_FLAGS), io);
+        // The data directory comes from the config unless --data-dir names it.
+        const { runBackup } = await import("./backup.ts");
+        const { loadConfig } = await import("../config/load.ts");
+        const args = parseArgs(rest, VALUE_FLAGS);
+        const { config } = loadConfig({ path: configPath(args), overrides: cliOverrides(args) });
+        return await runBackup([...rest], io, { dataDir: config.store.dataDir });
       }
       case "doctor": {
         const { runDoctor } = await import("./doctor.ts");
