@@ -19,6 +19,12 @@ export interface RowAdapterOptions {
   readonly trustedKey?: (publicKey: string) => boolean;
   /** Check Ed25519 signatures of adverts whose key is not trusted (slow: ~0.1 ms each). */
   readonly verifyAdverts?: boolean;
+  /**
+   * The node table's entry for an advert key (role, position, name as last
+   * verified). When given and it knows the key, the advert is taken from it
+   * without decoding the packet: a rebuild's fast path.
+   */
+  readonly knownAdvert?: (publicKey: string) => Omit<MeshAdvert, "timestamp"> | undefined;
 }
 
 /** Offset of the payload, or -1 when the packet is too short (protocol doc section 2). */
@@ -39,6 +45,25 @@ export function channelHashLabel(raw: Uint8Array): string | undefined {
   return h === undefined ? undefined : `hash:${h.toString(16).padStart(2, "0")}`;
 }
 
+/** The advertiser's key (upper hex) and timestamp read straight from the payload, no decode. */
+export function advertHead(raw: Uint8Array): { publicKey: string; timestamp: number } | undefined {
+  const o = payloadOffset(raw);
+  if (o < 0 || raw.length < o + 36) return undefined;
+  const publicKey = Buffer.from(raw.subarray(o, o + 32))
+    .toString("hex")
+    .toUpperCase();
+  const timestamp =
+    (raw[o + 32]! | (raw[o + 33]! << 8) | (raw[o + 34]! << 16) | (raw[o + 35]! << 24)) >>> 0;
+  return { publicKey, timestamp };
+}
+
+function knownAdvertOf(raw: Uint8Array, opts: RowAdapterOptions): MeshAdvert | undefined {
+  if (!opts.knownAdvert) return undefined;
+  const head = advertHead(raw);
+  const known = head && opts.knownAdvert(head.publicKey);
+  return known && head ? { ...known, timestamp: head.timestamp } : undefined;
+}
+
 export function advertFromRaw(raw: Uint8Array, opts: RowAdapterOptions): MeshAdvert | undefined {
   const r = decodePacket(raw, { channels: [], verifySignatures: opts.verifyAdverts ?? false });
   if (!r.ok || r.packet.body.kind !== "ADVERT") return undefined;
@@ -51,7 +76,10 @@ export function advertFromRaw(raw: Uint8Array, opts: RowAdapterOptions): MeshAdv
 }
 
 export function observationFromRow(row: PacketRow, opts: RowAdapterOptions = {}): MeshObservation {
-  const advert = row.payloadType === PT.ADVERT ? advertFromRaw(row.raw, opts) : undefined;
+  const advert =
+    row.payloadType === PT.ADVERT
+      ? (knownAdvertOf(row.raw, opts) ?? advertFromRaw(row.raw, opts))
+      : undefined;
   const channel = row.payloadType === PT.GRP_TXT ? channelHashLabel(row.raw) : undefined;
   return {
     id: row.id,

@@ -227,7 +227,16 @@ export class MeshModel implements Service {
     }
     const total = source.health?.().observations ?? 0;
     const radioKey = (id: string) => next.activity.radio(id)?.publicKey ?? null;
-    const adapt = { radioKey, trustedKey: (k: string) => trusted.has(k) };
+    const adapt = {
+      radioKey,
+      trustedKey: (k: string) => trusted.has(k),
+      // Keys in the store's node table were verified on ingest: take their
+      // advert fields from there instead of decoding every stored advert.
+      knownAdvert: (k: string) => {
+        const n = trusted.has(k) ? next.nodes.get(k) : undefined;
+        return n ? { publicKey: k, role: n.role, lat: n.lat, lon: n.lon, name: n.name } : undefined;
+      },
+    };
     const batch = this.opts.batch ?? 2000;
     let done = 0;
     let after = next.lastId;

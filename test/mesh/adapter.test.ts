@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   advertFromRaw,
+  advertHead,
   channelHashLabel,
   observationFromInput,
   observationFromRow,
@@ -68,6 +69,20 @@ describe("adapter", () => {
     forged[40] = (forged[40] ?? 0) ^ 1; // flip a signature bit
     expect(advertFromRaw(forged, { verifyAdverts: true })).toBeUndefined();
     expect(advertFromRaw(bytes("11"), { verifyAdverts: true })).toBeUndefined();
+  });
+
+  it("reads the advertiser's key and timestamp without decoding, and prefers the node table", () => {
+    expect(advertHead(ADVERT)).toEqual({ publicKey: ADVERT_KEY, timestamp: 1758455660 });
+    expect(advertHead(bytes("1100aabb"))).toBeUndefined();
+    const known = { publicKey: ADVERT_KEY, role: 2, lat: 1, lon: 2, name: "from table" };
+    const o = observationFromRow(row(ADVERT, {}), {
+      knownAdvert: (k) => (k === ADVERT_KEY ? known : undefined),
+    });
+    expect(o.advert).toEqual({ ...known, timestamp: 1758455660 });
+    // An unknown key falls back to decoding, and is dropped when untrusted.
+    expect(
+      observationFromRow(row(ADVERT, {}), { knownAdvert: () => undefined }).advert,
+    ).toBeUndefined();
   });
 
   it("maps a PacketRow, with the radio key from the caller", () => {
