@@ -113,7 +113,11 @@ export class RequestHandler {
         throw new HttpError(405, "E_METHOD", `${req.method} not allowed`, {
           headers: { allow: "GET" },
         });
-      const r = await this.files.serve(req.path, this.baseHeaders(req));
+      const r = await this.files.serve(
+        req.path,
+        this.baseHeaders(req),
+        req.headers["accept-encoding"],
+      );
       this.app.counters.status(r.status);
       return r;
     }

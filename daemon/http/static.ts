@@ -5,8 +5,11 @@
  * ".." segments (plain or percent-encoded), backslashes and NUL bytes are
  * refused, and symlinks are resolved before the containment check.
  */
+import type { Stats } from "node:fs";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { extname, join, sep } from "node:path";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import type { EngineResponse } from "./engine.ts";
 import { HttpError } from "./http-error.ts";
 
@@ -26,6 +29,19 @@ const TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
   ".webmanifest": "application/manifest+json",
 };
+
+const gzipAsync = promisify(gzip);
+const COMPRESSIBLE = /^(text\/|application\/(json|manifest\+json)|image\/svg)/;
+/** Cached file bytes (plain + gzip) across all files; past it the cache starts over. */
+const CACHE_BUDGET = 16 * 1024 * 1024;
+
+interface Cached {
+  readonly mtimeMs: number;
+  readonly size: number;
+  readonly body: Buffer;
+  /** Gzip form when it is worth sending, else null. */
+  readonly gz: Buffer | null;
+}
 
 /** esbuild's `[name]-[hash]` asset names: an 8+ char base32 hash before the extension. */
 const HASHED = /-[A-Z0-9]{8,}\.[a-z0-9]+$/;
@@ -52,6 +68,8 @@ export function safeSegments(rawPath: string): string[] {
 
 export class StaticFiles {
   private rootReal: string | null = null;
+  private readonly cache = new Map<string, Cached>();
+  private cachedBytes = 0;
 
   constructor(private readonly root: string | null) {}
 
@@ -68,19 +86,70 @@ export class StaticFiles {
   }
 
   /** Resolve `segments` to a file inside the root, or null. */
-  private async resolveFile(root: string, segments: readonly string[]): Promise<string | null> {
+  private async resolveFile(
+    root: string,
+    segments: readonly string[],
+  ): Promise<{ file: string; st: Stats } | null> {
     if (segments.length === 0) return null;
     try {
       const real = await realpath(join(root, ...segments));
       if (!real.startsWith(root + sep)) return null;
       const st = await stat(real);
-      return st.isFile() ? real : null;
+      return st.isFile() ? { file: real, st } : null;
     } catch {
       return null;
     }
   }
 
-  async serve(rawPath: string, headers: Record<string, string>): Promise<EngineResponse> {
+  /**
+   * File bytes, and their gzip form for text types, kept in memory: the UI
+   * bundle is read and compressed once, not on every page load (a Pi on
+   * WiFi serving a phone benefits from both).
+   */
+  private async load(file: string, st: Stats, type: string): Promise<Cached> {
+    const hit = this.cache.get(file);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit;
+    const body = await readFile(file);
+    let gz: Buffer | null = null;
+    if (COMPRESSIBLE.test(type) && body.length > 1024) {
+      const z = await gzipAsync(body);
+      if (z.length < body.length * 0.9) gz = z;
+    }
+    const entry: Cached = { mtimeMs: st.mtimeMs, size: st.size, body, gz };
+    this.cachedBytes += body.length + (gz?.length ?? 0);
+    if (this.cachedBytes > CACHE_BUDGET) {
+      this.cache.clear();
+      this.cachedBytes = body.length + (gz?.length ?? 0);
+    }
+    this.cache.set(file, entry);
+    return entry;
+  }
+
+  private async fileResponse(
+    found: { file: string; st: Stats },
+    headers: Record<string, string>,
+    cacheControl: string,
+    acceptEncoding: string | undefined,
+  ): Promise<EngineResponse> {
+    const type = TYPES[extname(found.file).toLowerCase()] ?? "application/octet-stream";
+    const c = await this.load(found.file, found.st, type);
+    const out: Record<string, string> = {
+      ...headers,
+      "content-type": type,
+      "cache-control": cacheControl,
+    };
+    if (c.gz) out.vary = out.vary ? `${out.vary}, Accept-Encoding` : "Accept-Encoding";
+    if (c.gz && /\bgzip\b/.test(acceptEncoding ?? "")) {
+      return { status: 200, headers: { ...out, "content-encoding": "gzip" }, body: c.gz };
+    }
+    return { status: 200, headers: out, body: c.body };
+  }
+
+  async serve(
+    rawPath: string,
+    headers: Record<string, string>,
+    acceptEncoding?: string,
+  ): Promise<EngineResponse> {
     const segments = safeSegments(rawPath);
     const root = await this.realRoot();
     if (root === null) {
@@ -94,35 +163,21 @@ export class StaticFiles {
         body: NO_UI_PAGE,
       };
     }
-    const file = await this.resolveFile(root, segments);
-    if (file && !file.endsWith(`${sep}index.html`)) {
+    const found = await this.resolveFile(root, segments);
+    if (found && !found.file.endsWith(`${sep}index.html`)) {
       const name = segments[segments.length - 1] ?? "";
-      return {
-        status: 200,
-        headers: {
-          ...headers,
-          "content-type": TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
-          "cache-control": HASHED.test(name) ? "public, max-age=31536000, immutable" : "no-cache",
-        },
-        body: await readFile(file),
-      };
+      const cc = HASHED.test(name) ? "public, max-age=31536000, immutable" : "no-cache";
+      return this.fileResponse(found, headers, cc, acceptEncoding);
     }
     // A missing asset is a real 404 (a stale page asking for an old hash);
     // anything else is a client-side route of the single-page UI.
     if (segments[0] === "assets") throw new HttpError(404, "E_NOT_FOUND", "asset not found");
-    try {
-      const body = await readFile(join(root, "index.html"));
-      return {
-        status: 200,
-        headers: { ...headers, "content-type": TYPES[".html"]!, "cache-control": "no-cache" },
-        body,
-      };
-    } catch {
-      return {
-        status: 200,
-        headers: { ...headers, "content-type": TYPES[".html"]!, "cache-control": "no-cache" },
-        body: NO_UI_PAGE,
-      };
-    }
+    const index = await this.resolveFile(root, ["index.html"]);
+    if (index) return this.fileResponse(index, headers, "no-cache", acceptEncoding);
+    return {
+      status: 200,
+      headers: { ...headers, "content-type": TYPES[".html"]!, "cache-control": "no-cache" },
+      body: NO_UI_PAGE,
+    };
   }
 }

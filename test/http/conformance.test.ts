@@ -3,8 +3,10 @@
  * uWebSockets.js and from node:http + ws.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import type { PacketItem } from "../../daemon/core/types.ts";
@@ -14,11 +16,18 @@ import { ENGINES, rawRequest, rawSocket, startServer, type TestServer } from "./
 const UI_INDEX =
   "<!doctype html><title>ui</title><script type=module src=/assets/main-ABCDEF12.js></script>";
 
+const BIG_JS = Array.from({ length: 400 }, (_, i) => `export const v${i} = "value ${i}";`).join(
+  "\n",
+);
+let uiDir = "";
+
 function makeUiDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "mg-ui-"));
   mkdirSync(join(dir, "assets"));
   writeFileSync(join(dir, "index.html"), UI_INDEX);
   writeFileSync(join(dir, "assets", "main-ABCDEF12.js"), "console.log(1)");
+  writeFileSync(join(dir, "assets", "big-ABCDEF12.js"), BIG_JS);
+  uiDir = dir;
   return dir;
 }
 
@@ -248,6 +257,22 @@ describe.each(ENGINES)("conformance on %s", (engine) => {
     expect((await fetch(`${t.base}/assets/main-OLDHASH1.js`)).status).toBe(404);
   });
 
+  it("gzips text assets for clients that accept it, and notices a changed file", async () => {
+    const gz = await rawRequestBytes(t.port, "/assets/big-ABCDEF12.js", {
+      "accept-encoding": "gzip, br",
+    });
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gz.headers.vary).toMatch(/Accept-Encoding/);
+    expect(gunzipSync(gz.body).toString()).toBe(BIG_JS);
+    expect(gz.body.length).toBeLessThan(BIG_JS.length / 2);
+    const plain = await rawRequest(t.port, "GET", "/assets/big-ABCDEF12.js");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body).toBe(BIG_JS);
+    writeFileSync(join(uiDir, "index.html"), `${UI_INDEX}<!-- v2 -->`);
+    expect(await (await fetch(`${t.base}/`)).text()).toBe(`${UI_INDEX}<!-- v2 -->`);
+    writeFileSync(join(uiDir, "index.html"), UI_INDEX);
+  });
+
   it("streams bus packets to /ws clients as {type:'packet', data}", async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${t.port}/ws`);
     const messages: { type: string; data?: PacketItem }[] = [];
@@ -287,4 +312,20 @@ async function vi_waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> 
     if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+function rawRequestBytes(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }
