@@ -64,7 +64,10 @@ describe("SdNotify", () => {
     const n = new SdNotify({
       env: {},
       log: silentLogger(),
-      send: async (_s, _p, l) => (sent.push([...l]), null),
+      send: async (_s, _p, l) => {
+        sent.push([...l]);
+        return null;
+      },
     });
     expect(n.enabled).toBe(false);
     await n.ready("x");
