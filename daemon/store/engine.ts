@@ -115,6 +115,9 @@ export class StoreEngine {
       ? loadSnapshot(SQL, fsp, o.dataDir, o.log, { readOnly: Boolean(o.readOnly), count })
       : { db: new SQL.Database(), seq: 0, name: null, problems: [] };
     const db = snap.db;
+    // The DB file lives in sql.js's in-memory file system; a rollback journal
+    // there only costs copies (durability is our own journal's job).
+    db.exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY");
     let w: DbWriter | null = null;
     try {
       const applied = migrate(db, migrations);
