@@ -56,11 +56,15 @@ export function retentionSlice(
   db.exec("BEGIN");
   try {
     const cutoff = now - o.maxAgeMs;
-    obs += del(
-      db,
-      "DELETE FROM observations WHERE id IN (SELECT id FROM observations WHERE at < ? ORDER BY id LIMIT ?)",
-      [cutoff, o.sliceRows],
-    );
+    // Every query here walks an index from its low end, so a tick costs the
+    // same on a full DB as on an empty one.
+    if (scalar(db, "SELECT coalesce(min(at), 9e15) FROM observations") < cutoff) {
+      obs += del(
+        db,
+        "DELETE FROM observations WHERE id IN (SELECT id FROM observations WHERE at < ? ORDER BY at LIMIT ?)",
+        [cutoff, o.sliceRows],
+      );
+    }
     if (pressure) {
       obs += del(
         db,
@@ -78,7 +82,7 @@ export function retentionSlice(
     const oldestAt = scalar(db, "SELECT at FROM observations WHERE id = ?", [minObs]) || now;
     work += del(
       db,
-      "DELETE FROM channel_messages WHERE id IN (SELECT id FROM channel_messages WHERE at < ? ORDER BY id LIMIT ?)",
+      "DELETE FROM channel_messages WHERE id IN (SELECT id FROM channel_messages WHERE at < ? ORDER BY at LIMIT ?)",
       [Math.max(cutoff, pressure ? oldestAt : 0), o.sliceRows],
     );
     const rollCut = now - o.rollupMaxAgeMs;
@@ -92,7 +96,20 @@ export function retentionSlice(
         [Math.min(o.sliceRows, nodes - o.maxNodes)],
       );
     }
-    const aged = del(db, "DELETE FROM outbox WHERE created_at < ?", [now - o.outboxMaxAgeMs]);
+    // Outbox ids grow with created_at, so the oldest row tells whether any aged out.
+    const outCut = now - o.outboxMaxAgeMs;
+    const oldestOut = scalar(
+      db,
+      "SELECT coalesce((SELECT created_at FROM outbox ORDER BY id LIMIT 1), 9e15)",
+    );
+    const aged =
+      oldestOut < outCut
+        ? del(
+            db,
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE created_at < ? ORDER BY id LIMIT ?)",
+            [outCut, o.sliceRows],
+          )
+        : 0;
     if (aged > 0) w.addDropped(aged);
     db.exec("COMMIT");
     work += obs + tx + aged;
