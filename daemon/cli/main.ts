@@ -62,7 +62,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.stdout.write(`${VERSION}\n`);
       return 0;
     }
-    if (argv.includes("--help") || argv.includes("-h") || command === "help") {
+    // `simulate` has its own help; every other command shares this one.
+    const ownHelp = command === "simulate";
+    if (!ownHelp && (argv.includes("--help") || argv.includes("-h") || command === "help")) {
       io.stdout.write(HELP);
       return 0;
     }
