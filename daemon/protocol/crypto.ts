@@ -125,8 +125,16 @@ export function identityFromSeed(seed: Uint8Array): Identity {
   };
 }
 
+/** Signing keys per identity object: building a KeyObject costs more than the signature. */
+const signKeys = new WeakMap<Identity, KeyObject>();
+
 export function sign(identity: Identity, msg: Uint8Array): Uint8Array {
-  return new Uint8Array(nodeSign(null, msg, privateKeyObject(identity.seed)));
+  let key = signKeys.get(identity);
+  if (!key) {
+    key = privateKeyObject(identity.seed);
+    signKeys.set(identity, key);
+  }
+  return new Uint8Array(nodeSign(null, msg, key));
 }
 
 const VERIFY_CACHE_MAX = 1024;
