@@ -90,12 +90,19 @@ CODENAME=$(. "$ROOT/etc/os-release" && echo "${VERSION_CODENAME:-unknown}")
 [ "$CODENAME" = bookworm ] ||
   echo "customize-image: warning: $ROOT is $CODENAME, meshgate is tested on bookworm" >&2
 
-# On a non-arm64 machine the chroot runs through qemu user emulation.
+# On a non-arm64 machine the chroot runs through qemu user emulation. apt and
+# dpkg start further arm64 programs, so the kernel must hand every one of them
+# to qemu: that is the binfmt_misc entry qemu-user-static registers.
 QEMU=""
-NEED_QEMU=0
+EMU_MISSING=""
+BINFMT=${BINFMT_DIR:-/proc/sys/fs/binfmt_misc}/qemu-aarch64
 if [ "$(uname -m)" != aarch64 ]; then
-  NEED_QEMU=1
   QEMU=$(command -v qemu-aarch64-static || true)
+  if [ -z "$QEMU" ]; then
+    EMU_MISSING="qemu-aarch64-static (apt-get install qemu-user-static)"
+  elif ! grep -qs '^enabled' "$BINFMT"; then
+    EMU_MISSING="the binfmt_misc entry $BINFMT (apt-get install binfmt-support, or systemctl restart systemd-binfmt)"
+  fi
 fi
 
 STAGE=/tmp/meshgate-install
@@ -105,9 +112,7 @@ step() {
 
 if [ "$DRY" = 1 ]; then
   step "root: $ROOT ($CODENAME, arm64)${QEMU:+, chroot through $QEMU}"
-  if [ "$NEED_QEMU" = 1 ] && [ -z "$QEMU" ]; then
-    step "missing: qemu-aarch64-static (apt-get install qemu-user-static) for the chroot"
-  fi
+  [ -z "$EMU_MISSING" ] || step "missing for the chroot: $EMU_MISSING"
   step "copy $DEB${NODE_DEB:+ and $NODE_DEB} to $ROOT$STAGE"
   if [ -n "$NODE_DEB" ]; then
     step "chroot: apt-get install $STAGE/$(basename "$NODE_DEB") $STAGE/$(basename "$DEB")"
@@ -122,9 +127,7 @@ if [ "$DRY" = 1 ]; then
 fi
 
 [ "$(id -u)" = 0 ] || die "run as root (chroot and mounts need it)"
-if [ "$NEED_QEMU" = 1 ] && [ -z "$QEMU" ]; then
-  die "this machine is $(uname -m): install qemu-user-static for the chroot"
-fi
+[ -z "$EMU_MISSING" ] || die "this machine is $(uname -m); the arm64 chroot needs $EMU_MISSING"
 
 MOUNTS=""
 cleanup() {
@@ -139,17 +142,14 @@ for d in proc sys dev dev/pts; do
   mount --bind "/$d" "$ROOT/$d"
   MOUNTS="$ROOT/$d $MOUNTS"
 done
+# An interpreter registered without the F flag is looked up inside the chroot.
 if [ -n "$QEMU" ] && [ ! -e "$ROOT/usr/bin/qemu-aarch64-static" ]; then
   cp "$QEMU" "$ROOT/usr/bin/qemu-aarch64-static"
   QEMU_COPIED=1
 fi
 
 in_root() {
-  if [ -n "$QEMU" ]; then
-    chroot "$ROOT" /usr/bin/qemu-aarch64-static /bin/sh -c "$1"
-  else
-    chroot "$ROOT" /bin/sh -c "$1"
-  fi
+  chroot "$ROOT" /bin/sh -c "$1"
 }
 
 mkdir -p "$ROOT$STAGE"

@@ -49,7 +49,14 @@ const imageScript = join(REPO_ROOT, "packaging/rpi/customize-image.sh");
 const hasShellcheck = spawnSync("sh", ["-c", "command -v shellcheck"]).status === 0;
 
 function customize(...args: string[]) {
-  const r = spawnSync("sh", [imageScript, ...args], { encoding: "utf8" });
+  return customizeEnv({}, ...args);
+}
+
+function customizeEnv(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const r = spawnSync("sh", [imageScript, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -125,6 +132,26 @@ describe("packaging/rpi/customize-image.sh", () => {
       expect(r.out).toMatch(message);
     }
   });
+
+  const isRoot = process.getuid?.() === 0;
+  it.skipIf(process.arch === "arm64" || !isRoot)(
+    "on a non-arm64 machine, refuses to start without qemu's binfmt entry, touching nothing",
+    () => {
+      const root = fakeRoot("bookworm");
+      const before = readdirSync(root, { recursive: true }).sort();
+      const r = customizeEnv(
+        { BINFMT_DIR: tempDir("meshgate-binfmt-") },
+        "--deb",
+        deb,
+        "--node-deb",
+        nodeDeb,
+        root,
+      );
+      expect(r.status, r.out).toBe(1);
+      expect(r.out).toMatch(/the arm64 chroot needs (the binfmt_misc entry|qemu-aarch64-static)/);
+      expect(readdirSync(root, { recursive: true }).sort()).toEqual(before);
+    },
+  );
 
   it("--dry-run prints the plan and leaves the root untouched", () => {
     const root = fakeRoot("bookworm");
