@@ -6,14 +6,15 @@
  * nothing is queued in mqtt.js memory; after a drop the unacknowledged
  * messages are simply peeked and sent again, oldest first.
  */
-import { readFileSync } from "node:fs";
 import { connect, type IClientOptions, type MqttClient } from "mqtt";
 import type { Bus } from "../core/bus.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { OutboxMessage } from "../store/api.ts";
+import { clientOptions } from "./client-options.ts";
 import type { ResolvedBroker } from "./config.ts";
 import type { Outgoing } from "./format.ts";
+import { AckLedger } from "./ledger.ts";
 import type { Now, OutboxPort } from "./ports.ts";
 
 export type LinkState = "idle" | "connecting" | "connected" | "renewing" | "backoff" | "stopped";
@@ -77,16 +78,12 @@ export class BrokerLink {
   /** Bumped whenever the current connection is abandoned; stale callbacks compare it. */
   private gen = 0;
   private failures = 0;
-  private readonly inflight = new Set<number>();
-  private readonly ackPending = new Set<number>();
-  private ackQueue: number[] = [];
-  private acking = false;
+  private readonly ledger: AckLedger;
   private readonly sends = new Map<number, number>();
   private pumping = false;
   private pumpAgain = false;
   private lastProgress = 0;
   private timers = new Set<NodeJS.Timeout>();
-  private drainWaiters: (() => void)[] = [];
 
   constructor(
     readonly broker: ResolvedBroker,
@@ -97,10 +94,18 @@ export class BrokerLink {
     private readonly now: Now,
   ) {
     this.since = now();
+    this.ledger = new AckLedger(
+      outbox,
+      (err) => {
+        this.counters.storeErrors++;
+        this.log.error("outbox ack failed", { broker: this.broker.id, err: errorMessage(err) });
+      },
+      () => this.kick(),
+    );
   }
 
   get inflightCount(): number {
-    return this.inflight.size;
+    return this.ledger.inflightCount;
   }
 
   start(): void {
@@ -143,7 +148,7 @@ export class BrokerLink {
     const client = this.client;
     this.client = null;
     if (client && prev === "connected") {
-      await this.waitDrain(DRAIN_WAIT_MS);
+      await this.ledger.drained(DRAIN_WAIT_MS);
       const last = this.hooks.onStop();
       await Promise.all(
         last.map(
@@ -171,7 +176,7 @@ export class BrokerLink {
       client?.end(true);
     }
     this.gen++;
-    await this.flushAcks();
+    await this.ledger.flush();
   }
 
   /** Read without the compiler's narrowing (it changes across awaits). */
@@ -204,37 +209,16 @@ export class BrokerLink {
     this.counters.attempts++;
     this.setState("connecting", this.broker.url.replace(/\/\/[^@/]*@/, "//"));
     let session: Session;
-    let tls: Partial<IClientOptions> = {};
+    let opts: IClientOptions;
     try {
       session = await this.hooks.prepare();
-      tls = this.tlsOptions();
+      opts = clientOptions(this.broker, session);
     } catch (err) {
       this.down(gen, errorMessage(err));
       return;
     }
     // The state may have changed while awaiting (stop, another attempt).
     if (gen !== this.gen || this.stateNow() === "stopped") return;
-    const opts: IClientOptions = {
-      clientId: this.broker.clientId,
-      keepalive: this.broker.keepaliveSec,
-      connectTimeout: this.broker.connectTimeoutSec * 1000,
-      reconnectPeriod: 0,
-      clean: true,
-      protocolVersion: 4,
-      ...tls,
-      ...(session.username !== undefined ? { username: session.username } : {}),
-      ...(session.password !== undefined ? { password: session.password } : {}),
-      ...(session.will
-        ? {
-            will: {
-              topic: session.will.topic,
-              payload: Buffer.from(session.will.payload),
-              qos: session.will.qos,
-              retain: session.will.retain,
-            },
-          }
-        : {}),
-    };
     let client: MqttClient;
     try {
       client = connect(this.broker.url, opts);
@@ -251,16 +235,6 @@ export class BrokerLink {
     });
     client.on("close", () => this.down(gen, this.lastError ?? "connection closed"));
     client.on("connect", () => this.up(gen, client, session));
-  }
-
-  private tlsOptions(): Partial<IClientOptions> {
-    const t = this.broker.tls;
-    const out: Partial<IClientOptions> = {};
-    if (t.ca) out.ca = readFileSync(t.ca);
-    if (t.cert) out.cert = readFileSync(t.cert);
-    if (t.key) out.key = readFileSync(t.key);
-    if (t.rejectUnauthorized !== undefined) out.rejectUnauthorized = t.rejectUnauthorized;
-    return out;
   }
 
   private up(gen: number, client: MqttClient, session: Session): void {
@@ -288,8 +262,7 @@ export class BrokerLink {
     const wasUp = this.state === "connected" || this.state === "renewing";
     if (wasUp) this.counters.disconnects++;
     this.lastError = reason;
-    this.inflight.clear();
-    this.flushDrainWaiters();
+    this.ledger.connectionLost();
     const client = this.client;
     this.client = null;
     // Not synchronously: down() can run inside mqtt.js's own flush of pending
@@ -311,10 +284,10 @@ export class BrokerLink {
     if (gen !== this.gen || this.state !== "connected") return;
     this.setState("renewing", "token renewal");
     this.counters.renewals++;
-    await this.waitDrain(DRAIN_WAIT_MS);
+    await this.ledger.drained(DRAIN_WAIT_MS);
     if (gen !== this.gen || this.stateNow() !== "renewing") return;
     this.gen++;
-    this.inflight.clear();
+    this.ledger.connectionLost();
     const client = this.client;
     this.client = null;
     client?.end(false);
@@ -322,7 +295,7 @@ export class BrokerLink {
   }
 
   private watchdog(): void {
-    if (this.state !== "connected" || this.inflight.size === 0) return;
+    if (this.state !== "connected" || this.ledger.inflightCount === 0) return;
     const limit = Math.max(10_000, 2 * this.broker.keepaliveSec * 1000);
     const idle = this.now() - this.lastProgress;
     if (idle > limit) {
@@ -341,12 +314,12 @@ export class BrokerLink {
         const gen = this.gen;
         if (this.state !== "connected" || !client) return;
         const window = this.broker.inflight;
-        if (this.inflight.size >= window) return;
-        // Backpressure: when the store lags on acks, wait for it (flushAcks kicks).
-        if (this.ackPending.size > 4 * window) return;
+        if (this.ledger.inflightCount >= window) return;
+        // Backpressure: when the store lags on acks, wait for it (the ledger kicks).
+        if (this.ledger.recordingCount > 4 * window) return;
         let msgs: readonly OutboxMessage[];
         try {
-          msgs = await this.outbox.outboxPeek(this.broker.id, window + this.ackPending.size);
+          msgs = await this.outbox.outboxPeek(this.broker.id, window + this.ledger.recordingCount);
         } catch (err) {
           this.counters.storeErrors++;
           this.log.error("outbox peek failed", { broker: this.broker.id, err: errorMessage(err) });
@@ -355,8 +328,8 @@ export class BrokerLink {
         }
         if (gen !== this.gen || this.state !== "connected") return;
         for (const m of msgs) {
-          if (this.inflight.size >= window) break;
-          if (this.inflight.has(m.id) || this.ackPending.has(m.id)) continue;
+          if (this.ledger.inflightCount >= window) break;
+          if (this.ledger.busyWith(m.id)) continue;
           this.send(gen, client, m);
         }
       } while (this.pumpAgain);
@@ -380,8 +353,8 @@ export class BrokerLink {
     }
     if (this.sends.size > 10 * this.broker.inflight + 100) this.sends.clear();
     this.sends.set(m.id, n);
-    if (this.inflight.size === 0) this.lastProgress = this.now();
-    this.inflight.add(m.id);
+    if (this.ledger.inflightCount === 0) this.lastProgress = this.now();
+    this.ledger.sent(m.id);
     this.counters.published++;
     client.publish(m.topic, m.payload, { qos: m.qos, retain: m.retain }, (err) => {
       if (gen !== this.gen) return; // that connection is gone; the outbox still has it
@@ -390,7 +363,6 @@ export class BrokerLink {
         this.down(gen, `publish failed: ${errorMessage(err)}`);
         return;
       }
-      this.inflight.delete(m.id);
       this.sends.delete(m.id);
       this.acked(m.id);
       // The window has room again: keep sending while the store records the ack.
@@ -401,49 +373,6 @@ export class BrokerLink {
   private acked(id: number): void {
     this.counters.acked++;
     this.lastProgress = this.now();
-    this.ackPending.add(id);
-    this.ackQueue.push(id);
-    void this.flushAcks();
-  }
-
-  private async flushAcks(): Promise<void> {
-    if (this.acking) return;
-    this.acking = true;
-    try {
-      while (this.ackQueue.length > 0) {
-        const ids = this.ackQueue;
-        this.ackQueue = [];
-        try {
-          await this.outbox.outboxAck(ids);
-        } catch (err) {
-          // Left in the outbox: sent again later (at-least-once), never lost.
-          this.counters.storeErrors++;
-          this.log.error("outbox ack failed", { broker: this.broker.id, err: errorMessage(err) });
-        }
-        for (const id of ids) this.ackPending.delete(id);
-      }
-    } finally {
-      this.acking = false;
-    }
-    if (this.inflight.size === 0) this.flushDrainWaiters();
-    this.kick();
-  }
-
-  private waitDrain(ms: number): Promise<void> {
-    if (this.inflight.size === 0 && this.ackQueue.length === 0 && !this.acking)
-      return Promise.resolve();
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.drainWaiters.push(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
-  }
-
-  private flushDrainWaiters(): void {
-    const w = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const f of w) f();
+    this.ledger.done(id);
   }
 }
