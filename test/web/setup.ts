@@ -91,24 +91,13 @@ function complete(dir: string): boolean {
 let pending: Promise<string> | null = null;
 
 /**
- * Builds dist/web with build.mjs when it is missing or stale, then answers a
- * private copy of it for this process to serve: other suites rebuild dist/
- * while tests run, and a folder emptied mid-test would fail them for nothing.
- * When build.mjs cannot produce the UI, the copy is built from web/ directly.
+ * A private copy of the current UI for this process to serve: dist/web when
+ * it is fresh, else built from web/ directly. Private because other suites
+ * (and the real-daemon suite) rebuild dist/ while tests run, and a folder
+ * emptied mid-test would fail them for nothing.
  */
 export function prepareWeb(): Promise<string> {
   pending ??= (async () => {
-    if (!webBuildIsFresh()) {
-      try {
-        execFileSync(process.execPath, ["build.mjs", "--quiet"], {
-          cwd: ROOT,
-          stdio: "pipe",
-          timeout: 180_000,
-        });
-      } catch {
-        // build.mjs also bundles the daemon; a failure there is not ours to report.
-      }
-    }
     const copy = mkdtempSync(join(tmpdir(), "meshgate-web-"));
     try {
       if (!webBuildIsFresh()) throw new Error("stale");
@@ -122,16 +111,31 @@ export function prepareWeb(): Promise<string> {
   return pending;
 }
 
+let distPending: Promise<void> | null = null;
+
 /**
- * For tests that run the real daemon, which serves dist/web itself: make
- * sure dist/web holds the current UI, building it there directly when
- * build.mjs could not.
+ * For tests that run the real daemon, which serves dist/web itself: runs
+ * build.mjs when dist/web is missing or stale, and builds the UI there
+ * directly when build.mjs could not.
  */
-export async function prepareDistWeb(): Promise<void> {
-  await prepareWeb();
-  if (!webBuildIsFresh()) await buildWebOnly(WEB_DIST);
+export function prepareDistWeb(): Promise<void> {
+  distPending ??= (async () => {
+    if (webBuildIsFresh()) return;
+    try {
+      execFileSync(process.execPath, ["build.mjs", "--quiet"], {
+        cwd: ROOT,
+        stdio: "pipe",
+        timeout: 180_000,
+      });
+    } catch {
+      // build.mjs also bundles the daemon; a failure there is not ours to report.
+    }
+    if (!webBuildIsFresh()) await buildWebOnly(WEB_DIST);
+  })();
+  return distPending;
 }
 
+/** As a vitest globalSetup: dist/web up to date before any suite starts. */
 export default async function setup(): Promise<void> {
-  await prepareWeb();
+  await prepareDistWeb();
 }

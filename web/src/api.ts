@@ -232,6 +232,27 @@ export class Api {
     return (await this.paths).has(path);
   }
 
+  /**
+   * Observations per minute over the last hour from the daemon's rollups
+   * (GET /api/analytics?kind=packets&range=1h): [unix seconds[], counts[]].
+   */
+  async trafficLastHour(): Promise<ApiResult<[number[], number[]]>> {
+    if (!(await this.has("/api/analytics"))) return { kind: "missing", status: 404, message: null };
+    return this.request("/api/analytics?kind=packets&range=1h", (b) => {
+      const xs: number[] = [];
+      const ys: number[] = [];
+      for (const p of list(b, "points")) {
+        if (!isObj(p)) continue;
+        const t = time(p.t);
+        const n = num(p.observations);
+        if (t === null || n === null) continue;
+        xs.push(t / 1000);
+        ys.push(n);
+      }
+      return [xs, ys];
+    });
+  }
+
   mqtt(): Promise<ApiResult<MqttView[]>> {
     return this.request("/api/mqtt", toMqtt);
   }

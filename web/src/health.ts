@@ -103,6 +103,9 @@ export interface HealthView {
   readonly status: string;
   readonly version: string;
   readonly uptimeSec: number | null;
+  /** HTTP engine (uws or node) and the Node.js version, when reported. */
+  readonly engine: string | null;
+  readonly nodeVersion: string | null;
   readonly observations: number | null;
   readonly nodes: number | null;
   readonly dbBytes: number | null;
@@ -127,6 +130,8 @@ export function toHealth(v: unknown): HealthView {
     status: str(o.status) ?? "unknown",
     version: str(o.version) ?? "?",
     uptimeSec: num(o.uptimeSec),
+    engine: str(o.engine, 32),
+    nodeVersion: isObj(o.versions) ? str(o.versions.node, 32) : null,
     observations: num(store.observations),
     nodes: num(store.nodes),
     dbBytes: num(store.dbBytes),

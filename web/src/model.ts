@@ -201,8 +201,27 @@ export function toGraph(v: unknown): GraphData {
       confidence: conf === null ? 1 : Math.min(1, Math.max(0, conf)),
     });
   }
+  // One line per pair: the daemon may report a link once per direction or kind.
+  const byPair = new Map<string, GraphEdge>();
+  for (const e of edges) {
+    const k = e.a < e.b ? `${e.a} ${e.b}` : `${e.b} ${e.a}`;
+    const prev = byPair.get(k);
+    byPair.set(
+      k,
+      prev
+        ? {
+            ...prev,
+            score: Math.max(prev.score, e.score),
+            confidence: Math.max(prev.confidence, e.confidence),
+          }
+        : e,
+    );
+  }
   const scale = maxScore > 0 ? maxScore : 1;
-  return { nodes, edges: edges.map((e) => ({ ...e, score: Math.max(0, e.score / scale) })) };
+  return {
+    nodes,
+    edges: [...byPair.values()].map((e) => ({ ...e, score: Math.max(0, e.score / scale) })),
+  };
 }
 
 export interface ChannelInfo {

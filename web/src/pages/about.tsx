@@ -32,6 +32,8 @@ export function AboutPage() {
           <dl class="kv">
             <Field label="meshgate">{h.version}</Field>
             <Field label="Uptime">{duration(h.uptimeSec)}</Field>
+            <Field label="HTTP engine">{h.engine ?? DASH}</Field>
+            <Field label="Node.js">{h.nodeVersion ?? DASH}</Field>
             <Field label="Database">{bytes(h.dbBytes)}</Field>
             <Field label="Nodes stored">{h.nodes ?? DASH}</Field>
           </dl>

@@ -16,7 +16,8 @@ export function OverviewPage() {
   const radios = useApi(() => api.radiosAnywhere(), [api], 10_000);
   const nodes = useApi(() => api.nodes(), [api], 30_000);
   const now = useTick(15_000);
-  const [xs, ys] = useMemo(
+  const traffic = useApi(() => api.trafficLastHour(), [api], 60_000);
+  const [lxs, lys] = useMemo(
     () =>
       perMinute(
         packets.map((p) => p.at),
@@ -25,7 +26,12 @@ export function OverviewPage() {
       ),
     [packets, now],
   );
-  const lastMin = ys[ys.length - 1] ?? 0;
+  // The daemon's rollups cover the whole hour; the live buffer only what
+  // this page has seen, so it is the fallback.
+  const fromDaemon = traffic.kind === "ok" && traffic.data[0].length > 0;
+  const xs = fromDaemon ? traffic.data[0] : lxs;
+  const ys = fromDaemon ? traffic.data[1] : lys;
+  const lastMin = lys[lys.length - 1] ?? 0;
   return (
     <section>
       <h1>Overview</h1>
