@@ -113,6 +113,16 @@ describe.skipIf(!HAVE_CHROMIUM)("web UI in chromium", { timeout: 120_000 }, () =
     expect(await w.page.locator('.feed-row:has-text("held back")').count()).toBe(0);
     await w.page.click("button:text('Resume')");
     await w.page.waitForSelector('.feed-row:has-text("held back")');
+    // Keyboard: arrows walk the rows, Enter opens one.
+    await w.page.locator(".feed-row").first().focus();
+    const firstId = await w.page.evaluate(() => document.activeElement?.getAttribute("data-id"));
+    await w.page.keyboard.press("ArrowDown");
+    const secondId = await w.page.evaluate(() => document.activeElement?.getAttribute("data-id"));
+    expect(Number(secondId)).toBeLessThan(Number(firstId));
+    await w.page.keyboard.press("ArrowUp");
+    expect(await w.page.evaluate(() => document.activeElement?.getAttribute("data-id"))).toBe(
+      firstId,
+    );
     await w.page.fill("input[type=search]", "held back");
     expect(await w.page.locator(".feed-row").count()).toBe(1);
     clean(w);

@@ -7,6 +7,21 @@ import { useEffect, useRef, useState } from "preact/hooks";
 
 const OVERSCAN = 8;
 
+/**
+ * Up/down arrows move between rows (each row is a link, so Enter opens it).
+ * Rows past the overscan margin are not in the DOM; focusing the neighbour
+ * scrolls it into view, which renders the next ones.
+ */
+function moveFocus(e: KeyboardEvent): void {
+  if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+  const row = e.target instanceof HTMLElement ? e.target : null;
+  const next = e.key === "ArrowDown" ? row?.nextElementSibling : row?.previousElementSibling;
+  if (next instanceof HTMLElement) {
+    e.preventDefault();
+    next.focus();
+  }
+}
+
 export function VirtualList<T>(props: {
   items: readonly T[];
   rowHeight: number;
@@ -32,7 +47,13 @@ export function VirtualList<T>(props: {
     if (item !== undefined) rows.push(props.row(item, i));
   }
   return (
-    <section ref={ref} class="vlist" style={{ height: `${height}px` }} aria-label={props.label}>
+    <section
+      ref={ref}
+      class="vlist"
+      style={{ height: `${height}px` }}
+      aria-label={props.label}
+      onKeyDown={moveFocus}
+    >
       <div class="vlist-spacer" style={{ height: `${items.length * rowHeight}px` }}>
         <div class="vlist-rows" style={{ transform: `translateY(${first * rowHeight}px)` }}>
           {rows}
