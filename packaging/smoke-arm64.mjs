@@ -210,6 +210,19 @@ await step("meshgate --version", () => {
   if (!out.includes(version)) throw new Error(`printed "${out}", expected ${version}`);
   return out;
 });
+await step("serialport native binding (arm64 prebuild)", () => {
+  // The radio's serial port goes through this prebuilt .node; load it the way
+  // bindings-cpp does (node-gyp-build) and check its entry points.
+  const gyp = JSON.stringify(join(bundle, "node_modules/node-gyp-build"));
+  const dir = JSON.stringify(join(bundle, "node_modules/@serialport/bindings-cpp"));
+  const probe = `const p = require(${gyp}).path(${dir}); const b = require(p);
+    if (typeof b.open !== "function" || typeof b.Poller !== "function") throw new Error("no open/Poller");
+    console.log(require("node:path").basename(p));`;
+  const file = arm(["-e", probe]).trim();
+  if (!file.includes("armv8.glibc"))
+    throw new Error(`loaded ${file}, expected the armv8 glibc build`);
+  return file;
+});
 await step(`decode ${VECTORS.length} protocol test vectors`, () => {
   const lines = arm([cli(), "decode", "--json", ...VECTORS.map((v) => v[0])])
     .trim()

@@ -33,6 +33,7 @@ describe.skipIf(!ready && !forced)("the linux-arm64 tarball under qemu", () => {
     const out = `${r.stdout}\n${r.stderr}`;
     expect(r.status, out).toBe(0);
     expect(out).toMatch(/arm64 node under emulation \.\.\. ok \(.*\): arm64 v20\./);
+    expect(out).toMatch(/serialport native binding .* ok .*armv8\.glibc\.node/);
     expect(out).toMatch(/GET \/api\/health \.\.\. ok .*status ok/);
     expect(out).toMatch(/observations rising \.\.\. ok/);
     expect(out).toMatch(/SIGTERM: clean exit \.\.\. ok .*exit 0/);
