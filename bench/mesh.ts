@@ -9,6 +9,7 @@
  *
  *   node --expose-gc --import tsx bench/mesh.ts
  */
+import { availableParallelism, loadavg } from "node:os";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { silentLogger } from "../daemon/core/log.ts";
 import { observationFromRow } from "../daemon/mesh/adapter.ts";
@@ -199,6 +200,7 @@ function incremental(pool: PacketRow[], nodes: NodeRow[], radioKey: string) {
   return { perObs, perRow, meanHops };
 }
 
+const loadBefore = loadavg()[0]!;
 const { rows: pool, nodes, radioKey } = buildPool();
 const inc = incremental(pool, nodes, radioKey);
 const r100k = await rebuildOnly(pool, nodes, 100_000);
@@ -208,6 +210,10 @@ const load = await rebuildUnderLoad(pool, nodes, 1_000_000, radioKey);
 const f = (n: number, d = 1) => n.toFixed(d);
 console.log(
   `Simulated mesh: ${NODES} nodes, pool of ${POOL} decoded observations (mean ${f(inc.meanHops, 2)} hops), sliceMs 8.`,
+);
+console.log(
+  `Machine: ${availableParallelism()} CPUs, 1-minute load average ${f(loadBefore, 1)} at start and ${f(loadavg()[0]!, 1)} at end ` +
+    "(timings on a busy machine include time the process waited for a CPU).",
 );
 console.log("");
 console.log("| measurement | value |");

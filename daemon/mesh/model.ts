@@ -63,6 +63,8 @@ export interface MeshModelOptions {
   readonly pruneEveryMs?: number;
   /** Rows per store read during a rebuild (default 2000). */
   readonly batch?: number;
+  /** Told of each new node and each fresh advert of a known one (e.g. the bus `node` event). */
+  readonly onNode?: (e: { publicKey: string; change: "new" | "updated" }) => void;
 }
 
 export interface RebuildOptions {
@@ -106,7 +108,7 @@ export class MeshModel implements Service {
   constructor(private readonly opts: MeshModelOptions) {
     this.cfg = resolveConfig(opts.config);
     this.now = opts.now ?? Date.now;
-    this.state = new MeshState(this.cfg);
+    this.state = this.live(new MeshState(this.cfg));
     this.scheduler = new Scheduler({ sliceMs: this.cfg.sliceMs, log: opts.log.child("sched") });
   }
 
@@ -192,7 +194,7 @@ export class MeshModel implements Service {
         }
         // The few that arrived after the sliced catch-up phase.
         for (const o of live.pending) if (unseen(o, live.scanned)) base.observe(o);
-        this.state = base;
+        this.state = this.live(base);
         this.built = true;
         this.restoredOnly = false;
         this.rebuilds++;
@@ -320,7 +322,7 @@ export class MeshModel implements Service {
     if (!r.ok) return r;
     for (const [id, t] of this.state.activity.radios)
       r.state.activity.radios.set(id, cloneTrack(t));
-    this.state = r.state;
+    this.state = this.live(r.state);
     this.built = true;
     this.restoredOnly = true;
     return { ok: true, skipped: r.skipped };
@@ -328,6 +330,20 @@ export class MeshModel implements Service {
 
   prune(): number {
     return this.state.prune(this.now());
+  }
+
+  private live(s: MeshState): MeshState {
+    const hook = this.opts.onNode;
+    if (hook) {
+      s.onNode = (publicKey, change) => {
+        try {
+          hook({ publicKey, change });
+        } catch (err) {
+          this.opts.log.warn("node listener failed", { error: errorMessage(err) });
+        }
+      };
+    }
+    return s;
   }
 
   private copyState(): MeshState {

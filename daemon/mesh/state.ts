@@ -69,6 +69,8 @@ export class MeshState {
   readonly rejectReasons = new Map<string, number>();
   /** Highest store observation id folded in (rebuild watermark). */
   lastId = 0;
+  /** Told of a new node or a fresh advert (set on the live state only, never during a rebuild). */
+  onNode: ((publicKey: string, change: "new" | "updated") => void) | null = null;
   /** Lengths of certain, plausible links: the mesh's own distance scale. */
   readonly linkKm = { n: 0, sum: 0 };
   private readonly ctx: ResolveContext;
@@ -128,8 +130,10 @@ export class MeshState {
     const flood = isFlood(o.route);
     let origin: string | null = null;
     if (o.advert && o.payloadType === PT.ADVERT) {
+      const advertKey = String(o.advert.publicKey).toUpperCase();
+      const existed = this.nodes.get(advertKey) !== undefined;
       const n = this.nodes.advert(
-        { ...o.advert, publicKey: String(o.advert.publicKey).toUpperCase() },
+        { ...o.advert, publicKey: advertKey },
         at,
         hops.length,
         o.firstSeen,
@@ -137,6 +141,7 @@ export class MeshState {
       if (n) {
         origin = n.publicKey;
         if (o.firstSeen) this.activity.talk(origin, at, true);
+        if (!existed || o.firstSeen) this.onNode?.(origin, existed ? "updated" : "new");
       }
     }
     if (o.payloadType === PT.TRACE) {

@@ -80,6 +80,21 @@ describe("node health", () => {
     expect(cleanName(42)).toBeNull();
   });
 
+  it("tells a listener of new nodes and fresh adverts, not of relayed copies", () => {
+    const seen: string[] = [];
+    const m = new MeshModel({
+      config: {},
+      log: silentLogger(),
+      now: () => T0,
+      onNode: (e) => seen.push(`${e.change}:${e.publicKey.slice(0, 2)}`),
+    });
+    const A = key("a1", 1);
+    m.observe(advertObs(advertOf(A), [], { radioKey: R }));
+    m.observe(advertObs(advertOf(A), ["b2"], { radioKey: R, firstSeen: false }));
+    m.observe(advertObs(advertOf(A), [], { radioKey: R, at: T0 + H }));
+    expect(seen).toEqual(["new:A1", "updated:A1"]);
+  });
+
   it("an unknown key gives null, a malformed advert key is ignored", () => {
     const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
     expect(m.node(key("99"))).toBeNull();
