@@ -4,6 +4,7 @@ import { Bus } from "../core/bus.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { Service } from "../core/service.ts";
+import { meshPortFrom, protocolDecoder } from "../http/adapters.ts";
 import { createHttpServer, type HttpServer } from "../http/server.ts";
 import { Ingest } from "../ingest/ingest.ts";
 import { observationFromInput } from "../mesh/adapter.ts";
@@ -15,9 +16,8 @@ import type { StoreApi } from "../store/api.ts";
 import { createStore } from "../store/store.ts";
 import { createActions } from "./actions.ts";
 import { ChannelRegistry } from "./channels.ts";
-import { decodePort } from "./decode-port.ts";
 import { makeDecoder } from "./decoder.ts";
-import { meshPort, mqttRadios, summaryPort } from "./providers.ts";
+import { mqttRadios, summaryPort } from "./providers.ts";
 import { RadioSet } from "./radios.ts";
 
 export interface AppOptions {
@@ -99,9 +99,13 @@ export class App {
       version: this.opts.version,
       store: this.store,
       providers: {
-        mesh: meshPort(this.mesh),
+        config: { get: () => config },
+        ingest: {
+          counters: () => ({ ...this.ingest.counters, queue: this.ingest.queueDepth() }),
+        },
+        mesh: meshPortFrom(this.mesh),
         radios: this.radios,
-        decode: decodePort(() => this.channels.context()),
+        decode: protocolDecoder(() => this.channels.context()),
         actions: createActions({
           radios: this.radios,
           channels: this.channels,
@@ -116,7 +120,8 @@ export class App {
 
     if (config.mqtt.brokers.length > 0) {
       this.mqtt = new MqttUplink({
-        brokers: config.mqtt.brokers as never,
+        brokers: config.mqtt.brokers,
+        summaryOptions: config.mqtt.summaries,
         gateway: config.gateway,
         outbox: this.store,
         bus: this.bus,

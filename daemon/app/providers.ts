@@ -1,39 +1,8 @@
-import type { MeshPort } from "../http/ports.ts";
 import type { MeshModel } from "../mesh/model.ts";
 import type { RadiosPort as MqttRadiosPort, SummaryPort } from "../mqtt/ports.ts";
 import type { RadioSet } from "./radios.ts";
 
 const ROLE_NAMES = ["none", "chat", "repeater", "room", "sensor"];
-
-/** The mesh model as the HTTP layer sees it. */
-export function meshPort(model: MeshModel): MeshPort {
-  return {
-    readiness() {
-      const p = model.progress();
-      return {
-        ready: model.ready(),
-        progress: p.total > 0 ? Math.min(1, p.done / p.total) : model.ready() ? 1 : 0,
-        detail: p.phase,
-      };
-    },
-    listNodes() {
-      return model.nodes() as unknown as Record<string, unknown>[];
-    },
-    getNode(publicKey) {
-      const d = model.node(publicKey);
-      return d ? (d as unknown as Record<string, unknown>) : null;
-    },
-    graph(q) {
-      return model.graph(q);
-    },
-    collisions() {
-      return model.collisions();
-    },
-    analytics(kind, range) {
-      return model.analytics(kind, range);
-    },
-  };
-}
 
 /** The mesh model as MQTT summaries read it. */
 export function summaryPort(

@@ -1,8 +1,12 @@
 /**
- * The validated configuration. schema/config.schema.json is the truth; these
- * types mirror it (test/config/types.test.ts checks that every schema property
- * has a counterpart in DEFAULT_KEYS and vice versa).
+ * The validated configuration. schema/config.schema.json is the truth that
+ * validates every file; these types mirror it by hand, and the MQTT parts
+ * come from daemon/mqtt (test/config/schema-parts.test.ts keeps the schema
+ * file and those parts equal).
  */
+import type { BrokerConfig } from "../mqtt/config.ts";
+import type { SummaryOptions } from "../mqtt/summaries.ts";
+
 export interface GatewayConfig {
   name: string;
   iata: string;
@@ -72,7 +76,7 @@ export interface Config {
   publicChannel: boolean;
   regions: string[];
   mesh: MeshConfig;
-  mqtt: { brokers: Record<string, unknown>[] };
+  mqtt: { brokers: BrokerConfig[]; summaries: SummaryOptions };
 }
 
 /** Whether the simulator runs for this config. */

@@ -8,10 +8,12 @@ import { breakdown, type DecodeContext, decodePacket, toJson } from "../protocol
 import type { DecodePort, MeshPort, MeshReadiness } from "./ports.ts";
 
 /** The protocol module's decode + toJson + breakdown as a DecodePort. */
-export function protocolDecoder(ctx: DecodeContext): DecodePort {
+export function protocolDecoder(ctx: DecodeContext | (() => DecodeContext)): DecodePort {
+  // A getter lets channel keys added at run time take effect at once.
+  const context = typeof ctx === "function" ? ctx : () => ctx;
   return {
     decode(raw) {
-      const r = decodePacket(raw, ctx);
+      const r = decodePacket(raw, context());
       const ranges = breakdown(raw, r);
       if (r.ok) return { ok: true, packet: toJson(r), breakdown: ranges };
       return {

@@ -199,6 +199,12 @@ export const schemas: Obj = {
         properties: { ready: { type: "boolean" }, progress: { type: "number" } },
       },
       counters: { type: "object", additionalProperties: { type: "integer" } },
+      ingest: {
+        type: ["object", "null"],
+        description:
+          "received, stored, decodeErrors, dropped (queue overflow), storeErrors, transmissions, queue",
+        additionalProperties: { type: "integer" },
+      },
       versions: { type: "object" },
     },
   },

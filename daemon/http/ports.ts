@@ -97,8 +97,14 @@ export interface ConfigPort {
   get(): unknown;
 }
 
+/** Ingest counters (received, stored, decode errors, drops, queue depth). */
+export interface IngestPort {
+  counters(): Readonly<Record<string, number>>;
+}
+
 export interface HttpProviders {
   readonly config?: ConfigPort;
+  readonly ingest?: IngestPort;
   readonly mesh?: MeshPort;
   readonly radios?: RadiosPort;
   readonly mqtt?: MqttPort;

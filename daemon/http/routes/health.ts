@@ -11,6 +11,9 @@ function storeHealth(app: AppContext): StoreHealth | { error: string } {
   }
 }
 
+/** Observations queued for the store past which health says degraded. */
+const INGEST_BACKLOG = 5_000;
+
 export function healthReport(app: AppContext): Record<string, unknown> {
   const reasons: string[] = [];
   const sh = storeHealth(app);
@@ -23,6 +26,10 @@ export function healthReport(app: AppContext): Record<string, unknown> {
   }
   const mqtt = app.deps.providers?.mqtt?.status() ?? [];
   for (const b of mqtt) if (!b.connected) reasons.push(`mqtt ${b.name}: ${b.state}`);
+  const ingest = app.deps.providers?.ingest?.counters() ?? null;
+  if (ingest && (ingest.queue ?? 0) > INGEST_BACKLOG) {
+    reasons.push(`ingest: ${ingest.queue} observations waiting for the store`);
+  }
   const mesh = app.deps.providers?.mesh;
   const index = mesh ? mesh.readiness() : null;
   const ws = app.hub.stats();
@@ -55,6 +62,7 @@ export function healthReport(app: AppContext): Record<string, unknown> {
       lastError: r.lastError,
     })),
     mqtt: mqtt.map((b) => ({ name: b.name, state: b.state, connected: b.connected })),
+    ingest,
     index: index ?? { ready: false, progress: 0, detail: "mesh model not wired" },
     counters: {
       httpRequests: c.requests,
