@@ -134,10 +134,15 @@ cleanup() {
   for m in $MOUNTS; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
   rm -rf "${ROOT:?}$STAGE"
   [ -z "$QEMU" ] || [ "${QEMU_COPIED:-0}" = 0 ] || rm -f "$ROOT/usr/bin/qemu-aarch64-static"
+  if [ -e "$ROOT/etc/resolv.conf.meshgate" ] || [ -L "$ROOT/etc/resolv.conf.meshgate" ]; then
+    mv -f "$ROOT/etc/resolv.conf.meshgate" "$ROOT/etc/resolv.conf"
+  elif [ "${RESOLV_ADDED:-0}" = 1 ]; then
+    rm -f "$ROOT/etc/resolv.conf"
+  fi
 }
 trap cleanup EXIT INT TERM
 
-# The chroot's package scripts want /proc, /sys and /dev; apt wants DNS.
+# The chroot's package scripts want /proc, /sys and /dev.
 for d in proc sys dev dev/pts; do
   mount --bind "/$d" "$ROOT/$d"
   MOUNTS="$ROOT/$d $MOUNTS"
@@ -160,6 +165,13 @@ if [ -n "$NODE_DEB" ]; then
   step "installing $(basename "$NODE_DEB") and $(basename "$DEB")"
   in_root "apt-get install -y --no-install-recommends $STAGE/$(basename "$NODE_DEB") $STAGE/$(basename "$DEB")"
 else
+  # apt downloads here: lend the chroot this machine's resolver until cleanup.
+  if [ -e "$ROOT/etc/resolv.conf" ] || [ -L "$ROOT/etc/resolv.conf" ]; then
+    mv "$ROOT/etc/resolv.conf" "$ROOT/etc/resolv.conf.meshgate"
+  else
+    RESOLV_ADDED=1
+  fi
+  cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
   step "installing nodejs from the image's apt sources and $(basename "$DEB")"
   in_root "apt-get update && apt-get install -y --no-install-recommends nodejs $STAGE/$(basename "$DEB")"
 fi
