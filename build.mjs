@@ -80,7 +80,7 @@ async function buildWeb() {
     minify: true,
     sourcemap: true,
     format: "esm",
-    target: ["es2020"],
+    target: ["es2020", "chrome90", "safari15", "firefox90"],
     jsx: "automatic",
     jsxImportSource: "preact",
     loader: { ".png": "file", ".svg": "file", ".woff2": "file" },

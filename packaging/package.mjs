@@ -72,7 +72,10 @@ export function stage(target, dir) {
         if (folder !== t.prebuilds) return false;
         return file === undefined || file.startsWith(`@serialport+bindings-cpp.${t.prefix}`);
       }
-      return !rel.startsWith("src/") && rel !== "binding.gyp";
+      // The binding's C++ sources are not needed at run time (other packages keep src/: debug lives there).
+      if (name === "@serialport/bindings-cpp")
+        return !rel.startsWith("src/") && rel !== "binding.gyp";
+      return true;
     });
   }
   const uwsDir = join(root, "node_modules/@trufflesuite/uws-js-unofficial");

@@ -28,6 +28,7 @@ Options:
   --host ADDR              http.host            (env MESHGATE_HTTP_HOST)
   --data-dir DIR           store.dataDir        (env MESHGATE_DATA_DIR)
   --log-level LEVEL        log.level            (env MESHGATE_LOG_LEVEL)
+  --web-dir DIR            serve the UI from DIR (env MESHGATE_WEB_DIR)
   --simulator / --no-simulator
                            force the simulator on or off (env MESHGATE_SIMULATOR)
   --version                print the version
@@ -48,6 +49,7 @@ const VALUE_FLAGS = new Set([
   "tcp",
   "seed",
   "rate",
+  "web-dir",
 ]);
 
 /**

@@ -10,8 +10,12 @@ import { SdNotify } from "../system/sdnotify.ts";
 import type { CliIO, ParsedArgs } from "./args.ts";
 import { cliOverrides, configPath } from "./options.ts";
 
-/** How long SIGTERM may take before we give up on a clean stop. */
-const STOP_DEADLINE_MS = 5_000;
+/**
+ * How long SIGTERM may take before we give up on a clean stop. A stop takes
+ * well under a second normally; slow SD cards and emulated CPUs need more.
+ * Stays below the unit's TimeoutStopSec (20 s).
+ */
+const STOP_DEADLINE_MS = 15_000;
 
 /** `meshgate run`: starts everything and resolves with the exit code once stopped. */
 export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
@@ -31,7 +35,12 @@ export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
   });
   for (const note of notes) log.info(note);
 
-  const app = new App({ config, log, version: VERSION, staticDir: findStaticDir(log) });
+  const webDir = args.flags.get("web-dir");
+  const staticDir = findStaticDir(
+    log,
+    typeof webDir === "string" ? webDir : process.env.MESHGATE_WEB_DIR,
+  );
+  const app = new App({ config, log, version: VERSION, staticDir });
   const onRejection = (reason: unknown) => {
     app.counters.unhandled++;
     log.error("unhandled rejection (kept running)", { error: errorMessage(reason) });
@@ -86,10 +95,16 @@ export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
 }
 
 /**
- * The built UI: beside the bundle (dist/web) when running the bundle, or the
- * checkout's dist/web when running from source.
+ * The built UI: --web-dir / MESHGATE_WEB_DIR when given, else beside the
+ * bundle (dist/web) when running the bundle, or the checkout's dist/web when
+ * running from source.
  */
-function findStaticDir(log: Logger): string | null {
+function findStaticDir(log: Logger, explicit?: string): string | null {
+  if (explicit) {
+    if (existsSync(join(explicit, "index.html"))) return explicit;
+    log.warn("no index.html in the web directory given; serving the API only", { dir: explicit });
+    return null;
+  }
   const here = dirname(fileURLToPath(import.meta.url));
   for (const dir of [join(here, "web"), join(here, "../../dist/web")]) {
     if (existsSync(join(dir, "index.html"))) return dir;

@@ -7,13 +7,13 @@ import { createHash, timingSafeEqual } from "node:crypto";
 
 /**
  * No inline scripts; map tiles may come from any https server (the operator
- * picks the tile source); styles may be inline because the map and chart
- * libraries position elements with style attributes.
+ * picks the tile source). No inline styles either: the map and chart
+ * libraries set positions through the CSSOM, which CSP allows.
  */
 export const CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data: blob: https:",
   "connect-src 'self'",
   "font-src 'self'",

@@ -22,6 +22,9 @@ export async function startDaemon(opts: {
   env?: NodeJS.ProcessEnv;
   dataDir?: string;
   timeoutMs?: number;
+  /** Script to run instead of the source entry (e.g. an installed bundle). */
+  entry?: string;
+  cwd?: string;
 }): Promise<RunningDaemon> {
   const dataDir = opts.dataDir ?? tempDir("meshgate-daemon-");
   const cfgPath = join(dataDir, "..", `${dataDir.split("/").pop()}.yaml`);
@@ -29,9 +32,7 @@ export async function startDaemon(opts: {
   const proc = spawn(
     process.execPath,
     [
-      "--import",
-      "tsx",
-      join(REPO_ROOT, "daemon/main.ts"),
+      ...(opts.entry ? [opts.entry] : ["--import", "tsx", join(REPO_ROOT, "daemon/main.ts")]),
       "run",
       "--config",
       cfgPath,
@@ -43,7 +44,11 @@ export async function startDaemon(opts: {
       dataDir,
       ...(opts.args ?? []),
     ],
-    { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      cwd: opts.cwd ?? REPO_ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let out = "";
   proc.stdout?.on("data", (d) => {

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { startDaemon } from "../helpers/daemon.ts";
 import { REPO_ROOT, tempDir } from "../helpers/paths.ts";
 
 const hasDpkg =
@@ -127,6 +128,32 @@ describe.skipIf(!hasDpkg)("the amd64 .deb installed into a scratch root", () => 
     expect(check).toMatch(/config OK/);
     expect(check).toMatch(/simulator: off/);
   });
+
+  it("the installed daemon starts from its own tree, serves health, and stops cleanly", async () => {
+    const lib = join(root, "usr/lib/meshgate");
+    // Run from the scratch root so nothing resolves from the checkout's node_modules.
+    const d = await startDaemon({
+      entry: join(lib, "dist/meshgate.mjs"),
+      cwd: root,
+      yaml: readFileSync(join(root, "etc/meshgate/config.yaml"), "utf8"),
+      args: ["--simulator"],
+      timeoutMs: 60_000,
+    });
+    try {
+      const health = (await (await fetch(`${d.url}/api/health`)).json()) as {
+        status: string;
+        store: { ok: boolean };
+        engine: string;
+      };
+      expect(health.store.ok).toBe(true);
+      expect(["uws", "node"]).toContain(health.engine);
+      const index = await fetch(`${d.url}/`);
+      expect(index.status).toBe(200);
+      expect(await index.text()).toMatch(/<script type="module" src="\/assets\//);
+    } finally {
+      expect(await d.stop("SIGTERM")).toBe(0);
+    }
+  }, 90_000);
 
   it("keeps an edited config on reinstall (upgrade)", () => {
     const cfg = join(root, "etc/meshgate/config.yaml");
