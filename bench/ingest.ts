@@ -60,7 +60,6 @@ for (const rx of receptions) ingest.push(rx);
 await ingest.flush();
 while (events < n) await new Promise((r) => setTimeout(r, 5));
 const secs = (performance.now() - t0) / 1000;
-const h = store.health();
 await ingest.stop();
 await store.stop();
 rmSync(dataDir, { recursive: true, force: true });
@@ -72,6 +71,7 @@ console.log("| stage | observations/s |");
 console.log("|---|---:|");
 console.log(`| decode only (signatures + decryption) | ${Math.round(n / decodeSecs)} |`);
 console.log(`| decode + store + events | ${Math.round(n / secs)} |`);
+const c = ingest.counters;
 console.log(
-  `\nstored: ${h.observations} observations, ${h.transmissions} transmissions, ${ingest.counters.dropped} dropped`,
+  `\nstored: ${c.stored} observations, ${c.transmissions} transmissions, ${c.dropped} dropped`,
 );

@@ -88,7 +88,12 @@ export class App {
 
     this.buildRadios();
 
-    this.mesh = new MeshModel({ config: config.mesh, log: log.child("mesh"), meta: this.store });
+    this.mesh = new MeshModel({
+      config: config.mesh,
+      log: log.child("mesh"),
+      meta: this.store,
+      onNode: (e) => this.bus.emit("node", e),
+    });
     await this.startService(this.mesh);
 
     this.http = createHttpServer({

@@ -41,6 +41,9 @@ export interface MeshConfig {
   edgePruneDays: number;
   maxLinkKm: number;
   sliceMs: number;
+  maxEdges: number;
+  maxNodes: number;
+  minResolveConfidence: number;
   health: Record<string, HealthThreshold>;
 }
 
