@@ -118,9 +118,10 @@ port.on("message", (m: ToWorker) => {
   }
   call(e, m.method, m.args).then(
     (value) => {
-      send({ type: "result", id: m.id, value });
-      // Writes change counts and sizes; push fresh health right after.
+      // Writes change counts and sizes: fresh health goes first, so a caller
+      // reading health() right after the await sees its own write.
       if (WRITES.has(m.method) && engine) send({ type: "health", health: engine.health() });
+      send({ type: "result", id: m.id, value });
     },
     (err: unknown) => {
       const code = err instanceof MeshgateError ? err.code : "E_STORE";

@@ -38,6 +38,8 @@ describe("createStore (worker)", () => {
     await store.start();
     const res = await store.ingest([synthObs(1), synthObs(2), synthObs(1, { radioId: "r2" })]);
     expect(res.rows.map((r) => r.firstSeen)).toEqual([true, true, false]);
+    // health() is cached, but a write's own effect is visible once it resolves.
+    expect(store.health().observations).toBe(3);
     await store.setMeta("mesh.edges", "[1,2]");
     await store.outboxEnqueue([{ broker: "m", topic: "a/b", payload: "{}", qos: 1, retain: true }]);
     const page = await store.listPackets({ limit: 2 });
