@@ -3,36 +3,18 @@
  * (https://github.com/meshcore-dev/MeshCore/blob/main/src/Packet.h).
  */
 import type { PacketItem } from "../core/types.ts";
+import { payloadTypeName, routeName } from "../protocol/constants.ts";
 import type { NodeRow, PacketRow } from "../store/api.ts";
 
-export const PAYLOAD_TYPES: readonly string[] = [
-  "REQ",
-  "RESPONSE",
-  "TXT_MSG",
-  "ACK",
-  "ADVERT",
-  "GRP_TXT",
-  "GRP_DATA",
-  "ANON_REQ",
-  "PATH",
-  "TRACE",
-  "MULTIPART",
-  "CONTROL",
-  "RESERVED_C",
-  "RESERVED_D",
-  "RESERVED_E",
-  "RAW_CUSTOM",
-];
-export const ROUTES: readonly string[] = ["TRANSPORT_FLOOD", "FLOOD", "DIRECT", "TRANSPORT_DIRECT"];
+export {
+  PAYLOAD_NAMES as PAYLOAD_TYPES,
+  payloadTypeName,
+  ROUTE_NAMES as ROUTES,
+  routeName,
+} from "../protocol/constants.ts";
 /** Advert node roles (ADV_TYPE_* in src/helpers/AdvertDataHelpers.h). */
 export const ROLES: readonly string[] = ["unknown", "chat", "repeater", "room", "sensor"];
 
-export function payloadTypeName(n: number): string {
-  return PAYLOAD_TYPES[n] ?? "UNKNOWN";
-}
-export function routeName(n: number): string {
-  return ROUTES[n] ?? "UNKNOWN";
-}
 export function roleName(n: number): string {
   return ROLES[n] ?? "unknown";
 }

@@ -1,5 +1,7 @@
 /** Building blocks and component schemas of the OpenAPI document (see openapi.ts). */
 
+import { PAYLOAD_NAMES as PAYLOAD_TYPES, ROUTE_NAMES as ROUTES } from "../protocol/constants.ts";
+
 export type Obj = Record<string, unknown>;
 
 export const ref = (name: string): Obj => ({ $ref: `#/components/schemas/${name}` });
@@ -24,25 +26,7 @@ export const json = (schema: Obj, description = "OK"): Obj => ({
 export const errors = (...codes: number[]): Obj =>
   Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/E${c}` }]));
 
-export const PAYLOAD_TYPES = [
-  "REQ",
-  "RESPONSE",
-  "TXT_MSG",
-  "ACK",
-  "ADVERT",
-  "GRP_TXT",
-  "GRP_DATA",
-  "ANON_REQ",
-  "PATH",
-  "TRACE",
-  "MULTIPART",
-  "CONTROL",
-  "RESERVED_C",
-  "RESERVED_D",
-  "RESERVED_E",
-  "RAW_CUSTOM",
-];
-export const ROUTES = ["TRANSPORT_FLOOD", "FLOOD", "DIRECT", "TRANSPORT_DIRECT"];
+export { PAYLOAD_NAMES as PAYLOAD_TYPES, ROUTE_NAMES as ROUTES } from "../protocol/constants.ts";
 export const time = { type: "string", description: "ISO-8601 time or integer ms since the epoch" };
 export const cursor = q(
   "cursor",

@@ -150,31 +150,7 @@ export const PT = {
   RAW_CUSTOM: 15,
 } as const;
 
-export const PAYLOAD_NAMES: readonly string[] = [
-  "REQ",
-  "RESPONSE",
-  "TXT_MSG",
-  "ACK",
-  "ADVERT",
-  "GRP_TXT",
-  "GRP_DATA",
-  "ANON_REQ",
-  "PATH",
-  "TRACE",
-  "MULTIPART",
-  "CONTROL",
-  "RESERVED_C",
-  "RESERVED_D",
-  "RESERVED_E",
-  "RAW_CUSTOM",
-];
-
-export const ROUTE_NAMES: readonly string[] = [
-  "TRANSPORT_FLOOD",
-  "FLOOD",
-  "DIRECT",
-  "TRANSPORT_DIRECT",
-];
+export { PAYLOAD_NAMES, ROUTE_NAMES } from "../protocol/constants.ts";
 
 export function isFlood(route: number): boolean {
   return route === 0 || route === 1;
