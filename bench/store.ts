@@ -356,7 +356,7 @@ async function eventLoop(): Promise<void> {
   await again.start();
   const startMs = performance.now() - t1;
   rows.push([
-    `startup: ${mb(again.health().dbBytes)} snapshot + ${mb(jb)} journal replay (${again.health().observations} obs)`,
+    `startup: snapshot of a ${mb(dbBytes)} DB + ${mb(jb)} journal (DB after replay ${mb(again.health().dbBytes)}, ${again.health().observations} obs)`,
     `${Math.round(startMs)} ms`,
     "",
   ]);
