@@ -14,6 +14,9 @@ import { StoreEngine } from "../store/engine.ts";
 import { nodeFs } from "../store/fsport.ts";
 import { writeAtomic } from "../store/snapshots.ts";
 
+/** meshgate's global flags that take a value (`--config PATH`, ...). */
+const GLOBAL_VALUE_FLAGS = new Set(["config", "port", "host", "log-level"]);
+
 export interface BackupIO {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
@@ -44,9 +47,10 @@ export async function runBackup(
       }
       dataDir = v;
     } else if (a.startsWith("--data-dir=")) dataDir = a.slice("--data-dir=".length);
-    else if (a.startsWith("--"))
-      continue; // global flags (--config, ...) are the caller's
-    else files.push(a);
+    else if (a.startsWith("--")) {
+      // Global flags are the caller's; skip the value of those that take one.
+      if (!a.includes("=") && GLOBAL_VALUE_FLAGS.has(a.slice(2))) i++;
+    } else files.push(a);
   }
   if (files.length !== 1) {
     io.stderr.write("usage: meshgate backup FILE [--data-dir DIR]\n");

@@ -53,7 +53,11 @@ describe.skipIf(!hasSqlite3)("meshgate backup FILE", () => {
       );
       const file = join(dir, "..", `${dir.split("/").pop()}-copy.sqlite`);
       const t = io();
-      const code = await runBackup([file, "--data-dir", dir], t.io, { dataDir: "/nonexistent" });
+      const code = await runBackup(
+        ["--config", "/etc/x.yaml", file, "--data-dir", dir, "--log-level=debug"],
+        t.io,
+        { dataDir: "/nonexistent" },
+      );
       expect(t.out.stderr).toBe("");
       expect(code).toBe(0);
       expect(t.out.stdout).toMatch(/backup written: .* 302 observations/);
