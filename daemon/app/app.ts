@@ -68,6 +68,10 @@ export class App {
       snapshotJournalRatio: config.store.snapshotJournalRatio,
       maxDbMB: config.store.maxDbMB,
       maxAgeDays: config.store.maxAgeDays,
+      snapshotMinJournalBytes: config.store.snapshotMinJournalBytes,
+      outboxMaxPerBroker: config.store.outboxMaxPerBroker,
+      outboxMaxAgeMs: config.store.outboxMaxAgeDays * 86_400_000,
+      maxNodes: config.store.maxNodes,
       memory: this.opts.memoryStore ?? false,
       log: log.child("store"),
     });

@@ -65,6 +65,10 @@ export interface Config {
     snapshotJournalRatio: number;
     maxDbMB: number;
     maxAgeDays: number;
+    snapshotMinJournalBytes: number;
+    outboxMaxPerBroker: number;
+    outboxMaxAgeDays: number;
+    maxNodes: number;
   };
   radios: RadioConfig[];
   simulator: {
