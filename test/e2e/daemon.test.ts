@@ -1,27 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { PacketItem } from "../../daemon/core/types.ts";
+import { PAYLOAD_NAMES, ROUTE_NAMES } from "../../daemon/protocol/constants.ts";
 import { packetHash } from "../../daemon/protocol/hash.ts";
 import { type RunningDaemon, startDaemon } from "../helpers/daemon.ts";
 import { tempDir } from "../helpers/paths.ts";
 
 const HEX16 = /^[0-9a-f]{16}$/;
-const PAYLOAD_TYPES = new Set([
-  "REQ",
-  "RESPONSE",
-  "TXT_MSG",
-  "ACK",
-  "ADVERT",
-  "GRP_TXT",
-  "GRP_DATA",
-  "ANON_REQ",
-  "PATH",
-  "TRACE",
-  "MULTIPART",
-  "CONTROL",
-  "RAW_CUSTOM",
-]);
-const ROUTES = new Set(["TRANSPORT_FLOOD", "FLOOD", "DIRECT", "TRANSPORT_DIRECT"]);
+const PAYLOAD_TYPES = new Set(PAYLOAD_NAMES);
+const ROUTES = new Set(ROUTE_NAMES);
 
 function expectPacketItem(p: PacketItem): void {
   expect(p.hash).toMatch(HEX16);
