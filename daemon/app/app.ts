@@ -17,6 +17,7 @@ import { createStore } from "../store/store.ts";
 import { createActions } from "./actions.ts";
 import { ChannelRegistry } from "./channels.ts";
 import { makeDecoder } from "./decoder.ts";
+import { DiskWatcher } from "./disk.ts";
 import { mqttRadios, summaryPort } from "./providers.ts";
 import { RadioSet } from "./radios.ts";
 
@@ -44,6 +45,7 @@ export class App {
   http!: HttpServer;
   mqtt: MqttUplink | null = null;
   channels!: ChannelRegistry;
+  disk!: DiskWatcher;
   readonly radios = new RadioSet();
   private manager: RadioManager | null = null;
   private sim: SimulatedRadio | null = null;
@@ -81,6 +83,9 @@ export class App {
       stop: () => this.store.stop(),
     });
 
+    this.disk = new DiskWatcher(config.store.dataDir, log.child("disk"));
+    await this.startService(this.disk);
+
     this.channels = new ChannelRegistry(
       config.channels,
       config.publicChannel,
@@ -109,6 +114,7 @@ export class App {
       store: this.store,
       providers: {
         config: { get: () => config },
+        disk: this.disk,
         ingest: {
           counters: () => ({ ...this.ingest.counters, queue: this.ingest.queueDepth() }),
         },

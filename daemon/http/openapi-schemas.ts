@@ -189,6 +189,11 @@ export const schemas: Obj = {
           "received, stored, decodeErrors, dropped (queue overflow), storeErrors, transmissions, queue",
         additionalProperties: { type: "integer" },
       },
+      disk: {
+        type: ["object", "null"],
+        description: "free and total bytes of the data directory's file system",
+        properties: { freeBytes: { type: "number" }, totalBytes: { type: "number" } },
+      },
       versions: { type: "object" },
     },
   },

@@ -102,8 +102,14 @@ export interface IngestPort {
   counters(): Readonly<Record<string, number>>;
 }
 
+/** Free space where the store lives (bytes), null until first read. */
+export interface DiskPort {
+  usage(): { readonly freeBytes: number; readonly totalBytes: number } | null;
+}
+
 export interface HttpProviders {
   readonly config?: ConfigPort;
+  readonly disk?: DiskPort;
   readonly ingest?: IngestPort;
   readonly mesh?: MeshPort;
   readonly radios?: RadiosPort;

@@ -79,8 +79,14 @@ describe("meshgate end to end (simulator -> ingest -> store -> HTTP and /ws)", (
       version: string;
       uptimeSec: number;
       store: { observations: number };
+      disk: { freeBytes: number; totalBytes: number };
+      ingest: { received: number; stored: number; dropped: number };
     };
     expect(["ok", "degraded"]).toContain(health.status);
+    expect(health.disk.freeBytes).toBeGreaterThan(0);
+    expect(health.disk.freeBytes).toBeLessThanOrEqual(health.disk.totalBytes);
+    expect(health.ingest.stored).toBeGreaterThan(0);
+    expect(health.ingest.dropped).toBe(0);
     expect(health.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(health.uptimeSec).toBeGreaterThanOrEqual(0);
     expect(health.store.observations).toBeGreaterThanOrEqual(body.items.length);

@@ -11,6 +11,9 @@ function storeHealth(app: AppContext): StoreHealth | { error: string } {
   }
 }
 
+/** Fraction of the data file system that must stay free before health says degraded. */
+const DISK_FREE_MIN = 0.05;
+
 /** Observations queued for the store past which health says degraded. */
 const INGEST_BACKLOG = 5_000;
 
@@ -29,6 +32,10 @@ export function healthReport(app: AppContext): Record<string, unknown> {
   const ingest = app.deps.providers?.ingest?.counters() ?? null;
   if (ingest && (ingest.queue ?? 0) > INGEST_BACKLOG) {
     reasons.push(`ingest: ${ingest.queue} observations waiting for the store`);
+  }
+  const disk = app.deps.providers?.disk?.usage() ?? null;
+  if (disk && disk.totalBytes > 0 && disk.freeBytes / disk.totalBytes < DISK_FREE_MIN) {
+    reasons.push(`disk: ${Math.round(disk.freeBytes / 1_048_576)} MB free`);
   }
   const mesh = app.deps.providers?.mesh;
   const index = mesh ? mesh.readiness() : null;
@@ -63,6 +70,7 @@ export function healthReport(app: AppContext): Record<string, unknown> {
     })),
     mqtt: mqtt.map((b) => ({ name: b.name, state: b.state, connected: b.connected })),
     ingest,
+    disk,
     index: index ?? { ready: false, progress: 0, detail: "mesh model not wired" },
     counters: {
       httpRequests: c.requests,
