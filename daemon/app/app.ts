@@ -116,7 +116,9 @@ export class App {
         config: { get: () => config },
         disk: this.disk,
         ingest: {
-          counters: () => ({ ...this.ingest.counters, queue: this.ingest.queueDepth() }),
+          // HTTP serves before ingest exists (serve early): nothing counted yet.
+          counters: () =>
+            this.ingest ? { ...this.ingest.counters, queue: this.ingest.queueDepth() } : {},
         },
         mesh: meshPortFrom(this.mesh),
         radios: this.radios,
@@ -156,8 +158,14 @@ export class App {
       log: log.child("ingest"),
     });
     this.ingest.onStored((batch) => {
+      // A radio's status is built per call: look each radio up once per batch.
+      const keys = new Map<string, string | null>();
       for (const s of batch) {
-        const radioKey = this.radios.get(s.input.radioId)?.status().publicKey ?? null;
+        let radioKey = keys.get(s.input.radioId);
+        if (radioKey === undefined) {
+          radioKey = this.radios.get(s.input.radioId)?.status().publicKey ?? null;
+          keys.set(s.input.radioId, radioKey);
+        }
         this.mesh.observe(observationFromInput(s.input, s.item, radioKey));
       }
     });
