@@ -6,6 +6,8 @@
  * Pure and total: a short or odd packet yields an "invalid" tail, never throws.
  */
 
+import { payloadTypeName, routeName } from "../../daemon/protocol/constants.ts";
+
 export type SegmentKind =
   | "header"
   | "transport"
@@ -32,25 +34,11 @@ export interface Segment {
   readonly note?: string;
 }
 
-export const ROUTES = ["TRANSPORT_FLOOD", "FLOOD", "DIRECT", "TRANSPORT_DIRECT"] as const;
-export const PAYLOAD_TYPES = [
-  "REQ",
-  "RESPONSE",
-  "TXT_MSG",
-  "ACK",
-  "ADVERT",
-  "GRP_TXT",
-  "GRP_DATA",
-  "ANON_REQ",
-  "PATH",
-  "TRACE",
-  "MULTIPART",
-  "CONTROL",
-  "RESERVED_C",
-  "RESERVED_D",
-  "RESERVED_E",
-  "RAW_CUSTOM",
-] as const;
+// The wire names come from the daemon's protocol constants (a pure module, bundled as-is).
+export {
+  PAYLOAD_NAMES as PAYLOAD_TYPES,
+  ROUTE_NAMES as ROUTES,
+} from "../../daemon/protocol/constants.ts";
 
 export function hexToBytes(hex: string): Uint8Array {
   const clean = hex.replace(/[^0-9a-fA-F]/g, "");
@@ -83,7 +71,7 @@ export function breakdown(bytes: Uint8Array): Segment[] {
   const route = header & 3;
   const type = (header >> 2) & 15;
   const version = header >> 6;
-  take(1, "header", "header", `${ROUTES[route]} ${PAYLOAD_TYPES[type]} v${version}`);
+  take(1, "header", "header", `${routeName(route)} ${payloadTypeName(type)} v${version}`);
   if (route === 0 || route === 3) {
     if (!take(4, "transport codes", "transport")) return segs;
   }
