@@ -1,23 +1,20 @@
 /**
  * Makes sure the browser tests and the bench serve a build of the current
  * web/ sources. Usable as a vitest globalSetup (default export) and callable
- * from a suite's beforeAll. Prefers the project's build.mjs; when that cannot
- * produce the UI, it builds only the web part with the same esbuild options.
+ * from a suite's beforeAll. Builds with the project's build.mjs.
  */
 import { execFileSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
-  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
@@ -40,42 +37,18 @@ export function webBuildIsFresh(): boolean {
   return statSync(index).mtimeMs >= newest(join(ROOT, "web"));
 }
 
-/** The web half of build.mjs, for when the whole build cannot run. */
-async function buildWebOnly(out: string): Promise<void> {
-  const esbuild = await import("esbuild");
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(join(out, "assets"), { recursive: true });
-  const result = await esbuild.build({
-    entryPoints: [join(ROOT, "web/src/main.tsx")],
-    outdir: join(out, "assets"),
-    entryNames: "[name]-[hash]",
-    assetNames: "[name]-[hash]",
-    bundle: true,
-    minify: true,
-    sourcemap: true,
-    format: "esm",
-    // build.mjs says safari14, which esbuild 0.28 cannot lower destructuring
-    // to (uPlot and Preact code use it); safari15 is the closest that builds.
-    target: ["es2020", "chrome90", "safari15", "firefox90"],
-    jsx: "automatic",
-    jsxImportSource: "preact",
-    loader: { ".png": "file", ".svg": "file", ".woff2": "file" },
-    metafile: true,
-    logLevel: "warning",
-    legalComments: "none",
-    absWorkingDir: ROOT,
-  });
-  const tags: string[] = [];
-  for (const file of Object.keys(result.metafile.outputs)) {
-    const name = basename(file);
-    if (name.endsWith(".css")) tags.push(`<link rel="stylesheet" href="/assets/${name}">`);
-    if (name.endsWith(".js")) tags.push(`<script type="module" src="/assets/${name}"></script>`);
+/** Runs the project's build (daemon and UI); a failure is reported with esbuild's output. */
+function runBuild(): void {
+  try {
+    execFileSync(process.execPath, ["build.mjs", "--quiet"], {
+      cwd: ROOT,
+      stdio: "pipe",
+      timeout: 180_000,
+    });
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? String(err);
+    throw new Error(`node build.mjs failed:\n${stderr}`);
   }
-  const html = readFileSync(join(ROOT, "web/index.html"), "utf8").replace(
-    "<!--ASSETS-->",
-    tags.join("\n    "),
-  );
-  writeFileSync(join(out, "index.html"), html);
 }
 
 /** index.html and every asset it links are present. */
@@ -99,14 +72,14 @@ let pending: Promise<string> | null = null;
 export function prepareWeb(): Promise<string> {
   pending ??= (async () => {
     const copy = mkdtempSync(join(tmpdir(), "meshgate-web-"));
-    try {
-      if (!webBuildIsFresh()) throw new Error("stale");
+    // Another suite may rebuild dist/ while we copy it: try again then.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (!webBuildIsFresh()) runBuild();
+      rmSync(copy, { recursive: true, force: true });
       cpSync(WEB_DIST, copy, { recursive: true });
-      if (!complete(copy)) throw new Error("incomplete copy");
-    } catch {
-      await buildWebOnly(copy);
+      if (complete(copy)) return copy;
     }
-    return copy;
+    throw new Error("could not copy a complete build of the UI from dist/web");
   })();
   return pending;
 }
@@ -115,22 +88,13 @@ let distPending: Promise<void> | null = null;
 
 /**
  * For tests that run the real daemon, which serves dist/web itself: runs
- * build.mjs when dist/web is missing or stale, and builds the UI there
- * directly when build.mjs could not.
+ * build.mjs when dist/web is missing or stale.
  */
 export function prepareDistWeb(): Promise<void> {
   distPending ??= (async () => {
     if (webBuildIsFresh()) return;
-    try {
-      execFileSync(process.execPath, ["build.mjs", "--quiet"], {
-        cwd: ROOT,
-        stdio: "pipe",
-        timeout: 180_000,
-      });
-    } catch {
-      // build.mjs also bundles the daemon; a failure there is not ours to report.
-    }
-    if (!webBuildIsFresh()) await buildWebOnly(WEB_DIST);
+    runBuild();
+    if (!webBuildIsFresh()) throw new Error("node build.mjs left dist/web missing or stale");
   })();
   return distPending;
 }
