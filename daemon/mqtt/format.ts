@@ -7,6 +7,7 @@
  * meshcoretomqtt turns that into.
  */
 import type { PacketItem, RadioParams, RadioStats } from "../core/types.ts";
+import { airtimeMs as protocolAirtimeMs } from "../protocol/airtime.ts";
 import { frameLayout } from "../protocol/hash.ts";
 import type { RadioInfo } from "./ports.ts";
 
@@ -42,19 +43,9 @@ export function packetScore(snr: number, sf: number, len: number): number {
   return Math.max(0, Math.min(1, s));
 }
 
-/**
- * Semtech time on air in ms (explicit header, CRC on); preamble 32 symbols
- * for SF <= 8 and 16 above, as the firmware sets it since v1.16.
- */
+/** Time on air in ms for the message's `duration` (the protocol's Semtech formula). */
 export function airtimeMs(p: RadioParams, len: number): number {
-  const tsym = 2 ** p.sf / p.bwKHz; // ms
-  const ldro = tsym > 16 ? 1 : 0;
-  const preamble = p.sf <= 8 ? 32 : 16;
-  const payloadSyms = Math.max(
-    Math.ceil((8 * len - 4 * p.sf + 44) / (4 * (p.sf - 2 * ldro))) * p.cr,
-    0,
-  );
-  return (preamble + 4.25 + 8 + payloadSyms) * tsym;
+  return protocolAirtimeMs(len, p);
 }
 
 function pad2(n: number): string {

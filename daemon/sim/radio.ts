@@ -1,8 +1,9 @@
 /**
- * LoRa timing and per-reception signal for the simulated mesh. Airtime uses
- * the Semtech formula; flood retransmit delay follows src/Mesh.cpp
+ * LoRa timing and per-reception signal for the simulated mesh. Airtime is
+ * the protocol's Semtech formula; flood retransmit delay follows src/Mesh.cpp
  * getRetransmitDelay (a random 0..5 slots of half the airtime plus 4%).
  */
+import { airtimeMs as protocolAirtimeMs } from "../protocol/airtime.ts";
 import type { Rng } from "./rng.ts";
 
 export interface LoraParams {
@@ -15,15 +16,9 @@ export interface LoraParams {
 /** The US preset (910.525 MHz / 62.5 kHz / SF7 / CR5). */
 export const DEFAULT_LORA: LoraParams = { sf: 7, bwKHz: 62.5, cr: 5 };
 
+/** Time on air in ms (the protocol's Semtech formula), at the US preset unless told. */
 export function airtimeMs(bytes: number, p: LoraParams = DEFAULT_LORA): number {
-  const tsym = 2 ** p.sf / p.bwKHz; // ms
-  const ldro = tsym > 16 ? 1 : 0;
-  const preamble = p.sf <= 8 ? 32 : 16;
-  const payloadSymbols = Math.max(
-    Math.ceil((8 * bytes - 4 * p.sf + 44) / (4 * (p.sf - 2 * ldro))) * p.cr,
-    0,
-  );
-  return (preamble + 4.25 + 8 + payloadSymbols) * tsym;
+  return protocolAirtimeMs(bytes, p);
 }
 
 export function floodRetransmitDelayMs(bytes: number, rng: Rng): number {
