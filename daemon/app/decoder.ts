@@ -1,10 +1,8 @@
 import type { DecodedFields, ObservationDecoder } from "../ingest/ingest.ts";
-import { sha256 } from "../protocol/crypto.ts";
+import { bytesToHex, sha256 } from "../protocol/crypto.ts";
 import { decodePacket } from "../protocol/decode.ts";
 import { routeHops, summarize } from "../protocol/json.ts";
 import type { DecodeContext, DecodeResult } from "../protocol/types.ts";
-
-const HEX = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 /**
  * The ingest decoder: the protocol's full decode reduced to what the store
@@ -20,7 +18,7 @@ export function reduce(raw: Uint8Array, r: DecodeResult): DecodedFields {
     const p = r.partial;
     return {
       // A packet we can't hash like the firmware still gets a stable identity.
-      hash: p.hash ?? HEX(sha256(raw).subarray(0, 8)),
+      hash: p.hash ?? bytesToHex(sha256(raw).subarray(0, 8)),
       payloadType: p.payloadType ?? -1,
       route: p.route ?? -1,
       version: p.version ?? -1,
@@ -49,7 +47,7 @@ export function reduce(raw: Uint8Array, r: DecodeResult): DecodedFields {
     return {
       ...base,
       advert: {
-        publicKey: HEX(b.publicKey).toUpperCase(),
+        publicKey: bytesToHex(b.publicKey).toUpperCase(),
         name: b.name,
         role: b.role,
         lat: b.lat,

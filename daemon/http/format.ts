@@ -4,6 +4,7 @@
  */
 import type { PacketItem } from "../core/types.ts";
 import { payloadTypeName, routeName } from "../protocol/constants.ts";
+import { bytesToHex as toHex } from "../protocol/crypto.ts";
 import type { NodeRow, PacketRow } from "../store/api.ts";
 
 export {
@@ -19,9 +20,7 @@ export function roleName(n: number): string {
   return ROLES[n] ?? "unknown";
 }
 
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
-}
+export { bytesToHex as toHex } from "../protocol/crypto.ts";
 
 export function toPacketItem(r: PacketRow): PacketItem {
   return {

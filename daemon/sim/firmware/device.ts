@@ -123,6 +123,4 @@ export function int8(v: number): number {
   return Math.max(-128, Math.min(127, Math.round(v))) & 0xff;
 }
 
-export function toHex(b: Uint8Array): string {
-  return Buffer.from(b).toString("hex");
-}
+export { bytesToHex as toHex } from "../../protocol/crypto.ts";
