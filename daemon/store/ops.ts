@@ -3,6 +3,12 @@
  * a power cut (ingest, meta, outbox enqueue/ack), and their compact binary
  * codec. Ids chosen by the store travel in the record, so replay reproduces
  * the same rows. Pure: no I/O.
+ *
+ * Ingest records are written in the compact layout (kind 5): ids and times as
+ * deltas from the previous row, radios from a per-record table, hops and
+ * advert keys as bytes (the same bytes as in the raw packet, so the journal's
+ * deflate stage finds them as matches). Kind 1, the first layout, is still
+ * read so a journal left by an earlier version replays.
  */
 import type { AdvertInput, ChannelMessageInput, ObservationInput } from "./api.ts";
 import { ByteReader, ByteWriter } from "./bytes.ts";
@@ -30,7 +36,49 @@ export type JournalOp =
   | { readonly kind: "ack"; readonly seq: number; readonly ids: readonly number[] };
 
 const KIND = { ingest: 1, meta: 2, outbox: 3, ack: 4 } as const;
+/** The compact ingest layout; what encodeOp writes for "ingest". */
+const INGEST_COMPACT = 5;
 const HEX16 = /^[0-9a-f]{16}$/;
+const HEX_KEY = /^[0-9A-F]{64}$/;
+const HEX_HOP = /^(?:[0-9a-f]{2}){1,3}$/;
+
+/** Per-record state of the compact layout: deltas run from the previous row. */
+interface RowContext {
+  readonly compact: boolean;
+  prevId: number;
+  prevAt: number;
+  readonly radios: string[];
+}
+
+function hexToBytes(w: ByteWriter, hex: string): void {
+  for (let i = 0; i < hex.length; i += 2) w.u8(Number.parseInt(hex.slice(i, i + 2), 16));
+}
+
+function bytesHex(r: ByteReader, n: number, upper: boolean): string {
+  let s = "";
+  for (let i = 0; i < n; i++) s += r.u8().toString(16).padStart(2, "0");
+  return upper ? s.toUpperCase() : s;
+}
+
+/** Hops of one size in lower hex go as their bytes (as in the packet's path); others as text. */
+function writeHops(w: ByteWriter, hops: readonly string[]): void {
+  const size = hops[0]?.length ?? 2;
+  if (hops.every((h) => h.length === size && HEX_HOP.test(h))) {
+    w.u8(size / 2).varint(hops.length);
+    for (const h of hops) hexToBytes(w, h);
+    return;
+  }
+  w.u8(0).varint(hops.length);
+  for (const h of hops) w.str(h);
+}
+
+function readHops(r: ByteReader): string[] {
+  const size = r.u8();
+  const n = r.varint();
+  const hops: string[] = [];
+  for (let i = 0; i < n; i++) hops.push(size === 0 ? r.str() : bytesHex(r, size, false));
+  return hops;
+}
 
 function writeNum(w: ByteWriter, v: number | null, scale: number): void {
   if (v === null || !Number.isFinite(v)) {
@@ -65,20 +113,22 @@ function readHash(r: ByteReader): string {
   return s;
 }
 
-function writeObs(w: ByteWriter, rec: IngestRecord): void {
+function writeObs(w: ByteWriter, rec: IngestRecord, ctx: RowContext): void {
   const o = rec.obs;
   const flags =
     (rec.firstSeen ? 1 : 0) |
     (o.channelMessage ? 2 : 0) |
     (o.advert ? 4 : 0) |
     (o.decoded !== undefined ? 8 : 0);
-  w.varint(rec.id).u8(flags);
+  const at = Math.max(0, Math.trunc(o.at));
+  w.svarint(rec.id - ctx.prevId).u8(flags);
   writeHash(w, o.hash);
-  w.str(o.radioId).varint(Math.max(0, Math.trunc(o.at)));
+  w.varint(ctx.radios.indexOf(o.radioId)).svarint(at - ctx.prevAt);
+  ctx.prevId = rec.id;
+  ctx.prevAt = at;
   writeNum(w, o.snr, 4);
   writeNum(w, o.rssi, 1);
-  w.varint(o.hops.length);
-  for (const h of o.hops) w.str(h);
+  writeHops(w, o.hops);
   // Transmission fields ride only on the first hearing; a repeat refers to
   // the transmission by hash.
   if (rec.firstSeen) {
@@ -92,7 +142,9 @@ function writeObs(w: ByteWriter, rec: IngestRecord): void {
   }
   if (o.advert) {
     const a = o.advert;
-    w.str(a.publicKey).optStr(a.name).svarint(a.role);
+    if (HEX_KEY.test(a.publicKey)) hexToBytes(w.u8(1), a.publicKey);
+    else w.u8(0).str(a.publicKey);
+    w.optStr(a.name).svarint(a.role);
     writeNum(w, a.lat, 1e6);
     writeNum(w, a.lon, 1e6);
     w.svarint(Math.trunc(a.advertTimestamp));
@@ -100,18 +152,34 @@ function writeObs(w: ByteWriter, rec: IngestRecord): void {
   }
 }
 
-function readObs(r: ByteReader): IngestRecord {
-  const id = r.varint();
+function readObs(r: ByteReader, ctx: RowContext): IngestRecord {
+  const id = ctx.compact ? ctx.prevId + r.svarint() : r.varint();
   const flags = r.u8();
   const firstSeen = (flags & 1) !== 0;
   const hash = readHash(r);
-  const radioId = r.str();
-  const at = r.varint();
+  let radioId: string;
+  let at: number;
+  if (ctx.compact) {
+    const k = r.varint();
+    const known = ctx.radios[k];
+    if (known === undefined) throw new RangeError(`radio index ${k} out of range`);
+    radioId = known;
+    at = ctx.prevAt + r.svarint();
+  } else {
+    radioId = r.str();
+    at = r.varint();
+  }
+  ctx.prevId = id;
+  ctx.prevAt = at;
   const snr = readNum(r, 4);
   const rssi = readNum(r, 1);
-  const nh = r.varint();
-  const hops: string[] = [];
-  for (let i = 0; i < nh; i++) hops.push(r.str());
+  let hops: string[];
+  if (ctx.compact) hops = readHops(r);
+  else {
+    hops = [];
+    const nh = r.varint();
+    for (let i = 0; i < nh; i++) hops.push(r.str());
+  }
   let payloadType = -1;
   let route = -1;
   let version = -1;
@@ -141,7 +209,7 @@ function readObs(r: ByteReader): IngestRecord {
     }
   }
   if (flags & 4) {
-    const publicKey = r.str();
+    const publicKey = !ctx.compact || r.u8() === 0 ? r.str() : bytesHex(r, 32, true);
     const name = r.optStr();
     const role = r.svarint();
     const lat = readNum(r, 1e6);
@@ -180,12 +248,17 @@ function readObs(r: ByteReader): IngestRecord {
 }
 
 export function encodeOp(op: JournalOp, w = new ByteWriter()): ByteWriter {
-  w.u8(KIND[op.kind]).varint(op.seq);
+  w.u8(op.kind === "ingest" ? INGEST_COMPACT : KIND[op.kind]).varint(op.seq);
   switch (op.kind) {
-    case "ingest":
+    case "ingest": {
+      const radios = [...new Set(op.rows.map((rec) => rec.obs.radioId))];
+      w.varint(radios.length);
+      for (const radio of radios) w.str(radio);
       w.varint(op.rows.length);
-      for (const rec of op.rows) writeObs(w, rec);
+      const ctx: RowContext = { compact: true, prevId: 0, prevAt: 0, radios };
+      for (const rec of op.rows) writeObs(w, rec, ctx);
       break;
+    }
     case "meta":
       w.str(op.key).str(op.value);
       break;
@@ -210,10 +283,18 @@ export function decodeOp(buf: Uint8Array, start = 0, end = buf.length): JournalO
   const kind = r.u8();
   const seq = r.varint();
   switch (kind) {
-    case KIND.ingest: {
+    case KIND.ingest:
+    case INGEST_COMPACT: {
+      const compact = kind === INGEST_COMPACT;
+      const radios: string[] = [];
+      if (compact) {
+        const nr = r.varint();
+        for (let i = 0; i < nr; i++) radios.push(r.str());
+      }
+      const ctx: RowContext = { compact, prevId: 0, prevAt: 0, radios };
       const n = r.varint();
       const rows: IngestRecord[] = [];
-      for (let i = 0; i < n; i++) rows.push(readObs(r));
+      for (let i = 0; i < n; i++) rows.push(readObs(r, ctx));
       return { kind: "ingest", seq, rows };
     }
     case KIND.meta:

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ByteReader, ByteWriter, crc32 } from "../../daemon/store/bytes.ts";
-import { frame, JOURNAL_MAGIC, parseJournal } from "../../daemon/store/journal.ts";
+import {
+  frame,
+  JOURNAL_MAGIC,
+  JOURNAL_MAGIC_V1,
+  packRecords,
+  parseJournal,
+  unpackRecords,
+} from "../../daemon/store/journal.ts";
 import { decodeOp, encodeOp, type JournalOp } from "../../daemon/store/ops.ts";
 import { rng, synthObs } from "./helpers.ts";
 
@@ -130,9 +137,145 @@ describe("journal ops codec", () => {
   });
 });
 
-describe("journal framing", () => {
+/** An ingest record as the first journal layout wrote it (frozen bytes: old journals must replay). */
+const V1_INGEST_HEX =
+  "01070329030100112233445566aa07726164696f2d41fbc8e2e1c133011101c101020261310262320a020002081502a1b2d9010203000923746573743a20686905237465737402616c026869feb980980d2a000100112233445566aa07726164696f2d42c8cbe2e1c13300019f01010261312b0501ffeeddccbbaa998807726164696f2d41e8cfe2e1c13301280177000802000204110009090008414456455254206e404142414241424142414241424142414241424142414241424142414241424142414241424142414241424142414241424142414241424142414241424142414201016e0401c0d1e123019f8ccb74e09dff970d011e7b226665617475726531223a332c226665617475726532223a6e756c6c7d";
+
+describe("journal ops codec, layouts", () => {
+  const v1 = Uint8Array.from(Buffer.from(V1_INGEST_HEX, "hex"));
+
+  it("reads an ingest record of the first layout", () => {
+    const op = decodeOp(v1);
+    expect(op.kind).toBe("ingest");
+    if (op.kind !== "ingest") return;
+    expect(op.seq).toBe(7);
+    expect(op.rows.map((r) => [r.id, r.firstSeen, r.obs.radioId, r.obs.at])).toEqual([
+      [41, true, "radio-A", 1_770_000_000_123],
+      [42, false, "radio-B", 1_770_000_000_456],
+      [43, true, "radio-A", 1_770_000_001_000],
+    ]);
+    expect(op.rows[0]?.obs).toMatchObject({
+      hash: "00112233445566aa",
+      snr: -2.25,
+      rssi: -97,
+      hops: ["a1", "b2"],
+      summary: "#test: hi",
+      channelMessage: { channel: "#test", sender: "al", text: "hi", senderTimestamp: 1769999999 },
+    });
+    expect([...(op.rows[0]?.obs.raw ?? [])]).toEqual([0x15, 0x02, 0xa1, 0xb2, 0xd9, 1, 2, 3]);
+    expect(op.rows[1]?.obs).toMatchObject({ snr: null, rssi: -80, hops: ["a1"] });
+    expect(op.rows[2]?.obs.advert).toEqual({
+      publicKey: "AB".repeat(32),
+      name: "n",
+      role: 2,
+      lat: 37.5,
+      lon: -122.25,
+      advertTimestamp: 1769990000,
+      extras: { feature1: 3, feature2: null },
+    });
+  });
+
+  it("writes the compact layout, which reads back to the same record and is smaller", () => {
+    const op = decodeOp(v1);
+    const again = encodeOp(op).finish();
+    expect(again[0]).toBe(5);
+    expect(decodeOp(again)).toEqual(op);
+    expect(again.length).toBeLessThan(v1.length - 40);
+  });
+
+  it("keeps hops and keys that are not canonical hex as text", () => {
+    const odd = {
+      ...synthObs(3),
+      hops: ["A1", "b2c", "zz", ""],
+      advert: {
+        publicKey: "ab".repeat(32),
+        name: null,
+        role: 1,
+        lat: null,
+        lon: null,
+        advertTimestamp: 0,
+      },
+    };
+    const mixed = { ...synthObs(4), hops: ["a1b2", "c3d4", "e5f6"] };
+    const op: JournalOp = {
+      kind: "ingest",
+      seq: 1,
+      rows: [
+        { id: 10, firstSeen: true, obs: odd },
+        { id: 9, firstSeen: true, obs: { ...mixed, at: odd.at - 5000 } },
+      ],
+    };
+    expect(decodeOp(encodeOp(op).finish())).toEqual(op);
+  });
+});
+
+describe("journal layout 2 packing", () => {
+  const enc = new TextEncoder();
+  const recs = (k: number) =>
+    Array.from({ length: k }, (_, i) =>
+      enc.encode(`record ${i} of a group commit, #test ${i % 7}`),
+    );
+
+  it("round-trips records through consecutive frames with a sliding dictionary", () => {
+    let wd: Uint8Array = new Uint8Array(0);
+    let rd: Uint8Array = new Uint8Array(0);
+    for (let round = 0; round < 50; round++) {
+      const batch = recs(1 + (round % 9));
+      batch.push(new Uint8Array(round * 1000).fill(round)); // some frames larger than the window
+      const p = packRecords(batch, wd);
+      wd = p.dict;
+      const u = unpackRecords(p.packed, rd);
+      rd = u.dict;
+      const hex = (r: Uint8Array) => Buffer.from(r).toString("hex");
+      expect(u.records.map(hex)).toEqual(batch.map(hex));
+      expect(hex(rd)).toBe(hex(wd));
+      expect(wd.length).toBeLessThanOrEqual(32 * 1024);
+    }
+  });
+
+  it("the dictionary makes repeated text cheap", () => {
+    const first = packRecords(recs(20), new Uint8Array(0));
+    const second = packRecords(recs(20), first.dict);
+    expect(second.packed.length).toBeLessThan(first.packed.length / 3);
+  });
+
+  it("a file of frames reads back record by record; a cut keeps whole frames", () => {
+    const batches = [recs(3), recs(1), recs(5)];
+    let dict: Uint8Array = new Uint8Array(0);
+    const frames: Uint8Array[] = [];
+    for (const b of batches) {
+      const p = packRecords(b, dict);
+      dict = p.dict;
+      frames.push(frame(p.packed));
+    }
+    const file = concat([JOURNAL_MAGIC, ...frames]);
+    const all = parseJournal(file);
+    expect(all).toMatchObject({ torn: false, layout: 2, goodBytes: file.length });
+    expect(all.frames.length).toBe(9);
+    const ends = [4];
+    for (const f of frames) ends.push(ends.at(-1)! + f.length);
+    for (let cut = 0; cut <= file.length; cut++) {
+      const p = parseJournal(file.subarray(0, cut));
+      const whole = ends.filter((e) => e <= cut).length - 1;
+      const expected = batches.slice(0, Math.max(0, whole)).reduce((n, b) => n + b.length, 0);
+      expect(p.frames.length).toBe(expected);
+      expect(p.torn).toBe(cut !== 0 && !ends.includes(cut));
+    }
+  });
+
+  it("a frame whose checksum matches but does not inflate ends the file like a torn tail", () => {
+    const good = frame(packRecords(recs(2), new Uint8Array(0)).packed);
+    const junk = frame(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff]));
+    const p = parseJournal(concat([JOURNAL_MAGIC, good, junk, good]));
+    expect(p.frames.length).toBe(2);
+    expect(p.torn).toBe(true);
+    expect(p.goodBytes).toBe(4 + good.length);
+  });
+});
+
+describe("journal framing (layout 1)", () => {
   const payloads = [new Uint8Array([1, 2, 3]), new Uint8Array(300).fill(7), new Uint8Array([9])];
-  const file = concat([JOURNAL_MAGIC, ...payloads.map(frame)]);
+  const file = concat([JOURNAL_MAGIC_V1, ...payloads.map(frame)]);
 
   it("frame = [len u32 LE][crc32 u32 LE][payload]", () => {
     // payload 01 02 03: length 3, CRC-32 0x55BC801D
@@ -169,7 +312,17 @@ describe("journal framing", () => {
   });
 
   it("a huge bogus length is treated as torn, not allocated", () => {
-    const bad = concat([JOURNAL_MAGIC, new Uint8Array([0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0])]);
-    expect(parseJournal(bad)).toMatchObject({ torn: true, goodBytes: 4 });
+    for (const magic of [JOURNAL_MAGIC_V1, JOURNAL_MAGIC]) {
+      const bad = concat([magic, new Uint8Array([0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0])]);
+      expect(parseJournal(bad)).toMatchObject({ torn: true, goodBytes: 4 });
+    }
+  });
+
+  it("a file with an unknown header is torn from its first byte", () => {
+    expect(parseJournal(new TextEncoder().encode("MGJ9xxxx"))).toMatchObject({
+      torn: true,
+      goodBytes: 0,
+      layout: 0,
+    });
   });
 });
