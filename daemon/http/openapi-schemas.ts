@@ -173,7 +173,24 @@ export const schemas: Obj = {
       store: {
         type: "object",
         required: ["ok", "observations"],
-        properties: { ok: { type: "boolean" }, observations: { type: "integer" } },
+        properties: {
+          ok: { type: "boolean" },
+          error: {
+            type: ["string", "null"],
+            description: "Storage error in effect (ENOSPC, EROFS, ...)",
+          },
+          observations: { type: "integer" },
+          transmissions: { type: "integer" },
+          nodes: { type: "integer" },
+          dbBytes: { type: "integer", description: "Size of the in-memory database" },
+          journalBytes: { type: "integer", description: "Journal written since the last snapshot" },
+          schemaVersion: { type: "integer" },
+          lastSnapshotAt: { type: ["string", "null"], format: "date-time" },
+          lastSnapshotMs: {
+            type: ["integer", "null"],
+            description: "Duration of the last snapshot taken by this run (null after a restart)",
+          },
+        },
       },
       radios: { type: "array", items: { type: "object" } },
       mqtt: { type: "array", items: { type: "object" } },

@@ -127,6 +127,14 @@ export class StoreEngine {
       Object.assign(engine.counters, counters);
       engine.problems.push(...snap.problems);
       engine.seq = snap.seq;
+      if (snap.name) {
+        // After a restart the last snapshot is the one just loaded; its duration is not known.
+        try {
+          engine.lastSnapshotAt = fsp.statSync(join(o.dataDir, snap.name)).mtimeMs;
+        } catch {
+          // Only health reporting needs it.
+        }
+      }
       if (persistent) {
         const r = replayJournals(fsp, o.dataDir, w, snap.seq, o.log, (n, k) => engine.count(n, k));
         engine.seq = r.lastSeq;

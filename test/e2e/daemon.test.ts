@@ -100,9 +100,22 @@ describe("meshgate end to end (simulator -> ingest -> store -> HTTP and /ws)", (
     expect(daemon.output()).toMatch(/stopped/);
     daemon = await startDaemon({ dataDir, args: ["--no-simulator"] });
     const after = (await (await fetch(`${daemon.url}/api/health`)).json()) as {
-      store: { observations: number };
+      store: {
+        observations: number;
+        dbBytes: number;
+        journalBytes: number;
+        lastSnapshotAt: string | null;
+        lastSnapshotMs: number | null;
+        error: string | null;
+      };
     };
     expect(after.store.observations).toBeGreaterThanOrEqual(before.store.observations);
+    // SIGTERM wrote a snapshot; the restarted store reports it (its duration belongs to the old run).
+    expect(Date.parse(after.store.lastSnapshotAt ?? "")).toBeGreaterThan(Date.now() - 120_000);
+    expect(after.store.lastSnapshotMs).toBeNull();
+    expect(after.store.dbBytes).toBeGreaterThan(0);
+    expect(after.store.journalBytes).toBeGreaterThanOrEqual(0);
+    expect(after.store.error).toBeNull();
   }, 60_000);
 });
 

@@ -245,10 +245,18 @@ describe("store engine: persistence", () => {
       await e.snapshot();
     }
     expect(files(dir, "snapshot")).toHaveLength(2);
+    expect(e.health().lastSnapshotMs).toBeGreaterThanOrEqual(0);
+    expect(e.health().lastSnapshotAt).not.toBeNull();
     // Journals start at the record after the older kept snapshot at the earliest.
     const olderSeq = Number(files(dir, "snapshot")[0]!.slice(9, 25));
     for (const f of files(dir, "journal")) expect(Number(f.slice(8, 24))).toBeGreaterThan(olderSeq);
     await e.close();
+    // A restart reports the snapshot it loaded as the last one, with no duration.
+    const again = await StoreEngine.open(opts(dir));
+    const newest = files(dir, "snapshot").at(-1)!;
+    expect(again.health().lastSnapshotAt).toBe(statSync(join(dir, newest)).mtimeMs);
+    expect(again.health().lastSnapshotMs).toBeNull();
+    again.abandon();
   });
 });
 

@@ -60,6 +60,7 @@ export function healthReport(app: AppContext): Record<string, unknown> {
             schemaVersion: sh.schemaVersion,
             lastSnapshotAt:
               sh.lastSnapshotAt === null ? null : new Date(sh.lastSnapshotAt).toISOString(),
+            lastSnapshotMs: sh.lastSnapshotMs,
           }
         : { ok: false, error: sh.error, observations: 0 },
     radios: radios.map((r) => ({
