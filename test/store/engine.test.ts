@@ -12,8 +12,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
+import { frame, JOURNAL_MAGIC_V1 } from "../../daemon/store/journal.ts";
 import * as q from "../../daemon/store/queries.ts";
-import { synthObs } from "./helpers.ts";
+import { synthObs, V1_INGEST_HEX } from "./helpers.ts";
 
 function opts(dir: string, more: Partial<EngineOptions> = {}): EngineOptions {
   return {
@@ -234,6 +235,30 @@ describe("store engine: persistence", () => {
     expect(h.counters.snapshot_corrupt).toBe(1);
     expect(h.error).toMatch(/unreadable/);
     expect(readdirSync(dir).some((f) => f.includes(".corrupt-"))).toBe(true);
+    await e.close();
+  });
+
+  it("replays a journal an earlier version wrote (layout 1), then continues in layout 2", async () => {
+    const dir = tmp("upgrade");
+    const record = Buffer.from(V1_INGEST_HEX, "hex");
+    record[1] = 1; // the fixture's sequence number 7 -> 1: the first record of a fresh store
+    writeFileSync(
+      join(dir, "journal-0000000000000001.log"),
+      Buffer.concat([JOURNAL_MAGIC_V1, frame(record)]),
+    );
+    let e = await StoreEngine.open(opts(dir));
+    expect(counts(e)).toMatchObject({ obs: 3, tx: 2 });
+    expect(e.health().nodes).toBe(1);
+    expect(e.health().error).toBeNull();
+    ingestRange(e, 0, 10);
+    e.flushJournal();
+    e.abandon();
+    const journals = files(dir, "journal");
+    expect(journals).toHaveLength(2);
+    expect(readFileSync(join(dir, journals[1]!)).subarray(0, 4).toString()).toBe("MGJ2");
+    e = await StoreEngine.open(opts(dir));
+    expect(counts(e)).toMatchObject({ obs: 13, tx: 12 });
+    expect(q.listChannelMessages(e.database, "#test", 10).map((m) => m.text)).toEqual(["hi"]);
     await e.close();
   });
 

@@ -9,7 +9,7 @@ import {
   unpackRecords,
 } from "../../daemon/store/journal.ts";
 import { decodeOp, encodeOp, type JournalOp } from "../../daemon/store/ops.ts";
-import { rng, synthObs } from "./helpers.ts";
+import { rng, synthObs, V1_INGEST_HEX } from "./helpers.ts";
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -136,10 +136,6 @@ describe("journal ops codec", () => {
     }
   });
 });
-
-/** An ingest record as the first journal layout wrote it (frozen bytes: old journals must replay). */
-const V1_INGEST_HEX =
-  "01070329030100112233445566aa07726164696f2d41fbc8e2e1c133011101c101020261310262320a020002081502a1b2d9010203000923746573743a20686905237465737402616c026869feb980980d2a000100112233445566aa07726164696f2d42c8cbe2e1c13300019f01010261312b0501ffeeddccbbaa998807726164696f2d41e8cfe2e1c13301280177000802000204110009090008414456455254206e404142414241424142414241424142414241424142414241424142414241424142414241424142414241424142414241424142414241424142414241424142414201016e0401c0d1e123019f8ccb74e09dff970d011e7b226665617475726531223a332c226665617475726532223a6e756c6c7d";
 
 describe("journal ops codec, layouts", () => {
   const v1 = Uint8Array.from(Buffer.from(V1_INGEST_HEX, "hex"));
