@@ -40,6 +40,8 @@ export interface StoreOptions {
   readonly maxNodes?: number;
   /** Tests only: URL of a module exporting `fs` (an FsPort) to inject faults. */
   readonly fsModule?: string;
+  /** V8 young-generation cap of the store worker in MB (default 3: a few MB of RSS instead of tens). */
+  readonly workerYoungGenerationMb?: number;
   /** stop() gives up and terminates the worker after this long (default 5000). */
   readonly stopTimeoutMs?: number;
 }
@@ -77,7 +79,13 @@ class StoreClient implements StoreApi {
   start(): Promise<void> {
     if (this.worker) return Promise.resolve();
     const entry = workerEntry();
-    const w = new Worker(entry.url, { execArgv: entry.execArgv, workerData: entry.workerData });
+    const w = new Worker(entry.url, {
+      execArgv: entry.execArgv,
+      workerData: entry.workerData,
+      // Each ingest message is garbage once applied; left to grow, the young
+      // generation sizes itself for throughput (tens of MB of RSS).
+      resourceLimits: { maxYoungGenerationSizeMb: this.o.workerYoungGenerationMb ?? 3 },
+    });
     this.worker = w;
     const log = this.o.log;
     return new Promise<void>((resolve, reject) => {
