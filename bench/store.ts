@@ -8,12 +8,12 @@
  *
  * Rows: ingest throughput; bytes written to disk per packet at steady state
  * with a 20 MB DB vs native SQLite (WAL, one commit per packet, via python3);
- * RSS; DB bytes per observation; main-thread event-loop delay while ingesting
+ * main-thread event-loop delay while ingesting
  * 200 packets/s and snapshotting a 50 MB DB; startup with a 50 MB snapshot
  * and a journal at its threshold.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -58,8 +58,7 @@ function packet(at = Date.now()): ObservationInput {
   rawBytes += len;
   // Real hashes are SHA-256 prefixes: random, incompressible.
   let hash = "";
-  for (let i = 0; i < 4; i++)
-    hash += ((rand() * 65536) | 0).toString(16).padStart(4, "0");
+  for (let i = 0; i < 4; i++) hash += ((rand() * 65536) | 0).toString(16).padStart(4, "0");
   return {
     hash: `${hash.slice(0, 12)}${(n & 0xffff).toString(16).padStart(4, "0")}`,
     raw,
@@ -78,7 +77,6 @@ function packet(at = Date.now()): ObservationInput {
 }
 const batchOf = (k: number, at?: number) => Array.from({ length: k }, () => packet(at));
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `mg-bench-${p}-`));
-const rss = () => process.memoryUsage().rss;
 const mb = (b: number) => `${(b / MB).toFixed(1)} MB`;
 const procWriteBytes = () =>
   Number(/write_bytes: (\d+)/.exec(readFileSync("/proc/self/io", "utf8"))?.[1] ?? 0);
@@ -173,7 +171,14 @@ function simSource(): (k: number, at: number) => ObservationInput[] {
   return (k, at) =>
     sim.burst(k).map((rx) => {
       rawBytes += rx.raw.length;
-      return { ...decode(rx.raw), raw: rx.raw, radioId: rx.radioId, at, snr: rx.snr, rssi: rx.rssi };
+      return {
+        ...decode(rx.raw),
+        raw: rx.raw,
+        radioId: rx.radioId,
+        at,
+        snr: rx.snr,
+        rssi: rx.rssi,
+      };
     });
 }
 
@@ -312,58 +317,6 @@ print((wb() - w0) / ${n})
   }
 }
 
-async function memory(): Promise<void> {
-  const e = await StoreEngine.open({
-    dataDir: tmp("mem"),
-    fsyncIntervalMs: 1000,
-    snapshotJournalRatio: 0.5,
-    maxDbMB: 4096,
-    maxAgeDays: 1e5,
-    log,
-  });
-  const marks = QUICK ? [100_000] : [100_000, 1_000_000];
-  let done = 0;
-  for (const m of marks) {
-    while (done < m) {
-      e.ingest(batchOf(500));
-      done += 500;
-      if (done % 50_000 === 0) e.flushJournal();
-    }
-    e.flushJournal();
-    const h = e.health();
-    global.gc?.();
-    rows.push([
-      `RSS after ${m.toLocaleString("en")} observations (DB ${mb(h.dbBytes)})`,
-      mb(rss()),
-      "",
-    ]);
-    rows.push([
-      `DB bytes per observation at ${m.toLocaleString("en")}`,
-      `${(h.dbBytes / h.observations).toFixed(0)} B`,
-      "",
-    ]);
-    // export() blocks this thread, so read the kernel's high-water mark
-    // (reset first via clear_refs) instead of polling.
-    let resetOk = true;
-    try {
-      writeFileSync("/proc/self/clear_refs", "5");
-    } catch {
-      resetOk = false;
-    }
-    const t0 = performance.now();
-    await e.snapshot();
-    const hwm =
-      Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0) * 1024;
-    const peak = resetOk ? hwm : Math.max(hwm, rss());
-    rows.push([
-      `peak RSS during snapshot at ${m.toLocaleString("en")} (${Math.round(performance.now() - t0)} ms)`,
-      mb(peak),
-      "about 3x DB",
-    ]);
-  }
-  e.abandon();
-}
-
 async function eventLoop(): Promise<void> {
   const dir = tmp("loop");
   const opts = {
@@ -435,10 +388,9 @@ async function eventLoop(): Promise<void> {
   rmSync(copy, { recursive: true });
 }
 
-const parts = (process.argv[2] ?? "throughput,disk,memory,loop").split(",");
+const parts = (process.argv[2] ?? "throughput,disk,loop").split(",");
 if (parts.includes("throughput")) await throughput();
 if (parts.includes("disk")) await diskWrites();
-if (parts.includes("memory")) await memory();
 if (parts.includes("loop")) await eventLoop();
 console.log(
   `\n| store benchmark (${QUICK ? "quick" : "full"}, node ${process.version}) | result | goal |`,
