@@ -73,6 +73,9 @@ class StoreClient implements StoreApi {
   private readonly waiters = new Map<number, Waiter>();
   private cached: StoreHealth = EMPTY_HEALTH;
   private stopping: Promise<void> | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private restartDelayMs = 0;
+  private restarts = 0;
 
   constructor(private readonly o: StoreOptions) {}
 
@@ -139,6 +142,7 @@ class StoreClient implements StoreApi {
         this.waiters.clear();
         if (!started)
           reject(new StoreError("E_STORE_WORKER", `store worker exited (${code}) during start`));
+        else if (!this.stopping) this.restartLater(code);
       });
       const init: WorkerInit = {
         dataDir: this.o.dataDir,
@@ -167,6 +171,35 @@ class StoreClient implements StoreApi {
     });
   }
 
+  /**
+   * A worker that dies while running (a crash, out of memory) is started
+   * again: it reloads the newest snapshot and replays the journal, so only
+   * what was not yet group-committed is lost. Calls in the meantime reject
+   * (ingest keeps its batch and retries). Backoff 1 s doubling to 30 s.
+   */
+  private restartLater(code: number): void {
+    this.restartDelayMs = Math.min(30_000, this.restartDelayMs ? this.restartDelayMs * 2 : 1000);
+    const error = `store worker exited (${code}); restarting in ${this.restartDelayMs} ms`;
+    this.o.log.error(error);
+    this.cached = { ...this.cached, ok: false, error };
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.stopping) return;
+      this.start().then(
+        () => {
+          this.restarts++;
+          this.restartDelayMs = 0;
+          this.o.log.info("store worker restarted", { restarts: this.restarts });
+        },
+        (err: Error) => {
+          this.o.log.error("store worker restart failed", { error: err.message });
+          this.worker = null;
+          this.restartLater(-1);
+        },
+      );
+    }, this.restartDelayMs);
+  }
+
   private call<T>(method: Method, ...args: unknown[]): Promise<T> {
     const w = this.worker;
     const err = new StoreError("E_STORE_CLOSED", `store.${method}: store is not running`);
@@ -179,6 +212,8 @@ class StoreClient implements StoreApi {
   }
 
   stop(): Promise<void> {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     if (!this.worker) return Promise.resolve();
     this.stopping ??= (async () => {
       const w = this.worker!;
@@ -253,7 +288,11 @@ class StoreClient implements StoreApi {
     return this.call("snapshot");
   }
   health(): StoreHealth {
-    return this.cached;
+    if (this.restarts === 0) return this.cached;
+    return {
+      ...this.cached,
+      counters: { ...this.cached.counters, worker_restarts: this.restarts },
+    };
   }
 }
 

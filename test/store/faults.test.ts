@@ -134,4 +134,42 @@ describe("store worker with an injected fault", () => {
       delete process.env.MG_FAULT_FILE;
     }
   });
+
+  it("a worker that dies is started again and reloads what was committed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mg-wcrash-"));
+    const faultFile = join(dir, "..", `${dir.split("/").pop()}.fault`);
+    process.env.MG_FAULT_FILE = faultFile;
+    const store = createStore({
+      dataDir: dir,
+      fsyncIntervalMs: 50,
+      snapshotJournalRatio: 0.5,
+      maxDbMB: 64,
+      maxAgeDays: 1e5,
+      log: silentLogger(),
+      fsModule: pathToFileURL(join(import.meta.dirname, "faulty-fs.ts")).href,
+    });
+    await store.start();
+    try {
+      await store.ingest(batch(0, 30));
+      await until(() => store.health().journalBytes > 0, "first group commit");
+      await new Promise((r) => setTimeout(r, 200)); // past the fsync interval: durable
+      writeFileSync(faultFile, "CRASH");
+      await store.ingest(batch(30, 40)); // its group commit kills the worker
+      await until(() => store.health().error?.includes("restarting") === true, "worker death");
+      await expect(store.listPackets({ limit: 10 })).rejects.toThrow(/not running/);
+      rmSync(faultFile);
+      await until(() => store.health().ok, "restart");
+      expect(store.health().counters.worker_restarts).toBe(1);
+      // The 30 committed observations came back from the journal; the 10
+      // whose commit the crash interrupted were never acknowledged as durable.
+      const back = await store.listPackets({ limit: 100 });
+      expect(back.length).toBe(30);
+      await store.ingest(batch(40, 45));
+      expect((await store.listPackets({ limit: 100 })).length).toBe(35);
+    } finally {
+      if (existsSync(faultFile)) rmSync(faultFile);
+      await store.stop();
+      delete process.env.MG_FAULT_FILE;
+    }
+  }, 30_000);
 });

@@ -56,10 +56,14 @@ export function makeFaultyFs(fault: () => string | null): FsPort & { faults: num
 
 /**
  * For the store worker (option fsModule): the fault is the content of the
- * file named by MG_FAULT_FILE ("ENOSPC", "EROFS"), absent = healthy disk.
+ * file named by MG_FAULT_FILE ("ENOSPC", "EROFS", or "CRASH" to end the
+ * worker thread), absent = healthy disk.
  */
 const faultFile = process.env.MG_FAULT_FILE;
 export const fs = makeFaultyFs(() => {
   if (!faultFile || !existsSync(faultFile)) return null;
-  return readFileSync(faultFile, "utf8").trim() || null;
+  const fault = readFileSync(faultFile, "utf8").trim() || null;
+  // "CRASH": the worker dies in the middle of a write, as on a fatal error.
+  if (fault === "CRASH") process.exit(70);
+  return fault;
 });
