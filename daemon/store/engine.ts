@@ -53,6 +53,12 @@ export interface EngineOptions {
   readonly maxNodes?: number;
   readonly rollupMaxAgeDays?: number;
   readonly now?: () => number;
+  /**
+   * Called after each snapshot (written or failed). The export is a copy of
+   * the whole DB; the worker passes a full GC here so that copy does not stay
+   * resident until V8 gets round to it (on a 300 MB DB, 300 MB of RSS).
+   */
+  readonly afterSnapshot?: () => void;
 }
 
 export class StoreEngine {
@@ -316,6 +322,7 @@ export class StoreEngine {
     if (!this.journal) return Promise.resolve();
     this.snapshotting = this.doSnapshot().finally(() => {
       this.snapshotting = null;
+      this.o.afterSnapshot?.();
     });
     return this.snapshotting;
   }
