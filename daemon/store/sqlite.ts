@@ -1,6 +1,7 @@
 /** Loads sql.js once per thread (the wasm module is ~1 MB; instantiate it once). */
 
 import { readFileSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 import initSqlJs, { type SqlJsStatic } from "sql.js";
 import { wasmPath } from "./paths.ts";
 
@@ -8,7 +9,22 @@ export type { Database, SqlJsStatic, Statement } from "sql.js";
 
 let loading: Promise<SqlJsStatic> | null = null;
 
+/**
+ * Keeps sql.js on V8's baseline wasm compiler (Liftoff): the optimising tier
+ * costs about 20 MB of resident memory for SQLite's code, which matters more
+ * on a gateway than the ~30% ingest speed it buys (docs/storage.md, Memory).
+ * V8 flags are per process; sql.js is the only wasm meshgate runs.
+ */
+function baselineWasmOnly(): void {
+  try {
+    setFlagsFromString("--liftoff-only");
+  } catch {
+    // an engine without the flag keeps its default tiers
+  }
+}
+
 export function loadSqlJs(): Promise<SqlJsStatic> {
+  if (!loading) baselineWasmOnly();
   // Per-thread cache of an immutable module, not shared mutable state.
   loading ??= initSqlJs({ wasmBinary: readFileSync(wasmPath()) as unknown as ArrayBuffer });
   return loading;
