@@ -5,11 +5,13 @@
  * API, idles, and reports its RSS split into file-backed pages (the node
  * binary and libraries, shared with every other node process) and anonymous
  * memory. Also: a bare node process for the floor, and the peak (VmHWM)
- * during a snapshot. Run: node --import tsx bench/store-memory.ts
- * (BENCH_QUICK=1: 100k observations only).
+ * during a snapshot. The probe gets the malloc settings of
+ * systemd/meshgate.service, as the installed daemon does; one row shows
+ * 100k observations without them. Run: node --import tsx
+ * bench/store-memory.ts (BENCH_QUICK=1: 100k observations only).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,10 +45,23 @@ interface Stage {
   ms?: number;
 }
 
-function run(arg: string): Stage[] {
+/** The MALLOC_* variables the systemd unit sets. */
+function unitMallocEnv(): Record<string, string> {
+  const unit = readFileSync(join(root, "systemd/meshgate.service"), "utf8");
+  const env: Record<string, string> = {};
+  for (const m of unit.matchAll(/^Environment=(MALLOC_[A-Z_]+)=(\S+)$/gm)) env[m[1]!] = m[2]!;
+  return env;
+}
+const mallocEnv = unitMallocEnv();
+const plainEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.startsWith("MALLOC_")),
+);
+
+function run(arg: string, env: NodeJS.ProcessEnv = { ...plainEnv, ...mallocEnv }): Stage[] {
   const dir = mkdtempSync(join(tmpdir(), "mg-bench-mem-"));
   try {
     const out = execFileSync(process.execPath, [probe, arg, dir], {
+      env,
       encoding: "utf8",
       maxBuffer: 1 << 20,
     });
@@ -84,9 +99,16 @@ for (const n of QUICK ? [100_000] : [100_000, 1_000_000]) {
     `<= 2.5 x DB + 60 MB = ${f(2.5 * (ing.dbMB ?? 0) + 60)}`,
   ]);
   rows.push([`steady RSS 5 s after that snapshot, ${label}`, split(after), ""]);
+  if (n === 100_000) {
+    const plain = run(String(n), plainEnv).find((s) => s.stage === "ingested")!;
+    rows.push([`the same ${label} observations, glibc malloc defaults`, split(plain), ""]);
+  }
 }
+const settings = Object.entries(mallocEnv)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(" ");
 console.log(
-  `\n| store memory (${QUICK ? "quick" : "full"}, node ${process.version}) | result | goal |`,
+  `\n| store memory (${QUICK ? "quick" : "full"}, node ${process.version}; ${settings || "no malloc settings in the unit"}) | result | goal |`,
 );
 console.log("| --- | --- | --- |");
 for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);

@@ -30,6 +30,17 @@ describe("systemd unit", () => {
     expect(d.get("KillSignal")).toEqual(["SIGTERM"]);
   });
 
+  it("tunes glibc malloc so freed store buffers go back to the kernel", () => {
+    const env = new Map(
+      (d.get("Environment") ?? []).map((e) => e.split("=", 2) as [string, string]),
+    );
+    expect(env.get("MALLOC_ARENA_MAX")).toBe("2");
+    // A fixed threshold also turns off glibc's dynamic one, which after a
+    // large free would keep later 30 MB buffers on the heap.
+    expect(Number(env.get("MALLOC_MMAP_THRESHOLD_"))).toBeGreaterThan(0);
+    expect(Number(env.get("MALLOC_TRIM_THRESHOLD_"))).toBeGreaterThan(0);
+  });
+
   it("is hardened, with device access limited to serial ttys", () => {
     expect(d.get("ProtectSystem")).toEqual(["strict"]);
     expect(d.get("PrivateTmp")).toEqual(["yes"]);
