@@ -16,6 +16,9 @@ import { cliOverrides, configPath } from "./options.ts";
  * Stays below the unit's TimeoutStopSec (20 s).
  */
 const STOP_DEADLINE_MS = 15_000;
+/** Each start-up extension asked of systemd, and the most in all (a hung start is still killed). */
+const START_EXTEND_MS = 30_000;
+const START_EXTEND_MAX_MS = 30 * 60_000;
 
 /** `meshgate run`: starts everything and resolves with the exit code once stopped. */
 export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
@@ -47,6 +50,15 @@ export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
   };
   process.on("unhandledRejection", onRejection);
 
+  const notify = new SdNotify({ log: log.child("systemd") });
+  // Start-up (snapshot load and journal replay) has no fixed bound; systemd
+  // is kept informed instead of killing it at TimeoutStartSec.
+  const startedAt = Date.now();
+  const starting = () => notify.extendTimeout(START_EXTEND_MS, "starting: loading the store");
+  await starting();
+  const extendTimer = setInterval(() => {
+    if (Date.now() - startedAt < START_EXTEND_MAX_MS) void starting();
+  }, START_EXTEND_MS / 3);
   try {
     await app.start();
   } catch (err) {
@@ -54,8 +66,9 @@ export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
     await app.stop().catch(() => {});
     process.off("unhandledRejection", onRejection);
     return 1;
+  } finally {
+    clearInterval(extendTimer);
   }
-  const notify = new SdNotify({ log: log.child("systemd") });
   const statusLine = () => {
     const h = app.store.health();
     return `serving on port ${app.httpPort()}; ${app.radios.ids().length} radio(s); ${h.observations} observations`;

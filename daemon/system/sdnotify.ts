@@ -33,7 +33,8 @@ export interface SdNotifyOptions {
 }
 
 /**
- * sd_notify for `Type=notify` units: READY, STATUS, WATCHDOG, STOPPING.
+ * sd_notify for `Type=notify` units: READY, STATUS, WATCHDOG, STOPPING, and
+ * EXTEND_TIMEOUT_USEC while a long start-up (journal replay) is under way.
  * A no-op when NOTIFY_SOCKET is unset (not under systemd).
  */
 export class SdNotify {
@@ -61,6 +62,15 @@ export class SdNotify {
 
   ready(status: string): Promise<void> {
     return this.notify(["READY=1", `STATUS=${status}`]);
+  }
+
+  /**
+   * Asks systemd for `ms` more before it gives up on the start (or stop):
+   * a journal replay after a power cut can outlast TimeoutStartSec on a slow
+   * card, and a start killed half-way would only replay again.
+   */
+  extendTimeout(ms: number, status: string): Promise<void> {
+    return this.notify([`EXTEND_TIMEOUT_USEC=${Math.round(ms * 1000)}`, `STATUS=${status}`]);
   }
 
   status(status: string): Promise<void> {

@@ -96,6 +96,20 @@ describe("SdNotify", () => {
     expect(n.failures).toBe(2);
   });
 
+  it("asks for more start-up time with EXTEND_TIMEOUT_USEC and a status", async () => {
+    const sent: string[][] = [];
+    const n = new SdNotify({
+      env: { NOTIFY_SOCKET: "/x" },
+      log: silentLogger(),
+      send: async (_s, _p, l) => {
+        sent.push([...l]);
+        return null;
+      },
+    });
+    await n.extendTimeout(30_000, "starting: loading the store");
+    expect(sent).toEqual([["EXTEND_TIMEOUT_USEC=30000000", "STATUS=starting: loading the store"]]);
+  });
+
   it.skipIf(!hasTools)(
     "sends READY, STATUS and WATCHDOG pings through a real socket",
     async () => {
@@ -135,6 +149,10 @@ describe("SdNotify", () => {
           throw new Error(`${e.message}: got ${JSON.stringify(fake.read())}\n${d.output()}`);
         });
         expect(fake.read()).toMatch(/STATUS=serving on port \d+/);
+        // While the store loads, systemd is asked for more time, before READY.
+        const got = fake.read();
+        expect(got).toContain("EXTEND_TIMEOUT_USEC=30000000");
+        expect(got.indexOf("EXTEND_TIMEOUT_USEC")).toBeLessThan(got.indexOf("READY=1"));
         await waitFor(() => fake.read().includes("WATCHDOG=1"), 10_000);
         expect(await d.stop("SIGTERM")).toBe(0);
         await waitFor(() => fake.read().includes("STOPPING=1"), 5_000);
