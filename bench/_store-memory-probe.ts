@@ -4,7 +4,9 @@
  * daemon (no tsx in the worker). Prints one JSON line per stage:
  * process RSS split into file-backed pages (the node binary, shared
  * libraries) and anonymous memory, and VmHWM where a peak is asked for.
- * Usage: node probe.mjs <observations> <dataDir>   (0 observations: an empty store)
+ * Usage: node probe.mjs <observations> <dataDir> [maxDbMB]
+ * (0 observations: an empty store; with maxDbMB, retention and automatic
+ * snapshots run as in the daemon, and VmHWM covers the whole run).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { silentLogger } from "../daemon/core/log.ts";
@@ -13,6 +15,7 @@ import { createStore } from "../daemon/store/store.ts";
 
 const n = Number(process.argv[2] ?? 0);
 const dataDir = process.argv[3] ?? "";
+const maxDbMB = Number(process.argv[4] ?? 4096);
 const MB = 1024 * 1024;
 
 function mem(): { rss: number; file: number; anon: number; hwm: number } {
@@ -69,7 +72,7 @@ const store = createStore({
   dataDir,
   fsyncIntervalMs: 1000,
   snapshotJournalRatio: 1,
-  maxDbMB: 4096,
+  maxDbMB,
   maxAgeDays: 1e5,
   log: silentLogger(),
 });
@@ -85,6 +88,10 @@ for (let i = 0; i < n; i += 500) {
 await idle(5000);
 const h = store.health();
 report("ingested", { dbMB: h.dbBytes / MB, observations: h.observations });
+if (process.argv[4]) {
+  await store.stop();
+  process.exit(0);
+}
 try {
   writeFileSync("/proc/self/clear_refs", "5"); // reset VmHWM to the current RSS
 } catch {

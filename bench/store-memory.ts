@@ -57,10 +57,15 @@ const plainEnv = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !k.startsWith("MALLOC_")),
 );
 
-function run(arg: string, env: NodeJS.ProcessEnv = { ...plainEnv, ...mallocEnv }): Stage[] {
+/** Runs the probe: `n` observations, optionally under a retention cap. */
+function run(
+  n: string,
+  cap?: number,
+  env: NodeJS.ProcessEnv = { ...plainEnv, ...mallocEnv },
+): Stage[] {
   const dir = mkdtempSync(join(tmpdir(), "mg-bench-mem-"));
   try {
-    const out = execFileSync(process.execPath, [probe, arg, dir], {
+    const out = execFileSync(process.execPath, [probe, n, dir, ...(cap ? [String(cap)] : [])], {
       env,
       encoding: "utf8",
       maxBuffer: 1 << 20,
@@ -100,9 +105,22 @@ for (const n of QUICK ? [100_000] : [100_000, 1_000_000]) {
   ]);
   rows.push([`steady RSS 5 s after that snapshot, ${label}`, split(after), ""]);
   if (n === 100_000) {
-    const plain = run(String(n), plainEnv).find((s) => s.stage === "ingested")!;
+    const plain = run(String(n), undefined, plainEnv).find((s) => s.stage === "ingested")!;
     rows.push([`the same ${label} observations, glibc malloc defaults`, split(plain), ""]);
   }
+}
+// At a retention cap, as a gateway runs for months: pruning and automatic
+// snapshots included; the peak covers the whole run.
+for (const [cap, n, what] of [
+  [64, 300_000, "the default cap"],
+  [16, 100_000, "the OpenWrt low-memory profile's cap"],
+] as const) {
+  const st = run(String(n), cap)[0]!;
+  rows.push([
+    `${what}, store.maxDbMB ${cap}: steady RSS after ${n.toLocaleString("en")} observations (DB ${f(st.dbMB ?? 0)}, ${(st.observations ?? 0).toLocaleString("en")} kept); peak over the run`,
+    `${split(st)}; peak ${f(st.hwm)}`,
+    "",
+  ]);
 }
 const settings = Object.entries(mallocEnv)
   .map(([k, v]) => `${k}=${v}`)
