@@ -3,7 +3,8 @@
  * simulator at 2 packets/s on a fresh data dir for a fixed window, sampling
  * the process (the store worker is a thread of the same pid, so it is
  * included) from /proc: VmRSS, utime+stime, write_bytes/wchar, and the data
- * dir's size. Prints a markdown table.
+ * dir's size. The daemon gets the systemd unit's malloc settings, as
+ * installed. Prints a markdown table.
  *
  *   node --import tsx bench/profile.ts [--minutes N] [--rate PPS] [--no-build]
  */
@@ -12,6 +13,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { envWithoutMalloc, unitMallocEnv } from "./_unit-env.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
       "--data-dir",
       dataDir,
     ]),
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...envWithoutMalloc(), ...unitMallocEnv() } },
   );
   let out = "";
   child.stdout?.on("data", (d) => (out += d));

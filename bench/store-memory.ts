@@ -11,11 +11,12 @@
  * bench/store-memory.ts (BENCH_QUICK=1: 100k observations only).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { envWithoutMalloc, unitMallocEnv } from "./_unit-env.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = join(root, "dist");
@@ -45,17 +46,8 @@ interface Stage {
   ms?: number;
 }
 
-/** The MALLOC_* variables the systemd unit sets. */
-function unitMallocEnv(): Record<string, string> {
-  const unit = readFileSync(join(root, "systemd/meshgate.service"), "utf8");
-  const env: Record<string, string> = {};
-  for (const m of unit.matchAll(/^Environment=(MALLOC_[A-Z_]+)=(\S+)$/gm)) env[m[1]!] = m[2]!;
-  return env;
-}
 const mallocEnv = unitMallocEnv();
-const plainEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !k.startsWith("MALLOC_")),
-);
+const plainEnv = envWithoutMalloc();
 
 /** Runs the probe: `n` observations, optionally under a retention cap. */
 function run(
@@ -115,10 +107,12 @@ for (const [cap, n, what] of [
   [64, 300_000, "the default cap"],
   [16, 100_000, "the OpenWrt low-memory profile's cap"],
 ] as const) {
-  const st = run(String(n), cap)[0]!;
+  const st = run(String(n), cap);
+  const ing = st.find((s) => s.stage === "ingested")!;
+  const snap = st.find((s) => s.stage === "snapshot")!;
   rows.push([
-    `${what}, store.maxDbMB ${cap}: steady RSS after ${n.toLocaleString("en")} observations (DB ${f(st.dbMB ?? 0)}, ${(st.observations ?? 0).toLocaleString("en")} kept); peak over the run`,
-    `${split(st)}; peak ${f(st.hwm)}`,
+    `${what}, store.maxDbMB ${cap}: steady RSS after ${n.toLocaleString("en")} observations (DB file ${f(ing.dbMB ?? 0)}, ${(ing.observations ?? 0).toLocaleString("en")} kept); peak while ingesting; peak during a snapshot`,
+    `${split(ing)}; ${f(ing.hwm)}; ${f(snap.hwm)}`,
     "",
   ]);
 }

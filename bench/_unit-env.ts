@@ -1,0 +1,21 @@
+/**
+ * The MALLOC_* variables systemd/meshgate.service sets, so benches that run
+ * the daemon or its store measure it as the installed service runs.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+export function unitMallocEnv(): Record<string, string> {
+  const unit = readFileSync(join(root, "systemd/meshgate.service"), "utf8");
+  const env: Record<string, string> = {};
+  for (const m of unit.matchAll(/^Environment=(MALLOC_[A-Z_]+)=(\S+)$/gm)) env[m[1]!] = m[2]!;
+  return env;
+}
+
+/** This process's environment without any MALLOC_* variables. */
+export function envWithoutMalloc(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MALLOC_")));
+}
