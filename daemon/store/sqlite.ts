@@ -12,7 +12,7 @@ let loading: Promise<SqlJsStatic> | null = null;
 /**
  * Keeps sql.js on V8's baseline wasm compiler (Liftoff): the optimising tier
  * costs about 20 MB of resident memory for SQLite's code, which matters more
- * on a gateway than the ~30% ingest speed it buys (docs/storage.md, Memory).
+ * on a gateway than the ~20% ingest speed it buys (docs/storage.md, Memory).
  * V8 flags are per process; sql.js is the only wasm meshgate runs.
  */
 function baselineWasmOnly(): void {
