@@ -24,8 +24,10 @@ function baselineWasmOnly(): void {
 }
 
 export function loadSqlJs(): Promise<SqlJsStatic> {
-  if (!loading) baselineWasmOnly();
   // Per-thread cache of an immutable module, not shared mutable state.
-  loading ??= initSqlJs({ wasmBinary: readFileSync(wasmPath()) as unknown as ArrayBuffer });
+  if (!loading) {
+    baselineWasmOnly();
+    loading = initSqlJs({ wasmBinary: readFileSync(wasmPath()) as unknown as ArrayBuffer });
+  }
   return loading;
 }
