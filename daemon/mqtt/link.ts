@@ -9,7 +9,7 @@
 import { connect, type IClientOptions, type MqttClient } from "mqtt";
 import type { Bus } from "../core/bus.ts";
 import { errorMessage } from "../core/errors.ts";
-import type { Logger } from "../core/log.ts";
+import { type Logger, redactUrl } from "../core/log.ts";
 import type { OutboxMessage } from "../store/api.ts";
 import { clientOptions } from "./client-options.ts";
 import type { ResolvedBroker } from "./config.ts";
@@ -184,8 +184,10 @@ export class BrokerLink {
     return this.state;
   }
 
-  private setState(state: LinkState, detail?: string): void {
+  private setState(state: LinkState, why?: string): void {
     if (this.state === state) return;
+    // Error texts can quote the broker URL: the bus feeds the API and UI.
+    const detail = why === undefined ? undefined : redactUrl(why);
     this.state = state;
     this.since = this.now();
     const fields: Record<string, unknown> = { broker: this.broker.id, state };
@@ -207,7 +209,7 @@ export class BrokerLink {
     if (this.state === "stopped") return;
     const gen = ++this.gen;
     this.counters.attempts++;
-    this.setState("connecting", this.broker.url.replace(/\/\/[^@/]*@/, "//"));
+    this.setState("connecting", redactUrl(this.broker.url));
     let session: Session;
     let opts: IClientOptions;
     try {
