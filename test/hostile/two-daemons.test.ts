@@ -3,13 +3,13 @@
  * with a clear error instead of silently sharing (uWS's SO_REUSEPORT would
  * split requests between them; two stores overwrite each other's snapshots).
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOCK_FILE, lockDataDir } from "../../daemon/store/lock.ts";
 import { type RunningDaemon, startDaemon } from "../helpers/daemon.ts";
 import { tempDir } from "../helpers/paths.ts";
-import { freePort, refusal } from "./helpers.ts";
+import { freePort, refusal, until } from "./helpers.ts";
 
 const running: RunningDaemon[] = [];
 afterEach(async () => {
@@ -50,7 +50,12 @@ describe("two daemons", () => {
     expect(await a.stop("SIGKILL")).toBe(null);
     const b = await daemon({ dataDir: a.dataDir });
     expect(b.output()).not.toContain("locked");
-    expect(await b.stop()).toBe(0);
+    // The lock names b now; a clean stop removes it.
+    expect(readFileSync(join(a.dataDir, LOCK_FILE), "utf8")).toMatch(new RegExp(`^${b.proc.pid} `));
+    await until(() => /\[meshgate:sim\] simulated mesh running/.test(b.output()), 10_000, "sim");
+    await new Promise((r) => setTimeout(r, 500));
+    const code = await b.stop();
+    expect(code, b.output()).toBe(0);
     expect(existsSync(join(a.dataDir, LOCK_FILE))).toBe(false);
   }, 60_000);
 });
