@@ -96,18 +96,23 @@ export class Logger {
 
   private log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
     if (!this.enabled(level)) return;
-    const safe = fields ? (redact(fields) as Record<string, unknown>) : undefined;
+    // An absent value is left out, never printed as `error=undefined`.
+    const present = fields
+      ? Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined))
+      : undefined;
+    const safe = present ? (redact(present) as Record<string, unknown>) : undefined;
     if (this.opts.format === "json") {
       this.opts.sink.write(
         JSON.stringify({ t: new Date().toISOString(), level, ns: this.ns, msg, ...safe }),
       );
       return;
     }
-    const extra = safe
-      ? ` ${Object.entries(safe)
-          .map(([k, v]) => `${k}=${typeof v === "string" ? JSON.stringify(v) : stringify(v)}`)
-          .join(" ")}`
-      : "";
+    const extra =
+      safe && Object.keys(safe).length > 0
+        ? ` ${Object.entries(safe)
+            .map(([k, v]) => `${k}=${typeof v === "string" ? JSON.stringify(v) : stringify(v)}`)
+            .join(" ")}`
+        : "";
     const prefix = this.opts.journald
       ? `<${SYSLOG[level]}>`
       : `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} `;

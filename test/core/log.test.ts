@@ -39,6 +39,20 @@ describe("redact", () => {
     expect(out).toContain('"publicKey":"AB"');
   });
 
+  it("leaves absent fields out instead of printing error=undefined", () => {
+    const lines: string[] = [];
+    const log = new Logger("t", {
+      level: "info",
+      format: "text",
+      sink: { write: (l) => lines.push(l) },
+    });
+    log.info("radio up", { radio: "r1", error: undefined });
+    log.info("plain", { error: undefined });
+    expect(lines[0]).toMatch(/radio up radio="r1"$/);
+    expect(lines[1]).toMatch(/\] plain$/);
+    expect(lines.join("\n")).not.toContain("undefined");
+  });
+
   it("log lines never carry a URL password", () => {
     const lines: string[] = [];
     const log = new Logger("t", {
