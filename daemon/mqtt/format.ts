@@ -9,6 +9,7 @@
 import type { PacketItem, RadioParams, RadioStats } from "../core/types.ts";
 import { airtimeMs as protocolAirtimeMs } from "../protocol/airtime.ts";
 import { frameLayout } from "../protocol/hash.ts";
+import { safeName as cleanName } from "../protocol/text.ts";
 import type { RadioInfo } from "./ports.ts";
 
 /** One MQTT message before it enters the outbox. */
@@ -21,10 +22,10 @@ export interface Outgoing {
 
 const MAX_NAME = 64;
 
-/** Names come from radios and the air: bound them and strip control chars. */
+/** Names come from radios and the air: bound them and strip control and bidi chars. */
 export function safeName(s: string | null | undefined, fallback: string): string {
   if (typeof s !== "string") return fallback;
-  const clean = s.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  const clean = cleanName(s).trim();
   return clean.length === 0 ? fallback : Array.from(clean).slice(0, MAX_NAME).join("");
 }
 
