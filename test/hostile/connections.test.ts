@@ -10,7 +10,7 @@ import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { RESERVED_FDS } from "../../daemon/http/fd-guard.ts";
 import { type RunningDaemon, startDaemon } from "../helpers/daemon.ts";
-import { until } from "./helpers.ts";
+import { SLOW_START_MS, until } from "./helpers.ts";
 
 const HAS_PRLIMIT = spawnSync("sh", ["-c", "command -v prlimit"]).status === 0;
 const ENGINES = ["node", "uws"] as const;
@@ -24,6 +24,7 @@ afterEach(async () => {
 
 async function daemon(engine: string, env?: NodeJS.ProcessEnv, prefix?: string[]) {
   const d = await startDaemon({
+    timeoutMs: SLOW_START_MS,
     yaml: `http:\n  engine: ${engine}\n`,
     ...(env ? { env } : {}),
     ...(prefix ? { prefix } : {}),
@@ -61,7 +62,7 @@ describe.each(ENGINES)("engine %s", (engine) => {
     // Bounded by the test's timeout, not a wall-clock claim: they just close.
     await until(() => [...silent, ...partial].every(closed), 40_000, "idle sockets closed");
     expect((await fetch(`${d.url}/api/health`)).status).toBeLessThan(500);
-  }, 60_000);
+  }, 180_000);
 
   it.skipIf(!HAS_PRLIMIT)(
     "a connection flood under a low fd limit keeps descriptors free for the store",
@@ -99,6 +100,6 @@ describe.each(ENGINES)("engine %s", (engine) => {
       );
       expect(d.output()).not.toMatch(/EMFILE|too many open files/i);
     },
-    90_000,
+    180_000,
   );
 });

@@ -1,6 +1,12 @@
 /** Shared bits of the hostile suite: free ports, bounded waits, captured runs. */
 import { createServer } from "node:net";
 
+/**
+ * How long a daemon may take to start here: these tests start several, and
+ * on a loaded machine a store's first start alone can pass 30 s.
+ */
+export const SLOW_START_MS = 120_000;
+
 /** A port nothing listens on right now (bound on port 0, then released). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

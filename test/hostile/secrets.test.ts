@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningDaemon, startDaemon } from "../helpers/daemon.ts";
 import { REPO_ROOT, tempDir } from "../helpers/paths.ts";
-import { freePort, until } from "./helpers.ts";
+import { freePort, SLOW_START_MS, until } from "./helpers.ts";
 
 const SECRETS = {
   httpToken: "HttpTokenS3cret-0123456789",
@@ -58,7 +58,11 @@ afterEach(async () => {
 describe("secrets scan", () => {
   it("no secret in logs (debug), the API, config show or doctor", async () => {
     const yaml = await yamlWithSecrets();
-    const d = await startDaemon({ yaml, args: ["--log-level", "debug"] });
+    const d = await startDaemon({
+      yaml,
+      args: ["--log-level", "debug"],
+      timeoutMs: SLOW_START_MS,
+    });
     running.push(d);
     // Let both links fail and back off a few times (each failure is logged).
     await until(() => (d.output().match(/broker state/g) ?? []).length >= 6, 20_000, "retries");
@@ -82,5 +86,5 @@ describe("secrets scan", () => {
       expect(r.stdout.length, `${args.join(" ")} printed nothing: ${r.stderr}`).toBeGreaterThan(0);
       expectNoSecret(args.join(" "), r.stdout + r.stderr);
     }
-  }, 120_000);
+  }, 180_000);
 });

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { LOCK_FILE, lockDataDir } from "../../daemon/store/lock.ts";
 import { type RunningDaemon, startDaemon } from "../helpers/daemon.ts";
 import { tempDir } from "../helpers/paths.ts";
-import { freePort, refusal, until } from "./helpers.ts";
+import { freePort, refusal, SLOW_START_MS, until } from "./helpers.ts";
 
 const running: RunningDaemon[] = [];
 afterEach(async () => {
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 async function daemon(opts: Parameters<typeof startDaemon>[0]): Promise<RunningDaemon> {
-  const d = await startDaemon(opts);
+  const d = await startDaemon({ timeoutMs: SLOW_START_MS, ...opts });
   running.push(d);
   return d;
 }
@@ -34,7 +34,7 @@ describe("two daemons", () => {
       expect(out).toContain(`port ${port} on 127.0.0.1 is already in use by PID ${a.proc.pid}`);
       expect(out).toMatch(/exited with 1/);
     },
-    60_000,
+    300_000,
   );
 
   it("a second daemon on the same data directory refuses with the holder's PID", async () => {
@@ -43,7 +43,7 @@ describe("two daemons", () => {
     expect(out).toContain(`data directory locked by PID ${a.proc.pid}`);
     // The first is untouched and still serves.
     expect((await fetch(`${a.url}/api/health`)).status).toBeLessThan(500);
-  }, 60_000);
+  }, 300_000);
 
   it("a lock left by a killed daemon is taken over; a clean stop removes it", async () => {
     const a = await daemon({});
@@ -57,7 +57,7 @@ describe("two daemons", () => {
     const code = await b.stop();
     expect(code, b.output()).toBe(0);
     expect(existsSync(join(a.dataDir, LOCK_FILE))).toBe(false);
-  }, 60_000);
+  }, 300_000);
 });
 
 describe("lockDataDir", () => {
