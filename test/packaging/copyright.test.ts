@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -8,7 +9,14 @@ import {
   dep5License,
   FORMAT,
 } from "../../packaging/copyright.mjs";
-import { REPO_ROOT } from "../helpers/paths.ts";
+import { REPO_ROOT, tempDir } from "../helpers/paths.ts";
+
+/** Debian's own parser (python3-debian), when installed: an independent reading of the format. */
+const PY = "/usr/bin/python3";
+const hasPythonDebian = spawnSync(PY, ["-c", "import debian.copyright"]).status === 0;
+if (!hasPythonDebian) {
+  console.log("copyright: python3-debian absent, strict parse by Debian's parser skipped");
+}
 
 /** The .deb's machine-readable copyright file (packaging/copyright.mjs). */
 describe("copyright lines and licence names", () => {
@@ -82,5 +90,21 @@ describe("the generated copyright file", () => {
       expect(line, line).toMatch(/^($|[A-Z][A-Za-z-]*: | \S| {2})/);
     }
     expect(text).toMatch(/Files: node_modules\/sql\.js\/\*[\s\S]*?SQLite[^\n]*public domain/);
+  });
+
+  it.skipIf(!hasPythonDebian)("parses with python3-debian's strict parser, no warnings", () => {
+    const file = join(tempDir("meshgate-copyright-"), "copyright");
+    writeFileSync(file, text);
+    const script = [
+      "import sys, warnings",
+      "warnings.simplefilter('error')",
+      "from debian import copyright",
+      "c = copyright.Copyright(open(sys.argv[1]), strict=True)",
+      "print(c.find_files_paragraph('node_modules/mqtt/build/lib/client.js').license.synopsis)",
+      "print(c.find_files_paragraph('daemon/main.ts').files[0])",
+    ].join("\n");
+    const r = spawnSync(PY, ["-c", script, file], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe("Expat\n*\n");
   });
 });
