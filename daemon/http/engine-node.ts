@@ -65,7 +65,12 @@ export function createNodeEngine(h: EngineHandlers, opts: EngineOptions): HttpEn
   let nextId = 1;
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.wsMaxPayload });
 
+  // Sockets whose request is being answered: a slow answer is not idleness.
+  const busy = new WeakSet<object>();
   const server = createServer((req, res) => {
+    const sock = req.socket;
+    busy.add(sock);
+    res.once("close", () => busy.delete(sock));
     const head = headOf(req);
     const declared = Number(head.headers["content-length"] ?? 0);
     if (declared > opts.maxBodyBytes) {
@@ -109,8 +114,11 @@ export function createNodeEngine(h: EngineHandlers, opts: EngineOptions): HttpEn
   server.requestTimeout = 30_000;
   // Those two only start with a request's first byte: a socket that never
   // sends one is closed by the inactivity timeout (ws turns it off for
-  // upgraded sockets, which ping instead).
+  // upgraded sockets, which ping instead), unless it waits for our answer.
   server.timeout = IDLE_TIMEOUT_MS;
+  server.on("timeout", (socket: Duplex) => {
+    if (!busy.has(socket)) socket.destroy();
+  });
   // Beyond the cap the kernel's connection is accepted and closed at once,
   // so descriptors stay free for the store.
   server.maxConnections = connectionCap();
