@@ -15,7 +15,7 @@ import { parseJournal } from "../../daemon/store/journal.ts";
 import { decodeOp } from "../../daemon/store/ops.ts";
 import * as q from "../../daemon/store/queries.ts";
 
-const FIXTURE = join(import.meta.dirname, "fixtures", "journal-layout2.log");
+const FIXTURE = join(import.meta.dirname, "fixtures", "journal-layout2.bin");
 
 describe("journal layout 2 (frozen file)", () => {
   it("parses into its 11 records, in sequence", () => {
