@@ -3,10 +3,14 @@
  * after it. An unreadable snapshot is moved aside (never deleted) with a loud
  * log, and the next older one is used; the journal is kept back to the older
  * snapshot for exactly this case. Replay skips records the snapshot already
- * holds (by sequence number) and applies the rest idempotently.
+ * holds (by sequence number) and applies the rest idempotently. Damage in
+ * the middle of a journal file is skipped (the format resynchronises on the
+ * next frame group), counted and reported in health, unlike a torn tail,
+ * which is the expected trace of a power cut.
  */
 import { join } from "node:path";
 import type { Logger } from "../core/log.ts";
+import type { JournalDamage } from "./api.ts";
 import type { DbWriter } from "./apply.ts";
 import { StoreError } from "./errors.ts";
 import type { FsPort } from "./fsport.ts";
@@ -71,6 +75,10 @@ export interface ReplayResult {
   readonly lastSeq: number;
   readonly applied: number;
   readonly torn: number;
+  /** Size of the journal files read: records written since the snapshot, for its threshold. */
+  readonly bytes: number;
+  /** Mid-file damage (bad bytes with good frames after them), null when none. */
+  readonly damage: JournalDamage | null;
   readonly problems: string[];
 }
 
@@ -85,13 +93,33 @@ export function replayJournals(
   let lastSeq = fromSeq;
   let applied = 0;
   let torn = 0;
+  let bytes = 0;
+  let damage = null as JournalDamage | null;
   const problems: string[] = [];
   const files = listJournals(fsp, dir);
   for (const [i, f] of files.entries()) {
     const next = files[i + 1];
     // A file wholly before the snapshot needs no reading at all.
     if (next && next.firstSeq - 1 <= fromSeq) continue;
-    const parsed = parseJournal(fsp.readFileSync(join(dir, f.name)) as Uint8Array);
+    const buf = fsp.readFileSync(join(dir, f.name)) as Uint8Array;
+    bytes += buf.length;
+    const parsed = parseJournal(buf);
+    for (const d of parsed.damage) {
+      damage = {
+        regions: (damage?.regions ?? 0) + 1,
+        frames: (damage?.frames ?? 0) + d.frames,
+        bytes: (damage?.bytes ?? 0) + d.bytes,
+        file: f.name,
+        offset: d.offset,
+      };
+      count("journal_damage_regions");
+      count("journal_damage_frames", d.frames);
+      count("journal_damage_bytes", d.bytes);
+      // Not a torn write: an append cannot put bad bytes before good ones.
+      const msg = `journal ${f.name} is damaged: ${d.bytes} bytes at offset ${d.offset} skipped, ${d.frames} group commit(s) lost`;
+      log.error(msg);
+      problems.push(msg);
+    }
     if (parsed.torn) {
       torn++;
       count("journal_torn");
@@ -129,5 +157,5 @@ export function replayJournals(
     log.error(msg);
     problems.push(msg);
   }
-  return { lastSeq, applied, torn, problems };
+  return { lastSeq, applied, torn, bytes, damage, problems };
 }
