@@ -104,22 +104,6 @@ export function replayJournals(
     const buf = fsp.readFileSync(join(dir, f.name)) as Uint8Array;
     bytes += buf.length;
     const parsed = parseJournal(buf);
-    for (const d of parsed.damage) {
-      damage = {
-        regions: (damage?.regions ?? 0) + 1,
-        frames: (damage?.frames ?? 0) + d.frames,
-        bytes: (damage?.bytes ?? 0) + d.bytes,
-        file: f.name,
-        offset: d.offset,
-      };
-      count("journal_damage_regions");
-      count("journal_damage_frames", d.frames);
-      count("journal_damage_bytes", d.bytes);
-      // Not a torn write: an append cannot put bad bytes before good ones.
-      const msg = `journal ${f.name} is damaged: ${d.bytes} bytes at offset ${d.offset} skipped, ${d.frames} group commit(s) lost`;
-      log.error(msg);
-      problems.push(msg);
-    }
     if (parsed.torn) {
       torn++;
       count("journal_torn");
@@ -128,6 +112,7 @@ export function replayJournals(
         goodBytes: parsed.goodBytes,
       });
     }
+    const gaps: string[] = [];
     for (const payload of parsed.frames) {
       let op: ReturnType<typeof decodeOp>;
       try {
@@ -145,11 +130,33 @@ export function replayJournals(
         const msg = `journal gap: records ${lastSeq + 1}..${op.seq - 1} are missing`;
         count("journal_gaps");
         log.error(msg);
-        problems.push(msg);
+        // Damage in this file explains its gaps; the damage report names them.
+        if (parsed.damage.length) gaps.push(`${lastSeq + 1}..${op.seq - 1}`);
+        else problems.push(msg);
       }
       w.apply(op);
       lastSeq = op.seq;
       applied++;
+    }
+    if (parsed.damage.length) {
+      const d = parsed.damage;
+      const frames = d.reduce((n, x) => n + x.frames, 0);
+      const skipped = d.reduce((n, x) => n + x.bytes, 0);
+      damage = {
+        regions: (damage?.regions ?? 0) + d.length,
+        frames: (damage?.frames ?? 0) + frames,
+        bytes: (damage?.bytes ?? 0) + skipped,
+        file: f.name,
+        offset: d.at(-1)!.offset,
+      };
+      count("journal_damage_regions", d.length);
+      count("journal_damage_frames", frames);
+      count("journal_damage_bytes", skipped);
+      // Not a torn write: an append cannot put bad bytes before good ones.
+      const lost = gaps.length ? `records ${gaps.join(", ")}` : "no records the snapshot lacks";
+      const msg = `journal ${f.name} is damaged: ${skipped} bytes skipped at offset ${d.map((x) => x.offset).join(", ")}, ${frames} group commit(s) lost (${lost})`;
+      log.error(msg);
+      problems.push(msg);
     }
   }
   if (files.length > 0 && fromSeq === 0 && (files[0]?.firstSeq ?? 1) > 1) {
