@@ -164,7 +164,10 @@ export class StoreEngine {
           replayed: r.applied,
           seq: r.lastSeq,
         });
-        if (!o.readOnly) engine.journal = new JournalWriter(fsp, o.dataDir, o.log.child("journal"));
+        if (!o.readOnly) {
+          engine.journal = new JournalWriter(fsp, o.dataDir, o.log.child("journal"));
+          if (r.resume) engine.journal.resume(r.resume);
+        }
       }
       engine.obsCount = engine.scalar("SELECT count(*) FROM observations");
       engine.txCount = engine.scalar("SELECT count(*) FROM transmissions");

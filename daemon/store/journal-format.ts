@@ -149,6 +149,8 @@ export interface ParsedJournal {
   readonly damage: readonly DamagedRegion[];
   /** 1, 2 or 3; 0 when the file has no valid header. */
   readonly layout: number;
+  /** Layout 3: the index the next frame appended after goodBytes gets. */
+  readonly nextIndex: number;
 }
 
 const startsWith = (buf: Uint8Array, prefix: Uint8Array, at = 0) =>
@@ -211,7 +213,8 @@ export function parseJournal(buf: Uint8Array): ParsedJournal {
       : startsWith(buf, JOURNAL_MAGIC_V1)
         ? 1
         : 0;
-  if (layout === 0) return { frames: [], goodBytes: 0, torn: buf.length > 0, damage: [], layout };
+  if (layout === 0)
+    return { frames: [], goodBytes: 0, torn: buf.length > 0, damage: [], layout, nextIndex: 0 };
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const frames: Uint8Array[] = [];
   const damage: DamagedRegion[] = [];
@@ -274,7 +277,7 @@ export function parseJournal(buf: Uint8Array): ParsedJournal {
       continue;
     }
     damage.push({ offset: pos, bytes: buf.length - pos, frames: 1 + good });
-    return { frames, goodBytes, torn: false, damage, layout };
+    return { frames, goodBytes, torn: false, damage, layout, nextIndex: index + 1 };
   }
-  return { frames, goodBytes, torn: goodBytes < buf.length, damage, layout };
+  return { frames, goodBytes, torn: goodBytes < buf.length, damage, layout, nextIndex: index + 1 };
 }

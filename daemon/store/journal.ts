@@ -44,6 +44,13 @@ export function listJournals(fsp: FsPort, dir: string): JournalFile[] {
   return out.sort((a, b) => a.firstSeq - b.firstSeq);
 }
 
+/** An existing file new frames may be appended to (after cutting it to goodBytes). */
+export interface JournalResume {
+  readonly name: string;
+  readonly goodBytes: number;
+  readonly nextIndex: number;
+}
+
 interface Pending {
   readonly seq: number;
   readonly record: Uint8Array;
@@ -59,6 +66,7 @@ export class JournalWriter {
   private fd: number | null = null;
   /** What the open file's next frame is compressed against (null: no frame yet). */
   private state: FrameState | null = null;
+  private resumeFile: JournalResume | null = null;
   private pending: Pending[] = [];
   private pendingBytes = 0;
   private writtenBytes = 0;
@@ -127,7 +135,43 @@ export class JournalWriter {
     }
   }
 
+  /**
+   * Append the next frames to this existing file instead of starting a new
+   * one: a gateway that loses power a moment after every start would
+   * otherwise leave a new file per start. Only the first open uses it.
+   */
+  resume(r: JournalResume): void {
+    this.resumeFile = r;
+  }
+
+  /** Open the file to resume, cut to its good bytes; false if that fails (a new file is used). */
+  private reopen(r: JournalResume): boolean {
+    let fd: number | null = null;
+    try {
+      fd = this.fsp.openSync(join(this.dir, r.name), "a");
+      this.fsp.ftruncateSync(fd, r.goodBytes);
+    } catch (err) {
+      if (fd !== null) this.fsp.closeSync(fd);
+      this.log.warn("could not append to the last journal; starting a new one", {
+        file: r.name,
+        code: ioCode(err),
+      });
+      return false;
+    }
+    this.fd = fd;
+    // The next frame starts a group: the file's earlier records are not kept in memory.
+    this.state = {
+      dict: new Uint8Array(0),
+      index: r.nextIndex - 1,
+      groupBytes: Number.POSITIVE_INFINITY,
+    };
+    return true;
+  }
+
   private open(firstSeq: number): void {
+    const r = this.resumeFile;
+    this.resumeFile = null;
+    if (r && this.reopen(r)) return;
     this.fsp.mkdirSync(this.dir, { recursive: true });
     const path = join(this.dir, journalName(firstSeq));
     // "w": a leftover file of that name can only hold records we are about to rewrite.
@@ -157,6 +201,7 @@ export class JournalWriter {
 
   /** Start a new file at the next record (after a snapshot). */
   rotate(): void {
+    this.resumeFile = null;
     this.closeQuietly();
     this.writtenBytes = 0;
   }

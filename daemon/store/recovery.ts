@@ -14,7 +14,7 @@ import type { JournalDamage } from "./api.ts";
 import type { DbWriter } from "./apply.ts";
 import { StoreError } from "./errors.ts";
 import type { FsPort } from "./fsport.ts";
-import { listJournals, parseJournal } from "./journal.ts";
+import { type JournalResume, listJournals, parseJournal } from "./journal.ts";
 import { decodeOp } from "./ops.ts";
 import { listSnapshots } from "./snapshots.ts";
 import type { Database, SqlJsStatic } from "./sqlite.ts";
@@ -79,7 +79,17 @@ export interface ReplayResult {
   readonly bytes: number;
   /** Mid-file damage (bad bytes with good frames after them), null when none. */
   readonly damage: JournalDamage | null;
+  /** The last file, when new records can be appended to it (see JournalWriter.resume). */
+  readonly resume: JournalResume | null;
   readonly problems: string[];
+}
+
+function decodeSeq(record: Uint8Array): number | null {
+  try {
+    return decodeOp(record).seq;
+  } catch {
+    return null;
+  }
 }
 
 export function replayJournals(
@@ -95,6 +105,7 @@ export function replayJournals(
   let torn = 0;
   let bytes = 0;
   let damage = null as JournalDamage | null;
+  let resume = null as JournalResume | null;
   const problems: string[] = [];
   const files = listJournals(fsp, dir);
   for (const [i, f] of files.entries()) {
@@ -138,6 +149,18 @@ export function replayJournals(
       lastSeq = op.seq;
       applied++;
     }
+    // A crash loop would otherwise leave one new file per start. Appending
+    // is safe to a clean layout-3 file whose last record is the newest:
+    // what follows goodBytes (a torn tail) holds nothing readable.
+    const lastInFile = parsed.frames.length ? decodeSeq(parsed.frames.at(-1)!) : null;
+    resume =
+      i === files.length - 1 &&
+      parsed.layout === 3 &&
+      parsed.damage.length === 0 &&
+      lastInFile !== null &&
+      lastInFile === lastSeq
+        ? { name: f.name, goodBytes: parsed.goodBytes, nextIndex: parsed.nextIndex }
+        : null;
     if (parsed.damage.length) {
       const d = parsed.damage;
       const frames = d.reduce((n, x) => n + x.frames, 0);
@@ -164,5 +187,5 @@ export function replayJournals(
     log.error(msg);
     problems.push(msg);
   }
-  return { lastSeq, applied, torn, bytes, damage, problems };
+  return { lastSeq, applied, torn, bytes, damage, resume, problems };
 }
