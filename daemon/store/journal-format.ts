@@ -194,7 +194,7 @@ function nextGroupStart(buf: Uint8Array, v: DataView, from: number) {
   for (let at = b.indexOf(GROUP_START, from + 8); at >= 0; at = b.indexOf(GROUP_START, at + 1)) {
     const pos = at - 8;
     const payload = frameAt(buf, v, pos);
-    if (!payload || payload.byteOffset - buf.byteOffset !== at) continue;
+    if (!payload) continue;
     try {
       return { pos, end: at + payload.length, ...decodeGroupStart(payload) };
     } catch {
