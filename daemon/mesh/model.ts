@@ -15,6 +15,16 @@ import { observationFromRow } from "./adapter.ts";
 import type { Range } from "./analytics.ts";
 import type { NodeHealth } from "./nodes.ts";
 import {
+  Dirty,
+  loadRadios,
+  loadTables,
+  type MeshTablesPort,
+  parseHead,
+  type SavedHead,
+  saveChanges,
+  TABLES_META_KEY,
+} from "./persist.ts";
+import {
   type AnalyticsKind,
   type AnalyticsResult,
   analytics,
@@ -31,7 +41,7 @@ import {
 } from "./queries.ts";
 import { Scheduler, type TaskHandle, type TaskProgress } from "./scheduler.ts";
 import { restoreState, snapshotState } from "./snapshot.ts";
-import { MeshState } from "./state.ts";
+import { MeshState, type RadioIdentity } from "./state.ts";
 import {
   type MeshConfig,
   type MeshObservation,
@@ -45,21 +55,28 @@ export interface MeshSource {
   listNodes(): Promise<readonly NodeRow[]>;
   /** Optional, for progress totals. */
   health?(): { readonly observations: number };
+  /** Optional: the radios table, so rx links know the radio's key before it reports in. */
+  meshRead?: MeshTablesPort["meshRead"];
 }
 
-/** Optional persistence of the edges (StoreApi's meta table). */
-export interface MeshMeta {
-  getMeta(key: string): Promise<string | null>;
-  setMeta(key: string, value: string): Promise<void>;
+/** The gateway's own settings (config `gateway`): they win over what the radio reports. */
+export interface GatewayIdentity {
+  readonly name: string | null;
+  readonly lat: number | null;
+  readonly lon: number | null;
 }
 
 export interface MeshModelOptions {
   readonly config: MeshConfig;
   readonly log: Logger;
   readonly now?: () => number;
-  readonly meta?: MeshMeta;
-  /** Save the snapshot this often while running (default 15 min; 0 = only at stop). */
+  /** The store's mesh tables (schema 004): the state is saved there and restored at start. */
+  readonly tables?: MeshTablesPort;
+  /** Save what changed this often while running (default 5 min; 0 = only at stop). */
   readonly persistEveryMs?: number;
+  /** Settle a large graph in the background at most this often (default 30 s). */
+  readonly settleEveryMs?: number;
+  readonly gateway?: GatewayIdentity;
   readonly pruneEveryMs?: number;
   /** Rows per store read during a rebuild (default 2000). */
   readonly batch?: number;
@@ -69,15 +86,19 @@ export interface MeshModelOptions {
 
 export interface RebuildOptions {
   /**
-   * "scratch": from nothing; "current": from the current state, reading only
-   * rows newer than its watermark. Default: "current" right after a snapshot
-   * was restored (startup catch-up keeps edges older than the store's
-   * retention), else "scratch" (after a migration, retention or config change).
+   * "scratch": from nothing; "current": from the current state; "stored":
+   * from the store's mesh tables. Each then reads only rows newer than its
+   * watermark. Default: "stored" for the first build when a saved state
+   * exists (startup keeps links older than the store's packet retention),
+   * else "scratch" (after a migration, retention or config change).
    */
-  readonly from?: "scratch" | "current";
+  readonly from?: "scratch" | "current" | "stored";
 }
 
-export const META_KEY = "mesh.state";
+export { TABLES_META_KEY };
+
+/** Graphs up to this many evidence edges settle at once when queried; larger ones in the background. */
+const SYNC_SETTLE_EDGES = 3000;
 
 interface RebuildTask {
   handle: TaskHandle | null;
@@ -87,6 +108,9 @@ interface RebuildTask {
   dropped: number;
   /** Highest store id the scan has read: live observations at or below it are in `next`. */
   scanned: number;
+  readonly from: "scratch" | "current" | "stored";
+  /** What changed in `next` past the stored watermark (a "stored" build). */
+  readonly dirty: Dirty;
 }
 const MAX_PENDING = 200_000;
 
@@ -104,6 +128,12 @@ export class MeshModel implements Service {
   /** Restored from a snapshot and not rebuilt since. */
   private restoredOnly = false;
   private lastRebuildMs: number | null = null;
+  private head: (SavedHead & { channels: unknown }) | null = null;
+  private dirty = new Dirty();
+  private saving: Promise<void> | null = null;
+  private settling: TaskHandle | null = null;
+  private lastSettleAt = 0;
+  private saves = { count: 0, rows: 0, failed: 0, lastMs: null as number | null };
 
   constructor(private readonly opts: MeshModelOptions) {
     this.cfg = resolveConfig(opts.config);
@@ -113,27 +143,23 @@ export class MeshModel implements Service {
   }
 
   async start(): Promise<void> {
-    const meta = this.opts.meta;
-    if (meta) {
+    const tables = this.opts.tables;
+    if (tables) {
       try {
-        const text = await meta.getMeta(META_KEY);
-        if (text) {
-          const r = this.restore(text);
-          if (!r.ok) this.opts.log.warn("mesh snapshot not restored", { error: r.error });
-        }
+        this.head = parseHead(await tables.getMeta(TABLES_META_KEY));
       } catch (err) {
-        this.opts.log.warn("mesh snapshot not read", { error: errorMessage(err) });
+        this.opts.log.warn("mesh tables not read", { error: errorMessage(err) });
       }
     }
-    const prune = setInterval(() => this.prune(), this.opts.pruneEveryMs ?? 600_000);
-    prune.unref();
-    this.timers.push(prune);
-    const every = this.opts.persistEveryMs ?? 900_000;
-    if (meta && every > 0) {
-      const t = setInterval(() => void this.persist(), every);
+    const every = (ms: number, f: () => void) => {
+      const t = setInterval(f, ms);
       t.unref();
       this.timers.push(t);
-    }
+    };
+    every(this.opts.pruneEveryMs ?? 600_000, () => this.prune());
+    every(this.opts.settleEveryMs ?? 30_000, () => this.settleSoon(true));
+    const persistMs = this.opts.persistEveryMs ?? 300_000;
+    if (tables && persistMs > 0) every(persistMs, () => void this.persist());
   }
 
   async stop(): Promise<void> {
@@ -141,6 +167,7 @@ export class MeshModel implements Service {
     this.timers = [];
     this.scheduler.stop();
     await this.running?.catch(() => {});
+    await this.settling?.done.catch(() => {});
     await this.persist();
   }
 
@@ -157,6 +184,25 @@ export class MeshModel implements Service {
     const at = this.now();
     this.state.activity.radioStatus(s, at);
     this.task?.next.activity.radioStatus(s, at);
+    const id = this.identity(s);
+    if (id) {
+      this.state.setRadio(id);
+      this.task?.next.setRadio(id);
+    }
+  }
+
+  /** A radio's node identity: its key, config's name and position over the radio's own. */
+  private identity(s: RadioStatus): RadioIdentity | null {
+    if (!s.publicKey || !/^[0-9A-Fa-f]{64}$/.test(s.publicKey)) return null;
+    const g = this.opts.gateway;
+    return {
+      radioId: s.id,
+      publicKey: s.publicKey.toUpperCase(),
+      name: g?.name || s.name || null,
+      role: DRIVER_ROLE[s.driver] ?? 0,
+      lat: g?.lat ?? null,
+      lon: g?.lon ?? null,
+    };
   }
 
   ready(): boolean {
@@ -171,7 +217,8 @@ export class MeshModel implements Service {
   /** Rebuild from the store in the background; resolves when the new state is live. */
   rebuild(source: MeshSource, ro: RebuildOptions = {}): Promise<void> {
     if (this.running) return this.running;
-    const from = ro.from ?? (this.restoredOnly ? "current" : "scratch");
+    const from =
+      ro.from ?? (this.restoredOnly ? "current" : !this.built && this.head ? "stored" : "scratch");
     const base = from === "current" ? this.copyState() : new MeshState(this.cfg);
     for (const [id, r] of this.state.activity.radios) base.activity.radios.set(id, cloneTrack(r));
     const task: RebuildTask = {
@@ -180,6 +227,8 @@ export class MeshModel implements Service {
       pending: [],
       dropped: 0,
       scanned: base.lastId,
+      from,
+      dirty: new Dirty(),
     };
     // The scheduler never starts a task synchronously, so `task` is complete before it runs.
     const handle = this.scheduler.run("mesh-rebuild", this.build(source, task));
@@ -194,6 +243,13 @@ export class MeshModel implements Service {
         }
         // The few that arrived after the sliced catch-up phase.
         for (const o of live.pending) if (unseen(o, live.scanned)) base.observe(o);
+        this.lastSettleAt = this.now();
+        if (live.from === "stored") this.dirty = live.dirty;
+        else {
+          // The tables hold another history: replace them (in batches) at the next save.
+          this.dirty = new Dirty();
+          this.dirty.all = true;
+        }
         this.state = this.live(base);
         this.built = true;
         this.restoredOnly = false;
@@ -218,6 +274,24 @@ export class MeshModel implements Service {
     task: RebuildTask,
   ): AsyncGenerator<TaskProgress, void, void> {
     const next = task.next;
+    const tables = this.opts.tables;
+    if (task.from === "stored" && tables && this.head) {
+      const stats = { skipped: 0, rows: 0 };
+      yield* loadTables(tables, next, this.head, stats);
+      if (stats.skipped > 0) this.opts.log.warn("mesh rows skipped", { skipped: stats.skipped });
+      task.scanned = next.lastId;
+      next.onTouch = (kind, id) => task.dirty.touch(kind, id);
+    }
+    // Radios' identities from the store, then what the live radios said.
+    const radios = tables ?? (source.meshRead ? { meshRead: source.meshRead.bind(source) } : null);
+    if (radios) {
+      try {
+        await loadRadios(radios, next);
+      } catch (err) {
+        this.opts.log.warn("radios not read", { error: errorMessage(err) });
+      }
+    }
+    for (const r of this.state.radioIds.values()) next.setRadio(r);
     yield { phase: "nodes", done: 0, total: 0 };
     const rows = await source.listNodes();
     const trusted = new Set<string>();
@@ -272,17 +346,59 @@ export class MeshModel implements Service {
       caught += slice.length;
       yield { phase: "catch-up", done: caught, total: caught + task.pending.length };
     }
+    let settled = 0;
+    for (const _ of next.settleSteps(256)) {
+      settled += 256;
+      yield { phase: "settle", done: Math.min(settled, next.graph.size), total: next.graph.size };
+    }
+  }
+
+  /**
+   * Re-resolve every edge if anything changed: at once for a small graph (so
+   * answers are exact), in background slices for a large one, at most every
+   * `settleEveryMs` unless `force`d.
+   */
+  private settleSoon(force: boolean): void {
+    const s = this.state;
+    if (!s.stale || this.settling) return;
+    if (s.graph.size <= SYNC_SETTLE_EDGES) {
+      s.settle();
+      this.lastSettleAt = this.now();
+      return;
+    }
+    if (!force && this.now() - this.lastSettleAt < (this.opts.settleEveryMs ?? 30_000)) return;
+    try {
+      const h = this.scheduler.run("mesh-settle", s.settleSteps(256));
+      this.settling = h;
+      h.done
+        .catch(() => {})
+        .finally(() => {
+          this.settling = null;
+          this.lastSettleAt = this.now();
+        });
+    } catch {
+      // The scheduler is stopped: the daemon is shutting down.
+    }
+  }
+
+  /** Settle now, whatever the graph's size (tests, benches, before a comparison). */
+  settle(): void {
+    this.state.settle();
+    this.lastSettleAt = this.now();
   }
 
   graph(o?: GraphOptions): GraphView {
+    this.settleSoon(false);
     return graphView(this.state, this.now(), o);
   }
 
   nodes(): NodeHealth[] {
+    this.settleSoon(false);
     return nodeList(this.state, this.now());
   }
 
   node(publicKey: string): NodeDetail | null {
+    this.settleSoon(false);
     return nodeDetail(this.state, publicKey, this.now());
   }
 
@@ -304,13 +420,16 @@ export class MeshModel implements Service {
     rebuilds: number;
     lastRebuildMs: number | null;
     scheduler: ReturnType<Scheduler["stats"]>;
+    saves: { count: number; rows: number; failed: number; lastMs: number | null };
   } {
+    this.settleSoon(false);
     return {
       ...summary(this.state, this.now()),
       ready: this.built,
       rebuilds: this.rebuilds,
       lastRebuildMs: this.lastRebuildMs,
       scheduler: this.scheduler.stats(),
+      saves: { ...this.saves },
     };
   }
 
@@ -332,10 +451,11 @@ export class MeshModel implements Service {
   }
 
   prune(): number {
-    return this.state.prune(this.now());
+    return this.state.prune(this.now()).length;
   }
 
   private live(s: MeshState): MeshState {
+    s.onTouch = this.opts.tables ? (kind, id) => this.dirty.touch(kind, id) : null;
     const hook = this.opts.onNode;
     if (hook) {
       s.onNode = (publicKey, change) => {
@@ -354,14 +474,30 @@ export class MeshModel implements Service {
     return r.ok ? r.state : new MeshState(this.cfg);
   }
 
-  private async persist(): Promise<void> {
-    const meta = this.opts.meta;
-    if (!meta || !this.built) return;
-    try {
-      await meta.setMeta(META_KEY, this.snapshot());
-    } catch (err) {
-      this.opts.log.warn("mesh snapshot not saved", { error: errorMessage(err) });
-    }
+  /** Save what changed since the last save (one at a time). */
+  persist(): Promise<void> {
+    const tables = this.opts.tables;
+    if (!tables || !this.built) return Promise.resolve();
+    if (this.saving) return this.saving;
+    const dirty = this.dirty;
+    if (dirty.empty) return Promise.resolve();
+    const t0 = performance.now();
+    this.saving = saveChanges(tables, this.state, dirty, this.now())
+      .then((rows) => {
+        this.saves.count++;
+        this.saves.rows += rows;
+        this.saves.lastMs = Math.round(performance.now() - t0);
+      })
+      .catch((err) => {
+        this.saves.failed++;
+        // Rows of this save may be missing: write everything next time.
+        dirty.all = true;
+        this.opts.log.warn("mesh state not saved", { error: errorMessage(err) });
+      })
+      .finally(() => {
+        this.saving = null;
+      });
+    return this.saving;
   }
 }
 
@@ -369,6 +505,9 @@ export class MeshModel implements Service {
 function unseen(o: MeshObservation, scanned: number): boolean {
   return o.id === undefined || o.id > scanned;
 }
+
+/** The node role a radio's driver implies for the gateway's own node. */
+const DRIVER_ROLE: Readonly<Record<string, number>> = { companion: 1, "repeater-log": 2 };
 
 function cloneTrack(r: RadioTrack): RadioTrack {
   return { ...r, samples: [...r.samples] };
