@@ -337,6 +337,10 @@ export class MeshModel implements Service {
       // A page that does not move the watermark would repeat forever.
       if (after === before) break;
     }
+    for (let i = 0; i < rows.length; i++) {
+      next.nodes.seedCounts(rows[i]!);
+      if (i % 1024 === 1023) yield { phase: "nodes", done: i + 1, total: rows.length };
+    }
     next.prune(this.now());
     // Fold in, slice by slice, live observations the scan could not see.
     let caught = 0;

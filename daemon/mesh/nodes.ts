@@ -181,13 +181,28 @@ export class NodeTable {
     n.role = Number.isInteger(row.role) ? row.role : n.role;
     n.lat = finiteOrNull(row.lat);
     n.lon = finiteOrNull(row.lon);
+    n.advertTimestamp = finiteOrNull(row.advertTimestamp) ?? n.advertTimestamp;
+    n.extras = cleanExtras(row.extras) ?? n.extras;
+    this.applyPin(n);
+  }
+
+  /**
+   * The store's counts for a node, once the rebuild has replayed the stored
+   * adverts: the larger wins, so adverts still stored are not counted twice
+   * and those retention removed are not forgotten.
+   */
+  seedCounts(row: {
+    publicKey: string;
+    lastSeen: number;
+    lastAdvert: number;
+    advertCount: number;
+  }): void {
+    const n = this.nodes.get(String(row.publicKey).toUpperCase());
+    if (!n) return;
     n.lastHeard = Math.max(n.lastHeard, finiteOrNull(row.lastSeen) ?? 0);
     n.lastAdvert = Math.max(n.lastAdvert, finiteOrNull(row.lastAdvert) ?? 0);
     n.lastAdvertTx = Math.max(n.lastAdvertTx, n.lastAdvert);
     n.advertCount = Math.max(n.advertCount, finiteOrNull(row.advertCount) ?? 0);
-    n.advertTimestamp = finiteOrNull(row.advertTimestamp) ?? n.advertTimestamp;
-    n.extras = cleanExtras(row.extras) ?? n.extras;
-    this.applyPin(n);
   }
 
   advert(a: MeshAdvert, at: number, hops: number, firstSeen: boolean): NodeState | undefined {
