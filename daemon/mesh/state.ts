@@ -21,8 +21,6 @@ const HEX = /^[0-9a-f]+$/;
 const KEY = /^[0-9A-F]{64}$/;
 /** Certain links needed before their mean length is trusted as the mesh's scale. */
 const MIN_LINK_SAMPLES = 10;
-/** Context-settled links at least this sure count as support in the second pass. */
-const LIKELY = 0.9;
 /** Tokens (path hashes, radios) whose hearing statistics are kept. */
 const MAX_TOKENS = 50_000;
 
@@ -315,33 +313,14 @@ export class MeshState {
     }
     this.certainPairs = pairs;
     this.linkKm = km;
-    for (let i = 0; i < edges.length; i++) {
-      const e = edges[i]!;
-      e.res = resolveEdge(e.a, e.b, this.ctx);
-      if (i % chunk === chunk - 1) yield;
-    }
-    // Links the first pass settled by context with little doubt support the
-    // others (a repeater resolved next to B is likely the one next to B's
-    // other neighbours). Only the doubtful edges are weighed again, so a
-    // guess never raises its own confidence.
-    const likely = new Map(pairs);
-    for (const e of edges) {
-      const r = e.res!;
-      if (r.how !== "context" || r.confidence < LIKELY) continue;
-      const k = r.a < r.b ? `${r.a}|${r.b}` : `${r.b}|${r.a}`;
-      likely.set(k, (likely.get(k) ?? 0) + e.sightings);
-    }
-    this.certainPairs = likely;
     let implausible = 0;
     for (let i = 0; i < edges.length; i++) {
       const e = edges[i]!;
-      if (e.res!.how === "ambiguous" || (e.res!.how === "context" && e.res!.confidence < LIKELY))
-        e.res = resolveEdge(e.a, e.b, this.ctx);
-      const d = this.distance(e.res!.a, e.res!.b);
+      e.res = resolveEdge(e.a, e.b, this.ctx);
+      const d = this.distance(e.res.a, e.res.b);
       if (d !== null && d > this.cfg.maxLinkKm) implausible++;
       if (i % chunk === chunk - 1) yield;
     }
-    this.certainPairs = pairs;
     this.counters.implausibleLinks = implausible;
     this.counters.settles++;
   }
