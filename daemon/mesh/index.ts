@@ -12,6 +12,7 @@ export {
   TABLES_META_KEY,
 } from "./model.ts";
 export type { HealthStatus, NodeHealth } from "./nodes.ts";
+export { type PathHop, type PathQuery, resolveHops } from "./paths.ts";
 export type { MeshTablesPort } from "./persist.ts";
 export type {
   AnalyticsKind,

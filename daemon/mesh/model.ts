@@ -11,13 +11,11 @@ import type { Service } from "../core/service.ts";
 import type { RadioStatus } from "../core/types.ts";
 import type { NodeRow, PacketRow } from "../store/api.ts";
 import type { RadioTrack } from "./activity.ts";
-import { observationFromRow } from "./adapter.ts";
 import type { Range } from "./analytics.ts";
 import type { NodeHealth } from "./nodes.ts";
+import { type PathHop, type PathQuery, resolveHops } from "./paths.ts";
 import {
   Dirty,
-  loadRadios,
-  loadTables,
   type MeshTablesPort,
   parseHead,
   type SavedHead,
@@ -39,6 +37,7 @@ import {
   nodeList,
   summary,
 } from "./queries.ts";
+import { buildState, type RebuildTask, unseen } from "./rebuild.ts";
 import { Scheduler, type TaskHandle, type TaskProgress } from "./scheduler.ts";
 import { restoreState, snapshotState } from "./snapshot.ts";
 import { MeshState, type RadioIdentity } from "./state.ts";
@@ -100,18 +99,6 @@ export { TABLES_META_KEY };
 /** Graphs up to this many evidence edges settle at once when queried; larger ones in the background. */
 const SYNC_SETTLE_EDGES = 3000;
 
-interface RebuildTask {
-  handle: TaskHandle | null;
-  readonly next: MeshState;
-  /** Live observations that arrived during the rebuild, not yet in `next`. */
-  pending: MeshObservation[];
-  dropped: number;
-  /** Highest store id the scan has read: live observations at or below it are in `next`. */
-  scanned: number;
-  readonly from: "scratch" | "current" | "stored";
-  /** What changed in `next` past the stored watermark (a "stored" build). */
-  readonly dirty: Dirty;
-}
 const MAX_PENDING = 200_000;
 
 export class MeshModel implements Service {
@@ -231,7 +218,17 @@ export class MeshModel implements Service {
       dirty: new Dirty(),
     };
     // The scheduler never starts a task synchronously, so `task` is complete before it runs.
-    const handle = this.scheduler.run("mesh-rebuild", this.build(source, task));
+    const handle = this.scheduler.run(
+      "mesh-rebuild",
+      buildState(source, task, {
+        tables: this.opts.tables ?? null,
+        head: this.head,
+        log: this.opts.log,
+        batch: this.opts.batch ?? 200,
+        now: this.now,
+        liveRadios: () => this.state.radioIds.values(),
+      }),
+    );
     task.handle = handle;
     this.task = task;
     const live = task;
@@ -267,94 +264,6 @@ export class MeshModel implements Service {
         this.running = null;
       });
     return this.running;
-  }
-
-  private async *build(
-    source: MeshSource,
-    task: RebuildTask,
-  ): AsyncGenerator<TaskProgress, void, void> {
-    const next = task.next;
-    const tables = this.opts.tables;
-    if (task.from === "stored" && tables && this.head) {
-      const stats = { skipped: 0, rows: 0 };
-      yield* loadTables(tables, next, this.head, stats);
-      if (stats.skipped > 0) this.opts.log.warn("mesh rows skipped", { skipped: stats.skipped });
-      task.scanned = next.lastId;
-      next.onTouch = (kind, id) => task.dirty.touch(kind, id);
-    }
-    // Radios' identities from the store, then what the live radios said.
-    const radios = tables ?? (source.meshRead ? { meshRead: source.meshRead.bind(source) } : null);
-    if (radios) {
-      try {
-        await loadRadios(radios, next);
-      } catch (err) {
-        this.opts.log.warn("radios not read", { error: errorMessage(err) });
-      }
-    }
-    for (const r of this.state.radioIds.values()) next.setRadio(r);
-    yield { phase: "nodes", done: 0, total: 0 };
-    const rows = await source.listNodes();
-    const trusted = new Set<string>();
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      next.nodes.seed(row);
-      trusted.add(String(row.publicKey).toUpperCase());
-      if (i % 256 === 255) yield { phase: "nodes", done: i + 1, total: rows.length };
-    }
-    const total = source.health?.().observations ?? 0;
-    const radioKey = (id: string) => next.activity.radio(id)?.publicKey ?? null;
-    const adapt = {
-      radioKey,
-      trustedKey: (k: string) => trusted.has(k),
-      // Keys in the store's node table were verified on ingest: take their
-      // advert fields from there instead of decoding every stored advert.
-      knownAdvert: (k: string) => {
-        const n = trusted.has(k) ? next.nodes.get(k) : undefined;
-        return n ? { publicKey: k, role: n.role, lat: n.lat, lon: n.lon, name: n.name } : undefined;
-      },
-    };
-    // Small pages: each page is one unsliced chunk of work on the main thread
-    // (the store's reply is deserialised at once). 200 rows kept the event
-    // loop's p99 at 7.4 ms during a 1M rebuild where 2000 gave 16.2 ms.
-    const batch = this.opts.batch ?? 200;
-    let done = 0;
-    let after = next.lastId;
-    for (;;) {
-      yield { phase: "observations", done, total };
-      const page = await source.scanObservations(after, batch);
-      if (page.length === 0) break;
-      const before = after;
-      for (let i = 0; i < page.length; i++) {
-        const row = page[i]!;
-        next.observe(observationFromRow(row, adapt));
-        if (row.id > after) after = row.id;
-        done++;
-        if ((i & 63) === 63) yield { phase: "observations", done, total };
-      }
-      task.scanned = after;
-      // Live observations the scan has now read are already in; forget them.
-      if (task.pending.length > 0) task.pending = task.pending.filter((o) => unseen(o, after));
-      // A page that does not move the watermark would repeat forever.
-      if (after === before) break;
-    }
-    for (let i = 0; i < rows.length; i++) {
-      next.nodes.seedCounts(rows[i]!);
-      if (i % 1024 === 1023) yield { phase: "nodes", done: i + 1, total: rows.length };
-    }
-    next.prune(this.now());
-    // Fold in, slice by slice, live observations the scan could not see.
-    let caught = 0;
-    while (task.pending.length > 0) {
-      const slice = task.pending.splice(0, 64);
-      for (const o of slice) if (unseen(o, after)) next.observe(o);
-      caught += slice.length;
-      yield { phase: "catch-up", done: caught, total: caught + task.pending.length };
-    }
-    let settled = 0;
-    for (const _ of next.settleSteps(256)) {
-      settled += 256;
-      yield { phase: "settle", done: Math.min(settled, next.graph.size), total: next.graph.size };
-    }
   }
 
   /**
@@ -408,6 +317,12 @@ export class MeshModel implements Service {
 
   collisions(limit?: number): CollisionReport {
     return collisionReport(this.state, limit);
+  }
+
+  /** A packet's hops named as the model resolves them now (`path.resolved` in the API). */
+  resolveHops(q: PathQuery): PathHop[] {
+    this.settleSoon(false);
+    return resolveHops(this.state, q);
   }
 
   /** Known keys a hop prefix may stand for. */
@@ -503,11 +418,6 @@ export class MeshModel implements Service {
       });
     return this.saving;
   }
-}
-
-/** Not (yet) read by the rebuild's scan: no store id, or one above the scan watermark. */
-function unseen(o: MeshObservation, scanned: number): boolean {
-  return o.id === undefined || o.id > scanned;
 }
 
 /** The node role a radio's driver implies for the gateway's own node. */

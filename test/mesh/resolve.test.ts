@@ -151,5 +151,14 @@ describe("hop resolution", () => {
     expect(e).toMatchObject({ sightings: 4, certainSightings: 0 });
     expect(e!.confidence).toBeGreaterThan(0.7);
     expect(e!.confidence).toBeLessThan(1);
+    // The API's view of one packet's path follows the same answer.
+    const radioId = `r-${R.slice(0, 8).toLowerCase()}`;
+    const [hop] = m.resolveHops({ hops: ["a1"], route: 1, radioId });
+    expect(hop).toMatchObject({ prefix: "a1", publicKey: near });
+    expect(hop!.confidence).toBeCloseTo(e!.confidence, 2);
+    expect(m.resolveHops({ hops: ["zz", "0c"], route: 2 })).toEqual([
+      { prefix: "zz", publicKey: null, name: null, confidence: 0 },
+      { prefix: "0c", publicKey: null, name: null, confidence: 0 },
+    ]);
   });
 });
