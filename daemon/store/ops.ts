@@ -37,7 +37,8 @@ export type JournalOp =
   | { readonly kind: "ack"; readonly seq: number; readonly ids: readonly number[] }
   | { readonly kind: "mesh"; readonly seq: number; readonly batch: MeshRowsBatch };
 
-const KIND = { ingest: 1, meta: 2, outbox: 3, ack: 4, mesh: 6 } as const;
+// 6 is the archive record of the store's hot/archive split; the mesh rows take 7.
+const KIND = { ingest: 1, meta: 2, outbox: 3, ack: 4, mesh: 7 } as const;
 /** The compact ingest layout; what encodeOp writes for "ingest". */
 const INGEST_COMPACT = 5;
 const HEX16 = /^[0-9a-f]{16}$/;
