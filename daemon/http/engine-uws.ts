@@ -23,18 +23,24 @@ export type UwsLoad = { ok: true; uws: UwsModule; binary: string } | { ok: false
 
 const PACKAGE = "@trufflesuite/uws-js-unofficial";
 
-/** Load the native uWS binary for this platform/ABI, never the JS fallback. */
+/**
+ * Load the native uWS binary for this platform/ABI, never the JS fallback.
+ * `pkg` and `dir` name another build's package and binary folder
+ * (engine-select.ts picks among them).
+ */
 export function loadUws(
   binary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`,
+  pkg = PACKAGE,
+  dir = "binaries",
 ): UwsLoad {
   let pkgDir: string;
   try {
-    pkgDir = dirname(createRequire(import.meta.url).resolve(`${PACKAGE}/package.json`));
+    pkgDir = dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
   } catch {
-    return { ok: false, reason: `${PACKAGE} is not installed` };
+    return { ok: false, reason: `${pkg} is not installed` };
   }
   try {
-    const uws = createRequire(import.meta.url)(join(pkgDir, "binaries", binary)) as UwsModule;
+    const uws = createRequire(import.meta.url)(join(pkgDir, dir, binary)) as UwsModule;
     if (typeof uws.App !== "function") return { ok: false, reason: `${binary} has no App()` };
     return { ok: true, uws, binary };
   } catch (err) {
