@@ -70,7 +70,7 @@ describe.skipIf(!hasDpkg)("the amd64 .deb installed into a scratch root", () => 
     );
     expect(fields).toMatch(/Package: meshgate/);
     expect(fields).toMatch(/Architecture: amd64/);
-    expect(fields).toMatch(/Depends: .*nodejs \(>= 20\)/);
+    expect(fields).toMatch(/Depends: .*nodejs \(>= 22\)/);
     const conffiles = execFileSync("dpkg-deb", ["--ctrl-tarfile", deb]);
     expect(conffiles.includes(Buffer.from("conffiles"))).toBe(true);
   });
