@@ -4,7 +4,7 @@
  * Logs are forwarded to the main thread's Logger.
  */
 import { basename, dirname } from "node:path";
-import { setFlagsFromString } from "node:v8";
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parentPort } from "node:worker_threads";
 import { MeshgateError } from "../core/errors.ts";
@@ -14,6 +14,7 @@ import { type FsPort, nodeFs } from "./fsport.ts";
 import * as q from "./queries.ts";
 import type { FromWorker, ToWorker, WorkerInit } from "./rpc.ts";
 import { writeAtomic } from "./snapshots.ts";
+import { wasmMemoryBytes } from "./sqlite.ts";
 
 const port = parentPort;
 if (!port) throw new Error("store worker must run in a worker_thread");
@@ -53,6 +54,27 @@ function fullGc(): (() => void) | undefined {
 const WRITES = new Set(["ingest", "setMeta", "outboxEnqueue", "outboxAck", "snapshot", "backup"]);
 let engine: StoreEngine | null = null;
 let healthTimer: NodeJS.Timeout | null = null;
+let recycleAsked = false;
+
+/** Engine health plus what only this thread can measure: its own V8 heap. */
+function health(e: StoreEngine): ReturnType<StoreEngine["health"]> {
+  const h = e.health();
+  return {
+    ...h,
+    memory: { wasmBytes: wasmMemoryBytes(), workerHeapBytes: getHeapStatistics().used_heap_size },
+  };
+}
+
+/**
+ * WebAssembly memory never shrinks. After a snapshot (the moment a fresh
+ * worker would load the least), a worker whose wasm memory is past its limit
+ * asks the main thread to replace it; the new one loads the small snapshot.
+ */
+function maybeAskRecycle(limit: number): void {
+  if (recycleAsked || limit <= 0 || wasmMemoryBytes() <= limit) return;
+  recycleAsked = true;
+  send({ type: "recycle", wasmBytes: wasmMemoryBytes() });
+}
 
 async function call(e: StoreEngine, method: string, a: readonly unknown[]): Promise<unknown> {
   const db = e.database;
@@ -60,9 +82,11 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
     case "ingest":
       return e.ingest(a[0] as Parameters<StoreEngine["ingest"]>[0]);
     case "listPackets":
-      return q.listPackets(db, a[0] as Parameters<typeof q.listPackets>[1]);
+      return e.packetPage(a[0] as Parameters<typeof q.listPackets>[1]).rows;
+    case "packetPage":
+      return e.packetPage(a[0] as Parameters<typeof q.listPackets>[1]);
     case "getTransmission":
-      return q.getTransmission(db, String(a[0]));
+      return e.getTransmission(String(a[0]));
     case "scanObservations":
       return q.scanObservations(db, Number(a[0]), Number(a[1]));
     case "listNodes":
@@ -70,12 +94,7 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
     case "getNode":
       return q.getNode(db, String(a[0]));
     case "listChannelMessages":
-      return q.listChannelMessages(
-        db,
-        a[0] as string | null,
-        Number(a[1]),
-        a[2] as number | undefined,
-      );
+      return e.listChannelMessages(a[0] as string | null, Number(a[1]), a[2] as number | undefined);
     case "getMeta":
       return e.getMeta(String(a[0]));
     case "setMeta":
@@ -113,12 +132,15 @@ async function init(i: WorkerInit): Promise<void> {
       ...i,
       log: forwardingLogger(i.logLevel),
       ...(fs ? { fs } : {}),
-      ...(gc ? { afterSnapshot: gc } : {}),
+      afterSnapshot: () => {
+        gc?.();
+        maybeAskRecycle(i.recycleWasmBytes ?? 0);
+      },
     });
     engine.start();
-    send({ type: "ready", health: engine.health() });
+    send({ type: "ready", health: health(engine) });
     healthTimer = setInterval(() => {
-      if (engine) send({ type: "health", health: engine.health() });
+      if (engine) send({ type: "health", health: health(engine) });
     }, 500);
   } catch (err) {
     const code = err instanceof MeshgateError ? err.code : "E_STORE_OPEN";
@@ -140,7 +162,7 @@ port.on("message", (m: ToWorker) => {
     (value) => {
       // Writes change counts and sizes: fresh health goes first, so a caller
       // reading health() right after the await sees its own write.
-      if (WRITES.has(m.method) && engine) send({ type: "health", health: engine.health() });
+      if (WRITES.has(m.method) && engine) send({ type: "health", health: health(engine) });
       send({ type: "result", id: m.id, value });
     },
     (err: unknown) => {

@@ -11,7 +11,8 @@ import { StoreEngine } from "../../daemon/store/engine.ts";
 import { createStore } from "../../daemon/store/store.ts";
 import { CRASH_FSYNC_MS, rng, synthObs } from "./helpers.ts";
 
-const [dataDir = "", startArg = "1", seedArg = "1", mode = "engine"] = process.argv.slice(2);
+const [dataDir = "", startArg = "1", seedArg = "1", mode = "engine", archive = ""] =
+  process.argv.slice(2);
 const rand = rng(Number(seedArg));
 const opts = {
   dataDir,
@@ -22,6 +23,11 @@ const opts = {
   maxDbMB: 64,
   maxAgeDays: 1e5,
   log: silentLogger(),
+  // "archive": a tiny hot budget and partitions, so kills land in archive
+  // passes too; otherwise the synthetic timestamps stay hot.
+  ...(archive === "archive"
+    ? { hotMB: 0.15, hotMaxHours: 1e6, partitionMB: 0.1, archiveChunkRows: 150 }
+    : { hotMaxHours: 1e6 }),
 };
 
 let ingest: (b: ObservationInput[]) => Promise<unknown>;

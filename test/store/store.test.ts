@@ -27,6 +27,8 @@ function options(dir: string): StoreOptions {
     snapshotJournalRatio: 0.5,
     maxDbMB: 64,
     maxAgeDays: 1e5,
+    // Synthetic 2026 timestamps: keep them hot (archiving has its own tests).
+    hotMaxHours: 1e6,
     log: silentLogger(),
   };
 }
@@ -45,7 +47,7 @@ describe("createStore (worker)", () => {
     const page = await store.listPackets({ limit: 2 });
     expect(page.map((p) => p.id)).toEqual([3, 2]);
     expect(page[0]?.raw).toBeInstanceOf(Uint8Array);
-    expect(store.health()).toMatchObject({ observations: 3, transmissions: 2, schemaVersion: 2 });
+    expect(store.health()).toMatchObject({ observations: 3, transmissions: 2, schemaVersion: 3 });
     await store.stop();
     // A clean stop leaves a snapshot that covers everything.
     expect(readdirSync(dir).some((f) => f.startsWith("snapshot-"))).toBe(true);
