@@ -22,7 +22,7 @@ import type {
   StoreHealth,
 } from "./api.ts";
 import { DbWriter } from "./apply.ts";
-import { Archive, type Chunk } from "./archive.ts";
+import { type ArchiveOp, Archiver, type ArchiveSettings } from "./archiver.ts";
 import { ioCode, StoreError } from "./errors.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
 import { channelPage, type Page, packetPage, transmission } from "./history.ts";
@@ -43,7 +43,7 @@ import { loadSnapshot, replayJournals } from "./recovery.ts";
 import { listSnapshots, snapshotName, writeAtomic } from "./snapshots.ts";
 import { type Database, loadSqlJs, wasmMemoryBytes } from "./sqlite.ts";
 
-export interface EngineOptions {
+export interface EngineOptions extends ArchiveSettings {
   readonly dataDir: string;
   readonly fsyncIntervalMs: number;
   readonly snapshotJournalRatio: number;
@@ -62,16 +62,6 @@ export interface EngineOptions {
   readonly outboxMaxAgeMs?: number;
   readonly maxNodes?: number;
   readonly rollupMaxAgeDays?: number;
-  /** Hot DB budget: older observations move to archive partitions past it (default 8). */
-  readonly hotMB?: number;
-  /** Observations older than this move to the archive even below the budget (default 24). */
-  readonly hotMaxHours?: number;
-  /** A day's partition file is split past this size (default 4). */
-  readonly partitionMB?: number;
-  /** Total archive size; the oldest partitions are deleted past it (default 1024). */
-  readonly archiveMaxMB?: number;
-  /** Observations per archive pass (default 4000). */
-  readonly archiveChunkRows?: number;
   readonly now?: () => number;
   /**
    * Called after each snapshot (written or failed). The export is a copy of
@@ -101,10 +91,7 @@ export class StoreEngine {
   private closed = false;
   private obsCount = 0;
   private txCount = 0;
-  private archive: Archive | null = null;
-  private archiving: Promise<void> | null = null;
-  private archiveError: string | null = null;
-  private archiveRetryAt = 0;
+  private archiver: Archiver | null = null;
 
   private constructor(
     private readonly db: Database,
@@ -191,24 +178,26 @@ export class StoreEngine {
 
   private openArchive(SQL: Awaited<ReturnType<typeof loadSqlJs>>): void {
     const o = this.o;
-    this.archive = new Archive(
-      SQL,
-      this.fsp,
-      this.db,
-      {
-        dir: join(o.dataDir, "archive"),
-        hotBytes: (o.hotMB ?? 8) * 1024 * 1024,
-        hotMaxAgeMs: (o.hotMaxHours ?? 24) * 3_600_000,
-        partitionBytes: (o.partitionMB ?? 4) * 1024 * 1024,
-        maxBytes: (o.archiveMaxMB ?? 1024) * 1024 * 1024,
-        maxAgeMs: o.maxAgeDays * DAY_MS,
-        chunkRows: o.archiveChunkRows ?? 4000,
-        idleMs: 30_000,
+    const a = new Archiver(SQL, this.fsp, o.dataDir, o.maxAgeDays, o, {
+      db: this.db,
+      log: o.log,
+      now: this.now,
+      closed: () => this.closed,
+      write: (op: ArchiveOp) => {
+        this.write({ ...op, seq: this.seq + 1 });
       },
-      o.log.child("archive"),
-    );
+      flush: () => this.journal?.flush(this.now()) ?? false,
+      count: (n, k) => this.count(n, k),
+      recount: () => {
+        this.obsCount = this.scalar("SELECT count(*) FROM observations");
+        this.txCount = this.scalar("SELECT count(*) FROM transmissions");
+        return { observations: this.obsCount };
+      },
+      snapshot: () => void this.snapshot().catch(() => {}),
+    });
+    this.archiver = a;
     if (o.readOnly) return;
-    const missing = this.archive.reconcile();
+    const missing = a.archive.reconcile();
     if (missing.length > 0) {
       const msg = `archive partitions missing on disk: ${missing.join(", ")}; their history is lost`;
       this.o.log.error(msg);
@@ -216,6 +205,11 @@ export class StoreEngine {
       this.count("archive_missing", missing.length);
       this.write({ kind: "archive", seq: this.seq + 1, add: null, upTo: 0, drop: missing });
     }
+  }
+
+  /** Move history out of the hot DB until it is within its budget (normally done by maintenance). */
+  drainArchive(): Promise<number> {
+    return this.archiver && this.journal ? this.archiver.drain() : Promise.resolve(0);
   }
 
   /** Timers for group commit and maintenance; the backup CLI never starts them. */
@@ -353,86 +347,20 @@ export class StoreEngine {
     this.retention(this.pressure);
     const t = runTaskSlice(this.db, this.o.log, 5000);
     if (t) this.counters[`task_${t.name}_watermark`] = t.watermark;
-    this.archiveTick(used);
+    if (this.journal) this.archiver?.tick(used);
     this.maybeSnapshot();
   }
 
-  /**
-   * One archive step: retention of whole partitions, else start moving the
-   * next chunk of old observations out of the hot DB (the file write runs
-   * asynchronously; the hot rows go when it is durable).
-   */
-  private archiveTick(hotUsed: number): void {
-    const a = this.archive;
-    if (!a || this.archiving || !this.journal || this.now() < this.archiveRetryAt) return;
-    const now = this.now();
-    a.closeIdle(now);
-    const expired = a.expired(now);
-    if (expired.length > 0) {
-      this.write({ kind: "archive", seq: this.seq + 1, add: null, upTo: 0, drop: expired });
-      // The manifest change must be on disk before the files go.
-      if (this.journal.flush(now)) {
-        a.unlink(expired);
-        this.count("archive_partitions_deleted", expired.length);
-        this.o.log.info("archive retention removed partitions", { files: expired });
-      }
-      return;
-    }
-    const chunk = a.nextChunk(now, hotUsed);
-    if (chunk) this.archiving = this.archivePass(a, chunk).finally(() => (this.archiving = null));
-  }
-
-  private async archivePass(a: Archive, chunk: Chunk): Promise<void> {
-    const t0 = performance.now();
-    try {
-      const info = await a.writeChunk(chunk);
-      if (this.closed) return;
-      this.write({ kind: "archive", seq: this.seq + 1, add: info, upTo: chunk.hi, drop: [] });
-    } catch (err) {
-      const code = ioCode(err);
-      this.count("archive_errors");
-      if (this.archiveError === null)
-        this.o.log.error("archive pass failed; the rows stay in the hot DB", { code });
-      this.archiveError = `archive: ${code}`;
-      this.archiveRetryAt = this.now() + 10_000;
-      return;
-    }
-    if (this.archiveError)
-      this.o.log.info("archive writes recovered", { after: this.archiveError });
-    this.archiveError = null;
-    const before = this.obsCount;
-    this.obsCount = this.scalar("SELECT count(*) FROM observations");
-    this.txCount = this.scalar("SELECT count(*) FROM transmissions");
-    this.count("archived_observations", before - this.obsCount);
-    this.count("archive_passes");
-    const { used, total } = dbBytes(this.db);
-    this.o.log.debug("archived", {
-      upTo: chunk.hi,
-      moved: before - this.obsCount,
-      hotUsed: used,
-      ms: Math.round(performance.now() - t0),
-    });
-    // A hot DB that held far more than its budget (an upgrade from one large
-    // DB) is compacted once it is back within it, so snapshots are small again.
-    const budget = (this.o.hotMB ?? 8) * 1024 * 1024;
-    if (total > budget * 1.5 && used < budget) {
-      this.db.exec("VACUUM");
-      this.count("hot_vacuums");
-      this.o.log.info("hot DB compacted", { from: total, to: dbBytes(this.db).total });
-      void this.snapshot().catch(() => {});
-    }
-  }
-
   packetPage(query: PacketQuery): Page<PacketRow> {
-    return packetPage(this.db, this.archive, query, this.now());
+    return packetPage(this.db, this.archiver?.archive ?? null, query, this.now());
   }
 
   getTransmission(hash: string): PacketRow[] {
-    return transmission(this.db, this.archive, hash, this.now());
+    return transmission(this.db, this.archiver?.archive ?? null, hash, this.now());
   }
 
   listChannelMessages(channel: string | null, limit: number, before?: number): ChannelMessageRow[] {
-    return channelPage(this.db, this.archive, channel, limit, before, this.now());
+    return channelPage(this.db, this.archiver?.archive ?? null, channel, limit, before, this.now());
   }
 
   private journalBytes(): number {
@@ -530,7 +458,7 @@ export class StoreEngine {
     const error =
       this.journal?.lastError ??
       this.snapshotError ??
-      this.archiveError ??
+      this.archiver?.error ??
       this.problems.at(-1) ??
       null;
     const counters: Record<string, number> = { ...this.counters };
@@ -551,14 +479,11 @@ export class StoreEngine {
       error,
       counters,
       hotBytes: dbBytes(this.db).used,
-      archive: this.archive ? { ...this.archive.totals(), migrating: this.migrating() } : null,
+      archive: this.archiver
+        ? { ...this.archiver.archive.totals(), migrating: this.archiver.migrating() }
+        : null,
       memory: { wasmBytes: wasmMemoryBytes(), workerHeapBytes: 0 },
     };
-  }
-
-  /** Hot rows past twice the budget: an upgraded data directory still moving into partitions. */
-  private migrating(): boolean {
-    return dbBytes(this.db).used > 2 * (this.o.hotMB ?? 8) * 1024 * 1024;
   }
 
   /** Flush the journal, then write a final snapshot if anything changed since the last one. */
@@ -569,8 +494,8 @@ export class StoreEngine {
     this.flushTimer = null;
     this.maintTimer = null;
     if (this.snapshotting) await this.snapshotting.catch(() => {});
-    if (this.archiving) await this.archiving;
-    this.archive?.closeReader();
+    await this.archiver?.idle();
+    this.archiver?.archive.closeReader();
     if (this.journal) {
       this.journal.flush(this.now() + 1e12);
       if (this.journalBytes() > 0) await this.snapshot().catch(() => {});
@@ -584,7 +509,7 @@ export class StoreEngine {
   /** Close without a snapshot or flush (read-only users, crash simulation in tests). */
   abandon(): void {
     this.closed = true;
-    this.archive?.closeReader();
+    this.archiver?.archive.closeReader();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.maintTimer) clearInterval(this.maintTimer);
     this.journal?.close();

@@ -66,7 +66,11 @@ export function packetPage(
   return { rows, nextBefore: null };
 }
 
-/** A transmission's hearings: the hot DB, else the newest partition that has it. */
+/**
+ * A transmission's hearings, oldest first: the hot DB's, plus those already
+ * archived when its first hearing is not hot any more (newest partitions
+ * first, until the first hearing is found or the budget is spent).
+ */
 export function transmission(
   hot: Database,
   archive: Archive | null,
@@ -74,15 +78,21 @@ export function transmission(
   now: number,
   budget = PAGE_PARTITION_BUDGET * 4,
 ): PacketRow[] {
-  const rows = q.getTransmission(hot, hash);
-  if (rows.length > 0 || !archive) return rows;
-  for (const p of archive.list().reverse().slice(0, budget)) {
+  let rows = q.getTransmission(hot, hash);
+  if (!archive || rows[0]?.firstSeen) return rows;
+  const floor = rows[0]?.id ?? 9e15;
+  for (const p of archive.list().reverse()) {
+    if (p.minId >= floor) continue;
+    if (budget-- <= 0) break;
     const db = archive.open(p.name, now);
     if (!db) continue;
     const found = q.getTransmission(db, hash).filter((r) => r.id <= p.maxId);
-    if (found.length > 0) return found;
+    rows = [...found, ...rows];
+    if (found[0]?.firstSeen) break;
+    // Hearings of one transmission are seconds apart: two partitions without it end the search.
+    if (found.length === 0 && rows.length > 0) break;
   }
-  return [];
+  return rows;
 }
 
 export function channelPage(

@@ -55,6 +55,8 @@ const WRITES = new Set(["ingest", "setMeta", "outboxEnqueue", "outboxAck", "snap
 let engine: StoreEngine | null = null;
 let healthTimer: NodeJS.Timeout | null = null;
 let recycleAsked = false;
+/** wasm memory once loaded: a worker that loaded a large DB is not recycled for it. */
+let baselineWasm = 0;
 
 /** Engine health plus what only this thread can measure: its own V8 heap. */
 function health(e: StoreEngine): ReturnType<StoreEngine["health"]> {
@@ -71,7 +73,8 @@ function health(e: StoreEngine): ReturnType<StoreEngine["health"]> {
  * asks the main thread to replace it; the new one loads the small snapshot.
  */
 function maybeAskRecycle(limit: number): void {
-  if (recycleAsked || limit <= 0 || wasmMemoryBytes() <= limit) return;
+  const wasm = wasmMemoryBytes();
+  if (recycleAsked || limit <= 0 || wasm <= limit || wasm < 1.5 * baselineWasm) return;
   recycleAsked = true;
   send({ type: "recycle", wasmBytes: wasmMemoryBytes() });
 }
@@ -138,6 +141,7 @@ async function init(i: WorkerInit): Promise<void> {
       },
     });
     engine.start();
+    baselineWasm = wasmMemoryBytes();
     send({ type: "ready", health: health(engine) });
     healthTimer = setInterval(() => {
       if (engine) send({ type: "health", health: health(engine) });
