@@ -228,6 +228,21 @@ export class Archive {
     if (names.length) fsyncDir(this.fsp, this.o.dir);
   }
 
+  /**
+   * Copy every listed partition into destDir (created), one file at a time so
+   * a backup holds at most one partition in memory; returns the count.
+   */
+  async copyTo(destDir: string): Promise<number> {
+    const parts = this.list();
+    if (parts.length === 0) return 0;
+    this.fsp.mkdirSync(destDir, { recursive: true });
+    for (const p of parts) {
+      const bytes = this.fsp.readFileSync(join(this.o.dir, p.name)) as Uint8Array;
+      await writeAtomic(this.fsp, destDir, p.name, bytes);
+    }
+    return parts.length;
+  }
+
   /** The partition as a database (kept open for the next call), or null if its file is gone. */
   open(name: string, now: number): Database | null {
     if (this.reader?.name === name) {

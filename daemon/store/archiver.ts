@@ -43,8 +43,12 @@ export interface ArchiverHost {
   count(name: string, k?: number): void;
   /** Rows changed outside ingest: the host recounts. */
   recount(): { observations: number };
-  /** Ask for a snapshot (after a compaction). */
-  snapshot(): void;
+  /**
+   * The hot DB was compacted after holding far more than its budget: take a
+   * snapshot, after which the worker that held the large DB is worth
+   * replacing by one that loads the small snapshot.
+   */
+  compacted(): void;
 }
 
 export class Archiver {
@@ -161,7 +165,7 @@ export class Archiver {
       h.db.exec("VACUUM");
       h.count("hot_vacuums");
       h.log.info("hot DB compacted", { from: total, to: dbBytes(h.db).total });
-      h.snapshot();
+      h.compacted();
     }
   }
 }

@@ -92,6 +92,8 @@ export class StoreEngine {
   private obsCount = 0;
   private txCount = 0;
   private archiver: Archiver | null = null;
+  /** Set after a compaction; the worker reads it after the next snapshot. */
+  recycleWanted = false;
 
   private constructor(
     private readonly db: Database,
@@ -193,7 +195,10 @@ export class StoreEngine {
         this.txCount = this.scalar("SELECT count(*) FROM transmissions");
         return { observations: this.obsCount };
       },
-      snapshot: () => void this.snapshot().catch(() => {}),
+      compacted: () => {
+        this.recycleWanted = true;
+        void this.snapshot().catch(() => {});
+      },
     });
     this.archiver = a;
     if (o.readOnly) return;
@@ -446,6 +451,11 @@ export class StoreEngine {
     } catch (err) {
       this.o.log.warn("could not remove old snapshot/journal files", { code: ioCode(err) });
     }
+  }
+
+  /** Copies of the archive partitions for a backup (the hot DB comes from exportBytes). */
+  backupArchive(destDir: string): Promise<number> {
+    return this.archiver?.archive.copyTo(destDir) ?? Promise.resolve(0);
   }
 
   /** A consistent SQLite image of the DB now. */

@@ -27,6 +27,11 @@ export interface PartitionInfo {
   readonly bytes: number;
 }
 
+/** Where a backup written to `file` puts its copies of the archive partitions. */
+export function archiveBackupDir(file: string): string {
+  return `${file}.archive`;
+}
+
 export function dayOf(at: number): number {
   return Math.floor(at / DAY_MS) * DAY_MS;
 }

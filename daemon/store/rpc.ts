@@ -59,7 +59,11 @@ export type FromWorker =
   | { readonly type: "result"; readonly id: number; readonly value: unknown }
   | { readonly type: "error"; readonly id: number; readonly code: string; readonly message: string }
   | { readonly type: "health"; readonly health: StoreHealth }
-  | { readonly type: "recycle"; readonly wasmBytes: number }
+  | {
+      readonly type: "recycle";
+      readonly wasmBytes: number;
+      readonly reason: "compacted" | "wasm";
+    }
   | {
       readonly type: "log";
       readonly level: "debug" | "info" | "warn" | "error";

@@ -129,7 +129,11 @@ class StoreClient implements StoreApi {
             this.cached = m.health;
             break;
           case "recycle":
-            void this.recycle(`wasm memory ${Math.round(m.wasmBytes / 1048576)} MB`);
+            void this.recycle(
+              m.reason === "compacted"
+                ? "hot DB compacted"
+                : `wasm memory ${Math.round(m.wasmBytes / 1048576)} MB`,
+            );
             break;
           case "log":
             log[m.level](m.msg, m.fields);
@@ -401,8 +405,10 @@ function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pa
 }
 
 /** The store service: call start() before use and stop() on shutdown. */
-export function createStore(
-  opts: StoreOptions,
-): StoreApi & { snapshot(): Promise<void>; recycle(reason?: string): Promise<void> } {
+export function createStore(opts: StoreOptions): StoreApi & {
+  snapshot(): Promise<void>;
+  recycle(reason?: string): Promise<void>;
+  packetPage(q: PacketQuery): Promise<PacketPage>;
+} {
   return new StoreClient(opts);
 }

@@ -11,6 +11,7 @@ import { MeshgateError } from "../core/errors.ts";
 import { Logger, type LogSink } from "../core/log.ts";
 import { StoreEngine } from "./engine.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
+import { archiveBackupDir } from "./partition.ts";
 import * as q from "./queries.ts";
 import type { FromWorker, ToWorker, WorkerInit } from "./rpc.ts";
 import { writeAtomic } from "./snapshots.ts";
@@ -68,15 +69,18 @@ function health(e: StoreEngine): ReturnType<StoreEngine["health"]> {
 }
 
 /**
- * WebAssembly memory never shrinks. After a snapshot (the moment a fresh
- * worker would load the least), a worker whose wasm memory is past its limit
- * asks the main thread to replace it; the new one loads the small snapshot.
+ * WebAssembly memory never shrinks, and a worker that once held a large DB
+ * keeps heap and allocator arenas sized for it. After a snapshot (the moment
+ * a fresh worker would load the least) a worker that compacted its DB, or
+ * whose wasm memory is past its limit, asks the main thread to replace it.
  */
-function maybeAskRecycle(limit: number): void {
+function maybeAskRecycle(e: StoreEngine | null, limit: number): void {
   const wasm = wasmMemoryBytes();
-  if (recycleAsked || limit <= 0 || wasm <= limit || wasm < 1.5 * baselineWasm) return;
+  // A worker that loaded a large DB is not replaced for the memory it started with.
+  const grown = limit > 0 && wasm > limit && wasm >= 1.5 * baselineWasm;
+  if (recycleAsked || !e || !(e.recycleWanted || grown)) return;
   recycleAsked = true;
-  send({ type: "recycle", wasmBytes: wasmMemoryBytes() });
+  send({ type: "recycle", wasmBytes: wasm, reason: e.recycleWanted ? "compacted" : "wasm" });
 }
 
 async function call(e: StoreEngine, method: string, a: readonly unknown[]): Promise<unknown> {
@@ -113,6 +117,7 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
     case "backup": {
       const path = String(a[0]);
       await writeAtomic(nodeFs, dirname(path), basename(path), e.exportBytes());
+      await e.backupArchive(archiveBackupDir(path));
       return undefined;
     }
     case "snapshot":
@@ -137,7 +142,7 @@ async function init(i: WorkerInit): Promise<void> {
       ...(fs ? { fs } : {}),
       afterSnapshot: () => {
         gc?.();
-        maybeAskRecycle(i.recycleWasmBytes ?? 0);
+        maybeAskRecycle(engine, i.recycleWasmBytes ?? 0);
       },
     });
     engine.start();
