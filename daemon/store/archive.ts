@@ -139,11 +139,17 @@ export class Archive {
       lo,
       hi,
     ]);
-    // Under size pressure from the other tables (nodes, rollups), moving a
-    // handful of fresh rows per tick would rewrite a partition every tick.
-    if (this.pressure && rows < Math.min(1000, this.o.chunkRows) && other === 0) {
-      if (Number(first[1]) >= cutoff) return null;
-    }
+    // Each pass rewrites the day's newest partition file: a few rows per
+    // tick (rows ageing past the window one by one, or size pressure from
+    // the other tables) would rewrite it every tick. Small passes wait,
+    // except at a day's end and for rows an hour past the window.
+    const dayDone =
+      scalar(this.hot, `SELECT count(*) FROM (${window}) WHERE at < ? OR at >= ?`, [
+        day,
+        day + DAY_MS,
+      ]) > 0;
+    const small = rows < Math.min(1000, this.o.chunkRows) && !dayDone;
+    if (small && Number(first[1]) >= cutoff - 3_600_000) return null;
     return rows > 0 ? { lo, hi, day } : null;
   }
 
