@@ -14,6 +14,7 @@ const DAY = 86_400_000;
 export interface SeedShape {
   readonly days: number;
   readonly nodes: number;
+  readonly hotMB?: number;
 }
 
 /** mulberry32, so every run seeds the same history. */
@@ -88,6 +89,7 @@ export async function seed(
     maxAgeDays: 30,
     log: silentLogger(),
     now: () => clock.now,
+    ...(shape.hotMB && { hotMB: shape.hotMB }),
   });
   const start = performance.now();
   const rand = rng(n);

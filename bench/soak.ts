@@ -12,7 +12,7 @@
  * /api/health says of the hot DB, archive and worker memory at the end.
  *
  *   node --import tsx bench/soak.ts [--history 100000,1000000] [--minutes 3]
- *     [--rate 2] [--days 30] [--nodes 60] [--no-build]
+ *     [--rate 2] [--days 30] [--nodes 60] [--hot-mb N] [--no-build]
  *
  * The issue's full goals ask for 5M observations and a 2-hour soak at 30
  * packets/s: `--history 5000000 --minutes 120 --rate 30`.
@@ -41,6 +41,8 @@ const minutes = num("--minutes", 3);
 const rate = num("--rate", 2);
 const days = num("--days", 30);
 const nodes = num("--nodes", 60);
+/** store.hotMB for the daemon and the seeding (default: the config schema's). */
+const hotMB = argv.includes("--hot-mb") ? num("--hot-mb", 8) : undefined;
 const SAMPLE_MS = 2_000;
 
 function statusKb(pid: number, key: string): number {
@@ -95,11 +97,12 @@ async function soak(n: number): Promise<string[]> {
   const work = mkdtempSync(join(tmpdir(), "meshgate-soak-"));
   const dataDir = join(work, "data");
   try {
-    const s = await seed(dataDir, n, { days, nodes });
+    const s = await seed(dataDir, n, { days, nodes, ...(hotMB && { hotMB }) });
     const cfg = join(work, "meshgate.yaml");
+    const store = hotMB ? `store:\n  hotMB: ${hotMB}\n` : "";
     writeFileSync(
       cfg,
-      `simulator:\n  enabled: true\n  nodes: ${nodes}\n  packetsPerSec: ${rate}\n`,
+      `${store}simulator:\n  enabled: true\n  nodes: ${nodes}\n  packetsPerSec: ${rate}\n`,
     );
     const t0 = performance.now();
     const child = spawn(
@@ -187,5 +190,5 @@ console.log(
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const n of histories) console.log(`| ${(await soak(n)).join(" | ")} |`);
 console.log(
-  `\n${minutes} min per row at ${rate} packets/s (simulator, ${nodes} nodes), history over ${days} days; Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end.`,
+  `\nstore.hotMB ${hotMB ?? "default"}; ${minutes} min per row at ${rate} packets/s (simulator, ${nodes} nodes), history over ${days} days; Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end.`,
 );
