@@ -44,22 +44,25 @@ try {
     return t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!.toFixed(1);
   };
   const deep = Math.floor(n / 3);
-  const cold = () => e.packetPage({ limit: 1, before: 2 }); // opens the oldest partition instead
+  const cold = () => e.history.packetPage({ limit: 1, before: 2 }); // opens the oldest partition instead
   const key = (7).toString(16).padStart(64, "0").toUpperCase();
   const rows: [string, string][] = [
-    ["newest page of 50 (hot DB)", median(() => e.packetPage({ limit: 50 }))],
+    ["newest page of 50 (hot DB)", median(() => e.history.packetPage({ limit: 50 }))],
     [
       "page of 50 deep in the archive, partition not open",
-      median(() => e.packetPage({ limit: 50, before: deep }), cold),
+      median(() => e.history.packetPage({ limit: 50, before: deep }), cold),
     ],
-    ["next page there, partition open", median(() => e.packetPage({ limit: 50, before: deep }))],
+    [
+      "next page there, partition open",
+      median(() => e.history.packetPage({ limit: 50, before: deep })),
+    ],
     [
       "page of 50 of one node's adverts (30 days, across partitions)",
-      median(() => e.packetPage({ limit: 50, node: key })),
+      median(() => e.history.packetPage({ limit: 50, node: key })),
     ],
     [
       "detail of an archived transmission",
-      median(() => e.getTransmission((deep - 1).toString(16).padStart(16, "0")), cold),
+      median(() => e.history.transmission((deep - 1).toString(16).padStart(16, "0")), cold),
     ],
   ];
   const h = e.health();

@@ -77,7 +77,7 @@ export async function runBackup(
     const h = engine.health();
     const bytes = engine.exportBytes();
     await writeAtomic(nodeFs, dirname(out), basename(out), bytes);
-    const parts = await engine.backupArchive(archiveBackupDir(out));
+    const parts = await engine.history.copyArchive(archiveBackupDir(out));
     io.stdout.write(
       `backup written: ${out} (${bytes.length} bytes, ${h.observations} observations, ${h.transmissions} transmissions, ${h.nodes} nodes)\n`,
     );

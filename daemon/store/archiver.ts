@@ -93,6 +93,20 @@ export class Archiver {
     return dbBytes(this.host.db).used > 2 * this.hotBytes;
   }
 
+  /**
+   * At start: unlisted files go (archive.ts), listed files that are gone are
+   * reported, counted and unlisted. Returns the problems for health.
+   */
+  reconcile(): string[] {
+    const missing = this.archive.reconcile();
+    if (missing.length === 0) return [];
+    const msg = `archive partitions missing on disk: ${missing.join(", ")}; their history is lost`;
+    this.host.log.error(msg);
+    this.host.count("archive_missing", missing.length);
+    this.host.write({ kind: "archive", add: null, upTo: 0, drop: missing });
+    return [msg];
+  }
+
   /** One step; the pass it may start runs asynchronously. */
   tick(hotUsed: number): void {
     const h = this.host;

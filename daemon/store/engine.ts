@@ -12,20 +12,12 @@
  */
 import { join } from "node:path";
 import type { Logger } from "../core/log.ts";
-import type {
-  ChannelMessageRow,
-  IngestResult,
-  ObservationInput,
-  OutboxMessage,
-  PacketQuery,
-  PacketRow,
-  StoreHealth,
-} from "./api.ts";
+import type { IngestResult, ObservationInput, OutboxMessage, StoreHealth } from "./api.ts";
 import { DbWriter } from "./apply.ts";
 import { type ArchiveOp, Archiver, type ArchiveSettings } from "./archiver.ts";
 import { ioCode, StoreError } from "./errors.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
-import { channelPage, type Page, packetPage, transmission } from "./history.ts";
+import { History } from "./history.ts";
 import { JournalWriter, listJournals } from "./journal.ts";
 import {
   DAY_MS,
@@ -92,6 +84,8 @@ export class StoreEngine {
   private obsCount = 0;
   private txCount = 0;
   private archiver: Archiver | null = null;
+  /** Reads that continue from the hot DB into the archive partitions. */
+  readonly history: History;
   /** Set after a compaction; the worker reads it after the next snapshot. */
   recycleWanted = false;
 
@@ -110,6 +104,7 @@ export class StoreEngine {
       outboxMaxAgeMs: o.outboxMaxAgeMs ?? 7 * DAY_MS,
       sliceRows: 2000,
     };
+    this.history = new History(db, () => this.archiver?.archive ?? null, this.now);
   }
 
   static async open(o: EngineOptions): Promise<StoreEngine> {
@@ -168,8 +163,7 @@ export class StoreEngine {
         if (!o.readOnly) engine.journal = new JournalWriter(fsp, o.dataDir, o.log.child("journal"));
         engine.openArchive(SQL);
       }
-      engine.obsCount = engine.scalar("SELECT count(*) FROM observations");
-      engine.txCount = engine.scalar("SELECT count(*) FROM transmissions");
+      engine.recount();
       return engine;
     } catch (err) {
       w?.close();
@@ -185,31 +179,17 @@ export class StoreEngine {
       log: o.log,
       now: this.now,
       closed: () => this.closed,
-      write: (op: ArchiveOp) => {
-        this.write({ ...op, seq: this.seq + 1 });
-      },
+      write: (op: ArchiveOp) => void this.write({ ...op, seq: this.seq + 1 }),
       flush: () => this.journal?.flush(this.now()) ?? false,
       count: (n, k) => this.count(n, k),
-      recount: () => {
-        this.obsCount = this.scalar("SELECT count(*) FROM observations");
-        this.txCount = this.scalar("SELECT count(*) FROM transmissions");
-        return { observations: this.obsCount };
-      },
+      recount: () => this.recount(),
       compacted: () => {
         this.recycleWanted = true;
         void this.snapshot().catch(() => {});
       },
     });
     this.archiver = a;
-    if (o.readOnly) return;
-    const missing = a.archive.reconcile();
-    if (missing.length > 0) {
-      const msg = `archive partitions missing on disk: ${missing.join(", ")}; their history is lost`;
-      this.o.log.error(msg);
-      this.problems.push(msg);
-      this.count("archive_missing", missing.length);
-      this.write({ kind: "archive", seq: this.seq + 1, add: null, upTo: 0, drop: missing });
-    }
+    if (!o.readOnly) this.problems.push(...a.reconcile());
   }
 
   /** Move history out of the hot DB until it is within its budget (normally done by maintenance). */
@@ -222,6 +202,12 @@ export class StoreEngine {
     if (this.maintTimer) return;
     this.maintTimer = setInterval(() => this.maintain(), 250);
     this.maintTimer.unref?.();
+  }
+
+  private recount(): { observations: number } {
+    this.obsCount = this.scalar("SELECT count(*) FROM observations");
+    this.txCount = this.scalar("SELECT count(*) FROM transmissions");
+    return { observations: this.obsCount };
   }
 
   private count(name: string, k = 1): void {
@@ -356,18 +342,6 @@ export class StoreEngine {
     this.maybeSnapshot();
   }
 
-  packetPage(query: PacketQuery): Page<PacketRow> {
-    return packetPage(this.db, this.archiver?.archive ?? null, query, this.now());
-  }
-
-  getTransmission(hash: string): PacketRow[] {
-    return transmission(this.db, this.archiver?.archive ?? null, hash, this.now());
-  }
-
-  listChannelMessages(channel: string | null, limit: number, before?: number): ChannelMessageRow[] {
-    return channelPage(this.db, this.archiver?.archive ?? null, channel, limit, before, this.now());
-  }
-
   private journalBytes(): number {
     return this.journalCarry + (this.journal?.bytes ?? 0);
   }
@@ -451,11 +425,6 @@ export class StoreEngine {
     } catch (err) {
       this.o.log.warn("could not remove old snapshot/journal files", { code: ioCode(err) });
     }
-  }
-
-  /** Copies of the archive partitions for a backup (the hot DB comes from exportBytes). */
-  backupArchive(destDir: string): Promise<number> {
-    return this.archiver?.archive.copyTo(destDir) ?? Promise.resolve(0);
   }
 
   /** A consistent SQLite image of the DB now. */

@@ -118,3 +118,29 @@ export function channelPage(
   }
   return rows;
 }
+
+/** The engine's history reads, bound to its hot DB, its archive (if any) and its clock. */
+export class History {
+  constructor(
+    private readonly hot: Database,
+    private readonly archive: () => Archive | null,
+    private readonly now: () => number,
+  ) {}
+
+  packetPage(query: PacketQuery): Page<PacketRow> {
+    return packetPage(this.hot, this.archive(), query, this.now());
+  }
+
+  transmission(hash: string): PacketRow[] {
+    return transmission(this.hot, this.archive(), hash, this.now());
+  }
+
+  channelMessages(channel: string | null, limit: number, before?: number): ChannelMessageRow[] {
+    return channelPage(this.hot, this.archive(), channel, limit, before, this.now());
+  }
+
+  /** Copies of the archive partitions for a backup (the hot DB is exported separately). */
+  copyArchive(destDir: string): Promise<number> {
+    return this.archive()?.copyTo(destDir) ?? Promise.resolve(0);
+  }
+}

@@ -89,11 +89,11 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
     case "ingest":
       return e.ingest(a[0] as Parameters<StoreEngine["ingest"]>[0]);
     case "listPackets":
-      return e.packetPage(a[0] as Parameters<typeof q.listPackets>[1]).rows;
+      return e.history.packetPage(a[0] as Parameters<typeof q.listPackets>[1]).rows;
     case "packetPage":
-      return e.packetPage(a[0] as Parameters<typeof q.listPackets>[1]);
+      return e.history.packetPage(a[0] as Parameters<typeof q.listPackets>[1]);
     case "getTransmission":
-      return e.getTransmission(String(a[0]));
+      return e.history.transmission(String(a[0]));
     case "scanObservations":
       return q.scanObservations(db, Number(a[0]), Number(a[1]));
     case "listNodes":
@@ -101,7 +101,11 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
     case "getNode":
       return q.getNode(db, String(a[0]));
     case "listChannelMessages":
-      return e.listChannelMessages(a[0] as string | null, Number(a[1]), a[2] as number | undefined);
+      return e.history.channelMessages(
+        a[0] as string | null,
+        Number(a[1]),
+        a[2] as number | undefined,
+      );
     case "getMeta":
       return e.getMeta(String(a[0]));
     case "setMeta":
@@ -117,7 +121,7 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
     case "backup": {
       const path = String(a[0]);
       await writeAtomic(nodeFs, dirname(path), basename(path), e.exportBytes());
-      await e.backupArchive(archiveBackupDir(path));
+      await e.history.copyArchive(archiveBackupDir(path));
       return undefined;
     }
     case "snapshot":

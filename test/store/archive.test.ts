@@ -135,7 +135,11 @@ describe("archive partitions", () => {
       const ids: number[] = [];
       let before: number | undefined;
       for (let guard = 0; guard < 1000; guard++) {
-        const page = eng.packetPage({ limit: 137, ...query, ...(before ? { before } : {}) });
+        const page = eng.history.packetPage({
+          limit: 137,
+          ...query,
+          ...(before ? { before } : {}),
+        });
         ids.push(...page.rows.map((r) => r.id));
         if (page.nextBefore === null) break;
         before = page.nextBefore;
@@ -156,7 +160,7 @@ describe("archive partitions", () => {
       expect(at >= since && at <= until).toBe(true);
     }
     // An archived transmission, both hearings, oldest first.
-    const t = e.getTransmission(synthObs(19).hash);
+    const t = e.history.transmission(synthObs(19).hash);
     expect(t.map((r) => [r.id, r.firstSeen])).toEqual([
       [19, true],
       [20, false],
@@ -165,7 +169,7 @@ describe("archive partitions", () => {
     const msgs: string[] = [];
     let before: number | undefined;
     for (let guard = 0; guard < 100; guard++) {
-      const page = e.listChannelMessages("test", 50, before);
+      const page = e.history.channelMessages("test", 50, before);
       msgs.push(...page.map((m) => m.text));
       if (page.length < 50) break;
       before = page.at(-1)!.id;
@@ -203,7 +207,7 @@ describe("archive partitions", () => {
       deletedBefore + before.length - kept.length,
     );
     // History now ends at the oldest kept partition, without error.
-    const oldest = e.packetPage({ limit: 1000, before: kept[0]!.maxId + 1 });
+    const oldest = e.history.packetPage({ limit: 1000, before: kept[0]!.maxId + 1 });
     expect(oldest.rows.length).toBeGreaterThan(0);
     e.abandon();
 
@@ -242,7 +246,9 @@ describe("archive partitions", () => {
     expect(h.counters.archive_missing).toBe(1);
     expect(manifest(e2).map((p) => p.name)).not.toContain(m[1]!.name);
     // Paging skips the lost range and goes on.
-    const ids = e2.packetPage({ limit: 1000, before: m[2]!.maxId + 1 }).rows.map((r) => r.id);
+    const ids = e2.history
+      .packetPage({ limit: 1000, before: m[2]!.maxId + 1 })
+      .rows.map((r) => r.id);
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.some((id) => id <= m[1]!.maxId && id > m[0]!.maxId)).toBe(false);
     e2.abandon();
