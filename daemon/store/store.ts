@@ -18,6 +18,7 @@ import type {
   StoreApi,
   StoreHealth,
 } from "./api.ts";
+import { DEFAULT_HOT_MB } from "./archiver.ts";
 import { StoreError } from "./errors.ts";
 import { workerEntry } from "./paths.ts";
 import type { FromWorker, Method, ToWorker, WorkerInit } from "./rpc.ts";
@@ -201,7 +202,8 @@ class StoreClient implements StoreApi {
           "archiveMaxMB",
           "archiveChunkRows",
         ]),
-        recycleWasmBytes: (this.o.recycleWasmMB ?? 4 * (this.o.hotMB ?? 8) + 32) * 1024 * 1024,
+        recycleWasmBytes:
+          (this.o.recycleWasmMB ?? 4 * (this.o.hotMB ?? DEFAULT_HOT_MB) + 32) * 1024 * 1024,
       };
       w.postMessage({ type: "init", init } satisfies ToWorker);
     });
