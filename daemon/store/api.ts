@@ -126,6 +126,22 @@ export interface OutboxMessage {
   readonly createdAt: number;
 }
 
+/**
+ * Damage found in the middle of journal files at start-up: bad bytes with
+ * good frames after them, which no interrupted write explains (a torn tail
+ * at the end of a file is counted apart, as `journal_torn`).
+ */
+export interface JournalDamage {
+  /** Damaged stretches skipped. */
+  readonly regions: number;
+  /** Frames (group commits) whose records were lost with them. */
+  readonly frames: number;
+  readonly bytes: number;
+  /** Journal file and offset of the last stretch. */
+  readonly file: string;
+  readonly offset: number;
+}
+
 export interface StoreHealth {
   readonly ok: boolean;
   readonly dbBytes: number;
@@ -150,6 +166,8 @@ export interface StoreHealth {
   } | null;
   /** The store worker's memory: V8 heap used and sql.js WebAssembly memory. */
   readonly memory?: { readonly wasmBytes: number; readonly workerHeapBytes: number };
+  /** Mid-file journal damage replay skipped at start-up; absent or null when none. */
+  readonly journalDamage?: JournalDamage | null;
 }
 
 /** One page of a history list and the cursor to continue from. */

@@ -12,7 +12,13 @@
  */
 import { join } from "node:path";
 import type { Logger } from "../core/log.ts";
-import type { IngestResult, ObservationInput, OutboxMessage, StoreHealth } from "./api.ts";
+import type {
+  IngestResult,
+  JournalDamage,
+  ObservationInput,
+  OutboxMessage,
+  StoreHealth,
+} from "./api.ts";
 import { DbWriter } from "./apply.ts";
 import { type ArchiveOp, Archiver, type ArchiveSettings } from "./archiver.ts";
 import { ioCode, StoreError } from "./errors.ts";
@@ -77,6 +83,7 @@ export class StoreEngine {
   private snapshotBackoff = 0;
   private snapshotError: string | null = null;
   private journalCarry = 0;
+  private journalDamage: JournalDamage | null = null;
   private lastSnapshotAt: number | null = null;
   private lastSnapshotMs: number | null = null;
   private problems: string[] = [];
@@ -153,6 +160,11 @@ export class StoreEngine {
         const r = replayJournals(fsp, o.dataDir, w, snap.seq, o.log, (n, k) => engine.count(n, k));
         engine.seq = r.lastSeq;
         engine.problems.push(...r.problems);
+        engine.journalDamage = r.damage;
+        // The journal since the snapshot counts toward the next one whether
+        // this process or an earlier one wrote it: a gateway that loses power
+        // every few seconds still reaches the threshold and snapshots.
+        engine.journalCarry = r.bytes;
         engine.count("replayed_records", r.applied);
         o.log.info("store loaded", {
           snapshot: snap.name,
@@ -160,7 +172,10 @@ export class StoreEngine {
           replayed: r.applied,
           seq: r.lastSeq,
         });
-        if (!o.readOnly) engine.journal = new JournalWriter(fsp, o.dataDir, o.log.child("journal"));
+        if (!o.readOnly) {
+          engine.journal = new JournalWriter(fsp, o.dataDir, o.log.child("journal"));
+          if (r.resume) engine.journal.resume(r.resume);
+        }
         engine.openArchive(SQL);
       }
       engine.recount();
@@ -202,6 +217,8 @@ export class StoreEngine {
     if (this.maintTimer) return;
     this.maintTimer = setInterval(() => this.maintain(), 250);
     this.maintTimer.unref?.();
+    // Replay may already have reached the threshold (see open()).
+    this.maybeSnapshot();
   }
 
   private recount(): { observations: number } {
@@ -462,6 +479,7 @@ export class StoreEngine {
         ? { ...this.archiver.archive.totals(), migrating: this.archiver.migrating() }
         : null,
       memory: { wasmBytes: wasmMemoryBytes(), workerHeapBytes: 0 },
+      journalDamage: this.journalDamage,
     };
   }
 

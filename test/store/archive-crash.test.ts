@@ -32,7 +32,7 @@ function runChild(dir: string, start: number, seed: number, killAfterAcks: numbe
   return new Promise((resolve) => {
     const p = spawn(
       process.execPath,
-      ["--import", "tsx", child, dir, String(start), String(seed), "engine", "archive"],
+      ["--import", "tsx", child, dir, String(start), String(seed), "engine", "8192", "archive"],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     const r: Round = { acks: [], killedAt: 0, opened: false, stderr: "" };

@@ -64,6 +64,8 @@ export function healthReport(app: AppContext): Record<string, unknown> {
             hotBytes: sh.hotBytes ?? null,
             archive: sh.archive ?? null,
             memory: sh.memory ?? null,
+            journalTorn: sh.counters.journal_torn ?? 0,
+            journalDamage: sh.journalDamage ?? null,
           }
         : { ok: false, error: sh.error, observations: 0 },
     radios: radios.map((r) => ({
