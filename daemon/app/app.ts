@@ -75,6 +75,10 @@ export class App {
       outboxMaxPerBroker: config.store.outboxMaxPerBroker,
       outboxMaxAgeMs: config.store.outboxMaxAgeDays * 86_400_000,
       maxNodes: config.store.maxNodes,
+      hotMB: config.store.hotMB,
+      hotMaxHours: config.store.hotMaxHours,
+      partitionMB: config.store.partitionMB,
+      archiveMaxMB: config.store.archiveMaxMB,
       memory: this.opts.memoryStore ?? false,
       log: log.child("store"),
     });

@@ -6,12 +6,17 @@
  * exports that. A journal record the daemon is writing at that moment is a
  * torn tail to this reader and is left out, so the copy ends at a record
  * boundary at most one group-commit interval behind the daemon.
+ *
+ * History older than the hot window lives in archive partition files; the
+ * backup copies those the manifest lists into FILE.archive/, one at a time
+ * (they are immutable SQLite files, each openable on its own).
  */
 import { basename, dirname, resolve } from "node:path";
 import { errorMessage } from "../core/errors.ts";
 import { type Logger, silentLogger } from "../core/log.ts";
 import { StoreEngine } from "../store/engine.ts";
 import { nodeFs } from "../store/fsport.ts";
+import { archiveBackupDir } from "../store/partition.ts";
 import { writeAtomic } from "../store/snapshots.ts";
 
 /** meshgate's global flags that take a value (`--config PATH`, ...). */
@@ -72,9 +77,12 @@ export async function runBackup(
     const h = engine.health();
     const bytes = engine.exportBytes();
     await writeAtomic(nodeFs, dirname(out), basename(out), bytes);
+    const parts = await engine.history.copyArchive(archiveBackupDir(out));
     io.stdout.write(
       `backup written: ${out} (${bytes.length} bytes, ${h.observations} observations, ${h.transmissions} transmissions, ${h.nodes} nodes)\n`,
     );
+    if (parts > 0)
+      io.stdout.write(`archive partitions copied: ${parts} into ${archiveBackupDir(out)}/\n`);
     if (h.error) io.stderr.write(`meshgate backup: warning: ${h.error}\n`);
     return 0;
   } catch (err) {

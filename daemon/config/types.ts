@@ -69,6 +69,10 @@ export interface Config {
     outboxMaxPerBroker: number;
     outboxMaxAgeDays: number;
     maxNodes: number;
+    hotMB: number;
+    hotMaxHours: number;
+    partitionMB: number;
+    archiveMaxMB: number;
   };
   radios: RadioConfig[];
   simulator: {

@@ -124,6 +124,23 @@ export class Metrics {
         [{ table: "transmissions" }, sh.transmissions],
         [{ table: "nodes" }, sh.nodes],
       ]);
+      if (sh.hotBytes !== undefined)
+        w.metric("meshgate_store_hot_bytes", "gauge", "Bytes the hot DB's rows use.", [
+          [{}, sh.hotBytes],
+        ]);
+      if (sh.archive) {
+        w.metric("meshgate_store_archive_bytes", "gauge", "Archive partition files, bytes.", [
+          [{}, sh.archive.bytes],
+        ]);
+        w.metric("meshgate_store_archive_partitions", "gauge", "Archive partition files.", [
+          [{}, sh.archive.partitions],
+        ]);
+      }
+      if (sh.memory)
+        w.metric("meshgate_store_worker_memory_bytes", "gauge", "Store worker memory by kind.", [
+          [{ kind: "wasm" }, sh.memory.wasmBytes],
+          [{ kind: "heap_used" }, sh.memory.workerHeapBytes],
+        ]);
     } catch {
       // An unstarted store has no health yet; its metrics are simply absent.
     }

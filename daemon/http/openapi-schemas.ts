@@ -190,6 +190,30 @@ export const schemas: Obj = {
             type: ["integer", "null"],
             description: "Duration of the last snapshot taken by this run (null after a restart)",
           },
+          hotBytes: {
+            type: ["integer", "null"],
+            description: "Bytes the hot DB's rows use (bounded by store.hotMB)",
+          },
+          archive: {
+            type: ["object", "null"],
+            description: "Archive partition files (null for a store without files)",
+            properties: {
+              bytes: { type: "integer" },
+              partitions: { type: "integer" },
+              migrating: {
+                type: "boolean",
+                description: "An upgraded large DB is still moving into partitions",
+              },
+            },
+          },
+          memory: {
+            type: ["object", "null"],
+            description: "Store worker memory: sql.js WebAssembly memory and V8 heap used",
+            properties: {
+              wasmBytes: { type: "integer" },
+              workerHeapBytes: { type: "integer" },
+            },
+          },
           journalTorn: {
             type: "integer",
             description:

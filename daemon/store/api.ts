@@ -156,8 +156,26 @@ export interface StoreHealth {
   /** Last storage error (ENOSPC, EROFS, ...) still in effect, else null. */
   readonly error: string | null;
   readonly counters: Readonly<Record<string, number>>;
+  /** Bytes the hot DB's rows use (the figure store.hotMB bounds). */
+  readonly hotBytes?: number;
+  /** Archive partitions on disk; null when the store keeps no files. */
+  readonly archive?: {
+    readonly bytes: number;
+    readonly partitions: number;
+    /** True while an upgraded large DB is still being moved into partitions. */
+    readonly migrating: boolean;
+  } | null;
+  /** The store worker's memory: V8 heap used and sql.js WebAssembly memory. */
+  readonly memory?: { readonly wasmBytes: number; readonly workerHeapBytes: number };
   /** Mid-file journal damage replay skipped at start-up; absent or null when none. */
   readonly journalDamage?: JournalDamage | null;
+}
+
+/** One page of a history list and the cursor to continue from. */
+export interface PacketPage {
+  readonly rows: readonly PacketRow[];
+  /** Pass as `before` for the next page; null at the end of history. */
+  readonly nextBefore: number | null;
 }
 
 export interface StoreApi {
@@ -166,6 +184,11 @@ export interface StoreApi {
   stop(): Promise<void>;
   ingest(batch: readonly ObservationInput[]): Promise<IngestResult>;
   listPackets(q: PacketQuery): Promise<readonly PacketRow[]>;
+  /**
+   * Like listPackets, continuing into archive partitions; a page may come
+   * back short with a cursor when it reached its partition budget.
+   */
+  packetPage?(q: PacketQuery): Promise<PacketPage>;
   /** All observations of one transmission, oldest first. */
   getTransmission(hash: string): Promise<readonly PacketRow[]>;
   /** Observations with id > afterId in id order (for model rebuilds). */

@@ -68,8 +68,13 @@ export class DbWriter {
       obsInsert: p(
         "INSERT OR IGNORE INTO observations (id, tx_id, radio_id, at, snr, rssi, path, first_seen, payload_type, route, hops) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
       ),
+      // Ids continue above archived messages (meta chanmsg_floor), so a
+      // cursor never meets the same id in the hot DB and in a partition.
       chanMsg: p(
-        "INSERT OR IGNORE INTO channel_messages (tx_id, hash, channel, sender, text, at, sender_ts) VALUES (?,?,?,?,?,?,?)",
+        `INSERT OR IGNORE INTO channel_messages (id, tx_id, hash, channel, sender, text, at, sender_ts) VALUES (
+          max(coalesce((SELECT max(id) FROM channel_messages), 0),
+              coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'chanmsg_floor'), 0)) + 1,
+          ?,?,?,?,?,?,?)`,
       ),
       chan: p(
         "INSERT INTO channels (name, first_seen, last_seen, messages) VALUES (?, ?, ?, 1) ON CONFLICT(name) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), messages = messages + 1",
@@ -177,7 +182,36 @@ export class DbWriter {
       case "mesh":
         this.mesh.apply(op.batch);
         return [];
+      case "archive":
+        this.archive(op);
+        return [];
     }
+  }
+
+  /** Manifest change plus the hot rows now in the partition; idempotent on replay. */
+  private archive(op: Extract<JournalOp, { kind: "archive" }>): void {
+    const db = this.db;
+    const a = op.add;
+    if (a) {
+      db.run(
+        "INSERT OR REPLACE INTO archive_partitions (name, day, part, min_id, max_id, min_at, max_at, observations, bytes) VALUES (?,?,?,?,?,?,?,?,?)",
+        [a.name, a.day, a.part, a.minId, a.maxId, a.minAt, a.maxAt, a.observations, a.bytes],
+      );
+    }
+    for (const n of op.drop) db.run("DELETE FROM archive_partitions WHERE name = ?", [n]);
+    if (op.upTo <= 0) return;
+    // Channel messages travel with their transmission's first hearing.
+    const moved = "SELECT tx_id FROM observations WHERE id <= ? AND first_seen = 1";
+    const top = Number(
+      db.exec(`SELECT coalesce(max(id), 0) FROM channel_messages WHERE tx_id IN (${moved})`, [
+        op.upTo,
+      ])[0]?.values[0]?.[0] ?? 0,
+    );
+    if (top > Number(this.getMeta("chanmsg_floor") ?? 0))
+      this.s.meta!.run(["chanmsg_floor", String(top)]);
+    db.run(`DELETE FROM channel_messages WHERE tx_id IN (${moved})`, [op.upTo]);
+    db.run("DELETE FROM observations WHERE id <= ?", [op.upTo]);
+    db.run("DELETE FROM transmissions WHERE last_obs_id <= ?", [op.upTo]);
   }
 
   private radio(name: string, at: number): number {

@@ -20,8 +20,10 @@ import type {
   StoreHealth,
 } from "./api.ts";
 import { DbWriter } from "./apply.ts";
+import { type ArchiveOp, Archiver, type ArchiveSettings } from "./archiver.ts";
 import { ioCode, StoreError } from "./errors.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
+import { History } from "./history.ts";
 import { JournalWriter, listJournals } from "./journal.ts";
 import {
   DAY_MS,
@@ -38,9 +40,9 @@ import { encodeOp, type JournalOp } from "./ops.ts";
 import { defaultSchemaDir } from "./paths.ts";
 import { loadSnapshot, replayJournals } from "./recovery.ts";
 import { listSnapshots, snapshotName, writeAtomic } from "./snapshots.ts";
-import { type Database, loadSqlJs } from "./sqlite.ts";
+import { type Database, loadSqlJs, wasmMemoryBytes } from "./sqlite.ts";
 
-export interface EngineOptions {
+export interface EngineOptions extends ArchiveSettings {
   readonly dataDir: string;
   readonly fsyncIntervalMs: number;
   readonly snapshotJournalRatio: number;
@@ -89,6 +91,11 @@ export class StoreEngine {
   private closed = false;
   private obsCount = 0;
   private txCount = 0;
+  private archiver: Archiver | null = null;
+  /** Reads that continue from the hot DB into the archive partitions. */
+  readonly history: History;
+  /** Set after a compaction; the worker reads it after the next snapshot. */
+  recycleWanted = false;
 
   private constructor(
     private readonly db: Database,
@@ -105,6 +112,7 @@ export class StoreEngine {
       outboxMaxAgeMs: o.outboxMaxAgeMs ?? 7 * DAY_MS,
       sliceRows: 2000,
     };
+    this.history = new History(db, () => this.archiver?.archive ?? null, this.now);
   }
 
   static async open(o: EngineOptions): Promise<StoreEngine> {
@@ -169,15 +177,40 @@ export class StoreEngine {
           engine.journal = new JournalWriter(fsp, o.dataDir, o.log.child("journal"));
           if (r.resume) engine.journal.resume(r.resume);
         }
+        engine.openArchive(SQL);
       }
-      engine.obsCount = engine.scalar("SELECT count(*) FROM observations");
-      engine.txCount = engine.scalar("SELECT count(*) FROM transmissions");
+      engine.recount();
       return engine;
     } catch (err) {
       w?.close();
       db.close();
       throw err;
     }
+  }
+
+  private openArchive(SQL: Awaited<ReturnType<typeof loadSqlJs>>): void {
+    const o = this.o;
+    const a = new Archiver(SQL, this.fsp, o.dataDir, o.maxAgeDays, o, {
+      db: this.db,
+      log: o.log,
+      now: this.now,
+      closed: () => this.closed,
+      write: (op: ArchiveOp) => void this.write({ ...op, seq: this.seq + 1 }),
+      flush: () => this.journal?.flush(this.now()) ?? false,
+      count: (n, k) => this.count(n, k),
+      recount: () => this.recount(),
+      compacted: () => {
+        this.recycleWanted = true;
+        void this.snapshot().catch(() => {});
+      },
+    });
+    this.archiver = a;
+    if (!o.readOnly) this.problems.push(...a.reconcile());
+  }
+
+  /** Move history out of the hot DB until it is within its budget (normally done by maintenance). */
+  drainArchive(): Promise<number> {
+    return this.archiver && this.journal ? this.archiver.drain() : Promise.resolve(0);
   }
 
   /** Timers for group commit and maintenance; the backup CLI never starts them. */
@@ -187,6 +220,12 @@ export class StoreEngine {
     this.maintTimer.unref?.();
     // Replay may already have reached the threshold (see open()).
     this.maybeSnapshot();
+  }
+
+  private recount(): { observations: number } {
+    this.obsCount = this.scalar("SELECT count(*) FROM observations");
+    this.txCount = this.scalar("SELECT count(*) FROM transmissions");
+    return { observations: this.obsCount };
   }
 
   private count(name: string, k = 1): void {
@@ -322,6 +361,7 @@ export class StoreEngine {
     this.retention(this.pressure);
     const t = runTaskSlice(this.db, this.o.log, 5000);
     if (t) this.counters[`task_${t.name}_watermark`] = t.watermark;
+    if (this.journal) this.archiver?.tick(used);
     this.maybeSnapshot();
   }
 
@@ -417,7 +457,12 @@ export class StoreEngine {
   }
 
   health(): StoreHealth {
-    const error = this.journal?.lastError ?? this.snapshotError ?? this.problems.at(-1) ?? null;
+    const error =
+      this.journal?.lastError ??
+      this.snapshotError ??
+      this.archiver?.error ??
+      this.problems.at(-1) ??
+      null;
     const counters: Record<string, number> = { ...this.counters };
     if (this.journal) {
       counters.journal_errors = this.journal.errors;
@@ -435,6 +480,11 @@ export class StoreEngine {
       nodes: this.scalar("SELECT count(*) FROM nodes"),
       error,
       counters,
+      hotBytes: dbBytes(this.db).used,
+      archive: this.archiver
+        ? { ...this.archiver.archive.totals(), migrating: this.archiver.migrating() }
+        : null,
+      memory: { wasmBytes: wasmMemoryBytes(), workerHeapBytes: 0 },
       journalDamage: this.journalDamage,
     };
   }
@@ -447,6 +497,8 @@ export class StoreEngine {
     this.flushTimer = null;
     this.maintTimer = null;
     if (this.snapshotting) await this.snapshotting.catch(() => {});
+    await this.archiver?.idle();
+    this.archiver?.archive.closeReader();
     if (this.journal) {
       this.journal.flush(this.now() + 1e12);
       if (this.journalBytes() > 0) await this.snapshot().catch(() => {});
@@ -460,6 +512,7 @@ export class StoreEngine {
   /** Close without a snapshot or flush (read-only users, crash simulation in tests). */
   abandon(): void {
     this.closed = true;
+    this.archiver?.archive.closeReader();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.maintTimer) clearInterval(this.maintTimer);
     this.journal?.close();

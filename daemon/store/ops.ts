@@ -13,6 +13,7 @@
 import type { AdvertInput, ChannelMessageInput, ObservationInput } from "./api.ts";
 import { ByteReader, ByteWriter } from "./bytes.ts";
 import { checkMeshBatch, type MeshRowsBatch } from "./mesh-rows.ts";
+import type { PartitionInfo } from "./partition.ts";
 
 export interface IngestRecord {
   readonly id: number;
@@ -35,10 +36,22 @@ export type JournalOp =
   | { readonly kind: "meta"; readonly seq: number; readonly key: string; readonly value: string }
   | { readonly kind: "outbox"; readonly seq: number; readonly items: readonly OutboxRecord[] }
   | { readonly kind: "ack"; readonly seq: number; readonly ids: readonly number[] }
-  | { readonly kind: "mesh"; readonly seq: number; readonly batch: MeshRowsBatch };
+  | { readonly kind: "mesh"; readonly seq: number; readonly batch: MeshRowsBatch }
+  | {
+      /**
+       * Rows moved to an archive partition (already durable on disk) and/or
+       * partitions removed by retention: the manifest change and the hot
+       * deletes in one record (archive.ts explains the order).
+       */
+      readonly kind: "archive";
+      readonly seq: number;
+      readonly add: PartitionInfo | null;
+      /** Hot observations with id <= upTo are deleted; 0 for none. */
+      readonly upTo: number;
+      readonly drop: readonly string[];
+    };
 
-// 6 is the archive record of the store's hot/archive split; the mesh rows take 7.
-const KIND = { ingest: 1, meta: 2, outbox: 3, ack: 4, mesh: 7 } as const;
+const KIND = { ingest: 1, meta: 2, outbox: 3, ack: 4, archive: 6, mesh: 7 } as const;
 /** The compact ingest layout; what encodeOp writes for "ingest". */
 const INGEST_COMPACT = 5;
 const HEX16 = /^[0-9a-f]{16}$/;
@@ -279,6 +292,18 @@ export function encodeOp(op: JournalOp, w = new ByteWriter()): ByteWriter {
     case "mesh":
       w.str(JSON.stringify(op.batch));
       break;
+    case "archive": {
+      const a = op.add;
+      w.u8(a ? 1 : 0);
+      if (a) {
+        w.str(a.name).svarint(a.day).varint(a.part).varint(a.minId).varint(a.maxId);
+        w.svarint(a.minAt).svarint(a.maxAt);
+        w.varint(a.observations).varint(a.bytes);
+      }
+      w.varint(op.upTo).varint(op.drop.length);
+      for (const n of op.drop) w.str(n);
+      break;
+    }
   }
   return w;
 }
@@ -334,6 +359,27 @@ export function decodeOp(buf: Uint8Array, start = 0, end = buf.length): JournalO
     }
     case KIND.mesh:
       return { kind: "mesh", seq, batch: checkMeshBatch(JSON.parse(r.str())) };
+    case KIND.archive: {
+      const add: PartitionInfo | null =
+        r.u8() === 1
+          ? {
+              name: r.str(),
+              day: r.svarint(),
+              part: r.varint(),
+              minId: r.varint(),
+              maxId: r.varint(),
+              minAt: r.svarint(),
+              maxAt: r.svarint(),
+              observations: r.varint(),
+              bytes: r.varint(),
+            }
+          : null;
+      const upTo = r.varint();
+      const n = r.varint();
+      const drop: string[] = [];
+      for (let i = 0; i < n; i++) drop.push(r.str());
+      return { kind: "archive", seq, add, upTo, drop };
+    }
     default:
       throw new RangeError(`unknown journal op ${kind}`);
   }

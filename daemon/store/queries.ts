@@ -10,7 +10,7 @@ const PACKET_COLS = `o.id, t.hash, t.raw, r.name, o.at, o.snr, o.rssi, o.payload
   o.path, o.first_seen, t.summary, t.error
   FROM observations o JOIN transmissions t ON t.id = o.tx_id JOIN radios r ON r.id = o.radio_id`;
 
-function clampLimit(n: number): number {
+export function clampLimit(n: number): number {
   return Math.max(0, Math.min(MAX_LIMIT, Math.trunc(Number.isFinite(n) ? n : 0)));
 }
 
@@ -132,9 +132,15 @@ export function listChannelMessages(
   channel: string | null,
   limit: number,
   before?: number,
+  /** In a partition: only messages whose first hearing is at or below the manifest's max_id. */
+  maxObsId?: number,
 ): ChannelMessageRow[] {
   const where: string[] = [];
   const params: Val[] = [];
+  if (maxObsId !== undefined) {
+    where.push("tx_id IN (SELECT tx_id FROM observations WHERE id <= ? AND first_seen = 1)");
+    params.push(maxObsId);
+  }
   if (channel !== null) {
     where.push("channel = ?");
     params.push(channel);

@@ -13,6 +13,13 @@ export interface WorkerInit {
   readonly outboxMaxPerBroker?: number;
   readonly outboxMaxAgeMs?: number;
   readonly maxNodes?: number;
+  readonly hotMB?: number;
+  readonly hotMaxHours?: number;
+  readonly partitionMB?: number;
+  readonly archiveMaxMB?: number;
+  readonly archiveChunkRows?: number;
+  /** Ask to be replaced when sql.js's wasm memory passes this after a snapshot (0: never). */
+  readonly recycleWasmBytes?: number;
   /** Module URL exporting `fs` (an FsPort): fault injection in tests. */
   readonly fsModule?: string;
   readonly logLevel: "debug" | "info" | "warn" | "error";
@@ -21,6 +28,7 @@ export interface WorkerInit {
 export type Method =
   | "ingest"
   | "listPackets"
+  | "packetPage"
   | "getTransmission"
   | "scanObservations"
   | "listNodes"
@@ -53,6 +61,11 @@ export type FromWorker =
   | { readonly type: "result"; readonly id: number; readonly value: unknown }
   | { readonly type: "error"; readonly id: number; readonly code: string; readonly message: string }
   | { readonly type: "health"; readonly health: StoreHealth }
+  | {
+      readonly type: "recycle";
+      readonly wasmBytes: number;
+      readonly reason: "compacted" | "wasm";
+    }
   | {
       readonly type: "log";
       readonly level: "debug" | "info" | "warn" | "error";

@@ -8,6 +8,12 @@ import { wasmPath } from "./paths.ts";
 export type { Database, SqlJsStatic, Statement } from "sql.js";
 
 let loading: Promise<SqlJsStatic> | null = null;
+let memory: WebAssembly.Memory | null = null;
+
+/** Size of this thread's sql.js WebAssembly memory (it only ever grows), 0 before load. */
+export function wasmMemoryBytes(): number {
+  return memory?.buffer.byteLength ?? 0;
+}
 
 /**
  * Keeps sql.js on V8's baseline wasm compiler (Liftoff): the optimising tier
@@ -27,7 +33,19 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
   // Per-thread cache of an immutable module, not shared mutable state.
   if (!loading) {
     baselineWasmOnly();
-    loading = initSqlJs({ wasmBinary: readFileSync(wasmPath()) as unknown as ArrayBuffer });
+    const binary = readFileSync(wasmPath());
+    // Instantiated here rather than by sql.js so the memory export can be
+    // measured (health, /metrics and the worker's recycling decision).
+    loading = initSqlJs({
+      instantiateWasm(imports, done) {
+        void WebAssembly.instantiate(binary, imports).then(({ instance }) => {
+          const m = Object.values(instance.exports).find((v) => v instanceof WebAssembly.Memory);
+          memory = (m as WebAssembly.Memory | undefined) ?? null;
+          done(instance);
+        });
+        return {};
+      },
+    });
   }
   return loading;
 }

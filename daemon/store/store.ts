@@ -12,11 +12,13 @@ import type {
   NodeRow,
   ObservationInput,
   OutboxMessage,
+  PacketPage,
   PacketQuery,
   PacketRow,
   StoreApi,
   StoreHealth,
 } from "./api.ts";
+import { DEFAULT_HOT_MB } from "./archiver.ts";
 import { StoreError } from "./errors.ts";
 import type { MeshRowsBatch, MeshTable, Row } from "./mesh-rows.ts";
 import { workerEntry } from "./paths.ts";
@@ -45,6 +47,17 @@ export interface StoreOptions {
   readonly workerYoungGenerationMb?: number;
   /** stop() gives up and terminates the worker after this long (default 5000). */
   readonly stopTimeoutMs?: number;
+  /** Archive settings (engine.ts documents them). */
+  readonly hotMB?: number;
+  readonly hotMaxHours?: number;
+  readonly partitionMB?: number;
+  readonly archiveMaxMB?: number;
+  readonly archiveChunkRows?: number;
+  /**
+   * The worker is replaced (after a snapshot) when its sql.js wasm memory
+   * passes this many MB; 0 never. Default: 4x hotMB + 32 (see docs/storage.md).
+   */
+  readonly recycleWasmMB?: number;
 }
 
 const EMPTY_HEALTH: StoreHealth = {
@@ -60,6 +73,12 @@ const EMPTY_HEALTH: StoreHealth = {
   error: "not started",
   counters: {},
 };
+
+interface Queued {
+  readonly method: Method;
+  readonly args: unknown[];
+  readonly waiter: Waiter;
+}
 
 interface Waiter {
   resolve(v: unknown): void;
@@ -77,6 +96,9 @@ class StoreClient implements StoreApi {
   private restartTimer: NodeJS.Timeout | null = null;
   private restartDelayMs = 0;
   private restarts = 0;
+  private recycling: Promise<void> | null = null;
+  private recycles = 0;
+  private readonly queued: Queued[] = [];
 
   constructor(private readonly o: StoreOptions) {}
 
@@ -108,6 +130,13 @@ class StoreClient implements StoreApi {
           case "health":
             this.cached = m.health;
             break;
+          case "recycle":
+            void this.recycle(
+              m.reason === "compacted"
+                ? "hot DB compacted"
+                : `wasm memory ${Math.round(m.wasmBytes / 1048576)} MB`,
+            );
+            break;
           case "log":
             log[m.level](m.msg, m.fields);
             break;
@@ -135,6 +164,8 @@ class StoreClient implements StoreApi {
           );
       });
       w.on("exit", (code) => {
+        // A recycled worker's exit may come after its successor started.
+        if (this.worker !== w && this.worker !== null) return;
         this.worker = null;
         for (const waiter of this.waiters.values()) {
           waiter.err.message = `store worker exited (${code})`;
@@ -143,7 +174,7 @@ class StoreClient implements StoreApi {
         this.waiters.clear();
         if (!started)
           reject(new StoreError("E_STORE_WORKER", `store worker exited (${code}) during start`));
-        else if (!this.stopping) this.restartLater(code);
+        else if (!this.stopping && !this.recycling) this.restartLater(code);
       });
       const init: WorkerInit = {
         dataDir: this.o.dataDir,
@@ -166,7 +197,14 @@ class StoreClient implements StoreApi {
           "outboxMaxAgeMs",
           "maxNodes",
           "fsModule",
+          "hotMB",
+          "hotMaxHours",
+          "partitionMB",
+          "archiveMaxMB",
+          "archiveChunkRows",
         ]),
+        recycleWasmBytes:
+          (this.o.recycleWasmMB ?? 4 * (this.o.hotMB ?? DEFAULT_HOT_MB) + 32) * 1024 * 1024,
       };
       w.postMessage({ type: "init", init } satisfies ToWorker);
     });
@@ -201,21 +239,80 @@ class StoreClient implements StoreApi {
     }, this.restartDelayMs);
   }
 
+  /**
+   * Replace the worker by a fresh one: the old one flushes its journal and
+   * writes a snapshot (stop), the new one loads it. Calls made meanwhile
+   * wait in a queue and go to the new worker, so none is lost.
+   */
+  recycle(reason = "requested"): Promise<void> {
+    if (this.recycling || this.stopping || !this.worker) return this.recycling ?? Promise.resolve();
+    const log = this.o.log;
+    this.recycling = (async () => {
+      log.info("recycling store worker", { reason });
+      const limit = Date.now() + (this.o.stopTimeoutMs ?? 5000);
+      while (this.waiters.size > 0 && Date.now() < limit)
+        await new Promise((r) => setTimeout(r, 5));
+      const w = this.worker!;
+      const r = await this.send<void>(w, "stop", []).catch((e: Error) => e);
+      if (r instanceof Error) log.error("store stop before recycling failed", { error: r.message });
+      await w.terminate();
+      this.worker = null;
+      await this.start();
+      this.recycles++;
+    })()
+      .catch((err: Error) => {
+        log.error("store worker recycle failed; restarting", { error: err.message });
+        this.worker = null;
+        this.restartLater(-1);
+      })
+      .finally(() => {
+        this.recycling = null;
+        const w = this.worker;
+        for (const q of this.queued.splice(0)) {
+          if (w) this.post(w, q.method, q.args, q.waiter);
+          else q.waiter.reject(q.waiter.err);
+        }
+      });
+    return this.recycling;
+  }
+
   private call<T>(method: Method, ...args: unknown[]): Promise<T> {
     const w = this.worker;
+    if (this.recycling) {
+      const err = new StoreError("E_STORE_CLOSED", `store.${method}: store is not running`);
+      return new Promise<T>((resolve, reject) => {
+        this.queued.push({
+          method,
+          args,
+          waiter: { resolve: resolve as (v: unknown) => void, reject, err },
+        });
+      });
+    }
+    if (!w)
+      return Promise.reject(
+        new StoreError("E_STORE_CLOSED", `store.${method}: store is not running`),
+      );
+    return this.send<T>(w, method, args);
+  }
+
+  private send<T>(w: Worker, method: Method, args: unknown[]): Promise<T> {
     const err = new StoreError("E_STORE_CLOSED", `store.${method}: store is not running`);
-    if (!w) return Promise.reject(err);
-    const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.waiters.set(id, { resolve: resolve as (v: unknown) => void, reject, err });
-      w.postMessage({ type: "call", id, method, args } satisfies ToWorker);
+      this.post(w, method, args, { resolve: resolve as (v: unknown) => void, reject, err });
     });
   }
 
-  stop(): Promise<void> {
+  private post(w: Worker, method: Method, args: unknown[], waiter: Waiter): void {
+    const id = this.nextId++;
+    this.waiters.set(id, waiter);
+    w.postMessage({ type: "call", id, method, args } satisfies ToWorker);
+  }
+
+  async stop(): Promise<void> {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
-    if (!this.worker) return Promise.resolve();
+    if (this.recycling) await this.recycling;
+    if (!this.worker) return;
     this.stopping ??= (async () => {
       const w = this.worker!;
       const limit = this.o.stopTimeoutMs ?? 5000;
@@ -240,6 +337,9 @@ class StoreClient implements StoreApi {
   }
   listPackets(q: PacketQuery): Promise<readonly PacketRow[]> {
     return this.call("listPackets", q);
+  }
+  packetPage(q: PacketQuery): Promise<PacketPage> {
+    return this.call("packetPage", q);
   }
   getTransmission(hash: string): Promise<readonly PacketRow[]> {
     return this.call("getTransmission", hash);
@@ -295,10 +395,14 @@ class StoreClient implements StoreApi {
     return this.call("snapshot");
   }
   health(): StoreHealth {
-    if (this.restarts === 0) return this.cached;
+    if (this.restarts === 0 && this.recycles === 0) return this.cached;
     return {
       ...this.cached,
-      counters: { ...this.cached.counters, worker_restarts: this.restarts },
+      counters: {
+        ...this.cached.counters,
+        worker_restarts: this.restarts,
+        worker_recycles: this.recycles,
+      },
     };
   }
 }
@@ -310,6 +414,10 @@ function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pa
 }
 
 /** The store service: call start() before use and stop() on shutdown. */
-export function createStore(opts: StoreOptions): StoreApi & { snapshot(): Promise<void> } {
+export function createStore(opts: StoreOptions): StoreApi & {
+  snapshot(): Promise<void>;
+  recycle(reason?: string): Promise<void>;
+  packetPage(q: PacketQuery): Promise<PacketPage>;
+} {
   return new StoreClient(opts);
 }

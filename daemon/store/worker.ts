@@ -4,7 +4,7 @@
  * Logs are forwarded to the main thread's Logger.
  */
 import { basename, dirname } from "node:path";
-import { setFlagsFromString } from "node:v8";
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parentPort } from "node:worker_threads";
 import { MeshgateError } from "../core/errors.ts";
@@ -12,9 +12,11 @@ import { Logger, type LogSink } from "../core/log.ts";
 import { StoreEngine } from "./engine.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
 import { type MeshTable, meshRead, type Row } from "./mesh-rows.ts";
+import { archiveBackupDir } from "./partition.ts";
 import * as q from "./queries.ts";
 import type { FromWorker, ToWorker, WorkerInit } from "./rpc.ts";
 import { writeAtomic } from "./snapshots.ts";
+import { wasmMemoryBytes } from "./sqlite.ts";
 
 const port = parentPort;
 if (!port) throw new Error("store worker must run in a worker_thread");
@@ -62,6 +64,33 @@ const WRITES = new Set([
 ]);
 let engine: StoreEngine | null = null;
 let healthTimer: NodeJS.Timeout | null = null;
+let recycleAsked = false;
+/** wasm memory once loaded: a worker that loaded a large DB is not recycled for it. */
+let baselineWasm = 0;
+
+/** Engine health plus what only this thread can measure: its own V8 heap. */
+function health(e: StoreEngine): ReturnType<StoreEngine["health"]> {
+  const h = e.health();
+  return {
+    ...h,
+    memory: { wasmBytes: wasmMemoryBytes(), workerHeapBytes: getHeapStatistics().used_heap_size },
+  };
+}
+
+/**
+ * WebAssembly memory never shrinks, and a worker that once held a large DB
+ * keeps heap and allocator arenas sized for it. After a snapshot (the moment
+ * a fresh worker would load the least) a worker that compacted its DB, or
+ * whose wasm memory is past its limit, asks the main thread to replace it.
+ */
+function maybeAskRecycle(e: StoreEngine | null, limit: number): void {
+  const wasm = wasmMemoryBytes();
+  // A worker that loaded a large DB is not replaced for the memory it started with.
+  const grown = limit > 0 && wasm > limit && wasm >= 1.5 * baselineWasm;
+  if (recycleAsked || !e || !(e.recycleWanted || grown)) return;
+  recycleAsked = true;
+  send({ type: "recycle", wasmBytes: wasm, reason: e.recycleWanted ? "compacted" : "wasm" });
+}
 
 async function call(e: StoreEngine, method: string, a: readonly unknown[]): Promise<unknown> {
   const db = e.database;
@@ -69,9 +98,11 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
     case "ingest":
       return e.ingest(a[0] as Parameters<StoreEngine["ingest"]>[0]);
     case "listPackets":
-      return q.listPackets(db, a[0] as Parameters<typeof q.listPackets>[1]);
+      return e.history.packetPage(a[0] as Parameters<typeof q.listPackets>[1]).rows;
+    case "packetPage":
+      return e.history.packetPage(a[0] as Parameters<typeof q.listPackets>[1]);
     case "getTransmission":
-      return q.getTransmission(db, String(a[0]));
+      return e.history.transmission(String(a[0]));
     case "scanObservations":
       return q.scanObservations(db, Number(a[0]), Number(a[1]));
     case "listNodes":
@@ -79,8 +110,7 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
     case "getNode":
       return q.getNode(db, String(a[0]));
     case "listChannelMessages":
-      return q.listChannelMessages(
-        db,
+      return e.history.channelMessages(
         a[0] as string | null,
         Number(a[1]),
         a[2] as number | undefined,
@@ -104,6 +134,7 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
     case "backup": {
       const path = String(a[0]);
       await writeAtomic(nodeFs, dirname(path), basename(path), e.exportBytes());
+      await e.history.copyArchive(archiveBackupDir(path));
       return undefined;
     }
     case "snapshot":
@@ -126,12 +157,16 @@ async function init(i: WorkerInit): Promise<void> {
       ...i,
       log: forwardingLogger(i.logLevel),
       ...(fs ? { fs } : {}),
-      ...(gc ? { afterSnapshot: gc } : {}),
+      afterSnapshot: () => {
+        gc?.();
+        maybeAskRecycle(engine, i.recycleWasmBytes ?? 0);
+      },
     });
     engine.start();
-    send({ type: "ready", health: engine.health() });
+    baselineWasm = wasmMemoryBytes();
+    send({ type: "ready", health: health(engine) });
     healthTimer = setInterval(() => {
-      if (engine) send({ type: "health", health: engine.health() });
+      if (engine) send({ type: "health", health: health(engine) });
     }, 500);
   } catch (err) {
     const code = err instanceof MeshgateError ? err.code : "E_STORE_OPEN";
@@ -153,7 +188,7 @@ port.on("message", (m: ToWorker) => {
     (value) => {
       // Writes change counts and sizes: fresh health goes first, so a caller
       // reading health() right after the await sees its own write.
-      if (WRITES.has(m.method) && engine) send({ type: "health", health: engine.health() });
+      if (WRITES.has(m.method) && engine) send({ type: "health", health: health(engine) });
       send({ type: "result", id: m.id, value });
     },
     (err: unknown) => {

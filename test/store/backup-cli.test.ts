@@ -37,6 +37,8 @@ describe.skipIf(!hasSqlite3)("meshgate backup FILE", () => {
       snapshotJournalRatio: 0.5,
       maxDbMB: 64,
       maxAgeDays: 1e5,
+      // Synthetic 2026 timestamps: keep them hot (archiving has its own tests).
+      hotMaxHours: 1e6,
       log: silentLogger(),
     });
     await store.start();
@@ -75,6 +77,53 @@ describe.skipIf(!hasSqlite3)("meshgate backup FILE", () => {
     } finally {
       await store.stop();
     }
+  });
+
+  it("copies the archive partitions beside the file, together holding every observation once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mg-cli-"));
+    const store = createStore({
+      dataDir: dir,
+      fsyncIntervalMs: 50,
+      snapshotJournalRatio: 0.5,
+      maxDbMB: 64,
+      maxAgeDays: 1e5,
+      hotMB: 0.25,
+      hotMaxHours: 1e6,
+      partitionMB: 0.1,
+      archiveChunkRows: 300,
+      log: silentLogger(),
+    });
+    await store.start();
+    const total = 3000;
+    try {
+      for (let i = 1; i <= total; i += 300) {
+        const batch = [];
+        for (let k = i; k < i + 300; k++) batch.push(synthObs(k));
+        await store.ingest(batch);
+      }
+      for (let i = 0; i < 600 && (store.health().archive?.partitions ?? 0) < 4; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 300)); // past the group commit
+    } finally {
+      await store.stop();
+    }
+    const file = join(dir, "..", `${dir.split("/").pop()}-arc.sqlite`);
+    const t = io();
+    expect(await runBackup([file, "--data-dir", dir], t.io, { dataDir: dir })).toBe(0);
+    expect(t.out.stdout).toMatch(/archive partitions copied: \d+ into .*\.archive\//);
+    const q = (f: string, sql: string) =>
+      execFileSync("sqlite3", ["-readonly", f, sql], { encoding: "utf8" }).trim();
+    const manifest = q(file, "SELECT name || ' ' || max_id FROM archive_partitions ORDER BY name")
+      .split("\n")
+      .map((l) => l.split(" "));
+    expect(manifest.length).toBeGreaterThanOrEqual(4);
+    expect(readdirSync(`${file}.archive`).sort()).toEqual(manifest.map((m) => m[0]));
+    let n = Number(q(file, "SELECT count(*) FROM observations"));
+    for (const [name, maxId] of manifest)
+      n += Number(
+        q(join(`${file}.archive`, name!), `SELECT count(*) FROM observations WHERE id <= ${maxId}`),
+      );
+    expect(n).toBe(total);
   });
 
   it("usage errors and a missing data directory give a non-zero exit and a message", async () => {

@@ -3,7 +3,7 @@
  * numbered from `start` upwards until killed, printing `ack <last> <ms>` after
  * each acknowledged batch and `t <ms>` every 5 ms. The parent SIGKILLs it at
  * a random moment.
- * Usage: node --import tsx crash-child.ts <dataDir> <start> <seed> <engine|worker> [minJournalBytes]
+ * Usage: node --import tsx crash-child.ts <dataDir> <start> <seed> <engine|worker> [minJournalBytes [archive]]
  */
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { ObservationInput } from "../../daemon/store/api.ts";
@@ -11,7 +11,7 @@ import { StoreEngine } from "../../daemon/store/engine.ts";
 import { createStore } from "../../daemon/store/store.ts";
 import { CRASH_FSYNC_MS, rng, synthObs } from "./helpers.ts";
 
-const [dataDir = "", startArg = "1", seedArg = "1", mode = "engine", minArg] =
+const [dataDir = "", startArg = "1", seedArg = "1", mode = "engine", minArg, archive = ""] =
   process.argv.slice(2);
 const rand = rng(Number(seedArg));
 const opts = {
@@ -23,6 +23,11 @@ const opts = {
   maxDbMB: 64,
   maxAgeDays: 1e5,
   log: silentLogger(),
+  // "archive": a tiny hot budget and partitions, so kills land in archive
+  // passes too; otherwise the synthetic timestamps stay hot.
+  ...(archive === "archive"
+    ? { hotMB: 0.15, hotMaxHours: 1e6, partitionMB: 0.1, archiveChunkRows: 150 }
+    : { hotMaxHours: 1e6 }),
 };
 
 let ingest: (b: ObservationInput[]) => Promise<unknown>;

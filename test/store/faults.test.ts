@@ -36,6 +36,7 @@ describe.each(["ENOSPC", "EROFS"])("store under %s", (code) => {
       snapshotJournalRatio: 0.5,
       maxDbMB: 64,
       maxAgeDays: 1e5,
+      hotMaxHours: 1e6, // synthetic 2026 timestamps stay hot
       log: silentLogger(),
       fs,
       now: () => now,
@@ -86,6 +87,7 @@ describe.each(["ENOSPC", "EROFS"])("store under %s", (code) => {
       snapshotJournalRatio: 0.5,
       maxDbMB: 64,
       maxAgeDays: 1e5,
+      hotMaxHours: 1e6, // synthetic 2026 timestamps stay hot
       log: silentLogger(),
       fs: makeFaultyFs(() => fault),
     };
@@ -114,6 +116,7 @@ describe("store worker with an injected fault", () => {
       snapshotJournalRatio: 0.5,
       maxDbMB: 64,
       maxAgeDays: 1e5,
+      hotMaxHours: 1e6, // synthetic 2026 timestamps stay hot
       log: silentLogger(),
       fsModule: pathToFileURL(join(import.meta.dirname, "faulty-fs.ts")).href,
     });
@@ -145,6 +148,7 @@ describe("store worker with an injected fault", () => {
       snapshotJournalRatio: 0.5,
       maxDbMB: 64,
       maxAgeDays: 1e5,
+      hotMaxHours: 1e6, // synthetic 2026 timestamps stay hot
       log: silentLogger(),
       fsModule: pathToFileURL(join(import.meta.dirname, "faulty-fs.ts")).href,
     });

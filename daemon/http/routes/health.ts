@@ -61,6 +61,9 @@ export function healthReport(app: AppContext): Record<string, unknown> {
             lastSnapshotAt:
               sh.lastSnapshotAt === null ? null : new Date(sh.lastSnapshotAt).toISOString(),
             lastSnapshotMs: sh.lastSnapshotMs,
+            hotBytes: sh.hotBytes ?? null,
+            archive: sh.archive ?? null,
+            memory: sh.memory ?? null,
             journalTorn: sh.counters.journal_torn ?? 0,
             journalDamage: sh.journalDamage ?? null,
           }

@@ -89,9 +89,18 @@ export function packetRoutes(app: AppContext): Route[] {
       query: LIST_PARAMS,
       handle: async ({ query }) => {
         const { group, ...pq } = parsePacketQuery(query);
-        const rows = await store.listPackets(pq);
+        // Stores with archive partitions page into them and say where to go on.
+        const page = store.packetPage
+          ? await store.packetPage(pq)
+          : { rows: await store.listPackets(pq), nextBefore: null };
+        const rows = page.rows;
         const last = rows[rows.length - 1];
-        const nextCursor = rows.length === pq.limit && last ? String(last.id) : null;
+        const nextCursor =
+          page.nextBefore !== null
+            ? String(page.nextBefore)
+            : rows.length === pq.limit && last
+              ? String(last.id)
+              : null;
         if (!group) return { items: rows.map(toPacketItem), nextCursor };
         const hashes = [...new Set(rows.map((r) => r.hash))];
         const items: TransmissionGroup[] = [];

@@ -1,0 +1,194 @@
+/**
+ * Soak: the built daemon (`node dist/meshgate.mjs run`, the systemd unit's
+ * malloc settings, default store settings) on a data directory that already
+ * holds a long history, fed live by its simulator radio, sampled from /proc
+ * (the store worker is a thread of the same pid). For each history size the
+ * data directory is first seeded in this process through the store engine:
+ * observations with receive times spread over the last `--days` days, with
+ * adverts from `--nodes` nodes, archived into partitions as the daemon does.
+ * Prints one table row per history size: RSS at first HTTP 200, steady
+ * (median of the second half), high-water (VmHWM), slope over the second
+ * half, time to the first HTTP 200, block-layer writes per hour, and what
+ * /api/health says of the hot DB, archive and worker memory at the end.
+ *
+ *   node --import tsx bench/soak.ts [--history 100000,1000000] [--minutes 3]
+ *     [--rate 2] [--days 30] [--nodes 60] [--hot-mb N] [--no-build]
+ *
+ * The issue's full goals ask for 5M observations and a 2-hour soak at 30
+ * packets/s: `--history 5000000 --minutes 120 --rate 30`.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { seed } from "./_history-seed.ts";
+import { envWithoutMalloc, unitMallocEnv } from "./_unit-env.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const argv = process.argv.slice(2);
+const opt = (name: string, dflt: string): string => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? (argv[i + 1] ?? dflt) : dflt;
+};
+const num = (name: string, dflt: number): number => {
+  const v = Number(opt(name, String(dflt)));
+  if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${name} needs a positive number`);
+  return v;
+};
+const histories = opt("--history", "100000,1000000").split(",").map(Number);
+const minutes = num("--minutes", 3);
+const rate = num("--rate", 2);
+const days = num("--days", 30);
+const nodes = num("--nodes", 60);
+/** store.hotMB for the daemon and the seeding (default: the config schema's). */
+const hotMB = argv.includes("--hot-mb") ? num("--hot-mb", 8) : undefined;
+const SAMPLE_MS = 2_000;
+
+function statusKb(pid: number, key: string): number {
+  const m = new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(
+    readFileSync(`/proc/${pid}/status`, "utf8"),
+  );
+  return Number(m?.[1] ?? 0);
+}
+
+function writeBytes(pid: number): number {
+  return Number(/^write_bytes: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
+}
+
+function dirSize(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    total += e.isDirectory() ? dirSize(p) : statSync(p).size;
+  }
+  return total;
+}
+
+/** Polls /api/health until it answers 200; returns the URL and ms since spawn. */
+async function firstOk(
+  child: ChildProcess,
+  log: () => string,
+  t0: number,
+): Promise<[string, number]> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`daemon exited ${child.exitCode}:\n${log()}`);
+    const url = /listening on (http:\/\/\S+)/.exec(log())?.[1];
+    if (url) {
+      const ok = await fetch(`${url}/api/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) return [url, performance.now() - t0];
+    }
+    if (performance.now() - t0 > 120_000) throw new Error(`no HTTP 200 in 120 s:\n${log()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+interface StoreReport {
+  observations: number;
+  hotBytes: number;
+  archive: { bytes: number; partitions: number } | null;
+  memory: { wasmBytes: number; workerHeapBytes: number } | null;
+}
+
+async function soak(n: number): Promise<string[]> {
+  const work = mkdtempSync(join(tmpdir(), "meshgate-soak-"));
+  const dataDir = join(work, "data");
+  try {
+    const s = await seed(dataDir, n, { days, nodes, ...(hotMB && { hotMB }) });
+    const cfg = join(work, "meshgate.yaml");
+    const store = hotMB ? `store:\n  hotMB: ${hotMB}\n` : "";
+    writeFileSync(
+      cfg,
+      `${store}simulator:\n  enabled: true\n  nodes: ${nodes}\n  packetsPerSec: ${rate}\n`,
+    );
+    const t0 = performance.now();
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, "dist/meshgate.mjs"),
+        "run",
+        "--config",
+        cfg,
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+      ].concat(["--data-dir", dataDir]),
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...envWithoutMalloc(), ...unitMallocEnv() } },
+    );
+    let out = "";
+    child.stdout?.on("data", (d) => (out += d));
+    child.stderr?.on("data", (d) => (out += d));
+    const pid = child.pid ?? 0;
+    try {
+      const [url, okMs] = await firstOk(child, () => out, t0);
+      const rss0 = statusKb(pid, "VmRSS");
+      const w0 = writeBytes(pid);
+      const samples: { t: number; kb: number }[] = [];
+      const end = performance.now() + minutes * 60_000;
+      while (performance.now() < end) {
+        await new Promise((r) => setTimeout(r, SAMPLE_MS));
+        if (child.exitCode !== null) throw new Error(`daemon exited early:\n${out}`);
+        samples.push({ t: performance.now(), kb: statusKb(pid, "VmRSS") });
+      }
+      const hwm = statusKb(pid, "VmHWM");
+      const written = writeBytes(pid) - w0;
+      const h = (await (await fetch(`${url}/api/health`)).json()) as { store: StoreReport };
+      const tail = samples.slice(Math.floor(samples.length / 2));
+      const sorted = tail.map((x) => x.kb).sort((a, b) => a - b);
+      const steady = sorted[Math.floor(sorted.length / 2)] ?? rss0;
+      const secs = ((samples.at(-1)?.t ?? t0) - (samples[0]?.t ?? t0)) / 1000;
+      const mb = (kb: number) => (kb / 1024).toFixed(1);
+      const MiB = (b: number) => (b / 1048576).toFixed(1);
+      return [
+        n.toLocaleString("en"),
+        `${(s.ms / 1000).toFixed(0)} s, ${s.partitions}`,
+        `${(okMs / 1000).toFixed(2)} s`,
+        mb(rss0),
+        mb(steady),
+        mb(hwm),
+        slope(tail).toFixed(1),
+        MiB((written / secs) * 3600),
+        `${MiB(h.store.hotBytes)} / ${MiB(h.store.archive?.bytes ?? 0)} (${h.store.archive?.partitions ?? 0})`,
+        `${MiB(h.store.memory?.wasmBytes ?? 0)} / ${MiB(h.store.memory?.workerHeapBytes ?? 0)}`,
+        MiB(dirSize(dataDir)),
+      ];
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Least-squares RSS slope in MB/hour. */
+function slope(s: readonly { t: number; kb: number }[]): number {
+  if (s.length < 2) return 0;
+  const xs = s.map((p) => p.t / 3_600_000);
+  const ys = s.map((p) => p.kb / 1024);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < xs.length; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+if (!argv.includes("--no-build"))
+  execFileSync(process.execPath, [join(root, "build.mjs"), "--quiet"], { stdio: "inherit" });
+const load0 = loadavg()[0] ?? 0;
+console.log(
+  "| history (obs) | seed time, partitions | first HTTP 200 | RSS at 200 (MB) | RSS steady (MB) | RSS high-water (MB) | slope (MB/h) | writes (MiB/h) | hot / archive MiB (partitions) | worker wasm / heap MiB | data dir MiB |",
+);
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+for (const n of histories) console.log(`| ${(await soak(n)).join(" | ")} |`);
+console.log(
+  `\nstore.hotMB ${hotMB ?? "default"}; ${minutes} min per row at ${rate} packets/s (simulator, ${nodes} nodes), history over ${days} days; Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end.`,
+);
