@@ -18,6 +18,8 @@ Commands:
   simulate                 play a radio firmware on a pty or TCP port:
                            --firmware companion|kiss|repeater-log --pty PATH | --tcp PORT
   backup FILE              write a consistent SQLite copy of the store
+  setup-code               print the one-time code that claims the gateway from
+                           the web UI (until an admin credential exists)
   doctor                   check Node, radios, data directory, clock and brokers,
                            each failure with its fix
 
@@ -98,6 +100,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         const args = parseArgs(rest, VALUE_FLAGS);
         const { config } = loadConfig({ path: configPath(args), overrides: cliOverrides(args) });
         return await runBackup([...rest], io, { dataDir: config.store.dataDir });
+      }
+      case "setup-code": {
+        const { runSetupCode } = await import("./setup-code.ts");
+        return runSetupCode(parseArgs(rest, VALUE_FLAGS), io);
       }
       case "doctor": {
         const { runDoctor } = await import("./doctor.ts");
