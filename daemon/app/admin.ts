@@ -6,8 +6,17 @@
  * so `meshgate setup-code` (another process) prints the one the daemon checks.
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
 
 export const ADMIN_FILE = "admin.json";
 export const SETUP_CODE_FILE = "setup-code.json";
@@ -30,6 +39,12 @@ const sha256 = (s: string): Buffer => createHash("sha256").update(s, "utf8").dig
 function writePrivate(path: string, data: unknown): void {
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify(data)}\n`, { mode: 0o600 });
+  // `sudo meshgate setup-code` runs as root: hand the file to the data
+  // directory's owner (the daemon's user), or the daemon could not read it.
+  if (process.getuid?.() === 0) {
+    const owner = statSync(dirname(path));
+    chownSync(tmp, owner.uid, owner.gid);
+  }
   renameSync(tmp, path);
 }
 
