@@ -154,9 +154,23 @@ describe.skipIf(!HAVE_CHROMIUM || !MOSQUITTO)(
       await page.waitForSelector(".badge.state-ok:has-text('up')");
     });
 
-    it("adds channels live and decrypts the new channel's messages", async () => {
+    it("reads and writes the running radio's LoRa parameters", async () => {
       const { page } = w;
       await page.goto(`${url}/#/setup`);
+      await page.waitForSelector("[data-section=radio-params]");
+      await page.fill("[data-section=radio-params] input[name=freqMHz]", "869.525");
+      await page.click("button:has-text('Set parameters')");
+      await page.waitForSelector("text=Radio parameters set.");
+      await waitFor("the radio to report the new frequency", async () => {
+        const body = (await (await fetch(`${url}/api/radios`)).json()) as {
+          items: { params: { freqMHz: number } | null }[];
+        };
+        return body.items[0]?.params?.freqMHz === 869.525;
+      });
+    });
+
+    it("adds channels live and decrypts the new channel's messages", async () => {
+      const { page } = w;
       await page.waitForSelector("[data-section=channels]");
       await page.fill("input[name=channel]", "#club");
       await page.click("button:has-text('Add channel')");

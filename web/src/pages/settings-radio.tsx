@@ -131,7 +131,69 @@ export function RadioSection(props: { admin: AdminApi; cfg: Cfg; save: Save }) {
         {advert ? <span role="status">{advert}</span> : null}
       </p>
       <TestResult test={test} />
+      <RadioParams admin={props.admin} />
     </div>
+  );
+}
+
+interface LiveRadio {
+  readonly id: string;
+  readonly state: string;
+  readonly params: {
+    freqMHz: number;
+    bwKHz: number;
+    sf: number;
+    cr: number;
+    txPowerDbm?: number;
+  } | null;
+}
+
+const PARAM_FIELDS = [
+  ["freqMHz", "Frequency (MHz)"],
+  ["bwKHz", "Bandwidth (kHz)"],
+  ["sf", "SF"],
+  ["cr", "CR"],
+  ["txPowerDbm", "TX power (dBm)"],
+] as const;
+
+/** LoRa parameters of the running radio, read from its link and written through it. */
+function RadioParams(props: { admin: AdminApi }) {
+  const [radio, setRadio] = useState<LiveRadio | null>(null);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [note, setNote] = useState<string | null>(null);
+  useEffect(() => {
+    void props.admin.call<{ items: LiveRadio[] }>("GET", "/api/radios").then((r) => {
+      const up = r.ok ? r.data.items.find((x) => x.state === "up" && x.params) : undefined;
+      if (!up?.params) return;
+      setRadio(up);
+      setValues(Object.fromEntries(PARAM_FIELDS.map(([k]) => [k, String(up.params?.[k] ?? "")])));
+    });
+  }, []);
+  if (!radio) return null;
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const body: Record<string, unknown> = { radioId: radio.id };
+    for (const [k] of PARAM_FIELDS) if (values[k]) body[k] = Number(values[k]);
+    const r = await props.admin.call("POST", "/api/actions/radio-params", body);
+    setNote(r.ok ? "Radio parameters set." : `Refused: ${r.message}`);
+  };
+  return (
+    <form onSubmit={submit} data-section="radio-params">
+      <h3>LoRa parameters of {radio.id}</h3>
+      {PARAM_FIELDS.map(([k, label]) => (
+        <label key={k}>
+          {label}{" "}
+          <input
+            name={k}
+            size={8}
+            value={values[k] ?? ""}
+            onInput={(e) => setValues({ ...values, [k]: (e.target as HTMLInputElement).value })}
+          />{" "}
+        </label>
+      ))}
+      <button type="submit">Set parameters</button>{" "}
+      {note ? <span role="status">{note}</span> : null}
+    </form>
   );
 }
 
