@@ -5,6 +5,8 @@
  * rest as waiting for a restart. The `x-restart` marks in the config schema
  * decide which is which.
  */
+import { accessSync, constants } from "node:fs";
+import { dirname } from "node:path";
 import { resolveRaw } from "../config/load.ts";
 import type { Override } from "../config/overrides.ts";
 import {
@@ -36,7 +38,7 @@ export interface SettingsProblem {
 /** A patch that was refused; `problems` lists every reason with its path. */
 export class SettingsError extends MeshgateError {
   constructor(
-    code: "E_INVALID" | "E_NO_CONFIG_FILE",
+    code: "E_INVALID" | "E_NO_CONFIG_FILE" | "E_NOT_WRITABLE",
     message: string,
     readonly problems: readonly SettingsProblem[] = [],
   ) {
@@ -120,8 +122,17 @@ export class Settings {
     return this.deps.source;
   }
 
+  /** A new file can be written beside the config and renamed over it. */
   writable(): boolean {
-    return this.deps.source !== null;
+    const source = this.deps.source;
+    if (source === null) return false;
+    try {
+      accessSync(dirname(source), constants.W_OK);
+      accessSync(source, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Saved changes that wait for a restart. */
@@ -173,7 +184,16 @@ export class Settings {
       );
     }
     patchDocument(doc, restored);
-    await writeFileAtomic(source, doc.toString());
+    try {
+      await writeFileAtomic(source, doc.toString());
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "EACCES" && code !== "EPERM" && code !== "EROFS") throw err;
+      throw new SettingsError(
+        "E_NOT_WRITABLE",
+        `cannot write ${source} (${code}): give the meshgate user write access to the file and its folder (docs/setup.md)`,
+      );
+    }
 
     const prev = this.running;
     const changed = changedPaths(prev, r.config);

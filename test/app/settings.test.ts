@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -161,6 +161,21 @@ describe("Settings (PATCH /api/config behind the API)", () => {
     const err = await s.patch({ http: { port: "eighty" } }).catch((e: unknown) => e);
     expect((err as SettingsError).problems.map((p) => p.path)).toEqual(["http.port"]);
   });
+
+  it.skipIf(process.getuid?.() === 0)(
+    "says how to fix a config folder it cannot write",
+    async () => {
+      chmodSync(dir, 0o500);
+      try {
+        expect(settings.writable()).toBe(false);
+        const err = await settings.patch({ gateway: { name: "x" } }).catch((e: unknown) => e);
+        expect(err).toMatchObject({ code: "E_NOT_WRITABLE" });
+        expect((err as Error).message).toMatch(/write access/);
+      } finally {
+        chmodSync(dir, 0o700);
+      }
+    },
+  );
 
   it("refuses a masked value where there is nothing to keep", async () => {
     const err = await settings.patch({ http: { token: "***" } }).catch((e: unknown) => e);

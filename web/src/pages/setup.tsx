@@ -48,8 +48,8 @@ export function SetupPage() {
           </p>
           {status.writable ? null : (
             <p class="notice warn">
-              meshgate runs on built-in defaults: start it with <code>--config PATH</code> so
-              settings can be saved.
+              Settings cannot be saved: meshgate needs a config file (<code>--config PATH</code>)
+              that it may write, in a folder it may write (see docs/setup.md).
             </p>
           )}
           <SettingsView admin={admin} onUnauthorized={() => signIn(null)} />
