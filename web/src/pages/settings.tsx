@@ -38,12 +38,13 @@ export function SettingsView(props: { admin: AdminApi; onUnauthorized: () => voi
   }, []);
   const save: Save = async (patch) => {
     const r = await admin.patch(patch);
+    await reload();
+    // Shown once the page holds the saved config, together with the forms' reset.
     setOutcome(
       r.ok
         ? { kind: "saved", r: r.data }
         : { kind: "refused", message: r.message, problems: r.problems },
     );
-    await reload();
     return r.ok;
   };
   if (!cfg) return <p class="muted">Loading settings…</p>;
