@@ -4,11 +4,12 @@
  * are already redacted by the logger; what a message might still carry
  * (credentials inside URLs, bearer tokens) is masked here too.
  */
+import { redactUrl } from "../core/log.ts";
+
 const MAX_LINES = 500;
 const MAX_CHARS = 400;
 
 const MASKS: readonly [RegExp, string][] = [
-  [/([a-z][a-z0-9+.-]*:\/\/)[^/@\s"]*@/gi, "$1***@"],
   [/\bBearer\s+[^\s"]+/gi, "Bearer ***"],
   [/\bmg_[A-Za-z0-9_-]{20,}/g, "mg_***"],
 ];
@@ -22,6 +23,7 @@ export class LogRing {
 
   push(line: string): void {
     let safe = line.length > MAX_CHARS ? `${line.slice(0, MAX_CHARS)}…` : line;
+    safe = redactUrl(safe);
     for (const [re, to] of MASKS) safe = safe.replace(re, to);
     if (this.buf.length < this.max) this.buf.push(safe);
     else {

@@ -73,7 +73,8 @@ export function toProblem(line: string): SettingsProblem {
 
 /** Masked values left after restoring: a client sent "***" for a setting that has none. */
 function maskedLeft(v: unknown, path: Path = []): Path[] {
-  if (typeof v === "string") return v === "***" || v.includes("://***@") ? [path] : [];
+  if (typeof v === "string")
+    return v === "***" || (v.includes("://") && /\*\*\*@|=\*\*\*/.test(v)) ? [path] : [];
   if (Array.isArray(v)) return v.flatMap((x, i) => maskedLeft(x, [...path, i]));
   if (isPlainObject(v)) return Object.entries(v).flatMap(([k, x]) => maskedLeft(x, [...path, k]));
   return [];

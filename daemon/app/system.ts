@@ -3,6 +3,7 @@
  * the doctor's checks that make sense while running, log lines and restart.
  */
 import type { Config } from "../config/types.ts";
+import { redactUrl } from "../core/log.ts";
 import type { RadioStatus } from "../core/types.ts";
 import {
   type CheckResult,
@@ -62,7 +63,7 @@ export async function runningChecks(
   out.push(checkClock());
   for (const b of cfg.mqtt.brokers) out.push(await checkBroker(b.url, 5000));
   // Broker URLs may carry credentials; the check names them.
-  return out.map((c) => ({ ...c, name: c.name.replace(/(:\/\/)[^/@\s]*@/, "$1***@") }));
+  return out.map((c) => ({ ...c, name: redactUrl(c.name) }));
 }
 
 export function systemPort(deps: SystemDeps): SystemPort {

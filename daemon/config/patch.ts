@@ -3,7 +3,7 @@
  * settings a patch changed, and the rule that lets a client send back the
  * masked form of a secret ("***") to mean "keep it".
  */
-import { redact } from "../core/log.ts";
+import { redact, redactUrl } from "../core/log.ts";
 
 export type Path = readonly (string | number)[];
 
@@ -21,8 +21,6 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
-const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i;
-
 /**
  * How a value is shown to clients: the logs' redaction rule for secret keys
  * (reused, so one rule decides what is secret), and credentials inside URLs.
@@ -32,7 +30,7 @@ export function maskValue(key: string | number, value: unknown): unknown {
     const masked = (redact({ [key]: value }) as Record<string, unknown>)[key];
     if (masked !== value) return masked;
   }
-  return typeof value === "string" ? value.replace(URL_USERINFO, "$1***@") : value;
+  return typeof value === "string" ? redactUrl(value) : value;
 }
 
 /** The whole config as clients see it: every secret masked. */
