@@ -1,3 +1,4 @@
+import type { Override } from "../config/overrides.ts";
 import type { Config } from "../config/types.ts";
 import { simulatorEnabled } from "../config/types.ts";
 import { Bus } from "../core/bus.ts";
@@ -16,11 +17,16 @@ import { SimulatedRadio } from "../sim/link.ts";
 import type { StoreApi } from "../store/api.ts";
 import { createStore } from "../store/store.ts";
 import { createActions } from "./actions.ts";
+import { AdminCredential } from "./admin.ts";
 import { ChannelRegistry } from "./channels.ts";
 import { makeDecoder } from "./decoder.ts";
 import { DiskWatcher } from "./disk.ts";
+import { liveApplier } from "./live.ts";
+import type { LogRing } from "./log-ring.ts";
 import { mqttRadios, summaryPort } from "./providers.ts";
 import { RadioSet } from "./radios.ts";
+import { Settings, settingsPort } from "./settings.ts";
+import { systemPort } from "./system.ts";
 
 export interface AppOptions {
   config: Config;
@@ -30,6 +36,12 @@ export interface AppOptions {
   staticDir: string | null;
   /** Keep the store in memory (tests, benches). */
   memoryStore?: boolean;
+  /** The config file and command-line overrides it was loaded with (settings are saved there). */
+  configSource?: { readonly path: string | null; readonly overrides: readonly Override[] };
+  /** Recent log lines for the admin page. */
+  logRing?: LogRing;
+  /** Asked by the restart button: stop and exit for the supervisor to start again. */
+  onRestart?: () => void;
 }
 
 /**
@@ -47,6 +59,8 @@ export class App {
   mqtt: MqttUplink | null = null;
   channels!: ChannelRegistry;
   disk!: DiskWatcher;
+  settings!: Settings;
+  admin!: AdminCredential;
   readonly radios = new RadioSet();
   private manager: RadioManager | null = null;
   private sim: SimulatedRadio | null = null;
@@ -101,6 +115,7 @@ export class App {
     await this.channels.load();
 
     this.buildRadios();
+    this.buildSettings();
 
     this.mesh = new MeshModel({
       config: config.mesh,
@@ -119,7 +134,7 @@ export class App {
       version: this.opts.version,
       store: this.store,
       providers: {
-        config: { get: () => config },
+        config: { get: () => this.settings.current() },
         disk: this.disk,
         ingest: {
           // HTTP serves before ingest exists (serve early): nothing counted yet.
@@ -134,28 +149,26 @@ export class App {
           channels: this.channels,
           log: log.child("actions"),
         }),
-        ...(config.mqtt.brokers.length > 0
-          ? { mqtt: { status: () => this.mqtt?.status() ?? [] } }
-          : {}),
+        // Brokers can be added live, so MQTT status is always wired.
+        mqtt: { status: () => this.mqtt?.status() ?? [] },
+        ...(config.http.token ? {} : { admin: this.admin }),
+        settings: settingsPort(this.settings),
+        system: systemPort({
+          config: () => this.settings.effective(),
+          radios: () => this.radios.list(),
+          ring: this.opts.logRing ?? null,
+          restart: () => this.opts.onRestart?.(),
+        }),
       },
     });
     await this.startService(this.http);
 
-    if (config.mqtt.brokers.length > 0) {
-      this.mqtt = new MqttUplink({
-        brokers: config.mqtt.brokers,
-        summaryOptions: config.mqtt.summaries,
-        gateway: config.gateway,
-        outbox: this.store,
-        bus: this.bus,
-        log,
-        version: this.opts.version,
-        radios: mqttRadios(this.radios),
-        signer: (id) => this.radios.get(id)?.signer() ?? null,
-        summaries: summaryPort(this.mesh, () => this.healthFields()),
-      });
-      await this.startService(this.mqtt);
-    }
+    // The uplink can be rebuilt live (settings); this slot stops whichever runs.
+    await this.startService({
+      name: "mqtt",
+      start: () => this.startMqtt(config),
+      stop: () => this.stopMqtt(),
+    });
 
     this.ingest = new Ingest({
       bus: this.bus,
@@ -203,6 +216,59 @@ export class App {
   private async startService(s: Service): Promise<void> {
     await s.start();
     this.started.push(s);
+  }
+
+  private async startMqtt(config: Config): Promise<void> {
+    if (config.mqtt.brokers.length === 0) return;
+    const mqtt = new MqttUplink({
+      brokers: config.mqtt.brokers,
+      summaryOptions: config.mqtt.summaries,
+      gateway: config.gateway,
+      outbox: this.store,
+      bus: this.bus,
+      log: this.log,
+      version: this.opts.version,
+      radios: mqttRadios(this.radios),
+      signer: (id) => this.radios.get(id)?.signer() ?? null,
+      summaries: summaryPort(this.mesh, () => this.healthFields()),
+    });
+    await mqtt.start();
+    this.mqtt = mqtt;
+  }
+
+  private async stopMqtt(): Promise<void> {
+    const m = this.mqtt;
+    this.mqtt = null;
+    await m?.stop();
+  }
+
+  /** First-run claim and the settings service (saved to the config file in use). */
+  private buildSettings(): void {
+    const { config, log } = this.opts;
+    this.admin = new AdminCredential(config.store.dataDir);
+    if (!config.http.token && !this.admin.claimed()) {
+      const code = this.admin.setupCode();
+      if (code)
+        log.warn(
+          `not claimed yet: open the web UI and enter the setup code ${code.code} (valid until ${new Date(code.expiresAt).toISOString()}; \`meshgate setup-code\` prints a valid one)`,
+        );
+    }
+    this.settings = new Settings({
+      source: this.opts.configSource?.path ?? null,
+      env: process.env,
+      overrides: this.opts.configSource?.overrides ?? [],
+      initial: config,
+      log: log.child("settings"),
+      applyLive: liveApplier({
+        log,
+        reconfigureChannels: (c) =>
+          this.channels.reconfigure(c.channels, c.publicChannel, c.regions),
+        restartMqtt: async (c) => {
+          await this.stopMqtt();
+          await this.startMqtt(c);
+        },
+      }),
+    });
   }
 
   private buildRadios(): void {

@@ -26,9 +26,9 @@ export class ChannelRegistry {
   private ctx: DecodeContext;
 
   constructor(
-    private readonly configured: readonly ChannelEntry[],
-    private readonly includePublic: boolean,
-    private readonly regions: readonly string[],
+    private configured: readonly ChannelEntry[],
+    private includePublic: boolean,
+    private regions: readonly string[],
     private readonly meta: MetaStore | null,
     private readonly log: Logger,
   ) {
@@ -98,6 +98,19 @@ export class ChannelRegistry {
     this.ctx = this.build();
     await this.meta?.setMeta(META_KEY, JSON.stringify(this.added));
     return true;
+  }
+
+  /** New config channels (a settings change): checked first, so a bad key changes nothing. */
+  reconfigure(
+    configured: readonly ChannelEntry[],
+    includePublic: boolean,
+    regions: readonly string[],
+  ): void {
+    channelKeysFromConfig(configured, includePublic);
+    this.configured = configured;
+    this.includePublic = includePublic;
+    this.regions = regions;
+    this.ctx = this.build();
   }
 
   private build(): DecodeContext {

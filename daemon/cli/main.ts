@@ -18,6 +18,8 @@ Commands:
   simulate                 play a radio firmware on a pty or TCP port:
                            --firmware companion|kiss|repeater-log --pty PATH | --tcp PORT
   backup FILE              write a consistent SQLite copy of the store
+  setup-code               print the one-time code that claims the gateway from
+                           the web UI (until an admin credential exists)
   doctor                   check Node, radios, data directory, clock and brokers,
                            each failure with its fix
 
@@ -58,6 +60,7 @@ const COMMANDS: Readonly<Record<string, FlagSpec>> = {
   config: SETTINGS,
   doctor: SETTINGS,
   backup: SETTINGS,
+  "setup-code": SETTINGS,
   help: { value: [], bool: [] },
   decode: { value: ["channel", "key", "region"], bool: ["json", "no-public", "no-verify"] },
   simulate: {
@@ -127,6 +130,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         const { loadConfig } = await import("../config/load.ts");
         const { config } = loadConfig({ path: configPath(args), overrides: cliOverrides(args) });
         return await runBackup([...rest], io, { dataDir: config.store.dataDir });
+      }
+      case "setup-code": {
+        const { runSetupCode } = await import("./setup-code.ts");
+        return runSetupCode(args, io);
       }
       case "doctor": {
         const { runDoctor } = await import("./doctor.ts");

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { App } from "../app/app.ts";
+import { LogRing } from "../app/log-ring.ts";
 import { loadConfig } from "../config/load.ts";
 import { errorMessage } from "../core/errors.ts";
 import { Logger } from "../core/log.ts";
@@ -20,6 +21,12 @@ const STOP_DEADLINE_MS = 15_000;
 /** Each start-up extension asked of systemd, and the most in all (a hung start is still killed). */
 const START_EXTEND_MS = 30_000;
 const START_EXTEND_MAX_MS = 30 * 60_000;
+/**
+ * Exit status after a restart asked from the UI: non-zero so systemd's
+ * Restart=on-failure starts the daemon again (procd respawns on any exit).
+ * EX_TEMPFAIL from sysexits.h.
+ */
+export const RESTART_EXIT_CODE = 75;
 
 /** `meshgate run`: starts everything and resolves with the exit code once stopped. */
 export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
@@ -27,10 +34,16 @@ export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
     path: configPath(args),
     overrides: cliOverrides(args),
   });
+  const ring = new LogRing();
   const log = new Logger("meshgate", {
     level: config.log.level,
     format: config.log.format,
-    sink: { write: (line) => io.stderr.write(`${line}\n`) },
+    sink: {
+      write: (line) => {
+        ring.push(line);
+        io.stderr.write(`${line}\n`);
+      },
+    },
   });
   log.info("starting", {
     version: VERSION,
@@ -53,7 +66,19 @@ export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
     log.error("failed to start", { error: errorMessage(err) });
     return 1;
   }
-  const app = new App({ config, log, version: VERSION, staticDir });
+  let restart: (() => void) | null = null;
+  const restartAsked = new Promise<"restart">((resolve) => {
+    restart = () => resolve("restart");
+  });
+  const app = new App({
+    config,
+    log,
+    version: VERSION,
+    staticDir,
+    configSource: { path: source, overrides: cliOverrides(args) },
+    logRing: ring,
+    onRestart: () => restart?.(),
+  });
   const onRejection = (reason: unknown) => {
     app.counters.unhandled++;
     log.error("unhandled rejection (kept running)", { error: errorMessage(reason) });
@@ -93,10 +118,13 @@ export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
   log.info(`listening on http://${config.http.host}:${app.httpPort()}`);
   if (host !== config.http.host) log.info(`open http://${host}:${app.httpPort()} in a browser`);
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-    process.once("SIGINT", () => resolve("SIGINT"));
-  });
+  const signal = await Promise.race([
+    restartAsked,
+    new Promise<NodeJS.Signals>((resolve) => {
+      process.once("SIGTERM", () => resolve("SIGTERM"));
+      process.once("SIGINT", () => resolve("SIGINT"));
+    }),
+  ]);
   log.info("stopping", { signal });
   clearInterval(statusTimer);
   await notify.stopping();
@@ -116,7 +144,9 @@ export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
     process.off("unhandledRejection", onRejection);
   }
   log.info("stopped");
-  return 0;
+  if (signal === "restart")
+    log.info("exiting for the supervisor to restart", { code: RESTART_EXIT_CODE });
+  return signal === "restart" ? RESTART_EXIT_CODE : 0;
 }
 
 /**

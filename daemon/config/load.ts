@@ -42,18 +42,34 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     ]);
   }
   const notes: string[] = [];
-  const migrated = migrateConfig(raw as Record<string, unknown>, notes);
-  const overrides = [...envOverrides(env), ...(opts.overrides ?? [])];
-  applyOverrides(migrated, overrides, notes);
-  const problems = validateConfig(migrated);
-  if (problems.length > 0) {
+  const r = resolveRaw(raw as Record<string, unknown>, env, opts.overrides ?? [], notes);
+  if (!r.ok) {
     const where = source ?? "built-in defaults";
     throw new ConfigError(
-      `invalid configuration (${where}): ${problems.length} problem(s)`,
-      problems,
+      `invalid configuration (${where}): ${r.problems.length} problem(s)`,
+      r.problems,
     );
   }
-  return { config: migrated as unknown as Config, source, notes };
+  return { config: r.config, source, notes };
+}
+
+/**
+ * The file's data as the daemon would run it: migrated, with the environment
+ * and command-line overrides, validated (defaults filled in). The settings API
+ * checks a patched file with the same steps a restart will take.
+ */
+export function resolveRaw(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  overrides: readonly Override[],
+  notes: string[] = [],
+): { ok: true; config: Config } | { ok: false; problems: string[] } {
+  const migrated = migrateConfig(raw, notes);
+  applyOverrides(migrated, [...envOverrides(env), ...overrides], notes);
+  const problems = validateConfig(migrated);
+  return problems.length > 0
+    ? { ok: false, problems }
+    : { ok: true, config: migrated as unknown as Config };
 }
 
 function locate(opts: LoadOptions, env: NodeJS.ProcessEnv): string | null {

@@ -11,6 +11,8 @@ const ajv = new Ajv({
   strict: true,
   strictRequired: false,
 });
+// Marks a setting that takes effect only after a restart (daemon/config/restart.ts reads it).
+ajv.addKeyword({ keyword: "x-restart", schemaType: "boolean" });
 const validateFn = ajv.compile(schema);
 
 /**

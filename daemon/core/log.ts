@@ -58,27 +58,31 @@ export function redact(value: unknown, depth = 0): unknown {
 
 export class Logger {
   private readonly opts: Required<LoggerOptions>;
+  /** One level for a logger and all its children, so a live change reaches every module. */
+  private readonly shared: { level: LogLevel };
   constructor(
     readonly ns: string,
     opts: LoggerOptions,
+    shared?: { level: LogLevel },
   ) {
     this.opts = {
       journald: opts.journald ?? Boolean(process.env.JOURNAL_STREAM),
       sink: opts.sink ?? { write: (l) => process.stderr.write(`${l}\n`) },
       ...opts,
     } as Required<LoggerOptions>;
+    this.shared = shared ?? { level: opts.level };
   }
 
   child(ns: string): Logger {
-    return new Logger(`${this.ns}:${ns}`, this.opts);
+    return new Logger(`${this.ns}:${ns}`, this.opts, this.shared);
   }
 
   setLevel(level: LogLevel): void {
-    this.opts.level = level;
+    this.shared.level = level;
   }
 
   enabled(level: LogLevel): boolean {
-    return ORDER[level] >= ORDER[this.opts.level];
+    return ORDER[level] >= ORDER[this.shared.level];
   }
 
   debug(msg: string, fields?: Record<string, unknown>): void {

@@ -73,7 +73,12 @@ export async function checkSerial(radio: RadioConfig): Promise<CheckResult> {
 }
 
 /** Opens the radio as the daemon would and waits for the handshake. */
-export async function checkHandshake(radio: RadioConfig, timeoutMs: number): Promise<CheckResult> {
+export async function checkHandshake(
+  radio: RadioConfig,
+  timeoutMs: number,
+  /** Receives the radio's status once it is up (firmware, name, frequency). */
+  onUp?: (status: RadioStatus) => void,
+): Promise<CheckResult> {
   const name = `radio ${radio.id}: handshake`;
   const bus = new Bus();
   const manager = new RadioManager({ radios: [radio], bus, log: silentLogger() });
@@ -92,6 +97,7 @@ export async function checkHandshake(radio: RadioConfig, timeoutMs: number): Pro
     await manager.start();
     const s = await up;
     if (s) {
+      onUp?.(s);
       return {
         name,
         verdict: "ok",

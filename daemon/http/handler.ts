@@ -149,11 +149,13 @@ export class RequestHandler {
 
   private authorize(req: EngineRequest): void {
     const token = this.app.deps.config.token;
-    if (!token) {
+    // The admin credential claimed from the browser works like http.token.
+    const admin = this.app.deps.providers?.admin;
+    if (!token && !admin?.claimed()) {
       throw new HttpError(
         403,
         "E_ACTIONS_DISABLED",
-        "actions are disabled: set http.token in the config to enable them",
+        "actions are disabled: claim the gateway (setup page) or set http.token in the config",
       );
     }
     const ip = req.remoteAddress;
@@ -165,7 +167,10 @@ export class RequestHandler {
       });
     }
     const presented = bearerToken(req.headers.authorization);
-    if (presented === null || !tokenMatches(presented, token)) {
+    const ok =
+      presented !== null &&
+      ((token !== null && tokenMatches(presented, token)) || admin?.verify(presented) === true);
+    if (!ok) {
       this.limiter.fail(ip);
       this.app.counters.authFailures++;
       throw new HttpError(

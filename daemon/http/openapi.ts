@@ -6,6 +6,7 @@
  */
 import { paths } from "./openapi-paths.ts";
 import { type Obj, ref, schemas } from "./openapi-schemas.ts";
+import { configPatch, setupPaths } from "./openapi-setup.ts";
 
 const errorResponse = (description: string): Obj => ({
   description,
@@ -21,7 +22,11 @@ export function openApiDocument(version: string): Obj {
       description:
         "Read-only by default. Actions need `Authorization: Bearer <http.token>`; with no token configured they answer 403. Live updates: WebSocket /ws (see docs/api.md).",
     },
-    paths,
+    paths: {
+      ...paths,
+      ...setupPaths,
+      "/api/config": { ...(paths["/api/config"] as Obj), patch: configPatch },
+    },
     components: {
       schemas,
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },

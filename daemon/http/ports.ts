@@ -4,6 +4,7 @@
  * when a provider is not wired. Answers are plain JSON-serialisable data.
  */
 import type { RadioParams, RadioStatus } from "../core/types.ts";
+import type { AdminPort, SettingsPort, SystemPort } from "./setup-ports.ts";
 
 export interface RadiosPort {
   list(): readonly RadioStatus[];
@@ -116,4 +117,8 @@ export interface HttpProviders {
   readonly mqtt?: MqttPort;
   readonly decode?: DecodePort;
   readonly actions?: ActionsPort;
+  /** First-run claim, settings and admin tools (setup-ports.ts). */
+  readonly admin?: AdminPort;
+  readonly settings?: SettingsPort;
+  readonly system?: SystemPort;
 }

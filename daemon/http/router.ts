@@ -5,7 +5,7 @@
 import type { EngineRequest } from "./engine.ts";
 import type { Query } from "./params.ts";
 
-export type Method = "GET" | "POST";
+export type Method = "GET" | "POST" | "PATCH";
 
 export interface RouteCtx {
   readonly req: EngineRequest;

@@ -63,7 +63,14 @@ describe("OpenAPI document", () => {
   it("marks exactly the action routes as needing the bearer token", () => {
     for (const r of t.server.routes()) {
       const op = doc.paths[r.path]![r.method.toLowerCase()] as { security?: unknown };
-      expect(op.security !== undefined, r.path).toBe(r.path.startsWith("/api/actions/"));
+      const admin =
+        r.path.startsWith("/api/actions/") ||
+        r.path.startsWith("/api/system/") ||
+        ["/api/radios/test", "/api/mqtt/test", "/api/config/status", "/api/config/file"].includes(
+          r.path,
+        ) ||
+        (r.method === "PATCH" && r.path === "/api/config");
+      expect(op.security !== undefined, `${r.method} ${r.path}`).toBe(admin);
     }
   });
 

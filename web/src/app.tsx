@@ -18,6 +18,7 @@ import { NodesPage } from "./pages/nodes.tsx";
 import { OverviewPage } from "./pages/overview.tsx";
 import { PacketPage } from "./pages/packet.tsx";
 import { RadioPage } from "./pages/radio.tsx";
+import { SetupPage } from "./pages/setup.tsx";
 import { parseHash, type Route } from "./router.ts";
 
 const NAV: readonly { page: Route["page"]; href: string; label: string }[] = [
@@ -29,6 +30,7 @@ const NAV: readonly { page: Route["page"]; href: string; label: string }[] = [
   { page: "channels", href: "#/channels", label: "Channels" },
   { page: "radio", href: "#/radio", label: "Radio" },
   { page: "about", href: "#/about", label: "About" },
+  { page: "setup", href: "#/setup", label: "Setup" },
 ];
 
 /** Which nav entry a detail page belongs to. */
@@ -179,6 +181,8 @@ function Page(props: { route: Route }) {
       return <RadioPage />;
     case "about":
       return <AboutPage />;
+    case "setup":
+      return <SetupPage />;
     case "notfound":
       return (
         <section>

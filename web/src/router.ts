@@ -15,6 +15,7 @@ export type Route =
   | { readonly page: "channels"; readonly channel: string | null }
   | { readonly page: "radio" }
   | { readonly page: "about" }
+  | { readonly page: "setup" }
   | { readonly page: "notfound"; readonly path: string };
 
 /** Route segments are bounded so a hostile link cannot make huge requests. */
@@ -60,6 +61,8 @@ export function parseHash(hash: string): Route {
       return { page: "radio" };
     case "about":
       return { page: "about" };
+    case "setup":
+      return { page: "setup" };
     default:
       return { page: "notfound", path: path.slice(0, MAX_SEGMENT) };
   }

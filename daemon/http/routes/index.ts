@@ -3,10 +3,13 @@ import type { AppContext } from "../context.ts";
 import type { Metrics } from "../metrics.ts";
 import { Reply, type Route } from "../router.ts";
 import { actionRoutes } from "./actions.ts";
+import { configRoutes } from "./config.ts";
 import { healthRoutes } from "./health.ts";
 import { miscRoutes } from "./misc.ts";
 import { nodeRoutes } from "./nodes.ts";
 import { packetRoutes } from "./packets.ts";
+import { setupRoutes } from "./setup.ts";
+import { systemRoutes } from "./system.ts";
 
 export function allRoutes(app: AppContext, metrics: Metrics, openapi: () => unknown): Route[] {
   return [
@@ -15,6 +18,9 @@ export function allRoutes(app: AppContext, metrics: Metrics, openapi: () => unkn
     ...nodeRoutes(app),
     ...miscRoutes(app),
     ...actionRoutes(app),
+    ...setupRoutes(app),
+    ...configRoutes(app),
+    ...systemRoutes(app),
     {
       method: "GET",
       path: "/metrics",

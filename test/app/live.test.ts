@@ -1,0 +1,41 @@
+/** Which live targets a settings change reaches. */
+import { describe, expect, it } from "vitest";
+import { liveApplier } from "../../daemon/app/live.ts";
+import type { Config } from "../../daemon/config/types.ts";
+import { Logger } from "../../daemon/core/log.ts";
+
+function setup() {
+  const lines: string[] = [];
+  const log = new Logger("t", {
+    level: "info",
+    format: "text",
+    sink: { write: (l) => lines.push(l) },
+  });
+  const calls: string[] = [];
+  const apply = liveApplier({
+    log,
+    reconfigureChannels: () => calls.push("channels"),
+    restartMqtt: async () => {
+      calls.push("mqtt");
+    },
+  });
+  const next = { log: { level: "debug" } } as unknown as Config;
+  return { log, lines, calls, apply, next };
+}
+
+describe("liveApplier", () => {
+  it("sets the log level on the root logger, which its children share", async () => {
+    const { log, apply, next, calls } = setup();
+    const child = log.child("radio");
+    expect(child.enabled("debug")).toBe(false);
+    await apply(next, next, [["log", "level"]]);
+    expect(child.enabled("debug")).toBe(true);
+    expect(calls).toEqual([]);
+  });
+
+  it("rebuilds channels for channels/regions and the uplink for gateway/mqtt, once each", async () => {
+    const { apply, next, calls } = setup();
+    await apply(next, next, [["channels"], ["regions"], ["gateway", "name"], ["mqtt", "brokers"]]);
+    expect(calls).toEqual(["channels", "mqtt"]);
+  });
+});

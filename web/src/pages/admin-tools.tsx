@@ -1,0 +1,59 @@
+/** Admin conveniences: the doctor's checks, recent log lines, config download. */
+import { useState } from "preact/hooks";
+import type { CheckResultView } from "../../../daemon/http/contract/setup.ts";
+import type { AdminApi } from "../admin.ts";
+
+export function AdminTools(props: { admin: AdminApi }) {
+  const { admin } = props;
+  const [checks, setChecks] = useState<readonly CheckResultView[] | string | null>(null);
+  const [lines, setLines] = useState<readonly string[] | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  return (
+    <div class="card" data-section="admin">
+      <h2>Maintenance</h2>
+      <p>
+        <button
+          type="button"
+          onClick={async () => {
+            setChecks("Running the checks…");
+            const r = await admin.doctor();
+            setChecks(r.ok ? r.data.checks : r.message);
+          }}
+        >
+          Run doctor
+        </button>{" "}
+        <button
+          type="button"
+          onClick={async () => {
+            const r = await admin.logs();
+            setLines(r.ok ? r.data.lines : [r.message]);
+          }}
+        >
+          Recent log
+        </button>{" "}
+        <button type="button" onClick={async () => setNote(await admin.downloadConfig())}>
+          Download config
+        </button>{" "}
+        {note ? <span role="alert">{note}</span> : null}
+      </p>
+      {typeof checks === "string" ? (
+        <p role="status">{checks}</p>
+      ) : checks ? (
+        <ul data-doctor>
+          {checks.map((c) => (
+            <li key={c.name}>
+              <span class={`badge state-${c.verdict === "fail" ? "bad" : "ok"}`}>{c.verdict}</span>{" "}
+              {c.name}: {c.detail}
+              {c.fix ? <div class="muted">Fix: {c.fix}</div> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {lines ? (
+        <pre class="log" data-log>
+          {lines.slice(-200).join("\n")}
+        </pre>
+      ) : null}
+    </div>
+  );
+}
