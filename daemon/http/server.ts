@@ -11,6 +11,7 @@ import { createUwsEngine, loadUws } from "./engine-uws.ts";
 import { RequestHandler } from "./handler.ts";
 import { Metrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
+import { observedFromBus } from "./packet-view.ts";
 import { Router } from "./router.ts";
 import { allRoutes } from "./routes/index.ts";
 import { AuthRateLimiter } from "./security.ts";
@@ -106,7 +107,7 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
             p.payloadType,
             (counters.packetsByType.get(p.payloadType) ?? 0) + 1,
           );
-          hub.publish("packet", p, p.payloadType);
+          hub.publish("packet", () => observedFromBus(app, p), p.payloadType);
         }),
         deps.bus.on("node", (n) => hub.publish("node", n)),
         deps.bus.on("radio", (r) => hub.publish("radio", r)),

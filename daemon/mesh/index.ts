@@ -12,6 +12,7 @@ export {
   type RebuildOptions,
 } from "./model.ts";
 export type { HealthStatus, NodeHealth } from "./nodes.ts";
+export type { PathHop, PathQuery } from "./paths.ts";
 export type {
   AnalyticsKind,
   AnalyticsResult,

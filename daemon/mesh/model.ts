@@ -29,6 +29,7 @@ import {
   nodeList,
   summary,
 } from "./queries.ts";
+import { type PathHop, type PathQuery, resolvedPath } from "./paths.ts";
 import { Scheduler, type TaskHandle, type TaskProgress } from "./scheduler.ts";
 import { restoreState, snapshotState } from "./snapshot.ts";
 import { MeshState } from "./state.ts";
@@ -288,6 +289,11 @@ export class MeshModel implements Service {
 
   collisions(limit?: number): CollisionReport {
     return collisionReport(this.state, limit);
+  }
+
+  /** A packet's hops resolved to known nodes, as the model sees the mesh now. */
+  resolvePath(q: PathQuery): PathHop[] {
+    return resolvedPath(this.state, q);
   }
 
   /** Known keys a hop prefix may stand for. */

@@ -73,7 +73,8 @@ export class MeshState {
   onNode: ((publicKey: string, change: "new" | "updated") => void) | null = null;
   /** Lengths of certain, plausible links: the mesh's own distance scale. */
   readonly linkKm = { n: 0, sum: 0 };
-  private readonly ctx: ResolveContext;
+  /** The resolver context of this state (also read by paths.ts). */
+  readonly ctx: ResolveContext;
 
   constructor(readonly cfg: ResolvedMeshConfig) {
     this.graph = new Graph(cfg.edgeHalfLifeMs);
