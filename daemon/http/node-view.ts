@@ -3,8 +3,9 @@
  * Neighbour, AdvertSeen). Names, roles and radio identities are joined here,
  * where the answer leaves the process.
  */
-import type { NodeDetail as MeshNodeDetail, NodeHealth } from "../mesh/index.ts";
+
 import { advertHead } from "../mesh/adapter.ts";
+import type { NodeDetail as MeshNodeDetail, NodeHealth } from "../mesh/index.ts";
 import type { NodeRow, PacketRow } from "../store/api.ts";
 import type {
   AdvertSeen,

@@ -14,6 +14,7 @@ import type { RadioTrack } from "./activity.ts";
 import { observationFromRow } from "./adapter.ts";
 import type { Range } from "./analytics.ts";
 import type { NodeHealth } from "./nodes.ts";
+import { type PathHop, type PathQuery, resolvedPath } from "./paths.ts";
 import {
   type AnalyticsKind,
   type AnalyticsResult,
@@ -29,7 +30,6 @@ import {
   nodeList,
   summary,
 } from "./queries.ts";
-import { type PathHop, type PathQuery, resolvedPath } from "./paths.ts";
 import { Scheduler, type TaskHandle, type TaskProgress } from "./scheduler.ts";
 import { restoreState, snapshotState } from "./snapshot.ts";
 import { MeshState } from "./state.ts";

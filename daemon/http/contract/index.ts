@@ -6,8 +6,8 @@
  * their own file; add a file here and a line below for a new area.
  */
 import type { Health } from "./health.ts";
-import type { AnalyticsSeries, CollisionReport, GraphView, NodeDetail, NodeList } from "./nodes.ts";
 import type { ChannelList, MessageList, MqttList, RadioList } from "./misc.ts";
+import type { AnalyticsSeries, CollisionReport, GraphView, NodeDetail, NodeList } from "./nodes.ts";
 import type { PacketDetail, PacketList, TransmissionList } from "./packets.ts";
 
 export type * from "./common.ts";

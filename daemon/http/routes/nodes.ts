@@ -9,9 +9,9 @@ import type { AppContext } from "../context.ts";
 import type { CollisionReport, NodeSummary } from "../contract/index.ts";
 import { badParam, notFound, unavailable } from "../http-error.ts";
 import {
+  firstHeardOf,
   fromMesh,
   fromStore,
-  firstHeardOf,
   type NodeFacts,
   neighboursOf,
   ownAdverts,
