@@ -15,6 +15,7 @@ export type Route =
   | { readonly page: "channels"; readonly channel: string | null }
   | { readonly page: "radio" }
   | { readonly page: "about" }
+  | { readonly page: "search"; readonly q: string }
   | { readonly page: "notfound"; readonly path: string };
 
 /** Route segments are bounded so a hostile link cannot make huge requests. */
@@ -60,6 +61,8 @@ export function parseHash(hash: string): Route {
       return { page: "radio" };
     case "about":
       return { page: "about" };
+    case "search":
+      return { page: "search", q: (arg ?? "").slice(0, 64) };
     default:
       return { page: "notfound", path: path.slice(0, MAX_SEGMENT) };
   }
@@ -75,6 +78,8 @@ export function href(route: Route): string {
       return `#/nodes/${encodeURIComponent(route.key)}`;
     case "channels":
       return route.channel ? `#/channels/${encodeURIComponent(route.channel)}` : "#/channels";
+    case "search":
+      return `#/search/${encodeURIComponent(route.q)}`;
     case "notfound":
       return "#/";
     default:
