@@ -154,7 +154,7 @@ function SearchBox() {
   return (
     <form
       class="search"
-      role="search"
+      aria-label="Search"
       onSubmit={(e) => {
         e.preventDefault();
         if (q.trim()) location.hash = href({ page: "search", q: q.trim() });
