@@ -116,11 +116,18 @@ export function neighboursOf(
   });
 }
 
-/** This node's own adverts among rows that mention it (the store also matches relays). */
+/**
+ * This node's own adverts among rows that mention it (the store also matches
+ * adverts it relayed), one per transmission: its hearing with the fewest hops.
+ */
 export function ownAdverts(key: string, rows: readonly PacketRow[], limit: number): PacketRow[] {
-  return rows
-    .filter((r) => r.payloadType === 4 && advertHead(r.raw)?.publicKey === key)
-    .slice(0, limit);
+  const byHash = new Map<string, PacketRow>();
+  for (const r of rows) {
+    if (r.payloadType !== 4 || advertHead(r.raw)?.publicKey !== key) continue;
+    const seen = byHash.get(r.hash);
+    if (!seen || r.hops.length < seen.hops.length) byHash.set(r.hash, r);
+  }
+  return [...byHash.values()].slice(0, limit);
 }
 
 export function toAdvertSeen(r: PacketRow): AdvertSeen {

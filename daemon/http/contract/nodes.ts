@@ -62,7 +62,7 @@ export interface Neighbour {
   readonly distanceKm: number | null;
 }
 
-/** One of this node's own adverts as the gateway heard it. */
+/** One of this node's own adverts (one per transmission: the hearing with the fewest hops). */
 export interface AdvertSeen {
   readonly hash: string;
   readonly receivedAt: string;
