@@ -93,7 +93,9 @@ async function main(): Promise<void> {
     }
     await w.page.waitForFunction(
       (n) =>
-        document.querySelector("[data-testid=feed-count]")?.textContent?.includes(`(${n} hearings)`),
+        document
+          .querySelector("[data-testid=feed-count]")
+          ?.textContent?.includes(`(${n} hearings)`),
       FEED,
       { timeout: 120_000 },
     );
