@@ -2,9 +2,11 @@
 //
 // release/meshgate-<version>-linux-<arch>.tar.gz holds the esbuild bundle,
 // the web assets, sql-wasm.wasm, schema/, a launcher, the serialport native
-// binding for that architecture (glibc and musl prebuilds) and the
-// uWebSockets.js binary where one exists. The .deb installs the same tree
-// to /usr/lib/meshgate with a systemd unit, /etc/meshgate and a system user.
+// binding for that architecture (glibc and musl prebuilds: the tarball is
+// also the OpenWrt install) and the uWebSockets.js binary where one exists.
+// The .deb (packaging/deb.mjs) installs the same tree, with the glibc builds
+// only, to /usr/lib/meshgate with a systemd unit, /etc/meshgate, a system
+// user, the copyright file, changelog and meshgate(8).
 import { execFileSync } from "node:child_process";
 import {
   chmodSync,
@@ -19,10 +21,12 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildDeb } from "./deb.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const out = join(root, "release");
+/** Where the files go: release/, or --out=DIR (tests build into a temp dir). */
+const out = process.argv.find((a) => a.startsWith("--out="))?.slice(6) ?? join(root, "release");
 
 /** Release targets: serialport prebuild folder and file prefix, uWS arch, Debian arch. */
 export const TARGETS = {
@@ -54,7 +58,12 @@ function copyPackage(name, dest, filter = () => true) {
   });
 }
 
-export function stage(target, dir) {
+/**
+ * Copies the run-time tree for `target` into `dir`. With `deb`, only the
+ * glibc native builds and no launcher, unit, OpenWrt files or README (the
+ * .deb puts those in their Debian places).
+ */
+export function stage(target, dir, { deb = false } = {}) {
   const t = TARGETS[target];
   if (!t) throw new Error(`unknown target ${target}`);
   rmSync(dir, { recursive: true, force: true });
@@ -66,15 +75,17 @@ export function stage(target, dir) {
   for (const name of RUNTIME_PACKAGES) {
     copyPackage(name, dir, (p) => {
       const rel = p.split(`${name}/`)[1] ?? "";
-      // Only this target's serialport prebuilds (glibc and musl).
+      // Only this target's serialport prebuilds (glibc and musl; glibc only in the .deb).
       if (rel.startsWith("prebuilds/")) {
         const [, folder, file] = rel.split("/");
         if (folder !== t.prebuilds) return false;
-        return file === undefined || file.startsWith(`@serialport+bindings-cpp.${t.prefix}`);
+        if (file === undefined) return true;
+        const libcs = deb ? ["glibc"] : ["glibc", "musl"];
+        return libcs.some((libc) => file === `@serialport+bindings-cpp.${t.prefix}${libc}.node`);
       }
       // The binding's C++ sources are not needed at run time (other packages keep src/: debug lives there).
       if (name === "@serialport/bindings-cpp")
-        return !rel.startsWith("src/") && rel !== "binding.gyp";
+        return rel !== "src" && !rel.startsWith("src/") && rel !== "binding.gyp";
       return true;
     });
   }
@@ -88,6 +99,11 @@ export function stage(target, dir) {
     cpSync(join(uwsDir, "package.json"), join(dest, "package.json"));
     for (const f of uwsBinaries) cpSync(join(uwsDir, "binaries", f), join(dest, "binaries", f));
   }
+  writeFileSync(
+    join(dir, "VERSION"),
+    `${pkg.version}\n${target}\nuws: ${uwsBinaries.length > 0 ? uwsBinaries.join(", ") : "none (node:http engine)"}\n`,
+  );
+  if (deb) return { uws: uwsBinaries };
   mkdirSync(join(dir, "bin"), { recursive: true });
   writeFileSync(
     join(dir, "bin/meshgate"),
@@ -98,10 +114,6 @@ export function stage(target, dir) {
   cpSync(join(root, "packaging/openwrt"), join(dir, "openwrt"), { recursive: true });
   cpSync(join(root, "README.md"), join(dir, "README.md"));
   cpSync(join(root, "packaging/meshgate.example.yaml"), join(dir, "meshgate.example.yaml"));
-  writeFileSync(
-    join(dir, "VERSION"),
-    `${pkg.version}\n${target}\nuws: ${uwsBinaries.length > 0 ? uwsBinaries.join(", ") : "none (node:http engine)"}\n`,
-  );
   return { uws: uwsBinaries };
 }
 
@@ -115,64 +127,27 @@ function tarball(target) {
   return { file, ...info };
 }
 
-function deb(target) {
-  const t = TARGETS[target];
-  const name = `meshgate_${pkg.version}_${t.deb}`;
-  const dir = join(out, name);
-  rmSync(dir, { recursive: true, force: true });
-  stage(target, join(dir, "usr/lib/meshgate"));
-  mkdirSync(join(dir, "usr/bin"), { recursive: true });
-  writeFileSync(
-    join(dir, "usr/bin/meshgate"),
-    '#!/bin/sh\nexec node /usr/lib/meshgate/dist/meshgate.mjs "$@"\n',
-  );
-  chmodSync(join(dir, "usr/bin/meshgate"), 0o755);
-  mkdirSync(join(dir, "lib/systemd/system"), { recursive: true });
-  cpSync(join(root, "systemd/meshgate.service"), join(dir, "lib/systemd/system/meshgate.service"));
-  mkdirSync(join(dir, "etc/meshgate"), { recursive: true });
-  cpSync(join(root, "packaging/deb/config.yaml"), join(dir, "etc/meshgate/config.yaml"));
-  mkdirSync(join(dir, "usr/share/doc/meshgate"), { recursive: true });
-  cpSync(join(root, "README.md"), join(dir, "usr/share/doc/meshgate/README.md"));
-  mkdirSync(join(dir, "DEBIAN"), { recursive: true });
-  const sizeKb = Math.ceil(du(dir) / 1024);
-  const control = readFileSync(join(root, "packaging/deb/control"), "utf8")
-    .replace("@VERSION@", pkg.version)
-    .replace("@ARCH@", t.deb)
-    .replace("@SIZE@", String(sizeKb));
-  writeFileSync(join(dir, "DEBIAN/control"), control);
-  writeFileSync(join(dir, "DEBIAN/conffiles"), "/etc/meshgate/config.yaml\n");
-  for (const script of ["postinst", "prerm", "postrm"]) {
-    cpSync(join(root, "packaging/deb", script), join(dir, "DEBIAN", script));
-    chmodSync(join(dir, "DEBIAN", script), 0o755);
-  }
-  const file = join(out, `${name}.deb`);
-  execFileSync("dpkg-deb", ["--root-owner-group", "-Zxz", "--build", dir, file], { stdio: "pipe" });
-  rmSync(dir, { recursive: true, force: true });
-  return { file };
-}
-
-function du(path) {
-  const s = statSync(path);
-  if (!s.isDirectory()) return s.size;
-  return readdirSync(path).reduce((a, f) => a + du(join(path, f)), 0);
-}
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
   const targets = only.length > 0 ? only : Object.keys(TARGETS);
   const skipDeb = process.argv.includes("--no-deb");
+  const skipTarball = process.argv.includes("--no-tarball");
   if (!process.argv.includes("--no-build")) {
     execFileSync(process.execPath, [join(root, "build.mjs"), "--quiet"], { stdio: "inherit" });
   }
   mkdirSync(out, { recursive: true });
   for (const target of targets) {
-    const tb = tarball(target);
-    console.log(
-      `${target}: ${tb.file} (${statSync(tb.file).size} bytes; uWS: ${tb.uws.length ? tb.uws.join(", ") : "none"})`,
-    );
+    if (!skipTarball) {
+      const tb = tarball(target);
+      console.log(
+        `${target}: ${tb.file} (${statSync(tb.file).size} bytes; uWS: ${tb.uws.length ? tb.uws.join(", ") : "none"})`,
+      );
+    }
     if (!skipDeb) {
-      const d = deb(target);
-      console.log(`${target}: ${d.file} (${statSync(d.file).size} bytes)`);
+      const d = buildDeb({ root, out, pkg, target, t: TARGETS[target], stage });
+      console.log(
+        `${target}: ${d.file} (${statSync(d.file).size} bytes; Depends: ${d.depends.join(", ")})`,
+      );
     }
   }
 }

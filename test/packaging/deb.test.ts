@@ -1,13 +1,24 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { startDaemon } from "../helpers/daemon.ts";
 import { REPO_ROOT, tempDir } from "../helpers/paths.ts";
 
-const hasDpkg =
-  spawnSync("sh", ["-c", "command -v dpkg && command -v dpkg-deb && command -v useradd"]).status ===
-  0;
+/** The package's scripts run on this machine (dpkg --force-script-chrootless) with these tools. */
+const TOOLS = ["dpkg", "dpkg-deb", "systemd-sysusers", "systemd-tmpfiles", "deb-systemd-helper"];
+const missing = TOOLS.filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
+const hasDpkg = missing.length === 0;
+if (!hasDpkg)
+  console.log(`.deb install test skipped: missing ${missing.join(", ")} (systemd, dpkg)`);
 const version = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")).version as string;
 
 /** A scratch root with just enough of /etc and dpkg's database for an install. */
@@ -46,15 +57,20 @@ describe.skipIf(!hasDpkg)("the amd64 .deb installed into a scratch root", () => 
   let root: string;
 
   beforeAll(() => {
+    // Into a temp dir: other packaging tests build the same file names at the same time.
+    const out = tempDir("meshgate-deb-");
     execFileSync(
       process.execPath,
-      [join(REPO_ROOT, "packaging/package.mjs"), "linux-x64", "--no-build"],
-      {
-        cwd: REPO_ROOT,
-        stdio: "pipe",
-      },
+      [
+        join(REPO_ROOT, "packaging/package.mjs"),
+        "linux-x64",
+        "--no-build",
+        "--no-tarball",
+        `--out=${out}`,
+      ],
+      { cwd: REPO_ROOT, stdio: "pipe" },
     );
-    deb = join(REPO_ROOT, "release", `meshgate_${version}_amd64.deb`);
+    deb = join(out, `meshgate_${version}_amd64.deb`);
     expect(existsSync(deb)).toBe(true);
     root = scratchRoot();
     dpkgInstall(root, deb);
@@ -70,7 +86,9 @@ describe.skipIf(!hasDpkg)("the amd64 .deb installed into a scratch root", () => 
     );
     expect(fields).toMatch(/Package: meshgate/);
     expect(fields).toMatch(/Architecture: amd64/);
-    expect(fields).toMatch(/Depends: .*nodejs \(>= 20\)/);
+    expect(fields).toMatch(/Depends: .*nodejs \(>= \d+\)/);
+    // The native bindings' libraries (packaging/shlibdeps.mjs).
+    expect(fields).toMatch(/Depends: .*libc6 \(>= 2\.\d+\).*libstdc\+\+6 \(>= /);
     const conffiles = execFileSync("dpkg-deb", ["--ctrl-tarfile", deb]);
     expect(conffiles.includes(Buffer.from("conffiles"))).toBe(true);
   });
@@ -85,27 +103,53 @@ describe.skipIf(!hasDpkg)("the amd64 .deb installed into a scratch root", () => 
       "dist/schema/config.schema.json",
       "dist/web/index.html",
       "node_modules/@serialport/bindings-cpp/prebuilds/linux-x64/@serialport+bindings-cpp.glibc.node",
-      "node_modules/@serialport/bindings-cpp/prebuilds/linux-x64/@serialport+bindings-cpp.musl.node",
       "node_modules/node-gyp-build/index.js",
     ]) {
       expect(existsSync(join(lib, f)), f).toBe(true);
     }
-    // Only this architecture's native builds are shipped.
+    // Only this architecture's glibc native builds are shipped (musl is for the OpenWrt tarball).
     expect(readdirSync(join(lib, "node_modules/@serialport/bindings-cpp/prebuilds"))).toEqual([
       "linux-x64",
     ]);
+    expect(
+      readdirSync(join(lib, "node_modules/@serialport/bindings-cpp/prebuilds/linux-x64")),
+    ).toEqual(["@serialport+bindings-cpp.glibc.node"]);
+    // No executable data files (sql-wasm.wasm comes executable from npm).
+    expect(statSync(join(lib, "dist/sql-wasm.wasm")).mode & 0o777).toBe(0o644);
     expect(existsSync(join(root, "usr/bin/meshgate"))).toBe(true);
     expect(existsSync(join(root, "lib/systemd/system/meshgate.service"))).toBe(true);
+    expect(existsSync(join(root, "usr/lib/sysusers.d/meshgate.conf"))).toBe(true);
+    for (const f of ["copyright", "changelog.gz", "README.md"]) {
+      expect(existsSync(join(root, "usr/share/doc/meshgate", f)), f).toBe(true);
+    }
+    expect(existsSync(join(root, "usr/share/man/man8/meshgate.8.gz"))).toBe(true);
     expect(readFileSync(join(root, "etc/meshgate/config.yaml"), "utf8")).toMatch(/enabled: false/);
   });
 
   it("creates the system user in the dialout group, with its data directory", () => {
     const passwd = readFileSync(join(root, "etc/passwd"), "utf8");
-    expect(passwd).toMatch(/^meshgate:x:\d+:\d+:[^:]*:\/var\/lib\/meshgate:\/usr\/sbin\/nologin$/m);
+    const user = /^meshgate:x:(\d+):(\d+):[^:]*:\/var\/lib\/meshgate:\/usr\/sbin\/nologin$/m.exec(
+      passwd,
+    );
+    expect(user, passwd).not.toBeNull();
     const group = readFileSync(join(root, "etc/group"), "utf8");
     expect(group).toMatch(/^dialout:x:20:.*\bmeshgate\b/m);
-    expect(group).toMatch(/^meshgate:x:\d+:/m);
-    expect(existsSync(join(root, "var/lib/meshgate"))).toBe(true);
+    const gid = /^meshgate:x:(\d+):/m.exec(group)?.[1];
+    expect(gid).toBe(user?.[2]);
+    // Owned by the scratch root's meshgate user, not a name looked up on the host.
+    const data = statSync(join(root, "var/lib/meshgate"));
+    expect([data.uid, data.gid, data.mode & 0o777]).toEqual([
+      Number(user?.[1]),
+      Number(gid),
+      0o750,
+    ]);
+    const config = statSync(join(root, "etc/meshgate/config.yaml"));
+    expect([config.uid, config.gid, config.mode & 0o777]).toEqual([0, Number(gid), 0o640]);
+  });
+
+  it("enables the unit inside the root through deb-systemd-helper", () => {
+    const wants = join(root, "etc/systemd/system/multi-user.target.wants/meshgate.service");
+    expect(readlinkSync(wants)).toBe("/lib/systemd/system/meshgate.service");
   });
 
   it("the installed bundle runs and accepts the shipped config", () => {
