@@ -66,6 +66,7 @@ export function App(props: AppProps) {
     const buf = new PacketBuffer(5000);
     let alive = true;
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let flush: ReturnType<typeof setTimeout> | null = null;
     const loadBacklog = async () => {
       const r = await props.api.packets(props.backlog ?? 500);
       if (!alive) return;
@@ -83,7 +84,12 @@ export function App(props: AppProps) {
     };
     const client = new LiveClient(props.wsUrl, {
       onPacket: (p) => {
-        if (buf.add([p])) setPackets(buf.all);
+        // A busy mesh sends many packets a second: render at most 4 times a second.
+        if (buf.add([p]) && flush === null)
+          flush = setTimeout(() => {
+            flush = null;
+            setPackets(buf.all);
+          }, 250);
       },
       onState: (s) => {
         setLive(s);
@@ -98,6 +104,7 @@ export function App(props: AppProps) {
     return () => {
       alive = false;
       if (timer) clearTimeout(timer);
+      if (flush) clearTimeout(flush);
       client.stop();
     };
   }, [props.api, props.wsUrl, props.backlog]);

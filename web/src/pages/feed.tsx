@@ -110,9 +110,11 @@ function FeedRow(props: { t: Transmission }) {
   const t = props.t;
   const p = t.first;
   const n = t.observations.length;
+  // The hearings table is built only once the row is opened: 150 closed rows stay light.
+  const [open, setOpen] = useState(false);
   return (
     <li class={`feed-row${p.error ? " bad" : ""}`} data-hash={t.hash}>
-      <details>
+      <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
         <summary>
           <span class="when">{clock(t.lastAt)}</span>{" "}
           <span class={`ptype t-${p.payloadType.toLowerCase()}`}>{p.payloadType}</span>{" "}
@@ -133,34 +135,36 @@ function FeedRow(props: { t: Transmission }) {
             </span>
           ) : null}
         </summary>
-        <table class="grid obs" aria-label="Each hearing">
-          <thead>
-            <tr>
-              <th scope="col">time</th>
-              <th scope="col">radio</th>
-              <th scope="col">SNR</th>
-              <th scope="col">RSSI</th>
-              <th scope="col">hops</th>
-            </tr>
-          </thead>
-          <tbody>
-            {t.observations.map((o) => (
-              <tr key={o.id}>
-                <td>{clock(o.at)}</td>
-                <td>{o.radioId}</td>
-                <td>{fixed(o.snr, 1)}</td>
-                <td>{fixed(o.rssi, 0)}</td>
-                <td>
-                  {o.hops.length === 0
-                    ? "0"
-                    : o.path.resolved
-                        .map((h) => (h.publicKey ? nodeLabel(h.name, h.publicKey) : h.prefix))
-                        .join(" → ") || DASH}
-                </td>
+        {open ? (
+          <table class="grid obs" aria-label="Each hearing">
+            <thead>
+              <tr>
+                <th scope="col">time</th>
+                <th scope="col">radio</th>
+                <th scope="col">SNR</th>
+                <th scope="col">RSSI</th>
+                <th scope="col">hops</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {t.observations.map((o) => (
+                <tr key={o.id}>
+                  <td>{clock(o.at)}</td>
+                  <td>{o.radioId}</td>
+                  <td>{fixed(o.snr, 1)}</td>
+                  <td>{fixed(o.rssi, 0)}</td>
+                  <td>
+                    {o.hops.length === 0
+                      ? "0"
+                      : o.path.resolved
+                          .map((h) => (h.publicKey ? nodeLabel(h.name, h.publicKey) : h.prefix))
+                          .join(" → ") || DASH}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
       </details>
     </li>
   );
