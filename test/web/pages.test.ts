@@ -171,6 +171,9 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
         .poll(async () => (await row.locator("[data-testid=heard]").textContent())?.trim())
         .toBe(`heard ${(await api<PacketDetail>(`/api/packets/${hash}`)).observationCount}×`);
       expect(await row.locator(".via").textContent()).toContain(hop);
+      // Opening the row lists each hearing.
+      await row.locator("summary .when").click();
+      expect(await row.locator("table.obs tbody tr").count()).toBeGreaterThan(0);
       await w.page.goto(`${daemon.url}/#/packets/${hash}`);
       await w.page.waitForSelector("[data-testid=packet-facts]");
       const names = await w.page.$$eval("[data-testid=packet-facts] [data-testid=path] li", (lis) =>
