@@ -1,4 +1,5 @@
 import { loadConfig } from "../config/load.ts";
+import { redactUrl } from "../core/log.ts";
 import { runChecks } from "../doctor/checks.ts";
 import type { CliIO, ParsedArgs } from "./args.ts";
 import { cliOverrides, configPath } from "./options.ts";
@@ -11,8 +12,9 @@ export async function runDoctor(args: ParsedArgs, io: CliIO): Promise<number> {
   io.stdout.write(`meshgate doctor (config: ${source ?? "built-in defaults"})\n`);
   const results = await runChecks(config);
   for (const r of results) {
-    io.stdout.write(`[${MARK[r.verdict]}] ${r.name}: ${r.detail}\n`);
-    if (r.fix && r.verdict !== "ok") io.stdout.write(`       fix: ${r.fix}\n`);
+    // Checks name brokers by URL: never print the credentials in one.
+    io.stdout.write(redactUrl(`[${MARK[r.verdict]}] ${r.name}: ${r.detail}\n`));
+    if (r.fix && r.verdict !== "ok") io.stdout.write(redactUrl(`       fix: ${r.fix}\n`));
   }
   const failed = results.filter((r) => r.verdict === "fail").length;
   const warned = results.filter((r) => r.verdict === "warn").length;

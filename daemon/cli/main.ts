@@ -1,6 +1,6 @@
 import { ConfigError, errorMessage } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
-import { type CliIO, parseArgs, UsageError } from "./args.ts";
+import { type CliIO, type ParsedArgs, parseArgs, UsageError } from "./args.ts";
 import { runConfig } from "./config.ts";
 import { cliOverrides, configPath } from "./options.ts";
 
@@ -35,22 +35,51 @@ Options:
   --help                   print this help
 `;
 
-/** Flags that take a value, across all commands. */
-const VALUE_FLAGS = new Set([
-  "config",
-  "port",
-  "host",
-  "data-dir",
-  "log-level",
-  "channel",
-  "key",
-  "firmware",
-  "pty",
-  "tcp",
-  "seed",
-  "rate",
-  "web-dir",
-]);
+/** The flags a command accepts: those taking a value, and switches. */
+interface FlagSpec {
+  readonly value: readonly string[];
+  readonly bool: readonly string[];
+}
+
+const GLOBAL: FlagSpec = { value: ["config"], bool: ["help", "h", "version"] };
+/** Flags that override settings (options.ts maps them onto the config). */
+const SETTINGS: FlagSpec = {
+  value: ["port", "host", "data-dir", "log-level"],
+  bool: ["simulator", "no-simulator"],
+};
+
+/**
+ * Every command and the flags it takes (besides GLOBAL). A new command
+ * declares its flags here; anything else on its command line is a usage
+ * error (exit 2) rather than silently ignored.
+ */
+const COMMANDS: Readonly<Record<string, FlagSpec>> = {
+  run: { value: [...SETTINGS.value, "web-dir"], bool: SETTINGS.bool },
+  config: SETTINGS,
+  doctor: SETTINGS,
+  backup: SETTINGS,
+  help: { value: [], bool: [] },
+  decode: { value: ["channel", "key", "region"], bool: ["json", "no-public", "no-verify"] },
+  simulate: {
+    value: ["firmware", "pty", "tcp", "host", "seed", "rate", "nodes", "lat", "lon", "radius"],
+    bool: ["allow-key-export"],
+  },
+};
+
+/** One line naming the commands, printed with every usage error. */
+export const USAGE_LINE =
+  "usage: meshgate [run|config check|config show|decode|simulate|backup FILE|doctor] [options] (meshgate --help lists them)";
+
+/** Parses a command's words, refusing flags it does not declare. */
+function parseFor(command: string, rest: readonly string[]): ParsedArgs {
+  const spec = COMMANDS[command];
+  if (!spec) throw new UsageError(`unknown command "${command}"`);
+  return parseArgs(
+    rest,
+    new Set([...GLOBAL.value, ...spec.value]),
+    new Set([...GLOBAL.bool, ...spec.bool]),
+  );
+}
 
 /**
  * Runs one CLI invocation. Resolves to an exit code; `run` resolves only when
@@ -60,6 +89,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   const command = argv[0] && !argv[0].startsWith("-") ? argv[0] : "run";
   const rest = command === argv[0] ? argv.slice(1) : argv;
   try {
+    // Refuse unknown flags before anything runs (also before --help/--version).
+    const args = parseFor(command, rest);
     if (argv.includes("--version")) {
       io.stdout.write(`${VERSION}\n`);
       return 0;
@@ -74,15 +105,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       case "run": {
         // Loaded on demand: the daemon pulls in every layer, other commands don't need it.
         const { runDaemon } = await import("./run.ts");
-        return await runDaemon(parseArgs(rest, VALUE_FLAGS), io);
+        return await runDaemon(args, io);
       }
       case "config":
-        return runConfig(parseArgs(rest, VALUE_FLAGS), io);
+        return runConfig(args, io);
       case "decode": {
         // Channel keys from the config (when one is found), plus --channel/--key flags.
         const { runDecode } = await import("./decode.ts");
         const { loadConfig } = await import("../config/load.ts");
-        const args = parseArgs(rest, VALUE_FLAGS);
         const { config } = loadConfig({ path: configPath(args) });
         const argv = config.publicChannel ? [...rest] : [...rest, "--no-public"];
         return await runDecode(argv, io, config.channels);
@@ -95,13 +125,12 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         // The data directory comes from the config unless --data-dir names it.
         const { runBackup } = await import("./backup.ts");
         const { loadConfig } = await import("../config/load.ts");
-        const args = parseArgs(rest, VALUE_FLAGS);
         const { config } = loadConfig({ path: configPath(args), overrides: cliOverrides(args) });
         return await runBackup([...rest], io, { dataDir: config.store.dataDir });
       }
       case "doctor": {
         const { runDoctor } = await import("./doctor.ts");
-        return await runDoctor(parseArgs(rest, VALUE_FLAGS), io);
+        return await runDoctor(args, io);
       }
       default:
         throw new UsageError(`unknown command "${command}" (see meshgate --help)`);
@@ -113,8 +142,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return 2;
     }
     if (err instanceof UsageError) {
-      io.stderr.write(`meshgate: ${err.message}\n`);
-      return 64;
+      io.stderr.write(`meshgate: ${err.message}\n${USAGE_LINE}\n`);
+      return 2;
     }
     io.stderr.write(`meshgate: ${errorMessage(err)}\n`);
     return 1;

@@ -6,6 +6,7 @@ import { loadConfig } from "../config/load.ts";
 import { errorMessage } from "../core/errors.ts";
 import { Logger } from "../core/log.ts";
 import { VERSION } from "../core/version.ts";
+import { type DataDirLock, lockDataDir } from "../store/lock.ts";
 import { SdNotify } from "../system/sdnotify.ts";
 import type { CliIO, ParsedArgs } from "./args.ts";
 import { cliOverrides, configPath } from "./options.ts";
@@ -43,6 +44,15 @@ export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
     log,
     typeof webDir === "string" ? webDir : process.env.MESHGATE_WEB_DIR,
   );
+  // One daemon per data directory: a second one would overwrite the first's
+  // snapshots. Taken before anything opens the store.
+  let lock: DataDirLock;
+  try {
+    lock = lockDataDir(config.store.dataDir);
+  } catch (err) {
+    log.error("failed to start", { error: errorMessage(err) });
+    return 1;
+  }
   const app = new App({ config, log, version: VERSION, staticDir });
   const onRejection = (reason: unknown) => {
     app.counters.unhandled++;
@@ -64,6 +74,7 @@ export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
   } catch (err) {
     log.error("failed to start", { error: errorMessage(err) });
     await app.stop().catch(() => {});
+    lock.release();
     process.off("unhandledRejection", onRejection);
     return 1;
   } finally {
@@ -101,6 +112,7 @@ export async function runDaemon(args: ParsedArgs, io: CliIO): Promise<number> {
     return 1;
   } finally {
     clearTimeout(deadline);
+    lock.release();
     process.off("unhandledRejection", onRejection);
   }
   log.info("stopped");

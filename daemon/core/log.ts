@@ -24,7 +24,28 @@ function isSecretKey(key: string): boolean {
   return !k.startsWith("public") && /pass|secret|token|private|key$/.test(k);
 }
 
+/** scheme://[userinfo@]rest[?query]: the parts of a URL that can carry a secret. */
+const URL_RE = /\b([a-z][a-z0-9+.-]*:\/\/)([^/?#\s@]*@)?([^\s?#]*)(\?[^\s#]*)?/gi;
+
+/**
+ * Masks the credentials a URL can carry: the whole user info
+ * (`mqtt://user:pass@host` -> `mqtt://***@host`) and every query value
+ * (`?token=abc` -> `?token=***`), for every URL inside `text`. The one
+ * place config show, the API and the logs hide URL secrets.
+ */
+export function redactUrl(text: string): string {
+  if (!text.includes("://")) return text;
+  return text.replace(
+    URL_RE,
+    (_m, scheme: string, user: string | undefined, rest: string, q?: string) => {
+      const query = q ? q.replace(/=[^&]*/g, "=***") : "";
+      return `${scheme}${user ? "***@" : ""}${rest}${query}`;
+    },
+  );
+}
+
 export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return redactUrl(value);
   if (depth > 6 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
@@ -75,18 +96,23 @@ export class Logger {
 
   private log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
     if (!this.enabled(level)) return;
-    const safe = fields ? (redact(fields) as Record<string, unknown>) : undefined;
+    // An absent value is left out, never printed as `error=undefined`.
+    const present = fields
+      ? Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined))
+      : undefined;
+    const safe = present ? (redact(present) as Record<string, unknown>) : undefined;
     if (this.opts.format === "json") {
       this.opts.sink.write(
         JSON.stringify({ t: new Date().toISOString(), level, ns: this.ns, msg, ...safe }),
       );
       return;
     }
-    const extra = safe
-      ? ` ${Object.entries(safe)
-          .map(([k, v]) => `${k}=${typeof v === "string" ? JSON.stringify(v) : stringify(v)}`)
-          .join(" ")}`
-      : "";
+    const extra =
+      safe && Object.keys(safe).length > 0
+        ? ` ${Object.entries(safe)
+            .map(([k, v]) => `${k}=${typeof v === "string" ? JSON.stringify(v) : stringify(v)}`)
+            .join(" ")}`
+        : "";
     const prefix = this.opts.journald
       ? `<${SYSLOG[level]}>`
       : `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} `;

@@ -15,6 +15,7 @@ import {
   statusLine,
   type WsConn,
 } from "./engine.ts";
+import { connectionCap, IDLE_TIMEOUT_MS } from "./fd-guard.ts";
 
 function headOf(req: IncomingMessage): EngineRequestHead {
   const headers: Record<string, string> = {};
@@ -64,7 +65,12 @@ export function createNodeEngine(h: EngineHandlers, opts: EngineOptions): HttpEn
   let nextId = 1;
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.wsMaxPayload });
 
+  // Sockets whose request is being answered: a slow answer is not idleness.
+  const busy = new WeakSet<object>();
   const server = createServer((req, res) => {
+    const sock = req.socket;
+    busy.add(sock);
+    res.once("close", () => busy.delete(sock));
     const head = headOf(req);
     const declared = Number(head.headers["content-length"] ?? 0);
     if (declared > opts.maxBodyBytes) {
@@ -106,6 +112,16 @@ export function createNodeEngine(h: EngineHandlers, opts: EngineOptions): HttpEn
   // Slow-loris guard: headers must arrive within 10 s, a request within 30 s.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
+  // Those two only start with a request's first byte: a socket that never
+  // sends one is closed by the inactivity timeout (ws turns it off for
+  // upgraded sockets, which ping instead), unless it waits for our answer.
+  server.timeout = IDLE_TIMEOUT_MS;
+  server.on("timeout", (socket: Duplex) => {
+    if (!busy.has(socket)) socket.destroy();
+  });
+  // Beyond the cap the kernel's connection is accepted and closed at once,
+  // so descriptors stay free for the store.
+  server.maxConnections = connectionCap();
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, upgradeHead: Buffer) => {
     socket.on("error", () => {});

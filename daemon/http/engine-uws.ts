@@ -17,6 +17,7 @@ import {
   statusLine,
   type WsConn,
 } from "./engine.ts";
+import { FdWatch, fdLimit } from "./fd-guard.ts";
 
 type UwsModule = typeof UWS;
 export type UwsLoad = { ok: true; uws: UwsModule; binary: string } | { ok: false; reason: string };
@@ -205,6 +206,29 @@ export function createUwsEngine(
     });
   });
 
+  // uWS has no accept hook to refuse one connection: while the open
+  // descriptors near the limit it stops listening altogether (new clients are
+  // refused by the kernel), and listens again once sockets have closed. Its
+  // own 10 s HTTP idle timeout closes sockets that never send a request.
+  let bound: { host: string; port: number } | null = null;
+  const limit = fdLimit();
+  const watch =
+    limit === null
+      ? null
+      : new FdWatch(
+          limit,
+          () => {
+            if (listenSocket) uws.us_listen_socket_close(listenSocket);
+            listenSocket = null;
+          },
+          () => {
+            if (!bound) return;
+            app.listen(bound.host, bound.port, (sock) => {
+              listenSocket = sock || null;
+            });
+          },
+        );
+
   return {
     name: "uws",
     listen: (host, port) =>
@@ -215,10 +239,15 @@ export function createUwsEngine(
             return;
           }
           listenSocket = sock;
-          resolve(uws.us_socket_local_port(sock as unknown as UWS.us_socket));
+          const actual = uws.us_socket_local_port(sock as unknown as UWS.us_socket);
+          bound = { host, port: actual };
+          watch?.start();
+          resolve(actual);
         });
       }),
     close: async () => {
+      watch?.stop();
+      bound = null;
       if (listenSocket) uws.us_listen_socket_close(listenSocket);
       listenSocket = null;
       (app as unknown as { close(): void }).close();

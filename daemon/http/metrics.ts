@@ -99,6 +99,26 @@ export class Metrics {
       w.metric("meshgate_store_journal_bytes", "gauge", "Journal size in bytes.", [
         [{}, sh.journalBytes],
       ]);
+      // Found by the replay at start-up: a torn tail is what a power cut
+      // leaves; damage (bad bytes before good ones) is not.
+      w.metric(
+        "meshgate_store_journal_torn_total",
+        "counter",
+        "Journal files with a torn tail (interrupted write) at start-up.",
+        [[{}, sh.counters.journal_torn ?? 0]],
+      );
+      w.metric(
+        "meshgate_store_journal_damage_frames_total",
+        "counter",
+        "Journal frames (group commits) lost to damage in the middle of a file.",
+        [[{}, sh.counters.journal_damage_frames ?? 0]],
+      );
+      w.metric(
+        "meshgate_store_journal_damage_bytes_total",
+        "counter",
+        "Journal bytes skipped as damage in the middle of a file.",
+        [[{}, sh.counters.journal_damage_bytes ?? 0]],
+      );
       w.metric("meshgate_store_rows", "gauge", "Rows in the store by table.", [
         [{ table: "observations" }, sh.observations],
         [{ table: "transmissions" }, sh.transmissions],

@@ -90,6 +90,23 @@ export const schemas: Obj = {
             type: ["integer", "null"],
             description: "Duration of the last snapshot taken by this run (null after a restart)",
           },
+          journalTorn: {
+            type: "integer",
+            description:
+              "Journal files whose end was cut by an interrupted write (found at start-up)",
+          },
+          journalDamage: {
+            type: ["object", "null"],
+            description:
+              "Damage in the middle of journal files skipped at start-up (bad bytes with good frames after them; not a torn tail)",
+            properties: {
+              regions: { type: "integer" },
+              frames: { type: "integer", description: "Group commits lost" },
+              bytes: { type: "integer" },
+              file: { type: "string" },
+              offset: { type: "integer" },
+            },
+          },
         },
       },
       radios: { type: "array", items: { type: "object" } },

@@ -12,6 +12,7 @@ import { RequestHandler } from "./handler.ts";
 import { Metrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
 import { observedFromBus } from "./packet-view.ts";
+import { assertPortFree, portInUse } from "./port-guard.ts";
 import { Router } from "./router.ts";
 import { allRoutes } from "./routes/index.ts";
 import { AuthRateLimiter } from "./security.ts";
@@ -96,8 +97,17 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
     routes: () => router.routes().map((r) => ({ method: r.method, path: r.path, query: r.query })),
     async start() {
       if (engine) return;
+      const { host, port } = deps.config;
+      // uWS binds with SO_REUSEPORT and would share a port with another daemon.
+      await assertPortFree(host, port);
       const e = pickEngine();
-      boundPort = await e.listen(deps.config.host, deps.config.port);
+      try {
+        boundPort = await e.listen(host, port);
+      } catch (err) {
+        // Taken between the check and the listen: still name the holder.
+        if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") throw portInUse(host, port);
+        throw err;
+      }
       engine = e;
       engineName = e.name;
       metrics.start();

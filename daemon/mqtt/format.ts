@@ -9,6 +9,7 @@
 import type { PacketItem, RadioParams, RadioStats } from "../core/types.ts";
 import { airtimeMs as protocolAirtimeMs } from "../protocol/airtime.ts";
 import { frameLayout } from "../protocol/hash.ts";
+import { safeName as cleanName } from "../protocol/text.ts";
 import type { RadioInfo } from "./ports.ts";
 
 /** One MQTT message before it enters the outbox. */
@@ -21,10 +22,10 @@ export interface Outgoing {
 
 const MAX_NAME = 64;
 
-/** Names come from radios and the air: bound them and strip control chars. */
+/** Names come from radios and the air: bound them and strip control and bidi chars. */
 export function safeName(s: string | null | undefined, fallback: string): string {
   if (typeof s !== "string") return fallback;
-  const clean = s.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  const clean = cleanName(s).trim();
   return clean.length === 0 ? fallback : Array.from(clean).slice(0, MAX_NAME).join("");
 }
 
@@ -69,7 +70,8 @@ export function packetMessage(
   const header = raw[0] ?? 0;
   const route = header & 0x03;
   const type = (header >> 2) & 0x0f;
-  const payloadLen = layout ? raw.length - layout.payloadOffset : 0;
+  // Unknown when the header and path cannot be read: never "0" as if valid.
+  const payloadLen = layout ? String(raw.length - layout.payloadOffset) : null;
   const params = radio.params;
   const msg: Record<string, string | null> = {
     origin: safeName(radio.name, fallbackName),
@@ -84,7 +86,7 @@ export function packetMessage(
     packet_type: String(type),
     // isRouteDirect() covers DIRECT and TRANSPORT_DIRECT.
     route: route === 2 || route === 3 ? "D" : "F",
-    payload_len: String(payloadLen),
+    payload_len: payloadLen,
     raw: p.raw.toUpperCase(),
     SNR: num(p.snr),
     RSSI: num(p.rssi),
@@ -95,7 +97,15 @@ export function packetMessage(
     duration: params ? String(Math.trunc(airtimeMs(params, raw.length))) : null,
     hash: p.hash.toUpperCase(),
   };
-  if (msg.route === "D" && layout && ADDR_PAIR.has(type) && payloadLen >= 2) {
+  // Undecodable packets are published too (the raw bytes are the evidence a
+  // collector may want), flagged with the decoder's error code; see docs/mqtt.md.
+  if (p.error !== null) msg.decode_error = p.error;
+  if (
+    msg.route === "D" &&
+    layout &&
+    ADDR_PAIR.has(type) &&
+    raw.length - layout.payloadOffset >= 2
+  ) {
     // The firmware logs "[src -> dest]" for these; meshcoretomqtt keeps it as `path`.
     const payload = raw.subarray(layout.payloadOffset);
     const hx = (b: number | undefined) => (b ?? 0).toString(16).toUpperCase().padStart(2, "0");

@@ -9,13 +9,14 @@
 import { connect, type IClientOptions, type MqttClient } from "mqtt";
 import type { Bus } from "../core/bus.ts";
 import { errorMessage } from "../core/errors.ts";
-import type { Logger } from "../core/log.ts";
+import { type Logger, redactUrl } from "../core/log.ts";
 import type { OutboxMessage } from "../store/api.ts";
 import { clientOptions } from "./client-options.ts";
 import type { ResolvedBroker } from "./config.ts";
 import type { Outgoing } from "./format.ts";
 import { AckLedger } from "./ledger.ts";
 import type { Now, OutboxPort } from "./ports.ts";
+import { brokerEndpoint, probeTcp } from "./probe.ts";
 
 export type LinkState = "idle" | "connecting" | "connected" | "renewing" | "backoff" | "stopped";
 
@@ -50,7 +51,15 @@ export type LinkCounters = {
   poisoned: number;
   storeErrors: number;
   direct: number;
+  /** TCP probes made while backing off (see retry()). */
+  probes: number;
 };
+
+/** While backing off longer than this, a TCP probe this often watches for the broker's return. */
+const PROBE_MS = 2000;
+const PROBE_TIMEOUT_MS = 1500;
+/** ±25%: gateways that lost the same broker do not probe in step. */
+const jitter = (ms: number) => Math.round(ms * (0.75 + Math.random() / 2));
 
 /** A message sent on this many connections without a PUBACK is dropped as poison. */
 const MAX_SENDS = 5;
@@ -73,6 +82,7 @@ export class BrokerLink {
     poisoned: 0,
     storeErrors: 0,
     direct: 0,
+    probes: 0,
   };
   private client: MqttClient | null = null;
   /** Bumped whenever the current connection is abandoned; stale callbacks compare it. */
@@ -184,8 +194,10 @@ export class BrokerLink {
     return this.state;
   }
 
-  private setState(state: LinkState, detail?: string): void {
+  private setState(state: LinkState, why?: string): void {
     if (this.state === state) return;
+    // Error texts can quote the broker URL: the bus feeds the API and UI.
+    const detail = why === undefined ? undefined : redactUrl(why);
     this.state = state;
     this.since = this.now();
     const fields: Record<string, unknown> = { broker: this.broker.id, state };
@@ -207,7 +219,7 @@ export class BrokerLink {
     if (this.state === "stopped") return;
     const gen = ++this.gen;
     this.counters.attempts++;
-    this.setState("connecting", this.broker.url.replace(/\/\/[^@/]*@/, "//"));
+    this.setState("connecting", redactUrl(this.broker.url));
     let session: Session;
     let opts: IClientOptions;
     try {
@@ -276,7 +288,42 @@ export class BrokerLink {
     // Jitter spreads gateways that lost the same broker at the same moment.
     const delay = Math.round(base / 2 + (Math.random() * base) / 2);
     this.setState("backoff", `${reason}; retry in ${delay} ms`);
-    this.after(delay, () => void this.connect());
+    this.retry(delay);
+  }
+
+  /**
+   * Connects again after `delay`, or sooner when the broker comes back: while
+   * waiting, a bare TCP handshake every PROBE_MS (jittered) watches for it. A
+   * probe that succeeds after one that failed means the broker returned, and
+   * the link connects at once. A broker reachable all along (refusing our
+   * login, say) keeps the full backoff, so it is never hammered with CONNECTs.
+   */
+  private retry(delay: number): void {
+    const gen = this.gen;
+    let done = false;
+    const go = () => {
+      if (done || gen !== this.gen || this.state !== "backoff") return;
+      done = true;
+      void this.connect();
+    };
+    this.after(delay, go);
+    if (delay <= PROBE_MS) return;
+    const { host, port } = brokerEndpoint(this.broker);
+    let sawDown = false;
+    const probe = () => {
+      if (done || gen !== this.gen || this.state !== "backoff") return;
+      this.counters.probes++;
+      void probeTcp(host, port, PROBE_TIMEOUT_MS).then((ok) => {
+        if (ok && sawDown) {
+          this.log.info("broker reachable again", { broker: this.broker.id });
+          go();
+          return;
+        }
+        if (!ok) sawDown = true;
+        this.after(jitter(PROBE_MS), probe);
+      });
+    };
+    this.after(jitter(PROBE_MS), probe);
   }
 
   /** Token renewal: let in-flight messages finish, disconnect cleanly, reconnect. */

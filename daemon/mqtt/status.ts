@@ -1,4 +1,5 @@
 /** The per-broker state and counters `MqttUplink.status()` reports (for /api/health). */
+import { redactUrl } from "../core/log.ts";
 import type { ResolvedBroker } from "./config.ts";
 import type { BrokerLink, LinkCounters, LinkState } from "./link.ts";
 
@@ -7,7 +8,7 @@ export interface BrokerStatus {
   /** Same as id (the HTTP health/metrics code reads `name`). */
   readonly name: string;
   readonly connected: boolean;
-  /** The URL without any user info. */
+  /** The URL with its user info and query values masked. */
   readonly url: string;
   readonly state: LinkState;
   /** ms epoch of the last state change. */
@@ -24,17 +25,6 @@ export interface BrokerStatus {
   readonly counters: Readonly<LinkCounters>;
 }
 
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = "";
-    u.password = "";
-    return u.toString();
-  } catch {
-    return "(invalid url)";
-  }
-}
-
 export function brokerStatus(
   broker: ResolvedBroker,
   link: BrokerLink,
@@ -49,7 +39,7 @@ export function brokerStatus(
     state: link.state,
     since: link.since,
     connectedAt: link.connectedAt,
-    lastError: link.lastError,
+    lastError: link.lastError === null ? null : redactUrl(link.lastError),
     feeds: [...broker.feeds],
     inflight: link.inflightCount,
     depth,

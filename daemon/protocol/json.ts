@@ -6,13 +6,14 @@
 
 import { hex, hexByte } from "./bytes.ts";
 import { advertRoleName, PAYLOAD_TRACE, payloadTypeName, routeName } from "./constants.ts";
+import { replaceUnsafe } from "./text.ts";
 import type { DecodedPacket, DecodeResult, Payload } from "./types.ts";
 
 export const MAX_SUMMARY = 160;
 
-/** Replace control characters and clip to `max` code points (adds an ellipsis). */
+/** Replace control and bidi characters and clip to `max` code points (adds an ellipsis). */
 export function clean(s: string, max: number): string {
-  const safe = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
+  const safe = replaceUnsafe(s, " ");
   const cps = Array.from(safe);
   return cps.length > max ? `${cps.slice(0, max - 1).join("")}…` : safe;
 }

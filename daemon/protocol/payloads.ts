@@ -21,6 +21,7 @@ import {
   payloadTypeName,
 } from "./constants.ts";
 import { decryptChannel, verify } from "./crypto.ts";
+import { safeName, safeText } from "./text.ts";
 import type {
   AdvertPayload,
   ControlPayload,
@@ -83,7 +84,7 @@ export function decodeAdvert(
     i += 2;
   }
   if (valid && flags & ADV_NAME && appData.length > i) {
-    const n = cString(appData.subarray(i));
+    const n = safeName(cString(appData.subarray(i)));
     name = n.length > 0 ? n : null;
   }
   let signatureValid: boolean | null = null;
@@ -155,8 +156,8 @@ function groupText(channel: string, plain: Uint8Array): GroupText {
     channel,
     timestamp: u32le(plain, 0),
     textType: plain[4] ?? 0,
-    sender: sep >= 0 ? body.slice(0, sep) : null,
-    text: sep >= 0 ? body.slice(sep + 2) : body,
+    sender: sep >= 0 ? safeName(body.slice(0, sep)) : null,
+    text: safeText(sep >= 0 ? body.slice(sep + 2) : body),
   };
 }
 

@@ -1,4 +1,5 @@
 /** Small byte helpers shared by the radio codecs. Little-endian, as MeshCore is on the wire. */
+import { safeName } from "../protocol/text.ts";
 
 export function toHex(b: Uint8Array, upper = false): string {
   const s = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
@@ -92,15 +93,14 @@ export class ByteReader {
 
 /**
  * Decode a fixed-size, NUL-padded text field from the radio. Names come from
- * the air or from user settings: cap the length and drop control characters.
+ * the air or from user settings: cap the length and drop control and bidi characters.
  */
 export function cleanText(b: Uint8Array | null, max = 64): string | null {
   if (!b) return null;
   let end = b.indexOf(0);
   if (end < 0) end = b.length;
-  const s = new TextDecoder("utf-8", { fatal: false })
-    .decode(b.subarray(0, end))
-    .replace(/[\u0000-\u001f\u007f]/g, "")
-    .trim();
-  return s.length > max ? s.slice(0, max) : s;
+  const raw = new TextDecoder("utf-8", { fatal: false }).decode(b.subarray(0, end));
+  // Bidi overrides too: one cleaner for every name (protocol/text.ts).
+  const clean = safeName(raw).trim();
+  return clean.length > max ? clean.slice(0, max) : clean;
 }

@@ -123,13 +123,15 @@ export class Link implements RadioLink {
 
   private setState(state: RadioState, err: string | null): void {
     if (err !== null) this.lastError = err;
+    // Back up: the old error is history (the log keeps it), not the status.
+    else if (state === "up") this.lastError = null;
     if (state === this.state && err === null) return;
     this.state = state;
     this.since = this.o.now();
     const fields = {
       radio: this.id,
       target: describeTarget(this.o.config),
-      error: err ?? undefined,
+      ...(err === null ? {} : { error: err }),
     };
     if (state === "backoff") this.o.log.warn(`radio ${state}`, fields);
     else this.o.log.info(`radio ${state}`, fields);

@@ -126,6 +126,22 @@ export interface OutboxMessage {
   readonly createdAt: number;
 }
 
+/**
+ * Damage found in the middle of journal files at start-up: bad bytes with
+ * good frames after them, which no interrupted write explains (a torn tail
+ * at the end of a file is counted apart, as `journal_torn`).
+ */
+export interface JournalDamage {
+  /** Damaged stretches skipped. */
+  readonly regions: number;
+  /** Frames (group commits) whose records were lost with them. */
+  readonly frames: number;
+  readonly bytes: number;
+  /** Journal file and offset of the last stretch. */
+  readonly file: string;
+  readonly offset: number;
+}
+
 export interface StoreHealth {
   readonly ok: boolean;
   readonly dbBytes: number;
@@ -139,6 +155,8 @@ export interface StoreHealth {
   /** Last storage error (ENOSPC, EROFS, ...) still in effect, else null. */
   readonly error: string | null;
   readonly counters: Readonly<Record<string, number>>;
+  /** Mid-file journal damage replay skipped at start-up; absent or null when none. */
+  readonly journalDamage?: JournalDamage | null;
 }
 
 export interface StoreApi {

@@ -12,7 +12,13 @@
  */
 import { join } from "node:path";
 import type { Logger } from "../core/log.ts";
-import type { IngestResult, ObservationInput, OutboxMessage, StoreHealth } from "./api.ts";
+import type {
+  IngestResult,
+  JournalDamage,
+  ObservationInput,
+  OutboxMessage,
+  StoreHealth,
+} from "./api.ts";
 import { DbWriter } from "./apply.ts";
 import { ioCode, StoreError } from "./errors.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
@@ -75,6 +81,7 @@ export class StoreEngine {
   private snapshotBackoff = 0;
   private snapshotError: string | null = null;
   private journalCarry = 0;
+  private journalDamage: JournalDamage | null = null;
   private lastSnapshotAt: number | null = null;
   private lastSnapshotMs: number | null = null;
   private problems: string[] = [];
@@ -145,6 +152,11 @@ export class StoreEngine {
         const r = replayJournals(fsp, o.dataDir, w, snap.seq, o.log, (n, k) => engine.count(n, k));
         engine.seq = r.lastSeq;
         engine.problems.push(...r.problems);
+        engine.journalDamage = r.damage;
+        // The journal since the snapshot counts toward the next one whether
+        // this process or an earlier one wrote it: a gateway that loses power
+        // every few seconds still reaches the threshold and snapshots.
+        engine.journalCarry = r.bytes;
         engine.count("replayed_records", r.applied);
         o.log.info("store loaded", {
           snapshot: snap.name,
@@ -152,7 +164,10 @@ export class StoreEngine {
           replayed: r.applied,
           seq: r.lastSeq,
         });
-        if (!o.readOnly) engine.journal = new JournalWriter(fsp, o.dataDir, o.log.child("journal"));
+        if (!o.readOnly) {
+          engine.journal = new JournalWriter(fsp, o.dataDir, o.log.child("journal"));
+          if (r.resume) engine.journal.resume(r.resume);
+        }
       }
       engine.obsCount = engine.scalar("SELECT count(*) FROM observations");
       engine.txCount = engine.scalar("SELECT count(*) FROM transmissions");
@@ -169,6 +184,8 @@ export class StoreEngine {
     if (this.maintTimer) return;
     this.maintTimer = setInterval(() => this.maintain(), 250);
     this.maintTimer.unref?.();
+    // Replay may already have reached the threshold (see open()).
+    this.maybeSnapshot();
   }
 
   private count(name: string, k = 1): void {
@@ -412,6 +429,7 @@ export class StoreEngine {
       nodes: this.scalar("SELECT count(*) FROM nodes"),
       error,
       counters,
+      journalDamage: this.journalDamage,
     };
   }
 

@@ -1,103 +1,29 @@
 /**
- * The append-only journal: files `journal-<firstSeq>.log`, each a 4-byte
- * magic then frames [u32 length][u32 CRC-32 of payload][payload]. A frame
- * whose length or checksum does not match is a torn tail (power cut during a
- * write): reading stops there and what follows in that file is ignored.
- * Writes are group-committed: append() only buffers, flush() writes and
- * fdatasyncs; the store calls flush at most every fsyncIntervalMs.
- *
- * Layout 2 ("MGJ2", written now): one frame per group commit, its payload the
- * raw-deflated concatenation of [varint length][record] for every record of
- * that commit. Each frame is compressed with the previous 32 KiB of the
- * file's uncompressed records as the preset dictionary, so the names, keys
- * and summaries that repeat from one second to the next cost a few bytes; a
- * frame still decodes on its own given the frames before it, which replay
- * reads anyway. Layout 1 ("MGJ1": one uncompressed record per frame) is
- * still read.
+ * The append-only journal: files `journal-<firstSeq>.log` in the format of
+ * journal-format.ts. Writes are group-committed: append() only buffers,
+ * flush() writes one frame and fdatasyncs; the store calls flush at most
+ * every fsyncIntervalMs.
  */
 import { join } from "node:path";
-import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
 import type { Logger } from "../core/log.ts";
-import { crc32 } from "./bytes.ts";
 import { ioCode } from "./errors.ts";
 import { type FsPort, fsyncDir, writeAll } from "./fsport.ts";
+import { type FrameState, GROUP_BYTES, JOURNAL_MAGIC, packFrame } from "./journal-format.ts";
 
-export const JOURNAL_MAGIC_V1 = new Uint8Array([0x4d, 0x47, 0x4a, 0x31]); // "MGJ1"
-export const JOURNAL_MAGIC = new Uint8Array([0x4d, 0x47, 0x4a, 0x32]); // "MGJ2"
-/** A frame longer than this is garbage, not a record (bounds a torn length field). */
-export const MAX_FRAME = 64 * 1024 * 1024;
-/** Deflate's window: the most of the earlier records a frame can refer to. */
-const DICT_BYTES = 32 * 1024;
-/** Level 1: nearly all of level 6's gain on journal records, at a fraction of the CPU. */
-const DEFLATE = { level: 1, strategy: constants.Z_DEFAULT_STRATEGY } as const;
+export {
+  type DamagedRegion,
+  frame,
+  JOURNAL_MAGIC,
+  JOURNAL_MAGIC_V1,
+  JOURNAL_MAGIC_V2,
+  MAX_FRAME,
+  type ParsedJournal,
+  packFrame,
+  packRecords,
+  parseJournal,
+  unpackRecords,
+} from "./journal-format.ts";
 
-/** The last DICT_BYTES of `prev` followed by `next` (the dictionary for the following frame). */
-function slideDict(prev: Uint8Array, next: Uint8Array): Uint8Array {
-  if (next.length >= DICT_BYTES) return next.slice(next.length - DICT_BYTES);
-  const keep = Math.min(prev.length, DICT_BYTES - next.length);
-  const out = new Uint8Array(keep + next.length);
-  out.set(prev.subarray(prev.length - keep), 0);
-  out.set(next, keep);
-  return out;
-}
-
-/** Pure: records -> one layout-2 frame payload (deflated with `dict`), and the next dictionary. */
-export function packRecords(
-  records: readonly Uint8Array[],
-  dict: Uint8Array,
-): { packed: Uint8Array; dict: Uint8Array } {
-  let size = 0;
-  for (const r of records) size += varintLength(r.length) + r.length;
-  const plain = new Uint8Array(size);
-  let off = 0;
-  for (const r of records) {
-    let n = r.length;
-    while (n >= 0x80) {
-      plain[off++] = (n % 0x80) | 0x80;
-      n = Math.floor(n / 0x80);
-    }
-    plain[off++] = n;
-    plain.set(r, off);
-    off += r.length;
-  }
-  const packed = deflateRawSync(plain, dict.length ? { ...DEFLATE, dictionary: dict } : DEFLATE);
-  return {
-    packed: new Uint8Array(packed.buffer, packed.byteOffset, packed.length),
-    dict: slideDict(dict, plain),
-  };
-}
-
-/** Pure: the inverse of packRecords; throws on bytes that do not inflate or split. */
-export function unpackRecords(
-  packed: Uint8Array,
-  dict: Uint8Array,
-): { records: Uint8Array[]; dict: Uint8Array } {
-  const buf = inflateRawSync(packed, dict.length ? { dictionary: dict } : {});
-  const plain = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-  const records: Uint8Array[] = [];
-  let pos = 0;
-  while (pos < plain.length) {
-    let n = 0;
-    let mul = 1;
-    for (let i = 0; ; i++) {
-      if (i >= 5 || pos >= plain.length) throw new RangeError("bad record length");
-      const b = plain[pos++]!;
-      n += (b & 0x7f) * mul;
-      mul *= 0x80;
-      if (b < 0x80) break;
-    }
-    if (pos + n > plain.length) throw new RangeError("record past the end of its frame");
-    records.push(plain.subarray(pos, pos + n));
-    pos += n;
-  }
-  return { records, dict: slideDict(dict, plain) };
-}
-
-function varintLength(n: number): number {
-  let k = 1;
-  for (let x = n; x >= 0x80; x = Math.floor(x / 0x80)) k++;
-  return k;
-}
 const NAME = /^journal-(\d{16})\.log$/;
 
 export function journalName(firstSeq: number): string {
@@ -118,58 +44,11 @@ export function listJournals(fsp: FsPort, dir: string): JournalFile[] {
   return out.sort((a, b) => a.firstSeq - b.firstSeq);
 }
 
-export function frame(payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(8 + payload.length);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, payload.length, true);
-  v.setUint32(4, crc32(payload), true);
-  out.set(payload, 8);
-  return out;
-}
-
-export interface ParsedJournal {
-  /** The records of the good frames, in order (for layout 1, one per frame). */
-  readonly frames: readonly Uint8Array[];
-  /** Bytes up to the end of the last good frame. */
+/** An existing file new frames may be appended to (after cutting it to goodBytes). */
+export interface JournalResume {
+  readonly name: string;
   readonly goodBytes: number;
-  readonly torn: boolean;
-  /** 1 or 2; 0 when the file has no valid header. */
-  readonly layout: number;
-}
-
-const sameMagic = (buf: Uint8Array, magic: Uint8Array) =>
-  buf.length >= 4 && magic.every((b, i) => buf[i] === b);
-
-/** Pure: split a journal file's bytes into records, detecting a torn tail. */
-export function parseJournal(buf: Uint8Array): ParsedJournal {
-  const layout = sameMagic(buf, JOURNAL_MAGIC) ? 2 : sameMagic(buf, JOURNAL_MAGIC_V1) ? 1 : 0;
-  if (layout === 0) return { frames: [], goodBytes: 0, torn: buf.length > 0, layout };
-  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const frames: Uint8Array[] = [];
-  let dict: Uint8Array = new Uint8Array(0);
-  let pos = 4;
-  while (pos < buf.length) {
-    if (pos + 8 > buf.length) break;
-    const len = v.getUint32(pos, true);
-    const sum = v.getUint32(pos + 4, true);
-    if (len > MAX_FRAME || pos + 8 + len > buf.length) break;
-    if (crc32(buf, pos + 8, pos + 8 + len) !== sum) break;
-    const payload = buf.subarray(pos + 8, pos + 8 + len);
-    if (layout === 1) frames.push(payload);
-    else {
-      // The checksum matched, so a frame that does not unpack is not a torn
-      // write but damage; like a torn tail, nothing after it can be trusted.
-      try {
-        const u = unpackRecords(payload, dict);
-        frames.push(...u.records);
-        dict = u.dict;
-      } catch {
-        break;
-      }
-    }
-    pos += 8 + len;
-  }
-  return { frames, goodBytes: pos, torn: pos < buf.length, layout };
+  readonly nextIndex: number;
 }
 
 interface Pending {
@@ -185,8 +64,9 @@ interface Pending {
  */
 export class JournalWriter {
   private fd: number | null = null;
-  /** Uncompressed records already in the open file (the next frame's dictionary). */
-  private dict: Uint8Array = new Uint8Array(0);
+  /** What the open file's next frame is compressed against (null: no frame yet). */
+  private state: FrameState | null = null;
+  private resumeFile: JournalResume | null = null;
   private pending: Pending[] = [];
   private pendingBytes = 0;
   private writtenBytes = 0;
@@ -201,6 +81,8 @@ export class JournalWriter {
     private readonly dir: string,
     private readonly log: Logger,
     private readonly maxPendingBytes = 32 * 1024 * 1024,
+    /** Record bytes per frame group (benchmarks vary it; see journal-format.ts). */
+    private readonly groupBytes = GROUP_BYTES,
   ) {}
 
   /** Bytes written to journal files since the last rotate(), plus those buffered. */
@@ -232,14 +114,14 @@ export class JournalWriter {
     if (now < this.retryAt) return false;
     try {
       if (this.fd === null) this.open(this.pending[0]!.seq);
-      const { packed, dict } = packRecords(
+      const { bytes: total, state } = packFrame(
         this.pending.map((p) => p.record),
-        this.dict,
+        this.state,
+        this.groupBytes,
       );
-      const total = frame(packed);
       writeAll(this.fsp, this.fd!, total);
       this.fsp.fdatasyncSync(this.fd!);
-      this.dict = dict;
+      this.state = state;
       this.writtenBytes += total.length;
       this.pending = [];
       this.pendingBytes = 0;
@@ -253,7 +135,43 @@ export class JournalWriter {
     }
   }
 
+  /**
+   * Append the next frames to this existing file instead of starting a new
+   * one: a gateway that loses power a moment after every start would
+   * otherwise leave a new file per start. Only the first open uses it.
+   */
+  resume(r: JournalResume): void {
+    this.resumeFile = r;
+  }
+
+  /** Open the file to resume, cut to its good bytes; false if that fails (a new file is used). */
+  private reopen(r: JournalResume): boolean {
+    let fd: number | null = null;
+    try {
+      fd = this.fsp.openSync(join(this.dir, r.name), "a");
+      this.fsp.ftruncateSync(fd, r.goodBytes);
+    } catch (err) {
+      if (fd !== null) this.fsp.closeSync(fd);
+      this.log.warn("could not append to the last journal; starting a new one", {
+        file: r.name,
+        code: ioCode(err),
+      });
+      return false;
+    }
+    this.fd = fd;
+    // The next frame starts a group: the file's earlier records are not kept in memory.
+    this.state = {
+      dict: new Uint8Array(0),
+      index: r.nextIndex - 1,
+      groupBytes: Number.POSITIVE_INFINITY,
+    };
+    return true;
+  }
+
   private open(firstSeq: number): void {
+    const r = this.resumeFile;
+    this.resumeFile = null;
+    if (r && this.reopen(r)) return;
     this.fsp.mkdirSync(this.dir, { recursive: true });
     const path = join(this.dir, journalName(firstSeq));
     // "w": a leftover file of that name can only hold records we are about to rewrite.
@@ -266,7 +184,7 @@ export class JournalWriter {
       throw err;
     }
     this.fd = fd;
-    this.dict = new Uint8Array(0);
+    this.state = null;
     this.writtenBytes += JOURNAL_MAGIC.length;
   }
 
@@ -283,6 +201,7 @@ export class JournalWriter {
 
   /** Start a new file at the next record (after a snapshot). */
   rotate(): void {
+    this.resumeFile = null;
     this.closeQuietly();
     this.writtenBytes = 0;
   }

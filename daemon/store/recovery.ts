@@ -3,14 +3,18 @@
  * after it. An unreadable snapshot is moved aside (never deleted) with a loud
  * log, and the next older one is used; the journal is kept back to the older
  * snapshot for exactly this case. Replay skips records the snapshot already
- * holds (by sequence number) and applies the rest idempotently.
+ * holds (by sequence number) and applies the rest idempotently. Damage in
+ * the middle of a journal file is skipped (the format resynchronises on the
+ * next frame group), counted and reported in health, unlike a torn tail,
+ * which is the expected trace of a power cut.
  */
 import { join } from "node:path";
 import type { Logger } from "../core/log.ts";
+import type { JournalDamage } from "./api.ts";
 import type { DbWriter } from "./apply.ts";
 import { StoreError } from "./errors.ts";
 import type { FsPort } from "./fsport.ts";
-import { listJournals, parseJournal } from "./journal.ts";
+import { type JournalResume, listJournals, parseJournal } from "./journal.ts";
 import { decodeOp } from "./ops.ts";
 import { listSnapshots } from "./snapshots.ts";
 import type { Database, SqlJsStatic } from "./sqlite.ts";
@@ -71,7 +75,21 @@ export interface ReplayResult {
   readonly lastSeq: number;
   readonly applied: number;
   readonly torn: number;
+  /** Size of the journal files read: records written since the snapshot, for its threshold. */
+  readonly bytes: number;
+  /** Mid-file damage (bad bytes with good frames after them), null when none. */
+  readonly damage: JournalDamage | null;
+  /** The last file, when new records can be appended to it (see JournalWriter.resume). */
+  readonly resume: JournalResume | null;
   readonly problems: string[];
+}
+
+function decodeSeq(record: Uint8Array): number | null {
+  try {
+    return decodeOp(record).seq;
+  } catch {
+    return null;
+  }
 }
 
 export function replayJournals(
@@ -85,13 +103,18 @@ export function replayJournals(
   let lastSeq = fromSeq;
   let applied = 0;
   let torn = 0;
+  let bytes = 0;
+  let damage = null as JournalDamage | null;
+  let resume = null as JournalResume | null;
   const problems: string[] = [];
   const files = listJournals(fsp, dir);
   for (const [i, f] of files.entries()) {
     const next = files[i + 1];
     // A file wholly before the snapshot needs no reading at all.
     if (next && next.firstSeq - 1 <= fromSeq) continue;
-    const parsed = parseJournal(fsp.readFileSync(join(dir, f.name)) as Uint8Array);
+    const buf = fsp.readFileSync(join(dir, f.name)) as Uint8Array;
+    bytes += buf.length;
+    const parsed = parseJournal(buf);
     if (parsed.torn) {
       torn++;
       count("journal_torn");
@@ -100,6 +123,7 @@ export function replayJournals(
         goodBytes: parsed.goodBytes,
       });
     }
+    const gaps: string[] = [];
     for (const payload of parsed.frames) {
       let op: ReturnType<typeof decodeOp>;
       try {
@@ -117,11 +141,45 @@ export function replayJournals(
         const msg = `journal gap: records ${lastSeq + 1}..${op.seq - 1} are missing`;
         count("journal_gaps");
         log.error(msg);
-        problems.push(msg);
+        // Damage in this file explains its gaps; the damage report names them.
+        if (parsed.damage.length) gaps.push(`${lastSeq + 1}..${op.seq - 1}`);
+        else problems.push(msg);
       }
       w.apply(op);
       lastSeq = op.seq;
       applied++;
+    }
+    // A crash loop would otherwise leave one new file per start. Appending
+    // is safe to a clean layout-3 file whose last record is the newest:
+    // what follows goodBytes (a torn tail) holds nothing readable.
+    const lastInFile = parsed.frames.length ? decodeSeq(parsed.frames.at(-1)!) : null;
+    resume =
+      i === files.length - 1 &&
+      parsed.layout === 3 &&
+      parsed.damage.length === 0 &&
+      lastInFile !== null &&
+      lastInFile === lastSeq
+        ? { name: f.name, goodBytes: parsed.goodBytes, nextIndex: parsed.nextIndex }
+        : null;
+    if (parsed.damage.length) {
+      const d = parsed.damage;
+      const frames = d.reduce((n, x) => n + x.frames, 0);
+      const skipped = d.reduce((n, x) => n + x.bytes, 0);
+      damage = {
+        regions: (damage?.regions ?? 0) + d.length,
+        frames: (damage?.frames ?? 0) + frames,
+        bytes: (damage?.bytes ?? 0) + skipped,
+        file: f.name,
+        offset: d.at(-1)!.offset,
+      };
+      count("journal_damage_regions", d.length);
+      count("journal_damage_frames", frames);
+      count("journal_damage_bytes", skipped);
+      // Not a torn write: an append cannot put bad bytes before good ones.
+      const lost = gaps.length ? `records ${gaps.join(", ")}` : "no records the snapshot lacks";
+      const msg = `journal ${f.name} is damaged: ${skipped} bytes skipped at offset ${d.map((x) => x.offset).join(", ")}, ${frames} group commit(s) lost (${lost})`;
+      log.error(msg);
+      problems.push(msg);
     }
   }
   if (files.length > 0 && fromSeq === 0 && (files[0]?.firstSeq ?? 1) > 1) {
@@ -129,5 +187,5 @@ export function replayJournals(
     log.error(msg);
     problems.push(msg);
   }
-  return { lastSeq, applied, torn, problems };
+  return { lastSeq, applied, torn, bytes, damage, resume, problems };
 }

@@ -25,13 +25,17 @@ export async function startDaemon(opts: {
   /** Script to run instead of the source entry (e.g. an installed bundle). */
   entry?: string;
   cwd?: string;
+  /** A command that execs the daemon, e.g. ["prlimit", "--nofile=300:300"] (same PID). */
+  prefix?: string[];
 }): Promise<RunningDaemon> {
   const dataDir = opts.dataDir ?? tempDir("meshgate-daemon-");
   const cfgPath = join(dataDir, "..", `${dataDir.split("/").pop()}.yaml`);
   writeFileSync(cfgPath, opts.yaml ?? "");
+  const prefix = opts.prefix ?? [];
   const proc = spawn(
-    process.execPath,
+    prefix[0] ?? process.execPath,
     [
+      ...(prefix.length > 0 ? [...prefix.slice(1), process.execPath] : []),
       ...(opts.entry ? [opts.entry] : ["--import", "tsx", join(REPO_ROOT, "daemon/main.ts")]),
       "run",
       "--config",

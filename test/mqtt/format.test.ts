@@ -67,6 +67,16 @@ describe("packetMessage", () => {
     expect(Object.values(m).every((v) => typeof v === "string")).toBe(true);
   });
 
+  it("flags an undecodable packet instead of passing it off as valid", () => {
+    // Header FLOOD|ADVERT claiming 5 one-byte hops, but only 2 bytes follow.
+    const bad = packetMessage(item("1105AABB", { error: "E_TRUNCATED" }), radioInfo(), "gw");
+    expect(bad.payload_len).toBeNull();
+    expect(bad.decode_error).toBe("E_TRUNCATED");
+    expect(bad.raw).toBe("1105AABB");
+    // A good packet carries no such field.
+    expect(packetMessage(item(ADVERT), radioInfo(), "gw")).not.toHaveProperty("decode_error");
+  });
+
   it('adds path "src -> dest" for direct addressed packets only', () => {
     // REQ, route DIRECT (header 0x02), no hops, dest D1, src DE.
     const req = packetMessage(
@@ -106,7 +116,7 @@ describe("packetMessage", () => {
     expect(m.RSSI).toBeNull();
     expect(m.score).toBeNull();
     expect(m.duration).toBeNull();
-    expect(m.payload_len).toBe("0"); // path_len 0xC0 is reserved: no payload found
+    expect(m.payload_len).toBeNull(); // path_len 0xC0 is reserved: no payload found
     expect(m.len).toBe("4");
     // Seeded fuzz: random bytes in, a message with the fixed key set out.
     const r = rng(42);

@@ -4,6 +4,7 @@
  * and left for a new connection; when a bounded outbox drops its oldest
  * messages during a long outage, status() shows how many.
  */
+import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
@@ -90,5 +91,51 @@ describe.skipIf(!MOSQUITTO)("outages against mosquitto", () => {
     await until(() => outbox.size === 0, 10_000, "drained");
     await until(() => u.status()[0]?.depth === 0, 10_000, "depth refreshed");
     expect(u.status()[0]?.counters.acked).toBe(100);
+  }, 30_000);
+
+  it("returns within a probe of the broker's return, not at the end of a long backoff", async () => {
+    const broker = await Mosquitto.create();
+    await broker.start();
+    cleanup.push(() => broker.stop());
+    const outbox = new MemoryOutbox();
+    const bus = new Bus();
+    // Every retry waits 30-60 s: only the TCP probe can bring the link back
+    // within this test's bound.
+    const { u } = uplink(
+      { url: broker.url, backoffMinMs: 60_000, backoffMaxMs: 60_000, connectTimeoutSec: 1 },
+      outbox,
+      bus,
+    );
+    await u.start();
+    await until(() => u.status()[0]?.connected === true, 5000, "connected");
+    await broker.stop();
+    await until(() => u.status()[0]?.state === "backoff", 5000, "backoff");
+    const attempts = u.status()[0]!.counters.attempts;
+    // Down for a few probes: probes only, no MQTT connection attempts.
+    await until(() => (u.status()[0]?.counters.probes ?? 0) >= 2, 10_000, "probing");
+    expect(u.status()[0]!.counters.attempts).toBe(attempts);
+    await broker.start();
+    bus.emit("packet", makePacket(1));
+    await until(() => u.status()[0]?.connected === true, 15_000, "back on the broker's return");
+    await until(() => outbox.size === 0, 5000, "delivered");
+    expect(u.status()[0]!.counters.attempts).toBe(attempts + 1);
+  }, 40_000);
+
+  it("keeps the full backoff while the broker's port answers but MQTT fails", async () => {
+    // Reachable but no broker: every connection is closed at once.
+    const server = createServer((sock) => sock.destroy());
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
+    const addr = server.address();
+    const port = typeof addr === "object" && addr ? addr.port : 0;
+    const { u } = uplink(
+      { url: `mqtt://127.0.0.1:${port}`, backoffMinMs: 60_000, backoffMaxMs: 60_000 },
+      new MemoryOutbox(),
+      new Bus(),
+    );
+    await u.start();
+    await until(() => (u.status()[0]?.counters.probes ?? 0) >= 3, 15_000, "probing");
+    // Reachable all along: the probes never trigger another CONNECT.
+    expect(u.status()[0]!.counters.attempts).toBe(1);
   }, 30_000);
 });

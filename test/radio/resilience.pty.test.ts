@@ -109,6 +109,8 @@ describe("radio link resilience", () => {
       cleanups.push(() => pipe.close());
       send = mkPeer(pipe);
       await waitUntil(() => stateOf(mgr, "usb") === "up", 10_000, "up again");
+      // Back up: the unplug's error is no longer the radio's status.
+      expect(mgr.list()[0]!.lastError).toBeNull();
       send(PACKET, 6, -80);
       await waitUntil(() => rx.length === 2, 5000, "packet after replug");
       expect(rx[1]).toMatchObject({ radioId: "usb", snr: 6, rssi: -80 });

@@ -3,7 +3,7 @@
  * numbered from `start` upwards until killed, printing `ack <last> <ms>` after
  * each acknowledged batch and `t <ms>` every 5 ms. The parent SIGKILLs it at
  * a random moment.
- * Usage: node --import tsx crash-child.ts <dataDir> <start> <seed> <engine|worker>
+ * Usage: node --import tsx crash-child.ts <dataDir> <start> <seed> <engine|worker> [minJournalBytes]
  */
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { ObservationInput } from "../../daemon/store/api.ts";
@@ -11,14 +11,15 @@ import { StoreEngine } from "../../daemon/store/engine.ts";
 import { createStore } from "../../daemon/store/store.ts";
 import { CRASH_FSYNC_MS, rng, synthObs } from "./helpers.ts";
 
-const [dataDir = "", startArg = "1", seedArg = "1", mode = "engine"] = process.argv.slice(2);
+const [dataDir = "", startArg = "1", seedArg = "1", mode = "engine", minArg] =
+  process.argv.slice(2);
 const rand = rng(Number(seedArg));
 const opts = {
   dataDir,
   fsyncIntervalMs: CRASH_FSYNC_MS,
   snapshotJournalRatio: 0.1,
   // Small, so snapshots (and rotations) happen often and kills land in them.
-  snapshotMinJournalBytes: 8 * 1024,
+  snapshotMinJournalBytes: minArg === undefined ? 8 * 1024 : Number(minArg),
   maxDbMB: 64,
   maxAgeDays: 1e5,
   log: silentLogger(),

@@ -238,7 +238,7 @@ describe("store engine: persistence", () => {
     await e.close();
   });
 
-  it("replays a journal an earlier version wrote (layout 1), then continues in layout 2", async () => {
+  it("replays a journal an earlier version wrote (layout 1), then continues in layout 3", async () => {
     const dir = tmp("upgrade");
     const record = Buffer.from(V1_INGEST_HEX, "hex");
     record[1] = 1; // the fixture's sequence number 7 -> 1: the first record of a fresh store
@@ -255,7 +255,7 @@ describe("store engine: persistence", () => {
     e.abandon();
     const journals = files(dir, "journal");
     expect(journals).toHaveLength(2);
-    expect(readFileSync(join(dir, journals[1]!)).subarray(0, 4).toString()).toBe("MGJ2");
+    expect(readFileSync(join(dir, journals[1]!)).subarray(0, 4).toString()).toBe("MGJ3");
     e = await StoreEngine.open(opts(dir));
     expect(counts(e)).toMatchObject({ obs: 13, tx: 12 });
     expect(q.listChannelMessages(e.database, "#test", 10).map((m) => m.text)).toEqual(["hi"]);

@@ -4,6 +4,7 @@ import {
   frame,
   JOURNAL_MAGIC,
   JOURNAL_MAGIC_V1,
+  JOURNAL_MAGIC_V2,
   packRecords,
   parseJournal,
   unpackRecords,
@@ -244,9 +245,9 @@ describe("journal layout 2 packing", () => {
       dict = p.dict;
       frames.push(frame(p.packed));
     }
-    const file = concat([JOURNAL_MAGIC, ...frames]);
+    const file = concat([JOURNAL_MAGIC_V2, ...frames]);
     const all = parseJournal(file);
-    expect(all).toMatchObject({ torn: false, layout: 2, goodBytes: file.length });
+    expect(all).toMatchObject({ torn: false, layout: 2, goodBytes: file.length, damage: [] });
     expect(all.frames.length).toBe(9);
     const ends = [4];
     for (const f of frames) ends.push(ends.at(-1)! + f.length);
@@ -259,13 +260,17 @@ describe("journal layout 2 packing", () => {
     }
   });
 
-  it("a frame whose checksum matches but does not inflate ends the file like a torn tail", () => {
+  it("a frame whose checksum matches but does not inflate ends the file, reported as damage", () => {
     const good = frame(packRecords(recs(2), new Uint8Array(0)).packed);
     const junk = frame(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff]));
-    const p = parseJournal(concat([JOURNAL_MAGIC, good, junk, good]));
+    const p = parseJournal(concat([JOURNAL_MAGIC_V2, good, junk, good]));
     expect(p.frames.length).toBe(2);
-    expect(p.torn).toBe(true);
+    expect(p.torn).toBe(false);
     expect(p.goodBytes).toBe(4 + good.length);
+    // Layout 2 frames depend on every earlier one: the rest of the file is lost.
+    expect(p.damage).toEqual([
+      { offset: 4 + good.length, bytes: junk.length + good.length, frames: 2 },
+    ]);
   });
 });
 
@@ -298,17 +303,23 @@ describe("journal framing (layout 1)", () => {
     }
   });
 
-  it("a flipped bit in a frame drops that frame and everything after it", () => {
+  it("a flipped bit in a frame drops that frame only, reported as damage", () => {
     const bad = file.slice();
     bad[4 + 8 + 3 + 8 + 100]! ^= 0x10; // inside the second payload
     const p = parseJournal(bad);
-    expect(p.frames.length).toBe(1);
-    expect(p.torn).toBe(true);
-    expect(p.goodBytes).toBe(4 + 8 + 3);
+    expect(p.frames.map((f) => f.length)).toEqual([3, 1]);
+    expect(p.torn).toBe(false);
+    expect(p.damage).toEqual([{ offset: 4 + 8 + 3, bytes: 8 + 300, frames: 1 }]);
+  });
+
+  it("a flipped bit in the last frame is a torn tail (nothing good follows)", () => {
+    const bad = file.slice();
+    bad[file.length - 1]! ^= 0x01;
+    expect(parseJournal(bad)).toMatchObject({ torn: true, damage: [], goodBytes: file.length - 9 });
   });
 
   it("a huge bogus length is treated as torn, not allocated", () => {
-    for (const magic of [JOURNAL_MAGIC_V1, JOURNAL_MAGIC]) {
+    for (const magic of [JOURNAL_MAGIC_V1, JOURNAL_MAGIC_V2, JOURNAL_MAGIC]) {
       const bad = concat([magic, new Uint8Array([0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0])]);
       expect(parseJournal(bad)).toMatchObject({ torn: true, goodBytes: 4 });
     }

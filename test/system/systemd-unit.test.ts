@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { connectionCap, MAX_CONNECTIONS, RESERVED_FDS } from "../../daemon/http/fd-guard.ts";
 import { REPO_ROOT } from "../helpers/paths.ts";
 
 const UNIT = join(REPO_ROOT, "systemd/meshgate.service");
@@ -28,6 +29,12 @@ describe("systemd unit", () => {
     expect(d.get("StateDirectory")).toEqual(["meshgate"]);
     expect(d.get("Environment")).toContain("MESHGATE_DATA_DIR=/var/lib/meshgate");
     expect(d.get("KillSignal")).toEqual(["SIGTERM"]);
+  });
+
+  it("gives the HTTP connection cap and the store's reserve their descriptors", () => {
+    const limit = Number(d.get("LimitNOFILE")?.[0]);
+    expect(limit).toBeGreaterThanOrEqual(MAX_CONNECTIONS + RESERVED_FDS);
+    expect(connectionCap(MAX_CONNECTIONS, limit)).toBe(MAX_CONNECTIONS);
   });
 
   it("tunes glibc malloc so freed store buffers go back to the kernel", () => {

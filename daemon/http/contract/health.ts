@@ -1,4 +1,5 @@
 /** GET /api/health: the readiness truth. */
+import type { JournalDamage } from "../../store/api.ts";
 
 export interface HealthStore {
   readonly ok: boolean;
@@ -11,6 +12,9 @@ export interface HealthStore {
   readonly schemaVersion?: number;
   readonly lastSnapshotAt?: string | null;
   readonly lastSnapshotMs?: number | null;
+  /** Torn journal records skipped at the last load, and what was damaged (store health). */
+  readonly journalTorn?: number;
+  readonly journalDamage?: JournalDamage | null;
 }
 
 /** The gateway as a node: the primary radio's identity and the configured region. */

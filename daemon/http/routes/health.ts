@@ -79,6 +79,8 @@ export function healthReport(app: AppContext): Health {
             lastSnapshotAt:
               sh.lastSnapshotAt === null ? null : new Date(sh.lastSnapshotAt).toISOString(),
             lastSnapshotMs: sh.lastSnapshotMs,
+            journalTorn: sh.counters.journal_torn ?? 0,
+            journalDamage: sh.journalDamage ?? null,
           }
         : { ok: false, error: sh.error, observations: 0 },
     radios: radios.map((r) => ({

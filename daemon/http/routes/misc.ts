@@ -49,17 +49,6 @@ async function toMessages(
   return out;
 }
 
-const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i;
-
-export function maskUrlCredentials(v: unknown, depth = 0): unknown {
-  if (typeof v === "string") return v.replace(URL_USERINFO, "$1***@");
-  if (depth > 8 || v === null || typeof v !== "object") return v;
-  if (Array.isArray(v)) return v.map((x) => maskUrlCredentials(x, depth + 1));
-  return Object.fromEntries(
-    Object.entries(v).map(([k, x]) => [k, maskUrlCredentials(x, depth + 1)]),
-  );
-}
-
 export function miscRoutes(app: AppContext): Route[] {
   const { store } = app.deps;
   return [
@@ -115,8 +104,8 @@ export function miscRoutes(app: AppContext): Route[] {
         const port = app.deps.providers?.config;
         if (!port) throw unavailable("configuration not available", null);
         // Tokens, passwords and keys are masked (the logs' rule), and so are
-        // credentials inside URLs (mqtt://user:pass@host).
-        return maskUrlCredentials(redact(port.get()));
+        // credentials inside URLs (user info and query values).
+        return redact(port.get());
       },
     },
     get("/api/radios", [], async () => {

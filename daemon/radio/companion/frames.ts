@@ -38,8 +38,9 @@ export interface CompanionDeframerOptions {
 /**
  * Splits the radio's byte stream into frames. Anything that is not `>`
  * where a frame should start is skipped (resync); a length above the cap,
- * an implausible frame or a stalled partial marks the header as garbage and
- * the search restarts one byte later.
+ * an implausible frame, a frame holding other whole frames (a wrong length)
+ * or a stalled partial marks the header as garbage (counted in badFrames)
+ * and the search restarts one byte later.
  */
 export class CompanionDeframer {
   private buf: Uint8Array = new Uint8Array(0);
@@ -95,7 +96,7 @@ export class CompanionDeframer {
       if (i + 3 + len > b.length) break;
       if (len > 0) {
         const frame = b.slice(i + 3, i + 3 + len);
-        if (!this.accept(frame)) {
+        if (!this.accept(frame) || this.swallows(b, i + 3, i + 3 + len)) {
           this.counters.badFrames++;
           this.counters.resyncBytes++;
           i++;
@@ -109,6 +110,27 @@ export class CompanionDeframer {
     // What is left is at most one partial frame: header + MAX bytes.
     this.buf = i >= b.length ? new Uint8Array(0) : b.slice(i);
     return out;
+  }
+
+  /**
+   * Whether b[from, to) holds a whole good frame followed by another frame
+   * start: the mark of a header whose length was wrong (a frame declaring 100
+   * bytes but carrying 4), which would otherwise swallow the frames after it.
+   * Random packet bytes pass for that by chance about once in 2^26 bytes.
+   */
+  private swallows(b: Uint8Array, from: number, to: number): boolean {
+    for (
+      let p = b.indexOf(this.start, from);
+      p >= 0 && p + 3 <= to;
+      p = b.indexOf(this.start, p + 1)
+    ) {
+      const len = b[p + 1]! | (b[p + 2]! << 8);
+      const end = p + 3 + len;
+      if (len === 0 || len > MAX_COMPANION_FRAME || end > b.length) continue;
+      if (end < b.length && b[end] !== this.start) continue;
+      if (this.accept(b.subarray(p + 3, end))) return true;
+    }
+    return false;
   }
 
   reset(): void {

@@ -4,7 +4,7 @@
  * does not persist them. Protocol: examples/kiss_modem/KissModem.cpp.
  */
 import type { RadioParams, RadioStats } from "../../core/types.ts";
-import { ByteReader, toHex } from "../bytes.ts";
+import { ByteReader, cleanText, toHex } from "../bytes.ts";
 import { afterIdle } from "../idle.ts";
 import { type MatchResult, RadioCommandError, RequestQueue } from "../requests.ts";
 import type { ChannelRef, DriverSession, SessionContext } from "../types.ts";
@@ -158,9 +158,7 @@ export class KissSession implements DriverSession {
     );
     this.ctx.identity({
       publicKey: toHex(pub, true),
-      model: name
-        ? new TextDecoder().decode(name.subarray(0, 40)).replace(/[\u0000-\u001f]/g, "")
-        : null,
+      model: name ? cleanText(name, 40) : null,
       firmware: version === null ? "kiss" : `kiss v${version}`,
       params: params.v ? { ...params.v, txPowerDbm: p?.txPowerDbm } : null,
     });

@@ -55,6 +55,27 @@ describe("companion framing", () => {
     expect(d.dropPartial()).toEqual([]);
   });
 
+  it("a frame declaring 100 bytes but carrying 4 does not swallow the good frames after it", () => {
+    const rx = (n: number) => [
+      0x88,
+      0x10,
+      0xa0,
+      ...Array.from({ length: 40 }, (_, i) => (n + i) & 0x7f),
+    ];
+    const stream = Uint8Array.from([
+      ...[0x3e, 100, 0, 0x88, 1, 2, 3],
+      ...out(rx(1)),
+      ...out(rx(2)),
+      ...out(rx(3)),
+    ]);
+    for (let cut = 0; cut <= stream.length; cut += 7) {
+      const d = new CompanionDeframer({ accept: plausibleFrame });
+      const frames = [...d.push(stream.subarray(0, cut)), ...d.push(stream.subarray(cut))];
+      expect(frames.map(hex)).toEqual([rx(1), rx(2), rx(3)].map((f) => hex(Uint8Array.from(f))));
+      expect(d.counters.badFrames).toBeGreaterThanOrEqual(1);
+    }
+  });
+
   it("survives seeded random garbage between good frames without losing one", () => {
     const r = rng(42);
     const good: string[] = [];

@@ -1,0 +1,75 @@
+/**
+ * Hostile bytes from a radio on a real pty (socat): a companion frame that
+ * declares 100 bytes but carries 4, written in one go with the good frames
+ * behind it, then seeded noise and implausible lengths. The good packets all
+ * arrive, the bad frames are counted, and the link stays up.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { Bus } from "../../daemon/core/bus.ts";
+import { silentLogger } from "../../daemon/core/log.ts";
+import type { RxPacket } from "../../daemon/core/types.ts";
+import { RadioManager } from "../../daemon/radio/index.ts";
+import { CompanionPeer } from "../radio/support/companion-peer.ts";
+import { openPeerSerial, ptyPair, tempDir, waitUntil } from "../radio/support/pty.ts";
+import { randomBytes, rng } from "../radio/support/rng.ts";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const frame = (payload: number[]) => [0x3e, payload.length & 0xff, payload.length >> 8, ...payload];
+const rxFrame = (raw: Uint8Array, snr: number, rssi: number) =>
+  frame([0x88, (snr * 4) & 0xff, rssi & 0xff, ...raw]);
+
+describe("hostile radio bytes (companion, real pty)", () => {
+  it("an implausible length does not swallow the packets after it; garbage is counted", async () => {
+    const pair = await ptyPair(tempDir());
+    cleanups.push(() => pair.kill());
+    const pipe = await openPeerSerial(pair.peer);
+    cleanups.push(() => pipe.close());
+    new CompanionPeer(pipe);
+    const bus = new Bus();
+    const rx: RxPacket[] = [];
+    bus.on("rx", (p) => rx.push(p));
+    const mgr = new RadioManager({
+      radios: [
+        {
+          id: "g",
+          driver: "companion",
+          serial: { path: pair.device },
+          commandTimeoutMs: 1000,
+          params: { freqMHz: 869.618, bwKHz: 62.5, sf: 8, cr: 8 },
+        },
+      ],
+      bus,
+      log: silentLogger(),
+      clockSynced: () => true,
+    });
+    cleanups.push(() => mgr.stop());
+    await mgr.start();
+    await waitUntil(() => mgr.list()[0]?.state === "up", 10_000, "up");
+
+    const r = rng(19);
+    const good = Array.from({ length: 30 }, (_, i) =>
+      Uint8Array.from([0x15, 0x00, i, ...randomBytes(r, 30 + Math.floor(r() * 40))]),
+    );
+    // Bounded: 10 rounds of [100-declared/4-carried frame, 3 good frames, noise].
+    for (let round = 0; round < 10; round++) {
+      const bytes: number[] = [0x3e, 100, 0, 0x88, 1, 2, 3];
+      for (let k = 0; k < 3; k++) bytes.push(...rxFrame(good[round * 3 + k]!, 4, -70));
+      bytes.push(...randomBytes(r, 20), 0x3e, 0xff, 0xff); // noise, then an oversized length
+      pipe.write(Uint8Array.from(bytes));
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    await waitUntil(
+      () => good.every((g) => rx.some((p) => Buffer.from(p.raw).equals(Buffer.from(g)))),
+      15_000,
+      "every good packet",
+    );
+    const st = mgr.list()[0]!;
+    expect(st.state).toBe("up");
+    expect(st.counters.badFrames).toBeGreaterThanOrEqual(10);
+    expect(st.counters.resyncBytes).toBeGreaterThan(0);
+  }, 40_000);
+});
