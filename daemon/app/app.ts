@@ -9,6 +9,7 @@ import { createHttpServer, type HttpServer } from "../http/server.ts";
 import { Ingest } from "../ingest/ingest.ts";
 import { observationFromInput } from "../mesh/adapter.ts";
 import { MeshModel } from "../mesh/model.ts";
+import type { MeshTablesPort } from "../mesh/persist.ts";
 import { MqttUplink } from "../mqtt/uplink.ts";
 import { RadioManager } from "../radio/manager.ts";
 import { SimulatedRadio } from "../sim/link.ts";
@@ -100,7 +101,8 @@ export class App {
     this.mesh = new MeshModel({
       config: config.mesh,
       log: log.child("mesh"),
-      meta: this.store,
+      ...(meshTables(this.store) ? { tables: meshTables(this.store)! } : {}),
+      gateway: config.gateway,
       onNode: (e) => this.bus.emit("node", e),
     });
     await this.startService(this.mesh);
@@ -234,4 +236,15 @@ export class App {
       ingestQueue: this.ingest.queueDepth(),
     };
   }
+}
+
+/** The store's mesh tables as the mesh model uses them, when this store has them. */
+function meshTables(store: StoreApi): MeshTablesPort | null {
+  const { meshRead, meshWrite } = store;
+  if (!meshRead || !meshWrite) return null;
+  return {
+    meshRead: (t, after, limit) => meshRead.call(store, t, after, limit),
+    meshWrite: (b) => meshWrite.call(store, b),
+    getMeta: (k) => store.getMeta(k),
+  };
 }

@@ -40,6 +40,6 @@ export function meshPortFrom(model: MeshModel): MeshPort {
     graph: (o) => model.graph(o),
     collisions: () => model.collisions(),
     analytics: (kind, range) => model.analytics(kind, range),
-    resolvePath: (q) => model.resolvePath(q),
+    resolvePath: (q) => model.resolveHops(q),
   };
 }

@@ -5,8 +5,9 @@
  * back to a slow JS shim when the binary does not load, so we load the binary
  * ourselves: either the real thing runs, or we say why and use node:http.
  */
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type * as UWS from "@trufflesuite/uws-js-unofficial";
 import {
   type EngineHandlers,
@@ -24,18 +25,25 @@ export type UwsLoad = { ok: true; uws: UwsModule; binary: string } | { ok: false
 
 const PACKAGE = "@trufflesuite/uws-js-unofficial";
 
-/** Load the native uWS binary for this platform/ABI, never the JS fallback. */
+/**
+ * Load the native uWS binary for this platform/ABI, never the JS fallback.
+ * `pkg` and `dir` name another build's package and binary folder
+ * (engine-select.ts picks among them).
+ */
 export function loadUws(
   binary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`,
+  pkg = PACKAGE,
+  dir = "binaries",
 ): UwsLoad {
-  let pkgDir: string;
+  // Looked up folder by folder: a package with an "exports" map (the
+  // @btc-vision build) refuses require.resolve of its package.json.
+  const req = createRequire(import.meta.url);
+  const pkgDir = (req.resolve.paths(pkg) ?? [])
+    .map((p) => join(p, pkg))
+    .find((d) => existsSync(join(d, "package.json")));
+  if (!pkgDir) return { ok: false, reason: `${pkg} is not installed` };
   try {
-    pkgDir = dirname(createRequire(import.meta.url).resolve(`${PACKAGE}/package.json`));
-  } catch {
-    return { ok: false, reason: `${PACKAGE} is not installed` };
-  }
-  try {
-    const uws = createRequire(import.meta.url)(join(pkgDir, "binaries", binary)) as UwsModule;
+    const uws = req(join(pkgDir, dir, binary)) as UwsModule;
     if (typeof uws.App !== "function") return { ok: false, reason: `${binary} has no App()` };
     return { ok: true, uws, binary };
   } catch (err) {

@@ -3,6 +3,7 @@
 export { meshPortFrom, protocolDecoder } from "./adapters.ts";
 export type { AppContext, HttpConfig, HttpDeps } from "./context.ts";
 export type { EngineName } from "./engine.ts";
+export { loadBestUws } from "./engine-select.ts";
 export { loadUws } from "./engine-uws.ts";
 export { openApiDocument } from "./openapi.ts";
 export type {

@@ -3,7 +3,7 @@
  * Event-loop lag comes from perf_hooks' histogram, reset after each scrape so
  * every scrape reports the interval since the previous one.
  */
-import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { AppContext } from "./context.ts";
 
 const esc = (v: string): string =>
@@ -31,7 +31,7 @@ class Writer {
 }
 
 export class Metrics {
-  private lag: IntervalHistogram | null = null;
+  private lag: ReturnType<typeof monitorEventLoopDelay> | null = null;
 
   constructor(private readonly app: AppContext) {}
 

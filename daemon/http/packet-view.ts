@@ -32,23 +32,13 @@ export function pathOf(app: AppContext, h: Hearing): PathView {
       resolved: h.hops.map((prefix) => ({ prefix, publicKey: null, name: null, confidence: 0 })),
     };
   }
-  const radio = app.deps.providers?.radios?.list().find((r) => r.id === h.radioId);
   const hops = mesh.resolvePath({
     hops: h.hops,
-    hashSize: h.hashSize,
     route: h.route,
+    radioId: h.radioId,
     originKey: h.payloadType === ADVERT ? (advertHead(h.raw)?.publicKey ?? null) : null,
-    radioKey: radio?.publicKey ?? null,
   });
-  return {
-    ...base,
-    resolved: hops.map((r) => ({
-      prefix: r.prefix,
-      publicKey: r.key,
-      name: r.name,
-      confidence: r.confidence,
-    })),
-  };
+  return { ...base, resolved: hops };
 }
 
 /** The `/ws` packet message for one observation on the bus. */

@@ -7,7 +7,8 @@ import type { AppContext, HttpDeps } from "./context.ts";
 import { HttpCounters } from "./context.ts";
 import type { EngineHandlers, EngineName, HttpEngine } from "./engine.ts";
 import { createNodeEngine } from "./engine-node.ts";
-import { createUwsEngine, loadUws } from "./engine-uws.ts";
+import { loadBestUws } from "./engine-select.ts";
+import { createUwsEngine } from "./engine-uws.ts";
 import { RequestHandler } from "./handler.ts";
 import { Metrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -75,7 +76,7 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
       engineReason = "http.engine is node";
       return createNodeEngine(handlers, opts);
     }
-    const loaded = (deps.loadUws ?? loadUws)();
+    const loaded = (deps.loadUws ?? (() => loadBestUws()))();
     if (loaded.ok) {
       engineReason = `uWebSockets.js native build ${loaded.binary}`;
       return createUwsEngine(loaded.uws, handlers, opts);

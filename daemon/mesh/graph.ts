@@ -1,28 +1,32 @@
 /**
- * The neighbour graph: undirected edges between node ids, where an id is a
- * full upper-hex key (resolved) or `?` + the lower-hex prefix (unresolved).
- * Each sighting updates one edge in O(1); distinct transmissions are told
- * apart with a capped table of recent packet hashes, so the relayed copies of
- * one flood count once as a sighting and each as an observation.
+ * The evidence graph: undirected edges between path tokens as heard, never
+ * between guesses. A token is a full upper-hex key (an advert's originator),
+ * `@` + a receiving radio's id, or `?` + a lower-hex path hash. Each sighting
+ * updates one edge in O(1); distinct transmissions are told apart with a
+ * capped table of recent packet hashes, so the relayed copies of one flood
+ * count once as a sighting and each as an observation. Which nodes an edge
+ * joins is worked out from it (resolve.ts) and cached on it as `res`, so a
+ * key learnt later re-attributes every sighting, and a rebuild that reads the
+ * same hearings holds the same edges.
  *
- * Ids are interned to small integers and edges keyed by a number: hashing two
- * 64-char keys joined into a fresh string on every lookup was the hot spot.
+ * Tokens are interned to small integers and edges keyed by a number: hashing
+ * two 64-char keys joined into a fresh string on every lookup was the hot spot.
  */
-import { addStat, decay, type RunningStats, type StatsView, viewStats } from "./stats.ts";
+import type { EdgeResolution } from "./resolve.ts";
+import { addStat, decay, type RunningStats } from "./stats.ts";
 
 export const EDGE_RX = 1; // the receiving radio heard this node directly
 export const EDGE_RELAY = 2; // consecutive hops in a path
 export const EDGE_ADVERT = 4; // an advert's originator and its first hop
 
 export interface EdgeState {
+  /** Tokens, a < b. */
   a: string;
   b: string;
   firstSeen: number;
   lastSeen: number;
   /** Distinct transmissions. */
   sightings: number;
-  /** Distinct transmissions where both ends were certain (full key or unique prefix). */
-  certain: number;
   /** Every hearing, relayed copies included. */
   observations: number;
   score: number;
@@ -30,25 +34,10 @@ export interface EdgeState {
   /** Bit (1 << size) per path hash size seen. */
   hashSizes: number;
   kinds: number;
-  confSum: number;
   snr: RunningStats | null;
   rssi: RunningStats | null;
-}
-
-export interface EdgeView {
-  readonly a: string;
-  readonly b: string;
-  readonly score: number;
-  readonly confidence: number;
-  readonly sightings: number;
-  readonly certainSightings: number;
-  readonly observations: number;
-  readonly firstSeen: number;
-  readonly lastSeen: number;
-  readonly hashSizes: number[];
-  readonly kinds: string[];
-  readonly snr?: StatsView;
-  readonly rssi?: StatsView;
+  /** Which nodes the edge joins, as last resolved (derived, never persisted). */
+  res: EdgeResolution | null;
 }
 
 export interface Sighting {
@@ -56,9 +45,6 @@ export interface Sighting {
   readonly at: number;
   readonly hashSize: number;
   readonly kind: number;
-  readonly confidence: number;
-  /** Both ends known without context (anchors or unique prefixes). */
-  readonly certain: boolean;
   readonly snr: number | null;
   readonly rssi: number | null;
 }
@@ -68,8 +54,9 @@ const RECENT_TX = 4096;
 /** Interned ids stay below 2^26, so lo * 2^26 + hi is an exact safe integer. */
 const ID_SPAN = 2 ** 26;
 
+/** A display id names a known node (not a bare prefix or a radio of unknown key). */
 export function isResolvedId(id: string): boolean {
-  return !id.startsWith("?");
+  return !id.startsWith("?") && !id.startsWith("@");
 }
 
 export class Graph {
@@ -92,6 +79,22 @@ export class Graph {
   get(a: string, b: string): EdgeState | undefined {
     const k = this.keyIfKnown(a, b);
     return k === undefined ? undefined : this.edges.get(k);
+  }
+
+  /** Every edge touching a token. */
+  edgesOf(token: string): EdgeState[] {
+    const s = this.adj.get(token);
+    if (!s) return [];
+    const out: EdgeState[] = [];
+    for (const o of s) {
+      const e = this.get(token, o);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  hasToken(token: string): boolean {
+    return this.adj.has(token);
   }
 
   private idOf(s: string): number {
@@ -129,24 +132,12 @@ export class Graph {
     for (const e of all) this.edges.set(this.keyOf(e.a, e.b), e);
   }
 
-  /**
-   * Certain sightings of a-b: what hop resolution may lean on. Sightings that
-   * were themselves resolved by context are left out, so a wrong guess cannot
-   * vote for itself.
-   */
-  certainOf(a: string, b: string): number {
-    return this.get(a, b)?.certain ?? 0;
-  }
-
-  neighbours(id: string): readonly string[] {
-    const s = this.adj.get(id);
-    return s ? [...s] : [];
-  }
-
-  add(a: string, b: string, s: Sighting): void {
-    if (a === b) return;
+  /** Count a sighting of a-b; returns the edge and whether it is new. */
+  add(a: string, b: string, s: Sighting): { edge: EdgeState; created: boolean } | null {
+    if (a === b) return null;
     const key = this.keyOf(a, b);
     let e = this.edges.get(key);
+    const created = !e;
     if (!e) {
       const [lo, hi] = a < b ? [a, b] : [b, a];
       e = {
@@ -155,21 +146,19 @@ export class Graph {
         firstSeen: s.at,
         lastSeen: s.at,
         sightings: 0,
-        certain: 0,
         observations: 0,
         score: 0,
         scoreAt: s.at,
         hashSizes: 0,
         kinds: 0,
-        confSum: 0,
         snr: null,
         rssi: null,
+        res: null,
       };
       this.edges.set(key, e);
       this.link(a, b);
     }
     e.observations++;
-    e.confSum += s.confidence;
     e.hashSizes |= 1 << s.hashSize;
     e.kinds |= s.kind;
     if (s.at < e.firstSeen) e.firstSeen = s.at;
@@ -178,7 +167,6 @@ export class Graph {
     if (s.rssi !== null) e.rssi = addStat(e.rssi, s.rssi);
     if (this.firstForTransmission(s.hash, key)) {
       e.sightings++;
-      if (s.certain) e.certain++;
       if (s.at >= e.scoreAt) {
         e.score = decay(e.score, e.scoreAt, s.at, this.halfLifeMs) + 1;
         e.scoreAt = s.at;
@@ -186,6 +174,7 @@ export class Graph {
         e.score += decay(1, s.at, e.scoreAt, this.halfLifeMs);
       }
     }
+    return { edge: e, created };
   }
 
   /** Put a restored edge back as is. */
@@ -195,31 +184,32 @@ export class Graph {
     this.edges.set(key, e);
   }
 
-  private remove(key: number): void {
+  private remove(key: number): EdgeState | undefined {
     const e = this.edges.get(key);
-    if (!e) return;
+    if (!e) return undefined;
     this.edges.delete(key);
     this.unlink(e.a, e.b);
     this.unlink(e.b, e.a);
+    return e;
   }
 
-  /** Drop edges unseen since `cutoff`, then the weakest past `maxEdges`. Returns how many. */
-  prune(now: number, cutoff: number, maxEdges: number): number {
-    let dropped = 0;
+  /** Drop edges unseen since `cutoff`, then the weakest past `maxEdges`. Returns the dropped. */
+  prune(now: number, cutoff: number, maxEdges: number): EdgeState[] {
+    const dropped: EdgeState[] = [];
     for (const [key, e] of this.edges) {
       if (e.lastSeen < cutoff) {
         this.remove(key);
-        dropped++;
+        dropped.push(e);
       }
     }
     if (this.edges.size > maxEdges) {
       const ranked = [...this.edges.entries()]
-        .map(([k, e]) => [k, this.scoreAt(e, now)] as const)
-        .sort((x, y) => x[1] - y[1]);
+        .map(([k, e]) => [k, this.scoreAt(e, now), e] as const)
+        .sort((x, y) => x[1] - y[1] || (x[2].a + x[2].b < y[2].a + y[2].b ? -1 : 1));
       const excess = this.edges.size - Math.floor(maxEdges * 0.9);
       for (let i = 0; i < excess; i++) {
-        this.remove(ranked[i]![0]);
-        dropped++;
+        const e = this.remove(ranked[i]![0]);
+        if (e) dropped.push(e);
       }
     }
     return dropped;
@@ -227,32 +217,6 @@ export class Graph {
 
   scoreAt(e: EdgeState, now: number): number {
     return decay(e.score, e.scoreAt, now, this.halfLifeMs);
-  }
-
-  view(e: EdgeState, now: number): EdgeView {
-    const hashSizes: number[] = [];
-    for (let s = 1; s <= 3; s++) if (e.hashSizes & (1 << s)) hashSizes.push(s);
-    const kinds: string[] = [];
-    if (e.kinds & EDGE_RX) kinds.push("rx");
-    if (e.kinds & EDGE_RELAY) kinds.push("relay");
-    if (e.kinds & EDGE_ADVERT) kinds.push("advert");
-    const snr = viewStats(e.snr);
-    const rssi = viewStats(e.rssi);
-    return {
-      a: e.a,
-      b: e.b,
-      score: Math.round(this.scoreAt(e, now) * 1000) / 1000,
-      confidence: Math.round((e.observations ? e.confSum / e.observations : 0) * 1000) / 1000,
-      sightings: e.sightings,
-      certainSightings: e.certain,
-      observations: e.observations,
-      firstSeen: e.firstSeen,
-      lastSeen: e.lastSeen,
-      hashSizes,
-      kinds,
-      ...(snr ? { snr } : {}),
-      ...(rssi ? { rssi } : {}),
-    };
   }
 
   private firstForTransmission(hash: string, key: number): boolean {

@@ -2,17 +2,18 @@
 export type { DutyPoint, TalkerView } from "./activity.ts";
 export { advertFromRaw, observationFromInput, observationFromRow } from "./adapter.ts";
 export type { Range } from "./analytics.ts";
-export type { EdgeView } from "./graph.ts";
+export type { EdgeView } from "./links.ts";
 export {
-  META_KEY,
-  type MeshMeta,
+  type GatewayIdentity,
   MeshModel,
   type MeshModelOptions,
   type MeshSource,
   type RebuildOptions,
+  TABLES_META_KEY,
 } from "./model.ts";
 export type { HealthStatus, NodeHealth } from "./nodes.ts";
-export type { PathHop, PathQuery } from "./paths.ts";
+export { type PathHop, type PathQuery, resolveHops } from "./paths.ts";
+export type { MeshTablesPort } from "./persist.ts";
 export type {
   AnalyticsKind,
   AnalyticsResult,

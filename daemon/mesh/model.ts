@@ -11,10 +11,17 @@ import type { Service } from "../core/service.ts";
 import type { RadioStatus } from "../core/types.ts";
 import type { NodeRow, PacketRow } from "../store/api.ts";
 import type { RadioTrack } from "./activity.ts";
-import { observationFromRow } from "./adapter.ts";
 import type { Range } from "./analytics.ts";
 import type { NodeHealth } from "./nodes.ts";
-import { type PathHop, type PathQuery, resolvedPath } from "./paths.ts";
+import { type PathHop, type PathQuery, resolveHops } from "./paths.ts";
+import {
+  Dirty,
+  type MeshTablesPort,
+  parseHead,
+  type SavedHead,
+  saveChanges,
+  TABLES_META_KEY,
+} from "./persist.ts";
 import {
   type AnalyticsKind,
   type AnalyticsResult,
@@ -30,9 +37,10 @@ import {
   nodeList,
   summary,
 } from "./queries.ts";
+import { buildState, type RebuildTask, unseen } from "./rebuild.ts";
 import { Scheduler, type TaskHandle, type TaskProgress } from "./scheduler.ts";
 import { restoreState, snapshotState } from "./snapshot.ts";
-import { MeshState } from "./state.ts";
+import { MeshState, type RadioIdentity } from "./state.ts";
 import {
   type MeshConfig,
   type MeshObservation,
@@ -46,21 +54,28 @@ export interface MeshSource {
   listNodes(): Promise<readonly NodeRow[]>;
   /** Optional, for progress totals. */
   health?(): { readonly observations: number };
+  /** Optional: the radios table, so rx links know the radio's key before it reports in. */
+  meshRead?: MeshTablesPort["meshRead"];
 }
 
-/** Optional persistence of the edges (StoreApi's meta table). */
-export interface MeshMeta {
-  getMeta(key: string): Promise<string | null>;
-  setMeta(key: string, value: string): Promise<void>;
+/** The gateway's own settings (config `gateway`): they win over what the radio reports. */
+export interface GatewayIdentity {
+  readonly name: string | null;
+  readonly lat: number | null;
+  readonly lon: number | null;
 }
 
 export interface MeshModelOptions {
   readonly config: MeshConfig;
   readonly log: Logger;
   readonly now?: () => number;
-  readonly meta?: MeshMeta;
-  /** Save the snapshot this often while running (default 15 min; 0 = only at stop). */
+  /** The store's mesh tables (schema 004): the state is saved there and restored at start. */
+  readonly tables?: MeshTablesPort;
+  /** Save what changed this often while running (default 5 min; 0 = only at stop). */
   readonly persistEveryMs?: number;
+  /** Settle a large graph in the background at most this often (default 30 s). */
+  readonly settleEveryMs?: number;
+  readonly gateway?: GatewayIdentity;
   readonly pruneEveryMs?: number;
   /** Rows per store read during a rebuild (default 2000). */
   readonly batch?: number;
@@ -70,25 +85,20 @@ export interface MeshModelOptions {
 
 export interface RebuildOptions {
   /**
-   * "scratch": from nothing; "current": from the current state, reading only
-   * rows newer than its watermark. Default: "current" right after a snapshot
-   * was restored (startup catch-up keeps edges older than the store's
-   * retention), else "scratch" (after a migration, retention or config change).
+   * "scratch": from nothing; "current": from the current state; "stored":
+   * from the store's mesh tables. Each then reads only rows newer than its
+   * watermark. Default: "stored" for the first build when a saved state
+   * exists (startup keeps links older than the store's packet retention),
+   * else "scratch" (after a migration, retention or config change).
    */
-  readonly from?: "scratch" | "current";
+  readonly from?: "scratch" | "current" | "stored";
 }
 
-export const META_KEY = "mesh.state";
+export { TABLES_META_KEY };
 
-interface RebuildTask {
-  handle: TaskHandle | null;
-  readonly next: MeshState;
-  /** Live observations that arrived during the rebuild, not yet in `next`. */
-  pending: MeshObservation[];
-  dropped: number;
-  /** Highest store id the scan has read: live observations at or below it are in `next`. */
-  scanned: number;
-}
+/** Graphs up to this many evidence edges settle at once when queried; larger ones in the background. */
+const SYNC_SETTLE_EDGES = 3000;
+
 const MAX_PENDING = 200_000;
 
 export class MeshModel implements Service {
@@ -105,6 +115,12 @@ export class MeshModel implements Service {
   /** Restored from a snapshot and not rebuilt since. */
   private restoredOnly = false;
   private lastRebuildMs: number | null = null;
+  private head: (SavedHead & { channels: unknown }) | null = null;
+  private dirty = new Dirty();
+  private saving: Promise<void> | null = null;
+  private settling: TaskHandle | null = null;
+  private lastSettleAt = 0;
+  private saves = { count: 0, rows: 0, failed: 0, lastMs: null as number | null };
 
   constructor(private readonly opts: MeshModelOptions) {
     this.cfg = resolveConfig(opts.config);
@@ -114,27 +130,23 @@ export class MeshModel implements Service {
   }
 
   async start(): Promise<void> {
-    const meta = this.opts.meta;
-    if (meta) {
+    const tables = this.opts.tables;
+    if (tables) {
       try {
-        const text = await meta.getMeta(META_KEY);
-        if (text) {
-          const r = this.restore(text);
-          if (!r.ok) this.opts.log.warn("mesh snapshot not restored", { error: r.error });
-        }
+        this.head = parseHead(await tables.getMeta(TABLES_META_KEY));
       } catch (err) {
-        this.opts.log.warn("mesh snapshot not read", { error: errorMessage(err) });
+        this.opts.log.warn("mesh tables not read", { error: errorMessage(err) });
       }
     }
-    const prune = setInterval(() => this.prune(), this.opts.pruneEveryMs ?? 600_000);
-    prune.unref();
-    this.timers.push(prune);
-    const every = this.opts.persistEveryMs ?? 900_000;
-    if (meta && every > 0) {
-      const t = setInterval(() => void this.persist(), every);
+    const every = (ms: number, f: () => void) => {
+      const t = setInterval(f, ms);
       t.unref();
       this.timers.push(t);
-    }
+    };
+    every(this.opts.pruneEveryMs ?? 600_000, () => this.prune());
+    every(this.opts.settleEveryMs ?? 30_000, () => this.settleSoon(true));
+    const persistMs = this.opts.persistEveryMs ?? 300_000;
+    if (tables && persistMs > 0) every(persistMs, () => void this.persist());
   }
 
   async stop(): Promise<void> {
@@ -142,6 +154,7 @@ export class MeshModel implements Service {
     this.timers = [];
     this.scheduler.stop();
     await this.running?.catch(() => {});
+    await this.settling?.done.catch(() => {});
     await this.persist();
   }
 
@@ -158,6 +171,25 @@ export class MeshModel implements Service {
     const at = this.now();
     this.state.activity.radioStatus(s, at);
     this.task?.next.activity.radioStatus(s, at);
+    const id = this.identity(s);
+    if (id) {
+      this.state.setRadio(id);
+      this.task?.next.setRadio(id);
+    }
+  }
+
+  /** A radio's node identity: its key, config's name and position over the radio's own. */
+  private identity(s: RadioStatus): RadioIdentity | null {
+    if (!s.publicKey || !/^[0-9A-Fa-f]{64}$/.test(s.publicKey)) return null;
+    const g = this.opts.gateway;
+    return {
+      radioId: s.id,
+      publicKey: s.publicKey.toUpperCase(),
+      name: g?.name || s.name || null,
+      role: DRIVER_ROLE[s.driver] ?? 0,
+      lat: g?.lat ?? null,
+      lon: g?.lon ?? null,
+    };
   }
 
   ready(): boolean {
@@ -172,7 +204,8 @@ export class MeshModel implements Service {
   /** Rebuild from the store in the background; resolves when the new state is live. */
   rebuild(source: MeshSource, ro: RebuildOptions = {}): Promise<void> {
     if (this.running) return this.running;
-    const from = ro.from ?? (this.restoredOnly ? "current" : "scratch");
+    const from =
+      ro.from ?? (this.restoredOnly ? "current" : !this.built && this.head ? "stored" : "scratch");
     const base = from === "current" ? this.copyState() : new MeshState(this.cfg);
     for (const [id, r] of this.state.activity.radios) base.activity.radios.set(id, cloneTrack(r));
     const task: RebuildTask = {
@@ -181,9 +214,21 @@ export class MeshModel implements Service {
       pending: [],
       dropped: 0,
       scanned: base.lastId,
+      from,
+      dirty: new Dirty(),
     };
     // The scheduler never starts a task synchronously, so `task` is complete before it runs.
-    const handle = this.scheduler.run("mesh-rebuild", this.build(source, task));
+    const handle = this.scheduler.run(
+      "mesh-rebuild",
+      buildState(source, task, {
+        tables: this.opts.tables ?? null,
+        head: this.head,
+        log: this.opts.log,
+        batch: this.opts.batch ?? 200,
+        now: this.now,
+        liveRadios: () => this.state.radioIds.values(),
+      }),
+    );
     task.handle = handle;
     this.task = task;
     const live = task;
@@ -195,6 +240,13 @@ export class MeshModel implements Service {
         }
         // The few that arrived after the sliced catch-up phase.
         for (const o of live.pending) if (unseen(o, live.scanned)) base.observe(o);
+        this.lastSettleAt = this.now();
+        if (live.from === "stored") this.dirty = live.dirty;
+        else {
+          // The tables hold another history: replace them (in batches) at the next save.
+          this.dirty = new Dirty();
+          this.dirty.all = true;
+        }
         this.state = this.live(base);
         this.built = true;
         this.restoredOnly = false;
@@ -214,76 +266,52 @@ export class MeshModel implements Service {
     return this.running;
   }
 
-  private async *build(
-    source: MeshSource,
-    task: RebuildTask,
-  ): AsyncGenerator<TaskProgress, void, void> {
-    const next = task.next;
-    yield { phase: "nodes", done: 0, total: 0 };
-    const rows = await source.listNodes();
-    const trusted = new Set<string>();
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      next.nodes.seed(row);
-      trusted.add(String(row.publicKey).toUpperCase());
-      if (i % 256 === 255) yield { phase: "nodes", done: i + 1, total: rows.length };
+  /**
+   * Re-resolve every edge if anything changed: at once for a small graph (so
+   * answers are exact), in background slices for a large one, at most every
+   * `settleEveryMs` unless `force`d.
+   */
+  private settleSoon(force: boolean): void {
+    const s = this.state;
+    if (!s.stale || this.settling) return;
+    if (s.graph.size <= SYNC_SETTLE_EDGES) {
+      s.settle();
+      this.lastSettleAt = this.now();
+      return;
     }
-    const total = source.health?.().observations ?? 0;
-    const radioKey = (id: string) => next.activity.radio(id)?.publicKey ?? null;
-    const adapt = {
-      radioKey,
-      trustedKey: (k: string) => trusted.has(k),
-      // Keys in the store's node table were verified on ingest: take their
-      // advert fields from there instead of decoding every stored advert.
-      knownAdvert: (k: string) => {
-        const n = trusted.has(k) ? next.nodes.get(k) : undefined;
-        return n ? { publicKey: k, role: n.role, lat: n.lat, lon: n.lon, name: n.name } : undefined;
-      },
-    };
-    // Small pages: each page is one unsliced chunk of work on the main thread
-    // (the store's reply is deserialised at once). 200 rows kept the event
-    // loop's p99 at 7.4 ms during a 1M rebuild where 2000 gave 16.2 ms.
-    const batch = this.opts.batch ?? 200;
-    let done = 0;
-    let after = next.lastId;
-    for (;;) {
-      yield { phase: "observations", done, total };
-      const page = await source.scanObservations(after, batch);
-      if (page.length === 0) break;
-      const before = after;
-      for (let i = 0; i < page.length; i++) {
-        const row = page[i]!;
-        next.observe(observationFromRow(row, adapt));
-        if (row.id > after) after = row.id;
-        done++;
-        if ((i & 63) === 63) yield { phase: "observations", done, total };
-      }
-      task.scanned = after;
-      // Live observations the scan has now read are already in; forget them.
-      if (task.pending.length > 0) task.pending = task.pending.filter((o) => unseen(o, after));
-      // A page that does not move the watermark would repeat forever.
-      if (after === before) break;
-    }
-    next.prune(this.now());
-    // Fold in, slice by slice, live observations the scan could not see.
-    let caught = 0;
-    while (task.pending.length > 0) {
-      const slice = task.pending.splice(0, 64);
-      for (const o of slice) if (unseen(o, after)) next.observe(o);
-      caught += slice.length;
-      yield { phase: "catch-up", done: caught, total: caught + task.pending.length };
+    if (!force && this.now() - this.lastSettleAt < (this.opts.settleEveryMs ?? 30_000)) return;
+    try {
+      const h = this.scheduler.run("mesh-settle", s.settleSteps(256));
+      this.settling = h;
+      h.done
+        .catch(() => {})
+        .finally(() => {
+          this.settling = null;
+          this.lastSettleAt = this.now();
+        });
+    } catch {
+      // The scheduler is stopped: the daemon is shutting down.
     }
   }
 
+  /** Settle now, whatever the graph's size (tests, benches, before a comparison). */
+  settle(): void {
+    this.state.settle();
+    this.lastSettleAt = this.now();
+  }
+
   graph(o?: GraphOptions): GraphView {
+    this.settleSoon(false);
     return graphView(this.state, this.now(), o);
   }
 
   nodes(): NodeHealth[] {
+    this.settleSoon(false);
     return nodeList(this.state, this.now());
   }
 
   node(publicKey: string): NodeDetail | null {
+    this.settleSoon(false);
     return nodeDetail(this.state, publicKey, this.now());
   }
 
@@ -291,9 +319,10 @@ export class MeshModel implements Service {
     return collisionReport(this.state, limit);
   }
 
-  /** A packet's hops resolved to known nodes, as the model sees the mesh now. */
-  resolvePath(q: PathQuery): PathHop[] {
-    return resolvedPath(this.state, q);
+  /** A packet's hops named as the model resolves them now (`path.resolved` in the API). */
+  resolveHops(q: PathQuery): PathHop[] {
+    this.settleSoon(false);
+    return resolveHops(this.state, q);
   }
 
   /** Known keys a hop prefix may stand for. */
@@ -310,13 +339,16 @@ export class MeshModel implements Service {
     rebuilds: number;
     lastRebuildMs: number | null;
     scheduler: ReturnType<Scheduler["stats"]>;
+    saves: { count: number; rows: number; failed: number; lastMs: number | null };
   } {
+    this.settleSoon(false);
     return {
       ...summary(this.state, this.now()),
       ready: this.built,
       rebuilds: this.rebuilds,
       lastRebuildMs: this.lastRebuildMs,
       scheduler: this.scheduler.stats(),
+      saves: { ...this.saves },
     };
   }
 
@@ -338,10 +370,11 @@ export class MeshModel implements Service {
   }
 
   prune(): number {
-    return this.state.prune(this.now());
+    return this.state.prune(this.now()).length;
   }
 
   private live(s: MeshState): MeshState {
+    s.onTouch = this.opts.tables ? (kind, id) => this.dirty.touch(kind, id) : null;
     const hook = this.opts.onNode;
     if (hook) {
       s.onNode = (publicKey, change) => {
@@ -360,21 +393,35 @@ export class MeshModel implements Service {
     return r.ok ? r.state : new MeshState(this.cfg);
   }
 
-  private async persist(): Promise<void> {
-    const meta = this.opts.meta;
-    if (!meta || !this.built) return;
-    try {
-      await meta.setMeta(META_KEY, this.snapshot());
-    } catch (err) {
-      this.opts.log.warn("mesh snapshot not saved", { error: errorMessage(err) });
-    }
+  /** Save what changed since the last save (one at a time). */
+  persist(): Promise<void> {
+    const tables = this.opts.tables;
+    if (!tables || !this.built) return Promise.resolve();
+    if (this.saving) return this.saving;
+    const dirty = this.dirty;
+    if (dirty.empty) return Promise.resolve();
+    const t0 = performance.now();
+    this.saving = saveChanges(tables, this.state, dirty, this.now())
+      .then((rows) => {
+        this.saves.count++;
+        this.saves.rows += rows;
+        this.saves.lastMs = Math.round(performance.now() - t0);
+      })
+      .catch((err) => {
+        this.saves.failed++;
+        // Rows of this save may be missing: write everything next time.
+        dirty.all = true;
+        this.opts.log.warn("mesh state not saved", { error: errorMessage(err) });
+      })
+      .finally(() => {
+        this.saving = null;
+      });
+    return this.saving;
   }
 }
 
-/** Not (yet) read by the rebuild's scan: no store id, or one above the scan watermark. */
-function unseen(o: MeshObservation, scanned: number): boolean {
-  return o.id === undefined || o.id > scanned;
-}
+/** The node role a radio's driver implies for the gateway's own node. */
+const DRIVER_ROLE: Readonly<Record<string, number>> = { companion: 1, "repeater-log": 2 };
 
 function cloneTrack(r: RadioTrack): RadioTrack {
   return { ...r, samples: [...r.samples] };

@@ -84,9 +84,18 @@ function finiteOrNull(v: unknown): number | null {
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 
+/** What the gateway's configuration says of its own node (wins over adverts and the radio). */
+export interface NodePin {
+  readonly name: string | null;
+  readonly role: number;
+  readonly lat: number | null;
+  readonly lon: number | null;
+}
+
 export class NodeTable {
   readonly index = new PrefixIndex();
   readonly nodes = new Map<string, NodeState>();
+  readonly pins = new Map<string, NodePin>();
   evicted = 0;
 
   constructor(private readonly cfg: ResolvedMeshConfig) {}
@@ -134,6 +143,24 @@ export class NodeTable {
     return n;
   }
 
+  /** Fix a node's name, role and position from local knowledge (the gateway's own radio). */
+  pin(key: string, p: NodePin): void {
+    this.pins.set(key, p);
+    const n = this.ensure(key, 0);
+    if (n) this.applyPin(n);
+  }
+
+  private applyPin(n: NodeState): void {
+    const p = this.pins.get(n.publicKey);
+    if (!p) return;
+    n.name = cleanName(p.name) ?? n.name;
+    if (p.role > 0) n.role = p.role;
+    if (finiteOrNull(p.lat) !== null && finiteOrNull(p.lon) !== null) {
+      n.lat = p.lat;
+      n.lon = p.lon;
+    }
+  }
+
   /** Seed from the store's node table (no hearing implied). */
   seed(row: {
     publicKey: string;
@@ -154,12 +181,28 @@ export class NodeTable {
     n.role = Number.isInteger(row.role) ? row.role : n.role;
     n.lat = finiteOrNull(row.lat);
     n.lon = finiteOrNull(row.lon);
+    n.advertTimestamp = finiteOrNull(row.advertTimestamp) ?? n.advertTimestamp;
+    n.extras = cleanExtras(row.extras) ?? n.extras;
+    this.applyPin(n);
+  }
+
+  /**
+   * The store's counts for a node, once the rebuild has replayed the stored
+   * adverts: the larger wins, so adverts still stored are not counted twice
+   * and those retention removed are not forgotten.
+   */
+  seedCounts(row: {
+    publicKey: string;
+    lastSeen: number;
+    lastAdvert: number;
+    advertCount: number;
+  }): void {
+    const n = this.nodes.get(String(row.publicKey).toUpperCase());
+    if (!n) return;
     n.lastHeard = Math.max(n.lastHeard, finiteOrNull(row.lastSeen) ?? 0);
     n.lastAdvert = Math.max(n.lastAdvert, finiteOrNull(row.lastAdvert) ?? 0);
     n.lastAdvertTx = Math.max(n.lastAdvertTx, n.lastAdvert);
     n.advertCount = Math.max(n.advertCount, finiteOrNull(row.advertCount) ?? 0);
-    n.advertTimestamp = finiteOrNull(row.advertTimestamp) ?? n.advertTimestamp;
-    n.extras = cleanExtras(row.extras) ?? n.extras;
   }
 
   advert(a: MeshAdvert, at: number, hops: number, firstSeen: boolean): NodeState | undefined {
@@ -182,6 +225,7 @@ export class NodeTable {
     }
     if (at > n.lastAdvert) n.lastAdvert = at;
     n.advertTimestamp = a.timestamp;
+    this.applyPin(n);
     this.heard(n, at, hops);
     return n;
   }
@@ -239,7 +283,7 @@ export class NodeTable {
       (a, b) => Math.max(a.lastHeard, a.firstHeard) - Math.max(b.lastHeard, b.firstHeard),
     );
     const n = Math.max(1, Math.floor(this.cfg.maxNodes / 10));
-    for (const s of ranked.slice(0, n)) {
+    for (const s of ranked.filter((x) => !this.pins.has(x.publicKey)).slice(0, n)) {
       this.nodes.delete(s.publicKey);
       this.index.remove(s.publicKey);
       this.evicted++;

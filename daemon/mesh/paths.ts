@@ -1,59 +1,74 @@
 /**
- * A stored packet's path resolved to nodes, as the model sees the mesh now:
- * the same resolver and context the live fold uses (state.ts), so the API
- * names the same nodes the graph links. Read-only; O(path length).
+ * A packet's path hops named as the model currently resolves them, for the
+ * API (`path.resolved`). A hop takes the answer of the evidence edges it sits
+ * on in this very path (its neighbours in the path, the advert's originator,
+ * the receiving radio), the surest one winning; a hop on no known edge takes
+ * its lone strong match, else stays unnamed.
  */
-import { resolvePath } from "./resolve.ts";
+import { isResolvedId } from "./graph.ts";
+import { rolePrior, UNKNOWN_WEIGHT, uniqueKey } from "./resolve.ts";
 import type { MeshState } from "./state.ts";
 import { isFlood } from "./types.ts";
 
-export interface PathQuery {
-  /** Hops as heard, lower hex. */
-  readonly hops: readonly string[];
-  readonly hashSize: number;
-  /** Route type number (flood routes give the originator and receiver as anchors). */
-  readonly route: number;
-  /** Upper-hex key of the advert's originator, when the packet is an advert. */
-  readonly originKey: string | null;
-  /** Upper-hex key of the radio that heard it, when known. */
-  readonly radioKey: string | null;
-}
-
 export interface PathHop {
+  /** The hop as heard, lower hex. */
   readonly prefix: string;
-  /** Upper-hex key, or null when the hop stays an unresolved prefix. */
-  readonly key: string | null;
+  /** Upper-hex key of the node it stands for, or null when not resolved. */
+  readonly publicKey: string | null;
+  /** That node's name (cleaned and bounded), when known. */
   readonly name: string | null;
-  /** 0..1; 0 when unresolved. */
+  /** 0..1: how sure the model is (0 when unresolved). */
   readonly confidence: number;
 }
 
-const MAX_HOPS = 64;
-const HEX = /^[0-9a-f]+$/;
+export interface PathQuery {
+  readonly hops: readonly string[];
+  /** Route type number (0..3); flood paths end at the receiving radio. */
+  readonly route?: number;
+  /** The receiving radio's id (links the last hop of a flood). */
+  readonly radioId?: string;
+  /** An advert's originator (links the first hop). */
+  readonly originKey?: string | null;
+}
 
-export function resolvedPath(s: MeshState, q: PathQuery): PathHop[] {
-  const hops = q.hops.slice(0, MAX_HOPS).map((h) => h.toLowerCase());
-  const size = Math.min(3, Math.max(1, q.hashSize));
-  // Bad hops (wrong width, not hex) are shown as heard and never looked up.
-  if (hops.some((h) => h.length !== size * 2 || !HEX.test(h))) {
-    return hops.map((prefix) => ({ prefix, key: null, name: null, confidence: 0 }));
-  }
-  const flood = isFlood(q.route);
-  const known = (k: string | null) => (k && s.nodes.get(k.toUpperCase()) ? k.toUpperCase() : null);
-  const resolved = resolvePath(
-    hops,
-    size,
-    flood ? known(q.originKey) : null,
-    flood ? known(q.radioKey) : null,
-    s.ctx,
-  );
-  return resolved.map((r) => {
-    const ok = r.key !== null && r.confidence >= s.cfg.minResolveConfidence;
+const HOP = /^(?:[0-9a-f]{2}){1,3}$/;
+
+export function resolveHops(s: MeshState, q: PathQuery): PathHop[] {
+  const hops = q.hops.slice(0, 64).map((h) => String(h).toLowerCase());
+  const toks = hops.map((h) => `?${h}`);
+  const flood = q.route === undefined || isFlood(q.route);
+  const left = flood && q.originKey ? q.originKey.toUpperCase() : null;
+  const right = flood && q.radioId ? `@${q.radioId}` : null;
+  return hops.map((prefix, i) => {
+    if (!HOP.test(prefix)) return { prefix, publicKey: null, name: null, confidence: 0 };
+    const t = toks[i]!;
+    const around = [i > 0 ? toks[i - 1]! : left, i + 1 < toks.length ? toks[i + 1]! : right];
+    let key: string | null = null;
+    let conf = 0;
+    for (const o of around) {
+      if (o === null) continue;
+      const e = s.graph.get(t, o);
+      const r = e?.res;
+      if (!e || !r) continue;
+      const id = e.a === t ? r.a : r.b;
+      if (isResolvedId(id) && r.confidence > conf) {
+        key = id;
+        conf = r.confidence;
+      }
+    }
+    if (key === null) {
+      const u = uniqueKey(t, s.ctx);
+      if (u !== null) {
+        const w = rolePrior(s.nodes.get(u)?.role);
+        key = u;
+        conf = w / (w + UNKNOWN_WEIGHT[Math.min(3, prefix.length / 2) as 1 | 2 | 3]);
+      }
+    }
     return {
-      prefix: r.prefix,
-      key: ok ? r.key : null,
-      name: ok && r.key ? (s.nodes.get(r.key)?.name ?? null) : null,
-      confidence: ok ? Math.round(r.confidence * 1000) / 1000 : 0,
+      prefix,
+      publicKey: key,
+      name: key ? (s.nodes.get(key)?.name ?? null) : null,
+      confidence: Math.round(conf * 1000) / 1000,
     };
   });
 }

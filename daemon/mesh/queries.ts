@@ -12,10 +12,11 @@ import {
   type SeriesKind,
   seriesPoint,
 } from "./analytics.ts";
-import { type EdgeView, isResolvedId } from "./graph.ts";
+import { type EdgeState, isResolvedId } from "./graph.ts";
+import { type EdgeView, LinkSet } from "./links.ts";
 import type { NodeHealth } from "./nodes.ts";
-import { type Collision, distanceKm } from "./prefix-index.ts";
-import { hasPosition } from "./resolve.ts";
+import type { Collision } from "./prefix-index.ts";
+import { sureId } from "./resolve.ts";
 import type { Counters, MeshState } from "./state.ts";
 import { type HealthThresholds, roleName } from "./types.ts";
 
@@ -53,19 +54,15 @@ export interface GraphView {
 export function graphView(s: MeshState, now: number, o: GraphOptions = {}): GraphView {
   const minS = o.minSightings ?? 1;
   const minC = o.minConfidence ?? 0;
+  const links = new LinkSet(now, s.cfg.edgeHalfLifeMs);
+  for (const e of s.graph.values()) links.add(e);
   const edges: GraphEdge[] = [];
-  for (const e of s.graph.values()) {
-    if (e.sightings < minS) continue;
-    if (o.resolvedOnly && !(isResolvedId(e.a) && isResolvedId(e.b))) continue;
-    const v = s.graph.view(e, now);
+  for (const v of links.views()) {
+    if (v.sightings < minS) continue;
+    if (o.resolvedOnly && !(isResolvedId(v.a) && isResolvedId(v.b))) continue;
     if (v.confidence < minC) continue;
-    const na = s.nodes.info(e.a);
-    const nb = s.nodes.info(e.b);
-    const d =
-      hasPosition(na) && hasPosition(nb)
-        ? Math.round(distanceKm(na.lat, na.lon, nb.lat, nb.lon) * 100) / 100
-        : undefined;
-    edges.push(d === undefined ? v : { ...v, distanceKm: d });
+    const d = s.distance(v.a, v.b);
+    edges.push(d === null ? v : { ...v, distanceKm: Math.round(d * 100) / 100 });
   }
   edges.sort((x, y) => y.score - x.score || (x.a + x.b).localeCompare(y.a + y.b));
   edges.length = Math.min(edges.length, o.limit ?? 5000);
@@ -79,6 +76,10 @@ export function graphView(s: MeshState, now: number, o: GraphOptions = {}): Grap
 }
 
 function graphNode(s: MeshState, id: string): GraphNode {
+  if (id.startsWith("@")) {
+    // A radio whose key was never reported: the gateway, by its radio id.
+    return { id, resolved: false, name: id.slice(1), role: "unknown", lat: null, lon: null };
+  }
   if (!isResolvedId(id)) {
     const prefix = id.slice(1);
     return {
@@ -104,7 +105,7 @@ function graphNode(s: MeshState, id: string): GraphNode {
 
 export function nodeList(s: MeshState, now: number): NodeHealth[] {
   return [...s.nodes.nodes.values()]
-    .map((n) => s.nodes.health(n, now))
+    .map((n) => s.nodes.health(s.nodeView(n), now))
     .sort(
       (a, b) => (b.lastHeard ?? 0) - (a.lastHeard ?? 0) || a.publicKey.localeCompare(b.publicKey),
     );
@@ -121,12 +122,23 @@ export function nodeDetail(s: MeshState, key: string, now: number): NodeDetail |
   const k = key.toUpperCase();
   const n = s.nodes.get(k);
   if (!n) return null;
-  const neighbours: GraphEdge[] = [];
-  for (const other of s.graph.neighbours(k)) {
-    const e = s.graph.get(k, other);
-    if (e) neighbours.push(s.graph.view(e, now));
+  // The tokens that may stand for this node; their edges resolved to it are its links.
+  const tokens = [k, ...[1, 2, 3].map((b) => `?${k.slice(0, b * 2).toLowerCase()}`)];
+  for (const r of s.radioIds.values()) if (r.publicKey === k) tokens.push(`@${r.radioId}`);
+  const links = new LinkSet(now, s.cfg.edgeHalfLifeMs);
+  const seen = new Set<EdgeState>();
+  for (const t of tokens) {
+    for (const e of s.graph.edgesOf(t)) {
+      if (seen.has(e) || !e.res || (e.res.a !== k && e.res.b !== k)) continue;
+      seen.add(e);
+      links.add(e);
+    }
   }
-  neighbours.sort((x, y) => y.score - x.score);
+  const neighbours: GraphEdge[] = links.views().map((v) => {
+    const d = s.distance(v.a, v.b);
+    return d === null ? v : { ...v, distanceKm: Math.round(d * 100) / 100 };
+  });
+  neighbours.sort((x, y) => y.score - x.score || (x.a + x.b).localeCompare(y.a + y.b));
   const sharesPrefixWith = [1, 2, 3]
     .map((bytes) => ({
       bytes,
@@ -134,7 +146,7 @@ export function nodeDetail(s: MeshState, key: string, now: number): NodeDetail |
     }))
     .filter((x) => x.keys.length > 0);
   return {
-    ...s.nodes.health(n, now),
+    ...s.nodes.health(s.nodeView(n), now),
     thresholds: s.nodes.thresholds(n.role),
     neighbours,
     sharesPrefixWith,
@@ -196,6 +208,8 @@ export interface MeshSummary {
   readonly nodes: number;
   readonly edges: number;
   readonly resolvedEdges: number;
+  /** Evidence edges by how their ends were settled (resolve.ts). */
+  readonly resolution: Readonly<Record<string, number>>;
   readonly lastId: number;
   readonly counters: Readonly<
     Counters & { ringDropped: number; nodesEvicted: number; channelsOverflow: number }
@@ -207,13 +221,37 @@ export interface MeshSummary {
   readonly hashSizes: { "1": number; "2": number; "3": number };
 }
 
+/** Talkers are counted per token; a path hash that stands for one known node is shown as it. */
+function topTalkers(s: MeshState, now: number, limit: number): TalkerView[] {
+  const merged = new Map<
+    string,
+    { id: string; originated: number; relayed: number; score: number }
+  >();
+  for (const t of s.activity.topTalkers(now, Number.MAX_SAFE_INTEGER)) {
+    const id = sureId(t.id, s.ctx) ?? t.id;
+    const m = merged.get(id);
+    if (m) {
+      m.originated += t.originated;
+      m.relayed += t.relayed;
+      m.score = Math.round((m.score + t.score) * 1000) / 1000;
+    } else merged.set(id, { ...t, id });
+  }
+  return [...merged.values()]
+    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+    .slice(0, limit);
+}
+
 export function summary(s: MeshState, now: number): MeshSummary {
   let resolvedEdges = 0;
+  const resolution: Record<string, number> = {};
   for (const e of s.graph.values()) {
-    if (isResolvedId(e.a) && isResolvedId(e.b)) resolvedEdges++;
+    const r = e.res;
+    if (!r) continue;
+    if (isResolvedId(r.a) && isResolvedId(r.b)) resolvedEdges++;
+    resolution[r.how] = (resolution[r.how] ?? 0) + 1;
   }
   const health = { healthy: 0, degraded: 0, silent: 0 };
-  for (const n of s.nodes.nodes.values()) health[s.nodes.status(n, now)]++;
+  for (const n of s.nodes.nodes.values()) health[s.nodes.status(s.nodeView(n), now)]++;
   const hs = { "1": 0, "2": 0, "3": 0 };
   for (const b of s.hours.range(now - RANGES["30d"].ms, now + 1)) {
     hs["1"] += b.hashSize[1]!;
@@ -226,6 +264,7 @@ export function summary(s: MeshState, now: number): MeshSummary {
     nodes: s.nodes.size,
     edges: s.graph.size,
     resolvedEdges,
+    resolution,
     lastId: s.lastId,
     counters: {
       ...s.counters,
@@ -235,7 +274,7 @@ export function summary(s: MeshState, now: number): MeshSummary {
     },
     rejected: Object.fromEntries(s.rejectReasons),
     health,
-    topTalkers: s.activity.topTalkers(now, 10),
+    topTalkers: topTalkers(s, now, 10),
     channels,
     hashSizes: hs,
   };

@@ -1,11 +1,13 @@
 /**
- * Hop resolution: which known node does a 1-3 byte path hash stand for?
- * A unique match among known keys resolves. An ambiguous one is weighed by
- * context: the role (only repeaters and room servers relay by default), a
- * known edge to an already-resolved neighbour in the same path, and the
- * distance to those neighbours (a link longer than `maxLinkKm` is
- * implausible). The winner's share of the total weight is its confidence;
- * below `minConfidence` the hop stays an unresolved prefix with its candidates.
+ * Hop resolution: which known nodes does an edge between two path tokens
+ * join? A token is a full key (an advert's originator), a receiving radio
+ * (`@id`, mapped to its key through the radio table) or a 1-3 byte path
+ * hash (`?a1`). Each end of an edge is weighed jointly with the other:
+ * role (only repeaters and room servers relay by default), certain links
+ * already seen between the two candidates, and their distance (a link longer
+ * than `maxLinkKm` is implausible). "A node nobody has heard of" competes as
+ * well. The result is a pure function of the tokens, the node table and the
+ * certain links, so the live model and a rebuild reach the same answer.
  */
 import { distanceKm, type PrefixIndex } from "./prefix-index.ts";
 
@@ -18,27 +20,31 @@ export interface NodeInfo {
 export interface ResolveContext {
   readonly index: PrefixIndex;
   nodeInfo(key: string): NodeInfo | undefined;
-  /** Distinct transmissions already seen on the edge a-b (0 when none). */
-  edgeSightings(a: string, b: string): number;
+  /** Certain sightings of the link x-y (both full keys); 0 when none. */
+  certain(x: string, y: string): number;
+  /** Key of a receiving radio, when known. */
+  radioKey(radioId: string): string | null;
   readonly maxLinkKm: number;
-  /**
-   * Typical link length in this mesh (km), learnt from certain edges; closer
-   * candidates weigh more on this scale. Null until learnt (maxLinkKm / 4 then).
-   */
+  /** Typical link length in this mesh (km), learnt from certain links; null until learnt. */
   typicalLinkKm(): number | null;
   readonly minConfidence: number;
 }
 
-export interface ResolvedHop {
-  /** The hop as heard, lower hex. */
-  readonly prefix: string;
-  /** Full upper-hex key when resolved, else null. */
-  readonly key: string | null;
-  /** 0..1: how sure the model is that `key` is right (0 when unresolved). */
+/** How one edge between two tokens resolves. */
+export interface EdgeResolution {
+  /** Display id of each end: a full key, `?prefix` or `@radio` (radio key unknown). */
+  readonly a: string;
+  readonly b: string;
+  /**
+   * Probability that the most likely pair of known nodes for this edge is the
+   * right one (0 when an end matches no known node). Resolved ends are at or
+   * above `minConfidence` on their own; a bare prefix end drags this down.
+   */
   readonly confidence: number;
-  /** Known keys sharing the prefix (empty when no known node matches). */
-  readonly candidates: readonly string[];
-  readonly how: "unique" | "context" | "ambiguous" | "unknown";
+  /** Both ends known without weighing (full keys, radios, or a lone strong match). */
+  readonly sure: boolean;
+  /** How the ends were settled (for counters). */
+  readonly how: "fixed" | "unique" | "context" | "ambiguous" | "unknown";
 }
 
 /**
@@ -48,10 +54,24 @@ export interface ResolvedHop {
  * 1 byte, and a lone chat-node match (prior 0.05) only 0.31: hops are relays,
  * so it more likely stands for an unheard repeater.
  */
-const UNKNOWN_WEIGHT = [0, 0.11, 0.02, 0.001] as const;
+export const UNKNOWN_WEIGHT = [0, 0.11, 0.02, 0.001] as const;
+/** Confidence left to a link between two known ends further apart than maxLinkKm. */
+const IMPLAUSIBLE = 0.05;
+/** The distance factor an unheard node is assumed to have (a typical neighbour's). */
+const UNKNOWN_DISTANCE = 0.5;
+/**
+ * Distance weighs 1 / (1 + (d / scale)^4), scale = SCALE x the mean length of
+ * certain links: flat out to about one typical link, then falling fast, with
+ * a polynomial (not Gaussian) tail so long hilltop links stay possible.
+ * Power 4 and 1.2 were chosen with bench/mesh-accuracy.ts (power 2 and 1.5
+ * left a third more true links unresolved at the same precision).
+ */
+const SCALE = 1.2;
+/** Candidates weighed per end, the most likely by role first (bounds the work on huge meshes). */
+const MAX_CANDIDATES = 24;
 
 /** Relay likelihood by role: clients repeat only when configured to (v1.17 client-repeat). */
-function rolePrior(role: number | undefined): number {
+export function rolePrior(role: number | undefined): number {
   switch (role) {
     case 2:
       return 1;
@@ -76,107 +96,144 @@ export function hasPosition(n: NodeInfo | undefined): n is NodeInfo & { lat: num
   );
 }
 
-interface Slot {
-  prefix: string;
-  key: string | null;
-  confidence: number;
-  candidates: readonly string[];
-  how: ResolvedHop["how"];
+export function isPrefixToken(t: string): boolean {
+  return t.charCodeAt(0) === 63; // "?"
+}
+
+export function isRadioToken(t: string): boolean {
+  return t.charCodeAt(0) === 64; // "@"
+}
+
+/** Hash size in bytes of a prefix token (`?a1` = 1). */
+export function tokenBytes(t: string): 1 | 2 | 3 {
+  const b = (t.length - 1) >> 1;
+  return b <= 1 ? 1 : b >= 3 ? 3 : 2;
+}
+
+interface Option {
+  /** Full key, or null for "a node nobody has heard of". */
+  readonly key: string | null;
+  readonly w: number;
+}
+
+/** The id a token stands for when no weighing is needed, else null. */
+export function fixedId(t: string, ctx: ResolveContext): string | null {
+  if (isPrefixToken(t)) return null;
+  if (isRadioToken(t)) return ctx.radioKey(t.slice(1)) ?? t;
+  return t;
 }
 
 /**
- * Resolve a path. `left` is the known node before hops[0] (an advert's
- * originator), `right` the node after the last hop (the receiving radio).
+ * The key a prefix token stands for on its own (one known candidate, strong
+ * enough by role alone), or null. What the node table's relay counts and
+ * "certain" links lean on.
  */
-export function resolvePath(
-  hops: readonly string[],
-  hashSize: number,
-  left: string | null,
-  right: string | null,
-  ctx: ResolveContext,
-): ResolvedHop[] {
-  const unknownW = UNKNOWN_WEIGHT[Math.min(3, Math.max(1, hashSize)) as 1 | 2 | 3];
-  const slots: Slot[] = hops.map((prefix) => {
-    const candidates = ctx.index.lookup(prefix);
-    if (candidates.length === 1) {
-      const w = rolePrior(ctx.nodeInfo(candidates[0]!)?.role);
-      const conf = w / (w + unknownW);
-      if (conf >= ctx.minConfidence) {
-        return { prefix, key: candidates[0]!, confidence: conf, candidates, how: "unique" };
-      }
-    }
-    return {
-      prefix,
-      key: null,
-      confidence: 0,
-      candidates,
-      how: candidates.length === 0 ? "unknown" : "ambiguous",
-    };
-  });
-  const ambiguous = slots.some((s) => s.how === "ambiguous");
-  if (!ambiguous) return slots;
-  // Two sweeps so that a hop resolved late can help its other neighbour.
-  for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < slots.length; i++) resolveSlot(slots, i, left, right, unknownW, ctx);
-    for (let i = slots.length - 1; i >= 0; i--) resolveSlot(slots, i, left, right, unknownW, ctx);
-  }
-  return slots;
+export function uniqueKey(t: string, ctx: ResolveContext): string | null {
+  const c = ctx.index.lookup(t.slice(1));
+  if (c.length !== 1) return null;
+  const w = rolePrior(ctx.nodeInfo(c[0]!)?.role);
+  return w / (w + UNKNOWN_WEIGHT[tokenBytes(t)]) >= ctx.minConfidence ? c[0]! : null;
 }
 
-function neighbourKey(slots: Slot[], i: number, left: string | null, right: string | null) {
-  if (i < 0) return left;
-  if (i >= slots.length) return right;
-  return slots[i]!.key;
+/** The token's id if it needs no context: fixed ids and lone strong prefixes. */
+export function sureId(t: string, ctx: ResolveContext): string | null {
+  return fixedId(t, ctx) ?? (isPrefixToken(t) ? uniqueKey(t, ctx) : null);
 }
 
-function resolveSlot(
-  slots: Slot[],
-  i: number,
-  left: string | null,
-  right: string | null,
-  unknownW: number,
-  ctx: ResolveContext,
-): void {
-  const slot = slots[i]!;
-  if (slot.how !== "ambiguous" && slot.how !== "context") return;
-  const prev = neighbourKey(slots, i - 1, left, right);
-  const next = neighbourKey(slots, i + 1, left, right);
-  const ns = [prev, next].filter((k): k is string => k !== null);
-  const scale = Math.min(ctx.maxLinkKm / 4, 1.5 * (ctx.typicalLinkKm() ?? ctx.maxLinkKm));
-  let total = unknownW;
-  let best: string | null = null;
-  let bestW = 0;
-  for (const c of slot.candidates) {
-    const info = ctx.nodeInfo(c);
-    let w = rolePrior(info?.role);
-    for (const n of ns) {
-      if (n === c) {
-        w = 0; // a node is not its own neighbour in a path
-        break;
-      }
-      const seen = ctx.edgeSightings(c, n);
-      if (seen > 0) w *= 1 + Math.min(seen, 20);
-      const ni = ctx.nodeInfo(n);
-      if (hasPosition(info) && hasPosition(ni)) {
-        const d = distanceKm(info.lat, info.lon, ni.lat, ni.lon);
-        if (d > ctx.maxLinkKm) w *= 0.001;
-        else w *= 1 / (1 + (d / scale) ** 2);
-      }
+function options(t: string, ctx: ResolveContext): Option[] {
+  const fixed = fixedId(t, ctx);
+  if (fixed !== null) return [{ key: fixed, w: 1 }];
+  const out: Option[] = ctx.index
+    .lookup(t.slice(1))
+    .map((key) => ({ key, w: rolePrior(ctx.nodeInfo(key)?.role) }));
+  // A fixed order (not the index's insertion order) keeps sums, and so the
+  // answer, the same whichever order the keys were learnt in.
+  out.sort((x, y) => y.w - x.w || (x.key! < y.key! ? -1 : 1));
+  if (out.length > MAX_CANDIDATES) out.length = MAX_CANDIDATES;
+  out.push({ key: null, w: UNKNOWN_WEIGHT[tokenBytes(t)] });
+  return out;
+}
+
+function pairWeight(x: Option, y: Option, ctx: ResolveContext, scale: number): number {
+  let w = x.w * y.w;
+  if (w === 0) return 0;
+  const xi = x.key === null ? undefined : ctx.nodeInfo(x.key);
+  const yi = y.key === null ? undefined : ctx.nodeInfo(y.key);
+  if (x.key !== null && y.key !== null) {
+    if (x.key === y.key) return 0; // a node is not its own neighbour
+    const seen = ctx.certain(x.key, y.key);
+    if (seen > 0) w *= 1 + Math.min(seen, 20);
+    if (hasPosition(xi) && hasPosition(yi)) {
+      const d = distanceKm(xi.lat, xi.lon, yi.lat, yi.lon);
+      w *= d > ctx.maxLinkKm ? 0.001 : 1 / (1 + (d / scale) ** 4);
     }
-    total += w;
-    if (w > bestW) {
-      bestW = w;
-      best = c;
+  } else if (hasPosition(xi) || hasPosition(yi)) {
+    w *= UNKNOWN_DISTANCE;
+  }
+  return w;
+}
+
+/** Resolve the edge between tokens `ta` and `tb` (a pure function of the context). */
+export function resolveEdge(ta: string, tb: string, ctx: ResolveContext): EdgeResolution {
+  const fa = fixedId(ta, ctx);
+  const fb = fixedId(tb, ctx);
+  if (fa !== null && fb !== null) {
+    // Both ends are certain, but positions this far apart mean one of them is wrong.
+    const ia = ctx.nodeInfo(fa);
+    const ib = ctx.nodeInfo(fb);
+    const far =
+      hasPosition(ia) &&
+      hasPosition(ib) &&
+      distanceKm(ia.lat, ia.lon, ib.lat, ib.lon) > ctx.maxLinkKm;
+    return { a: fa, b: fb, confidence: far ? IMPLAUSIBLE : 1, sure: true, how: "fixed" };
+  }
+  const oa = options(ta, ctx);
+  const ob = options(tb, ctx);
+  const scale = Math.min(ctx.maxLinkKm / 4, SCALE * (ctx.typicalLinkKm() ?? ctx.maxLinkKm));
+  const ma = new Array<number>(oa.length).fill(0);
+  const mb = new Array<number>(ob.length).fill(0);
+  const w: number[] = new Array(oa.length * ob.length);
+  let total = 0;
+  for (let i = 0; i < oa.length; i++) {
+    for (let j = 0; j < ob.length; j++) {
+      const v = pairWeight(oa[i]!, ob[j]!, ctx, scale);
+      w[i * ob.length + j] = v;
+      ma[i]! += v;
+      mb[j]! += v;
+      total += v;
     }
   }
-  const share = bestW / total;
-  if (best !== null && share >= ctx.minConfidence) {
-    slot.key = best;
-    slot.confidence = share;
-    slot.how = "context";
-  } else {
-    slot.key = null;
-    slot.confidence = 0;
-    slot.how = "ambiguous";
+  if (total <= 0) {
+    return { a: fa ?? ta, b: fb ?? tb, confidence: 0, sure: false, how: "ambiguous" };
   }
+  const ia = bestKnown(oa, ma);
+  const ib = bestKnown(ob, mb);
+  const resA = fa ?? (ia >= 0 && ma[ia]! / total >= ctx.minConfidence ? oa[ia]!.key : null);
+  const resB = fb ?? (ib >= 0 && mb[ib]! / total >= ctx.minConfidence ? ob[ib]!.key : null);
+  const confidence = ia < 0 || ib < 0 ? 0 : w[ia * ob.length + ib]! / total;
+  const sa = sureId(ta, ctx);
+  const sb = sureId(tb, ctx);
+  const sure = sa !== null && sb !== null && sa === resA && sb === resB;
+  let how: EdgeResolution["how"];
+  if (resA === null || resB === null) {
+    const known = (fa !== null || oa.length > 1) && (fb !== null || ob.length > 1);
+    how = known ? "ambiguous" : "unknown";
+  } else how = sure ? "unique" : "context";
+  return {
+    a: resA ?? ta,
+    b: resB ?? tb,
+    confidence: Math.round(confidence * 1e4) / 1e4,
+    sure,
+    how,
+  };
+}
+
+/** Index of the known option with the largest marginal, -1 when there is none. */
+function bestKnown(o: readonly Option[], m: readonly number[]): number {
+  let best = -1;
+  for (let i = 0; i < o.length; i++) {
+    if (o[i]!.key === null) continue;
+    if (best < 0 || m[i]! > m[best]!) best = i;
+  }
+  return best;
 }

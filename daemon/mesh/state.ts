@@ -1,35 +1,60 @@
 /**
- * One complete, swappable model state: graph, node table, rollups and
- * counters. `observe` folds one observation in, in time proportional to its
- * path length. A rebuild fills a fresh MeshState off to the side and the
- * model swaps it in whole.
+ * One complete, swappable model state: evidence graph, node table, token
+ * statistics, rollups and counters. `observe` folds one observation in, in
+ * time proportional to its path length, recording only what was heard (path
+ * tokens, never guesses). `settle` then works out which nodes every edge
+ * joins, from the whole state at once: the live model and a rebuild over the
+ * same hearings settle to the same graph, whatever order keys were learnt in.
  */
 import { Activity } from "./activity.ts";
 import { loraAirtimeMs } from "./airtime.ts";
 import { Ring } from "./analytics.ts";
-import { EDGE_ADVERT, EDGE_RELAY, EDGE_RX, Graph } from "./graph.ts";
-import { NodeTable } from "./nodes.ts";
+import { EDGE_ADVERT, EDGE_RELAY, EDGE_RX, type EdgeState, Graph } from "./graph.ts";
+import { type NodeState, NodeTable } from "./nodes.ts";
 import { distanceKm } from "./prefix-index.ts";
-import { hasPosition, type ResolveContext, type ResolvedHop, resolvePath } from "./resolve.ts";
+import { hasPosition, type ResolveContext, resolveEdge, sureId, uniqueKey } from "./resolve.ts";
+import { addStat, mergeStats, type RunningStats } from "./stats.ts";
 import { isFlood, type MeshObservation, PT, type ResolvedMeshConfig } from "./types.ts";
 
 const MAX_HOPS = 64;
 const HEX = /^[0-9a-f]+$/;
-/** An edge longer than maxLinkKm keeps this share of its sighting's confidence. */
-const IMPLAUSIBLE_FACTOR = 0.05;
+const KEY = /^[0-9A-F]{64}$/;
 /** Certain links needed before their mean length is trusted as the mesh's scale. */
 const MIN_LINK_SAMPLES = 10;
+/** Tokens (path hashes, radios) whose hearing statistics are kept. */
+const MAX_TOKENS = 50_000;
 
 export interface Counters {
   observations: number;
   rejected: number;
   trace: number;
-  hopsUnique: number;
-  hopsContext: number;
-  hopsAmbiguous: number;
-  hopsUnknown: number;
+  /** Edges whose resolved ends are further apart than maxLinkKm (at the last settle). */
   implausibleLinks: number;
   edgesPruned: number;
+  /** Edges re-resolved because a key sharing one of their prefixes was learnt. */
+  reattributed: number;
+  settles: number;
+}
+
+/** What the gateway knows of one of its radios: from the radios table, SELF_INFO and config. */
+export interface RadioIdentity {
+  readonly radioId: string;
+  /** Upper hex, 64 chars. */
+  readonly publicKey: string;
+  readonly name: string | null;
+  readonly role: number;
+  readonly lat: number | null;
+  readonly lon: number | null;
+}
+
+/** How a path hash or a radio was heard (attributed to a node when it resolves alone). */
+export interface TokenStats {
+  lastHeard: number;
+  fewestHops: number | null;
+  relayed: number;
+  lastDirect: number;
+  snr: RunningStats | null;
+  rssi: RunningStats | null;
 }
 
 /** Why an observation is refused, or null when it is usable. Hostile input lands here. */
@@ -52,6 +77,8 @@ export function checkObservation(o: MeshObservation): string | null {
 export class MeshState {
   readonly graph: Graph;
   readonly nodes: NodeTable;
+  readonly tokens = new Map<string, TokenStats>();
+  readonly radioIds = new Map<string, RadioIdentity>();
   readonly minutes = new Ring(60_000, 1440);
   readonly hours = new Ring(3_600_000, 720);
   readonly activity = new Activity();
@@ -59,21 +86,25 @@ export class MeshState {
     observations: 0,
     rejected: 0,
     trace: 0,
-    hopsUnique: 0,
-    hopsContext: 0,
-    hopsAmbiguous: 0,
-    hopsUnknown: 0,
     implausibleLinks: 0,
     edgesPruned: 0,
+    reattributed: 0,
+    settles: 0,
   };
   readonly rejectReasons = new Map<string, number>();
   /** Highest store observation id folded in (rebuild watermark). */
   lastId = 0;
+  /** Something changed since the last settle. */
+  stale = false;
   /** Told of a new node or a fresh advert (set on the live state only, never during a rebuild). */
   onNode: ((publicKey: string, change: "new" | "updated") => void) | null = null;
+  /** Told of every edge and token touched (persistence); null when nobody listens. */
+  onTouch: ((kind: "edge" | "token" | "node" | "radio" | "bucket", id: string) => void) | null =
+    null;
+  /** Certain sightings per key pair, from the last settle. */
+  private certainPairs = new Map<string, number>();
   /** Lengths of certain, plausible links: the mesh's own distance scale. */
-  readonly linkKm = { n: 0, sum: 0 };
-  /** The resolver context of this state (also read by paths.ts). */
+  private linkKm = { n: 0, sum: 0 };
   readonly ctx: ResolveContext;
 
   constructor(readonly cfg: ResolvedMeshConfig) {
@@ -82,12 +113,38 @@ export class MeshState {
     this.ctx = {
       index: this.nodes.index,
       nodeInfo: (k) => this.nodes.info(k),
-      edgeSightings: (a, b) => this.graph.certainOf(a, b),
+      certain: (x, y) => this.certainPairs.get(x < y ? `${x}|${y}` : `${y}|${x}`) ?? 0,
+      radioKey: (id) => this.radioIds.get(id)?.publicKey ?? null,
       maxLinkKm: cfg.maxLinkKm,
       typicalLinkKm: () =>
         this.linkKm.n >= MIN_LINK_SAMPLES ? this.linkKm.sum / this.linkKm.n : null,
       minConfidence: cfg.minResolveConfidence,
     };
+  }
+
+  /**
+   * Learn (or correct) a radio's identity: the gateway is a node, with the
+   * name, role and position given here (config over what the radio says).
+   */
+  setRadio(id: RadioIdentity): void {
+    if (!KEY.test(id.publicKey)) return;
+    const prev = this.radioIds.get(id.radioId);
+    const same =
+      prev &&
+      prev.publicKey === id.publicKey &&
+      prev.name === id.name &&
+      prev.role === id.role &&
+      prev.lat === id.lat &&
+      prev.lon === id.lon;
+    if (same) return;
+    this.radioIds.set(id.radioId, id);
+    const isNew = this.nodes.get(id.publicKey) === undefined;
+    this.nodes.pin(id.publicKey, { name: id.name, role: id.role, lat: id.lat, lon: id.lon });
+    if (isNew) this.reattribute(id.publicKey);
+    for (const e of this.graph.edgesOf(`@${id.radioId}`)) e.res = resolveEdge(e.a, e.b, this.ctx);
+    this.stale = true;
+    this.onTouch?.("node", id.publicKey);
+    this.onTouch?.("radio", id.radioId);
   }
 
   /** Returns the refusal reason, or null when folded in. */
@@ -99,12 +156,15 @@ export class MeshState {
       return bad;
     }
     this.counters.observations++;
+    this.stale = true;
     if (typeof o.id === "number" && o.id > this.lastId) this.lastId = o.id;
     const at = o.at;
     const hops = o.hops;
     const radio = this.activity.radio(o.radioId);
     const params = radio?.params;
     const airtime = params && o.rawLength > 0 ? loraAirtimeMs(o.rawLength, params) : 0;
+    const snr = finite(o.snr);
+    const rssi = finite(o.rssi);
     const bucket = {
       at,
       firstSeen: o.firstSeen,
@@ -112,22 +172,35 @@ export class MeshState {
       route: o.route,
       hashSize: o.hashSize,
       hopCount: hops.length,
-      snr: finite(o.snr),
-      rssi: finite(o.rssi),
+      snr,
+      rssi,
       radioId: o.radioId,
       airtimeMs: Number.isFinite(airtime) ? airtime : 0,
     };
     this.minutes.add(bucket);
     this.hours.add(bucket);
+    this.onTouch?.("bucket", String(at));
     if (o.payloadType === PT.GRP_TXT && o.firstSeen && typeof o.channel === "string") {
       this.activity.channel(o.channel, at);
     }
-    const radioKey = upperKey(o.radioKey) ?? radio?.publicKey ?? null;
-    if (radioKey) {
-      // Our own radio is alive while it hears anything.
-      const self = this.nodes.ensure(radioKey, at);
-      if (self) this.nodes.heard(self, at, 0);
+    const radioKey = upperKey(o.radioKey);
+    const known = this.radioIds.get(o.radioId);
+    if (radioKey && known?.publicKey !== radioKey) {
+      this.setRadio({
+        radioId: o.radioId,
+        publicKey: radioKey,
+        name: known?.name ?? null,
+        role: known?.role ?? 0,
+        lat: known?.lat ?? null,
+        lon: known?.lon ?? null,
+      });
     }
+    const radioTok = `@${o.radioId}`;
+    // Our own radio is alive while it hears anything.
+    this.token(radioTok, (t) => {
+      if (at > t.lastHeard) t.lastHeard = at;
+      t.fewestHops = 0;
+    });
     const flood = isFlood(o.route);
     let origin: string | null = null;
     if (o.advert && o.payloadType === PT.ADVERT) {
@@ -141,7 +214,9 @@ export class MeshState {
       );
       if (n) {
         origin = n.publicKey;
+        this.onTouch?.("node", origin);
         if (o.firstSeen) this.activity.talk(origin, at, true);
+        if (!existed) this.reattribute(origin);
         if (!existed || o.firstSeen) this.onNode?.(origin, existed ? "updated" : "new");
       }
     }
@@ -150,107 +225,177 @@ export class MeshState {
       return null;
     }
     if (hops.length === 0) {
-      if (flood && origin && radioKey && origin !== radioKey) {
-        this.link(origin, radioKey, 1, true, o, EDGE_RX, true);
+      if (flood && origin) {
+        this.link(origin, radioTok, o, EDGE_RX, true);
         const n = this.nodes.get(origin);
-        if (n) this.nodes.direct(n, at, bucket.snr, bucket.rssi);
+        if (n) this.nodes.direct(n, at, snr, rssi);
       }
       return null;
     }
-    const resolved = resolvePath(
-      hops,
-      o.hashSize,
-      flood ? origin : null,
-      flood ? radioKey : null,
-      this.ctx,
-    );
-    const ids: string[] = new Array(resolved.length);
-    const confs: number[] = new Array(resolved.length);
-    const sure: boolean[] = new Array(resolved.length);
-    for (let i = 0; i < resolved.length; i++) {
-      const r = resolved[i]!;
-      this.countHop(r);
-      if (r.key !== null && r.confidence >= this.cfg.minResolveConfidence) {
-        ids[i] = r.key;
-        confs[i] = r.confidence;
-        sure[i] = r.how === "unique";
-        // Remaining hops of a direct packet have not sent it yet: not "heard".
-        if (flood) {
-          const n = this.nodes.get(r.key);
-          if (n) {
-            this.nodes.heard(n, at, hops.length - 1 - i);
-            if (o.firstSeen) n.relayed++;
-          }
-        }
-      } else {
-        ids[i] = `?${r.prefix}`;
-        confs[i] = 1; // certain as a prefix; the id says it is unresolved
-        sure[i] = false;
+    const toks: string[] = new Array(hops.length);
+    for (let i = 0; i < hops.length; i++) {
+      const t = `?${hops[i]!}`;
+      toks[i] = t;
+      // Remaining hops of a direct packet have not sent it yet: not "heard".
+      if (flood) {
+        const away = hops.length - 1 - i;
+        this.token(t, (s) => {
+          if (at > s.lastHeard) s.lastHeard = at;
+          if (s.fewestHops === null || away < s.fewestHops) s.fewestHops = away;
+          if (o.firstSeen) s.relayed++;
+        });
+        if (o.firstSeen) this.activity.talk(t, at, false);
       }
-      if (flood && o.firstSeen) this.activity.talk(ids[i]!, at, false);
     }
-    for (let i = 0; i + 1 < ids.length; i++) {
-      const ok = sure[i]! && sure[i + 1]!;
-      this.link(ids[i]!, ids[i + 1]!, confs[i]! * confs[i + 1]!, ok, o, EDGE_RELAY, false);
-    }
+    for (let i = 0; i + 1 < toks.length; i++)
+      this.link(toks[i]!, toks[i + 1]!, o, EDGE_RELAY, false);
     if (!flood) return null;
-    if (origin) this.link(origin, ids[0]!, confs[0]!, sure[0]!, o, EDGE_ADVERT, false);
-    const last = ids.length - 1;
-    if (radioKey) {
-      this.link(ids[last]!, radioKey, confs[last]!, sure[last]!, o, EDGE_RX, true);
-      const n = this.nodes.get(ids[last]!);
-      if (n) this.nodes.direct(n, at, bucket.snr, bucket.rssi);
-    }
+    if (origin) this.link(origin, toks[0]!, o, EDGE_ADVERT, false);
+    const last = toks[toks.length - 1]!;
+    this.link(last, radioTok, o, EDGE_RX, true);
+    this.token(last, (s) => {
+      if (at > s.lastDirect) s.lastDirect = at;
+      if (snr !== null) s.snr = addStat(s.snr, snr);
+      if (rssi !== null) s.rssi = addStat(s.rssi, rssi);
+    });
     return null;
   }
 
   /** Drop stale edges and the weakest past the cap. */
-  prune(now: number): number {
-    const n = this.graph.prune(now, now - this.cfg.edgePruneMs, this.cfg.maxEdges);
-    this.counters.edgesPruned += n;
-    return n;
-  }
-
-  private link(
-    a: string,
-    b: string,
-    conf: number,
-    certain: boolean,
-    o: MeshObservation,
-    kind: number,
-    radioLink: boolean,
-  ): void {
-    if (a === b) return;
-    let c = conf;
-    const na = this.nodes.info(a);
-    const nb = this.nodes.info(b);
-    if (hasPosition(na) && hasPosition(nb)) {
-      const d = distanceKm(na.lat, na.lon, nb.lat, nb.lon);
-      if (d > this.cfg.maxLinkKm) {
-        this.counters.implausibleLinks++;
-        c *= IMPLAUSIBLE_FACTOR;
-      } else if (certain && this.graph.certainOf(a, b) === 0) {
-        this.linkKm.n++;
-        this.linkKm.sum += d;
+  prune(now: number): EdgeState[] {
+    const dropped = this.graph.prune(now, now - this.cfg.edgePruneMs, this.cfg.maxEdges);
+    this.counters.edgesPruned += dropped.length;
+    for (const e of dropped) this.onTouch?.("edge", `${e.a}|${e.b}`);
+    for (const [t, s] of this.tokens) {
+      if (!this.graph.hasToken(t) && s.lastHeard < now - this.cfg.edgePruneMs) {
+        this.tokens.delete(t);
+        this.onTouch?.("token", t);
       }
     }
-    this.graph.add(a, b, {
+    return dropped;
+  }
+
+  /** Resolve every edge against the whole state now (synchronous). */
+  settle(): void {
+    for (const _ of this.settleSteps()) {
+      // run to the end
+    }
+  }
+
+  /**
+   * The settle as steps of about `chunk` edges (for the scheduler). Certain
+   * links first (both ends known without weighing), then every edge weighed
+   * against them. Edges added meanwhile are resolved as they come and again
+   * at the next settle.
+   */
+  *settleSteps(chunk = 512): Generator<undefined, void, void> {
+    this.stale = false;
+    const edges = [...this.graph.values()];
+    const pairs = new Map<string, number>();
+    const km = { n: 0, sum: 0 };
+    for (let i = 0; i < edges.length; i++) {
+      const e = edges[i]!;
+      const x = sureId(e.a, this.ctx);
+      const y = x === null ? null : sureId(e.b, this.ctx);
+      if (x !== null && y !== null && x !== y) {
+        const k = x < y ? `${x}|${y}` : `${y}|${x}`;
+        const prev = pairs.get(k);
+        pairs.set(k, (prev ?? 0) + e.sightings);
+        if (prev === undefined) {
+          const d = this.distance(x, y);
+          if (d !== null && d <= this.cfg.maxLinkKm) {
+            km.n++;
+            km.sum += d;
+          }
+        }
+      }
+      if (i % chunk === chunk - 1) yield;
+    }
+    this.certainPairs = pairs;
+    this.linkKm = km;
+    let implausible = 0;
+    for (let i = 0; i < edges.length; i++) {
+      const e = edges[i]!;
+      e.res = resolveEdge(e.a, e.b, this.ctx);
+      const d = this.distance(e.res.a, e.res.b);
+      if (d !== null && d > this.cfg.maxLinkKm) implausible++;
+      if (i % chunk === chunk - 1) yield;
+    }
+    this.counters.implausibleLinks = implausible;
+    this.counters.settles++;
+  }
+
+  /**
+   * A node as served: its own record plus what was heard of the tokens that
+   * stand for it alone (its radio token, path hashes no other known key shares).
+   */
+  nodeView(n: NodeState): NodeState {
+    const key = n.publicKey;
+    let v: NodeState | null = null;
+    const fold = (t: TokenStats | undefined) => {
+      if (!t) return;
+      v ??= { ...n };
+      if (t.lastHeard > v.lastHeard) v.lastHeard = t.lastHeard;
+      if (t.fewestHops !== null && (v.fewestHops === null || t.fewestHops < v.fewestHops))
+        v.fewestHops = t.fewestHops;
+      v.relayed += t.relayed;
+      if (t.lastDirect > v.lastDirect) v.lastDirect = t.lastDirect;
+      v.snr = mergeStats(v.snr, t.snr, t.lastDirect >= v.lastDirect);
+      v.rssi = mergeStats(v.rssi, t.rssi, t.lastDirect >= v.lastDirect);
+    };
+    for (let b = 1; b <= 3; b++) {
+      const t = `?${key.slice(0, b * 2).toLowerCase()}`;
+      if (uniqueKey(t, this.ctx) === key) fold(this.tokens.get(t));
+    }
+    for (const r of this.radioIds.values())
+      if (r.publicKey === key) fold(this.tokens.get(`@${r.radioId}`));
+    return v ?? n;
+  }
+
+  /** Distance between two known, positioned nodes; null otherwise. */
+  distance(x: string, y: string): number | null {
+    const a = this.nodes.info(x);
+    const b = this.nodes.info(y);
+    return hasPosition(a) && hasPosition(b) ? distanceKm(a.lat, a.lon, b.lat, b.lon) : null;
+  }
+
+  /**
+   * A key joined the index: every edge on a token it may stand for is weighed
+   * again now (its earlier "unique" answers were never certain).
+   */
+  private reattribute(key: string): void {
+    for (let b = 1; b <= 3; b++) {
+      const t = `?${key.slice(0, b * 2).toLowerCase()}`;
+      for (const e of this.graph.edgesOf(t)) {
+        e.res = resolveEdge(e.a, e.b, this.ctx);
+        this.counters.reattributed++;
+      }
+    }
+  }
+
+  private token(t: string, f: (s: TokenStats) => void): void {
+    let s = this.tokens.get(t);
+    if (!s) {
+      if (this.tokens.size >= MAX_TOKENS) return;
+      s = { lastHeard: 0, fewestHops: null, relayed: 0, lastDirect: 0, snr: null, rssi: null };
+      this.tokens.set(t, s);
+    }
+    f(s);
+    this.onTouch?.("token", t);
+  }
+
+  private link(a: string, b: string, o: MeshObservation, kind: number, radioLink: boolean): void {
+    const r = this.graph.add(a, b, {
       hash: o.hash,
       at: o.at,
       hashSize: o.hashSize,
       kind,
-      confidence: c,
-      certain,
       snr: radioLink ? finite(o.snr) : null,
       rssi: radioLink ? finite(o.rssi) : null,
     });
-  }
-
-  private countHop(r: ResolvedHop): void {
-    if (r.how === "unique") this.counters.hopsUnique++;
-    else if (r.how === "context") this.counters.hopsContext++;
-    else if (r.how === "ambiguous") this.counters.hopsAmbiguous++;
-    else this.counters.hopsUnknown++;
+    if (!r) return;
+    if (r.created) r.edge.res = resolveEdge(r.edge.a, r.edge.b, this.ctx);
+    this.onTouch?.("edge", `${r.edge.a}|${r.edge.b}`);
   }
 }
 

@@ -83,3 +83,22 @@ export function decay(score: number, fromMs: number, toMs: number, halfLifeMs: n
   if (toMs <= fromMs) return score;
   return score * 2 ** (-(toMs - fromMs) / halfLifeMs);
 }
+
+/** Both sets of values as one (for edges merged into one link); `later` gives last/recent. */
+export function mergeStats(
+  x: RunningStats | null,
+  y: RunningStats | null,
+  yIsLater: boolean,
+): RunningStats | null {
+  if (!x || x.n === 0) return y ? { ...y } : null;
+  if (!y || y.n === 0) return { ...x };
+  const late = yIsLater ? y : x;
+  return {
+    n: x.n + y.n,
+    sum: x.sum + y.sum,
+    min: Math.min(x.min, y.min),
+    max: Math.max(x.max, y.max),
+    last: late.last,
+    recent: late.recent,
+  };
+}

@@ -4,6 +4,7 @@
  * async interface. The store is the single writer: ingest, maintenance and
  * the outbox write; HTTP, MQTT and the UI read or enqueue.
  */
+import type { MeshRowsBatch, MeshTable, Row } from "./mesh-rows.ts";
 
 /** One observation handed to the store by ingest (already decoded). */
 export interface ObservationInput {
@@ -179,6 +180,10 @@ export interface StoreApi {
   /** Free-form key/value persistence for other layers (e.g. mesh edges). */
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
+  /** The mesh model's tables (mesh-rows.ts): one journaled batch of row changes. */
+  meshWrite?(batch: MeshRowsBatch): Promise<void>;
+  /** One page of a mesh table in key order after `after` (null: from the start). */
+  meshRead?(table: MeshTable, after: Row | null, limit: number): Promise<readonly Row[]>;
   outboxEnqueue(msgs: readonly Omit<OutboxMessage, "id" | "createdAt">[]): Promise<void>;
   /** Oldest-first pending messages for one broker. */
   outboxPeek(broker: string, limit: number): Promise<readonly OutboxMessage[]>;

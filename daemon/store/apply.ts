@@ -4,6 +4,7 @@
  * the operation, and inserts are idempotent (INSERT OR IGNORE / upserts keyed
  * by hash and id), so applying an operation twice changes nothing.
  */
+import { MeshRowsWriter } from "./mesh-rows.ts";
 import type { Counter } from "./normalize.ts";
 import type { IngestRecord, JournalOp, OutboxRecord } from "./ops.ts";
 import type { Database, Statement } from "./sqlite.ts";
@@ -41,6 +42,7 @@ interface Rf {
 export class DbWriter {
   private readonly s: Record<string, Statement>;
   private readonly radios = new Map<string, number>();
+  private readonly mesh: MeshRowsWriter;
   /** Next ids to hand out; kept past deleted rows so ids never repeat. */
   nextObsId = 1;
   nextOutboxId = 1;
@@ -51,6 +53,7 @@ export class DbWriter {
     private readonly outbox: OutboxBounds,
   ) {
     const p = (sql: string) => db.prepare(sql);
+    this.mesh = new MeshRowsWriter(db);
     this.s = {
       radioUpsert: p(
         "INSERT INTO radios (name, first_seen, last_seen) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
@@ -170,6 +173,9 @@ export class DbWriter {
         return [];
       case "ack":
         for (const id of op.ids) this.s.outboxAck!.run([id]);
+        return [];
+      case "mesh":
+        this.mesh.apply(op.batch);
         return [];
     }
   }
@@ -388,5 +394,6 @@ export class DbWriter {
 
   close(): void {
     for (const st of Object.values(this.s)) st.free();
+    this.mesh.close();
   }
 }

@@ -31,6 +31,7 @@ import {
   retentionSlice,
   runTaskSlice,
 } from "./maintenance.ts";
+import { checkMeshBatch } from "./mesh-rows.ts";
 import { loadMigrations, migrate, schemaVersion } from "./migrate.ts";
 import { normalizeObservation } from "./normalize.ts";
 import { encodeOp, type JournalOp } from "./ops.ts";
@@ -225,6 +226,11 @@ export class StoreEngine {
 
   getMeta(key: string): string | null {
     return this.w.getMeta(key);
+  }
+
+  /** One batch of the mesh model's rows (mesh-rows.ts), journaled like any write. */
+  meshWrite(batch: unknown): void {
+    this.write({ kind: "mesh", seq: this.seq + 1, batch: checkMeshBatch(batch) });
   }
 
   outboxEnqueue(msgs: readonly Omit<OutboxMessage, "id" | "createdAt">[]): void {

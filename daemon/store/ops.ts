@@ -12,6 +12,7 @@
  */
 import type { AdvertInput, ChannelMessageInput, ObservationInput } from "./api.ts";
 import { ByteReader, ByteWriter } from "./bytes.ts";
+import { checkMeshBatch, type MeshRowsBatch } from "./mesh-rows.ts";
 
 export interface IngestRecord {
   readonly id: number;
@@ -33,9 +34,11 @@ export type JournalOp =
   | { readonly kind: "ingest"; readonly seq: number; readonly rows: readonly IngestRecord[] }
   | { readonly kind: "meta"; readonly seq: number; readonly key: string; readonly value: string }
   | { readonly kind: "outbox"; readonly seq: number; readonly items: readonly OutboxRecord[] }
-  | { readonly kind: "ack"; readonly seq: number; readonly ids: readonly number[] };
+  | { readonly kind: "ack"; readonly seq: number; readonly ids: readonly number[] }
+  | { readonly kind: "mesh"; readonly seq: number; readonly batch: MeshRowsBatch };
 
-const KIND = { ingest: 1, meta: 2, outbox: 3, ack: 4 } as const;
+// 6 is the archive record of the store's hot/archive split; the mesh rows take 7.
+const KIND = { ingest: 1, meta: 2, outbox: 3, ack: 4, mesh: 7 } as const;
 /** The compact ingest layout; what encodeOp writes for "ingest". */
 const INGEST_COMPACT = 5;
 const HEX16 = /^[0-9a-f]{16}$/;
@@ -273,6 +276,9 @@ export function encodeOp(op: JournalOp, w = new ByteWriter()): ByteWriter {
       w.varint(op.ids.length);
       for (const id of op.ids) w.varint(id);
       break;
+    case "mesh":
+      w.str(JSON.stringify(op.batch));
+      break;
   }
   return w;
 }
@@ -326,6 +332,8 @@ export function decodeOp(buf: Uint8Array, start = 0, end = buf.length): JournalO
       for (let i = 0; i < n; i++) ids.push(r.varint());
       return { kind: "ack", seq, ids };
     }
+    case KIND.mesh:
+      return { kind: "mesh", seq, batch: checkMeshBatch(JSON.parse(r.str())) };
     default:
       throw new RangeError(`unknown journal op ${kind}`);
   }

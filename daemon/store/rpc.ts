@@ -28,6 +28,8 @@ export type Method =
   | "listChannelMessages"
   | "getMeta"
   | "setMeta"
+  | "meshWrite"
+  | "meshRead"
   | "outboxEnqueue"
   | "outboxPeek"
   | "outboxAck"

@@ -18,6 +18,7 @@ import type {
   StoreHealth,
 } from "./api.ts";
 import { StoreError } from "./errors.ts";
+import type { MeshRowsBatch, MeshTable, Row } from "./mesh-rows.ts";
 import { workerEntry } from "./paths.ts";
 import type { FromWorker, Method, ToWorker, WorkerInit } from "./rpc.ts";
 
@@ -264,6 +265,12 @@ class StoreClient implements StoreApi {
   }
   setMeta(key: string, value: string): Promise<void> {
     return this.call("setMeta", key, value);
+  }
+  meshWrite(batch: MeshRowsBatch): Promise<void> {
+    return this.call("meshWrite", batch);
+  }
+  meshRead(table: MeshTable, after: Row | null, limit: number): Promise<readonly Row[]> {
+    return this.call("meshRead", table, after, limit);
   }
   outboxEnqueue(msgs: readonly Omit<OutboxMessage, "id" | "createdAt">[]): Promise<void> {
     return this.call("outboxEnqueue", msgs);

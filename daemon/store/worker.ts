@@ -11,6 +11,7 @@ import { MeshgateError } from "../core/errors.ts";
 import { Logger, type LogSink } from "../core/log.ts";
 import { StoreEngine } from "./engine.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
+import { type MeshTable, meshRead, type Row } from "./mesh-rows.ts";
 import * as q from "./queries.ts";
 import type { FromWorker, ToWorker, WorkerInit } from "./rpc.ts";
 import { writeAtomic } from "./snapshots.ts";
@@ -50,7 +51,15 @@ function fullGc(): (() => void) | undefined {
   }
 }
 
-const WRITES = new Set(["ingest", "setMeta", "outboxEnqueue", "outboxAck", "snapshot", "backup"]);
+const WRITES = new Set([
+  "ingest",
+  "setMeta",
+  "meshWrite",
+  "outboxEnqueue",
+  "outboxAck",
+  "snapshot",
+  "backup",
+]);
 let engine: StoreEngine | null = null;
 let healthTimer: NodeJS.Timeout | null = null;
 
@@ -80,6 +89,10 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
       return e.getMeta(String(a[0]));
     case "setMeta":
       return e.setMeta(String(a[0]), String(a[1]));
+    case "meshWrite":
+      return e.meshWrite(a[0]);
+    case "meshRead":
+      return meshRead(db, a[0] as MeshTable, (a[1] ?? null) as Row | null, Number(a[2]));
     case "outboxEnqueue":
       return e.outboxEnqueue(a[0] as Parameters<StoreEngine["outboxEnqueue"]>[0]);
     case "outboxPeek":

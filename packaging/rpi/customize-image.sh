@@ -1,6 +1,6 @@
 #!/bin/sh
 # Adds meshgate to a Raspberry Pi OS (bookworm, arm64) root filesystem:
-# installs Node.js 20 and the meshgate .deb inside a chroot (through
+# installs Node.js (24, or 22) and the meshgate .deb inside a chroot (through
 # qemu-user-static when this machine is not arm64), optionally puts a config
 # in place, and enables the service so it starts on first boot.
 #
@@ -14,10 +14,10 @@ usage: customize-image.sh --deb MESHGATE_DEB (--node-deb NODEJS_DEB | --node-fro
                           [--config FILE] [--no-enable] [--dry-run] ROOT
 
   --deb FILE        meshgate_<version>_arm64.deb (npm run package)
-  --node-deb FILE   a Node.js >= 20 arm64 .deb providing /usr/bin/node
-                    (NodeSource's nodejs_20.x_arm64.deb)
+  --node-deb FILE   a Node.js >= 22 arm64 .deb providing /usr/bin/node
+                    (NodeSource's nodejs_24.x_arm64.deb)
   --node-from-apt   install "nodejs" from the image's own apt sources instead
-                    (only if they already offer Node.js >= 20; needs network)
+                    (only if they already offer Node.js >= 22; needs network)
   --config FILE     installed as /etc/meshgate/config.yaml
   --no-enable       install only; do not enable meshgate.service
   --dry-run         check the arguments and ROOT, print the steps, change nothing
@@ -119,7 +119,7 @@ if [ "$DRY" = 1 ]; then
   else
     step "chroot: apt-get update && apt-get install nodejs $STAGE/$(basename "$DEB")"
   fi
-  step "chroot: node --version must be >= 20"
+  step "chroot: node --version must be >= 22"
   [ -z "$CONFIG" ] || step "install $CONFIG as $ROOT/etc/meshgate/config.yaml"
   [ "$ENABLE" = 0 ] || step "chroot: systemctl enable meshgate.service"
   echo "dry run: nothing changed"
@@ -176,7 +176,7 @@ else
   in_root "apt-get update && apt-get install -y --no-install-recommends nodejs $STAGE/$(basename "$DEB")"
 fi
 NODE_MAJOR=$(in_root "node -p 'process.versions.node.split(\".\")[0]'")
-[ "$NODE_MAJOR" -ge 20 ] || die "the image's node is major version $NODE_MAJOR; meshgate needs >= 20"
+[ "$NODE_MAJOR" -ge 22 ] || die "the image's node is major version $NODE_MAJOR; meshgate needs >= 22"
 step "node $(in_root 'node --version') and $(in_root 'meshgate --version') installed"
 
 if [ -n "$CONFIG" ]; then

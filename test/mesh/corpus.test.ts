@@ -118,27 +118,30 @@ describe.skipIf(!HAS_CORPUS)("real corpus through the mesh model", () => {
     });
     const s = model.stats();
     const c = s.counters;
+    const r = s.resolution;
     const g = model.graph();
     const resolvedEdges = model.graph({ resolvedOnly: true }).edges;
     const col = model.collisions();
     console.log(
       `[mesh corpus] observations=${c.observations} undecodable=${undecodable} trace=${c.trace} hops=${hopsTotal} ` +
-        `unique=${c.hopsUnique} context=${c.hopsContext} ambiguous=${c.hopsAmbiguous} unknown=${c.hopsUnknown} ` +
+        `evidence edges ${JSON.stringify(r)} ` +
         `edges=${g.edges.length} resolvedEdges=${resolvedEdges.length} implausible=${c.implausibleLinks} ` +
         `knownNodes=${s.nodes} shared1=${col.shared["1"]} shared2=${col.shared["2"]}`,
     );
     expect(c.observations).toBe(rows.length);
     expect(c.rejected).toBe(0);
     expect(c.trace).toBe(8); // corpus README: TRACE 8
-    // Every non-TRACE hop is accounted for exactly once.
-    expect(c.hopsUnique + c.hopsContext + c.hopsAmbiguous + c.hopsUnknown).toBe(hopsTotal);
-    expect(c.hopsUnique).toBeGreaterThan(0);
-    expect(c.hopsAmbiguous + c.hopsContext).toBeGreaterThan(0); // 1-byte prefixes collide at 200 nodes
+    // Every evidence edge is settled exactly one way.
+    expect(Object.values(r).reduce((x, y) => x + y, 0)).toBe(s.edges);
+    expect(hopsTotal).toBeGreaterThan(0);
+    expect(r.unique ?? 0).toBeGreaterThan(0);
+    expect((r.ambiguous ?? 0) + (r.context ?? 0)).toBeGreaterThan(0); // 1-byte prefixes collide at 200 nodes
     expect(col.shared["1"]).toBeGreaterThan(0);
     const known = new Set([...nodeRows.map((n) => n.publicKey), ...radioKeys.values()]);
     for (const e of g.edges) {
       for (const id of [e.a, e.b]) {
         if (id.startsWith("?")) expect(id).toMatch(/^\?[0-9a-f]{2,6}$/);
+        else if (id.startsWith("@")) expect(radioKeys.has(id.slice(1))).toBe(false);
         else expect(known.has(id)).toBe(true);
       }
       expect(e.confidence).toBeGreaterThanOrEqual(0);

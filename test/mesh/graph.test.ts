@@ -135,16 +135,22 @@ describe("neighbour graph", () => {
     expect(edges[0] && pair(edges[0])).toBe([A, R].sort().join("|"));
   });
 
-  it("a link longer than maxLinkKm keeps almost no confidence", () => {
+  it("a link longer than maxLinkKm keeps almost no confidence, and no guess crosses it", () => {
     const m = new MeshModel({ config: { maxLinkKm: 50 }, log: silentLogger(), now: () => T0 });
     m.observe(advertObs(advertOf(A, { lat: 37, lon: -122 }), [], { radioKey: key("d0") }));
     m.observe(advertObs(advertOf(R, { lat: 38, lon: -122 }), [], { radioKey: key("d1") }));
-    m.observe(obs({ hops: [hopOf(A)], radioKey: R }));
+    // Heard directly over 111 km: both ends are known, the link is implausible.
+    m.observe(advertObs(advertOf(A, { lat: 37, lon: -122 }), [], { radioKey: R }));
     const e = m.graph().edges.find((x) => pair(x) === [A, R].sort().join("|"));
     expect(e?.distanceKm).toBeGreaterThan(100);
     expect(e?.confidence).toBeLessThan(0.1);
     expect(m.stats().counters.implausibleLinks).toBe(1);
     expect(m.graph({ minConfidence: 0.5 }).edges.some((x) => pair(x) === pair(e!))).toBe(false);
+    // A 1-byte hop that could only be A is not attributed to it across that distance.
+    m.observe(obs({ hops: [hopOf(A)], radioKey: R }));
+    const p = m.graph().edges.find((x) => x.a === "?a1" || x.b === "?a1");
+    expect(p).toBeDefined();
+    expect(p!.confidence).toBeLessThan(0.1);
   });
 
   it("hostile observations are counted and refused, never thrown", () => {

@@ -49,7 +49,7 @@ function evaluate(seed: number, hashSize: 1 | 2) {
     traversed: traversed.size,
     truth: truth.size,
     collisions1: model.collisions().shared["1"],
-    counters: stats.counters,
+    resolution: stats.resolution,
   };
 }
 
@@ -60,11 +60,11 @@ describe("edge inference on synthetic meshes", () => {
       console.log(
         `[mesh] seed=${seed} hash=1 inferred=${r.inferred} correct=${r.correct} precision=${r.precision.toFixed(3)} ` +
           `recall=${r.recall.toFixed(3)} traversed=${r.traversed} truth=${r.truth} shared1=${r.collisions1} ` +
-          `hops unique=${r.counters.hopsUnique} context=${r.counters.hopsContext} ambiguous=${r.counters.hopsAmbiguous} unknown=${r.counters.hopsUnknown}`,
+          `edges ${JSON.stringify(r.resolution)}`,
       );
       expect(r.collisions1).toBeGreaterThan(5);
-      expect(r.counters.hopsContext ?? 0).toBeGreaterThan(0);
-      expect(r.counters.hopsAmbiguous ?? 0).toBeGreaterThan(0);
+      expect(r.resolution.context ?? 0).toBeGreaterThan(0);
+      expect(r.resolution.ambiguous ?? 0).toBeGreaterThan(0);
       expect(r.inferred).toBeGreaterThan(50);
       expect(r.precision).toBeGreaterThanOrEqual(0.95);
       expect(r.recall).toBeGreaterThan(0.6);
@@ -77,7 +77,7 @@ describe("edge inference on synthetic meshes", () => {
       `[mesh] seed=5 hash=2 inferred=${r.inferred} precision=${r.precision.toFixed(3)} recall=${r.recall.toFixed(3)}`,
     );
     expect(r.precision).toBeGreaterThanOrEqual(0.99);
-    expect(r.counters.hopsAmbiguous).toBe(0);
+    expect(r.resolution.ambiguous ?? 0).toBe(0);
     expect(r.recall).toBeGreaterThan(0.9);
   });
 });

@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
-import { META_KEY, MeshModel } from "../../daemon/mesh/model.ts";
+import { MeshModel, TABLES_META_KEY } from "../../daemon/mesh/model.ts";
 import { hopOf, key, obs } from "./helpers/obs.ts";
 import { MemorySource, nodeRow } from "./helpers/source.ts";
+import { memoryTables } from "./helpers/tables.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 const R = key("ee", 1);
@@ -132,38 +133,59 @@ describe("MeshModel rebuild", () => {
   });
 });
 
-describe("MeshModel persistence", () => {
-  it("start() restores the saved snapshot and stop() saves it", async () => {
-    const store = new Map<string, string>();
-    const meta = {
-      getMeta: async (k: string) => store.get(k) ?? null,
-      setMeta: async (k: string, v: string) => void store.set(k, v),
-    };
-    const a = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, meta });
+describe("MeshModel persistence in store tables", () => {
+  it("stop() saves rows, start() + rebuild restores them and reads only newer rows", async () => {
+    const t = await memoryTables();
+    const a = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, tables: t.port });
     await a.start();
     expect(a.ready()).toBe(false);
     await a.rebuild(source(7));
     await a.stop();
-    expect(store.has(META_KEY)).toBe(true);
-    const b = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, meta });
+    expect(t.engine.getMeta(TABLES_META_KEY)).toContain('"lastId":7');
+    const rows = (sql: string) => Number(t.engine.database.exec(sql)[0]?.values[0]?.[0]);
+    expect(rows("SELECT count(*) FROM edges")).toBe(a.stats().edges);
+    expect(rows("SELECT count(*) FROM node_stats WHERE kind = 1")).toBe(a.nodes().length);
+    expect(rows("SELECT count(*) FROM mesh_buckets WHERE ring_ms = 60000")).toBe(1);
+    const b = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, tables: t.port });
     await b.start();
-    expect(b.ready()).toBe(true);
-    expect(b.graph()).toEqual(a.graph());
-    expect(b.nodes()).toEqual(a.nodes());
-    // The startup rebuild after a restore only catches up on newer rows.
+    expect(b.ready()).toBe(false);
+    // The first rebuild restores the tables, then reads only rows past their watermark.
     const src = source(9);
-    const scans = src.scans;
     await b.rebuild(src);
-    expect(src.scans - scans).toBe(2);
+    expect(src.scans).toBe(2);
     expect(b.stats().lastId).toBe(9);
+    const c = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
+    await c.rebuild(source(9));
+    expect(b.graph()).toEqual(c.graph());
+    expect(b.nodes()).toEqual(c.nodes());
+    expect(b.analytics("packets", "1h")).toEqual(c.analytics("packets", "1h"));
     await b.stop();
+    t.engine.abandon();
   });
 
-  it("a corrupt snapshot is logged and skipped, not thrown", async () => {
-    const meta = { getMeta: async () => "{not json", setMeta: async () => {} };
-    const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, meta });
-    await expect(m.start()).resolves.toBeUndefined();
-    expect(m.ready()).toBe(false);
-    await m.stop();
+  it("a scratch rebuild replaces the saved rows; malformed rows are skipped, not thrown", async () => {
+    const t = await memoryTables();
+    const a = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, tables: t.port });
+    await a.start();
+    await a.rebuild(source(5));
+    await a.stop();
+    t.engine.meshWrite({
+      upsert: {
+        edges: [["?zz", "?a1", 0, 0, 1, 1, 1, 0, 2, 2, null]],
+        node_stats: [
+          [1, "NOTAKEY", "{}"],
+          [2, "?a1", "not json"],
+        ],
+      },
+    });
+    const b = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, tables: t.port });
+    await b.start();
+    await b.rebuild(source(5));
+    expect(b.graph().edges.some((e) => e.a === "?zz" || e.b === "?zz")).toBe(false);
+    await b.rebuild(source(3), { from: "scratch" });
+    await b.stop();
+    const n = Number(t.engine.database.exec("SELECT count(*) FROM edges")[0]?.values[0]?.[0]);
+    expect(n).toBe(b.stats().edges);
+    t.engine.abandon();
   });
 });

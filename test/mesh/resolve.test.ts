@@ -59,7 +59,7 @@ describe("hop resolution", () => {
       true,
     );
     expect(g.edges.some((e) => e.a === O && e.b === far)).toBe(false);
-    expect(m.stats().counters.hopsContext).toBe(1);
+    expect(m.stats().resolution.context).toBeGreaterThanOrEqual(1);
   });
 
   it("two equally plausible candidates stay an unresolved prefix with its candidates", () => {
@@ -74,7 +74,7 @@ describe("hop resolution", () => {
     expect(e).toBeDefined();
     expect(g.nodes.find((n) => n.id === "?a1")).toMatchObject({ resolved: false, candidates: 2 });
     expect(m.graph({ resolvedOnly: true }).edges.some((x) => x.a === R || x.b === R)).toBe(false);
-    expect(m.stats().counters.hopsAmbiguous).toBe(1);
+    expect(m.stats().resolution.ambiguous).toBe(1);
     expect(m.collisions().collisions[0]).toMatchObject({ prefix: "A1", keys: [a1, a2] });
     expect(m.candidates("a1")).toEqual([a1, a2]);
   });
@@ -128,5 +128,37 @@ describe("hop resolution", () => {
     for (let i = 0; i < 5; i++) m.observe(obs({ hops: ["a1"], radioKey: R }));
     const e = m.node(a1)?.neighbours.find((x) => x.a === R || x.b === R);
     expect(e).toMatchObject({ sightings: 5, certainSightings: 0 });
+  });
+
+  it("a twin's advert re-attributes sightings first taken as certain", () => {
+    const m = model();
+    const near = key("a1", 1);
+    const far = key("a1", 2);
+    m.observe(advertObs(advertOf(R, { lat: 37.0, lon: -122.0 }), [hopOf(key("f0"))]));
+    m.observe(advertObs(advertOf(far, { lat: 38.0, lon: -122.0 }), [], { radioKey: key("dd") }));
+    for (let i = 0; i < 4; i++) m.observe(obs({ hops: ["a1"], radioKey: R, at: T0 + i }));
+    // Only one a1 known: the hop is taken for it, "certain" by the known keys.
+    expect(m.node(far)?.neighbours.find((x) => x.a === R || x.b === R)).toMatchObject({
+      sightings: 4,
+      certainSightings: 4,
+    });
+    // Its twin, much closer to the radio, advertises: the same sightings now point there,
+    // and none of them is certain any more.
+    m.observe(advertObs(advertOf(near, { lat: 37.01, lon: -122.0 }), [], { radioKey: key("dd") }));
+    expect(m.stats().counters.reattributed).toBeGreaterThan(0);
+    expect(m.node(far)?.neighbours.some((x) => x.a === R || x.b === R)).toBe(false);
+    const e = m.node(near)?.neighbours.find((x) => x.a === R || x.b === R);
+    expect(e).toMatchObject({ sightings: 4, certainSightings: 0 });
+    expect(e!.confidence).toBeGreaterThan(0.7);
+    expect(e!.confidence).toBeLessThan(1);
+    // The API's view of one packet's path follows the same answer.
+    const radioId = `r-${R.slice(0, 8).toLowerCase()}`;
+    const [hop] = m.resolveHops({ hops: ["a1"], route: 1, radioId });
+    expect(hop).toMatchObject({ prefix: "a1", publicKey: near });
+    expect(hop!.confidence).toBeCloseTo(e!.confidence, 2);
+    expect(m.resolveHops({ hops: ["zz", "0c"], route: 2 })).toEqual([
+      { prefix: "zz", publicKey: null, name: null, confidence: 0 },
+      { prefix: "0c", publicKey: null, name: null, confidence: 0 },
+    ]);
   });
 });

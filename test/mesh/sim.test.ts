@@ -76,11 +76,12 @@ describe("edge inference on the simulator's meshes", () => {
           .edges.map((e) => pairKey(e.a, e.b))
           .filter((k) => truth.has(k)),
       );
-      const c = model.stats().counters;
+      const st = model.stats();
+      const c = st.counters;
       console.log(
         `[mesh sim] seed=${seed} observations=${fed} inferred=${edges.length} correct=${correct} ` +
           `precision=${precision.toFixed(3)} trueLinksFound=${allFound.size}/${truth.size} ` +
-          `hops unique=${c.hopsUnique} context=${c.hopsContext} ambiguous=${c.hopsAmbiguous} unknown=${c.hopsUnknown} trace=${c.trace}`,
+          `evidence edges ${JSON.stringify(st.resolution)} trace=${c.trace}`,
       );
       expect(fed).toBeGreaterThan(5000);
       expect(edges.length).toBeGreaterThan(20);

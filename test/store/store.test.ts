@@ -45,7 +45,7 @@ describe("createStore (worker)", () => {
     const page = await store.listPackets({ limit: 2 });
     expect(page.map((p) => p.id)).toEqual([3, 2]);
     expect(page[0]?.raw).toBeInstanceOf(Uint8Array);
-    expect(store.health()).toMatchObject({ observations: 3, transmissions: 2, schemaVersion: 2 });
+    expect(store.health()).toMatchObject({ observations: 3, transmissions: 2, schemaVersion: 4 });
     await store.stop();
     // A clean stop leaves a snapshot that covers everything.
     expect(readdirSync(dir).some((f) => f.startsWith("snapshot-"))).toBe(true);

@@ -5,12 +5,12 @@ import { Bus } from "../../../daemon/core/bus.ts";
 import { silentLogger } from "../../../daemon/core/log.ts";
 import type { HttpConfig, HttpDeps } from "../../../daemon/http/context.ts";
 import type { EngineName } from "../../../daemon/http/engine.ts";
-import { loadUws } from "../../../daemon/http/engine-uws.ts";
+import { loadBestUws } from "../../../daemon/http/engine-select.ts";
 import { createHttpServer, type HttpServer } from "../../../daemon/http/server.ts";
 import { FakeStore } from "./fake-store.ts";
 
 /** Engines this machine can run; uWS only where its native build loads. */
-export const ENGINES: EngineName[] = loadUws().ok ? ["uws", "node"] : ["node"];
+export const ENGINES: EngineName[] = loadBestUws().ok ? ["uws", "node"] : ["node"];
 
 export interface TestServer {
   readonly server: HttpServer;

@@ -17,7 +17,8 @@ export function obs(p: Partial<MeshObservation> & { hops: readonly string[] }): 
   return {
     hash: p.hash ?? seq.toString(16).padStart(16, "0"),
     at: p.at ?? Date.UTC(2026, 4, 1),
-    radioId: p.radioId ?? "r0",
+    // One radio per key: a radio id stands for one node identity.
+    radioId: p.radioId ?? (p.radioKey ? `r-${p.radioKey.slice(0, 8).toLowerCase()}` : "r0"),
     radioKey: p.radioKey === undefined ? null : p.radioKey,
     payloadType: p.payloadType ?? 5,
     route: p.route ?? 1,

@@ -7,6 +7,8 @@ export class MemorySource implements MeshSource {
   readonly rows: PacketRow[] = [];
   nodeRows: NodeRow[] = [];
   scans = 0;
+  /** The radios table, when a test gives one. */
+  meshRead?: MeshSource["meshRead"];
   /** Called before each page is returned (lets a test act mid-rebuild). */
   onScan: (afterId: number) => void = () => {};
 
@@ -14,7 +16,7 @@ export class MemorySource implements MeshSource {
     const row: PacketRow = {
       id: this.rows.length + 1,
       hash: o.hash,
-      raw: new Uint8Array(o.rawLength),
+      raw: rawOf(o),
       radioId: o.radioId,
       at: o.at,
       snr: o.snr,
@@ -63,4 +65,32 @@ export function nodeRow(publicKey: string, p: Partial<NodeRow> = {}): NodeRow {
     extras: null,
     ...p,
   };
+}
+
+/**
+ * Packet bytes good enough for the row adapter: header, path and, for an
+ * advert, the advertiser's key and timestamp where the payload starts
+ * (protocol doc section 2). The rest is zeros.
+ */
+function rawOf(o: MeshObservation): Uint8Array {
+  const raw = new Uint8Array(Math.max(o.rawLength, 2 + o.hops.length * 3 + 36));
+  const route = o.route >= 0 ? o.route : 1;
+  raw[0] = (((o.payloadType >= 0 ? o.payloadType : 0) & 15) << 2) | route;
+  let at = route === 0 || route === 3 ? 5 : 1;
+  const size = Math.max(1, Math.min(3, o.hashSize || 1));
+  raw[at] = ((size - 1) << 6) | (o.hops.length & 0x3f);
+  at += 1;
+  for (const h of o.hops) {
+    for (let i = 0; i < size; i++) raw[at++] = Number.parseInt(h.slice(i * 2, i * 2 + 2), 16) || 0;
+  }
+  if (o.advert) {
+    const k = o.advert.publicKey;
+    for (let i = 0; i < 32; i++) raw[at + i] = Number.parseInt(k.slice(i * 2, i * 2 + 2), 16);
+    const ts = o.advert.timestamp >>> 0;
+    raw[at + 32] = ts & 255;
+    raw[at + 33] = (ts >>> 8) & 255;
+    raw[at + 34] = (ts >>> 16) & 255;
+    raw[at + 35] = (ts >>> 24) & 255;
+  }
+  return raw;
 }

@@ -123,6 +123,8 @@ export interface TrafficOptions {
   readonly duplicateShare: number;
   readonly maxHops: number;
   readonly hashSize?: 1 | 2;
+  /** Pick the hash size (1 or 2 bytes) per transmission instead. */
+  readonly mixedHashSizes?: boolean;
   /** Filled with the true links the emitted observations reveal (key pairs). */
   readonly traversed?: Set<string>;
 }
@@ -227,7 +229,7 @@ function* emit(
   firstSeen: boolean,
   rng: TestRng,
 ): Generator<MeshObservation> {
-  const size = o.hashSize ?? 1;
+  const size = o.mixedHashSizes ? (hash.charCodeAt(0) % 2) + 1 : (o.hashSize ?? 1);
   const origin = mesh.nodes[w[0]!]!;
   const hops = w.slice(1).map((i) => hop(mesh.nodes[i]!.key, size));
   if (o.traversed) {

@@ -1,0 +1,316 @@
+/**
+ * The mesh state in store tables (schema 004), row by row: what changed since
+ * the last save is written in batches of a few hundred rows, each one store
+ * write; the watermark (last observation id folded in) goes with the last
+ * batch. A restore reads the tables page by page. Nothing is held as one
+ * large value: a save of 100k edges never has more than one batch serialised.
+ */
+import type { Bucket } from "./analytics.ts";
+import type { EdgeState } from "./graph.ts";
+import {
+  parseBucket,
+  parseEdge,
+  parseRadio,
+  parseToken,
+  restoreChannels,
+  restoreNode,
+  restoreTalker,
+  TOKEN,
+} from "./snapshot.ts";
+import type { MeshState } from "./state.ts";
+
+type Cell = string | number | null;
+type Row = readonly Cell[];
+type Table = "edges" | "node_stats" | "mesh_buckets" | "radios";
+
+/** What persistence needs of the store (StoreApi's meshRead/meshWrite, getMeta). */
+export interface MeshTablesPort {
+  meshRead(table: Table, after: Row | null, limit: number): Promise<readonly Row[]>;
+  meshWrite(batch: {
+    clear?: boolean;
+    upsert?: Partial<Record<Table, Row[]>>;
+    delete?: Partial<Record<Exclude<Table, "radios">, Row[]>>;
+    meta?: { key: string; value: string };
+  }): Promise<void>;
+  getMeta(key: string): Promise<string | null>;
+}
+
+/** Small meta entry: the watermark and the (bounded) channel counts. */
+export const TABLES_META_KEY = "mesh.tables";
+const TABLES_VERSION = 1;
+const NODE = 1;
+const TOKEN_KIND = 2;
+const TALKER = 3;
+/** Rows per store write: small enough that no write is a memory spike. */
+export const SAVE_BATCH = 500;
+const READ_PAGE = 1000;
+
+export interface SavedHead {
+  readonly lastId: number;
+  readonly savedAt: number;
+}
+
+export function parseHead(text: string | null): (SavedHead & { channels: unknown }) | null {
+  if (!text) return null;
+  try {
+    const d = JSON.parse(text) as Record<string, unknown>;
+    if (d.v !== TABLES_VERSION || typeof d.lastId !== "number") return null;
+    return {
+      lastId: d.lastId,
+      savedAt: typeof d.savedAt === "number" ? d.savedAt : 0,
+      channels: d.channels,
+    };
+  } catch {
+    return null;
+  }
+}
+
+function edgeRow(e: EdgeState): Row {
+  const rf = e.snr || e.rssi ? JSON.stringify({ snr: e.snr, rssi: e.rssi }) : null;
+  return [
+    e.a,
+    e.b,
+    e.firstSeen,
+    e.lastSeen,
+    e.sightings,
+    e.observations,
+    e.score,
+    e.scoreAt,
+    e.hashSizes,
+    e.kinds,
+    rf,
+  ];
+}
+
+function edgeFromRow(r: Row): EdgeState | null {
+  let rf: { snr?: unknown; rssi?: unknown } = {};
+  if (typeof r[10] === "string") {
+    try {
+      rf = JSON.parse(r[10]) as typeof rf;
+    } catch {
+      return null;
+    }
+  }
+  return parseEdge([...r.slice(0, 10), rf?.snr ?? null, rf?.rssi ?? null]);
+}
+
+/** Ids changed since the last save; present in the state = upsert, absent = delete. */
+export class Dirty {
+  readonly edges = new Set<string>();
+  readonly tokens = new Set<string>();
+  readonly nodes = new Set<string>();
+  readonly radios = new Set<string>();
+  /** Earliest bucket time touched. */
+  minAt = Number.POSITIVE_INFINITY;
+  all = false;
+
+  touch(kind: "edge" | "token" | "node" | "radio" | "bucket", id: string): void {
+    if (kind === "edge") this.edges.add(id);
+    else if (kind === "token") this.tokens.add(id);
+    else if (kind === "node") this.nodes.add(id);
+    else if (kind === "radio") this.radios.add(id);
+    else {
+      const at = Number(id);
+      if (at < this.minAt) this.minAt = at;
+    }
+  }
+
+  get empty(): boolean {
+    return (
+      !this.all &&
+      this.edges.size + this.tokens.size + this.nodes.size + this.radios.size === 0 &&
+      this.minAt === Number.POSITIVE_INFINITY
+    );
+  }
+}
+
+/** Rows to write, produced lazily so a large save never holds them all. */
+function* changes(s: MeshState, d: Dirty, now: number): Generator<[string, Table, Row, boolean]> {
+  const all = d.all;
+  d.all = false;
+  const edges = all ? [...s.graph.values()].map((e) => `${e.a}|${e.b}`) : [...d.edges];
+  const tokens = all ? [...s.tokens.keys()] : [...d.tokens];
+  const nodes = all ? [...s.nodes.nodes.keys()] : [...d.nodes];
+  const radios = all ? [...s.radioIds.keys()] : [...d.radios];
+  const minAt = all ? 0 : d.minAt;
+  d.edges.clear();
+  d.tokens.clear();
+  d.nodes.clear();
+  d.radios.clear();
+  d.minAt = Number.POSITIVE_INFINITY;
+  for (const id of radios) {
+    const r = s.radioIds.get(id);
+    if (r) yield ["radio", "radios", [id, r.publicKey, r.name, r.role, r.lat, r.lon, now], true];
+  }
+  for (const k of nodes) {
+    const n = s.nodes.get(k);
+    yield ["node", "node_stats", n ? [NODE, k, JSON.stringify(n)] : [NODE, k], n !== undefined];
+  }
+  const talkers = new Map(s.activity.talkersJson().map((t) => [t.id, t]));
+  for (const t of tokens) {
+    const ts = s.tokens.get(t);
+    yield ["token", "node_stats", ts ? [TOKEN_KIND, t, JSON.stringify(ts)] : [TOKEN_KIND, t], !!ts];
+  }
+  for (const id of all ? talkers.keys() : new Set([...tokens, ...nodes])) {
+    const t = talkers.get(id);
+    if (t) yield ["talker", "node_stats", [TALKER, id, JSON.stringify(t)], true];
+  }
+  for (const k of edges) {
+    const i = k.indexOf("|");
+    const e = s.graph.get(k.slice(0, i), k.slice(i + 1));
+    yield ["edge", "edges", e ? edgeRow(e) : [k.slice(0, i), k.slice(i + 1)], e !== undefined];
+  }
+  if (minAt !== Number.POSITIVE_INFINITY) {
+    for (const ring of [s.minutes, s.hours]) {
+      for (const b of ring.range(Math.floor(minAt / ring.bucketMs) * ring.bucketMs, Infinity))
+        yield ["bucket", "mesh_buckets", [ring.bucketMs, b.t, JSON.stringify(b)], true];
+    }
+  }
+}
+
+/**
+ * Write what changed (or everything, after `dirty.all`), in batches. The
+ * head (watermark, channels) is written last, so a save cut short leaves
+ * the previous watermark: a restore then reads those hearings again.
+ */
+export async function saveChanges(
+  port: MeshTablesPort,
+  s: MeshState,
+  d: Dirty,
+  now: number,
+): Promise<number> {
+  const lastId = s.lastId;
+  let rows = 0;
+  let batch: { upsert: Partial<Record<Table, Row[]>>; delete: Partial<Record<Table, Row[]>> } = {
+    upsert: {},
+    delete: {},
+  };
+  let n = 0;
+  let clear = d.all;
+  for (const [, table, row, present] of changes(s, d, now)) {
+    const part = present ? batch.upsert : batch.delete;
+    let list = part[table];
+    if (!list) {
+      list = [];
+      part[table] = list;
+    }
+    list.push(row);
+    rows++;
+    if (++n >= SAVE_BATCH) {
+      await port.meshWrite({ ...(batch as object), ...(clear ? { clear } : {}) });
+      clear = false;
+      batch = { upsert: {}, delete: {} };
+      n = 0;
+    }
+  }
+  const head = JSON.stringify({
+    v: TABLES_VERSION,
+    lastId,
+    savedAt: now,
+    channels: [...s.activity.channels.entries()],
+  });
+  await port.meshWrite({
+    ...(batch as object),
+    ...(clear ? { clear } : {}),
+    meta: { key: TABLES_META_KEY, value: head },
+  });
+  return rows;
+}
+
+/** Read every table into `s`, a page per step (for the scheduler). Returns rows skipped. */
+export async function* loadTables(
+  port: MeshTablesPort,
+  s: MeshState,
+  head: SavedHead & { channels: unknown },
+  stats: { skipped: number; rows: number },
+): AsyncGenerator<{ phase: string; done: number; total: number }, void, void> {
+  s.lastId = head.lastId;
+  const pages = async function* (table: Table) {
+    let after: Row | null = null;
+    for (;;) {
+      const page = await port.meshRead(table, after, READ_PAGE);
+      if (page.length === 0) return;
+      yield page;
+      const last = page[page.length - 1]!;
+      after = table === "radios" ? [last[0]!] : [last[0]!, last[1]!];
+      if (page.length < READ_PAGE) return;
+    }
+  };
+  const buckets: Bucket[][] = [[], []];
+  for await (const page of pages("node_stats")) {
+    for (const r of page) {
+      stats.rows++;
+      let data: unknown;
+      try {
+        data = JSON.parse(String(r[2]));
+      } catch {
+        stats.skipped++;
+        continue;
+      }
+      const id = String(r[1]);
+      let ok = false;
+      if (r[0] === NODE) ok = restoreNode(s, data);
+      else if (r[0] === TOKEN_KIND) {
+        const t = TOKEN.test(id) ? parseToken(data) : null;
+        if (t) s.tokens.set(id, t);
+        ok = t !== null;
+      } else if (r[0] === TALKER) ok = restoreTalker(s, data);
+      if (!ok) stats.skipped++;
+    }
+    yield { phase: "restore", done: stats.rows, total: 0 };
+  }
+  for await (const page of pages("radios")) {
+    for (const r of page) {
+      const id = parseRadio({
+        radioId: r[0],
+        publicKey: r[1],
+        name: r[2],
+        role: r[3],
+        lat: r[4],
+        lon: r[5],
+      });
+      if (id) s.setRadio(id);
+    }
+  }
+  for await (const page of pages("edges")) {
+    for (const r of page) {
+      stats.rows++;
+      const e = edgeFromRow(r);
+      if (e) s.graph.restore(e);
+      else stats.skipped++;
+    }
+    yield { phase: "restore", done: stats.rows, total: 0 };
+  }
+  for await (const page of pages("mesh_buckets")) {
+    for (const r of page) {
+      stats.rows++;
+      let b: Bucket | null = null;
+      try {
+        b = parseBucket(JSON.parse(String(r[2])));
+      } catch {
+        b = null;
+      }
+      if (b) buckets[r[0] === s.minutes.bucketMs ? 0 : 1]!.push(b);
+      else stats.skipped++;
+    }
+  }
+  s.minutes.restore(buckets[0]!);
+  s.hours.restore(buckets[1]!);
+  stats.skipped += restoreChannels(s, head.channels);
+}
+
+/** The radios' identities alone (every rebuild reads them, whatever it starts from). */
+export async function loadRadios(port: Pick<MeshTablesPort, "meshRead">, s: MeshState) {
+  const page = await port.meshRead("radios", null, 64);
+  for (const r of page) {
+    const id = parseRadio({
+      radioId: r[0],
+      publicKey: r[1],
+      name: r[2],
+      role: r[3],
+      lat: r[4],
+      lon: r[5],
+    });
+    if (id && !s.radioIds.has(id.radioId)) s.setRadio(id);
+  }
+}

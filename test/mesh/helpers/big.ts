@@ -1,0 +1,61 @@
+/** A large mesh state built fast: `nodes` advertised keys and about `edges` evidence edges. */
+
+import { MeshState } from "../../../daemon/mesh/state.ts";
+import { resolveConfig } from "../../../daemon/mesh/types.ts";
+import { TestRng } from "./topology.ts";
+
+export function bigState(nodes: number, edges: number, seed = 1): MeshState {
+  const s = new MeshState(resolveConfig({ maxEdges: edges * 2, maxNodes: nodes * 2 }));
+  const rng = new TestRng(seed);
+  const keys: string[] = [];
+  const t0 = Date.UTC(2026, 4, 1);
+  let at = t0 / 10;
+  for (let i = 0; i < nodes; i++) {
+    const k = rng.hex(32);
+    keys.push(k);
+    s.observe({
+      hash: rng.hex(8).toLowerCase(),
+      at: at++ * 10,
+      radioId: "r0",
+      radioKey: null,
+      payloadType: 4,
+      route: 1,
+      hashSize: 3,
+      hops: [],
+      snr: 5,
+      rssi: -90,
+      rawLength: 120,
+      firstSeen: true,
+      advert: {
+        publicKey: k,
+        role: 2,
+        lat: 37 + rng.next(),
+        lon: -122 + rng.next(),
+        name: `n${i}`,
+        timestamp: 0,
+      },
+    });
+  }
+  // Each two-hop packet adds a relay edge and an rx edge to the radio.
+  while (s.graph.size < edges) {
+    const a = rng.pick(keys).slice(0, 6).toLowerCase();
+    const b = rng.pick(keys).slice(0, 6).toLowerCase();
+    if (a === b) continue;
+    s.observe({
+      hash: rng.hex(8).toLowerCase(),
+      at: at++ * 10,
+      radioId: "r0",
+      radioKey: null,
+      payloadType: 5,
+      route: 1,
+      hashSize: 3,
+      hops: [a, b],
+      snr: 2,
+      rssi: -100,
+      rawLength: 60,
+      firstSeen: true,
+    });
+  }
+  s.settle();
+  return s;
+}
