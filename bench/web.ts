@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { PacketItem } from "../daemon/core/types.ts";
+import type { ObservedPacket } from "../daemon/http/contract/index.ts";
 import { HAVE_CHROMIUM, TestBrowser } from "../test/web/helpers/browser.ts";
 import { FakeDaemon } from "../test/web/helpers/fake-server.ts";
 import { hashOf } from "../test/web/helpers/fixtures.ts";
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     await w.page.waitForSelector("[data-live=open]", { timeout: 60_000 });
     const cdp = await browser.cdp(w.page);
     await cdp.send("Performance.enable");
-    const base: Omit<PacketItem, "id"> = daemon.packets[0]!;
+    const base: Omit<ObservedPacket, "id"> = daemon.packets[0]!;
     for (let i = 0; i < FEED - 500; i++) {
       daemon.emitPacket({
         ...base,
@@ -93,7 +93,9 @@ async function main(): Promise<void> {
     }
     await w.page.waitForFunction(
       (n) =>
-        document.querySelector("[data-testid=feed-count]")?.textContent?.includes(`${n} of ${n}`),
+        document
+          .querySelector("[data-testid=feed-count]")
+          ?.textContent?.includes(`(${n} hearings)`),
       FEED,
       { timeout: 120_000 },
     );
@@ -109,7 +111,7 @@ async function main(): Promise<void> {
     rows.push([`JS heap used, ${FEED} packets in feed (CDP, after GC)`, mb(m("JSHeapUsedSize"))]);
     if (perfMem !== null) rows.push(["performance.memory.usedJSHeapSize", mb(perfMem)]);
     rows.push(["DOM nodes in page", String(m("Nodes"))]);
-    rows.push(["feed rows in DOM (virtualised)", String(rowsInDom)]);
+    rows.push(["feed rows in DOM (150 newest transmissions rendered)", String(rowsInDom)]);
     await w.page.close();
   } finally {
     await browser.stop();

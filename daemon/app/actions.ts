@@ -1,10 +1,9 @@
 import { ConfigError, errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
+import { MAX_CHANNEL_TEXT_BYTES } from "../http/contract/index.ts";
 import type { ActionResult, ActionsPort } from "../http/ports.ts";
 import type { ChannelRegistry } from "./channels.ts";
 import type { RadioSet } from "./radios.ts";
-
-const MAX_TEXT_BYTES = 140;
 
 /**
  * What authorised API callers may change. Every action names what failed;
@@ -33,8 +32,8 @@ export function createActions(deps: {
     async sendChannelMessage({ channel, text }) {
       const found = channels.find(channel);
       if (!found) return fail(`unknown channel "${channel}"`, "E_UNKNOWN_CHANNEL");
-      if (Buffer.byteLength(text, "utf8") > MAX_TEXT_BYTES) {
-        return fail(`text is longer than ${MAX_TEXT_BYTES} bytes`, "E_TOO_LONG");
+      if (Buffer.byteLength(text, "utf8") > MAX_CHANNEL_TEXT_BYTES) {
+        return fail(`text is longer than ${MAX_CHANNEL_TEXT_BYTES} bytes`, "E_TOO_LONG");
       }
       const radio = radios.primary();
       if (!radio) return fail("no radio to send with", "E_NO_RADIO");

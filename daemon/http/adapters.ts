@@ -1,9 +1,5 @@
-/**
- * Adapters from the daemon's real parts to the HTTP ports. They are
- * structural (no import of the mesh model's classes) and tolerant: a method
- * the model does not have yet, or one that throws, degrades one endpoint
- * instead of breaking the API.
- */
+/** Adapters from the daemon's real parts to the HTTP ports. */
+import type { MeshModel } from "../mesh/index.ts";
 import { breakdown, type DecodeContext, decodePacket, toJson } from "../protocol/index.ts";
 import type { DecodePort, MeshPort, MeshReadiness } from "./ports.ts";
 
@@ -26,49 +22,24 @@ export function protocolDecoder(ctx: DecodeContext | (() => DecodeContext)): Dec
   };
 }
 
-type Rec = Readonly<Record<string, unknown>>;
-
-/** What the HTTP layer uses of daemon/mesh's MeshModel (every member optional). */
-export interface MeshModelLike {
-  ready?(): boolean;
-  progress?(): { readonly phase?: string; readonly done?: number; readonly total?: number };
-  nodes?(): readonly object[];
-  node?(publicKey: string): object | null;
-  graph?(o?: {
-    minConfidence?: number;
-    minSightings?: number;
-    resolvedOnly?: boolean;
-    limit?: number;
-  }): {
-    readonly nodes: readonly unknown[];
-    readonly edges: readonly unknown[];
-  };
-  collisions?(limit?: number): unknown;
-  analytics?(kind: never, range: never): unknown;
-}
-
-export function meshPortFrom(model: MeshModelLike): MeshPort {
+/** The mesh model as the HTTP layer's MeshPort. */
+export function meshPortFrom(model: MeshModel): MeshPort {
   const readiness = (): MeshReadiness => {
-    const ready = model.ready ? model.ready() : true;
-    if (ready) return { ready: true, progress: 1 };
-    const p = model.progress?.();
-    const total = p?.total ?? 0;
-    const done = p?.done ?? 0;
+    if (model.ready()) return { ready: true, progress: 1 };
+    const p = model.progress();
     return {
       ready: false,
-      progress: total > 0 ? Math.min(1, done / total) : 0,
-      ...(p?.phase !== undefined && { detail: p.phase }),
+      progress: p.total > 0 ? Math.min(1, p.done / p.total) : 0,
+      detail: p.phase,
     };
   };
   return {
     readiness,
-    listNodes: () => (model.nodes ? (model.nodes() as readonly Rec[]) : []),
-    getNode: (key) => (model.node ? (model.node(key) as Rec | null) : null),
-    graph: (o) => (model.graph ? model.graph(o) : { nodes: [], edges: [] }),
-    collisions: () => (model.collisions ? model.collisions() : { collisions: [] }),
-    analytics: (kind, range) =>
-      model.analytics
-        ? ((model.analytics as (k: string, r: string) => unknown)(kind, range) ?? null)
-        : null,
+    listNodes: () => model.nodes(),
+    getNode: (key) => model.node(key),
+    graph: (o) => model.graph(o),
+    collisions: () => model.collisions(),
+    analytics: (kind, range) => model.analytics(kind, range),
+    resolvePath: (q) => model.resolveHops(q),
   };
 }

@@ -5,7 +5,7 @@
 import type { PacketItem } from "../core/types.ts";
 import { payloadTypeName, routeName } from "../protocol/constants.ts";
 import { bytesToHex as toHex } from "../protocol/crypto.ts";
-import type { NodeRow, PacketRow } from "../store/api.ts";
+import type { PacketRow } from "../store/api.ts";
 
 export {
   PAYLOAD_NAMES as PAYLOAD_TYPES,
@@ -58,34 +58,4 @@ export function nodeStatus(lastHeard: number, now: number, role: number): NodeSt
   if (age > silentAfter) return "silent";
   if (age > degradedAfter) return "degraded";
   return "healthy";
-}
-
-/** A node as /api/nodes lists it without a mesh model (a subset of the model's shape). */
-export interface NodeItem {
-  readonly publicKey: string;
-  readonly name: string | null;
-  readonly role: string;
-  readonly status: NodeStatus;
-  readonly lat: number | null;
-  readonly lon: number | null;
-  /** ms since the epoch, like the mesh model's answers. */
-  readonly firstHeard: number;
-  readonly lastHeard: number;
-  readonly lastAdvert: number;
-  readonly advertCount: number;
-}
-
-export function toNodeItem(n: NodeRow, now: number): NodeItem {
-  return {
-    publicKey: n.publicKey,
-    name: n.name,
-    role: roleName(n.role),
-    status: nodeStatus(n.lastSeen, now, n.role),
-    lat: n.lat,
-    lon: n.lon,
-    firstHeard: n.firstSeen,
-    lastHeard: n.lastSeen,
-    lastAdvert: n.lastAdvert,
-    advertCount: n.advertCount,
-  };
 }

@@ -1,6 +1,6 @@
 /** Public surface of the HTTP layer (the lead wires this in daemon/app.ts). */
 
-export { type MeshModelLike, meshPortFrom, protocolDecoder } from "./adapters.ts";
+export { meshPortFrom, protocolDecoder } from "./adapters.ts";
 export type { AppContext, HttpConfig, HttpDeps } from "./context.ts";
 export type { EngineName } from "./engine.ts";
 export { loadBestUws } from "./engine-select.ts";

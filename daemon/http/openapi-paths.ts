@@ -1,4 +1,5 @@
 /** The paths of the OpenAPI document (see openapi.ts). */
+import { MAX_CHANNEL_TEXT_BYTES } from "./contract/index.ts";
 import {
   action,
   channelName,
@@ -78,7 +79,10 @@ export const paths: Obj = {
           type: "object",
           required: ["items", "nextCursor"],
           properties: {
-            items: { type: "array", items: { oneOf: [ref("PacketItem"), ref("Transmission")] } },
+            items: {
+              type: "array",
+              items: { oneOf: [ref("ObservedPacket"), ref("Transmission")] },
+            },
             nextCursor: nullable("string"),
           },
         }),
@@ -136,7 +140,7 @@ export const paths: Obj = {
           "sort",
           {
             type: "string",
-            enum: ["lastHeard", "firstHeard", "name", "advertCount"],
+            enum: ["lastHeard", "firstHeard", "name", "advertCount", "snr", "relayed"],
             default: "lastHeard",
           },
           "Sort field",
@@ -162,31 +166,7 @@ export const paths: Obj = {
         pathParam("publicKey", { type: "string", pattern: "^[0-9A-Fa-f]{64}$" }, "Node public key"),
       ],
       responses: {
-        "200": json({
-          allOf: [
-            ref("Node"),
-            {
-              type: "object",
-              required: ["advertHistory", "snrHistory", "paths", "neighbours"],
-              properties: {
-                paths: {
-                  type: "array",
-                  description: "Distinct hop sequences its adverts arrived by, most used first",
-                  items: { type: "object", required: ["hops", "count", "lastHeard"] },
-                },
-                advertHistory: {
-                  type: "array",
-                  items: { type: "object", required: ["hash", "receivedAt"] },
-                },
-                snrHistory: {
-                  type: "array",
-                  items: { type: "object", required: ["at", "snr", "rssi"] },
-                },
-                neighbours: { type: "array" },
-              },
-            },
-          ],
-        }),
+        "200": json(ref("NodeDetail")),
         ...errors(400, 404, 503),
       },
     },
@@ -287,7 +267,15 @@ export const paths: Obj = {
       responses: {
         "200": json(
           list(
-            { type: "object", required: ["channel", "recentMessages", "lastMessage"] },
+            {
+              type: "object",
+              required: ["channel", "recentMessages", "lastMessage"],
+              properties: {
+                channel: { type: "string" },
+                recentMessages: { type: "integer" },
+                lastMessage: ref("ChannelMessage"),
+              },
+            },
             { sampled: { type: "integer" } },
           ),
         ),
@@ -342,7 +330,10 @@ export const paths: Obj = {
     required: ["channel", "text"],
     properties: {
       channel: channelName,
-      text: { type: "string", description: "At most 150 UTF-8 bytes" },
+      text: {
+        type: "string",
+        description: `At most ${MAX_CHANNEL_TEXT_BYTES} UTF-8 bytes`,
+      },
     },
   }),
   "/api/actions/advert": action("Send an advert (zero-hop, or flood)", {

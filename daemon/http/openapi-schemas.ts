@@ -1,6 +1,6 @@
 /** Building blocks and component schemas of the OpenAPI document (see openapi.ts). */
 
-import { PAYLOAD_NAMES as PAYLOAD_TYPES, ROUTE_NAMES as ROUTES } from "../protocol/constants.ts";
+import { contractSchemas } from "./openapi-contract.ts";
 
 export type Obj = Record<string, unknown>;
 
@@ -36,6 +36,7 @@ export const cursor = q(
 export const nullable = (type: string): Obj => ({ type: [type, "null"] });
 
 export const schemas: Obj = {
+  ...contractSchemas,
   Error: {
     type: "object",
     required: ["error", "code"],
@@ -46,109 +47,6 @@ export const schemas: Obj = {
       progress: { type: "number", description: "0..1 while an index builds (503)" },
     },
   },
-  PacketItem: {
-    type: "object",
-    required: [
-      "id",
-      "hash",
-      "raw",
-      "receivedAt",
-      "radioId",
-      "payloadType",
-      "route",
-      "snr",
-      "rssi",
-      "hashSize",
-      "hops",
-      "firstSeen",
-      "summary",
-      "error",
-    ],
-    properties: {
-      id: { type: "integer", description: "Observation id (monotonic)" },
-      hash: { type: "string", pattern: "^[0-9a-f]{16}$" },
-      raw: { type: "string", pattern: "^([0-9a-f]{2})*$" },
-      receivedAt: { type: "string", format: "date-time" },
-      radioId: { type: "string" },
-      payloadType: { type: "string", enum: [...PAYLOAD_TYPES, "UNKNOWN"] },
-      route: { type: "string", enum: [...ROUTES, "UNKNOWN"] },
-      snr: nullable("number"),
-      rssi: nullable("number"),
-      hashSize: { type: "integer" },
-      hops: { type: "array", items: { type: "string" } },
-      firstSeen: { type: "boolean" },
-      summary: { type: "string" },
-      error: nullable("string"),
-    },
-  },
-  Transmission: {
-    type: "object",
-    required: [
-      "hash",
-      "payloadType",
-      "route",
-      "summary",
-      "firstHeardAt",
-      "lastHeardAt",
-      "observationCount",
-      "observations",
-    ],
-    properties: {
-      hash: { type: "string" },
-      payloadType: { type: "string" },
-      route: { type: "string" },
-      summary: { type: "string" },
-      firstHeardAt: { type: "string", format: "date-time" },
-      lastHeardAt: { type: "string", format: "date-time" },
-      observationCount: { type: "integer" },
-      observations: { type: "array", items: ref("PacketItem") },
-    },
-  },
-  PacketDetail: {
-    allOf: [
-      ref("Transmission"),
-      {
-        type: "object",
-        required: ["decoded", "breakdown", "decodeError"],
-        properties: {
-          decoded: { description: "The protocol decoder's JSON form of the packet, or null" },
-          breakdown: { description: "Byte ranges with field names, or null" },
-          decodeError: nullable("string"),
-        },
-      },
-    ],
-  },
-  Node: {
-    type: "object",
-    required: ["publicKey", "name", "role", "status"],
-    properties: {
-      publicKey: { type: "string", pattern: "^[0-9A-F]{64}$" },
-      name: nullable("string"),
-      role: { type: "string", enum: ["chat", "repeater", "room", "sensor", "unknown"] },
-      status: { type: "string", enum: ["healthy", "degraded", "silent"] },
-      lat: nullable("number"),
-      lon: nullable("number"),
-      lastHeard: { type: ["integer", "null"], description: "ms since the epoch" },
-      lastAdvert: { type: ["integer", "null"], description: "ms since the epoch" },
-      advertCount: { type: "integer" },
-    },
-  },
-  ChannelMessage: {
-    type: "object",
-    required: ["id", "hash", "channel", "sender", "text", "receivedAt", "senderTimestamp"],
-    properties: {
-      id: { type: "integer" },
-      hash: { type: "string" },
-      channel: { type: "string" },
-      sender: { type: "string" },
-      text: { type: "string" },
-      receivedAt: { type: "string", format: "date-time" },
-      senderTimestamp: {
-        type: "integer",
-        description: "The sender's clock: data, not a time index",
-      },
-    },
-  },
   Health: {
     type: "object",
     required: [
@@ -157,6 +55,7 @@ export const schemas: Obj = {
       "version",
       "uptimeSec",
       "engine",
+      "gateway",
       "store",
       "radios",
       "mqtt",
@@ -170,6 +69,7 @@ export const schemas: Obj = {
       version: { type: "string" },
       uptimeSec: { type: "integer" },
       engine: { type: ["string", "null"], enum: ["uws", "node", null] },
+      gateway: ref("GatewayIdentity"),
       store: {
         type: "object",
         required: ["ok", "observations"],

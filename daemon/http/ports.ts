@@ -1,9 +1,18 @@
 /**
  * What the HTTP layer needs from the rest of the daemon. Every port is
  * optional: the API answers what it can (503 or an empty answer with a reason)
- * when a provider is not wired. Answers are plain JSON-serialisable data.
+ * when a provider is not wired. Each port's methods are all required.
  */
 import type { RadioParams, RadioStatus } from "../core/types.ts";
+import type {
+  AnalyticsResult,
+  CollisionReport,
+  GraphView,
+  NodeDetail as MeshNodeDetail,
+  NodeHealth,
+  PathHop,
+  PathQuery,
+} from "../mesh/index.ts";
 import type { AdminPort, SettingsPort, SystemPort } from "./setup-ports.ts";
 
 export interface RadiosPort {
@@ -73,24 +82,25 @@ export const ANALYTICS_KINDS = [
 export const ANALYTICS_RANGES = ["1h", "24h", "7d", "30d"] as const;
 
 /**
- * The mesh model's read side. Answers are JSON objects passed through as-is
- * (their shapes belong to daemon/mesh). Node objects carry at least
- * `publicKey`, `name`, `role`, `status` and `lastHeard`.
+ * The mesh model's read side (daemon/mesh's MeshModel): its own answer
+ * types; the routes turn them into the API contract (./contract/).
  */
 export interface MeshPort {
   readiness(): MeshReadiness;
-  listNodes(): readonly Readonly<Record<string, unknown>>[];
-  /** Advert history, neighbours, paths, SNR; null if unknown. */
-  getNode(publicKey: string): Readonly<Record<string, unknown>> | null;
+  listNodes(): readonly NodeHealth[];
+  /** Health, neighbours and prefix sharing; null if unknown. */
+  getNode(publicKey: string): MeshNodeDetail | null;
   /** Neighbour graph: nodes and edges with score and confidence. */
-  graph(q: GraphQuery): { readonly nodes: readonly unknown[]; readonly edges: readonly unknown[] };
+  graph(q: GraphQuery): GraphView;
   /** Nodes whose path-hash prefixes collide. */
-  collisions(): unknown;
+  collisions(): CollisionReport;
   /** One series over a fixed range; null when the model cannot answer it. */
   analytics(
     kind: (typeof ANALYTICS_KINDS)[number],
     range: (typeof ANALYTICS_RANGES)[number],
-  ): unknown;
+  ): AnalyticsResult | null;
+  /** A packet's hops resolved to known nodes. */
+  resolvePath(q: PathQuery): readonly PathHop[];
 }
 
 /** The running configuration, for the UI's "about" page (secrets are masked by the API). */

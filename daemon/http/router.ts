@@ -2,6 +2,7 @@
  * A tiny method + path router. Routes are plain data so the OpenAPI test can
  * list them and compare with the published document.
  */
+import type { ApiGet } from "./contract/index.ts";
 import type { EngineRequest } from "./engine.ts";
 import type { Query } from "./params.ts";
 
@@ -98,4 +99,13 @@ export class Router {
     }
     return allow.length > 0 ? { kind: "wrong-method", allow } : { kind: "none" };
   }
+}
+
+/** A GET route whose answer is checked against the API contract. */
+export function get<P extends keyof ApiGet>(
+  path: P,
+  query: readonly string[],
+  handle: (ctx: RouteCtx) => Promise<ApiGet[P]>,
+): Route {
+  return { method: "GET", path, query, handle };
 }

@@ -12,6 +12,7 @@ import { createUwsEngine } from "./engine-uws.ts";
 import { RequestHandler } from "./handler.ts";
 import { Metrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
+import { observedFromBus } from "./packet-view.ts";
 import { assertPortFree, portInUse } from "./port-guard.ts";
 import { Router } from "./router.ts";
 import { allRoutes } from "./routes/index.ts";
@@ -117,7 +118,7 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
             p.payloadType,
             (counters.packetsByType.get(p.payloadType) ?? 0) + 1,
           );
-          hub.publish("packet", p, p.payloadType);
+          hub.publish("packet", () => observedFromBus(app, p), p.payloadType);
         }),
         deps.bus.on("node", (n) => hub.publish("node", n)),
         deps.bus.on("radio", (r) => hub.publish("radio", r)),

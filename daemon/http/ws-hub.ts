@@ -136,6 +136,11 @@ export class WsHub {
   }
 
   /** Send one event to every interested client. */
+  /**
+   * Send one event to every subscribed client. `data` may be a function: it
+   * is called once, and only when some client takes the event (the packet
+   * event resolves its path; no need when nobody listens).
+   */
   publish(topic: WsTopic, data: unknown, payloadType?: string): void {
     if (this.clients.size === 0) return;
     let text: string | null = null;
@@ -163,7 +168,8 @@ export class WsHub {
       }
       if (text === null) {
         try {
-          text = JSON.stringify({ type: topic, data });
+          const d = typeof data === "function" ? (data as () => unknown)() : data;
+          text = JSON.stringify({ type: topic, data: d });
         } catch {
           // An event that cannot be serialised (a cycle, a BigInt) is a bug
           // upstream: count it, and keep serving the other events.

@@ -273,16 +273,21 @@ describe.each(ENGINES)("conformance on %s", (engine) => {
     writeFileSync(join(uiDir, "index.html"), UI_INDEX);
   });
 
-  it("streams bus packets to /ws clients as {type:'packet', data}", async () => {
+  it("streams bus packets to /ws clients as {type:'packet', data} with their path", async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${t.port}/ws`);
     const messages: { type: string; data?: PacketItem }[] = [];
     ws.on("message", (m) => messages.push(JSON.parse(m.toString())));
     await new Promise((r) => ws.once("open", r));
     await vi_waitFor(() => messages.some((m) => m.type === "hello"));
-    const item = { ...makeRowsItem(), id: 12345 };
+    const item = { ...makeRowsItem(), id: 12345, hops: ["a1", "b2"] };
     t.bus.emit("packet", item);
     await vi_waitFor(() => messages.some((m) => m.type === "packet"));
-    expect(messages.find((m) => m.type === "packet")?.data).toEqual(item);
+    // No mesh model here: the hops come back as heard, unresolved.
+    const unresolved = (prefix: string) => ({ prefix, publicKey: null, name: null, confidence: 0 });
+    expect(messages.find((m) => m.type === "packet")?.data).toEqual({
+      ...item,
+      path: { hashSize: 1, hops: ["a1", "b2"], resolved: [unresolved("a1"), unresolved("b2")] },
+    });
     ws.close();
   });
 });

@@ -1,9 +1,9 @@
 /** Each endpoint's behaviour beyond the contract basics (store fallbacks, mesh, decode, metrics). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { meshPortFrom, protocolDecoder } from "../../daemon/http/adapters.ts";
+import { protocolDecoder } from "../../daemon/http/adapters.ts";
 import { buildAckPayload, encodePacket } from "../../daemon/protocol/index.ts";
 import { makeMessages, makeNodes, makeRows, T0 } from "./helpers/fixtures.ts";
-import { FakeMesh, mqtt, radioStatus, radios } from "./helpers/providers.ts";
+import { mqtt, RADIO_KEY, radioStatus, radios, realMesh } from "./helpers/providers.ts";
 import { ENGINES, startServer, type TestServer } from "./helpers/server.ts";
 
 type Obj = Record<string, unknown>;
@@ -80,8 +80,15 @@ describe.each(ENGINES)("endpoints on %s, store only (no mesh model)", (engine) =
     const [status, n] = await getJson(t, `/api/nodes/${withAdverts.toLowerCase()}`);
     expect(status).toBe(200);
     expect(n.publicKey).toBe(withAdverts);
-    const expected = t.store.rows.filter((r) => r.advertKey === withAdverts && r.payloadType === 4);
-    expect((n.advertHistory as Obj[]).length).toBe(expected.length);
+    // One entry per advert transmission, however many times it was heard.
+    const expected = [
+      ...new Set(
+        t.store.rows
+          .filter((r) => r.advertKey === withAdverts && r.payloadType === 4)
+          .map((r) => r.hash),
+      ),
+    ];
+    expect((n.adverts as Obj[]).length).toBe(expected.length);
     const paths = n.paths as { hops: string[]; count: number }[];
     expect(paths.reduce((a, p) => a + p.count, 0)).toBe(expected.length);
     expect(new Set(paths.map((p) => p.hops.join(","))).size).toBe(paths.length);
@@ -174,9 +181,11 @@ describe.each(ENGINES)("endpoints on %s, store only (no mesh model)", (engine) =
 
 describe.each(ENGINES)("endpoints on %s with the mesh model and decoder", (engine) => {
   let t: TestServer;
-  const nodes = makeNodes(10);
-  const mesh = new FakeMesh(nodes);
+  // Repeaters, so each 1-byte hop resolves to its one node.
+  const nodes = makeNodes(10).map((n) => ({ ...n, role: 2 }));
+  let built: Awaited<ReturnType<typeof realMesh>>;
   beforeAll(async () => {
+    built = await realMesh(nodes);
     const config = {
       http: { port: 8080, token: "s3cret-s3cret-s3cret" },
       mqtt: {
@@ -189,11 +198,13 @@ describe.each(ENGINES)("endpoints on %s with the mesh model and decoder", (engin
     };
     t = await startServer(engine, {
       providers: {
-        mesh: meshPortFrom(mesh),
+        mesh: built.mesh,
+        radios: radios({ ...radioStatus("r1"), publicKey: RADIO_KEY }),
         decode: protocolDecoder({ channels: [] }),
         config: { get: () => config },
       },
     });
+    for (const n of nodes) t.store.nodes.set(n.publicKey, n);
     t.store.addRow({
       ...makeRows(1)[0]!,
       raw: ACK,
@@ -218,7 +229,7 @@ describe.each(ENGINES)("endpoints on %s with the mesh model and decoder", (engin
   });
 
   it("answers 503 with Retry-After and progress while the index builds", async () => {
-    mesh.building = true;
+    built.state.building = true;
     for (const path of [
       "/api/nodes",
       `/api/nodes/${nodes[0]!.publicKey}`,
@@ -233,22 +244,57 @@ describe.each(ENGINES)("endpoints on %s with the mesh model and decoder", (engin
     }
     const [, h] = await getJson(t, "/api/health");
     expect(h.index).toEqual({ ready: false, progress: 0.25, detail: "replay" });
-    mesh.building = false;
+    built.state.building = false;
   });
 
-  it("passes the model's answers through once ready", async () => {
+  it("answers the contract's node shapes from the model once ready", async () => {
     const [, list] = await getJson(t, "/api/nodes?sort=lastHeard&order=asc");
     const heard = (list.items as Obj[]).map((n) => n.lastHeard as number);
     expect(heard).toEqual([...heard].sort((a, b) => a - b));
-    const [, g] = await getJson(t, "/api/graph");
-    expect((g.edges as Obj[]).length).toBe(9);
+    // SNR is a number to sort by: node i was heard directly at 6.5 - i dB.
+    const [, bySnr] = await getJson(t, "/api/nodes?sort=snr");
+    const names = (bySnr.items as Obj[]).map((n) => n.name);
+    expect(names.slice(0, 3)).toEqual(["node-0", "node-1", "node-2"]);
+    expect((bySnr.items as Obj[])[0]!.snr).toMatchObject({ last: 6.5, count: 1 });
     const [, one] = await getJson(t, `/api/nodes/${nodes[2]!.publicKey}`);
-    expect((one.neighbours as Obj[])[0]).toMatchObject({ score: 0.8, confidence: 0.9 });
-    const [, a] = await getJson(t, "/api/analytics?kind=airtime&range=7d");
-    expect(a).toMatchObject({ kind: "airtime", range: "7d" });
-    expect(mesh.analyticsCalls).toContainEqual(["airtime", "7d"]);
+    expect(one.firstHeard).toBe(nodes[2]!.firstSeen);
+    expect(one.gateway).toBe(false);
+    const byKey = new Map((one.neighbours as Obj[]).map((n) => [n.publicKey, n]));
+    // Its neighbours in the relayed chain, by name, and the radio that heard it.
+    expect(byKey.get(nodes[1]!.publicKey)).toMatchObject({ name: "node-1", role: "repeater" });
+    expect(byKey.get(nodes[3]!.publicKey)).toMatchObject({ name: "node-3" });
+    expect(byKey.get(RADIO_KEY)).toMatchObject({
+      heardByThis: null,
+      heardByNeighbour: { snr: { last: 4.5 } },
+    });
+    const [, g] = await getJson(t, "/api/graph");
+    expect((g.edges as Obj[]).length).toBeGreaterThan(9);
+    const [, a] = await getJson(t, "/api/analytics?kind=packets&range=1h");
+    expect(a).toMatchObject({ kind: "packets", range: "1h" });
     expect((await getJson(t, "/api/analytics"))[1].param).toBe("kind");
     expect((await getJson(t, "/api/analytics?kind=packets&range=2y"))[1].param).toBe("range");
+  });
+
+  it("resolves a packet's hops to node names", async () => {
+    t.store.addRow({
+      ...makeRows(1)[0]!,
+      id: 500,
+      payloadType: 5,
+      route: 1,
+      hash: "00000000000000bb",
+      hops: [nodes[4]!.publicKey.slice(0, 2).toLowerCase(), "ff"],
+    });
+    const [, d] = await getJson(t, "/api/packets/00000000000000bb");
+    const path = d.path as { resolved: Obj[] };
+    expect(path.resolved[0]).toMatchObject({
+      prefix: nodes[4]!.publicKey.slice(0, 2).toLowerCase(),
+      publicKey: nodes[4]!.publicKey,
+      name: "node-4",
+    });
+    expect(path.resolved[0]!.confidence).toBeGreaterThan(0.7);
+    expect(path.resolved[1]).toMatchObject({ prefix: "ff", publicKey: null, name: null });
+    const [, l] = await getJson(t, "/api/packets?limit=5");
+    expect(((l.items as Obj[])[0]!.path as { resolved: Obj[] }).resolved[0]!.name).toBe("node-4");
   });
 
   it("decodes posted hex and shows the decode in packet detail", async () => {

@@ -4,11 +4,18 @@
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { meshPortFrom, protocolDecoder } from "../../daemon/http/adapters.ts";
+import { protocolDecoder } from "../../daemon/http/adapters.ts";
 import { openApiDocument } from "../../daemon/http/openapi.ts";
 import { buildAckPayload, encodePacket } from "../../daemon/protocol/index.ts";
 import { makeMessages, makeNodes, makeRows } from "./helpers/fixtures.ts";
-import { FakeActions, FakeMesh, mqtt, radioStatus, radios } from "./helpers/providers.ts";
+import {
+  FakeActions,
+  mqtt,
+  RADIO_KEY,
+  radioStatus,
+  radios,
+  realMesh,
+} from "./helpers/providers.ts";
 import { startServer, type TestServer } from "./helpers/server.ts";
 
 type Obj = Record<string, unknown>;
@@ -22,8 +29,8 @@ describe("OpenAPI document", () => {
     t = await startServer("node", {
       config: { token: TOKEN },
       providers: {
-        mesh: meshPortFrom(new FakeMesh(nodes)),
-        radios: radios(radioStatus("r1")),
+        mesh: (await realMesh(nodes)).mesh,
+        radios: radios({ ...radioStatus("r1"), publicKey: RADIO_KEY }),
         mqtt: mqtt(true),
         decode: protocolDecoder({ channels: [] }),
         actions: new FakeActions(),

@@ -1,13 +1,31 @@
 /**
  * The UI's API client against canned HTTP answers (a unit test: the browser
  * suite drives the same client through a real server). Checks that every
- * failure becomes a value and that hostile or odd bodies are normalised.
+ * failure becomes a value and that answers are read as the API contract types them.
  */
 import { describe, expect, it } from "vitest";
 import { Api, type FetchFn } from "../../web/src/api.ts";
-import { deriveAlerts, toHealth } from "../../web/src/health.ts";
+import { deriveAlerts, type RadioView, toHealth } from "../../web/src/health.ts";
 import { PacketBuffer } from "../../web/src/live.ts";
-import { MAX_NAME, toGraph, toNode, toPacket } from "../../web/src/model.ts";
+import { type Health, isObserved, type ObservedPacket, toPacket } from "../../web/src/model.ts";
+
+/** A healthy gateway's /api/health answer. */
+const HEALTH: Health = {
+  status: "ok",
+  reasons: [],
+  version: "1.0.0",
+  uptimeSec: 60,
+  engine: "node",
+  gateway: { name: "gw", publicKey: null, regions: [], actions: false },
+  store: { ok: true, error: null, observations: 10 },
+  radios: [{ id: "main", driver: "companion", state: "up", lastError: null }],
+  mqtt: [],
+  ingest: null,
+  disk: null,
+  index: { ready: true, progress: 1 },
+  counters: {},
+  versions: { meshgate: "1.0.0", node: "20", engine: "node" },
+};
 
 function answer(status: number, body: unknown, headers: Record<string, string> = {}): FetchFn {
   return async () =>
@@ -74,121 +92,70 @@ describe("Api", () => {
     expect(JSON.parse(String(init.body))).toEqual({ channel: "#test", text: "hello" });
   });
 
-  it("maps the daemon's list shapes and drops malformed items", async () => {
-    const api = new Api(
-      "",
-      answer(200, {
-        items: [
-          {
-            id: 3,
-            hash: "b1baaf3bf0d0726c",
-            raw: "2502aabbdeadbeef",
-            receivedAt: "2026-01-01T00:00:00Z",
-          },
-          { id: "x" },
-          null,
-        ],
-      }),
-    );
+  it("passes the contract's answers through, observations with their time parsed", async () => {
+    const item = {
+      id: 3,
+      hash: "b1baaf3bf0d0726c",
+      raw: "2502aabbdeadbeef",
+      receivedAt: "2026-01-01T00:00:00Z",
+      radioId: "r1",
+      payloadType: "GRP_TXT",
+      route: "FLOOD",
+      snr: 4.5,
+      rssi: -90,
+      hashSize: 1,
+      hops: ["aa"],
+      firstSeen: true,
+      summary: "#test: hi",
+      error: null,
+      path: {
+        hashSize: 1,
+        hops: ["aa"],
+        resolved: [{ prefix: "aa", publicKey: KEY, name: "Cougar", confidence: 0.9 }],
+      },
+    };
+    const api = new Api("", answer(200, { items: [item], nextCursor: null }));
     const r = await api.packets(10);
-    expect(r.kind === "ok" && r.data.map((p) => p.id)).toEqual([3]);
+    if (r.kind !== "ok") throw new Error(r.kind);
+    expect(r.data).toEqual([{ ...item, at: Date.parse("2026-01-01T00:00:00Z") }]);
   });
 
-  it("reads node detail with advert history and SNR history", async () => {
-    const api = new Api(
-      "",
-      answer(200, {
-        publicKey: KEY,
-        name: "Cougar",
-        role: "repeater",
-        lastSeen: "2026-01-01T00:00:00Z",
-        advertHistory: [
-          { hash: "75b10cb12c391078", receivedAt: "2026-01-01T00:00:00Z", snr: 4, hops: 2 },
-        ],
-        snrHistory: [
-          { at: "2026-01-01T00:10:00Z", snr: 3 },
-          { at: "2026-01-01T00:00:00Z", snr: 5 },
-          { at: "bad", snr: 1 },
-        ],
-        // The mesh model answers neighbours as graph edges from this node.
-        neighbours: [
-          { a: KEY, b: "?b565", score: 1 },
-          { publicKey: KEY.toLowerCase(), name: "n", score: 0.5 },
-        ],
-      }),
-    );
-    const r = await api.node(KEY);
-    if (r.kind !== "ok") throw new Error(r.kind);
-    expect(r.data.node.name).toBe("Cougar");
-    expect(r.data.adverts).toEqual([
-      { hash: "75b10cb12c391078", at: Date.parse("2026-01-01T00:00:00Z"), snr: 4, hops: 2 },
-    ]);
-    expect(r.data.snrHistory.map((p) => p[1])).toEqual([5, 3]);
-    expect(r.data.neighbours.map((n) => n.key)).toEqual(["?b565", KEY]);
+  it("reads channel messages oldest first (the daemon pages newest first)", async () => {
+    const msg = (id: number) => ({ id, text: `m${id}` });
+    const api = new Api("", answer(200, { items: [msg(3), msg(2), msg(1)], nextCursor: null }));
+    const r = await api.channelMessages("#test");
+    expect(r.kind === "ok" && r.data.map((m) => m.id)).toEqual([1, 2, 3]);
   });
 });
 
-describe("normalisers", () => {
-  it("bound names from the air and treat 0,0 as no position", () => {
-    const n = toNode({ publicKey: KEY, name: "x".repeat(10_000), lat: 0, lon: 0, role: 2 });
-    expect(n?.name?.length).toBe(MAX_NAME + 1);
-    expect(n?.role).toBe("repeater");
-    expect(n?.lat).toBeNull();
-    expect(toNode({ publicKey: "<script>", name: "x" })).toBeNull();
-  });
-
-  it("normalise graph vertices and edges from several field spellings", () => {
-    const k = KEY.toLowerCase();
-    const g = toGraph({
-      nodes: [{ id: k, name: "n", role: "repeater" }, { id: "?42" }, { publicKey: KEY }],
-      edges: [
-        { a: k, b: "?42", score: 4, confidence: 2 },
-        { from: KEY, to: "?42", weight: 2 },
-        { source: KEY, target: KEY, score: 1 },
-      ],
-    });
-    expect(g.nodes).toEqual([
-      { id: KEY, name: "n", role: "repeater", resolved: true },
-      { id: "?42", name: null, role: "unknown", resolved: false },
-      { id: KEY, name: null, role: "unknown", resolved: true },
-    ]);
-    // The two spellings of KEY–?42 are one link; the self-loop is dropped.
-    expect(g.edges).toEqual([{ a: KEY, b: "?42", score: 1, confidence: 1 }]);
-  });
-
-  it("read the mesh model's node fields (status, lastHeard, fewestHops)", () => {
-    const n = toNode({
-      publicKey: KEY,
-      status: "healthy",
-      lastHeard: 1795479664657,
-      fewestHops: 2,
-    });
-    expect(n).toMatchObject({ health: "healthy", lastSeen: 1795479664657, hops: 2 });
-  });
-
-  it("strip non-hex from raw and cap hops", () => {
-    const p = toPacket({
-      id: 1,
-      hash: "ab",
-      raw: "zz11<>00",
-      hops: new Array(500).fill("aabbccddeeff"),
-    });
-    expect(p?.raw).toBe("1100");
-    expect(p?.hops.length).toBe(64);
-    expect(p?.hops[0]).toBe("aabbcc");
+describe("live frames", () => {
+  it("accept an observation with its path and refuse anything else", () => {
+    expect(
+      isObserved({ id: 1, hash: "a", receivedAt: "x", hops: [], path: { resolved: [] } }),
+    ).toBe(true);
+    expect(isObserved({ id: 1, hash: "a", receivedAt: "x", hops: [] })).toBe(false);
+    expect(isObserved({ id: "1" })).toBe(false);
+    expect(isObserved(null)).toBe(false);
   });
 });
 
 describe("alerts", () => {
+  const radio = (id: string, state: string, extra: Partial<RadioView> = {}): RadioView => ({
+    ...toHealth(HEALTH).radios[0]!,
+    id,
+    state,
+    ...extra,
+  });
   it("derive radio down, clock skew, disk and outbox alerts", () => {
     const h = toHealth({
+      ...HEALTH,
       status: "degraded",
-      radios: [{ id: "main", state: "backoff", lastError: "ENOENT", clockSkewSec: 600 }],
       disk: { freeBytes: 5, totalBytes: 100 },
-      store: { error: "ENOSPC" },
+      store: { ok: false, error: "ENOSPC", observations: 0 },
     });
     const texts = deriveAlerts({
       ...h,
+      radios: [radio("main", "backoff", { lastError: "ENOENT", clockSkewSec: 600 })],
       mqtt: [{ broker: "b", state: "connected", connected: true, outboxDepth: 5000 }],
     }).map((a) => a.text);
     expect(texts).toEqual([
@@ -201,22 +168,24 @@ describe("alerts", () => {
   });
 
   it("use the daemon's reasons instead of repeating them", () => {
-    const h = toHealth({
-      reasons: ["radio main: backoff (ENOENT)"],
-      radios: [{ id: "main", state: "backoff" }],
-    });
-    expect(deriveAlerts(h).map((a) => a.text)).toEqual(["radio main: backoff (ENOENT)"]);
+    const h = toHealth({ ...HEALTH, reasons: ["radio main: backoff (ENOENT)"] });
+    expect(deriveAlerts({ ...h, radios: [radio("main", "backoff")] }).map((a) => a.text)).toEqual([
+      "radio main: backoff (ENOENT)",
+    ]);
   });
 
   it("are quiet on a healthy gateway", () => {
-    expect(
-      deriveAlerts(toHealth({ status: "ok", radios: [{ id: "main", state: "up" }], reasons: [] })),
-    ).toEqual([]);
+    expect(deriveAlerts(toHealth(HEALTH))).toEqual([]);
   });
 });
 
 describe("PacketBuffer", () => {
-  const pkt = (id: number) => toPacket({ id, hash: `${id}`.padStart(16, "0") })!;
+  const pkt = (id: number) =>
+    toPacket({
+      id,
+      hash: `${id}`.padStart(16, "0"),
+      receivedAt: "2026-01-01T00:00:00Z",
+    } as ObservedPacket);
   it("keeps the newest `capacity` packets, newest first, without duplicates", () => {
     const b = new PacketBuffer(3);
     expect(b.add([pkt(1), pkt(2)])).toBe(true);

@@ -75,7 +75,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
         before,
         { timeout: 60_000 },
       );
-      await w.page.locator(".feed-row").first().click();
+      await w.page.locator(".feed-row a.summary").first().click();
       await w.page.waitForSelector("[data-testid=bytes]");
       expect(await w.page.locator("[data-testid=observations] tbody tr").count()).toBeGreaterThan(
         0,

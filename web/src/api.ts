@@ -15,20 +15,17 @@ import {
   toRadio,
 } from "./health.ts";
 import {
-  type ChannelInfo,
+  type ApiGet,
   type ChannelMessage,
-  type GraphData,
+  type ChannelSummary,
+  type GraphView,
   isObj,
-  list,
-  type NodeInfo,
-  num,
+  type NodeDetail,
+  type NodeSummary,
+  type ObservedPacket,
   type Packet,
-  str,
-  time,
-  toChannel,
-  toGraph,
-  toMessage,
-  toNode,
+  type PacketDetail,
+  type TransmissionGroup,
   toPacket,
 } from "./model.ts";
 
@@ -46,40 +43,15 @@ export type ApiResult<T> =
   | { readonly kind: "unauthorized"; readonly status: number; readonly message: string | null }
   | { readonly kind: "error"; readonly message: string; readonly status: number | null };
 
+/** The 503 body while an index builds: `{error, progress: 0..1, detail}` (contract ErrorBody). */
 export function toProgress(body: unknown): Progress {
-  const o = isObj(body) ? (isObj(body.progress) ? body.progress : body) : {};
-  // meshgate sends {error, progress: 0..1, detail}; older shapes nest it.
-  let fraction = num(o.fraction) ?? (isObj(body) ? num(body.progress) : null);
-  const pct = num(o.percent);
-  if (fraction === null && pct !== null) fraction = pct / 100;
-  const done = num(o.done);
-  const total = num(o.total);
-  if (fraction === null && done !== null && total) fraction = done / total;
-  if (fraction !== null) fraction = Math.min(1, Math.max(0, fraction));
-  const phase = str(o.phase ?? o.task ?? (isObj(body) ? body.error : null), 100);
-  return { phase, fraction, message: str(o.detail ?? o.message, 200) };
-}
-
-export interface PacketDetail {
-  readonly hash: string;
-  /** Decoded fields as the daemon reports them (rendered as a key/value tree). */
-  readonly decoded: unknown;
-  readonly observations: readonly Packet[];
-}
-
-export interface AdvertSeen {
-  readonly hash: string;
-  readonly at: number;
-  readonly snr: number | null;
-  readonly hops: number | null;
-}
-
-export interface NodeDetail {
-  readonly node: NodeInfo;
-  readonly adverts: readonly AdvertSeen[];
-  readonly neighbours: readonly { key: string; name: string | null; score: number | null }[];
-  /** [ms epoch, snr dB] pairs, oldest first. */
-  readonly snrHistory: readonly (readonly [number, number])[];
+  const o = isObj(body) ? body : {};
+  const p = typeof o.progress === "number" ? Math.min(1, Math.max(0, o.progress)) : null;
+  return {
+    phase: typeof o.error === "string" ? o.error.slice(0, 100) : null,
+    fraction: p,
+    message: typeof o.detail === "string" ? o.detail.slice(0, 200) : null,
+  };
 }
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
@@ -160,57 +132,58 @@ export class Api {
     }
   }
 
-  health(): Promise<ApiResult<HealthView>> {
-    return this.request("/api/health", toHealth);
+  /** GET one contract route; `url` is its path with parameters and query filled in. */
+  get<P extends keyof ApiGet>(_route: P, url: string): Promise<ApiResult<ApiGet[P]>> {
+    return this.request(url, (b) => b as ApiGet[P]);
   }
 
-  packets(limit: number, before?: number): Promise<ApiResult<Packet[]>> {
-    const q = `limit=${Math.max(1, Math.min(5000, Math.floor(limit)))}${before ? `&before=${before}` : ""}`;
-    return this.request(`/api/packets?${q}`, (b) => list(b).map(toPacket).filter(isPresent));
+  async health(): Promise<ApiResult<HealthView>> {
+    return map(await this.get("/api/health", "/api/health"), toHealth);
+  }
+
+  async packets(limit: number, before?: number): Promise<ApiResult<Packet[]>> {
+    const q = `limit=${Math.max(1, Math.min(1000, Math.floor(limit)))}${before ? `&before=${before}` : ""}`;
+    const r = await this.get("/api/packets", `/api/packets?${q}`);
+    // Without group=1 the items are observations.
+    return map(r, (b) => (b.items as readonly ObservedPacket[]).map(toPacket));
+  }
+
+  async transmissions(limit: number): Promise<ApiResult<readonly TransmissionGroup[]>> {
+    const r = await this.get("/api/packets", `/api/packets?group=1&limit=${limit}`);
+    return map(r, (b) => b.items as readonly TransmissionGroup[]);
   }
 
   packet(hash: string): Promise<ApiResult<PacketDetail>> {
-    return this.request(`/api/packets/${encodeURIComponent(hash)}`, (b) => {
-      const o = isObj(b) ? b : {};
-      return {
-        hash: str(o.hash, 64) ?? hash,
-        decoded: o.decoded ?? null,
-        observations: list(o.observations ?? o.items)
-          .map(toPacket)
-          .filter(isPresent),
-      };
-    });
+    return this.get("/api/packets/{hash}", `/api/packets/${encodeURIComponent(hash)}`);
   }
 
-  nodes(): Promise<ApiResult<NodeInfo[]>> {
-    return this.request("/api/nodes?limit=5000", (b) =>
-      list(b, "nodes").map(toNode).filter(isPresent),
-    );
+  async nodes(): Promise<ApiResult<readonly NodeSummary[]>> {
+    return map(await this.get("/api/nodes", "/api/nodes?limit=5000"), (b) => b.items);
   }
 
   node(key: string): Promise<ApiResult<NodeDetail>> {
-    return this.request(`/api/nodes/${encodeURIComponent(key)}`, (b) => toNodeDetail(b, key));
+    return this.get("/api/nodes/{publicKey}", `/api/nodes/${encodeURIComponent(key)}`);
   }
 
-  graph(): Promise<ApiResult<GraphData>> {
-    return this.request("/api/graph", toGraph);
+  graph(): Promise<ApiResult<GraphView>> {
+    return this.get("/api/graph", "/api/graph");
   }
 
-  channels(): Promise<ApiResult<ChannelInfo[]>> {
-    return this.request("/api/channels", (b) =>
-      list(b, "channels").map(toChannel).filter(isPresent),
-    );
+  async channels(): Promise<ApiResult<readonly ChannelSummary[]>> {
+    return map(await this.get("/api/channels", "/api/channels"), (b) => b.items);
   }
 
-  channelMessages(name: string, limit = 200): Promise<ApiResult<ChannelMessage[]>> {
-    return this.request(
+  /** Newest `limit` messages of a channel, oldest first (reading order). */
+  async channelMessages(name: string, limit = 200): Promise<ApiResult<ChannelMessage[]>> {
+    const r = await this.get(
+      "/api/channels/messages",
       `/api/channels/messages?channel=${encodeURIComponent(name)}&limit=${limit}`,
-      (b) => list(b, "messages").map(toMessage).filter(isPresent),
     );
+    return map(r, (b) => [...b.items].reverse());
   }
 
-  radios(): Promise<ApiResult<RadioView[]>> {
-    return this.request("/api/radios", (b) => list(b, "radios").map(toRadio).filter(isPresent));
+  async radios(): Promise<ApiResult<RadioView[]>> {
+    return map(await this.get("/api/radios", "/api/radios"), (b) => b.items.map(toRadio));
   }
 
   /** Full radio status; older daemons only report radios inside /api/health. */
@@ -237,24 +210,15 @@ export class Api {
    * (GET /api/analytics?kind=packets&range=1h): [unix seconds[], counts[]].
    */
   async trafficLastHour(): Promise<ApiResult<[number[], number[]]>> {
-    if (!(await this.has("/api/analytics"))) return { kind: "missing", status: 404, message: null };
-    return this.request("/api/analytics?kind=packets&range=1h", (b) => {
-      const xs: number[] = [];
-      const ys: number[] = [];
-      for (const p of list(b, "points")) {
-        if (!isObj(p)) continue;
-        const t = time(p.t);
-        const n = num(p.observations);
-        if (t === null || n === null) continue;
-        xs.push(t / 1000);
-        ys.push(n);
-      }
-      return [xs, ys];
+    const r = await this.get("/api/analytics", "/api/analytics?kind=packets&range=1h");
+    return map(r, (b) => {
+      const points = b.points ?? [];
+      return [points.map((p) => (p.t ?? 0) / 1000), points.map((p) => p.observations ?? 0)];
     });
   }
 
-  mqtt(): Promise<ApiResult<MqttView[]>> {
-    return this.request("/api/mqtt", toMqtt);
+  async mqtt(): Promise<ApiResult<MqttView[]>> {
+    return map(await this.get("/api/mqtt", "/api/mqtt"), toMqtt);
   }
 
   /** Config summary as the daemon reports it (the daemon removes secrets). */
@@ -272,76 +236,11 @@ export class Api {
   }
 }
 
-function isPresent<T>(v: T | null): v is T {
-  return v !== null;
+function map<T, U>(r: ApiResult<T>, f: (t: T) => U): ApiResult<U> {
+  return r.kind === "ok" ? { kind: "ok", data: f(r.data) } : r;
 }
 
+/** The contract's ErrorBody message. */
 function errorText(body: unknown): string | null {
-  if (!isObj(body)) return null;
-  const e = body.error;
-  if (isObj(e)) return str(e.message ?? e.code, 200);
-  return str(e ?? body.message, 200);
-}
-
-export function toNodeDetail(b: unknown, key: string): NodeDetail {
-  const o = isObj(b) ? b : {};
-  const node = toNode(isObj(o.node) ? o.node : o) ?? {
-    publicKey: key,
-    name: null,
-    role: "unknown",
-    lat: null,
-    lon: null,
-    firstSeen: null,
-    lastSeen: null,
-    advertCount: null,
-    snr: null,
-    hops: null,
-    health: null,
-  };
-  const neighbours = list(o.neighbours ?? o.neighbors)
-    .map((n) => {
-      if (!isObj(n)) return null;
-      // Either {publicKey, name, score} or a graph edge {a, b, score}.
-      const ab =
-        typeof n.a === "string" && typeof n.b === "string"
-          ? n.a.toUpperCase() === key
-            ? n.b
-            : n.a
-          : null;
-      const k = str(n.publicKey ?? n.key ?? ab, 64);
-      return k
-        ? {
-            key: /^[0-9a-fA-F]+$/.test(k) ? k.toUpperCase() : k,
-            name: str(n.name),
-            score: num(n.score),
-          }
-        : null;
-    })
-    .filter(isPresent);
-  const snrHistory: [number, number][] = [];
-  for (const p of list(o.snrHistory)) {
-    const t = Array.isArray(p) ? p[0] : isObj(p) ? (p.at ?? p.t) : null;
-    const s = Array.isArray(p) ? p[1] : isObj(p) ? p.snr : null;
-    const tm =
-      typeof t === "number"
-        ? t < 1e11
-          ? t * 1000
-          : t
-        : typeof t === "string"
-          ? Date.parse(t)
-          : Number.NaN;
-    if (Number.isFinite(tm) && typeof s === "number" && Number.isFinite(s))
-      snrHistory.push([tm, s]);
-  }
-  snrHistory.sort((x, y) => x[0] - y[0]);
-  const adverts = list(o.advertHistory ?? o.adverts)
-    .map((a): AdvertSeen | null => {
-      if (!isObj(a)) return null;
-      const hash = str(a.hash, 64);
-      if (!hash) return null;
-      const hops = Array.isArray(a.hops) ? a.hops.length : num(a.hops);
-      return { hash, at: time(a.receivedAt ?? a.at) ?? 0, snr: num(a.snr), hops };
-    })
-    .filter(isPresent);
-  return { node, adverts, neighbours, snrHistory };
+  return isObj(body) && typeof body.error === "string" ? body.error.slice(0, 200) : null;
 }

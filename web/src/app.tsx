@@ -7,7 +7,7 @@ import type { Api } from "./api.ts";
 import { Ctx } from "./context.ts";
 import { useTick } from "./hooks.ts";
 import { LiveClient, type LiveState, PacketBuffer } from "./live.ts";
-import type { Packet } from "./model.ts";
+import type { GatewayIdentity, Packet } from "./model.ts";
 import { AboutPage } from "./pages/about.tsx";
 import { ChannelsPage } from "./pages/channels.tsx";
 import { FeedPage } from "./pages/feed.tsx";
@@ -18,8 +18,9 @@ import { NodesPage } from "./pages/nodes.tsx";
 import { OverviewPage } from "./pages/overview.tsx";
 import { PacketPage } from "./pages/packet.tsx";
 import { RadioPage } from "./pages/radio.tsx";
+import { SearchPage } from "./pages/search.tsx";
 import { SetupPage } from "./pages/setup.tsx";
-import { parseHash, type Route } from "./router.ts";
+import { href, parseHash, type Route } from "./router.ts";
 
 const NAV: readonly { page: Route["page"]; href: string; label: string }[] = [
   { page: "overview", href: "#/", label: "Overview" },
@@ -33,6 +34,10 @@ const NAV: readonly { page: Route["page"]; href: string; label: string }[] = [
   { page: "setup", href: "#/setup", label: "Setup" },
 ];
 
+/**
+ * The navigation, in order. Another page is one entry here, one case in
+ * router.ts and one in <Page> below.
+ */
 /** Which nav entry a detail page belongs to. */
 const SECTION: Partial<Record<Route["page"], Route["page"]>> = { packet: "feed", node: "nodes" };
 
@@ -63,6 +68,7 @@ export function App(props: AppProps) {
     const buf = new PacketBuffer(5000);
     let alive = true;
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let flush: ReturnType<typeof setTimeout> | null = null;
     const loadBacklog = async () => {
       const r = await props.api.packets(props.backlog ?? 500);
       if (!alive) return;
@@ -80,7 +86,12 @@ export function App(props: AppProps) {
     };
     const client = new LiveClient(props.wsUrl, {
       onPacket: (p) => {
-        if (buf.add([p])) setPackets(buf.all);
+        // A busy mesh sends many packets a second: render at most 4 times a second.
+        if (buf.add([p]) && flush === null)
+          flush = setTimeout(() => {
+            flush = null;
+            setPackets(buf.all);
+          }, 250);
       },
       onState: (s) => {
         setLive(s);
@@ -95,9 +106,17 @@ export function App(props: AppProps) {
     return () => {
       alive = false;
       if (timer) clearTimeout(timer);
+      if (flush) clearTimeout(flush);
       client.stop();
     };
   }, [props.api, props.wsUrl, props.backlog]);
+
+  const [gateway, setGateway] = useState<GatewayIdentity | null>(null);
+  useEffect(() => {
+    void props.api.health().then((r) => {
+      if (r.kind === "ok") setGateway(r.data.gateway);
+    });
+  }, [props.api]);
 
   const ctx = useMemo(
     () => ({ api: props.api, packets, live, backlog }),
@@ -111,7 +130,18 @@ export function App(props: AppProps) {
         Skip to content
       </a>
       <header class="top">
-        <span class="brand">meshgate</span>
+        <a class="brand" href="#/">
+          meshgate
+        </a>
+        {gateway?.name ? (
+          <span class="gw-name" data-testid="header-gateway">
+            {gateway.name}
+            {gateway.regions.length ? (
+              <span class="muted"> · {gateway.regions.join(", ")}</span>
+            ) : null}
+          </span>
+        ) : null}
+        <SearchBox />
         <nav class="pages" aria-label="Pages">
           {NAV.map((n) => (
             <a key={n.page} href={n.href} aria-current={section === n.page ? "page" : undefined}>
@@ -125,6 +155,29 @@ export function App(props: AppProps) {
         <Page route={route} />
       </main>
     </Ctx.Provider>
+  );
+}
+
+function SearchBox() {
+  const [q, setQ] = useState("");
+  return (
+    <form
+      class="search"
+      aria-label="Search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (q.trim()) location.hash = href({ page: "search", q: q.trim() });
+      }}
+    >
+      <input
+        type="search"
+        aria-label="Search nodes by name or key, or packets by hash"
+        placeholder="node, key or packet hash"
+        maxLength={64}
+        value={q}
+        onInput={(e) => setQ((e.target as HTMLInputElement).value)}
+      />
+    </form>
   );
 }
 
@@ -183,6 +236,8 @@ function Page(props: { route: Route }) {
       return <AboutPage />;
     case "setup":
       return <SetupPage />;
+    case "search":
+      return <SearchPage key={r.q} q={r.q} />;
     case "notfound":
       return (
         <section>

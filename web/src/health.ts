@@ -3,7 +3,13 @@
  * computed here from plain fields so the overview can warn even when the
  * daemon sends no ready-made alert list.
  */
-import { isObj, list, num, str, time } from "./model.ts";
+import {
+  type GatewayIdentity,
+  type Health,
+  isObj,
+  type MqttList,
+  type RadioStatus,
+} from "./model.ts";
 
 export interface RadioView {
   readonly id: string;
@@ -31,44 +37,36 @@ export interface RadioView {
   readonly counters: Readonly<Record<string, number>>;
 }
 
-export function toRadio(v: unknown): RadioView | null {
-  if (!isObj(v)) return null;
-  const id = str(v.id);
-  if (!id) return null;
-  const p = isObj(v.params) ? v.params : null;
-  const s = isObj(v.stats) ? v.stats : {};
-  const counters: Record<string, number> = {};
-  if (isObj(v.counters)) {
-    for (const [k, c] of Object.entries(v.counters).slice(0, 50)) {
-      if (typeof c === "number") counters[k.slice(0, 40)] = c;
-    }
-  }
+/** A radio as the pages show it: the contract's status with its stats flattened. */
+export function toRadio(r: RadioStatus): RadioView {
+  const p = r.params;
+  const st = r.stats;
   return {
-    id,
-    driver: str(v.driver) ?? "",
-    state: str(v.state) ?? "unknown",
-    since: time(v.since),
-    lastError: str(v.lastError, 200),
-    publicKey: str(v.publicKey),
-    name: str(v.name),
+    id: r.id,
+    driver: r.driver,
+    state: r.state,
+    since: r.since || null,
+    lastError: r.lastError,
+    publicKey: r.publicKey,
+    name: r.name,
     params: p
       ? {
-          freqMHz: num(p.freqMHz),
-          bwKHz: num(p.bwKHz),
-          sf: num(p.sf),
-          cr: num(p.cr),
-          txPowerDbm: num(p.txPowerDbm),
+          freqMHz: p.freqMHz,
+          bwKHz: p.bwKHz,
+          sf: p.sf,
+          cr: p.cr,
+          txPowerDbm: p.txPowerDbm ?? null,
         }
       : null,
-    model: str(v.model),
-    firmware: str(v.firmware),
-    clockSkewSec: num(v.clockSkewSec),
-    noiseFloorDbm: num(s.noiseFloorDbm),
-    txAirSecs: num(s.txAirSecs),
-    rxAirSecs: num(s.rxAirSecs),
-    batteryMv: num(s.batteryMv),
-    uptimeSecs: num(s.uptimeSecs),
-    counters,
+    model: r.model,
+    firmware: r.firmware,
+    clockSkewSec: r.clockSkewSec,
+    noiseFloorDbm: st?.noiseFloorDbm ?? null,
+    txAirSecs: st?.txAirSecs ?? null,
+    rxAirSecs: st?.rxAirSecs ?? null,
+    batteryMv: st?.batteryMv ?? null,
+    uptimeSecs: st?.uptimeSecs ?? null,
+    counters: r.counters,
   };
 }
 
@@ -79,24 +77,14 @@ export interface MqttView {
   readonly outboxDepth: number | null;
 }
 
-export function toMqtt(v: unknown): MqttView[] {
-  const items =
-    isObj(v) && !Array.isArray(v.brokers) && typeof v.state === "string" ? [v] : list(v, "brokers");
-  // /api/mqtt reports outbox depth per broker beside the broker list.
-  const depth = isObj(v) && isObj(v.outbox) && isObj(v.outbox.depth) ? v.outbox.depth : {};
-  const out: MqttView[] = [];
-  for (const m of items) {
-    if (!isObj(m)) continue;
-    const broker = str(m.broker ?? m.name ?? m.id) ?? "mqtt";
-    const state = str(m.state) ?? "unknown";
-    out.push({
-      broker,
-      state,
-      connected: typeof m.connected === "boolean" ? m.connected : state === "connected",
-      outboxDepth: num(m.outboxDepth ?? m.depth ?? m.queued ?? depth[broker]),
-    });
-  }
-  return out;
+export function toMqtt(m: MqttList): MqttView[] {
+  const depth = isObj(m.outbox) && isObj(m.outbox.depth) ? m.outbox.depth : {};
+  return m.brokers.map((b) => ({
+    broker: b.name,
+    state: b.state,
+    connected: b.connected,
+    outboxDepth: typeof depth[b.name] === "number" ? (depth[b.name] as number) : null,
+  }));
 }
 
 export interface HealthView {
@@ -120,37 +108,64 @@ export interface HealthView {
   readonly indexReady: boolean;
   readonly indexProgress: number | null;
   readonly indexDetail: string | null;
+  /** The gateway's name, key, region and whether actions are enabled. */
+  readonly gateway: GatewayIdentity;
 }
 
-export function toHealth(v: unknown): HealthView {
-  const o = isObj(v) ? v : {};
-  const store = isObj(o.store) ? o.store : {};
-  const disk = isObj(o.disk) ? o.disk : {};
+export function toHealth(h: Health): HealthView {
   return {
-    status: str(o.status) ?? "unknown",
-    version: str(o.version) ?? "?",
-    uptimeSec: num(o.uptimeSec),
-    engine: str(o.engine, 32),
-    nodeVersion: isObj(o.versions) ? str(o.versions.node, 32) : null,
-    observations: num(store.observations),
-    nodes: num(store.nodes),
-    dbBytes: num(store.dbBytes),
-    storeError: str(store.error, 200),
-    diskFreeBytes: num(disk.freeBytes ?? disk.free),
-    diskTotalBytes: num(disk.totalBytes ?? disk.total),
-    radios: list(o.radios, "radios")
-      .map(toRadio)
-      .filter((r): r is RadioView => r !== null),
-    mqtt: o.mqtt === undefined ? [] : toMqtt(o.mqtt),
-    serverAlerts: [...list(o.reasons), ...list(o.alerts, "alerts")]
-      .slice(0, 50)
-      .map((a) => (isObj(a) ? str(a.message ?? a.code, 200) : str(a, 200)))
-      .filter((a): a is string => a !== null),
-    indexReady: !isObj(o.index) || o.index.ready !== false,
-    indexProgress: isObj(o.index) ? num(o.index.progress) : null,
-    indexDetail: isObj(o.index) ? str(o.index.detail, 200) : null,
+    status: h.status,
+    version: h.version,
+    uptimeSec: h.uptimeSec,
+    engine: h.engine,
+    nodeVersion: h.versions.node,
+    observations: h.store.observations,
+    nodes: h.store.nodes ?? null,
+    dbBytes: h.store.dbBytes ?? null,
+    storeError: h.store.error,
+    diskFreeBytes: h.disk?.freeBytes ?? null,
+    diskTotalBytes: h.disk?.totalBytes ?? null,
+    // /api/health reports each radio's state only; the radio page reads /api/radios.
+    radios: h.radios.map((r) => ({
+      ...EMPTY_RADIO,
+      id: r.id,
+      driver: r.driver,
+      state: r.state,
+      lastError: r.lastError,
+    })),
+    mqtt: h.mqtt.map((b) => ({
+      broker: b.name,
+      state: b.state,
+      connected: b.connected,
+      outboxDepth: null,
+    })),
+    serverAlerts: h.reasons.slice(0, 50),
+    indexReady: h.index.ready,
+    indexProgress: h.index.progress,
+    indexDetail: h.index.detail ?? null,
+    gateway: h.gateway,
   };
 }
+
+const EMPTY_RADIO: RadioView = {
+  id: "",
+  driver: "",
+  state: "unknown",
+  since: null,
+  lastError: null,
+  publicKey: null,
+  name: null,
+  params: null,
+  model: null,
+  firmware: null,
+  clockSkewSec: null,
+  noiseFloorDbm: null,
+  txAirSecs: null,
+  rxAirSecs: null,
+  batteryMv: null,
+  uptimeSecs: null,
+  counters: {},
+};
 
 export interface Alert {
   readonly level: "warn" | "error";

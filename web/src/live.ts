@@ -3,7 +3,7 @@
  * backoff and reports its state, so the UI can show "stale" the moment the
  * stream stops rather than silently freezing.
  */
-import { isObj, type Packet, toPacket } from "./model.ts";
+import { isObj, isObserved, type Packet, toPacket } from "./model.ts";
 
 export type LiveState =
   | { readonly kind: "connecting"; readonly attempt: number }
@@ -115,8 +115,7 @@ export class LiveClient {
       return;
     }
     if (msg.type === "packet") {
-      const p = toPacket(msg.data);
-      if (p) this.handlers.onPacket(p);
+      if (isObserved(msg.data)) this.handlers.onPacket(toPacket(msg.data));
       else this.badFrames++;
       return;
     }

@@ -16,6 +16,7 @@ export type Route =
   | { readonly page: "radio" }
   | { readonly page: "about" }
   | { readonly page: "setup" }
+  | { readonly page: "search"; readonly q: string }
   | { readonly page: "notfound"; readonly path: string };
 
 /** Route segments are bounded so a hostile link cannot make huge requests. */
@@ -63,6 +64,8 @@ export function parseHash(hash: string): Route {
       return { page: "about" };
     case "setup":
       return { page: "setup" };
+    case "search":
+      return { page: "search", q: (arg ?? "").slice(0, 64) };
     default:
       return { page: "notfound", path: path.slice(0, MAX_SEGMENT) };
   }
@@ -78,6 +81,8 @@ export function href(route: Route): string {
       return `#/nodes/${encodeURIComponent(route.key)}`;
     case "channels":
       return route.channel ? `#/channels/${encodeURIComponent(route.channel)}` : "#/channels";
+    case "search":
+      return `#/search/${encodeURIComponent(route.q)}`;
     case "notfound":
       return "#/";
     default:

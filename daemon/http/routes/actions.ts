@@ -5,6 +5,7 @@
  */
 import type { RadioParams } from "../../core/types.ts";
 import type { AppContext } from "../context.ts";
+import { MAX_CHANNEL_TEXT_BYTES } from "../contract/index.ts";
 import { badParam, HttpError, unavailable } from "../http-error.ts";
 import { RADIO_ID } from "../params.ts";
 import type { ActionResult, ActionsPort } from "../ports.ts";
@@ -12,12 +13,6 @@ import type { Route } from "../router.ts";
 
 type Body = Record<string, unknown>;
 
-/**
- * A GRP_TXT payload is at most 184 bytes (protocol doc section 2); after the
- * channel hash, MAC, timestamp, flags and "sender: " prefix about 150 bytes of
- * text remain for typical names.
- */
-const MAX_TEXT_BYTES = 150;
 const CHANNEL_NAME = /^[^\s\u0000-\u001f]{1,64}$/;
 const CHANNEL_KEY = /^([0-9a-fA-F]{32}|[0-9a-fA-F]{64})$/;
 
@@ -72,8 +67,8 @@ export function actionRoutes(app: AppContext): Route[] {
       const text = b.text;
       if (typeof text !== "string" || text.trim().length === 0)
         throw badParam("text", "must be a non-empty string");
-      if (Buffer.byteLength(text, "utf8") > MAX_TEXT_BYTES)
-        throw badParam("text", `at most ${MAX_TEXT_BYTES} UTF-8 bytes`);
+      if (Buffer.byteLength(text, "utf8") > MAX_CHANNEL_TEXT_BYTES)
+        throw badParam("text", `at most ${MAX_CHANNEL_TEXT_BYTES} UTF-8 bytes`);
       if (/[\u0000-\u0008\u000b-\u001f]/.test(text))
         throw badParam("text", "must not contain control characters");
       return run(app, (a) => a.sendChannelMessage({ channel, text }));

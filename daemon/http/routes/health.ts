@@ -1,7 +1,24 @@
 /** Health (the readiness truth), stats, and the OpenAPI document. */
 import type { StoreHealth } from "../../store/api.ts";
 import type { AppContext } from "../context.ts";
-import type { Route } from "../router.ts";
+import type { GatewayIdentity, Health } from "../contract/index.ts";
+import { get, type Route } from "../router.ts";
+
+/** The gateway as locals know it: its primary radio's name and key, and the region. */
+function gatewayIdentity(app: AppContext): GatewayIdentity {
+  const radios = app.deps.providers?.radios?.list() ?? [];
+  const named = radios.find((r) => r.name !== null && r.publicKey !== null) ?? radios[0];
+  const cfg = app.deps.providers?.config?.get() as { regions?: unknown } | undefined;
+  const regions = Array.isArray(cfg?.regions)
+    ? cfg.regions.filter((r): r is string => typeof r === "string").slice(0, 16)
+    : [];
+  return {
+    name: named?.name ?? null,
+    publicKey: named?.publicKey ?? null,
+    regions,
+    actions: app.deps.config.token !== null,
+  };
+}
 
 function storeHealth(app: AppContext): StoreHealth | { error: string } {
   try {
@@ -17,7 +34,7 @@ const DISK_FREE_MIN = 0.05;
 /** Observations queued for the store past which health says degraded. */
 const INGEST_BACKLOG = 5_000;
 
-export function healthReport(app: AppContext): Record<string, unknown> {
+export function healthReport(app: AppContext): Health {
   const reasons: string[] = [];
   const sh = storeHealth(app);
   if (!("ok" in sh)) reasons.push(`store: ${sh.error}`);
@@ -47,6 +64,7 @@ export function healthReport(app: AppContext): Record<string, unknown> {
     version: app.deps.version,
     uptimeSec: Math.round((app.now() - app.startedAt) / 1000),
     engine: app.engine(),
+    gateway: gatewayIdentity(app),
     store:
       "ok" in sh
         ? {
@@ -120,7 +138,7 @@ export function statsReport(app: AppContext): Record<string, unknown> {
 
 export function healthRoutes(app: AppContext, openapi: () => unknown): Route[] {
   return [
-    { method: "GET", path: "/api/health", query: [], handle: async () => healthReport(app) },
+    get("/api/health", [], async () => healthReport(app)),
     { method: "GET", path: "/api/stats", query: [], handle: async () => statsReport(app) },
     { method: "GET", path: "/api/openapi.json", query: [], handle: async () => openapi() },
   ];

@@ -6,15 +6,23 @@
  */
 import type { NodeRow, PacketRow } from "../../store/api.ts";
 import type { AppContext } from "../context.ts";
-import { toNodeItem } from "../format.ts";
+import type { CollisionReport, NodeSummary } from "../contract/index.ts";
 import { badParam, notFound, unavailable } from "../http-error.ts";
+import {
+  firstHeardOf,
+  fromMesh,
+  fromStore,
+  type NodeFacts,
+  neighboursOf,
+  ownAdverts,
+  toAdvertSeen,
+} from "../node-view.ts";
 import { PUBKEY } from "../params.ts";
 import { ANALYTICS_KINDS, ANALYTICS_RANGES, type MeshPort } from "../ports.ts";
-import type { Route } from "../router.ts";
+import { get, type Route } from "../router.ts";
 
 const ROLE_NAMES = ["chat", "repeater", "room", "sensor", "unknown"] as const;
 const STATUS = ["healthy", "degraded", "silent"] as const;
-const SORTS = ["lastHeard", "firstHeard", "name", "advertCount"] as const;
 
 /** The mesh port, or a 503 while it builds / when it is needed and not wired. */
 function readyMesh(app: AppContext, needed: boolean): MeshPort | null {
@@ -34,17 +42,13 @@ function readyMesh(app: AppContext, needed: boolean): MeshPort | null {
   return mesh;
 }
 
-type Rec = Readonly<Record<string, unknown>>;
-
-function compare(a: unknown, b: unknown): number {
-  if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
-  if (b === null || b === undefined) return 1;
+function compare(a: string | number, b: string | number): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
   return String(a).localeCompare(String(b));
 }
 
 /** Key prefixes shared by several known nodes (path hops carry only prefixes). */
-export function prefixCollisions(nodes: readonly NodeRow[]): Rec {
+export function prefixCollisions(nodes: readonly NodeRow[]): CollisionReport {
   const collisions: { prefix: string; bytes: number; keys: string[] }[] = [];
   for (const bytes of [1, 2, 3]) {
     const groups = new Map<string, string[]>();
@@ -82,14 +86,25 @@ export function advertPaths(
   return [...byPath.values()].sort((a, b) => b.count - a.count || b.lastHeard - a.lastHeard);
 }
 
+/** Sort keys of GET /api/nodes; `snr` sorts by the recent mean of direct hearings. */
+const SORTS = ["lastHeard", "firstHeard", "name", "advertCount", "snr", "relayed"] as const;
+
+function sortValue(n: NodeSummary, sort: (typeof SORTS)[number]): string | number | null {
+  if (sort === "snr") return n.snr?.recent ?? null;
+  return n[sort];
+}
+
 export function nodeRoutes(app: AppContext): Route[] {
   const { store } = app.deps;
+  const facts = async (): Promise<NodeFacts> => ({
+    firstHeard: firstHeardOf(await store.listNodes()),
+    radioKeys: radioKeys(app),
+  });
   return [
-    {
-      method: "GET",
-      path: "/api/nodes",
-      query: ["role", "status", "q", "sort", "order", "limit", "offset"],
-      handle: async ({ query }) => {
+    get(
+      "/api/nodes",
+      ["role", "status", "q", "sort", "order", "limit", "offset"],
+      async ({ query }) => {
         const role = query.oneOf("role", ROLE_NAMES);
         const status = query.oneOf("status", STATUS);
         const q = query.str("q", { max: 64 })?.toLowerCase();
@@ -103,61 +118,67 @@ export function nodeRoutes(app: AppContext): Route[] {
         const offset = query.int("offset", 0, 1_000_000, 0);
         const mesh = readyMesh(app, false);
         const now = app.now();
-        const all: readonly Rec[] = mesh
-          ? mesh.listNodes()
-          : (await store.listNodes()).map((n) => toNodeItem(n, now) as unknown as Rec);
+        const rows = await store.listNodes();
+        const f: NodeFacts = { firstHeard: firstHeardOf(rows), radioKeys: radioKeys(app) };
+        const all: NodeSummary[] = mesh
+          ? mesh.listNodes().map((n) => fromMesh(n, f))
+          : rows.map((n) => fromStore(n, now, f));
         const items = all.filter((n) => {
           if (role && n.role !== role) return false;
           if (status && n.status !== status) return false;
           if (q) {
-            const name = typeof n.name === "string" ? n.name.toLowerCase() : "";
-            const key = typeof n.publicKey === "string" ? n.publicKey.toLowerCase() : "";
-            if (!name.includes(q) && !key.startsWith(q)) return false;
+            const name = n.name?.toLowerCase() ?? "";
+            if (!name.includes(q) && !n.publicKey.toLowerCase().startsWith(q)) return false;
           }
           return true;
         });
         const sign = order === "asc" ? 1 : -1;
-        const sorted = [...items].sort((a, b) => sign * compare(a[sort], b[sort]));
+        // Unknown values sort last whichever the order.
+        const sorted = [...items].sort((a, b) => {
+          const x = sortValue(a, sort);
+          const y = sortValue(b, sort);
+          if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+          return sign * compare(x, y);
+        });
         return { items: sorted.slice(offset, offset + limit), total: sorted.length };
       },
-    },
-    {
-      method: "GET",
-      path: "/api/nodes/{publicKey}",
-      query: [],
-      handle: async ({ params }) => {
-        const key = params.publicKey ?? "";
-        if (!PUBKEY.test(key)) throw badParam("publicKey", "must be 64 hex characters");
-        const upper = key.toUpperCase();
-        const mesh = readyMesh(app, false);
-        const node = mesh ? null : await store.getNode(upper);
-        const detail = mesh ? mesh.getNode(upper) : node ? toNodeItem(node, app.now()) : null;
-        if (!detail) throw notFound(`node ${upper}`);
-        // Advert history and SNR over time come from the stored observations.
-        const adverts = await store.listPackets({ limit: 100, node: upper, payloadType: 4 });
-        return {
-          ...detail,
-          ...(node && { extras: node.extras, neighbours: [], source: "store" }),
-          advertHistory: adverts.map((r) => ({
-            hash: r.hash,
-            receivedAt: new Date(r.at).toISOString(),
-            radioId: r.radioId,
-            snr: r.snr,
-            rssi: r.rssi,
-            hops: r.hops,
-          })),
-          snrHistory: adverts
-            .filter((r) => r.snr !== null || r.rssi !== null)
-            .map((r) => ({ at: r.at, snr: r.snr, rssi: r.rssi })),
-          paths: advertPaths(adverts),
-        };
-      },
-    },
-    {
-      method: "GET",
-      path: "/api/graph",
-      query: ["minConfidence", "minSightings", "resolvedOnly", "limit"],
-      handle: async ({ query }) => {
+    ),
+    get("/api/nodes/{publicKey}", [], async ({ params }) => {
+      const key = params.publicKey ?? "";
+      if (!PUBKEY.test(key)) throw badParam("publicKey", "must be 64 hex characters");
+      const upper = key.toUpperCase();
+      const mesh = readyMesh(app, false);
+      const f = await facts();
+      const row = await store.getNode(upper);
+      const detail = mesh ? mesh.getNode(upper) : null;
+      const summary = detail
+        ? fromMesh(detail, f)
+        : row && !mesh
+          ? fromStore(row, app.now(), f)
+          : null;
+      if (!summary) throw notFound(`node ${upper}`);
+      const known = new Map(
+        (mesh ? mesh.listNodes() : []).map((n) => [n.publicKey, { name: n.name, role: n.role }]),
+      );
+      // The store matches adverts by the node and packets it relayed: keep its own.
+      const rows = await store.listPackets({ limit: 1000, node: upper, payloadType: 4 });
+      const adverts = ownAdverts(upper, rows, 100);
+      return {
+        ...summary,
+        sensors: detail ? detail.sensors : (row?.extras ?? null),
+        neighbours: detail ? neighboursOf(upper, detail, known, f) : [],
+        sharesPrefixWith: detail ? detail.sharesPrefixWith : [],
+        adverts: adverts.map(toAdvertSeen),
+        snrHistory: adverts
+          .filter((r) => r.snr !== null || r.rssi !== null)
+          .map((r) => ({ at: r.at, snr: r.snr, rssi: r.rssi })),
+        paths: advertPaths(adverts),
+      };
+    }),
+    get(
+      "/api/graph",
+      ["minConfidence", "minSightings", "resolvedOnly", "limit"],
+      async ({ query }) => {
         const minConfidence = query.num("minConfidence", 0, 1);
         const minSightings = query.int("minSightings", 1, 1_000_000);
         const limit = query.int("limit", 1, 20_000, 5000);
@@ -169,34 +190,29 @@ export function nodeRoutes(app: AppContext): Route[] {
           ...(minSightings !== undefined && { minSightings }),
         });
       },
-    },
-    {
-      method: "GET",
-      path: "/api/collisions",
-      query: ["bytes"],
-      handle: async ({ query }) => {
-        const bytes = query.int("bytes", 1, 3);
-        const mesh = readyMesh(app, false);
-        const report = (
-          mesh ? mesh.collisions() : prefixCollisions(await store.listNodes())
-        ) as Rec;
-        if (bytes === undefined || !Array.isArray(report.collisions)) return report;
-        return { ...report, collisions: report.collisions.filter((c: Rec) => c.bytes === bytes) };
-      },
-    },
-    {
-      method: "GET",
-      path: "/api/analytics",
-      query: ["kind", "range"],
-      handle: async ({ query }) => {
-        const kind = query.oneOf("kind", ANALYTICS_KINDS);
-        if (!kind) throw badParam("kind", `is required: one of ${ANALYTICS_KINDS.join(", ")}`);
-        const range = query.oneOf("range", ANALYTICS_RANGES, "24h");
-        const answer = readyMesh(app, true)!.analytics(kind, range);
-        if (answer === null || answer === undefined)
-          throw unavailable(`analytics ${kind} not available`, null);
-        return answer;
-      },
-    },
+    ),
+    get("/api/collisions", ["bytes"], async ({ query }) => {
+      const bytes = query.int("bytes", 1, 3);
+      const mesh = readyMesh(app, false);
+      const report = mesh ? mesh.collisions() : prefixCollisions(await store.listNodes());
+      if (bytes === undefined) return report;
+      return { ...report, collisions: report.collisions.filter((c) => c.bytes === bytes) };
+    }),
+    get("/api/analytics", ["kind", "range"], async ({ query }) => {
+      const kind = query.oneOf("kind", ANALYTICS_KINDS);
+      if (!kind) throw badParam("kind", `is required: one of ${ANALYTICS_KINDS.join(", ")}`);
+      const range = query.oneOf("range", ANALYTICS_RANGES, "24h");
+      const answer = readyMesh(app, true)!.analytics(kind, range);
+      if (answer === null) throw unavailable(`analytics ${kind} not available`, null);
+      return answer;
+    }),
   ];
+}
+
+/** Upper-hex keys of the gateway's own radios (their node identities). */
+export function radioKeys(app: AppContext): Set<string> {
+  const keys = new Set<string>();
+  for (const r of app.deps.providers?.radios?.list() ?? [])
+    if (r.publicKey) keys.add(r.publicKey.toUpperCase());
+  return keys;
 }

@@ -1,11 +1,12 @@
 /** Packets: filtered lists with cursor pagination, grouping, detail, decode. */
-import type { PacketItem } from "../../core/types.ts";
-import type { PacketQuery, PacketRow } from "../../store/api.ts";
+import type { PacketQuery } from "../../store/api.ts";
 import type { AppContext } from "../context.ts";
-import { PAYLOAD_TYPES, ROUTES, toPacketItem } from "../format.ts";
+import type { DecodeResult, TransmissionGroup } from "../contract/index.ts";
+import { PAYLOAD_TYPES, ROUTES } from "../format.ts";
 import { badParam, notFound, unavailable } from "../http-error.ts";
+import { groupOf, observedFromRow } from "../packet-view.ts";
 import { HEX16, KEY_PREFIX, type Query, RADIO_ID } from "../params.ts";
-import type { Route } from "../router.ts";
+import { get, type Route } from "../router.ts";
 
 const LIST_PARAMS = [
   "limit",
@@ -24,17 +25,6 @@ const LIST_PARAMS = [
 const CURSOR = /^[1-9]\d{0,14}$/;
 /** Largest whole packet (MAX_TRANS_UNIT, src/MeshCore.h), hex. */
 const MAX_PACKET_HEX = 255 * 2;
-
-export interface TransmissionGroup {
-  readonly hash: string;
-  readonly payloadType: string;
-  readonly route: string;
-  readonly summary: string;
-  readonly firstHeardAt: string;
-  readonly lastHeardAt: string;
-  readonly observationCount: number;
-  readonly observations: readonly PacketItem[];
-}
 
 export function parsePacketQuery(q: Query): PacketQuery & { group: boolean } {
   const type = q.oneOf("type", PAYLOAD_TYPES);
@@ -65,71 +55,46 @@ export function parsePacketQuery(q: Query): PacketQuery & { group: boolean } {
   };
 }
 
-function groupOf(hash: string, rows: readonly PacketRow[]): TransmissionGroup {
-  const items = rows.map(toPacketItem);
-  const first = items[0]!;
-  return {
-    hash,
-    payloadType: first.payloadType,
-    route: first.route,
-    summary: first.summary,
-    firstHeardAt: first.receivedAt,
-    lastHeardAt: items[items.length - 1]!.receivedAt,
-    observationCount: items.length,
-    observations: items,
-  };
-}
-
 export function packetRoutes(app: AppContext): Route[] {
   const { store } = app.deps;
   return [
-    {
-      method: "GET",
-      path: "/api/packets",
-      query: LIST_PARAMS,
-      handle: async ({ query }) => {
-        const { group, ...pq } = parsePacketQuery(query);
-        // Stores with archive partitions page into them and say where to go on.
-        const page = store.packetPage
-          ? await store.packetPage(pq)
-          : { rows: await store.listPackets(pq), nextBefore: null };
-        const rows = page.rows;
-        const last = rows[rows.length - 1];
-        const nextCursor =
-          page.nextBefore !== null
-            ? String(page.nextBefore)
-            : rows.length === pq.limit && last
-              ? String(last.id)
-              : null;
-        if (!group) return { items: rows.map(toPacketItem), nextCursor };
-        const hashes = [...new Set(rows.map((r) => r.hash))];
-        const items: TransmissionGroup[] = [];
-        for (const h of hashes) {
-          const obs = await store.getTransmission(h);
-          if (obs.length > 0) items.push(groupOf(h, obs));
-        }
-        return { items, nextCursor };
-      },
-    },
-    {
-      method: "GET",
-      path: "/api/packets/{hash}",
-      query: [],
-      handle: async ({ params }) => {
-        const hash = (params.hash ?? "").toLowerCase();
-        if (!HEX16.test(hash)) throw badParam("hash", "must be 16 hex characters");
-        const rows = await store.getTransmission(hash);
-        if (rows.length === 0) throw notFound(`packet ${hash}`);
-        const decoder = app.deps.providers?.decode;
-        const answer = decoder ? decoder.decode(rows[0]!.raw) : null;
-        return {
-          ...groupOf(hash, rows),
-          decoded: answer?.ok ? answer.packet : null,
-          breakdown: answer?.breakdown ?? null,
-          decodeError: answer === null ? "decoder not available" : answer.ok ? null : answer.error,
-        };
-      },
-    },
+    get("/api/packets", LIST_PARAMS, async ({ query }) => {
+      const { group, ...pq } = parsePacketQuery(query);
+      // Stores with archive partitions page into them and say where to go on.
+      const page = store.packetPage
+        ? await store.packetPage(pq)
+        : { rows: await store.listPackets(pq), nextBefore: null };
+      const rows = page.rows;
+      const last = rows[rows.length - 1];
+      const nextCursor =
+        page.nextBefore !== null
+          ? String(page.nextBefore)
+          : rows.length === pq.limit && last
+            ? String(last.id)
+            : null;
+      if (!group) return { items: rows.map((r) => observedFromRow(app, r)), nextCursor };
+      const hashes = [...new Set(rows.map((r) => r.hash))];
+      const items: TransmissionGroup[] = [];
+      for (const h of hashes) {
+        const obs = await store.getTransmission(h);
+        if (obs.length > 0) items.push(groupOf(app, h, obs));
+      }
+      return { items, nextCursor };
+    }),
+    get("/api/packets/{hash}", [], async ({ params }) => {
+      const hash = (params.hash ?? "").toLowerCase();
+      if (!HEX16.test(hash)) throw badParam("hash", "must be 16 hex characters");
+      const rows = await store.getTransmission(hash);
+      if (rows.length === 0) throw notFound(`packet ${hash}`);
+      const decoder = app.deps.providers?.decode;
+      const answer = decoder ? decoder.decode(rows[0]!.raw) : null;
+      return {
+        ...groupOf(app, hash, rows),
+        decoded: answer?.ok ? answer.packet : null,
+        breakdown: answer?.breakdown ?? null,
+        decodeError: answer === null ? "decoder not available" : answer.ok ? null : answer.error,
+      };
+    }),
     {
       method: "POST",
       path: "/api/decode",
@@ -147,9 +112,10 @@ export function packetRoutes(app: AppContext): Route[] {
         const decoder = app.deps.providers?.decode;
         if (!decoder) throw unavailable("decoder not available", null);
         const answer = decoder.decode(Uint8Array.from(Buffer.from(clean, "hex")));
-        return answer.ok
+        const result: DecodeResult = answer.ok
           ? { ok: true, packet: answer.packet, breakdown: answer.breakdown, error: null }
           : { ok: false, packet: null, breakdown: answer.breakdown ?? null, error: answer.error };
+        return result;
       },
     },
   ];

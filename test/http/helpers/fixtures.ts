@@ -59,7 +59,7 @@ export function makeRows(n: number, seed = 1, nodes: readonly NodeRow[] = []): F
     rows.push({
       id: i,
       hash: hex(r, 8),
-      raw,
+      raw: advertKey ? advertRaw(raw[0]!, route, hops, advertKey, raw.subarray(1)) : raw,
       radioId: "r1",
       at: T0 + i * 1000,
       snr: Math.round((r() * 20 - 10) * 4) / 4,
@@ -76,6 +76,23 @@ export function makeRows(n: number, seed = 1, nodes: readonly NodeRow[] = []): F
     });
   }
   return rows;
+}
+
+/** An advert's bytes with a well-formed header and path, so its key sits where the payload starts. */
+function advertRaw(
+  header: number,
+  route: number,
+  hops: readonly string[],
+  key: string,
+  tail: Uint8Array,
+): Buffer {
+  const transport = route === 0 || route === 3 ? [0, 0, 0, 0] : [];
+  return Buffer.concat([
+    Buffer.from([header, ...transport, hops.length]),
+    Buffer.from(hops.join(""), "hex"),
+    Buffer.from(key, "hex"),
+    tail,
+  ]);
 }
 
 export function makeNodes(n: number, seed = 2): NodeRow[] {

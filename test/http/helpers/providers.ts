@@ -1,13 +1,18 @@
 /** Small fakes of the ports for tests: each records what it was asked. */
+
+import { silentLogger } from "../../../daemon/core/log.ts";
 import type { RadioStatus } from "../../../daemon/core/types.ts";
-import type { MeshModelLike } from "../../../daemon/http/adapters.ts";
+import { meshPortFrom } from "../../../daemon/http/adapters.ts";
 import type {
   ActionResult,
   ActionsPort,
+  MeshPort,
   MqttPort,
   RadiosPort,
 } from "../../../daemon/http/ports.ts";
+import { MeshModel } from "../../../daemon/mesh/index.ts";
 import type { NodeRow } from "../../../daemon/store/api.ts";
+import { T0 } from "./fixtures.ts";
 
 export function radioStatus(id: string, state: RadioStatus["state"] = "up"): RadioStatus {
   return {
@@ -57,51 +62,60 @@ export class FakeActions implements ActionsPort {
   }
 }
 
-/** A mesh model look-alike over a node list; `building` flips readiness. */
-export class FakeMesh implements MeshModelLike {
-  building = false;
-  readonly analyticsCalls: [string, string][] = [];
-  constructor(private readonly list: readonly NodeRow[]) {}
-  ready() {
-    return !this.building;
-  }
-  progress() {
-    return { phase: "replay", done: 250, total: 1000 };
-  }
-  nodes() {
-    return this.list.map((n) => ({
-      publicKey: n.publicKey,
-      name: n.name,
-      role: ["unknown", "chat", "repeater", "room", "sensor"][n.role] ?? "unknown",
-      status: n.lastSeen > 0 ? "healthy" : "silent",
-      lat: n.lat,
-      lon: n.lon,
-      lastHeard: n.lastSeen,
-      lastAdvert: n.lastAdvert,
-      advertCount: n.advertCount,
-      relayed: 0,
-    }));
-  }
-  node(key: string) {
-    const n = this.nodes().find((x) => x.publicKey === key);
-    return n ? { ...n, neighbours: [{ a: key, b: "AA", score: 0.8, confidence: 0.9 }] } : null;
-  }
-  graph() {
-    const keys = this.list.map((n) => n.publicKey);
-    return {
-      nodes: keys.map((id) => ({ id, resolved: true })),
-      edges: keys.slice(1).map((k, i) => ({ a: keys[i], b: k, score: 0.5, confidence: 0.7 })),
-    };
-  }
-  collisions() {
-    return {
-      knownNodes: this.list.length,
-      shared: { "1": 1, "2": 0, "3": 0 },
-      collisions: [{ prefix: "AB", bytes: 1, keys: ["AB01", "AB02"] }],
-    };
-  }
-  analytics(kind: never, range: never) {
-    this.analyticsCalls.push([kind, range]);
-    return { kind, range, bucketMs: 60_000, points: [{ t: 0, count: 3 }] };
-  }
+/**
+ * The real mesh model, built over an empty store and fed one verified advert
+ * per node (heard by radio r1, whose key is RADIO_KEY) and one flood relayed
+ * along the nodes in order, so every consecutive pair is a neighbour.
+ * `building` makes the port report an index build in progress.
+ */
+export const RADIO_KEY = "AB".repeat(32);
+
+export async function realMesh(nodes: readonly NodeRow[], at = T0) {
+  const model = new MeshModel({ config: {}, log: silentLogger(), now: () => at });
+  await model.rebuild({ scanObservations: async () => [], listNodes: async () => [] });
+  const base = {
+    radioId: "r1",
+    radioKey: RADIO_KEY,
+    route: 1,
+    hashSize: 1,
+    rawLength: 60,
+    firstSeen: true,
+  };
+  nodes.forEach((n, i) => {
+    model.observe({
+      ...base,
+      hash: (0x1000 + i).toString(16).padStart(16, "0"),
+      at: at - 60_000 + i,
+      payloadType: 4,
+      hops: [],
+      snr: 6.5 - i,
+      rssi: -70 - i,
+      advert: {
+        publicKey: n.publicKey,
+        role: n.role,
+        lat: n.lat,
+        lon: n.lon,
+        name: n.name,
+        timestamp: 1,
+      },
+    });
+  });
+  // A repeater-chain flood: hops are the nodes' 1-byte prefixes, in order.
+  model.observe({
+    ...base,
+    hash: "00000000000fffff",
+    at: at - 1000,
+    payloadType: 5,
+    hops: nodes.map((n) => n.publicKey.slice(0, 2).toLowerCase()),
+    snr: 2.25,
+    rssi: -101,
+  });
+  const port = meshPortFrom(model);
+  const state = { building: false };
+  const mesh: MeshPort = {
+    ...port,
+    readiness: () =>
+      state.building ? { ready: false, progress: 0.25, detail: "replay" } : port.readiness(),
+  };
+  return { model, mesh, state };
 }

@@ -3,14 +3,15 @@
  * drive the UI against: serves dist/web with the daemon's own security
  * headers, answers the HTTP API in the daemon's shapes (daemon/http/routes),
  * and pushes /ws messages. Loopback only. Tests steer it through its methods
- * (inject a packet, a hostile node name, the "still building" state).
+ * (inject a packet, a hostile node name, the "still building" state). Only
+ * the web bench uses it now: the browser tests run the real HTTP layer.
  */
 import { readFile, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 import { WebSocket, WebSocketServer } from "ws";
-import type { PacketItem } from "../../../daemon/core/types.ts";
+import type { ObservedPacket } from "../../../daemon/http/contract/index.ts";
 import { SECURITY_HEADERS } from "../../../daemon/http/security.ts";
 import {
   advertRaw,
@@ -57,7 +58,7 @@ export interface FakeOptions {
 export class FakeDaemon {
   readonly now = Date.now();
   nodes: FakeNode[];
-  packets: PacketItem[];
+  packets: ObservedPacket[];
   messages: FakeMessage[] = [];
   /** Channel messages POSTed through the actions endpoint, in order. */
   readonly sent: { channel: string; text: string }[] = [];
@@ -143,7 +144,7 @@ export class FakeDaemon {
   }
 
   /** Store and broadcast a packet the way ingest + the ws hub would. */
-  emitPacket(p: Omit<PacketItem, "id">): PacketItem {
+  emitPacket(p: Omit<ObservedPacket, "id">): ObservedPacket {
     const item = { ...p, id: this.nextId++ };
     this.packets.push(item);
     const text = JSON.stringify({ type: "packet", data: item });
@@ -152,7 +153,7 @@ export class FakeDaemon {
   }
 
   /** Hear an advert from a (possibly hostile) node: upsert it and broadcast. */
-  emitAdvert(node: FakeNode): PacketItem {
+  emitAdvert(node: FakeNode): ObservedPacket {
     const i = this.nodes.findIndex((n) => n.publicKey === node.publicKey);
     if (i >= 0) this.nodes[i] = node;
     else this.nodes.push(node);
@@ -170,6 +171,7 @@ export class FakeDaemon {
       firstSeen: true,
       summary: `advert from ${node.name}`,
       error: null,
+      path: { hashSize: 1, hops: [], resolved: [] },
     });
   }
 

@@ -5,6 +5,7 @@
  * breakdown has something true to show.
  */
 import type { PacketItem, RadioStatus } from "../../../daemon/core/types.ts";
+import type { ObservedPacket } from "../../../daemon/http/contract/index.ts";
 
 /** A node as the mesh model lists it (GET /api/nodes items). */
 export interface FakeNode {
@@ -153,7 +154,7 @@ export function makePackets(
   nodes: readonly FakeNode[],
   now: number,
   startId = 1,
-): PacketItem[] {
+): ObservedPacket[] {
   const out: PacketItem[] = [];
   for (let k = 0; k < count; k++) {
     const id = startId + k;
@@ -191,7 +192,15 @@ export function makePackets(
       error: null,
     });
   }
-  return out;
+  // The daemon sends each hop resolved; this stand-in knows no mesh, so none resolve.
+  return out.map((p) => ({
+    ...p,
+    path: {
+      hashSize: p.hashSize,
+      hops: p.hops,
+      resolved: p.hops.map((prefix) => ({ prefix, publicKey: null, name: null, confidence: 0 })),
+    },
+  }));
 }
 
 export interface FakeEdge {

@@ -10,6 +10,8 @@ export function Chart(props: {
   unit?: string;
   height?: number;
   bars?: boolean;
+  /** Start the y axis at 0 (counts): a bar chart whose axis starts higher misleads. */
+  fromZero?: boolean;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -25,10 +27,17 @@ export function Chart(props: {
       height: props.height ?? 140,
       legend: { show: false },
       cursor: { show: true, drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      // Room either side so the first and last time labels are not clipped.
+      padding: [8, 16, 0, 8],
+      scales: {
+        x: { time: true },
+        ...(props.fromZero || props.bars
+          ? { y: { range: (_u: uPlot, _min: number, max: number) => [0, Math.max(1, max) * 1.1] } }
+          : {}),
+      },
       axes: [
-        { stroke: axis, grid: { stroke: "rgba(128,128,128,0.15)" } },
-        { stroke: axis, grid: { stroke: "rgba(128,128,128,0.15)" }, size: 40 },
+        { stroke: axis, grid: { stroke: "rgba(128,128,128,0.15)" }, space: 60 },
+        { stroke: axis, grid: { stroke: "rgba(128,128,128,0.15)" }, size: 44, label: props.unit },
       ],
       series: [
         {},
@@ -51,7 +60,7 @@ export function Chart(props: {
       p.destroy();
       plot.current = null;
     };
-  }, [props.label, props.bars, props.height]);
+  }, [props.label, props.bars, props.height, props.fromZero, props.unit]);
 
   useEffect(() => {
     plot.current?.setData([props.xs as number[], props.ys as number[]]);

@@ -2,13 +2,12 @@
 import { useState } from "preact/hooks";
 import { LoadState } from "../components/status.tsx";
 import { useApp } from "../context.ts";
-import { ago, dateTime } from "../format.ts";
+import { clock, DASH, dateTime, fixed } from "../format.ts";
 import { useApi } from "../hooks.ts";
-import { href } from "../router.ts";
+import { MAX_CHANNEL_TEXT_BYTES } from "../model.ts";
+import { href, nodeHref, packetHref } from "../router.ts";
 
 const TOKEN_KEY = "meshgate.token";
-/** The firmware's text limit for a group message is well under this. */
-export const MAX_SEND = 140;
 
 function readToken(): string {
   try {
@@ -21,6 +20,9 @@ function readToken(): string {
 export function ChannelsPage(props: { channel: string | null }) {
   const { api } = useApp();
   const channels = useApi(() => api.channels(), [api], 30_000);
+  const health = useApi(() => api.health(), [api]);
+  // Sending needs an http.token on the gateway; without one the API is read-only.
+  const canSend = health.kind === "ok" && health.data.gateway.actions;
   const [reload, setReload] = useState(0);
   return (
     <section>
@@ -31,12 +33,12 @@ export function ChannelsPage(props: { channel: string | null }) {
             {cs.length === 0 ? <span class="muted">No channel messages yet.</span> : null}
             {cs.map((c) => (
               <a
-                key={c.name}
-                href={href({ page: "channels", channel: c.name })}
-                aria-current={props.channel === c.name ? "page" : undefined}
+                key={c.channel}
+                href={href({ page: "channels", channel: c.channel })}
+                aria-current={props.channel === c.channel ? "page" : undefined}
               >
-                {c.name}
-                {c.messages !== null ? <span class="muted"> ({c.messages})</span> : null}
+                {c.channel}
+                <span class="muted"> ({c.recentMessages})</span>
               </a>
             ))}
           </nav>
@@ -45,7 +47,13 @@ export function ChannelsPage(props: { channel: string | null }) {
       {props.channel ? (
         <>
           <Messages channel={props.channel} reload={reload} />
-          <SendForm channel={props.channel} onSent={() => setReload(reload + 1)} />
+          {canSend ? (
+            <SendForm channel={props.channel} onSent={() => setReload(reload + 1)} />
+          ) : health.kind === "ok" ? (
+            <p class="muted" data-testid="read-only">
+              This gateway is read-only (no API token is set), so messages cannot be sent from here.
+            </p>
+          ) : null}
         </>
       ) : (
         <p class="muted">Pick a channel to read its messages.</p>
@@ -65,14 +73,25 @@ function Messages(props: { channel: string; reload: number }) {
   return (
     <LoadState state={msgs} what="messages">
       {(ms) => (
-        <ol class="messages" data-testid="messages" aria-label={`Messages on ${props.channel}`}>
+        <ol
+          class="messages"
+          data-testid="messages"
+          aria-label={`Messages on ${props.channel}, oldest first`}
+        >
           {ms.length === 0 ? <li class="muted">No messages.</li> : null}
           {ms.map((m) => (
             <li key={`${m.id}-${m.hash}`}>
-              <span class="sender">{m.sender}</span> <span class="text">{m.text}</span>{" "}
-              <time class="muted" title={dateTime(m.at)}>
-                {ago(m.at)}
-              </time>
+              <span class="sender">
+                {m.senderKey ? <a href={nodeHref(m.senderKey)}>{m.sender}</a> : m.sender}
+              </span>{" "}
+              <span class="text">{m.text}</span>
+              <span class="meta muted">
+                <a href={packetHref(m.hash)} title={dateTime(Date.parse(m.receivedAt))}>
+                  {clock(Date.parse(m.receivedAt))}
+                </a>{" "}
+                · heard {m.heard}× · {m.fewestHops === null ? DASH : m.fewestHops} hops ·{" "}
+                {fixed(m.bestSnr, 1, " dB")}
+              </span>
             </li>
           ))}
         </ol>
@@ -90,7 +109,7 @@ function SendForm(props: { channel: string; onSent: () => void }) {
   const send = async (e: Event) => {
     e.preventDefault();
     const t = text.trim();
-    if (!t || busy) return;
+    if (!t || busy || utf8Bytes(t) > MAX_CHANNEL_TEXT_BYTES) return;
     setBusy(true);
     try {
       localStorage.setItem(TOKEN_KEY, token);
@@ -113,6 +132,8 @@ function SendForm(props: { channel: string; onSent: () => void }) {
       setStatus({ ok: false, text: `Not sent: ${r.message}` });
     }
   };
+  const used = utf8Bytes(text.trim());
+  const over = used > MAX_CHANNEL_TEXT_BYTES;
   return (
     <form class="send" onSubmit={send} aria-label={`Send to ${props.channel}`}>
       <label>
@@ -131,12 +152,15 @@ function SendForm(props: { channel: string; onSent: () => void }) {
         <input
           type="text"
           value={text}
-          maxLength={MAX_SEND}
+          aria-describedby="byte-count"
           onInput={(e) => setText((e.target as HTMLInputElement).value)}
           placeholder={`Message to ${props.channel}`}
         />
       </label>
-      <button type="submit" disabled={busy || !text.trim()}>
+      <span id="byte-count" class={over ? "count over" : "count muted"} data-testid="byte-count">
+        {used}/{MAX_CHANNEL_TEXT_BYTES} bytes
+      </span>
+      <button type="submit" disabled={busy || !text.trim() || over}>
         Send
       </button>
       {status ? (
@@ -146,4 +170,9 @@ function SendForm(props: { channel: string; onSent: () => void }) {
       ) : null}
     </form>
   );
+}
+
+/** The radio's limit is in UTF-8 bytes, not characters (an emoji is 4). */
+export function utf8Bytes(s: string): number {
+  return new TextEncoder().encode(s).length;
 }

@@ -1,41 +1,48 @@
-/** Live feed: every observation as it arrives, filterable, pausable, virtualised. */
+/**
+ * Live feed: one row per transmission (every hearing of a packet grouped by
+ * its hash) with how often and how well the gateway heard it and the path
+ * by node names; a row opens to show each hearing. Filterable and pausable.
+ */
 import { useMemo, useState } from "preact/hooks";
-import { VirtualList } from "../components/virtual-list.tsx";
 import { useApp } from "../context.ts";
-import { clock, DASH, fixed } from "../format.ts";
+import { groupTransmissions, type Transmission } from "../feed-groups.ts";
+import { clock, DASH, fixed, nodeLabel } from "../format.ts";
 import type { Packet } from "../model.ts";
 import { packetHref } from "../router.ts";
+import { PathNames } from "./packet.tsx";
 
-const ROW = 30;
+/** Rows rendered at once; "show older" adds this many more. */
+const PAGE = 150;
 
 export interface FeedFilter {
   readonly type: string;
   readonly text: string;
-  readonly firstOnly: boolean;
 }
 
-export function filterPackets(ps: readonly Packet[], f: FeedFilter): readonly Packet[] {
+export function filterTransmissions(ts: readonly Transmission[], f: FeedFilter): Transmission[] {
   const q = f.text.trim().toLowerCase();
-  if (!f.type && !q && !f.firstOnly) return ps;
-  return ps.filter(
-    (p) =>
-      (!f.type || p.payloadType === f.type) &&
-      (!f.firstOnly || p.firstSeen) &&
-      (!q ||
-        p.summary.toLowerCase().includes(q) ||
-        p.hash.startsWith(q) ||
-        p.hops.some((h) => h.startsWith(q))),
-  );
+  return ts.filter((t) => {
+    if (f.type && t.first.payloadType !== f.type) return false;
+    if (!q) return true;
+    return (
+      t.first.summary.toLowerCase().includes(q) ||
+      t.hash.startsWith(q) ||
+      t.shortest.path.resolved.some(
+        (h) => h.prefix.startsWith(q) || (h.name ?? "").toLowerCase().includes(q),
+      )
+    );
+  });
 }
 
 export function FeedPage() {
   const { packets, backlog } = useApp();
   const [paused, setPaused] = useState<readonly Packet[] | null>(null);
-  const [filter, setFilter] = useState<FeedFilter>({ type: "", text: "", firstOnly: false });
+  const [filter, setFilter] = useState<FeedFilter>({ type: "", text: "" });
+  const [shownCount, setShownCount] = useState(PAGE);
   const source = paused ?? packets;
-  const shown = useMemo(() => filterPackets(source, filter), [source, filter]);
+  const groups = useMemo(() => groupTransmissions(source), [source]);
+  const shown = useMemo(() => filterTransmissions(groups, filter), [groups, filter]);
   const types = useMemo(() => [...new Set(packets.map((p) => p.payloadType))].sort(), [packets]);
-  const height = Math.max(240, Math.min(window.innerHeight - 220, 900));
   const waiting = paused ? packets.filter((p) => p.id > (paused[0]?.id ?? 0)).length : 0;
   return (
     <section>
@@ -65,16 +72,6 @@ export function FeedPage() {
             onInput={(e) => setFilter({ ...filter, text: (e.target as HTMLInputElement).value })}
           />
         </label>
-        <label>
-          <input
-            type="checkbox"
-            checked={filter.firstOnly}
-            onChange={(e) =>
-              setFilter({ ...filter, firstOnly: (e.target as HTMLInputElement).checked })
-            }
-          />{" "}
-          first hearing only
-        </label>
         <button
           type="button"
           aria-pressed={paused !== null}
@@ -83,7 +80,7 @@ export function FeedPage() {
           {paused ? `Resume (${waiting} new)` : "Pause"}
         </button>
         <span class="muted" data-testid="feed-count">
-          {shown.length} of {source.length} packets
+          {shown.length} packets ({source.length} hearings)
         </span>
       </form>
       {backlog === "building" ? (
@@ -95,42 +92,80 @@ export function FeedPage() {
       {backlog === "missing" || backlog === "error" ? (
         <p class="notice">Stored packets are not available; showing live packets only.</p>
       ) : null}
-      <div class="feed-head" aria-hidden="true">
-        <span>time</span>
-        <span>type</span>
-        <span>route</span>
-        <span>SNR</span>
-        <span>hops</span>
-        <span>summary</span>
-      </div>
-      <VirtualList
-        items={shown}
-        rowHeight={ROW}
-        height={height}
-        label="Packets, newest first"
-        row={(p) => <FeedRow key={p.id} p={p} />}
-      />
+      <ol class="feed" aria-label="Packets, newest first">
+        {shown.slice(0, shownCount).map((t) => (
+          <FeedRow key={t.hash} t={t} />
+        ))}
+      </ol>
+      {shown.length > shownCount ? (
+        <button type="button" onClick={() => setShownCount(shownCount + PAGE)}>
+          Show older
+        </button>
+      ) : null}
     </section>
   );
 }
 
-function FeedRow(props: { p: Packet }) {
-  const p = props.p;
+function FeedRow(props: { t: Transmission }) {
+  const t = props.t;
+  const p = t.first;
+  const n = t.observations.length;
+  // The hearings table is built only once the row is opened: 150 closed rows stay light.
+  const [open, setOpen] = useState(false);
   return (
-    <a
-      class={`feed-row${p.firstSeen ? "" : " repeat"}${p.error ? " bad" : ""}`}
-      href={packetHref(p.hash)}
-      data-id={p.id}
-    >
-      <span>{clock(p.at)}</span>
-      <span class={`ptype t-${p.payloadType.toLowerCase()}`}>{p.payloadType}</span>
-      <span>{p.route.replace("TRANSPORT_", "T_")}</span>
-      <span>{fixed(p.snr, 1)}</span>
-      <span>{p.hops.length || DASH}</span>
-      <span class="summary">
-        {p.error ? `[${p.error}] ` : ""}
-        {p.summary}
-      </span>
-    </a>
+    <li class={`feed-row${p.error ? " bad" : ""}`} data-hash={t.hash}>
+      <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+        <summary>
+          <span class="when">{clock(t.lastAt)}</span>{" "}
+          <span class={`ptype t-${p.payloadType.toLowerCase()}`}>{p.payloadType}</span>{" "}
+          <a class="summary" href={packetHref(t.hash)}>
+            {p.error ? `[${p.error}] ` : ""}
+            {p.summary || t.hash}
+          </a>
+          <span class="facts muted">
+            <span data-testid="heard" title="times the gateway heard it">
+              heard {n}×
+            </span>{" "}
+            · {fixed(t.bestSnr, 1, " dB")} · {fixed(t.bestRssi, 0, " dBm")} ·{" "}
+            <span data-testid="hops">{t.shortest.hops.length} hops</span>
+          </span>
+          {t.shortest.hops.length > 0 ? (
+            <span class="via">
+              via <PathNames path={t.shortest.path} />
+            </span>
+          ) : null}
+        </summary>
+        {open ? (
+          <table class="grid obs" aria-label="Each hearing">
+            <thead>
+              <tr>
+                <th scope="col">time</th>
+                <th scope="col">radio</th>
+                <th scope="col">SNR</th>
+                <th scope="col">RSSI</th>
+                <th scope="col">hops</th>
+              </tr>
+            </thead>
+            <tbody>
+              {t.observations.map((o) => (
+                <tr key={o.id}>
+                  <td>{clock(o.at)}</td>
+                  <td>{o.radioId}</td>
+                  <td>{fixed(o.snr, 1)}</td>
+                  <td>{fixed(o.rssi, 0)}</td>
+                  <td>
+                    {o.hops.length === 0
+                      ? "0"
+                      : o.path.resolved
+                          .map((h) => (h.publicKey ? nodeLabel(h.name, h.publicKey) : h.prefix))
+                          .join(" → ") || DASH}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </details>
+    </li>
   );
 }

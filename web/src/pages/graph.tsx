@@ -5,7 +5,7 @@ import { useApp } from "../context.ts";
 import { fixed, nodeLabel } from "../format.ts";
 import { useApi } from "../hooks.ts";
 import { forceLayout } from "../layout.ts";
-import type { GraphData } from "../model.ts";
+import { type GraphView as Graph, graphEdges } from "../model.ts";
 import { nodeHref } from "../router.ts";
 
 const W = 900;
@@ -40,9 +40,9 @@ export function GraphPage() {
   );
 }
 
-function GraphView(props: { g: GraphData; minConf: number }) {
+function GraphView(props: { g: Graph; minConf: number }) {
   const { nodes, edges, pts, index } = useMemo(() => {
-    const edges = props.g.edges.filter((e) => e.confidence >= props.minConf);
+    const edges = graphEdges(props.g).filter((e) => e.confidence >= props.minConf);
     const linked = new Set(edges.flatMap((e) => [e.a, e.b]));
     const nodes = props.g.nodes.filter((n) => linked.has(n.id)).slice(0, MAX_NODES);
     const index = new Map(nodes.map((n, i) => [n.id, i]));

@@ -4,14 +4,13 @@
  * draw on the plain background and a note says tiles are off.
  */
 import L from "leaflet";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { LoadState } from "../components/status.tsx";
 import { useApp } from "../context.ts";
 import { ago, nodeLabel } from "../format.ts";
 import { useApi } from "../hooks.ts";
-import type { GraphEdge, NodeInfo } from "../model.ts";
+import { type GraphEdgeView, graphEdges, hasPosition, type NodeSummary } from "../model.ts";
 import { nodeHref } from "../router.ts";
-import { nodeHealth } from "./nodes.tsx";
 
 export const DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 const TILE_KEY = "meshgate.tiles";
@@ -38,7 +37,7 @@ export function MapPage() {
   const nodes = useApi(() => api.nodes(), [api], 60_000);
   const graph = useApi(() => api.graph(), [api], 60_000);
   const [tiles, setTiles] = useState(tileSetting);
-  const edges = graph.kind === "ok" ? graph.data.edges : [];
+  const edges = useMemo(() => (graph.kind === "ok" ? graphEdges(graph.data) : []), [graph]);
   return (
     <section>
       <h1>Map</h1>
@@ -80,22 +79,32 @@ function Legend() {
   );
 }
 
+type Placeable = Pick<
+  NodeSummary,
+  "publicKey" | "name" | "role" | "status" | "lat" | "lon" | "lastHeard"
+> & {
+  readonly gateway?: boolean;
+};
+
+/** Labels on every marker up to this many nodes; past it they crowd out the map. */
+const MAX_LABELS = 80;
+
 export function MeshMap(props: {
-  nodes: readonly NodeInfo[];
-  edges: readonly GraphEdge[];
+  nodes: readonly Placeable[];
+  edges: readonly GraphEdgeView[];
   tiles?: string;
   small?: boolean;
+  /** Keys along a packet's path, sender first: drawn as a highlighted line. */
+  path?: readonly string[];
 }) {
   const host = useRef<HTMLElement>(null);
   const [tileFailed, setTileFailed] = useState(false);
-  const placed = props.nodes.filter((n) => n.lat !== null && n.lon !== null);
+  const placed = props.nodes.filter(hasPosition);
   const tiles = props.tiles ?? tileSetting();
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    // SVG markers (Leaflet's default): cheap for a mesh's few hundred nodes,
-    // and each marker is a real element that can be focused and tested.
     const map = L.map(el, { attributionControl: tiles !== "off", zoomControl: !props.small });
     if (tiles !== "off") {
       const layer = L.tileLayer(tiles, {
@@ -113,8 +122,8 @@ export function MeshMap(props: {
       if (!a || !b) continue;
       L.polyline(
         [
-          [a.lat!, a.lon!],
-          [b.lat!, b.lon!],
+          [a.lat, a.lon],
+          [b.lat, b.lon],
         ],
         {
           color: "#495057",
@@ -124,23 +133,38 @@ export function MeshMap(props: {
         },
       ).addTo(map);
     }
+    const route = (props.path ?? []).map((k) => byKey.get(k)).filter((n) => n !== undefined);
+    if (route.length > 1) {
+      L.polyline(
+        route.map((n) => [n.lat, n.lon] as [number, number]),
+        { color: "#e03131", weight: 4, opacity: 0.9, interactive: false, className: "packet-path" },
+      ).addTo(map);
+    }
+    const labels = !props.small && placed.length <= MAX_LABELS;
     for (const n of placed) {
-      const health = nodeHealth(n, now);
-      const m = L.circleMarker([n.lat!, n.lon!], {
-        radius: props.small ? 8 : 7,
-        color: health === "healthy" ? "#111" : "#adb5bd",
-        weight: health === "healthy" ? 2 : 1,
-        fillColor: ROLE_COLOURS[n.role] ?? ROLE_COLOURS.unknown,
-        fillOpacity: health === "silent" ? 0.35 : 0.9,
+      // A focusable marker (Leaflet gives it tabindex=0 and Enter opens the
+      // popup); its label is a text node: names come from the air, never HTML.
+      const icon = document.createElement("span");
+      icon.className = `pin r-${n.role} h-${n.status}${n.gateway ? " gw" : ""}`;
+      if (labels) icon.append(textEl("span", nodeLabel(n.name, n.publicKey)));
+      const m = L.marker([n.lat, n.lon], {
+        icon: L.divIcon({
+          html: icon,
+          className: "pin-wrap",
+          iconSize: [14, 14],
+          iconAnchor: [7, 7],
+        }),
+        title: `${nodeLabel(n.name, n.publicKey)} (${n.role}${n.gateway ? ", this gateway" : ""})`,
+        alt: nodeLabel(n.name, n.publicKey),
+        keyboard: true,
+        zIndexOffset: n.gateway ? 1000 : 0,
       });
-      // Names come from the air: build the popup from text nodes, never HTML.
-      m.bindTooltip(textEl("span", nodeLabel(n.name, n.publicKey)));
       m.bindPopup(() => popup(n, now));
       m.addTo(map);
     }
     if (placed.length > 0) {
       map.fitBounds(
-        L.latLngBounds(placed.map((n) => [n.lat!, n.lon!] as [number, number])).pad(0.2),
+        L.latLngBounds(placed.map((n) => [n.lat, n.lon] as [number, number])).pad(0.2),
         { maxZoom: 13 },
       );
     } else {
@@ -149,7 +173,7 @@ export function MeshMap(props: {
     return () => {
       map.remove();
     };
-  }, [placed.length, props.nodes, props.edges, tiles, props.small]);
+  }, [placed.length, props.nodes, props.edges, props.path, tiles, props.small]);
 
   return (
     <div class="map-wrap">
@@ -175,11 +199,11 @@ function textEl(tag: string, text: string): HTMLElement {
   return el;
 }
 
-function popup(n: NodeInfo, now: number): HTMLElement {
+function popup(n: Placeable, now: number): HTMLElement {
   const div = document.createElement("div");
   const a = document.createElement("a");
   a.href = nodeHref(n.publicKey);
   a.textContent = nodeLabel(n.name, n.publicKey);
-  div.append(a, textEl("div", `${n.role} · heard ${ago(n.lastSeen, now)}`));
+  div.append(a, textEl("div", `${n.role} · heard ${ago(n.lastHeard, now)}`));
   return div;
 }

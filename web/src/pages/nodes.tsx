@@ -4,28 +4,15 @@ import { LoadState } from "../components/status.tsx";
 import { useApp } from "../context.ts";
 import { ago, DASH, fixed, nodeLabel, shortKey } from "../format.ts";
 import { useApi, useTick } from "../hooks.ts";
-import type { NodeInfo } from "../model.ts";
+import type { NodeSummary } from "../model.ts";
 import { nodeHref } from "../router.ts";
 
-export type SortKey = "lastSeen" | "snr" | "hops" | "role" | "name";
+export type SortKey = "lastHeard" | "snr" | "hops" | "role" | "name";
 
-export type Health = "healthy" | "degraded" | "silent";
+/** The SNR the list shows and sorts by: the recent mean of direct hearings. */
+export const snrOf = (n: NodeSummary): number | null => n.snr?.recent ?? null;
 
-/**
- * The daemon's verdict when it gives one (it knows each role's advert
- * interval); otherwise a plain age rule. Adverts go out every few hours at
- * most on busy meshes, hence the wide bands.
- */
-export function nodeHealth(n: NodeInfo, now: number): Health {
-  if (n.health === "healthy" || n.health === "degraded" || n.health === "silent") return n.health;
-  if (n.lastSeen === null) return "silent";
-  const age = now - n.lastSeen;
-  if (age < 3 * 3_600_000) return "healthy";
-  if (age < 48 * 3_600_000) return "degraded";
-  return "silent";
-}
-
-export function sortNodes(ns: readonly NodeInfo[], key: SortKey, q: string): NodeInfo[] {
+export function sortNodes(ns: readonly NodeSummary[], key: SortKey, q: string): NodeSummary[] {
   const s = q.trim().toLowerCase();
   const out = s
     ? ns.filter(
@@ -36,14 +23,14 @@ export function sortNodes(ns: readonly NodeInfo[], key: SortKey, q: string): Nod
     a === null ? (b === null ? 0 : 1) : b === null ? -1 : desc ? b - a : a - b;
   out.sort((a, b) => {
     switch (key) {
-      case "lastSeen":
-        return nullLast(a.lastSeen, b.lastSeen, true);
+      case "lastHeard":
+        return nullLast(a.lastHeard, b.lastHeard, true);
       case "snr":
-        return nullLast(a.snr, b.snr, true);
+        return nullLast(snrOf(a), snrOf(b), true);
       case "hops":
-        return nullLast(a.hops, b.hops, false);
+        return nullLast(a.fewestHops, b.fewestHops, false);
       case "role":
-        return a.role.localeCompare(b.role) || nullLast(a.lastSeen, b.lastSeen, true);
+        return a.role.localeCompare(b.role) || nullLast(a.lastHeard, b.lastHeard, true);
       case "name":
         return nodeLabel(a.name, a.publicKey).localeCompare(nodeLabel(b.name, b.publicKey));
       default:
@@ -53,18 +40,18 @@ export function sortNodes(ns: readonly NodeInfo[], key: SortKey, q: string): Nod
   return out;
 }
 
-const COLUMNS: readonly { key: SortKey; label: string }[] = [
+const COLUMNS: readonly { key: SortKey; label: string; wide?: boolean }[] = [
   { key: "name", label: "Name" },
-  { key: "role", label: "Role" },
-  { key: "lastSeen", label: "Last heard" },
+  { key: "role", label: "Role", wide: true },
+  { key: "lastHeard", label: "Heard" },
   { key: "snr", label: "SNR" },
-  { key: "hops", label: "Hops" },
+  { key: "hops", label: "Hops", wide: true },
 ];
 
 export function NodesPage() {
   const { api } = useApp();
   const nodes = useApi(() => api.nodes(), [api], 30_000);
-  const [sort, setSort] = useState<SortKey>("lastSeen");
+  const [sort, setSort] = useState<SortKey>("lastHeard");
   const [q, setQ] = useState("");
   const now = useTick(30_000);
   return (
@@ -90,7 +77,7 @@ export function NodesPage() {
 }
 
 function NodeTable(props: {
-  nodes: readonly NodeInfo[];
+  nodes: readonly NodeSummary[];
   sort: SortKey;
   setSort: (k: SortKey) => void;
   q: string;
@@ -101,11 +88,18 @@ function NodeTable(props: {
     [props.nodes, props.sort, props.q],
   );
   return (
-    <table class="grid" data-testid="nodes">
+    <table class="grid nodes" data-testid="nodes">
       <thead>
         <tr>
           {COLUMNS.map((c) => (
-            <th key={c.key} scope="col" aria-sort={props.sort === c.key ? "descending" : undefined}>
+            <th
+              key={c.key}
+              scope="col"
+              class={c.wide ? "wide" : undefined}
+              aria-sort={
+                props.sort === c.key ? (c.key === "name" ? "ascending" : "descending") : undefined
+              }
+            >
               <button type="button" class="linkish" onClick={() => props.setSort(c.key)}>
                 {c.label}
               </button>
@@ -115,26 +109,24 @@ function NodeTable(props: {
         </tr>
       </thead>
       <tbody>
-        {rows.map((n) => {
-          const h = nodeHealth(n, props.now);
-          return (
-            <tr key={n.publicKey}>
-              <td>
-                <a href={nodeHref(n.publicKey)}>{nodeLabel(n.name, n.publicKey)}</a>{" "}
-                <code class="muted">{shortKey(n.publicKey)}</code>
-              </td>
-              <td>
-                <span class={`role r-${n.role}`}>{n.role}</span>
-              </td>
-              <td>{ago(n.lastSeen, props.now)}</td>
-              <td>{fixed(n.snr, 1)}</td>
-              <td>{n.hops ?? DASH}</td>
-              <td>
-                <span class={`badge h-${h}`}>{h}</span>
-              </td>
-            </tr>
-          );
-        })}
+        {rows.map((n) => (
+          <tr key={n.publicKey} data-key={n.publicKey}>
+            <td class="name">
+              <a href={nodeHref(n.publicKey)}>{nodeLabel(n.name, n.publicKey)}</a>
+              {n.gateway ? <span class="badge gw">gateway</span> : null}{" "}
+              <code class="muted">{shortKey(n.publicKey)}</code>
+            </td>
+            <td class="wide">
+              <span class={`role r-${n.role}`}>{n.role}</span>
+            </td>
+            <td>{ago(n.lastHeard, props.now)}</td>
+            <td data-testid="snr">{fixed(snrOf(n), 1)}</td>
+            <td class="wide">{n.fewestHops ?? DASH}</td>
+            <td>
+              <span class={`badge h-${n.status}`}>{n.status}</span>
+            </td>
+          </tr>
+        ))}
       </tbody>
     </table>
   );

@@ -6,7 +6,7 @@ import { useApp } from "../context.ts";
 import { DASH, duration, fixed, perMinute } from "../format.ts";
 import { deriveAlerts, type HealthView, type RadioView } from "../health.ts";
 import { useApi, useTick } from "../hooks.ts";
-import type { NodeInfo } from "../model.ts";
+import type { NodeSummary } from "../model.ts";
 
 const HOUR = 3_600_000;
 
@@ -44,7 +44,7 @@ export function OverviewPage() {
           <p class="big" data-testid="ppm">
             {lastMin} <small>packets this minute</small>
           </p>
-          <Chart xs={xs} ys={ys} label="Packets per minute, last hour" bars />
+          <Chart xs={xs} ys={ys} label="Packets per minute, last hour" unit="packets" bars />
         </div>
         <div class="card">
           <h2>Nodes heard</h2>
@@ -57,9 +57,9 @@ export function OverviewPage() {
   );
 }
 
-function NodeCounts(props: { nodes: readonly NodeInfo[]; now: number }) {
+function NodeCounts(props: { nodes: readonly NodeSummary[]; now: number }) {
   const heard = (ms: number) =>
-    props.nodes.filter((n) => n.lastSeen !== null && props.now - n.lastSeen < ms).length;
+    props.nodes.filter((n) => n.lastHeard !== null && props.now - n.lastHeard < ms).length;
   return (
     <dl class="kv">
       <Field label="Last hour">{heard(HOUR)}</Field>
@@ -122,6 +122,9 @@ function HealthPanels(props: { h: HealthView; radios: readonly RadioView[] }) {
         <div class="card">
           <h2>Daemon</h2>
           <dl class="kv">
+            <Field label="Gateway">
+              <span data-testid="gateway-name">{h.gateway.name ?? DASH}</span>
+            </Field>
             <Field label="Status">{h.status}</Field>
             <Field label="Version">{h.version}</Field>
             <Field label="Uptime">{duration(h.uptimeSec)}</Field>

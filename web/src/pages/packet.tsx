@@ -3,20 +3,15 @@ import { useMemo } from "preact/hooks";
 import { breakdown, hexToBytes, type Segment } from "../bytes.ts";
 import { Field, LoadState } from "../components/status.tsx";
 import { useApp } from "../context.ts";
-import { dateTime, fixed } from "../format.ts";
+import { dateTime, fixed, nodeLabel } from "../format.ts";
 import { useApi } from "../hooks.ts";
-import { isObj, type Packet } from "../model.ts";
+import { isObj, type PacketDetail, type PathView } from "../model.ts";
+import { nodeHref } from "../router.ts";
+import { MeshMap } from "./map.tsx";
 
 export function PacketPage(props: { hash: string }) {
-  const { api, packets } = useApp();
+  const { api } = useApp();
   const detail = useApi(() => api.packet(props.hash), [api, props.hash]);
-  // The live buffer already knows this transmission's hearings: use them when
-  // the detail endpoint is absent, so the page still shows something true.
-  const local = useMemo(
-    () => packets.filter((p) => p.hash === props.hash).reverse(),
-    [packets, props.hash],
-  );
-  const fallback = detail.kind === "missing" && local.length > 0;
   return (
     <section>
       <p>
@@ -25,69 +20,115 @@ export function PacketPage(props: { hash: string }) {
       <h1>
         Packet <code>{props.hash}</code>
       </h1>
-      {fallback ? (
-        <PacketBody decoded={null} observations={local} />
-      ) : (
-        <LoadState state={detail} what="this packet">
-          {(d) => (
-            <PacketBody
-              decoded={d.decoded}
-              observations={d.observations.length ? d.observations : local}
-            />
-          )}
-        </LoadState>
-      )}
+      <LoadState state={detail} what="this packet">
+        {(d) => <PacketBody d={d} />}
+      </LoadState>
     </section>
   );
 }
 
-function PacketBody(props: { decoded: unknown; observations: readonly Packet[] }) {
-  const first = props.observations[0];
+/** A path as node names linked to their pages; unresolved hops stay as heard. */
+export function PathNames(props: { path: PathView }) {
+  if (props.path.hops.length === 0) return <span>direct from the sender (0 hops)</span>;
+  const hops = props.path.resolved.length
+    ? props.path.resolved
+    : props.path.hops.map((prefix) => ({
+        prefix,
+        publicKey: null,
+        name: null,
+        confidence: 0,
+      }));
+  return (
+    <ol class="path" data-testid="path">
+      {hops.map((h, i) => (
+        <li key={`${i}-${h.prefix}`}>
+          {h.publicKey ? (
+            <a
+              href={nodeHref(h.publicKey)}
+              title={`${h.prefix} · ${Math.round(h.confidence * 100)}% sure`}
+            >
+              {nodeLabel(h.name, h.publicKey)}
+            </a>
+          ) : (
+            <code title="not pinned to one known node">{h.prefix}</code>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function PacketBody(props: { d: PacketDetail }) {
+  const { api } = useApp();
+  const d = props.d;
+  const first = d.observations[0];
+  const nodes = useApi(() => api.nodes(), [api]);
+  const pathKeys = useMemo(() => {
+    const keys = d.path.resolved.map((h) => h.publicKey).filter((k): k is string => k !== null);
+    const from = senderKey(d.decoded);
+    return from ? [from, ...keys] : keys;
+  }, [d]);
   if (!first) return <p class="notice">No observation of this packet is stored.</p>;
+  const onPath =
+    nodes.kind === "ok" ? nodes.data.filter((n) => pathKeys.includes(n.publicKey)) : [];
   return (
     <>
-      <dl class="kv">
-        <Field label="Type">{first.payloadType}</Field>
-        <Field label="Route">{first.route}</Field>
-        <Field label="Summary">{first.summary}</Field>
-        <Field label="Path">
-          {first.hops.length ? first.hops.join(" → ") : "direct from sender"}
+      <dl class="kv" data-testid="packet-facts">
+        <Field label="Type">{d.payloadType}</Field>
+        <Field label="Route">{d.route}</Field>
+        <Field label="Summary">{d.summary}</Field>
+        <Field label="Heard">
+          <span data-testid="heard">{d.observationCount}×</span> · best {fixed(d.bestSnr, 1, " dB")}{" "}
+          / {fixed(d.bestRssi, 0, " dBm")}
         </Field>
-        {first.error ? <Field label="Decode error">{first.error}</Field> : null}
+        <Field label="Path">
+          <PathNames path={d.path} />
+        </Field>
+        {d.decodeError ? <Field label="Decode error">{d.decodeError}</Field> : null}
       </dl>
+      {onPath.length > 1 ? <MeshMap nodes={onPath} edges={[]} path={pathKeys} small /> : null}
       <h2>Bytes</h2>
       <Bytes raw={first.raw} />
-      {props.decoded !== null && props.decoded !== undefined ? (
+      {d.decoded !== null ? (
         <>
           <h2>Decoded</h2>
-          <Tree value={props.decoded} depth={0} />
+          <Tree value={d.decoded} depth={0} />
         </>
       ) : null}
-      <h2>Observations ({props.observations.length})</h2>
-      <table class="grid" data-testid="observations">
-        <thead>
-          <tr>
-            <th scope="col">received</th>
-            <th scope="col">radio</th>
-            <th scope="col">SNR</th>
-            <th scope="col">RSSI</th>
-            <th scope="col">path</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.observations.map((o) => (
-            <tr key={o.id}>
-              <td>{dateTime(o.at)}</td>
-              <td>{o.radioId}</td>
-              <td>{fixed(o.snr, 1, " dB")}</td>
-              <td>{fixed(o.rssi, 0, " dBm")}</td>
-              <td>{o.hops.join(" → ")}</td>
+      <h2>Observations ({d.observations.length})</h2>
+      <div class="scroll-x">
+        <table class="grid" data-testid="observations">
+          <thead>
+            <tr>
+              <th scope="col">received</th>
+              <th scope="col">radio</th>
+              <th scope="col">SNR</th>
+              <th scope="col">RSSI</th>
+              <th scope="col">hops</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {d.observations.map((o) => (
+              <tr key={o.id}>
+                <td>{dateTime(Date.parse(o.receivedAt))}</td>
+                <td>{o.radioId}</td>
+                <td>{fixed(o.snr, 1, " dB")}</td>
+                <td>{fixed(o.rssi, 0, " dBm")}</td>
+                <td>{o.hops.length === 0 ? "0" : o.hops.join(" → ")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
+}
+
+/** An advert's sender key from the decoded form (the path starts there). */
+function senderKey(decoded: unknown): string | null {
+  const advert = isObj(decoded) && decoded.payloadType === "ADVERT" ? decoded : null;
+  const k = advert && typeof advert.publicKey === "string" ? advert.publicKey : null;
+  return k && /^[0-9a-fA-F]{64}$/.test(k) ? k.toUpperCase() : null;
 }
 
 function Bytes(props: { raw: string }) {
@@ -141,6 +182,7 @@ function Tree(props: { value: unknown; depth: number }) {
     return (
       <dl class="kv tree">
         {Object.entries(v)
+          .filter(([, x]) => x !== null && x !== undefined)
           .slice(0, 100)
           .map(([k, x]) => (
             <Field key={k} label={k.slice(0, 64)}>
@@ -150,5 +192,7 @@ function Tree(props: { value: unknown; depth: number }) {
       </dl>
     );
   }
+  // Absent values (a payload not decrypted, a field not sent) read as a dash, not "null".
+  if (v === null || v === undefined) return <span class="muted">–</span>;
   return <span>{String(v).slice(0, 512)}</span>;
 }

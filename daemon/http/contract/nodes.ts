@@ -1,0 +1,158 @@
+/**
+ * Nodes, their neighbours, the neighbour graph, prefix collisions and
+ * analytics. Node times are integers, ms since the epoch (null = never).
+ */
+import type { NodeStatus, RoleName, SignalStats } from "./common.ts";
+
+/** One node as the nodes list shows it. */
+export interface NodeSummary {
+  readonly publicKey: string;
+  readonly name: string | null;
+  readonly role: RoleName;
+  readonly status: NodeStatus;
+  readonly lat: number | null;
+  readonly lon: number | null;
+  /** First stored hearing (its first advert), ms epoch. */
+  readonly firstHeard: number | null;
+  readonly lastHeard: number | null;
+  readonly lastAdvert: number | null;
+  readonly advertCount: number;
+  /** Typical gap between its adverts, seconds. */
+  readonly advertIntervalSec: number | null;
+  readonly fewestHops: number | null;
+  /** Heard directly (0 hops) by one of the gateway's radios. */
+  readonly direct: boolean;
+  /** How the gateway's radios hear it directly; null when never heard directly. */
+  readonly snr: SignalStats | null;
+  readonly rssi: SignalStats | null;
+  /** Transmissions it relayed on the way to the gateway. */
+  readonly relayed: number;
+  /** True for the gateway's own radio. */
+  readonly gateway: boolean;
+}
+
+export interface NodeList {
+  readonly items: readonly NodeSummary[];
+  readonly total: number;
+}
+
+/** Signal of one direction of a link (as the receiving end measured it). */
+export interface LinkSignal {
+  readonly snr: SignalStats | null;
+  readonly rssi: SignalStats | null;
+}
+
+export interface Neighbour {
+  /** Upper-hex key when resolved, else null (see `prefix`). */
+  readonly publicKey: string | null;
+  /** The unresolved hop prefix (lower hex) when `publicKey` is null. */
+  readonly prefix: string | null;
+  readonly name: string | null;
+  readonly role: RoleName;
+  /** 0..1 mean confidence of the link's sightings. */
+  readonly confidence: number;
+  /** Distinct transmissions that showed the link. */
+  readonly sightings: number;
+  readonly firstHeard: number;
+  readonly lastHeard: number;
+  /** How this node heard the neighbour; null when unknown. */
+  readonly heardByThis: LinkSignal | null;
+  /** How the neighbour heard this node; null when unknown. */
+  readonly heardByNeighbour: LinkSignal | null;
+  readonly distanceKm: number | null;
+}
+
+/** One of this node's own adverts (one per transmission: the hearing with the fewest hops). */
+export interface AdvertSeen {
+  readonly hash: string;
+  readonly receivedAt: string;
+  readonly radioId: string;
+  readonly snr: number | null;
+  readonly rssi: number | null;
+  readonly hops: readonly string[];
+}
+
+export interface AdvertPath {
+  readonly hops: readonly string[];
+  readonly count: number;
+  readonly lastHeard: number;
+}
+
+export interface NodeDetail extends NodeSummary {
+  /** Sensor and other advert extras, as sent (bounded). */
+  readonly sensors: Readonly<Record<string, unknown>> | null;
+  readonly neighbours: readonly Neighbour[];
+  /** Other known nodes sharing its 1-, 2- and 3-byte prefixes. */
+  readonly sharesPrefixWith: readonly {
+    readonly bytes: number;
+    readonly keys: readonly string[];
+  }[];
+  /** Its own adverts (not ones it relayed), newest first. */
+  readonly adverts: readonly AdvertSeen[];
+  /** SNR/RSSI of its adverts over time, newest first (ms epoch). */
+  readonly snrHistory: readonly {
+    readonly at: number;
+    readonly snr: number | null;
+    readonly rssi: number | null;
+  }[];
+  readonly paths: readonly AdvertPath[];
+}
+
+export interface GraphNode {
+  /** A full upper-hex key, or "?" + a lower-hex prefix when unresolved. */
+  readonly id: string;
+  readonly resolved: boolean;
+  readonly name: string | null;
+  readonly role: string;
+  readonly lat: number | null;
+  readonly lon: number | null;
+  readonly candidates?: number;
+}
+
+export interface GraphEdge {
+  readonly a: string;
+  readonly b: string;
+  readonly score: number;
+  readonly confidence: number;
+  readonly sightings: number;
+  readonly certainSightings: number;
+  readonly observations: number;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  readonly hashSizes: readonly number[];
+  readonly kinds: readonly string[];
+  readonly snr?: SignalStats;
+  readonly rssi?: SignalStats;
+  readonly distanceKm?: number;
+}
+
+export interface GraphView {
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+}
+
+export interface CollisionReport {
+  readonly knownNodes: number;
+  readonly shared: { readonly "1": number; readonly "2": number; readonly "3": number };
+  readonly collisions: readonly {
+    readonly prefix: string;
+    readonly bytes: number;
+    readonly keys: readonly string[];
+  }[];
+}
+
+/**
+ * One minute/hour bucket of a traffic series (GET /api/analytics, series
+ * kinds): `t` is the bucket start (ms epoch); the other fields are counts
+ * named by the kind (packets: observations, transmissions, duplicates).
+ */
+export type AnalyticsPoint = Readonly<Record<string, number>>;
+
+export interface AnalyticsSeries {
+  readonly kind: string;
+  readonly range: string;
+  readonly bucketMs?: number;
+  readonly points?: readonly AnalyticsPoint[];
+  readonly bins?: readonly unknown[];
+  readonly radios?: Readonly<Record<string, readonly unknown[]>>;
+}
