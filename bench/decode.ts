@@ -11,8 +11,8 @@ import { channelKeysFromConfig } from "../daemon/protocol/channels.ts";
 import { bytesToHex, hashtagKey, PUBLIC_CHANNEL_KEY } from "../daemon/protocol/crypto.ts";
 import { decodePacket } from "../daemon/protocol/decode.ts";
 import type { DecodeContext } from "../daemon/protocol/types.ts";
-import { generate, mutate } from "../test/protocol/gen.ts";
-import { rng } from "../test/protocol/random.ts";
+import { generate, mutate } from "../test/support/protocol/gen.ts";
+import { rng } from "../test/support/protocol/random.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const corpusFile = path.resolve(root, "../shared/corpus/corescope-fixture-packets.jsonl");

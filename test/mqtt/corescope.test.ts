@@ -14,9 +14,9 @@ import type { PacketItem } from "../../daemon/core/types.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import { payloadTypeName, routeName } from "../../daemon/protocol/constants.ts";
 import { frameLayout, packetHash } from "../../daemon/protocol/hash.ts";
-import { Collector, RADIO_KEY, radiosPort, until } from "./helpers/fixtures.ts";
-import { MOSQUITTO, Mosquitto } from "./helpers/mosquitto.ts";
-import { MemoryOutbox } from "./helpers/outbox.ts";
+import { MOSQUITTO, Mosquitto } from "../support/mosquitto.ts";
+import { Collector, RADIO_KEY, radiosPort, until } from "../support/mqtt/fixtures.ts";
+import { MemoryOutbox } from "../support/mqtt/outbox.ts";
 
 const CORPUS = path.resolve(
   import.meta.dirname,

@@ -10,9 +10,9 @@ import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { BrokerConfig } from "../../daemon/mqtt/config.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
-import { Collector, makePacket, radiosPort, until } from "./helpers/fixtures.ts";
-import { MOSQUITTO, Mosquitto } from "./helpers/mosquitto.ts";
-import { MemoryOutbox } from "./helpers/outbox.ts";
+import { MOSQUITTO, Mosquitto } from "../support/mosquitto.ts";
+import { Collector, makePacket, radiosPort, until } from "../support/mqtt/fixtures.ts";
+import { MemoryOutbox } from "../support/mqtt/outbox.ts";
 
 if (!MOSQUITTO)
   console.warn("mosquitto binary not found (apt install mosquitto): outage tests skipped");

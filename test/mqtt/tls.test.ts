@@ -8,9 +8,9 @@ import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { BrokerTls } from "../../daemon/mqtt/config.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
-import { makePacket, radiosPort, until } from "./helpers/fixtures.ts";
-import { MOSQUITTO, Mosquitto, OPENSSL } from "./helpers/mosquitto.ts";
-import { MemoryOutbox } from "./helpers/outbox.ts";
+import { MOSQUITTO, Mosquitto, OPENSSL } from "../support/mosquitto.ts";
+import { makePacket, radiosPort, until } from "../support/mqtt/fixtures.ts";
+import { MemoryOutbox } from "../support/mqtt/outbox.ts";
 
 describe.skipIf(!MOSQUITTO || !OPENSSL)("TLS against mosquitto", () => {
   const cleanup: (() => Promise<void>)[] = [];

@@ -9,8 +9,8 @@ import { createWebSocketStream, WebSocketServer } from "ws";
 import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
-import { makePacket, RADIO_KEY, radiosPort, until } from "./helpers/fixtures.ts";
-import { MemoryOutbox } from "./helpers/outbox.ts";
+import { makePacket, RADIO_KEY, radiosPort, until } from "../support/mqtt/fixtures.ts";
+import { MemoryOutbox } from "../support/mqtt/outbox.ts";
 
 describe("WebSocket brokers", () => {
   const cleanup: (() => Promise<void> | void)[] = [];

@@ -12,8 +12,8 @@ import { decodePacket } from "../../daemon/protocol/decode.ts";
 import { packetHash } from "../../daemon/protocol/hash.ts";
 import { MAX_SUMMARY, summarize, toJson } from "../../daemon/protocol/json.ts";
 import type { DecodeErrorCode } from "../../daemon/protocol/types.ts";
-import { GEN_CHANNELS, generate, mutate } from "./gen.ts";
-import { type Rng, rng } from "./random.ts";
+import { GEN_CHANNELS, generate, mutate } from "../support/protocol/gen.ts";
+import { type Rng, rng } from "../support/protocol/random.ts";
 
 const CODES: readonly DecodeErrorCode[] = [
   "E_EMPTY",

@@ -6,8 +6,8 @@ import { decodePacket } from "../../daemon/protocol/decode.ts";
 import { packetSpecOf } from "../../daemon/protocol/encode.ts";
 import { packetHash } from "../../daemon/protocol/hash.ts";
 import { MAX_SUMMARY, summarize, toJson } from "../../daemon/protocol/json.ts";
-import { GEN_CHANNELS, generate } from "./gen.ts";
-import { rng } from "./random.ts";
+import { GEN_CHANNELS, generate } from "../support/protocol/gen.ts";
+import { rng } from "../support/protocol/random.ts";
 
 const channels = GEN_CHANNELS.map((c) => channelKey(c.name, c.key));
 

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptChannel, expandSeed, hashtagKey, verify } from "../../daemon/protocol/crypto.ts";
 import { createDevice, FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
-import { hex, parse, parseAdvert } from "./packets.ts";
-import { companionFrames, HostPort, type PtyPair, ptyPair, waitFor } from "./pty.ts";
+import { hex, parse, parseAdvert } from "../support/sim/packets.ts";
+import { companionFrames, HostPort, type PtyPair, ptyPair, waitFor } from "../support/sim/pty.ts";
 
 const BOOT = 1_704_067_200; // the simulated RTC starts at 2024-01-01
 

@@ -3,8 +3,8 @@ import { sha256, verify } from "../../daemon/protocol/crypto.ts";
 import { encodePacket } from "../../daemon/protocol/encode.ts";
 import { createDevice, FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
-import { hex, parse } from "./packets.ts";
-import { HostPort, kissFrames, type PtyPair, ptyPair, waitFor } from "./pty.ts";
+import { hex, parse } from "../support/sim/packets.ts";
+import { HostPort, kissFrames, type PtyPair, ptyPair, waitFor } from "../support/sim/pty.ts";
 
 /** C0 type data C0 with KISS escapes, written by hand. */
 function kiss(type: number, ...data: number[]): Uint8Array {

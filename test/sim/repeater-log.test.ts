@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packetHash } from "../../daemon/protocol/hash.ts";
 import { FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
-import { HostPort, type PtyPair, ptyPair, waitFor } from "./pty.ts";
+import { HostPort, type PtyPair, ptyPair, waitFor } from "../support/sim/pty.ts";
 
 const RAW_LINE = /^(\d{2}):(\d{2}):(\d{2}) - (\d{1,2})\/(\d{1,2})\/(\d{4}) U RAW: ([0-9A-F]+)$/;
 const RX_LINE =

@@ -13,7 +13,7 @@ import type { ObservationInput } from "../../daemon/store/api.ts";
 import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
 import { DAY_MS } from "../../daemon/store/partition.ts";
 import * as q from "../../daemon/store/queries.ts";
-import { synthObs } from "./helpers.ts";
+import { synthObs } from "../support/store.ts";
 
 const DAY0 = Date.UTC(2026, 10, 1);
 const N = 3000;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { runBackup } from "../../daemon/cli/backup.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { createStore } from "../../daemon/store/store.ts";
-import { synthObs } from "./helpers.ts";
+import { synthObs } from "../support/store.ts";
 
 const hasSqlite3 = (() => {
   try {

@@ -8,7 +8,7 @@ import { expect } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { StoreEngine } from "../../daemon/store/engine.ts";
 import { scalar } from "../../daemon/store/queries.ts";
-import { CRASH_FSYNC_MS } from "./helpers.ts";
+import { CRASH_FSYNC_MS } from "../support/store.ts";
 
 const child = join(import.meta.dirname, "crash-child.ts");
 

@@ -14,7 +14,7 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
 import { frame, JOURNAL_MAGIC_V1 } from "../../daemon/store/journal.ts";
 import * as q from "../../daemon/store/queries.ts";
-import { synthObs, V1_INGEST_HEX } from "./helpers.ts";
+import { synthObs, V1_INGEST_HEX } from "../support/store.ts";
 
 function opts(dir: string, more: Partial<EngineOptions> = {}): EngineOptions {
   return {

@@ -7,8 +7,8 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
 import { listPackets } from "../../daemon/store/queries.ts";
 import { createStore } from "../../daemon/store/store.ts";
+import { synthObs } from "../support/store.ts";
 import { makeFaultyFs } from "./faulty-fs.ts";
-import { synthObs } from "./helpers.ts";
 
 function batch(from: number, to: number) {
   const out = [];

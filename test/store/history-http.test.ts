@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { PacketItem } from "../../daemon/core/types.ts";
 import { createStore } from "../../daemon/store/store.ts";
-import { startServer, type TestServer } from "../http/helpers/server.ts";
-import { synthObs } from "./helpers.ts";
+import { startServer, type TestServer } from "../support/http/server.ts";
+import { synthObs } from "../support/store.ts";
 
 const N = 4000;
 const T0 = Date.UTC(2026, 10, 1);

@@ -17,8 +17,8 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
 import { createStore } from "../../daemon/store/store.ts";
-import { startServer } from "../http/helpers/server.ts";
-import { synthObs } from "./helpers.ts";
+import { startServer } from "../support/http/server.ts";
+import { synthObs } from "../support/store.ts";
 
 const BATCH = 10;
 const TOTAL = 4000;

@@ -11,7 +11,7 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
 import { parseJournal } from "../../daemon/store/journal.ts";
 import * as q from "../../daemon/store/queries.ts";
-import { synthObs } from "./helpers.ts";
+import { synthObs } from "../support/store.ts";
 
 function opts(dir: string, more: Partial<EngineOptions> = {}): EngineOptions {
   return {

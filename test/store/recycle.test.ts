@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { ObservationInput } from "../../daemon/store/api.ts";
 import { createStore, type StoreOptions } from "../../daemon/store/store.ts";
-import { synthObs } from "./helpers.ts";
+import { synthObs } from "../support/store.ts";
 
 function options(dir: string, more: Partial<StoreOptions> = {}): StoreOptions {
   return {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { createStore, type StoreOptions } from "../../daemon/store/store.ts";
-import { synthObs } from "./helpers.ts";
+import { synthObs } from "../support/store.ts";
 
 function sqlite3(file: string, sql: string): string {
   return execFileSync("sqlite3", ["-readonly", file, sql], { encoding: "utf8" }).trim();

@@ -3,7 +3,7 @@
  * tiny SLIP codec (independent of the driver's), SetHardware answers, data
  * frames paired with RxMeta, TxDone after each transmit.
  */
-import type { PeerPipe } from "./pty.ts";
+import type { PeerPipe } from "../pty.ts";
 
 export const MODEM_PUBKEY = Uint8Array.from({ length: 32 }, (_, i) => (0xa0 + i) & 0xff);
 

@@ -2,7 +2,11 @@
  * Seeded generator of valid packets for property and fuzz tests: a spec, the
  * encoded bytes, and what the decoder must report for the payload.
  */
-import { hashtagKey, identityFromSeed, PUBLIC_CHANNEL_KEY } from "../../daemon/protocol/crypto.ts";
+import {
+  hashtagKey,
+  identityFromSeed,
+  PUBLIC_CHANNEL_KEY,
+} from "../../../daemon/protocol/crypto.ts";
 import {
   buildAckPayload,
   buildAdvertPayload,
@@ -16,7 +20,7 @@ import {
   buildTracePayload,
   encodePacket,
   type PacketSpec,
-} from "../../daemon/protocol/encode.ts";
+} from "../../../daemon/protocol/encode.ts";
 import type { Rng } from "./random.ts";
 
 export const GEN_CHANNELS = [

@@ -2,7 +2,7 @@
  * A scripted companion firmware, written from the protocol facts (not from
  * the driver): `<` frames in, `>` frames out, a few commands answered.
  */
-import type { PeerPipe } from "./pty.ts";
+import type { PeerPipe } from "../pty.ts";
 
 export const PEER_PUBKEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + 0x21) & 0xff);
 
