@@ -17,13 +17,8 @@ import { MeshModel } from "../daemon/mesh/model.ts";
 import { type MeshObservation, resolveConfig } from "../daemon/mesh/types.ts";
 import type { NodeRow } from "../daemon/store/api.ts";
 import { MemorySource } from "../test/support/mesh/source.ts";
-import {
-  generateMesh,
-  pairKey,
-  TestRng,
-  traffic,
-  truthPairs,
-} from "../test/support/mesh/topology.ts";
+import { generateMesh, pairKey, traffic, truthPairs } from "../test/support/mesh/topology.ts";
+import { TestRng } from "../test/support/rng.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 const THRESHOLDS = [0, 0.5, 0.7, 0.9] as const;

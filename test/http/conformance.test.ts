@@ -10,7 +10,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import type { PacketItem } from "../../daemon/core/types.ts";
-import { makeRows, rng, T0 } from "../support/http/fixtures.ts";
+import { makeRows, T0 } from "../support/http/fixtures.ts";
 import {
   ENGINES,
   rawRequest,
@@ -18,6 +18,7 @@ import {
   startServer,
   type TestServer,
 } from "../support/http/server.ts";
+import { rng } from "../support/rng.ts";
 
 const UI_INDEX =
   "<!doctype html><title>ui</title><script type=module src=/assets/main-ABCDEF12.js></script>";

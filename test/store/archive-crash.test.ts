@@ -15,7 +15,8 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { StoreEngine } from "../../daemon/store/engine.ts";
 import { loadSqlJs } from "../../daemon/store/sqlite.ts";
-import { CRASH_FSYNC_MS, rng } from "../support/store.ts";
+import { rng } from "../support/rng.ts";
+import { CRASH_FSYNC_MS } from "../support/store.ts";
 
 const ALLOWANCE_MS = 50;
 const ROUNDS = Number(process.env.MG_ARCHIVE_CRASH_ROUNDS ?? 8);

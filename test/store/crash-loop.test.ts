@@ -9,7 +9,8 @@ import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CRASH_FSYNC_MS, rng } from "../support/store.ts";
+import { rng } from "../support/rng.ts";
+import { CRASH_FSYNC_MS } from "../support/store.ts";
 import { Ledger, present, runChild } from "./crash-harness.ts";
 
 const ROUNDS = 16;

@@ -1,17 +1,6 @@
 /** Synthetic observations for store tests: seeded, realistic sizes, no other layers needed. */
 import type { ObservationInput } from "../../daemon/store/api.ts";
-
-/** mulberry32: small seeded PRNG so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "./rng.ts";
 
 /** Group-commit interval the crash test runs the store with. */
 export const CRASH_FSYNC_MS = 100;

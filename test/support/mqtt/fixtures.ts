@@ -4,18 +4,7 @@ import type { PacketItem } from "../../../daemon/core/types.ts";
 import type { RadioInfo, RadiosPort } from "../../../daemon/mqtt/ports.ts";
 import { bytesToHex, identityFromSeed, sign } from "../../../daemon/protocol/crypto.ts";
 import { packetHash } from "../../../daemon/protocol/hash.ts";
-
-/** mulberry32: small seeded PRNG so every run builds the same packets. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../rng.ts";
 
 /** Packet i: a flood GRP_TXT (header 0x15, no hops, channel hash 0x11) with a seeded body. */
 export function makePacket(
