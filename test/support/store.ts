@@ -1,6 +1,67 @@
 /** Synthetic observations for store tests: seeded, realistic sizes, no other layers needed. */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { silentLogger } from "../../daemon/core/log.ts";
 import type { ObservationInput } from "../../daemon/store/api.ts";
+import type { EngineOptions } from "../../daemon/store/engine.ts";
+import type { StoreOptions } from "../../daemon/store/store.ts";
 import { rng } from "./rng.ts";
+
+/** A fresh data dir of its own for one test (`mg-<name>-XXXXXX` in the temp dir). */
+export function storeDir(name: string): string {
+  return mkdtempSync(join(tmpdir(), `mg-${name}-`));
+}
+
+/**
+ * The settings most store tests share: quick group commits, no size or age
+ * limit, and the synthetic 2026 timestamps kept hot (archiving has its own
+ * tests, which override the archive settings). `hotMaxHours: undefined` gives
+ * the archiver's default window back.
+ */
+function base(dataDir: string) {
+  return {
+    dataDir,
+    snapshotJournalRatio: 0.5,
+    maxDbMB: 64,
+    maxAgeDays: 1e5,
+    hotMaxHours: 1e6 as number | undefined,
+    log: silentLogger(),
+  };
+}
+
+/** Options for a StoreEngine in this process (group commit every 20 ms). */
+export function engineOptions(dataDir: string, more: Partial<EngineOptions> = {}): EngineOptions {
+  return { ...base(dataDir), fsyncIntervalMs: 20, ...more };
+}
+
+/** Options for createStore, the store in its worker (group commit every 50 ms). */
+export function storeOptions(dataDir: string, more: Partial<StoreOptions> = {}): StoreOptions {
+  return { ...base(dataDir), fsyncIntervalMs: 50, ...more };
+}
+
+/** Observations synthObs(from) .. synthObs(to - 1). */
+export function obsRange(from: number, to: number): ObservationInput[] {
+  const out: ObservationInput[] = [];
+  for (let i = from; i < to; i++) out.push(synthObs(i));
+  return out;
+}
+
+/** Whether the sqlite3 shell is installed (the tests that read files with it skip without). */
+export const hasSqlite3 = (() => {
+  try {
+    execFileSync("sqlite3", ["-version"]);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** One query through the sqlite3 shell, read-only, trimmed output. */
+export function sqlite3(file: string, sql: string): string {
+  return execFileSync("sqlite3", ["-readonly", file, sql], { encoding: "utf8" }).trim();
+}
 
 /** Group-commit interval the crash test runs the store with. */
 export const CRASH_FSYNC_MS = 100;
