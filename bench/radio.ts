@@ -8,11 +8,13 @@ import { performance } from "node:perf_hooks";
 import { Bus } from "../daemon/core/bus.ts";
 import { silentLogger } from "../daemon/core/log.ts";
 import { type RadioConfig, RadioManager } from "../daemon/radio/index.ts";
-import { openPeerSerial, type PeerPipe, ptyPair, tempDir, waitUntil } from "../test/support/pty.ts";
+import { tempDir } from "../test/support/paths.ts";
+import { openPeerSerial, type PeerPipe, ptyPair } from "../test/support/pty.ts";
 import { CompanionPeer } from "../test/support/radio/companion-peer.ts";
 import { KissPeer } from "../test/support/radio/kiss-peer.ts";
 import { ReplogPeer } from "../test/support/radio/replog-peer.ts";
 import { tcpRadio } from "../test/support/radio/tcp.ts";
+import { until } from "../test/support/wait.ts";
 
 const N = Number(process.argv[2] ?? 500);
 const PACKET = Uint8Array.from([0x15, 0x00, ...Array.from({ length: 60 }, (_, i) => i)]);
@@ -63,7 +65,7 @@ async function run(driver: RadioConfig["driver"], transport: "pty" | "tcp") {
     clockSynced: () => true,
   });
   await mgr.start();
-  await waitUntil(() => mgr.list()[0]?.state === "up", 10_000, "up");
+  await until(() => mgr.list()[0]?.state === "up", 10_000, "up");
   const times: number[] = [];
   for (let i = 0; i < N; i++) {
     const got = new Promise<void>((r) => {

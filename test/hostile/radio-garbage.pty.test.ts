@@ -4,19 +4,13 @@
  * behind it, then seeded noise and implausible lengths. The good packets all
  * arrive, the bad frames are counted, and the link stays up.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { Bus } from "../../daemon/core/bus.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
-import type { RxPacket } from "../../daemon/core/types.ts";
-import { RadioManager } from "../../daemon/radio/index.ts";
-import { openPeerSerial, ptyPair, tempDir, waitUntil } from "../support/pty.ts";
+import { describe, expect, it } from "vitest";
 import { CompanionPeer } from "../support/radio/companion-peer.ts";
+import { cleanupsAfterEach, peerOverPty, radioManager, startUp } from "../support/radio/rig.ts";
 import { randomBytes, rng } from "../support/rng.ts";
+import { until } from "../support/wait.ts";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 const frame = (payload: number[]) => [0x3e, payload.length & 0xff, payload.length >> 8, ...payload];
 const rxFrame = (raw: Uint8Array, snr: number, rssi: number) =>
@@ -24,15 +18,9 @@ const rxFrame = (raw: Uint8Array, snr: number, rssi: number) =>
 
 describe("hostile radio bytes (companion, real pty)", () => {
   it("an implausible length does not swallow the packets after it; garbage is counted", async () => {
-    const pair = await ptyPair(tempDir());
-    cleanups.push(() => pair.kill());
-    const pipe = await openPeerSerial(pair.peer);
-    cleanups.push(() => pipe.close());
+    const { pair, pipe } = await peerOverPty(cleanups);
     new CompanionPeer(pipe);
-    const bus = new Bus();
-    const rx: RxPacket[] = [];
-    bus.on("rx", (p) => rx.push(p));
-    const mgr = new RadioManager({
+    const { mgr, rx } = radioManager(cleanups, {
       radios: [
         {
           id: "g",
@@ -42,13 +30,8 @@ describe("hostile radio bytes (companion, real pty)", () => {
           params: { freqMHz: 869.618, bwKHz: 62.5, sf: 8, cr: 8 },
         },
       ],
-      bus,
-      log: silentLogger(),
-      clockSynced: () => true,
     });
-    cleanups.push(() => mgr.stop());
-    await mgr.start();
-    await waitUntil(() => mgr.list()[0]?.state === "up", 10_000, "up");
+    await startUp(mgr, "up");
 
     const r = rng(19);
     const good = Array.from({ length: 30 }, (_, i) =>
@@ -62,7 +45,7 @@ describe("hostile radio bytes (companion, real pty)", () => {
       pipe.write(Uint8Array.from(bytes));
       await new Promise((res) => setTimeout(res, 50));
     }
-    await waitUntil(
+    await until(
       () => good.every((g) => rx.some((p) => Buffer.from(p.raw).equals(Buffer.from(g)))),
       15_000,
       "every good packet",

@@ -14,8 +14,9 @@ import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import { payloadTypeName, routeName } from "../../daemon/protocol/constants.ts";
 import { frameLayout, packetHash } from "../../daemon/protocol/hash.ts";
 import { MOSQUITTO, Mosquitto } from "../support/mosquitto.ts";
-import { Collector, RADIO_KEY, until, uplinkDeps } from "../support/mqtt/fixtures.ts";
+import { Collector, RADIO_KEY, uplinkDeps } from "../support/mqtt/fixtures.ts";
 import { MemoryOutbox } from "../support/mqtt/outbox.ts";
+import { until } from "../support/wait.ts";
 
 const CORPUS = path.resolve(
   import.meta.dirname,

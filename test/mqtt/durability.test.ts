@@ -16,7 +16,8 @@ import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import type { StoreApi } from "../../daemon/store/api.ts";
 import { createStore } from "../../daemon/store/store.ts";
 import { MOSQUITTO, Mosquitto, OPENSSL } from "../support/mosquitto.ts";
-import { Collector, makePacket, RADIO_KEY, radiosPort, until } from "../support/mqtt/fixtures.ts";
+import { Collector, makePacket, RADIO_KEY, radiosPort } from "../support/mqtt/fixtures.ts";
+import { until } from "../support/wait.ts";
 
 if (!MOSQUITTO)
   console.warn("mosquitto binary not found (apt install mosquitto): durability tests skipped");

@@ -18,9 +18,9 @@ import {
   radioInfo,
   radiosPort,
   testSigner,
-  until,
 } from "../support/mqtt/fixtures.ts";
 import { MemoryOutbox } from "../support/mqtt/outbox.ts";
+import { until } from "../support/wait.ts";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

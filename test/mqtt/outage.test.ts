@@ -10,8 +10,9 @@ import { Bus } from "../../daemon/core/bus.ts";
 import type { BrokerConfig } from "../../daemon/mqtt/config.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import { MOSQUITTO, Mosquitto } from "../support/mosquitto.ts";
-import { Collector, makePacket, until, uplinkDeps } from "../support/mqtt/fixtures.ts";
+import { Collector, makePacket, uplinkDeps } from "../support/mqtt/fixtures.ts";
 import { MemoryOutbox } from "../support/mqtt/outbox.ts";
+import { until } from "../support/wait.ts";
 
 if (!MOSQUITTO)
   console.warn("mosquitto binary not found (apt install mosquitto): outage tests skipped");

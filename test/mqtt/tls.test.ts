@@ -8,8 +8,9 @@ import { Bus } from "../../daemon/core/bus.ts";
 import type { BrokerTls } from "../../daemon/mqtt/config.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import { MOSQUITTO, Mosquitto, OPENSSL } from "../support/mosquitto.ts";
-import { makePacket, until, uplinkDeps } from "../support/mqtt/fixtures.ts";
+import { makePacket, uplinkDeps } from "../support/mqtt/fixtures.ts";
 import { MemoryOutbox } from "../support/mqtt/outbox.ts";
+import { until } from "../support/wait.ts";
 
 describe.skipIf(!MOSQUITTO || !OPENSSL)("TLS against mosquitto", () => {
   const cleanup: (() => Promise<void>)[] = [];

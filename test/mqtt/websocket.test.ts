@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createWebSocketStream, WebSocketServer } from "ws";
 import { Bus } from "../../daemon/core/bus.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
-import { makePacket, RADIO_KEY, until, uplinkDeps } from "../support/mqtt/fixtures.ts";
+import { makePacket, RADIO_KEY, uplinkDeps } from "../support/mqtt/fixtures.ts";
 import { MemoryOutbox } from "../support/mqtt/outbox.ts";
+import { until } from "../support/wait.ts";
 
 describe("WebSocket brokers", () => {
   const cleanup: (() => Promise<void> | void)[] = [];

@@ -2,18 +2,12 @@
  * The companion driver through a real pty (socat) against a scripted
  * firmware: handshake, clock, packets with SNR/RSSI, message drain, transmit.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { Bus } from "../../daemon/core/bus.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
-import type { RadioStatus, RxPacket } from "../../daemon/core/types.ts";
-import { RadioManager } from "../../daemon/radio/index.ts";
-import { openPeerSerial, type PtyPair, ptyPair, tempDir, waitUntil } from "../support/pty.ts";
+import { describe, expect, it } from "vitest";
 import { CompanionPeer, PEER_PUBKEY } from "../support/radio/companion-peer.ts";
+import { cleanupsAfterEach, peerOverPty, radioManager, startUp } from "../support/radio/rig.ts";
+import { until } from "../support/wait.ts";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 async function setup(
   opts: {
@@ -23,21 +17,13 @@ async function setup(
     pollIntervalMs?: number;
   } = {},
 ) {
-  const pair: PtyPair = await ptyPair(tempDir());
-  cleanups.push(() => pair.kill());
-  const pipe = await openPeerSerial(pair.peer);
-  cleanups.push(() => pipe.close());
+  const { pair, pipe } = await peerOverPty(cleanups);
   const peer = new CompanionPeer(pipe, {
     clock: opts.clock,
     noDeviceQuery: opts.noDeviceQuery,
     channels: [{ idx: 2, name: "#test", secret: new Uint8Array(16).fill(9) }],
   });
-  const bus = new Bus();
-  const rx: RxPacket[] = [];
-  const states: RadioStatus[] = [];
-  bus.on("rx", (p) => rx.push(p));
-  bus.on("radio", (s) => states.push(s));
-  const mgr = new RadioManager({
+  const { mgr, bus, rx, states } = radioManager(cleanups, {
     radios: [
       {
         id: "c1",
@@ -47,14 +33,9 @@ async function setup(
         allowKeyExport: opts.allowKeyExport ?? false,
       },
     ],
-    bus,
-    log: silentLogger(),
-    clockSynced: () => true,
     pollIntervalMs: opts.pollIntervalMs,
   });
-  cleanups.push(() => mgr.stop());
-  await mgr.start();
-  await waitUntil(() => mgr.list()[0]?.state === "up", 10_000, "radio up");
+  await startUp(mgr, "radio up");
   return { pair, peer, bus, rx, states, mgr };
 }
 
@@ -108,7 +89,7 @@ describe("companion driver over a pty", () => {
       10.5,
       -60,
     );
-    await waitUntil(() => rx.length === 2, 5000, "two packets");
+    await until(() => rx.length === 2, 5000, "two packets");
     expect(rx[0]).toMatchObject({ radioId: "c1", snr: -7.25, rssi: -101 });
     expect(Buffer.from(rx[0]!.raw).equals(raw)).toBe(true);
     expect(rx[1]).toMatchObject({ snr: 10.5, rssi: -60 });
@@ -120,7 +101,7 @@ describe("companion driver over a pty", () => {
     peer.opts.queuedMessages = 3;
     const before = peer.commandCodes().filter((c) => c === 10).length;
     peer.send([0x83]);
-    await waitUntil(
+    await until(
       () => peer.commandCodes().filter((c) => c === 10).length === before + 4,
       5000,
       "sync",
@@ -183,12 +164,12 @@ describe("companion driver over a pty", () => {
     const { states, peer } = await setup({ pollIntervalMs: 50 });
     const upBefore = states.filter((s) => s.state === "up").length;
     const statsBefore = peer.commandCodes().filter((c) => c === 56).length;
-    await waitUntil(
+    await until(
       () => peer.commandCodes().filter((c) => c === 56).length >= statsBefore + 9,
       10_000,
       "3 polls",
     );
-    await waitUntil(
+    await until(
       () => states.filter((s) => s.state === "up").length >= upBefore + 3,
       10_000,
       "3 events",

@@ -3,32 +3,23 @@
  * and oversized frames interleaved with good ones. Every good packet must
  * arrive with its SNR/RSSI; bad input is counted; the link stays up.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { Bus } from "../../daemon/core/bus.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
+import { describe, expect, it } from "vitest";
 import type { RxPacket } from "../../daemon/core/types.ts";
-import { type RadioConfig, RadioManager } from "../../daemon/radio/index.ts";
-import { openPeerSerial, type PeerPipe, ptyPair, tempDir, waitUntil } from "../support/pty.ts";
+import type { RadioConfig } from "../../daemon/radio/index.ts";
+import type { PeerPipe } from "../support/pty.ts";
 import { CompanionPeer } from "../support/radio/companion-peer.ts";
 import { KissPeer, slip } from "../support/radio/kiss-peer.ts";
 import { ReplogPeer } from "../support/radio/replog-peer.ts";
+import { cleanupsAfterEach, peerOverPty, radioManager, startUp } from "../support/radio/rig.ts";
 import { randomBytes, rng } from "../support/rng.ts";
+import { until } from "../support/wait.ts";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 async function setup<P>(driver: RadioConfig["driver"], mk: (pipe: PeerPipe) => P) {
-  const pair = await ptyPair(tempDir());
-  cleanups.push(() => pair.kill());
-  const pipe = await openPeerSerial(pair.peer);
-  cleanups.push(() => pipe.close());
+  const { pair, pipe } = await peerOverPty(cleanups);
   const peer = mk(pipe);
-  const bus = new Bus();
-  const rx: RxPacket[] = [];
-  bus.on("rx", (p) => rx.push(p));
-  const mgr = new RadioManager({
+  const { mgr, rx } = radioManager(cleanups, {
     radios: [
       {
         id: "g",
@@ -38,13 +29,8 @@ async function setup<P>(driver: RadioConfig["driver"], mk: (pipe: PeerPipe) => P
         params: { freqMHz: 869.618, bwKHz: 62.5, sf: 8, cr: 8 },
       },
     ],
-    bus,
-    log: silentLogger(),
-    clockSynced: () => true,
   });
-  cleanups.push(() => mgr.stop());
-  await mgr.start();
-  await waitUntil(() => mgr.list()[0]?.state === "up", 10_000, "up");
+  await startUp(mgr, "up");
   return { peer, pipe, rx, mgr };
 }
 
@@ -82,7 +68,7 @@ describe("garbage on the wire", () => {
       if (i % 7 === 0) pipe.write(Uint8Array.of(0x3e, 0xff, 0x7f, 0x88)); // oversized length
       peer.pushRx(g, (i % 20) - 10, -60 - i);
     }
-    await waitUntil(
+    await until(
       () => good.every((g) => rx.some((p) => Buffer.from(p.raw).equals(Buffer.from(g)))),
       10_000,
       "all good packets",
@@ -105,7 +91,7 @@ describe("garbage on the wire", () => {
       if (i % 9 === 0) pipe.write(Uint8Array.from([0xc0, ...new Uint8Array(3000).fill(0x33)])); // runaway
       peer.pushRx(g, (i % 20) - 10, -60 - i);
     }
-    await waitUntil(
+    await until(
       () => good.every((g) => rx.some((p) => Buffer.from(p.raw).equals(Buffer.from(g)))),
       10_000,
       "all good packets",
@@ -130,7 +116,7 @@ describe("garbage on the wire", () => {
       if (i % 7 === 0) peer.print(`${"X".repeat(3000)}\r\n`); // oversized line
       peer.logRx(g, (i % 20) - 10, -60 - i);
     }
-    await waitUntil(
+    await until(
       () => good.every((g) => rx.some((p) => Buffer.from(p.raw).equals(Buffer.from(g)))),
       10_000,
       "all good packets",

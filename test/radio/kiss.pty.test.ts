@@ -2,46 +2,30 @@
  * The KISS driver through a real pty against a scripted modem: SetRadio on
  * every connect, RxMeta pairing, raw transmit with TxDone, modem signing.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { Bus } from "../../daemon/core/bus.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
-import type { RxPacket } from "../../daemon/core/types.ts";
+import { describe, expect, it } from "vitest";
 import { decryptChannel } from "../../daemon/protocol/crypto.ts";
-import { type RadioConfig, RadioManager } from "../../daemon/radio/index.ts";
-import { openPeerSerial, ptyPair, tempDir, waitUntil } from "../support/pty.ts";
+import type { RadioConfig } from "../../daemon/radio/index.ts";
 import { KissPeer, MODEM_PUBKEY } from "../support/radio/kiss-peer.ts";
+import { cleanupsAfterEach, peerOverPty, radioManager, startUp } from "../support/radio/rig.ts";
 import { tcpRadio } from "../support/radio/tcp.ts";
+import { until } from "../support/wait.ts";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 const PARAMS = { freqMHz: 869.618, bwKHz: 62.5, sf: 8, cr: 8, txPowerDbm: 14 };
 
 async function start(radio: Partial<RadioConfig> & Pick<RadioConfig, "serial" | "tcp">) {
-  const bus = new Bus();
-  const rx: RxPacket[] = [];
-  bus.on("rx", (p) => rx.push(p));
-  const mgr = new RadioManager({
+  const { mgr, rx } = radioManager(cleanups, {
     radios: [{ id: "k", driver: "kiss", params: PARAMS, commandTimeoutMs: 800, ...radio }],
-    bus,
-    log: silentLogger(),
-    clockSynced: () => true,
     backoff: { baseMs: 50, capMs: 300, jitter: 0.2 },
     gateway: { name: "GW Test" },
   });
-  cleanups.push(() => mgr.stop());
-  await mgr.start();
-  await waitUntil(() => mgr.list()[0]?.state === "up", 10_000, "kiss up");
+  await startUp(mgr, "kiss up");
   return { mgr, rx };
 }
 
 async function overPty(radio: Partial<RadioConfig> = {}) {
-  const pair = await ptyPair(tempDir());
-  cleanups.push(() => pair.kill());
-  const pipe = await openPeerSerial(pair.peer);
-  cleanups.push(() => pipe.close());
+  const { pair, pipe } = await peerOverPty(cleanups);
   const peer = new KissPeer(pipe);
   const r = await start({ serial: { path: pair.device }, tcp: undefined, ...radio });
   return { peer, ...r };
@@ -72,7 +56,7 @@ describe("KISS driver over a pty", () => {
     peer.pushRx(a, -3.5, -110);
     peer.pushRx(b, 0, 0, false); // no meta, then another data frame
     peer.pushRx(c, 8.25, -72);
-    await waitUntil(() => rx.length === 3, 5000, "three packets");
+    await until(() => rx.length === 3, 5000, "three packets");
     expect(rx.map((p) => Buffer.from(p.raw).toString("hex"))).toEqual([
       "1100c0db01c0",
       "15001122",
@@ -85,7 +69,7 @@ describe("KISS driver over a pty", () => {
     ]);
     // A lone data frame still arrives after a short wait.
     peer.pushRx(b, 0, 0, false);
-    await waitUntil(() => rx.length === 4, 5000, "lone frame");
+    await until(() => rx.length === 4, 5000, "lone frame");
     expect(rx[3]).toMatchObject({ snr: null, rssi: null, radioId: "k" });
   });
 
@@ -137,13 +121,13 @@ describe("KISS driver over a pty", () => {
       serial: undefined,
     });
     socks[0]!.destroy();
-    await waitUntil(
+    await until(
       () => peers.length === 2 && mgr.list()[0]!.state === "up",
       10_000,
       "second connection up",
     );
     expect(peers[1]!.hwFrames(0x09)).toHaveLength(1);
     peers[1]!.pushRx(Uint8Array.of(0x15, 0, 1, 2), 1, -99);
-    await waitUntil(() => rx.length === 1, 5000, "packet on new connection");
+    await until(() => rx.length === 1, 5000, "packet on new connection");
   });
 });

@@ -2,30 +2,19 @@
  * The repeater-log driver through a real pty against a scripted repeater
  * console: RAW + RX pairing, CLI identity and stats, clock, transmit.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { Bus } from "../../daemon/core/bus.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
-import type { RxPacket } from "../../daemon/core/types.ts";
-import { type RadioConfig, RadioManager } from "../../daemon/radio/index.ts";
-import { openPeerSerial, ptyPair, tempDir, waitUntil } from "../support/pty.ts";
+import { describe, expect, it } from "vitest";
+import type { RadioConfig } from "../../daemon/radio/index.ts";
 import { REPEATER_KEY, ReplogPeer } from "../support/radio/replog-peer.ts";
+import { cleanupsAfterEach, peerOverPty, radioManager, startUp } from "../support/radio/rig.ts";
+import { until } from "../support/wait.ts";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 async function setup(radio: Partial<RadioConfig> = {}, before?: (p: ReplogPeer) => void) {
-  const pair = await ptyPair(tempDir());
-  cleanups.push(() => pair.kill());
-  const pipe = await openPeerSerial(pair.peer);
-  cleanups.push(() => pipe.close());
+  const { pair, pipe } = await peerOverPty(cleanups);
   const peer = new ReplogPeer(pipe);
   before?.(peer);
-  const bus = new Bus();
-  const rx: RxPacket[] = [];
-  bus.on("rx", (p) => rx.push(p));
-  const mgr = new RadioManager({
+  const { mgr, rx } = radioManager(cleanups, {
     radios: [
       {
         id: "r",
@@ -35,13 +24,8 @@ async function setup(radio: Partial<RadioConfig> = {}, before?: (p: ReplogPeer) 
         ...radio,
       },
     ],
-    bus,
-    log: silentLogger(),
-    clockSynced: () => true,
   });
-  cleanups.push(() => mgr.stop());
-  await mgr.start();
-  await waitUntil(() => mgr.list()[0]?.state === "up", 10_000, "repeater up");
+  await startUp(mgr, "repeater up");
   return { peer, mgr, rx };
 }
 
@@ -106,7 +90,7 @@ describe("repeater-log driver over a pty", () => {
     peer.print("some other console output\r\n");
     peer.logRx(Uint8Array.of(0x15, 0x00, 0x01, 0x02), 0, 0, { rxLine: false }); // unparsed: RAW only
     peer.print(`${peer.stamp()}: TX, len=20 (type=4, route=F, payload_len=18)\r\n`);
-    await waitUntil(() => rx.length === 3, 5000, "three packets");
+    await until(() => rx.length === 3, 5000, "three packets");
     expect(Buffer.from(rx[0]!.raw).equals(ADVERT)).toBe(true);
     expect(rx.map((p) => [p.snr, p.rssi])).toEqual([
       [7, -98],

@@ -7,11 +7,13 @@ import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { RadioStatus, RxPacket } from "../../daemon/core/types.ts";
 import { type RadioConfig, RadioManager } from "../../daemon/radio/index.ts";
-import { openPeerSerial, type PeerPipe, ptyPair, tempDir, waitUntil } from "../support/pty.ts";
+import { tempDir } from "../support/paths.ts";
+import { openPeerSerial, type PeerPipe, ptyPair } from "../support/pty.ts";
 import { CompanionPeer } from "../support/radio/companion-peer.ts";
 import { KissPeer } from "../support/radio/kiss-peer.ts";
 import { ReplogPeer } from "../support/radio/replog-peer.ts";
 import { tcpRadio } from "../support/radio/tcp.ts";
+import { until } from "../support/wait.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -86,20 +88,16 @@ describe("radio link resilience", () => {
         },
       ]);
       await mgr.start();
-      await waitUntil(() => stateOf(mgr, "usb") === "up", 10_000, "up");
+      await until(() => stateOf(mgr, "usb") === "up", 10_000, "up");
       send(PACKET, 5, -90);
-      await waitUntil(() => rx.length === 1, 5000, "first packet");
+      await until(() => rx.length === 1, 5000, "first packet");
 
       // Unplug: the device node vanishes.
       await pipe.close();
       await pair.kill();
-      await waitUntil(() => stateOf(mgr, "usb") !== "up", 10_000, "link noticed the unplug");
+      await until(() => stateOf(mgr, "usb") !== "up", 10_000, "link noticed the unplug");
       // While it is gone, the link backs off and retries; nothing throws.
-      await waitUntil(
-        () => states.filter((s) => s.state === "backoff").length >= 3,
-        10_000,
-        "retries",
-      );
+      await until(() => states.filter((s) => s.state === "backoff").length >= 3, 10_000, "retries");
       expect(mgr.list()[0]!.lastError).toBeTruthy();
 
       // Replug (a new pty behind the same stable link name, as /dev/serial/by-id gives).
@@ -108,11 +106,11 @@ describe("radio link resilience", () => {
       pipe = await openPeerSerial(pair.peer);
       cleanups.push(() => pipe.close());
       send = mkPeer(pipe);
-      await waitUntil(() => stateOf(mgr, "usb") === "up", 10_000, "up again");
+      await until(() => stateOf(mgr, "usb") === "up", 10_000, "up again");
       // Back up: the unplug's error is no longer the radio's status.
       expect(mgr.list()[0]!.lastError).toBeNull();
       send(PACKET, 6, -80);
-      await waitUntil(() => rx.length === 2, 5000, "packet after replug");
+      await until(() => rx.length === 2, 5000, "packet after replug");
       expect(rx[1]).toMatchObject({ radioId: "usb", snr: 6, rssi: -80 });
       // Every retry waited within the backoff bound.
       const delays = states
@@ -143,18 +141,14 @@ describe("radio link resilience", () => {
       200,
     );
     await mgr.start();
-    await waitUntil(() => stateOf(mgr, "quiet") === "up", 10_000, "up");
+    await until(() => stateOf(mgr, "quiet") === "up", 10_000, "up");
     peer.opts.mute = true;
-    await waitUntil(
-      () => (mgr.list()[0]!.counters.silentReopens ?? 0) >= 1,
-      10_000,
-      "watchdog reopen",
-    );
+    await until(() => (mgr.list()[0]!.counters.silentReopens ?? 0) >= 1, 10_000, "watchdog reopen");
     expect(mgr.list()[0]!.lastError).toMatch(/no bytes|no reply/);
     peer.opts.mute = false;
-    await waitUntil(() => stateOf(mgr, "quiet") === "up", 10_000, "up again");
+    await until(() => stateOf(mgr, "quiet") === "up", 10_000, "up again");
     peer.pushRx(PACKET, 1, -100);
-    await waitUntil(() => rx.length === 1, 5000, "packet after recovery");
+    await until(() => rx.length === 1, 5000, "packet after recovery");
   });
 
   it("reconnects a half-open TCP link (peer stops answering, socket stays open)", async () => {
@@ -175,12 +169,12 @@ describe("radio link resilience", () => {
       200,
     );
     await mgr.start();
-    await waitUntil(() => stateOf(mgr, "tcp") === "up", 10_000, "up");
+    await until(() => stateOf(mgr, "tcp") === "up", 10_000, "up");
     peers[0]!.opts.mute = true; // the far side is gone but never sent FIN
-    await waitUntil(() => server.connections() >= 2, 10_000, "a fresh connection");
-    await waitUntil(() => stateOf(mgr, "tcp") === "up", 10_000, "up on the new connection");
+    await until(() => server.connections() >= 2, 10_000, "a fresh connection");
+    await until(() => stateOf(mgr, "tcp") === "up", 10_000, "up on the new connection");
     peers.at(-1)!.pushRx(PACKET, 2, -70);
-    await waitUntil(() => rx.length === 1, 5000, "packet on the new connection");
+    await until(() => rx.length === 1, 5000, "packet on the new connection");
     expect(rx[0]!.radioId).toBe("tcp");
     expect(mgr.list()[0]!.counters.silentReopens).toBeGreaterThan(0);
   });
@@ -193,17 +187,17 @@ describe("radio link resilience", () => {
     ]);
     server.onConnection((pipe) => new CompanionPeer(pipe));
     await mgr.start();
-    await waitUntil(() => stateOf(mgr, "t2") === "up", 10_000, "up");
+    await until(() => stateOf(mgr, "t2") === "up", 10_000, "up");
     await server.close();
-    await waitUntil(() => stateOf(mgr, "t2") !== "up", 10_000, "down");
+    await until(() => stateOf(mgr, "t2") !== "up", 10_000, "down");
     await new Promise((r) => setTimeout(r, 500));
     const again = await tcpRadio(port);
     cleanups.push(() => again.close());
     const peers: CompanionPeer[] = [];
     again.onConnection((pipe) => peers.push(new CompanionPeer(pipe)));
-    await waitUntil(() => stateOf(mgr, "t2") === "up", 10_000, "up again");
+    await until(() => stateOf(mgr, "t2") === "up", 10_000, "up again");
     peers[0]!.pushRx(PACKET, 3, -65);
-    await waitUntil(() => rx.length === 1, 5000, "packet");
+    await until(() => rx.length === 1, 5000, "packet");
   });
 
   it("runs two radios at once, each with its own id and identity", async () => {
@@ -226,18 +220,14 @@ describe("radio link resilience", () => {
       },
     ]);
     await mgr.start();
-    await waitUntil(
-      () => stateOf(mgr, "a") === "up" && stateOf(mgr, "b") === "up",
-      10_000,
-      "both up",
-    );
+    await until(() => stateOf(mgr, "a") === "up" && stateOf(mgr, "b") === "up", 10_000, "both up");
     expect(mgr.list().map((s) => [s.id, s.name])).toEqual([
       ["a", "Alpha"],
       ["b", "Bravo"],
     ]);
     peerA.pushRx(PACKET, 1, -91);
     peersB[0]!.pushRx(PACKET, 2, -92);
-    await waitUntil(() => rx.length === 2, 5000, "both packets");
+    await until(() => rx.length === 2, 5000, "both packets");
     const byRadio = Object.fromEntries(rx.map((p) => [p.radioId, p.rssi]));
     expect(byRadio).toEqual({ a: -91, b: -92 });
   });
@@ -279,7 +269,7 @@ describe("radio link resilience", () => {
     });
     cleanups.push(() => mgr.stop());
     await mgr.start();
-    await waitUntil(() => delays.length >= 5, 15_000, "five retries");
+    await until(() => delays.length >= 5, 15_000, "five retries");
     expect(ups).toBeGreaterThanOrEqual(4);
     // With 30 % jitter, each doubled delay is still longer than the one before.
     for (let i = 1; i < 5; i++) expect(delays[i]!).toBeGreaterThan(delays[i - 1]!);

@@ -11,7 +11,9 @@ import { verify } from "../../daemon/protocol/crypto.ts";
 import { type RadioConfig, RadioManager } from "../../daemon/radio/index.ts";
 import { FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
-import { ptyPair, tempDir, waitUntil } from "../support/pty.ts";
+import { tempDir } from "../support/paths.ts";
+import { ptyPair } from "../support/pty.ts";
+import { until } from "../support/wait.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -58,8 +60,8 @@ async function run(driver: RadioConfig["driver"], transport: "pty" | "tcp", seed
   });
   cleanups.push(() => mgr.stop());
   await mgr.start();
-  await waitUntil(() => mgr.list()[0]?.state === "up", 15_000, `${driver} up`);
-  await waitUntil(() => rx.length >= 15, 15_000, "packets from the simulated mesh");
+  await until(() => mgr.list()[0]?.state === "up", 15_000, `${driver} up`);
+  await until(() => rx.length >= 15, 15_000, "packets from the simulated mesh");
   return { sim, server, mgr, rx, link: mgr.get(`sim-${driver}`)! };
 }
 
@@ -152,8 +154,8 @@ describe("drivers against the simulated firmwares", () => {
     });
     cleanups.push(() => mgr.stop());
     await mgr.start();
-    await waitUntil(() => mgr.list().every((s) => s.state === "up"), 15_000, "both up");
-    await waitUntil(
+    await until(() => mgr.list().every((s) => s.state === "up"), 15_000, "both up");
+    await until(
       () => rx.some((p) => p.radioId === "one") && rx.some((p) => p.radioId === "two"),
       15_000,
       "packets from both",

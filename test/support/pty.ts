@@ -3,10 +3,10 @@
  * meshgate opens one end, a scripted peer plays the firmware on the other.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { SerialPort } from "serialport";
+import { until } from "./wait.ts";
 
 export interface PtyPair {
   /** The end meshgate opens (the "radio device"). */
@@ -14,22 +14,6 @@ export interface PtyPair {
   /** The end the scripted firmware uses. */
   readonly peer: string;
   kill(): Promise<void>;
-}
-
-export function tempDir(prefix = "mg-radio-"): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
-}
-
-export async function waitUntil(
-  cond: () => boolean,
-  timeoutMs = 10_000,
-  what = "condition",
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 export async function ptyPair(dir: string, names = ["ttyRadio", "ttyPeer"]): Promise<PtyPair> {
@@ -44,7 +28,7 @@ export async function ptyPair(dir: string, names = ["ttyRadio", "ttyPeer"]): Pro
   proc.on("exit", () => {
     exited = true;
   });
-  await waitUntil(() => (existsSync(device) && existsSync(peer)) || exited, 10_000, "socat links");
+  await until(() => (existsSync(device) && existsSync(peer)) || exited, 10_000, "socat links");
   if (exited) throw new Error("socat exited");
   return {
     device,
@@ -52,8 +36,8 @@ export async function ptyPair(dir: string, names = ["ttyRadio", "ttyPeer"]): Pro
     kill: async () => {
       if (exited) return;
       proc.kill("SIGTERM");
-      await waitUntil(() => exited, 5000, "socat exit");
-      await waitUntil(() => !existsSync(device), 5000, "pty links gone");
+      await until(() => exited, 5000, "socat exit");
+      await until(() => !existsSync(device), 5000, "pty links gone");
     },
   };
 }

@@ -1,4 +1,4 @@
-/** Shared bits of the hostile suite: free ports, bounded waits, captured runs. */
+/** Free ports, bounded waits and refused starts: the tests' one copy of each. */
 import { createServer } from "node:net";
 
 /**
@@ -21,7 +21,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls `cond` every 20 ms until it holds or `ms` pass (then throws `what`). */
-export async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+export async function until(cond: () => boolean, ms = 20_000, what = "condition"): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

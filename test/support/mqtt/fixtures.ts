@@ -138,15 +138,3 @@ export class Collector {
     await this.client.endAsync();
   }
 }
-
-export async function until(
-  pred: () => boolean,
-  timeoutMs = 20_000,
-  what = "condition",
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -1,9 +1,8 @@
 /** A real pty pair from socat, and a host-side reader, for firmware tests. */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { SerialPort } from "serialport";
+import { tempDir } from "../paths.ts";
+import { ptyPair as linkedPair } from "../pty.ts";
 
 export interface PtyPair {
   /** The firmware's end. */
@@ -13,29 +12,15 @@ export interface PtyPair {
   close(): Promise<void>;
 }
 
+/** A pair in a temp dir of its own (removed on close), named as the firmware tests see it. */
 export async function ptyPair(): Promise<PtyPair> {
-  const dir = mkdtempSync(join(tmpdir(), "meshgate-sim-"));
-  const device = join(dir, "ttyDev");
-  const host = join(dir, "ttyHost");
-  const proc: ChildProcess = spawn(
-    "socat",
-    [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${host}`],
-    { stdio: "ignore" },
-  );
-  for (let i = 0; i < 100 && !(existsSync(device) && existsSync(host)); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  if (!existsSync(device) || !existsSync(host))
-    throw new Error("socat did not create the pty pair");
+  const dir = tempDir("meshgate-sim-");
+  const pair = await linkedPair(dir, ["ttyDev", "ttyHost"]);
   return {
-    device,
-    host,
+    device: pair.device,
+    host: pair.peer,
     close: async () => {
-      if (proc.exitCode === null) {
-        const exited = new Promise((r) => proc.once("exit", r));
-        proc.kill("SIGTERM");
-        await exited;
-      }
+      await pair.kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,54 @@
+/**
+ * The radio tests' rig: cleanups run after each test, a scripted peer's pipe
+ * on the far end of a real pty, and a RadioManager that collects what it puts
+ * on the bus. Each test still builds its own peer and radio config.
+ */
+import { afterEach } from "vitest";
+import { Bus } from "../../../daemon/core/bus.ts";
+import { silentLogger } from "../../../daemon/core/log.ts";
+import type { RadioStatus, RxPacket } from "../../../daemon/core/types.ts";
+import { RadioManager, type RadioManagerDeps } from "../../../daemon/radio/manager.ts";
+import { tempDir } from "../paths.ts";
+import { openPeerSerial, type PeerPipe, type PtyPair, ptyPair } from "../pty.ts";
+import { until } from "../wait.ts";
+
+export type Cleanups = (() => Promise<void>)[];
+
+/** A list of cleanups that runs (newest first) after each test of the file. */
+export function cleanupsAfterEach(): Cleanups {
+  const cleanups: Cleanups = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return cleanups;
+}
+
+/** A pty pair and the pipe a scripted firmware uses on its far end. */
+export async function peerOverPty(cleanups: Cleanups): Promise<{ pair: PtyPair; pipe: PeerPipe }> {
+  const pair = await ptyPair(tempDir());
+  cleanups.push(() => pair.kill());
+  const pipe = await openPeerSerial(pair.peer);
+  cleanups.push(() => pipe.close());
+  return { pair, pipe };
+}
+
+/** A manager (silent log, clock synced, stopped by the cleanups) with what it emits collected. */
+export function radioManager(
+  cleanups: Cleanups,
+  deps: Omit<RadioManagerDeps, "bus" | "log"> & Partial<RadioManagerDeps>,
+): { mgr: RadioManager; bus: Bus; rx: RxPacket[]; states: RadioStatus[] } {
+  const bus = deps.bus ?? new Bus();
+  const rx: RxPacket[] = [];
+  const states: RadioStatus[] = [];
+  bus.on("rx", (p) => rx.push(p));
+  bus.on("radio", (s) => states.push(s));
+  const mgr = new RadioManager({ log: silentLogger(), clockSynced: () => true, ...deps, bus });
+  cleanups.push(() => mgr.stop());
+  return { mgr, bus, rx, states };
+}
+
+/** Starts the manager and waits until its first radio is up. */
+export async function startUp(mgr: RadioManager, what = "radio up", ms = 10_000): Promise<void> {
+  await mgr.start();
+  await until(() => mgr.list()[0]?.state === "up", ms, what);
+}
