@@ -12,6 +12,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { silentLogger } from "../daemon/core/log.ts";
 import type { ObservationInput } from "../daemon/store/api.ts";
 import { createStore } from "../daemon/store/store.ts";
+import { rng } from "../test/support/rng.ts";
+import { randomObservation } from "./_traffic.ts";
 
 const n = Number(process.argv[2] ?? 0);
 const dataDir = process.argv[3] ?? "";
@@ -32,37 +34,9 @@ const report = (stage: string, extra: Record<string, number> = {}) =>
   console.log(JSON.stringify({ stage, ...mem(), ...extra }));
 const idle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// mulberry32; raw bytes and hashes random like real (encrypted, hashed) packets.
-let seed = 99;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-function packet(i: number, at: number): ObservationInput {
-  const len = 20 + Math.floor(rand() * 160);
-  const raw = new Uint8Array(len);
-  for (let k = 0; k < len; k++) raw[k] = (rand() * 256) | 0;
-  let hash = "";
-  for (let k = 0; k < 4; k++) hash += ((rand() * 65536) | 0).toString(16).padStart(4, "0");
-  return {
-    hash,
-    raw,
-    radioId: "r1",
-    at,
-    snr: Math.round(rand() * 40 - 10) / 4,
-    rssi: -40 - Math.floor(rand() * 80),
-    payloadType: 5,
-    route: 1,
-    version: 0,
-    hashSize: 1,
-    hops: ["a1", "b2"],
-    error: null,
-    summary: `GRP_TXT #test ${i}`,
-  };
-}
+// Raw bytes and hashes random like real (encrypted, hashed) packets.
+const rand = rng(99);
+const packet = (i: number, at: number): ObservationInput => randomObservation(rand, i, at);
 
 if (process.argv[2] === "bare") {
   report("bare");

@@ -14,10 +14,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeDecoder } from "../daemon/app/decoder.ts";
 import { silentLogger } from "../daemon/core/log.ts";
-import { channelKeysFromConfig } from "../daemon/protocol/channels.ts";
-import { MeshSimulator } from "../daemon/sim/simulator.ts";
 import { StoreEngine } from "../daemon/store/engine.ts";
 import { nodeFs } from "../daemon/store/fsport.ts";
 import {
@@ -29,6 +26,7 @@ import {
   packRecords,
   parseJournal,
 } from "../daemon/store/journal-format.ts";
+import { simulatorTraffic } from "./_sim-traffic.ts";
 
 const PACKETS = Number(process.env.BENCH_PACKETS ?? 20_000);
 const BATCHES = [2, 20, 200];
@@ -36,17 +34,10 @@ const GROUPS = [64 * 1024, GROUP_BYTES, 256 * 1024];
 
 /** One journal record per group commit of `batch` packets, and the raw bytes they carry. */
 async function records(batch: number): Promise<{ records: Uint8Array[]; raw: number }> {
-  const sim = new MeshSimulator({
-    seed: 7,
-    nodes: 40,
-    centre: { lat: 37.7749, lon: -122.4194 },
-    radiusKm: 15,
-    packetsPerSec: 2,
-    channels: [{ name: "#test" }],
-    clock: () => 1_760_000_000_000,
+  let raw = 0;
+  const traffic = simulatorTraffic((bytes) => {
+    raw += bytes;
   });
-  const channels = channelKeysFromConfig([{ name: "#test" }], true);
-  const decode = makeDecoder(() => ({ channels, verifySignatures: true }));
   const dir = mkdtempSync(join(tmpdir(), "mg-bench-journal-"));
   const e = await StoreEngine.open({
     dataDir: dir,
@@ -59,23 +50,10 @@ async function records(batch: number): Promise<{ records: Uint8Array[]; raw: num
     // Only the bytes matter here, not their durability.
     fs: { ...nodeFs, fdatasyncSync: () => {}, fsyncSync: () => {} },
   });
-  let raw = 0;
   let at = 1_760_000_000_000;
   for (let n = 0; n < PACKETS; n += batch) {
     at += 1000;
-    e.ingest(
-      sim.burst(batch).map((rx) => {
-        raw += rx.raw.length;
-        return {
-          ...decode(rx.raw),
-          raw: rx.raw,
-          radioId: rx.radioId,
-          at,
-          snr: rx.snr,
-          rssi: rx.rssi,
-        };
-      }),
-    );
+    e.ingest(traffic(batch, at));
     e.flushJournal();
   }
   e.abandon();

@@ -14,9 +14,8 @@
  */
 import { silentLogger } from "../daemon/core/log.ts";
 import { MeshModel } from "../daemon/mesh/model.ts";
-import { type MeshObservation, resolveConfig } from "../daemon/mesh/types.ts";
-import type { NodeRow } from "../daemon/store/api.ts";
-import { MemorySource } from "../test/support/mesh/source.ts";
+import { resolveConfig } from "../daemon/mesh/types.ts";
+import { MemorySource, nodeRows } from "../test/support/mesh/source.ts";
 import { generateMesh, pairKey, traffic, truthPairs } from "../test/support/mesh/topology.ts";
 import { TestRng } from "../test/support/rng.ts";
 
@@ -41,29 +40,6 @@ const SCENARIOS: Scenario[] = [
   { seed: 105, nodes: 200, rate: 100, hash: "1" },
   { seed: 106, nodes: 200, rate: 300, hash: "mixed" },
 ];
-
-function nodeRows(obs: readonly MeshObservation[]): NodeRow[] {
-  const rows = new Map<string, NodeRow>();
-  for (const o of obs) {
-    const a = o.advert;
-    if (!a) continue;
-    const prev = rows.get(a.publicKey);
-    rows.set(a.publicKey, {
-      publicKey: a.publicKey,
-      name: a.name,
-      role: a.role,
-      lat: a.lat,
-      lon: a.lon,
-      firstSeen: Math.min(prev?.firstSeen ?? o.at, o.at),
-      lastSeen: Math.max(prev?.lastSeen ?? 0, o.at),
-      lastAdvert: Math.max(prev?.lastAdvert ?? 0, o.at),
-      advertTimestamp: a.timestamp,
-      advertCount: (prev?.advertCount ?? 0) + (o.firstSeen ? 1 : 0),
-      extras: null,
-    });
-  }
-  return [...rows.values()];
-}
 
 interface Score {
   precision: number;

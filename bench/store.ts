@@ -17,14 +17,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { makeDecoder } from "../daemon/app/decoder.ts";
 import { silentLogger } from "../daemon/core/log.ts";
-import { channelKeysFromConfig } from "../daemon/protocol/channels.ts";
-import { MeshSimulator } from "../daemon/sim/simulator.ts";
 import type { ObservationInput } from "../daemon/store/api.ts";
 import { StoreEngine } from "../daemon/store/engine.ts";
 import { type FsPort, nodeFs } from "../daemon/store/fsport.ts";
 import { createStore } from "../daemon/store/store.ts";
+import { rng } from "../test/support/rng.ts";
+import { simulatorTraffic } from "./_sim-traffic.ts";
+import { randomObservation } from "./_traffic.ts";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 /** store.snapshotJournalRatio for the disk-write rows: BENCH_RATIO, else the config's default. */
@@ -37,43 +37,15 @@ const rows: [string, string, string][] = [];
 const log = silentLogger();
 const MB = 1024 * 1024;
 
-// mulberry32 (integer maths via Math.imul): a float LCG such as
-// `seed * 1103515245` loses bits above 2^53 and falls into a cycle of a few
-// thousand values, which made "random" packets compressible.
-let seed = 12345;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// The one seeded PRNG of tests and benches (integer maths: a float LCG falls
+// into a short cycle, which made "random" packets compressible).
+const rand = rng(12345);
 let counter = 0;
 let rawBytes = 0;
 function packet(at = Date.now()): ObservationInput {
-  const n = counter++;
-  const len = 20 + Math.floor(rand() * 160);
-  const raw = new Uint8Array(len);
-  for (let i = 0; i < len; i++) raw[i] = (rand() * 256) | 0;
-  rawBytes += len;
-  // Real hashes are SHA-256 prefixes: random, incompressible.
-  let hash = "";
-  for (let i = 0; i < 4; i++) hash += ((rand() * 65536) | 0).toString(16).padStart(4, "0");
-  return {
-    hash: `${hash.slice(0, 12)}${(n & 0xffff).toString(16).padStart(4, "0")}`,
-    raw,
-    radioId: "r1",
-    at,
-    snr: Math.round(rand() * 40 - 10) / 4,
-    rssi: -40 - Math.floor(rand() * 80),
-    payloadType: 5,
-    route: 1,
-    version: 0,
-    hashSize: 1,
-    hops: ["a1", "b2"],
-    error: null,
-    summary: `GRP_TXT #test ${n}`,
-  };
+  const o = randomObservation(rand, counter++, at, { countedHash: true });
+  rawBytes += o.raw.length;
+  return o;
 }
 const batchOf = (k: number, at?: number) => Array.from({ length: k }, () => packet(at));
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `mg-bench-${p}-`));
@@ -156,31 +128,10 @@ async function throughput(): Promise<void> {
 }
 
 /** Simulator traffic through the daemon's decoder: k observations at time `at`, raw bytes counted. */
-function simSource(): (k: number, at: number) => ObservationInput[] {
-  const sim = new MeshSimulator({
-    seed: 7,
-    nodes: 40,
-    centre: { lat: 37.7749, lon: -122.4194 },
-    radiusKm: 15,
-    packetsPerSec: 2,
-    channels: [{ name: "#test" }],
-    clock: () => 1_760_000_000_000,
+const simSource = () =>
+  simulatorTraffic((bytes) => {
+    rawBytes += bytes;
   });
-  const channels = channelKeysFromConfig([{ name: "#test" }], true);
-  const decode = makeDecoder(() => ({ channels, verifySignatures: true }));
-  return (k, at) =>
-    sim.burst(k).map((rx) => {
-      rawBytes += rx.raw.length;
-      return {
-        ...decode(rx.raw),
-        raw: rx.raw,
-        radioId: rx.radioId,
-        at,
-        snr: rx.snr,
-        rssi: rx.rssi,
-      };
-    });
-}
 
 async function diskWrites(): Promise<void> {
   await diskWritesWith("synthetic packets", batchOf);

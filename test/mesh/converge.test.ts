@@ -8,40 +8,13 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel } from "../../daemon/mesh/model.ts";
-import type { MeshObservation } from "../../daemon/mesh/types.ts";
-import type { NodeRow } from "../../daemon/store/api.ts";
-import { MemorySource } from "../support/mesh/source.ts";
+import { MemorySource, nodeRows } from "../support/mesh/source.ts";
 import { memoryTables } from "../support/mesh/tables.ts";
 import { generateMesh, traffic } from "../support/mesh/topology.ts";
 import { TestRng } from "../support/rng.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 const NOW = T0 + 2 * 86_400_000;
-
-/** The store's node table after these observations (verified adverts only, as ingest writes it). */
-function nodeRows(obs: readonly MeshObservation[]): NodeRow[] {
-  const rows = new Map<string, NodeRow>();
-  for (const o of obs) {
-    const a = o.advert;
-    if (!a) continue;
-    const prev = rows.get(a.publicKey);
-    rows.set(a.publicKey, {
-      publicKey: a.publicKey,
-      name: a.name,
-      role: a.role,
-      lat: a.lat,
-      lon: a.lon,
-      firstSeen: Math.min(prev?.firstSeen ?? o.at, o.at),
-      lastSeen: Math.max(prev?.lastSeen ?? 0, o.at),
-      lastAdvert: Math.max(prev?.lastAdvert ?? 0, o.at),
-      advertTimestamp: a.timestamp,
-      advertCount: (prev?.advertCount ?? 0) + (o.firstSeen ? 1 : 0),
-      extras: null,
-    });
-  }
-  // The store lists nodes by key, not in the order they were learnt.
-  return [...rows.values()].sort((x, y) => (x.publicKey < y.publicKey ? -1 : 1));
-}
 
 function scenario(seed: number) {
   const rng = new TestRng(seed * 7919);

@@ -94,3 +94,28 @@ function rawOf(o: MeshObservation): Uint8Array {
   }
   return raw;
 }
+
+/** The store's node table after these observations (verified adverts only, as ingest writes it). */
+export function nodeRows(obs: readonly MeshObservation[]): NodeRow[] {
+  const rows = new Map<string, NodeRow>();
+  for (const o of obs) {
+    const a = o.advert;
+    if (!a) continue;
+    const prev = rows.get(a.publicKey);
+    rows.set(a.publicKey, {
+      publicKey: a.publicKey,
+      name: a.name,
+      role: a.role,
+      lat: a.lat,
+      lon: a.lon,
+      firstSeen: Math.min(prev?.firstSeen ?? o.at, o.at),
+      lastSeen: Math.max(prev?.lastSeen ?? 0, o.at),
+      lastAdvert: Math.max(prev?.lastAdvert ?? 0, o.at),
+      advertTimestamp: a.timestamp,
+      advertCount: (prev?.advertCount ?? 0) + (o.firstSeen ? 1 : 0),
+      extras: null,
+    });
+  }
+  // The store lists nodes by key, not in the order they were learnt.
+  return [...rows.values()].sort((x, y) => (x.publicKey < y.publicKey ? -1 : 1));
+}
