@@ -27,6 +27,7 @@ import { createHttpServer } from "../daemon/http/server.ts";
 import type { ObservationInput } from "../daemon/store/api.ts";
 import { createStore } from "../daemon/store/store.ts";
 import { makeNodes, makeRows } from "../test/support/http/fixtures.ts";
+import { benchStoreOptions } from "./_store-options.ts";
 
 const OBSERVATIONS = 100_000;
 const NODES = 300;
@@ -100,15 +101,7 @@ function observations(): ObservationInput[] {
 async function serve(engine: EngineName): Promise<void> {
   const send = (m: FromChild) => process.send?.(m);
   const t0 = performance.now();
-  const store = createStore({
-    dataDir: "",
-    memory: true,
-    fsyncIntervalMs: 1000,
-    snapshotJournalRatio: 0.5,
-    maxDbMB: 256,
-    maxAgeDays: 3650,
-    log: silentLogger(),
-  });
+  const store = createStore(benchStoreOptions("", { memory: true }));
   await store.start();
   const all = observations();
   for (let i = 0; i < all.length; i += 1000) await store.ingest(all.slice(i, i + 1000));

@@ -27,6 +27,7 @@ import { resolveConfig } from "../daemon/mesh/types.ts";
 import { createStore } from "../daemon/store/store.ts";
 import { bigState } from "../test/support/mesh/big.ts";
 import { generateMesh, traffic } from "../test/support/mesh/topology.ts";
+import { benchStoreOptions } from "./_store-options.ts";
 
 const NODES = Number(process.argv[2] ?? 20_000);
 const ROUTINE_ONLY = process.argv.includes("--routine");
@@ -35,14 +36,7 @@ const mb = (n: number) => (n / 1048576).toFixed(1);
 
 if (!ROUTINE_ONLY) {
   const dir = mkdtempSync(join(tmpdir(), "mg-mesh-tables-"));
-  const store = createStore({
-    dataDir: dir,
-    fsyncIntervalMs: 1000,
-    snapshotJournalRatio: 0.5,
-    maxDbMB: 256,
-    maxAgeDays: 3650,
-    log: silentLogger(),
-  });
+  const store = createStore(benchStoreOptions(dir));
   await store.start();
   const t0 = performance.now();
   const state = bigState(NODES, EDGES);

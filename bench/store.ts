@@ -24,6 +24,7 @@ import { type FsPort, nodeFs } from "../daemon/store/fsport.ts";
 import { createStore } from "../daemon/store/store.ts";
 import { rng } from "../test/support/rng.ts";
 import { simulatorTraffic } from "./_sim-traffic.ts";
+import { benchStoreOptions } from "./_store-options.ts";
 import { randomObservation } from "./_traffic.ts";
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -79,11 +80,7 @@ function countingFs(): FsPort & { written: number; journal: number } {
 async function throughput(): Promise<void> {
   const dir = tmp("tput");
   const e = await StoreEngine.open({
-    dataDir: dir,
-    fsyncIntervalMs: 1000,
-    snapshotJournalRatio: 0.5,
-    maxDbMB: 512,
-    maxAgeDays: 1e5,
+    ...benchStoreOptions(dir, { maxDbMB: 512, maxAgeDays: 1e5 }),
     log,
   });
   const n = QUICK ? 50_000 : 200_000;
@@ -270,14 +267,7 @@ print((wb() - w0) / ${n})
 
 async function eventLoop(): Promise<void> {
   const dir = tmp("loop");
-  const opts = {
-    dataDir: dir,
-    fsyncIntervalMs: 1000,
-    snapshotJournalRatio: 0.5,
-    maxDbMB: 512,
-    maxAgeDays: 1e5,
-    log,
-  };
+  const opts = { ...benchStoreOptions(dir, { maxDbMB: 512, maxAgeDays: 1e5 }), log };
   const store = createStore(opts);
   await store.start();
   const target = (QUICK ? 20 : 50) * MB;
