@@ -1,5 +1,6 @@
+import { toHex } from "../core/bytes.ts";
 import type { DecodedFields, ObservationDecoder } from "../ingest/ingest.ts";
-import { bytesToHex, sha256 } from "../protocol/crypto.ts";
+import { sha256 } from "../protocol/crypto.ts";
 import { decodePacket } from "../protocol/decode.ts";
 import { routeHops, summarize } from "../protocol/json.ts";
 import type { DecodeContext, DecodeResult } from "../protocol/types.ts";
@@ -18,7 +19,7 @@ export function reduce(raw: Uint8Array, r: DecodeResult): DecodedFields {
     const p = r.partial;
     return {
       // A packet we can't hash like the firmware still gets a stable identity.
-      hash: p.hash ?? bytesToHex(sha256(raw).subarray(0, 8)),
+      hash: p.hash ?? toHex(sha256(raw).subarray(0, 8)),
       payloadType: p.payloadType ?? -1,
       route: p.route ?? -1,
       version: p.version ?? -1,
@@ -47,7 +48,7 @@ export function reduce(raw: Uint8Array, r: DecodeResult): DecodedFields {
     return {
       ...base,
       advert: {
-        publicKey: bytesToHex(b.publicKey).toUpperCase(),
+        publicKey: toHex(b.publicKey, true),
         name: b.name,
         role: b.role,
         lat: b.lat,

@@ -4,7 +4,7 @@
  * offset where it ran out. `base` is the payload's offset in the packet.
  */
 
-import { cString, i8, i32le, u16le, u32le } from "./bytes.ts";
+import { cString, i8, i32le, u16le, u32le } from "../core/bytes.ts";
 import type { ChannelIndex } from "./channels.ts";
 import {
   ADV_FEAT1,

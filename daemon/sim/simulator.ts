@@ -7,6 +7,8 @@
  * live mode (start) a timer releases them as the clock passes them, burst()
  * and pump() release them at once. Same seed and clock -> same bytes.
  */
+
+import { hexToBytes, toHex } from "../core/bytes.ts";
 import type { RxPacket } from "../core/types.ts";
 import {
   PAYLOAD_CONTROL,
@@ -15,7 +17,7 @@ import {
   ROUTE_FLOOD,
   ROUTE_TRANSPORT_FLOOD,
 } from "../protocol/constants.ts";
-import { hashtagKey, hexToBytes, type Identity, PUBLIC_CHANNEL_KEY } from "../protocol/crypto.ts";
+import { hashtagKey, type Identity, PUBLIC_CHANNEL_KEY } from "../protocol/crypto.ts";
 import { buildControlDiscoverResp, encodePacket } from "../protocol/encode.ts";
 import { frameLayout } from "../protocol/hash.ts";
 import { PeerCrypto } from "./peer.ts";
@@ -251,7 +253,7 @@ export class MeshSimulator {
       lon: spec.lon ?? this.gateway.lon + 0.005,
       elevated: false,
       publicKey: id.publicKey,
-      publicKeyHex: Buffer.from(id.publicKey).toString("hex").toUpperCase(),
+      publicKeyHex: toHex(id.publicKey, true),
       seed: id.seed,
       hashSize: 1,
     });

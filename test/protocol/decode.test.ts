@@ -1,9 +1,10 @@
 /** Decoder edge cases: typed errors with partial results, regions, channels, oddities. */
 import { describe, expect, it } from "vitest";
+import { hexToBytes } from "../../daemon/core/bytes.ts";
 import { airtimeMs } from "../../daemon/protocol/airtime.ts";
 import { breakdown } from "../../daemon/protocol/breakdown.ts";
 import { channelKey, channelKeysFromConfig } from "../../daemon/protocol/channels.ts";
-import { channelHash, hexToBytes, identityFromSeed } from "../../daemon/protocol/crypto.ts";
+import { channelHash, identityFromSeed } from "../../daemon/protocol/crypto.ts";
 import { decodePacket } from "../../daemon/protocol/decode.ts";
 import { createDecoder } from "../../daemon/protocol/decoder.ts";
 import {

@@ -40,13 +40,6 @@ export {
   ROUTE_NAMES as ROUTES,
 } from "../../daemon/protocol/constants.ts";
 
-export function hexToBytes(hex: string): Uint8Array {
-  const clean = hex.replace(/[^0-9a-fA-F]/g, "");
-  const out = new Uint8Array(clean.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(clean.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
 export function breakdown(bytes: Uint8Array): Segment[] {
   const segs: Segment[] = [];
   const n = bytes.length;

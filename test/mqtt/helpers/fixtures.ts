@@ -1,8 +1,9 @@
 /** Synthetic packets, radios and a subscriber for the MQTT tests. */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { toHex } from "../../../daemon/core/bytes.ts";
 import type { PacketItem } from "../../../daemon/core/types.ts";
 import type { RadioInfo, RadiosPort } from "../../../daemon/mqtt/ports.ts";
-import { bytesToHex, identityFromSeed, sign } from "../../../daemon/protocol/crypto.ts";
+import { identityFromSeed, sign } from "../../../daemon/protocol/crypto.ts";
 import { packetHash } from "../../../daemon/protocol/hash.ts";
 
 /** mulberry32: small seeded PRNG so every run builds the same packets. */
@@ -37,7 +38,7 @@ export function makePacket(
   return {
     id: i + 1,
     hash,
-    raw: bytesToHex(raw),
+    raw: toHex(raw),
     receivedAt: new Date(at).toISOString(),
     radioId,
     payloadType: "GRP_TXT",
@@ -54,7 +55,7 @@ export function makePacket(
 
 export const RADIO_SEED = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 0xff);
 export const RADIO_IDENTITY = identityFromSeed(RADIO_SEED);
-export const RADIO_KEY = bytesToHex(RADIO_IDENTITY.publicKey).toUpperCase();
+export const RADIO_KEY = toHex(RADIO_IDENTITY.publicKey).toUpperCase();
 
 export function radioInfo(over: Partial<RadioInfo> = {}): RadioInfo {
   return {
