@@ -14,12 +14,7 @@ export {
   ROUTE_NAMES as ROUTES,
   routeName,
 } from "../protocol/constants.ts";
-/** Advert node roles (ADV_TYPE_* in src/helpers/AdvertDataHelpers.h). */
-export const ROLES: readonly string[] = ["unknown", "chat", "repeater", "room", "sensor"];
-
-export function roleName(n: number): string {
-  return ROLES[n] ?? "unknown";
-}
+export { roleName } from "../protocol/roles.ts";
 
 export function toPacketItem(r: PacketRow): PacketItem {
   return {

@@ -3,23 +3,9 @@
  * config section and the JSON-serialisable answers it gives the HTTP layer.
  */
 
-/** Node roles as carried in the advert flags' low nibble (protocol doc section 2). */
-export type RoleName = "chat" | "repeater" | "room" | "sensor" | "unknown";
+import type { RoleName } from "../protocol/roles.ts";
 
-export function roleName(role: number | null | undefined): RoleName {
-  switch (role) {
-    case 1:
-      return "chat";
-    case 2:
-      return "repeater";
-    case 3:
-      return "room";
-    case 4:
-      return "sensor";
-    default:
-      return "unknown";
-  }
-}
+export { type RoleName, roleName } from "../protocol/roles.ts";
 
 /** What the model needs from a verified advert. */
 export interface MeshAdvert {

@@ -5,7 +5,8 @@
  */
 
 import { toHex as hex, hexByte } from "../core/bytes.ts";
-import { advertRoleName, PAYLOAD_TRACE, payloadTypeName, routeName } from "./constants.ts";
+import { PAYLOAD_TRACE, payloadTypeName, routeName } from "./constants.ts";
+import { advertRoleName } from "./roles.ts";
 import { replaceUnsafe } from "./text.ts";
 import type { DecodedPacket, DecodeResult, Payload } from "./types.ts";
 

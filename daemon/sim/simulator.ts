@@ -20,6 +20,7 @@ import {
 import { hashtagKey, type Identity, PUBLIC_CHANNEL_KEY } from "../protocol/crypto.ts";
 import { buildControlDiscoverResp, encodePacket } from "../protocol/encode.ts";
 import { frameLayout } from "../protocol/hash.ts";
+import { ROLE_NUMBERS } from "../protocol/roles.ts";
 import { PeerCrypto } from "./peer.ts";
 import { direct, flood, GATEWAY, type Hearing, zeroHop } from "./propagation.ts";
 import { Rng } from "./rng.ts";
@@ -35,7 +36,7 @@ import {
   type SimChannel,
   type TrafficContext,
 } from "./traffic.ts";
-import { ROLE_TYPE, type SimNode, type SimRole, type Truth } from "./types.ts";
+import type { SimNode, SimRole, Truth } from "./types.ts";
 
 export interface MeshSimulatorOptions {
   readonly seed: number;
@@ -305,7 +306,7 @@ export class MeshSimulator {
     const out: Hearing[] = [];
     for (const r of this.topo.neighbours[GATEWAY] ?? []) {
       const node = this.topo.nodes[r] as SimNode;
-      const type = ROLE_TYPE[node.role];
+      const type = ROLE_NUMBERS[node.role];
       if ((filter & (1 << type)) === 0) continue;
       const resp = buildControlDiscoverResp({
         nodeType: type,

@@ -7,6 +7,7 @@
  */
 
 import { payloadTypeName, routeName } from "../../daemon/protocol/constants.ts";
+import { advertRoleName } from "../../daemon/protocol/roles.ts";
 
 export type SegmentKind =
   | "header"
@@ -125,8 +126,7 @@ export function breakdown(bytes: Uint8Array): Segment[] {
       return;
     if (start + 100 >= n) return;
     const flags = b[start + 100] ?? 0;
-    const role = ["none", "chat", "repeater", "room", "sensor"][flags & 15] ?? `type ${flags & 15}`;
-    if (!tk(1, "app flags", "flags", role)) return;
+    if (!tk(1, "app flags", "flags", advertRoleName(flags & 15))) return;
     if (flags & 0x10 && !tk(8, "latitude, longitude", "pos")) return;
     if (flags & 0x20 && !tk(2, "feature 1", "data")) return;
     if (flags & 0x40 && !tk(2, "feature 2", "data")) return;

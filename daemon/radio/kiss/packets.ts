@@ -6,13 +6,13 @@
 
 import { concatBytes, u32leBytes } from "../../core/bytes.ts";
 import {
-  ADV_TYPE_CHAT,
   PAYLOAD_ADVERT,
   PAYLOAD_GRP_TXT,
   ROUTE_DIRECT,
   ROUTE_FLOOD,
 } from "../../protocol/constants.ts";
 import { buildAdvertAppData, buildGroupTextPayload, encodePacket } from "../../protocol/encode.ts";
+import { ADV_TYPE_CHAT } from "../../protocol/roles.ts";
 import type { GatewayIdentity } from "../types.ts";
 
 /** Advert names are capped so the app data fits MAX_ADVERT_DATA (32) with a location. */
