@@ -7,8 +7,9 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MeshCoreDecoder } from "@michaelhart/meshcore-decoder";
+import { toHex } from "../daemon/core/bytes.ts";
 import { channelKeysFromConfig } from "../daemon/protocol/channels.ts";
-import { bytesToHex, hashtagKey, PUBLIC_CHANNEL_KEY } from "../daemon/protocol/crypto.ts";
+import { hashtagKey, PUBLIC_CHANNEL_KEY } from "../daemon/protocol/crypto.ts";
 import { decodePacket } from "../daemon/protocol/decode.ts";
 import type { DecodeContext } from "../daemon/protocol/types.ts";
 import { generate, mutate } from "../test/support/protocol/gen.ts";
@@ -27,7 +28,7 @@ function loadHex(): { source: string; hexes: string[] } {
     return { source: `corpus (${hexes.length} real packets)`, hexes };
   }
   const r = new TestRng(7);
-  const hexes = Array.from({ length: 500 }, () => bytesToHex(generate(r).raw));
+  const hexes = Array.from({ length: 500 }, () => toHex(generate(r).raw));
   return { source: "synthetic (corpus absent: 500 generated packets)", hexes };
 }
 
@@ -68,10 +69,7 @@ async function main(): Promise<void> {
     true,
   );
   const keyStore = MeshCoreDecoder.createKeyStore({
-    channelSecrets: [
-      bytesToHex(PUBLIC_CHANNEL_KEY),
-      ...HASHTAGS.map((h) => bytesToHex(hashtagKey(h))),
-    ],
+    channelSecrets: [toHex(PUBLIC_CHANNEL_KEY), ...HASHTAGS.map((h) => toHex(hashtagKey(h)))],
   });
   // Both sides start from the hex string, as the reference decoder's API takes hex.
   const mine = (ctx: DecodeContext) => () => {

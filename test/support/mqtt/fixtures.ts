@@ -1,12 +1,13 @@
 /** Synthetic packets, radios and a subscriber for the MQTT tests. */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { Bus } from "../../../daemon/core/bus.ts";
+import { toHex } from "../../../daemon/core/bytes.ts";
 import { silentLogger } from "../../../daemon/core/log.ts";
 import type { PacketItem } from "../../../daemon/core/types.ts";
 import type { BrokerConfig } from "../../../daemon/mqtt/config.ts";
 import type { OutboxPort, RadioInfo, RadiosPort } from "../../../daemon/mqtt/ports.ts";
 import type { MqttUplinkDeps } from "../../../daemon/mqtt/uplink.ts";
-import { bytesToHex, identityFromSeed, sign } from "../../../daemon/protocol/crypto.ts";
+import { identityFromSeed, sign } from "../../../daemon/protocol/crypto.ts";
 import { packetHash } from "../../../daemon/protocol/hash.ts";
 import { rng } from "../rng.ts";
 
@@ -30,7 +31,7 @@ export function makePacket(
   return {
     id: i + 1,
     hash,
-    raw: bytesToHex(raw),
+    raw: toHex(raw),
     receivedAt: new Date(at).toISOString(),
     radioId,
     payloadType: "GRP_TXT",
@@ -47,7 +48,7 @@ export function makePacket(
 
 export const RADIO_SEED = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 0xff);
 export const RADIO_IDENTITY = identityFromSeed(RADIO_SEED);
-export const RADIO_KEY = bytesToHex(RADIO_IDENTITY.publicKey).toUpperCase();
+export const RADIO_KEY = toHex(RADIO_IDENTITY.publicKey).toUpperCase();
 
 export function radioInfo(over: Partial<RadioInfo> = {}): RadioInfo {
   return {
