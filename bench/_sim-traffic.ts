@@ -3,6 +3,7 @@ import { makeDecoder } from "../daemon/app/decoder.ts";
 import { channelKeysFromConfig } from "../daemon/protocol/channels.ts";
 import { MeshSimulator } from "../daemon/sim/simulator.ts";
 import type { ObservationInput } from "../daemon/store/api.ts";
+import { simMesh } from "../test/support/sim/mesh.ts";
 
 /**
  * Simulator traffic (signed adverts, encrypted channel text, relays heard
@@ -12,15 +13,9 @@ import type { ObservationInput } from "../daemon/store/api.ts";
 export function simulatorTraffic(
   onRaw: (bytes: number) => void = () => {},
 ): (k: number, at: number) => ObservationInput[] {
-  const sim = new MeshSimulator({
-    seed: 7,
-    nodes: 40,
-    centre: { lat: 37.7749, lon: -122.4194 },
-    radiusKm: 15,
-    packetsPerSec: 2,
-    channels: [{ name: "#test" }],
-    clock: () => 1_760_000_000_000,
-  });
+  const sim = new MeshSimulator(
+    simMesh({ seed: 7, packetsPerSec: 2, clock: () => 1_760_000_000_000 }),
+  );
   const channels = channelKeysFromConfig([{ name: "#test" }], true);
   const decode = makeDecoder(() => ({ channels, verifySignatures: true }));
   return (k, at) =>

@@ -16,18 +16,12 @@ import { silentLogger } from "../daemon/core/log.ts";
 import { Ingest } from "../daemon/ingest/ingest.ts";
 import { MeshSimulator } from "../daemon/sim/simulator.ts";
 import { createStore } from "../daemon/store/store.ts";
+import { simMesh } from "../test/support/sim/mesh.ts";
 
 const i = process.argv.indexOf("--packets");
 const n = i > 0 ? Number(process.argv[i + 1]) : 20_000;
 
-const sim = new MeshSimulator({
-  seed: 3,
-  nodes: 40,
-  centre: { lat: 37.7749, lon: -122.4194 },
-  radiusKm: 15,
-  packetsPerSec: 1.5,
-  channels: [{ name: "#test" }],
-});
+const sim = new MeshSimulator(simMesh({ seed: 3 }));
 const receptions = sim.burst(n);
 const bytes = receptions.reduce((a, r) => a + r.raw.length, 0);
 

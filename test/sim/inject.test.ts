@@ -8,18 +8,17 @@ import {
 } from "../../daemon/protocol/crypto.ts";
 import { buildAdvertPayload, encodePacket } from "../../daemon/protocol/encode.ts";
 import { MeshSimulator, type MeshSimulatorOptions } from "../../daemon/sim/simulator.ts";
+import { simMesh } from "../support/sim/mesh.ts";
 import { hex, parse, parseAdvert } from "../support/sim/packets.ts";
 
 const T0 = 1_760_000_000_000;
-const BASE: MeshSimulatorOptions = {
+const BASE: MeshSimulatorOptions = simMesh({
   seed: 3,
   nodes: 30,
   centre: { lat: 51.5, lon: -0.12 },
   radiusKm: 10,
-  packetsPerSec: 1.5,
-  channels: [{ name: "#test" }],
   clock: () => T0,
-};
+});
 
 describe("MeshSimulator injection", () => {
   it("sends a hostile advert name as-is and adds the node to the truth", () => {

@@ -8,18 +8,15 @@ import {
 } from "../../daemon/protocol/crypto.ts";
 import { packetHash } from "../../daemon/protocol/hash.ts";
 import { MeshSimulator, type MeshSimulatorOptions } from "../../daemon/sim/simulator.ts";
+import { simMesh } from "../support/sim/mesh.ts";
 import { hex, parse, parseAdvert } from "../support/sim/packets.ts";
 
 const T0 = 1_760_000_000_000;
-const BASE: MeshSimulatorOptions = {
+const BASE: MeshSimulatorOptions = simMesh({
   seed: 7,
-  nodes: 40,
-  centre: { lat: 37.7749, lon: -122.4194 },
-  radiusKm: 15,
-  packetsPerSec: 1.5,
   channels: [{ name: "#test" }, { name: "#bot" }],
   clock: () => T0,
-};
+});
 
 const ADVERT = 4;
 const GRP_TXT = 5;

@@ -1,0 +1,16 @@
+/** Simulated-mesh settings the simulator tests and benches start from. */
+import type { MeshSimulatorOptions } from "../../../daemon/sim/simulator.ts";
+
+/** 40 nodes within 15 km of San Francisco at 1.5 packets/s with #test; `more` overrides any. */
+export function simMesh(
+  more: Partial<MeshSimulatorOptions> & Pick<MeshSimulatorOptions, "seed">,
+): MeshSimulatorOptions {
+  return {
+    nodes: 40,
+    centre: { lat: 37.7749, lon: -122.4194 },
+    radiusKm: 15,
+    packetsPerSec: 1.5,
+    channels: [{ name: "#test" }],
+    ...more,
+  };
+}
