@@ -3,10 +3,11 @@
  * and mesh receptions, writing its replies through `out`, and keeping a
  * record of what the host did so tests can check a driver's behaviour.
  */
-import type { RxPacket } from "../../core/types.ts";
+import type { DriverKind, RxPacket } from "../../core/types.ts";
 import type { MeshSimulator } from "../simulator.ts";
 
-export type FirmwareKind = "companion" | "kiss" | "repeater-log";
+/** A simulated firmware per radio driver kind. */
+export type FirmwareKind = DriverKind;
 
 export interface HostCommand {
   readonly at: number;
