@@ -10,13 +10,7 @@ import type { BackoffOptions } from "./backoff.ts";
 import { systemdSyncProbe, trustedHostTime } from "./clock.ts";
 import { createSession } from "./drivers.ts";
 import { Link } from "./link.ts";
-import type {
-  DriverSession,
-  GatewayIdentity,
-  RadioConfig,
-  RadioLink,
-  SessionContext,
-} from "./types.ts";
+import type { GatewayIdentity, RadioConfig, RadioLink } from "./types.ts";
 
 export interface RadioManagerDeps {
   readonly radios: readonly RadioConfig[];
