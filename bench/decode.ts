@@ -12,8 +12,8 @@ import { channelKeysFromConfig } from "../daemon/protocol/channels.ts";
 import { hashtagKey, PUBLIC_CHANNEL_KEY } from "../daemon/protocol/crypto.ts";
 import { decodePacket } from "../daemon/protocol/decode.ts";
 import type { DecodeContext } from "../daemon/protocol/types.ts";
-import { generate, mutate } from "../test/protocol/gen.ts";
-import { rng } from "../test/protocol/random.ts";
+import { generate, mutate } from "../test/support/protocol/gen.ts";
+import { TestRng } from "../test/support/rng.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const corpusFile = path.resolve(root, "../shared/corpus/corescope-fixture-packets.jsonl");
@@ -27,7 +27,7 @@ function loadHex(): { source: string; hexes: string[] } {
       .map((l) => (JSON.parse(l) as { raw: string }).raw);
     return { source: `corpus (${hexes.length} real packets)`, hexes };
   }
-  const r = rng(7);
+  const r = new TestRng(7);
   const hexes = Array.from({ length: 500 }, () => toHex(generate(r).raw));
   return { source: "synthetic (corpus absent: 500 generated packets)", hexes };
 }
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     out.push(`| ${label} | ${fmt(a)} | ${fmt(b)} | ${(a / b).toFixed(1)}x |`);
 
   // Fuzz: a million random and mutated buffers, counting outcomes; any throw is a bug.
-  const r = rng(0xf022);
+  const r = new TestRng(0xf022);
   const base = hexes.map((h) => new Uint8Array(Buffer.from(h, "hex")));
   const ctx: DecodeContext = { channels: ours, regions: ["#sf"] };
   let ok = 0;

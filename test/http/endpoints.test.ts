@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { protocolDecoder } from "../../daemon/http/adapters.ts";
 import { buildAckPayload, encodePacket } from "../../daemon/protocol/index.ts";
-import { makeMessages, makeNodes, makeRows, T0 } from "./helpers/fixtures.ts";
-import { mqtt, RADIO_KEY, radioStatus, radios, realMesh } from "./helpers/providers.ts";
-import { ENGINES, startServer, type TestServer } from "./helpers/server.ts";
+import { makeMessages, makeNodes, makeRows, T0 } from "../support/http/fixtures.ts";
+import { mqtt, RADIO_KEY, radioStatus, radios, realMesh } from "../support/http/providers.ts";
+import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
 
 type Obj = Record<string, unknown>;
 const getJson = async (t: TestServer, path: string): Promise<[number, Obj, Headers]> => {
