@@ -1,4 +1,5 @@
 import { ConfigError, errorMessage } from "../core/errors.ts";
+import { DRIVER_KINDS } from "../core/types.ts";
 import { VERSION } from "../core/version.ts";
 import { type CliIO, type ParsedArgs, parseArgs, UsageError } from "./args.ts";
 import { runConfig } from "./config.ts";
@@ -16,7 +17,7 @@ Commands:
   decode <hex>...          decode packets (or hex lines on stdin); --json,
                            --channel NAME, --key HEX
   simulate                 play a radio firmware on a pty or TCP port:
-                           --firmware companion|kiss|repeater-log --pty PATH | --tcp PORT
+                           --firmware ${DRIVER_KINDS.join("|")} --pty PATH | --tcp PORT
   backup FILE              write a consistent SQLite copy of the store
   setup-code               print the one-time code that claims the gateway from
                            the web UI (until an admin credential exists)

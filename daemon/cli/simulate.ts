@@ -4,6 +4,7 @@
  * daemon's radio drivers can be run end to end without hardware.
  */
 
+import { DRIVER_KINDS } from "../core/types.ts";
 import type { FirmwareKind } from "../sim/firmware/device.ts";
 import { FirmwareServer } from "../sim/firmware/serve.ts";
 import { MeshSimulator } from "../sim/simulator.ts";
@@ -26,9 +27,9 @@ const VALUE_FLAGS = new Set([
   "lon",
   "radius",
 ]);
-const FIRMWARES: readonly FirmwareKind[] = ["companion", "kiss", "repeater-log"];
+const FIRMWARES: readonly FirmwareKind[] = DRIVER_KINDS;
 
-export const SIMULATE_HELP = `Usage: meshgate simulate --firmware companion|kiss|repeater-log (--pty PATH | --tcp PORT)
+export const SIMULATE_HELP = `Usage: meshgate simulate --firmware ${FIRMWARES.join("|")} (--pty PATH | --tcp PORT)
   [--seed N] [--rate PACKETS_PER_SEC] [--nodes N] [--lat DEG --lon DEG] [--radius KM]
   [--host ADDR] [--allow-key-export]
 

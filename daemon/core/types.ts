@@ -16,7 +16,15 @@ export interface RxPacket {
   readonly at: number;
 }
 
-export type RadioDriverKind = "companion" | "kiss" | "repeater-log" | "simulator";
+/**
+ * Radio driver kinds, in the order docs and help list them. The name list
+ * lives here (the lowest layer) so config, HTTP and the simulator can name
+ * drivers without importing them; radio/drivers.ts maps each to its session.
+ */
+export const DRIVER_KINDS = ["companion", "kiss", "repeater-log"] as const;
+export type DriverKind = (typeof DRIVER_KINDS)[number];
+/** A radio's driver in its status; "simulator" is the built-in mesh simulator. */
+export type RadioDriverKind = DriverKind | "simulator";
 export type RadioState = "connecting" | "handshaking" | "up" | "backoff" | "stopped";
 
 export interface RadioParams {

@@ -1,4 +1,5 @@
 /** OpenAPI paths of the setup, settings and admin routes (see openapi.ts). */
+import { DRIVER_KINDS } from "../core/types.ts";
 import { errors, json, type Obj } from "./openapi-schemas.ts";
 
 const body = (schema: Obj): Obj => ({
@@ -104,7 +105,7 @@ export const setupPaths: Record<string, Obj> = {
           additionalProperties: false,
           required: ["driver", "path"],
           properties: {
-            driver: { enum: ["companion", "kiss", "repeater-log"] },
+            driver: { enum: [...DRIVER_KINDS] },
             path: { type: "string" },
             baud: { type: "integer", minimum: 1200, maximum: 4000000 },
           },

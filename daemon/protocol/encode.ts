@@ -6,6 +6,7 @@
  * createControlData), src/helpers/AdvertDataHelpers.cpp.
  */
 import { createHmac } from "node:crypto";
+import { concatBytes, u32leBytes } from "../core/bytes.ts";
 import {
   ADV_FEAT1,
   ADV_FEAT2,
@@ -32,26 +33,8 @@ export interface PacketSpec {
   payload: Uint8Array;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 function u16(v: number): Uint8Array {
   return Uint8Array.of(v & 0xff, (v >>> 8) & 0xff);
-}
-
-function u32(v: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, v >>> 0, true);
-  return b;
 }
 
 function i32(v: number): Uint8Array {
@@ -144,7 +127,7 @@ export function buildAdvertAppData(spec: Omit<AdvertSpec, "identity" | "timestam
     flags |= ADV_NAME;
     parts.push(new TextEncoder().encode(spec.name));
   }
-  const appData = concat([Uint8Array.of(flags), ...parts]);
+  const appData = concatBytes(Uint8Array.of(flags), ...parts);
   if (appData.length > MAX_ADVERT_DATA) {
     throw new PacketEncodeError(`advert app data of ${appData.length} bytes > ${MAX_ADVERT_DATA}`);
   }
@@ -155,9 +138,9 @@ export function buildAdvertAppData(spec: Omit<AdvertSpec, "identity" | "timestam
 export function buildAdvertPayload(spec: AdvertSpec): Uint8Array {
   checkInt("timestamp", spec.timestamp, 0, 0xffffffff);
   const appData = buildAdvertAppData(spec);
-  const ts = u32(spec.timestamp);
-  const signature = sign(spec.identity, concat([spec.identity.publicKey, ts, appData]));
-  return concat([spec.identity.publicKey, ts, signature, appData]);
+  const ts = u32leBytes(spec.timestamp);
+  const signature = sign(spec.identity, concatBytes(spec.identity.publicKey, ts, appData));
+  return concatBytes(spec.identity.publicKey, ts, signature, appData);
 }
 
 export interface GroupTextSpec {
@@ -173,7 +156,11 @@ export interface GroupTextSpec {
 export function buildGroupTextPayload(spec: GroupTextSpec): Uint8Array {
   checkInt("timestamp", spec.timestamp, 0, 0xffffffff);
   const body = new TextEncoder().encode(`${spec.sender}: ${spec.text}`);
-  const plain = concat([u32(spec.timestamp), Uint8Array.of((spec.flags ?? 0) & 0xff), body]);
+  const plain = concatBytes(
+    u32leBytes(spec.timestamp),
+    Uint8Array.of((spec.flags ?? 0) & 0xff),
+    body,
+  );
   return buildChannelPayload(spec.key, plain);
 }
 
@@ -187,12 +174,12 @@ export interface GroupDataSpec {
 export function buildGroupDataPayload(spec: GroupDataSpec): Uint8Array {
   checkInt("dataType", spec.dataType, 0, 0xffff);
   checkInt("data length", spec.data.length, 0, 255);
-  const plain = concat([u16(spec.dataType), Uint8Array.of(spec.data.length), spec.data]);
+  const plain = concatBytes(u16(spec.dataType), Uint8Array.of(spec.data.length), spec.data);
   return buildChannelPayload(spec.key, plain);
 }
 
 function buildChannelPayload(key: Uint8Array, plain: Uint8Array): Uint8Array {
-  const payload = concat([Uint8Array.of(channelHash(key)), encryptChannel(key, plain)]);
+  const payload = concatBytes(Uint8Array.of(channelHash(key)), encryptChannel(key, plain));
   if (payload.length > MAX_PAYLOAD) {
     throw new PacketEncodeError(`channel payload of ${payload.length} bytes > ${MAX_PAYLOAD}`);
   }
@@ -212,13 +199,13 @@ export function buildDirectPayload(spec: DirectSpec): Uint8Array {
   checkInt("srcHash", spec.srcHash, 0, 255);
   const mac = spec.mac ?? new Uint8Array(2);
   if (mac.length !== 2) throw new PacketEncodeError("mac must be 2 bytes");
-  return concat([Uint8Array.of(spec.destHash, spec.srcHash), mac, spec.ciphertext]);
+  return concatBytes(Uint8Array.of(spec.destHash, spec.srcHash), mac, spec.ciphertext);
 }
 
 /** u32 ack checksum, plus the v1.16 extra bytes (attempt, random) when given. */
 export function buildAckPayload(ack: number, extra?: Uint8Array): Uint8Array {
   checkInt("ack", ack, 0, 0xffffffff);
-  return extra ? concat([u32(ack), extra]) : u32(ack);
+  return extra ? concatBytes(u32leBytes(ack), extra) : u32leBytes(ack);
 }
 
 export interface AnonReqSpec {
@@ -234,7 +221,7 @@ export function buildAnonReqPayload(spec: AnonReqSpec): Uint8Array {
   if (spec.senderPublicKey.length !== 32) throw new PacketEncodeError("pubkey must be 32 bytes");
   const mac = spec.mac ?? new Uint8Array(2);
   if (mac.length !== 2) throw new PacketEncodeError("mac must be 2 bytes");
-  return concat([Uint8Array.of(spec.destHash), spec.senderPublicKey, mac, spec.ciphertext]);
+  return concatBytes(Uint8Array.of(spec.destHash), spec.senderPublicKey, mac, spec.ciphertext);
 }
 
 export interface TraceSpec {
@@ -250,7 +237,12 @@ export function buildTracePayload(spec: TraceSpec): Uint8Array {
   checkInt("tag", spec.tag, 0, 0xffffffff);
   checkInt("auth", spec.auth, 0, 0xffffffff);
   checkInt("flags", spec.flags, 0, 255);
-  return concat([u32(spec.tag), u32(spec.auth), Uint8Array.of(spec.flags), spec.routeHashes]);
+  return concatBytes(
+    u32leBytes(spec.tag),
+    u32leBytes(spec.auth),
+    Uint8Array.of(spec.flags),
+    spec.routeHashes,
+  );
 }
 
 export interface DiscoverReqSpec {
@@ -265,12 +257,12 @@ export function buildControlDiscoverReq(spec: DiscoverReqSpec): Uint8Array {
   checkInt("typeFilter", spec.typeFilter, 0, 255);
   checkInt("tag", spec.tag, 0, 0xffffffff);
   const head = Uint8Array.of(CTL_DISCOVER_REQ | (spec.prefixOnly ? 1 : 0), spec.typeFilter);
-  const parts = [head, u32(spec.tag)];
+  const parts = [head, u32leBytes(spec.tag)];
   if (spec.since !== undefined) {
     checkInt("since", spec.since, 0, 0xffffffff);
-    parts.push(u32(spec.since));
+    parts.push(u32leBytes(spec.since));
   }
-  return concat(parts);
+  return concatBytes(...parts);
 }
 
 export interface DiscoverRespSpec {
@@ -287,11 +279,11 @@ export function buildControlDiscoverResp(spec: DiscoverRespSpec): Uint8Array {
   checkInt("nodeType", spec.nodeType, 0, 15);
   checkInt("tag", spec.tag, 0, 0xffffffff);
   const snr4 = Math.max(-128, Math.min(127, Math.round(spec.snr * 4)));
-  return concat([
+  return concatBytes(
     Uint8Array.of(CTL_DISCOVER_RESP | spec.nodeType, snr4 & 0xff),
-    u32(spec.tag),
+    u32leBytes(spec.tag),
     spec.publicKey,
-  ]);
+  );
 }
 
 /** byte 0 = remaining << 4 | inner payload type, then the inner payload. */
@@ -302,7 +294,7 @@ export function buildMultipartPayload(
 ): Uint8Array {
   checkInt("remaining", remaining, 0, 15);
   checkInt("innerType", innerType, 0, 15);
-  return concat([Uint8Array.of((remaining << 4) | innerType), inner]);
+  return concatBytes(Uint8Array.of((remaining << 4) | innerType), inner);
 }
 
 /**

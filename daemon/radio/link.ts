@@ -7,6 +7,7 @@ import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { RadioParams, RadioState, RadioStatus } from "../core/types.ts";
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
+import { DRIVERS } from "./drivers.ts";
 import { RadioCommandError } from "./requests.ts";
 import { type Connection, describeTarget, openConnection } from "./transport.ts";
 import type {
@@ -102,7 +103,8 @@ export class Link implements RadioLink {
     return this.up().setParams(p);
   }
   signer(): ((msg: Uint8Array) => Promise<Uint8Array>) | null {
-    if (!this.o.config.allowKeyExport || this.o.config.driver === "repeater-log") return null;
+    if (!this.o.config.allowKeyExport || !DRIVERS[this.o.config.driver].capabilities.keyExport)
+      return null;
     return (msg) => {
       const s = this.up();
       if (!s.sign) return Promise.reject(new RadioCommandError("E_RADIO_UNSUPPORTED", "no signer"));

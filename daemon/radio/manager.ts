@@ -8,17 +8,9 @@ import type { Logger } from "../core/log.ts";
 import type { RadioStatus } from "../core/types.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import { systemdSyncProbe, trustedHostTime } from "./clock.ts";
-import { CompanionSession } from "./companion/driver.ts";
-import { KissSession } from "./kiss/driver.ts";
+import { createSession } from "./drivers.ts";
 import { Link } from "./link.ts";
-import { RepeaterLogSession } from "./replog/driver.ts";
-import type {
-  DriverSession,
-  GatewayIdentity,
-  RadioConfig,
-  RadioLink,
-  SessionContext,
-} from "./types.ts";
+import type { GatewayIdentity, RadioConfig, RadioLink } from "./types.ts";
 
 export interface RadioManagerDeps {
   readonly radios: readonly RadioConfig[];
@@ -31,17 +23,6 @@ export interface RadioManagerDeps {
   readonly gateway?: GatewayIdentity;
   readonly backoff?: BackoffOptions;
   readonly pollIntervalMs?: number;
-}
-
-export function createSession(ctx: SessionContext): DriverSession {
-  switch (ctx.config.driver) {
-    case "companion":
-      return new CompanionSession(ctx);
-    case "kiss":
-      return new KissSession(ctx);
-    case "repeater-log":
-      return new RepeaterLogSession(ctx);
-  }
 }
 
 export class RadioManager {

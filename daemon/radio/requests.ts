@@ -123,3 +123,16 @@ export class RequestQueue {
     }
   }
 }
+
+/** A deframing session's counters plus its command timeouts, as the radio status shows them. */
+export function framingCounters(
+  c: { readonly frames: number; readonly badFrames: number; readonly resyncBytes: number },
+  q: RequestQueue,
+): Record<string, number> {
+  return {
+    frames: c.frames,
+    badFrames: c.badFrames,
+    resyncBytes: c.resyncBytes,
+    timeouts: q.timeouts,
+  };
+}

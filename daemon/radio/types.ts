@@ -1,10 +1,21 @@
 import type { Logger } from "../core/log.ts";
-import type { RadioDriverKind, RadioParams, RadioStats } from "../core/types.ts";
+import type { DriverKind, RadioDriverKind, RadioParams, RadioStats } from "../core/types.ts";
+
+/** Stats before the radio reported any. */
+export const EMPTY_STATS: RadioStats = {
+  noiseFloorDbm: null,
+  txAirSecs: null,
+  rxAirSecs: null,
+  batteryMv: null,
+  uptimeSecs: null,
+  recvErrors: null,
+  queueLen: null,
+};
 
 /** One entry of `radios[]` in the config (schema/config.schema.json). */
 export interface RadioConfig {
   readonly id: string;
-  readonly driver: "companion" | "kiss" | "repeater-log";
+  readonly driver: DriverKind;
   readonly serial?: { readonly path: string; readonly baud?: number };
   readonly tcp?: { readonly host: string; readonly port: number };
   readonly params?: RadioParams;

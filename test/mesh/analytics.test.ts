@@ -4,6 +4,7 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import type { RadioStatus } from "../../daemon/core/types.ts";
 import { loraAirtimeMs } from "../../daemon/mesh/airtime.ts";
 import { MeshModel } from "../../daemon/mesh/model.ts";
+import { EMPTY_STATS } from "../../daemon/radio/types.ts";
 import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
 
 const T0 = Date.UTC(2026, 4, 1, 12, 0, 0);
@@ -22,18 +23,7 @@ function status(stats: Partial<NonNullable<RadioStatus["stats"]>> | null): Radio
     model: null,
     firmware: null,
     clockSkewSec: null,
-    stats: stats
-      ? {
-          noiseFloorDbm: null,
-          txAirSecs: null,
-          rxAirSecs: null,
-          batteryMv: null,
-          uptimeSecs: null,
-          recvErrors: null,
-          queueLen: null,
-          ...stats,
-        }
-      : null,
+    stats: stats ? { ...EMPTY_STATS, ...stats } : null,
     counters: {},
   };
 }

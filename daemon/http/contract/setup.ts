@@ -2,6 +2,7 @@
  * Request and answer shapes of the setup and settings API (first-run claim,
  * settings, radios, brokers, admin pages). The web UI imports these types.
  */
+import type { DriverKind } from "../../core/types.ts";
 
 /** GET /api/setup/status (anyone). */
 export interface SetupStatus {
@@ -68,7 +69,7 @@ export interface SerialPortsResponse {
 
 /** POST /api/radios/test (admin). */
 export interface RadioTestRequest {
-  readonly driver: "companion" | "kiss" | "repeater-log";
+  readonly driver: DriverKind;
   readonly path: string;
   readonly baud?: number;
 }

@@ -2,6 +2,7 @@
  * Admin tools: serial port discovery, radio and broker tests, the doctor,
  * recent log lines and restart. Every route needs the admin credential.
  */
+import { DRIVER_KINDS } from "../../core/types.ts";
 import type { AppContext } from "../context.ts";
 import type {
   BrokerTestResponse,
@@ -17,7 +18,6 @@ import { Reply, type Route } from "../router.ts";
 import type { SystemPort } from "../setup-ports.ts";
 
 type Body = Record<string, unknown>;
-const DRIVERS = ["companion", "kiss", "repeater-log"] as const;
 /** A device path: absolute, no parent steps, printable. */
 const DEVICE = /^\/[A-Za-z0-9._/:+-]{1,200}$/;
 
@@ -67,8 +67,8 @@ export function systemRoutes(app: AppContext): Route[] {
         const b = body as Body;
         only(b, ["driver", "path", "baud"]);
         const driver = b.driver;
-        if (typeof driver !== "string" || !(DRIVERS as readonly string[]).includes(driver))
-          throw badParam("driver", `must be one of ${DRIVERS.join(", ")}`);
+        if (typeof driver !== "string" || !(DRIVER_KINDS as readonly string[]).includes(driver))
+          throw badParam("driver", `must be one of ${DRIVER_KINDS.join(", ")}`);
         const path = b.path;
         if (typeof path !== "string" || !DEVICE.test(path) || path.includes(".."))
           throw badParam("path", "must be an absolute device path such as /dev/serial/by-id/...");

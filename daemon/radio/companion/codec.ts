@@ -213,15 +213,7 @@ export function mergeStats(prev: RadioStats, f: Uint8Array): RadioStats | null {
   }
 }
 
-export const EMPTY_STATS: RadioStats = {
-  noiseFloorDbm: null,
-  txAirSecs: null,
-  rxAirSecs: null,
-  batteryMv: null,
-  uptimeSecs: null,
-  recvErrors: null,
-  queueLen: null,
-};
+export { EMPTY_STATS } from "../types.ts";
 
 /** Reply codes 0..28 and push codes 0x80..0x90 exist (MyMesh.cpp); anything else is garbage. */
 export function plausibleFrame(f: Uint8Array): boolean {

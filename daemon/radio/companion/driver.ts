@@ -6,7 +6,7 @@ import { errorMessage } from "../../core/errors.ts";
 import type { RadioParams, RadioStats } from "../../core/types.ts";
 import { decideClock } from "../clock.ts";
 import { afterIdle } from "../idle.ts";
-import { type MatchResult, RadioCommandError, RequestQueue } from "../requests.ts";
+import { framingCounters, type MatchResult, RadioCommandError, RequestQueue } from "../requests.ts";
 import type { ChannelRef, DriverSession, SessionContext } from "../types.ts";
 import * as C from "./codec.ts";
 import { CompanionDeframer, encodeCompanionFrame } from "./frames.ts";
@@ -261,13 +261,7 @@ export class CompanionSession implements DriverSession {
   }
 
   framingCounters(): Record<string, number> {
-    const c = this.deframer.counters;
-    return {
-      frames: c.frames,
-      badFrames: c.badFrames,
-      resyncBytes: c.resyncBytes,
-      timeouts: this.q.timeouts,
-    };
+    return framingCounters(this.deframer.counters, this.q);
   }
 
   close(err: Error): void {

@@ -8,8 +8,8 @@ import { ByteReader, toHex } from "../../core/bytes.ts";
 import type { RadioParams, RadioStats } from "../../core/types.ts";
 import { cleanText } from "../bytes.ts";
 import { afterIdle } from "../idle.ts";
-import { type MatchResult, RadioCommandError, RequestQueue } from "../requests.ts";
-import type { ChannelRef, DriverSession, SessionContext } from "../types.ts";
+import { framingCounters, type MatchResult, RadioCommandError, RequestQueue } from "../requests.ts";
+import { type ChannelRef, type DriverSession, EMPTY_STATS, type SessionContext } from "../types.ts";
 import * as K from "./codec.ts";
 import { encodeKissFrame, KissDeframer, type KissFrame } from "./frames.ts";
 import {
@@ -40,15 +40,7 @@ export class KissSession implements DriverSession {
   private readonly q = new RequestQueue();
   private held: { raw: Uint8Array; cancel: () => void } | null = null;
   private publicKey: Uint8Array | null = null;
-  private stats: RadioStats = {
-    noiseFloorDbm: null,
-    txAirSecs: null,
-    rxAirSecs: null,
-    batteryMv: null,
-    uptimeSecs: null,
-    recvErrors: null,
-    queueLen: null,
-  };
+  private stats: RadioStats = EMPTY_STATS;
   /** Airtime (ms) per packet length, from the modem's own estimate. */
   private readonly airtime = new Map<number, number>();
   /** Received lengths not yet turned into airtime. */
@@ -291,13 +283,7 @@ export class KissSession implements DriverSession {
   }
 
   framingCounters(): Record<string, number> {
-    const c = this.deframer.counters;
-    return {
-      frames: c.frames,
-      badFrames: c.badFrames,
-      resyncBytes: c.resyncBytes,
-      timeouts: this.q.timeouts,
-    };
+    return framingCounters(this.deframer.counters, this.q);
   }
 
   close(err: Error): void {

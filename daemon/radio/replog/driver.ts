@@ -7,7 +7,7 @@ import type { RadioParams, RadioStats } from "../../core/types.ts";
 import { decideClock } from "../clock.ts";
 import { afterIdle } from "../idle.ts";
 import { type MatchResult, RadioCommandError, RequestQueue } from "../requests.ts";
-import type { ChannelRef, DriverSession, SessionContext } from "../types.ts";
+import { type ChannelRef, type DriverSession, EMPTY_STATS, type SessionContext } from "../types.ts";
 import {
   LineSplitter,
   parseClockReply,
@@ -29,15 +29,7 @@ export class RepeaterLogSession implements DriverSession {
   private readonly lines = new LineSplitter();
   private readonly q = new RequestQueue();
   private held: { raw: Uint8Array; cancel: () => void } | null = null;
-  private stats: RadioStats = {
-    noiseFloorDbm: null,
-    txAirSecs: null,
-    rxAirSecs: null,
-    batteryMv: null,
-    uptimeSecs: null,
-    recvErrors: null,
-    queueLen: null,
-  };
+  private stats: RadioStats = EMPTY_STATS;
   private statsSupported = true;
   private badLines = 0;
 

@@ -3,7 +3,7 @@
  * (examples/companion_radio/MyMesh.cpp handleCmdFrame, v1.17): `<` + u16 LE
  * length frames in, `>` frames out, pushes interleaved with replies.
  */
-import { toHex } from "../../core/bytes.ts";
+import { toHex, u32le, u32leBytes } from "../../core/bytes.ts";
 import type { RxPacket } from "../../core/types.ts";
 import {
   PAYLOAD_ADVERT,
@@ -14,16 +14,7 @@ import {
 import { decryptChannel, expandSeed } from "../../protocol/crypto.ts";
 import { buildAdvertPayload, buildGroupTextPayload, encodePacket } from "../../protocol/encode.ts";
 import { frameLayout, packetHash } from "../../protocol/hash.ts";
-import {
-  DeviceClock,
-  type FirmwareDevice,
-  type FirmwareOptions,
-  type HostRecord,
-  int8,
-  Recorder,
-  readU32,
-  u32le,
-} from "./device.ts";
+import { FirmwareBase, type FirmwareDevice, type FirmwareOptions, int8 } from "./device.ts";
 
 /** MAX_FRAME_SIZE since v1.16 (src/helpers/BaseSerialInterface.h). */
 export const MAX_FRAME = 176;
@@ -60,13 +51,8 @@ function fixed(text: string, size: number): Uint8Array {
   return out;
 }
 
-export class CompanionFirmware implements FirmwareDevice {
+export class CompanionFirmware extends FirmwareBase implements FirmwareDevice {
   readonly kind = "companion" as const;
-  private readonly o: FirmwareOptions;
-  private readonly clock: () => number;
-  private readonly rtc: DeviceClock;
-  private readonly rec: Recorder;
-  private readonly bootMs: number;
   private buf = new Uint8Array(0);
   private appVer = 0;
   private name: string;
@@ -91,11 +77,7 @@ export class CompanionFirmware implements FirmwareDevice {
   garbage = 0;
 
   constructor(o: FirmwareOptions) {
-    this.o = o;
-    this.clock = o.clock ?? Date.now;
-    this.rtc = new DeviceClock(this.clock, o.bootEpochSec);
-    this.rec = new Recorder(this.clock);
-    this.bootMs = this.clock();
+    super(o);
     this.name = o.sim.gateway.name;
     this.lat = o.sim.gateway.lat;
     this.lon = o.sim.gateway.lon;
@@ -153,10 +135,6 @@ export class CompanionFirmware implements FirmwareDevice {
     }
   }
 
-  record(): HostRecord {
-    return this.rec.snapshot();
-  }
-
   close(): void {}
 
   private channelMessage(rx: RxPacket, route: number, pathLen: number, payload: Uint8Array): void {
@@ -209,7 +187,7 @@ export class CompanionFirmware implements FirmwareDevice {
         this.selfInfo();
         return;
       case 5: {
-        this.reply(Uint8Array.of(9), u32le(this.rtc.now()));
+        this.reply(Uint8Array.of(9), u32leBytes(this.rtc.now()));
         return;
       }
       case 6: {
@@ -217,7 +195,7 @@ export class CompanionFirmware implements FirmwareDevice {
           this.err(ERR_UNSUPPORTED);
           return;
         }
-        const secs = readU32(frame, 1);
+        const secs = u32le(frame, 1);
         if (secs < this.rtc.now()) {
           this.err(ERR_ILLEGAL_ARG);
           return;
@@ -240,8 +218,8 @@ export class CompanionFirmware implements FirmwareDevice {
         return;
       }
       case 4: // no contacts kept by the simulated companion
-        this.reply(Uint8Array.of(2), u32le(0));
-        this.reply(Uint8Array.of(4), u32le(0));
+        this.reply(Uint8Array.of(2), u32leBytes(0));
+        this.reply(Uint8Array.of(4), u32leBytes(0));
         return;
       case 10: {
         const next = this.queue.shift();
@@ -265,14 +243,14 @@ export class CompanionFirmware implements FirmwareDevice {
           this.err(ERR_ILLEGAL_ARG);
           return;
         }
-        this.lat = (readU32(frame, 1) | 0) / 1e6;
-        this.lon = (readU32(frame, 5) | 0) / 1e6;
+        this.lat = (u32le(frame, 1) | 0) / 1e6;
+        this.lon = (u32le(frame, 5) | 0) / 1e6;
         this.ok();
         return;
       case 19:
         return; // REBOOT: a real device drops the link; the simulation carries on
       case 20: {
-        this.reply(Uint8Array.of(12, 0x6a, 0x10), u32le(120), u32le(1024));
+        this.reply(Uint8Array.of(12, 0x6a, 0x10), u32leBytes(120), u32leBytes(1024));
         return;
       }
       case 23:
@@ -303,7 +281,7 @@ export class CompanionFirmware implements FirmwareDevice {
   private deviceInfo(): void {
     this.reply(
       Uint8Array.of(13, FIRMWARE_VER_CODE, 50, 8),
-      u32le(123456), // BLE PIN
+      u32leBytes(123456), // BLE PIN
       fixed("19-Nov-2026", 12),
       fixed("meshgate simulated radio", 40),
       fixed("v1.17.1", 20),
@@ -322,8 +300,8 @@ export class CompanionFirmware implements FirmwareDevice {
       this.o.sim.identity.publicKey,
       ll,
       Uint8Array.of(0, 1, 0, 0), // multi acks, advert location policy, telemetry, manual add
-      u32le(r.freqKHz),
-      u32le(r.bwHz),
+      u32leBytes(r.freqKHz),
+      u32leBytes(r.bwHz),
       Uint8Array.of(r.sf, r.cr),
       new TextEncoder().encode(this.name),
     );
@@ -359,7 +337,7 @@ export class CompanionFirmware implements FirmwareDevice {
     const text = new TextDecoder().decode(frame.subarray(7));
     const payload = buildGroupTextPayload({
       key: slot.key,
-      timestamp: readU32(frame, 3),
+      timestamp: u32le(frame, 3),
       sender: this.name,
       text,
     });
@@ -372,8 +350,8 @@ export class CompanionFirmware implements FirmwareDevice {
       this.err(ERR_ILLEGAL_ARG);
       return;
     }
-    const freq = readU32(frame, 1);
-    const bw = readU32(frame, 5);
+    const freq = u32le(frame, 1);
+    const bw = u32le(frame, 5);
     const sf = frame[9] ?? 0;
     const cr = frame[10] ?? 0;
     const valid = freq >= 150_000 && freq <= 2_500_000 && bw >= 7000 && bw <= 500_000;
@@ -400,7 +378,7 @@ export class CompanionFirmware implements FirmwareDevice {
     const s = this.stats;
     const uptime = Math.floor((this.clock() - this.bootMs) / 1000);
     if (type === 0) {
-      this.reply(Uint8Array.of(24, 0, 0x6a, 0x10), u32le(uptime), Uint8Array.of(0, 0, 0));
+      this.reply(Uint8Array.of(24, 0, 0x6a, 0x10), u32leBytes(uptime), Uint8Array.of(0, 0, 0));
       return;
     }
     if (type === 1) {
@@ -411,14 +389,14 @@ export class CompanionFirmware implements FirmwareDevice {
         Uint8Array.of(24, 1),
         noise,
         Uint8Array.of(int8(this.lastRssi), int8(this.lastSnr * 4)),
-        u32le(Math.floor(s.sent * 0.3)),
-        u32le(air),
+        u32leBytes(Math.floor(s.sent * 0.3)),
+        u32leBytes(air),
       );
       return;
     }
     if (type === 2) {
       const vals = [s.recv, s.sent, s.floodTx, s.directTx, s.floodRx, s.directRx, s.errors];
-      this.reply(Uint8Array.of(24, 2), ...vals.map(u32le));
+      this.reply(Uint8Array.of(24, 2), ...vals.map(u32leBytes));
       return;
     }
     this.err(ERR_ILLEGAL_ARG);

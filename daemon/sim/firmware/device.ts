@@ -3,10 +3,12 @@
  * and mesh receptions, writing its replies through `out`, and keeping a
  * record of what the host did so tests can check a driver's behaviour.
  */
-import type { RxPacket } from "../../core/types.ts";
+import type { DriverKind, RxPacket } from "../../core/types.ts";
+import { Rng } from "../rng.ts";
 import type { MeshSimulator } from "../simulator.ts";
 
-export type FirmwareKind = "companion" | "kiss" | "repeater-log";
+/** A simulated firmware per radio driver kind. */
+export type FirmwareKind = DriverKind;
 
 export interface HostCommand {
   readonly at: number;
@@ -50,6 +52,29 @@ export interface FirmwareOptions {
 }
 
 const RECORD_MAX = 2000;
+
+/** What every simulated firmware keeps: its options, host clock, RTC, host record, randomness. */
+export abstract class FirmwareBase {
+  protected readonly o: FirmwareOptions;
+  protected readonly clock: () => number;
+  protected readonly rtc: DeviceClock;
+  protected readonly rec: Recorder;
+  protected readonly rng: Rng;
+  protected readonly bootMs: number;
+
+  constructor(o: FirmwareOptions) {
+    this.o = o;
+    this.clock = o.clock ?? Date.now;
+    this.rtc = new DeviceClock(this.clock, o.bootEpochSec);
+    this.rec = new Recorder(this.clock);
+    this.rng = new Rng(o.seed ?? 1);
+    this.bootMs = this.clock();
+  }
+
+  record(): HostRecord {
+    return this.rec.snapshot();
+  }
+}
 
 /** Bounded host record shared by the devices. */
 export class Recorder {
@@ -101,22 +126,6 @@ export class DeviceClock {
   set(sec: number): void {
     this.offsetSec = sec - Math.floor(this.clock() / 1000);
   }
-}
-
-export function u32le(v: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, v >>> 0, true);
-  return b;
-}
-
-export function readU32(b: Uint8Array, at: number): number {
-  return (
-    ((b[at] ?? 0) |
-      ((b[at + 1] ?? 0) << 8) |
-      ((b[at + 2] ?? 0) << 16) |
-      ((b[at + 3] ?? 0) << 24)) >>>
-    0
-  );
 }
 
 export function int8(v: number): number {

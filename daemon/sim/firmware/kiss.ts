@@ -4,20 +4,11 @@
  * MeshCore extensions under SetHardware (0x06) with replies at code | 0x80.
  */
 import { createHash } from "node:crypto";
-import { toHex } from "../../core/bytes.ts";
+import { toHex, u32le, u32leBytes } from "../../core/bytes.ts";
 import type { RxPacket } from "../../core/types.ts";
 import { sign, verify } from "../../protocol/crypto.ts";
 import { airtimeMs } from "../radio.ts";
-import { Rng } from "../rng.ts";
-import {
-  type FirmwareDevice,
-  type FirmwareOptions,
-  type HostRecord,
-  int8,
-  Recorder,
-  readU32,
-  u32le,
-} from "./device.ts";
+import { FirmwareBase, type FirmwareDevice, type FirmwareOptions, int8 } from "./device.ts";
 
 const FEND = 0xc0;
 const FESC = 0xdb;
@@ -69,12 +60,8 @@ export function kissFrame(type: number, data: Uint8Array): Uint8Array {
   return Uint8Array.from(out);
 }
 
-export class KissFirmware implements FirmwareDevice {
+export class KissFirmware extends FirmwareBase implements FirmwareDevice {
   readonly kind = "kiss" as const;
-  private readonly o: FirmwareOptions;
-  private readonly clock: () => number;
-  private readonly rec: Recorder;
-  private readonly rng: Rng;
   private frame: number[] = [];
   private inFrame = false;
   private escaped = false;
@@ -86,13 +73,6 @@ export class KissFirmware implements FirmwareDevice {
   private readonly stats = { rx: 0, tx: 0, errors: 0 };
   private lastRssi = -120;
   badFrames = 0;
-
-  constructor(o: FirmwareOptions) {
-    this.o = o;
-    this.clock = o.clock ?? Date.now;
-    this.rec = new Recorder(this.clock);
-    this.rng = new Rng(o.seed ?? 1);
-  }
 
   input(chunk: Uint8Array): void {
     for (const b of chunk) {
@@ -130,10 +110,6 @@ export class KissFirmware implements FirmwareDevice {
     if (this.signalReport) {
       this.o.out(kissFrame(0x06, Uint8Array.of(0xf9, int8((rx.snr ?? 0) * 4), int8(rx.rssi ?? 0))));
     }
-  }
-
-  record(): HostRecord {
-    return this.rec.snapshot();
   }
 
   close(): void {
@@ -238,7 +214,7 @@ export class KissFirmware implements FirmwareDevice {
         return;
       case 0x0b: {
         const r = this.radio;
-        this.reply(0x8b, Uint8Array.of(...u32le(r.freqHz), ...u32le(r.bwHz), r.sf, r.cr));
+        this.reply(0x8b, Uint8Array.of(...u32leBytes(r.freqHz), ...u32leBytes(r.bwHz), r.sf, r.cr));
         return;
       }
       case 0x0c: {
@@ -260,7 +236,7 @@ export class KissFirmware implements FirmwareDevice {
         }
         const r = this.radio;
         const p = r.sf ? { sf: r.sf, bwKHz: r.bwHz / 1000, cr: r.cr } : undefined;
-        this.reply(0x8f, u32le(Math.round(airtimeMs(arg[0] ?? 0, p))));
+        this.reply(0x8f, u32leBytes(Math.round(airtimeMs(arg[0] ?? 0, p))));
         return;
       }
       case 0x10: {
@@ -277,9 +253,9 @@ export class KissFirmware implements FirmwareDevice {
         this.reply(
           0x92,
           Uint8Array.of(
-            ...u32le(this.stats.rx),
-            ...u32le(this.stats.tx),
-            ...u32le(this.stats.errors),
+            ...u32leBytes(this.stats.rx),
+            ...u32leBytes(this.stats.tx),
+            ...u32leBytes(this.stats.errors),
           ),
         );
         return;
@@ -332,8 +308,8 @@ export class KissFirmware implements FirmwareDevice {
       this.reply(0xf1, Uint8Array.of(E_LENGTH));
       return;
     }
-    const freqHz = readU32(arg, 0);
-    const bwHz = readU32(arg, 4);
+    const freqHz = u32le(arg, 0);
+    const bwHz = u32le(arg, 4);
     const sf = arg[8] ?? 0;
     const cr = arg[9] ?? 0;
     if (

@@ -12,14 +12,7 @@ import { ROUTE_DIRECT } from "../../protocol/constants.ts";
 import { expandSeed } from "../../protocol/crypto.ts";
 import { frameLayout, packetHash } from "../../protocol/hash.ts";
 import { airtimeMs } from "../radio.ts";
-import { Rng } from "../rng.ts";
-import {
-  DeviceClock,
-  type FirmwareDevice,
-  type FirmwareOptions,
-  type HostRecord,
-  Recorder,
-} from "./device.ts";
+import { FirmwareBase, type FirmwareDevice, type FirmwareOptions } from "./device.ts";
 
 /** The serial CLI buffer (examples/simple_repeater/main.cpp command[160]). */
 const MAX_LINE = 159;
@@ -47,14 +40,8 @@ function trimFloat(v: number, digits: number): string {
   return v.toFixed(digits).replace(/\.?0+$/, "");
 }
 
-export class RepeaterLogFirmware implements FirmwareDevice {
+export class RepeaterLogFirmware extends FirmwareBase implements FirmwareDevice {
   readonly kind = "repeater-log" as const;
-  private readonly o: FirmwareOptions;
-  private readonly clock: () => number;
-  private readonly rtc: DeviceClock;
-  private readonly rec: Recorder;
-  private readonly rng: Rng;
-  private readonly bootMs: number;
   private line: number[] = [];
   private readonly radio = { freq: 910.525, bw: 62.5, sf: 7, cr: 5 };
   private readonly stats = {
@@ -70,12 +57,7 @@ export class RepeaterLogFirmware implements FirmwareDevice {
   private last = { snr: 0, rssi: 0 };
 
   constructor(o: FirmwareOptions) {
-    this.o = o;
-    this.clock = o.clock ?? Date.now;
-    this.rtc = new DeviceClock(this.clock, o.bootEpochSec);
-    this.rec = new Recorder(this.clock);
-    this.rng = new Rng(o.seed ?? 1);
-    this.bootMs = this.clock();
+    super(o);
   }
 
   /** Boot banner, as printed when the console opens after a reset. */
@@ -136,10 +118,6 @@ export class RepeaterLogFirmware implements FirmwareDevice {
         `${when}: TX, len=${len} (type=${f.payloadType}, route=F, payload_len=${payloadLen})`,
       );
     }
-  }
-
-  record(): HostRecord {
-    return this.rec.snapshot();
   }
 
   close(): void {}

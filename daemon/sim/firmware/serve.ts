@@ -39,15 +39,15 @@ export interface FirmwareServerOptions {
 /** Past this much unsent output (nobody reading the other end), drop output. */
 const MAX_BACKLOG = 256 * 1024;
 
+/** The simulated firmware of each radio driver (radio/drivers.ts), by the same kind. */
+export const FIRMWARES: Readonly<Record<FirmwareKind, (o: FirmwareOptions) => FirmwareDevice>> = {
+  companion: (o) => new CompanionFirmware(o),
+  kiss: (o) => new KissFirmware(o),
+  "repeater-log": (o) => new RepeaterLogFirmware(o),
+};
+
 export function createDevice(kind: FirmwareKind, o: FirmwareOptions): FirmwareDevice {
-  switch (kind) {
-    case "companion":
-      return new CompanionFirmware(o);
-    case "kiss":
-      return new KissFirmware(o);
-    case "repeater-log":
-      return new RepeaterLogFirmware(o);
-  }
+  return FIRMWARES[kind](o);
 }
 
 export class FirmwareServer {

@@ -4,11 +4,12 @@
  * an advert through the running radio.
  */
 import { useEffect, useState } from "preact/hooks";
+import { DRIVER_KINDS } from "../../../daemon/core/types.ts";
 import type { RadioTestResponse, SerialPortInfo } from "../../../daemon/http/contract/setup.ts";
 import type { AdminApi } from "../admin.ts";
 import { arr, type Cfg, obj, type Save, text } from "./settings.tsx";
 
-const DRIVERS = ["companion", "kiss", "repeater-log"] as const;
+const DRIVERS = DRIVER_KINDS;
 
 export function RadioSection(props: { admin: AdminApi; cfg: Cfg; save: Save }) {
   const radios = arr(props.cfg.radios);
