@@ -1,11 +1,6 @@
 /** Public surface of the MQTT upstream (what the daemon wires). */
-export {
-  BROKER_ITEM_SCHEMA,
-  type BrokerConfig,
-  type Feed,
-  resolveBroker,
-  SUMMARIES_SCHEMA,
-} from "./config.ts";
+export { type BrokerConfig, type Feed, resolveBroker } from "./config.ts";
+export { BROKER_ITEM_SCHEMA, MQTT_SCHEMA, SUMMARIES_SCHEMA } from "./config-schema.ts";
 export { airtimeMs, packetMessage, packetScore, statusMessage } from "./format.ts";
 export type {
   OutboxPort,
