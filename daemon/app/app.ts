@@ -263,6 +263,11 @@ export class App {
         log,
         reconfigureChannels: (c) =>
           this.channels.reconfigure(c.channels, c.publicChannel, c.regions),
+        setGateway: async (c) => {
+          this.mesh.setGateway(c.gateway);
+          for (const f of await this.radios.setGateway(c.gateway))
+            log.warn("radio did not take the new gateway name/position", f);
+        },
         restartMqtt: async (c) => {
           await this.stopMqtt();
           await this.startMqtt(c);

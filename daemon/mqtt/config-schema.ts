@@ -47,8 +47,16 @@ export const BROKER_ITEM_SCHEMA = {
           required: ["type"],
           properties: {
             type: { const: "token" },
-            radio: { type: "string", pattern: "^[A-Za-z0-9_.-]{1,32}$" },
-            audience: { type: "string", maxLength: 253 },
+            radio: {
+              type: "string",
+              pattern: "^[A-Za-z0-9_.-]{1,32}$",
+              description: "radio whose node key signs the token, default the first with a key",
+            },
+            audience: {
+              type: "string",
+              maxLength: 253,
+              description: "aud claim, default the broker host name",
+            },
             owner: { type: "string", maxLength: 128 },
             email: { type: "string", maxLength: 254 },
             // No `default` inside oneOf: Ajv (strict, useDefaults) rejects it there.

@@ -6,55 +6,15 @@
  * slip a bad value past it.
  */
 import { ConfigError } from "../core/errors.ts";
+import { applyDefaults, type SchemaInput } from "../core/schema-type.ts";
+import { BROKER_ITEM_SCHEMA } from "./config-schema.ts";
 
-export type Feed = "packets" | "status" | "summaries" | "homeassistant";
-export const FEEDS: readonly Feed[] = ["packets", "status", "summaries", "homeassistant"];
-
-export type BrokerAuth =
-  | { readonly type: "none" }
-  | { readonly type: "password"; readonly username: string; readonly password: string }
-  | {
-      readonly type: "token";
-      /** Radio whose node key signs the token (default: first radio with a key). */
-      readonly radio?: string;
-      /** `aud` claim; default the broker host name. */
-      readonly audience?: string;
-      readonly owner?: string;
-      readonly email?: string;
-      readonly ttlSec?: number;
-      readonly renewBeforeSec?: number;
-    };
-
-export interface BrokerTls {
-  readonly ca?: string;
-  readonly cert?: string;
-  readonly key?: string;
-  readonly rejectUnauthorized?: boolean;
-}
-
-/** A broker as written in the config file (everything but id and url optional). */
-export interface BrokerConfig {
-  readonly id: string;
-  readonly url: string;
-  readonly enabled?: boolean;
-  readonly tls?: BrokerTls;
-  readonly auth?: BrokerAuth;
-  readonly clientId?: string;
-  readonly keepaliveSec?: number;
-  readonly connectTimeoutSec?: number;
-  readonly iata?: string;
-  readonly topicPrefix?: string;
-  readonly feeds?: readonly Feed[];
-  /** Payload type names to publish on the packets feed; empty = all. */
-  readonly packetTypes?: readonly string[];
-  /** QoS 1 messages awaiting PUBACK at once. */
-  readonly inflight?: number;
-  readonly backoffMinMs?: number;
-  readonly backoffMaxMs?: number;
-  /** Seconds between status refreshes (stats) while connected. */
-  readonly statusIntervalSec?: number;
-  readonly homeassistantPrefix?: string;
-}
+/** A broker as written in the config file (mqtt/config-schema.ts; defaults optional). */
+export type BrokerConfig = SchemaInput<typeof BROKER_ITEM_SCHEMA>;
+export type BrokerAuth = NonNullable<BrokerConfig["auth"]>;
+export type BrokerTls = NonNullable<BrokerConfig["tls"]>;
+export type Feed = NonNullable<BrokerConfig["feeds"]>[number];
+export const FEEDS: readonly Feed[] = BROKER_ITEM_SCHEMA.properties.feeds.items.enum;
 
 /** A broker with every default applied. */
 export interface ResolvedBroker {
@@ -85,9 +45,10 @@ const IATA_RE = /^[A-Z]{3}$/;
 const TOPIC_PREFIX_RE = /^[^#+\u0000]{1,64}$/;
 
 export function resolveBroker(
-  b: BrokerConfig,
+  input: BrokerConfig,
   gateway: { name: string; iata: string },
 ): ResolvedBroker {
+  const b = applyDefaults(BROKER_ITEM_SCHEMA, input);
   const problems: string[] = [];
   if (typeof b.id !== "string" || !ID_RE.test(b.id)) problems.push("id: 1-32 of A-Za-z0-9_.-");
   let url: URL | null = null;
@@ -102,12 +63,12 @@ export function resolveBroker(
   }
   const iata = b.iata ?? gateway.iata;
   if (!IATA_RE.test(iata)) problems.push("iata: three capital letters");
-  const topicPrefix = b.topicPrefix ?? "meshcore";
+  const topicPrefix = b.topicPrefix;
   if (!TOPIC_PREFIX_RE.test(topicPrefix)) problems.push("topicPrefix: 1-64 chars, no + or #");
-  const feeds = new Set<Feed>(b.feeds ?? ["packets", "status"]);
+  const feeds = new Set<Feed>(b.feeds);
   for (const f of feeds) if (!FEEDS.includes(f)) problems.push(`feeds: unknown feed ${String(f)}`);
   const auth: BrokerAuth = b.auth ?? { type: "none" };
-  const inflight = b.inflight ?? 64;
+  const inflight = b.inflight;
   if (!Number.isInteger(inflight) || inflight < 1 || inflight > 1000)
     problems.push("inflight: 1..1000");
   if (problems.length > 0) {
@@ -119,20 +80,20 @@ export function resolveBroker(
     url: b.url,
     protocol: protocol as ResolvedBroker["protocol"],
     host: url?.hostname ?? "",
-    enabled: b.enabled ?? true,
+    enabled: b.enabled,
     tls: b.tls ?? {},
     auth,
     clientId: b.clientId ?? `meshgate_${gw}_${b.id}`.slice(0, 64),
-    keepaliveSec: b.keepaliveSec ?? 30,
-    connectTimeoutSec: b.connectTimeoutSec ?? 15,
+    keepaliveSec: b.keepaliveSec,
+    connectTimeoutSec: b.connectTimeoutSec,
     iata,
     topicPrefix,
     feeds,
-    packetTypes: new Set(b.packetTypes ?? []),
+    packetTypes: new Set(b.packetTypes),
     inflight,
-    backoffMinMs: b.backoffMinMs ?? 1000,
-    backoffMaxMs: b.backoffMaxMs ?? 60_000,
-    statusIntervalSec: b.statusIntervalSec ?? 300,
-    homeassistantPrefix: b.homeassistantPrefix ?? "homeassistant",
+    backoffMinMs: b.backoffMinMs,
+    backoffMaxMs: b.backoffMaxMs,
+    statusIntervalSec: b.statusIntervalSec,
+    homeassistantPrefix: b.homeassistantPrefix,
   };
 }
