@@ -139,7 +139,7 @@ describe("settings documented in the docs", () => {
 describe("docs/setup.md", () => {
   it("names exactly the settings the schema marks x-restart", () => {
     const text = read("docs/setup.md");
-    const m = /marks with `"x-restart": true`\s*—([^]*?)\.\s+Everything else/.exec(text);
+    const m = /marks with `"x-restart": true`\s*—([\s\S]*?)\.\s+Everything else/.exec(text);
     expect(m, "the restart sentence").not.toBeNull();
     const named = [...(m?.[1] ?? "").matchAll(/`([^`]+)`/g)].map((x) => x[1]);
     expect(named.sort()).toEqual(restartPaths().sort());
