@@ -12,18 +12,9 @@ import { FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
 import { type RunningDaemon, startDaemon } from "../helpers/daemon.ts";
 import { type PtyPair, ptyPair } from "../sim/pty.ts";
+import { waitFor } from "../web/helpers/supervised.ts";
 
 const TOKEN = "live-settings-token-0123456789";
-
-async function waitFor<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("live settings over PATCH /api/config (real daemon, companion on a pty)", () => {
   let pty: PtyPair;
@@ -62,9 +53,7 @@ describe("live settings over PATCH /api/config (real daemon, companion on a pty)
       ].join("\n"),
       timeoutMs: 60_000,
     });
-    await waitFor("the radio to come up", async () =>
-      (await radios()).items[0]?.state === "up" ? true : undefined,
-    );
+    await waitFor("the radio to come up", async () => (await radios()).items[0]?.state === "up");
   }, 90_000);
 
   afterAll(async () => {
