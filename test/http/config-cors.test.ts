@@ -4,7 +4,7 @@
  * the request unless the answer lists PATCH. Over a real server, both engines.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINES, startServer, type TestServer } from "./helpers/server.ts";
+import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
 
 describe.each(ENGINES)("CORS preflight for the settings API (%s)", (engine) => {
   let t: TestServer;

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RadioStatus } from "../../daemon/core/types.ts";
 import { FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
-import { type RunningDaemon, startDaemon } from "../helpers/daemon.ts";
-import { type PtyPair, ptyPair } from "../sim/pty.ts";
-import { waitFor } from "../web/helpers/supervised.ts";
+import { type RunningDaemon, startDaemon } from "../support/daemon.ts";
+import { type PtyPair, ptyPair } from "../support/sim/pty.ts";
+import { waitFor } from "../support/web/supervised.ts";
 
 const TOKEN = "live-settings-token-0123456789";
 
