@@ -82,19 +82,8 @@ export class App {
   async start(): Promise<void> {
     const { config, log } = this.opts;
     this.store = createStore({
-      dataDir: config.store.dataDir,
-      fsyncIntervalMs: config.store.fsyncIntervalMs,
-      snapshotJournalRatio: config.store.snapshotJournalRatio,
-      maxDbMB: config.store.maxDbMB,
-      maxAgeDays: config.store.maxAgeDays,
-      snapshotMinJournalBytes: config.store.snapshotMinJournalBytes,
-      outboxMaxPerBroker: config.store.outboxMaxPerBroker,
+      ...config.store,
       outboxMaxAgeMs: config.store.outboxMaxAgeDays * 86_400_000,
-      maxNodes: config.store.maxNodes,
-      hotMB: config.store.hotMB,
-      hotMaxHours: config.store.hotMaxHours,
-      partitionMB: config.store.partitionMB,
-      archiveMaxMB: config.store.archiveMaxMB,
       memory: this.opts.memoryStore ?? false,
       log: log.child("store"),
     });
@@ -267,6 +256,11 @@ export class App {
         log,
         reconfigureChannels: (c) =>
           this.channels.reconfigure(c.channels, c.publicChannel, c.regions),
+        setGateway: async (c) => {
+          this.mesh.setGateway(c.gateway);
+          for (const f of await this.radios.setGateway(c.gateway))
+            log.warn("radio did not take the new gateway name/position", f);
+        },
         restartMqtt: async (c) => {
           await this.stopMqtt();
           await this.startMqtt(c);

@@ -1,8 +1,9 @@
 /**
  * Puts a settings change into effect without a restart, for the settings the
  * config schema does not mark `x-restart`: log level, channels, regions,
- * gateway identity and MQTT brokers (the uplink is rebuilt; its outbox is in
- * the store, so nothing queued is lost).
+ * gateway identity (radios that keep their own name and position are told)
+ * and MQTT brokers (the uplink is rebuilt; its outbox is in the store, so
+ * nothing queued is lost).
  */
 import type { Path } from "../config/patch.ts";
 import type { Config } from "../config/types.ts";
@@ -11,6 +12,8 @@ import type { Logger } from "../core/log.ts";
 export interface LiveTargets {
   readonly log: Logger;
   reconfigureChannels(cfg: Config): void;
+  /** New gateway name or position: radios and the mesh model use it from now on. */
+  setGateway(cfg: Config): Promise<void>;
   restartMqtt(cfg: Config): Promise<void>;
 }
 
@@ -20,6 +23,7 @@ export function liveApplier(t: LiveTargets) {
     if (paths.some((p) => p[0] === "log" && p[1] === "level")) t.log.setLevel(next.log.level);
     if (touched("channels") || touched("publicChannel") || touched("regions"))
       t.reconfigureChannels(next);
+    if (touched("gateway")) await t.setGateway(next);
     // Topics, client ids and status messages carry the gateway's name and region.
     if (touched("mqtt") || touched("gateway")) await t.restartMqtt(next);
     t.log.info("settings applied live", { paths: paths.map((p) => p.join(".")) });

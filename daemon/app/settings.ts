@@ -123,13 +123,17 @@ export class Settings {
     return this.deps.source;
   }
 
-  /** A new file can be written beside the config and renamed over it. */
+  /**
+   * A new file can be written beside the config and renamed over it: that
+   * takes a writable folder and a readable file (kept as the backup), not a
+   * writable file, so the package leaves the file 0640.
+   */
   writable(): boolean {
     const source = this.deps.source;
     if (source === null) return false;
     try {
-      accessSync(dirname(source), constants.W_OK);
-      accessSync(source, constants.W_OK);
+      accessSync(dirname(source), constants.W_OK | constants.X_OK);
+      accessSync(source, constants.R_OK);
       return true;
     } catch {
       return false;

@@ -1,8 +1,51 @@
-import { Ajv, type ErrorObject } from "ajv";
-import schema from "../../schema/config.schema.json" with { type: "json" };
+import { Ajv, type AnySchema, type ErrorObject } from "ajv";
+import { GATEWAY_SCHEMA, LOG_SCHEMA } from "../core/config-schema.ts";
+import { HTTP_SCHEMA } from "../http/config-schema.ts";
+import { MESH_SCHEMA } from "../mesh/config-schema.ts";
+import { MQTT_SCHEMA } from "../mqtt/config-schema.ts";
+import {
+  CHANNELS_SCHEMA,
+  PUBLIC_CHANNEL_SCHEMA,
+  REGIONS_SCHEMA,
+} from "../protocol/config-schema.ts";
+import { RADIOS_SCHEMA } from "../radio/config-schema.ts";
+import { SIMULATOR_SCHEMA } from "../sim/config-schema.ts";
+import { STORE_SCHEMA } from "../store/config-schema.ts";
 import { CONFIG_VERSION } from "./migrate.ts";
 
-export const CONFIG_SCHEMA = schema;
+/**
+ * The one config schema: each layer's fragment under its section. Ajv
+ * validates files against it (filling defaults), GET /api/config/schema
+ * serves it, `Config` is derived from it (types.ts), and
+ * schema/config.schema.json is this object written out for editors and
+ * users (`npm run config-schema`; test/config/schema-file.test.ts keeps it current).
+ */
+export const CONFIG_SCHEMA = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "https://meshgate.local/schema/config.schema.json",
+  title: "meshgate configuration",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    configVersion: {
+      type: "integer",
+      minimum: 1,
+      default: 1,
+      description: "Version of this file's layout; migrated forward automatically.",
+    },
+    gateway: GATEWAY_SCHEMA,
+    log: LOG_SCHEMA,
+    http: HTTP_SCHEMA,
+    store: STORE_SCHEMA,
+    radios: RADIOS_SCHEMA,
+    simulator: SIMULATOR_SCHEMA,
+    channels: CHANNELS_SCHEMA,
+    publicChannel: PUBLIC_CHANNEL_SCHEMA,
+    regions: REGIONS_SCHEMA,
+    mesh: MESH_SCHEMA,
+    mqtt: MQTT_SCHEMA,
+  },
+} as const;
 
 const ajv = new Ajv({
   allErrors: true,
@@ -13,7 +56,7 @@ const ajv = new Ajv({
 });
 // Marks a setting that takes effect only after a restart (daemon/config/restart.ts reads it).
 ajv.addKeyword({ keyword: "x-restart", schemaType: "boolean" });
-const validateFn = ajv.compile(schema);
+const validateFn = ajv.compile(CONFIG_SCHEMA as unknown as AnySchema);
 
 /**
  * Validates (and fills defaults into) `data` in place. Returns one

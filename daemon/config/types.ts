@@ -1,94 +1,17 @@
 /**
- * The validated configuration. schema/config.schema.json is the truth that
- * validates every file; these types mirror it by hand, and the MQTT parts
- * come from daemon/mqtt (test/config/schema-parts.test.ts keeps the schema
- * file and those parts equal).
+ * The validated configuration, derived from the composed schema (each layer
+ * owns its fragment; daemon/config/schema.ts puts them together). Nothing
+ * here is written by hand: a setting added to a fragment appears in these
+ * types, with its default making it always present.
  */
-import type { BrokerConfig } from "../mqtt/config.ts";
-import type { SummaryOptions } from "../mqtt/summaries.ts";
+import type { FromSchema } from "../core/schema-type.ts";
+import type { CONFIG_SCHEMA } from "./schema.ts";
 
-export interface GatewayConfig {
-  name: string;
-  iata: string;
-  lat: number | null;
-  lon: number | null;
-}
-
-export interface RadioConfig {
-  id: string;
-  driver: "companion" | "kiss" | "repeater-log";
-  serial?: { path: string; baud: number };
-  tcp?: { host: string; port: number };
-  params?: { freqMHz: number; bwKHz: number; sf: number; cr: number; txPowerDbm?: number };
-  silentTimeoutSec: number;
-  commandTimeoutMs: number;
-  setClock: boolean;
-  allowKeyExport: boolean;
-}
-
-export interface ChannelConfig {
-  name: string;
-  key?: string;
-}
-
-export interface HealthThreshold {
-  degradedAfterSec?: number;
-  silentAfterSec?: number;
-}
-
-export interface MeshConfig {
-  edgeHalfLifeDays: number;
-  edgePruneDays: number;
-  maxLinkKm: number;
-  sliceMs: number;
-  maxEdges: number;
-  maxNodes: number;
-  minResolveConfidence: number;
-  health: Record<string, HealthThreshold>;
-}
-
-export interface Config {
-  configVersion: number;
-  gateway: GatewayConfig;
-  log: { level: "debug" | "info" | "warn" | "error"; format: "text" | "json" };
-  http: {
-    host: string;
-    port: number;
-    engine: "auto" | "uws" | "node";
-    token: string | null;
-    cors: string[];
-    maxBodyBytes: number;
-  };
-  store: {
-    dataDir: string;
-    fsyncIntervalMs: number;
-    snapshotJournalRatio: number;
-    maxDbMB: number;
-    maxAgeDays: number;
-    snapshotMinJournalBytes: number;
-    outboxMaxPerBroker: number;
-    outboxMaxAgeDays: number;
-    maxNodes: number;
-    hotMB: number;
-    hotMaxHours: number;
-    partitionMB: number;
-    archiveMaxMB: number;
-  };
-  radios: RadioConfig[];
-  simulator: {
-    enabled: "auto" | boolean;
-    seed: number;
-    nodes: number;
-    centre: { lat: number; lon: number };
-    radiusKm: number;
-    packetsPerSec: number;
-  };
-  channels: ChannelConfig[];
-  publicChannel: boolean;
-  regions: string[];
-  mesh: MeshConfig;
-  mqtt: { brokers: BrokerConfig[]; summaries: SummaryOptions };
-}
+export type Config = FromSchema<typeof CONFIG_SCHEMA>;
+export type GatewayConfig = Config["gateway"];
+export type RadioConfig = Config["radios"][number];
+export type ChannelConfig = Config["channels"][number];
+export type MeshConfig = Config["mesh"];
 
 /** Whether the simulator runs for this config. */
 export function simulatorEnabled(cfg: Config): boolean {

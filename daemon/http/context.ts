@@ -1,23 +1,16 @@
 /** What the routes share: dependencies, counters and the live hub. */
 import type { Bus } from "../core/bus.ts";
 import type { Logger } from "../core/log.ts";
+import type { FromSchema } from "../core/schema-type.ts";
 import type { StoreApi } from "../store/api.ts";
+import type { HTTP_SCHEMA } from "./config-schema.ts";
 import type { EngineName } from "./engine.ts";
 import type { UwsLoad } from "./engine-uws.ts";
 import type { HttpProviders } from "./ports.ts";
 import type { WsHub, WsHubOptions } from "./ws-hub.ts";
 
-/** The `http` config section (schema/config.schema.json). */
-export interface HttpConfig {
-  readonly host: string;
-  readonly port: number;
-  readonly engine: "auto" | "uws" | "node";
-  /** Bearer token enabling actions; null disables them. */
-  readonly token: string | null;
-  /** Origins allowed to call the API from a browser; "*" for any. */
-  readonly cors: readonly string[];
-  readonly maxBodyBytes: number;
-}
+/** The `http` config section (http/config-schema.ts), defaults applied. */
+export type HttpConfig = Readonly<FromSchema<typeof HTTP_SCHEMA>>;
 
 export interface HttpDeps {
   readonly config: HttpConfig;

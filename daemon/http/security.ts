@@ -4,6 +4,7 @@
  * the operator lists.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { Method } from "./router.ts";
 
 /**
  * No inline scripts; map tiles may come from any https server (the operator
@@ -106,6 +107,14 @@ export class AuthRateLimiter {
   }
 }
 
+/**
+ * Every method a route can have: a Record over `Method` so adding one to the
+ * router without listing it here fails to compile (PATCH /api/config was once
+ * missing and browsers refused the preflight).
+ */
+const ROUTE_METHODS: Readonly<Record<Method, true>> = { GET: true, POST: true, PATCH: true };
+const CORS_METHODS = [...Object.keys(ROUTE_METHODS), "OPTIONS"].join(", ");
+
 /** CORS headers for an allowed origin, or null (no CORS unless configured). */
 export function corsHeaders(
   origin: string | undefined,
@@ -115,7 +124,7 @@ export function corsHeaders(
   if (!allowed.includes("*") && !allowed.includes(origin)) return null;
   return {
     "access-control-allow-origin": allowed.includes("*") ? "*" : origin,
-    "access-control-allow-methods": "GET, POST, OPTIONS",
+    "access-control-allow-methods": CORS_METHODS,
     "access-control-allow-headers": "authorization, content-type",
     "access-control-max-age": "600",
     vary: "Origin",

@@ -122,7 +122,11 @@ export class MeshModel implements Service {
   private lastSettleAt = 0;
   private saves = { count: 0, rows: 0, failed: 0, lastMs: null as number | null };
 
+  /** The gateway's name and position: a live setting (`setGateway`). */
+  private gateway: GatewayIdentity | undefined;
+
   constructor(private readonly opts: MeshModelOptions) {
+    this.gateway = opts.gateway;
     this.cfg = resolveConfig(opts.config);
     this.now = opts.now ?? Date.now;
     this.state = this.live(new MeshState(this.cfg));
@@ -178,10 +182,15 @@ export class MeshModel implements Service {
     }
   }
 
+  /** New gateway name or position; the radios' nodes take it at their next status. */
+  setGateway(g: GatewayIdentity): void {
+    this.gateway = g;
+  }
+
   /** A radio's node identity: its key, config's name and position over the radio's own. */
   private identity(s: RadioStatus): RadioIdentity | null {
     if (!s.publicKey || !/^[0-9A-Fa-f]{64}$/.test(s.publicKey)) return null;
-    const g = this.opts.gateway;
+    const g = this.gateway;
     return {
       radioId: s.id,
       publicKey: s.publicKey.toUpperCase(),

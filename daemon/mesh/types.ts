@@ -2,8 +2,9 @@
  * Plain data shapes of the mesh model: its input port (MeshObservation), its
  * config section and the JSON-serialisable answers it gives the HTTP layer.
  */
-
+import { applyDefaults, type SchemaInput } from "../core/schema-type.ts";
 import type { RoleName } from "../protocol/roles.ts";
+import { MESH_SCHEMA } from "./config-schema.ts";
 
 export { type RoleName, roleName } from "../protocol/roles.ts";
 
@@ -54,20 +55,8 @@ export interface HealthThresholds {
   readonly silentAfterSec: number;
 }
 
-/** The `mesh` config section (schema/config.schema.json). */
-export interface MeshConfig {
-  readonly edgeHalfLifeDays?: number;
-  readonly edgePruneDays?: number;
-  readonly maxLinkKm?: number;
-  readonly sliceMs?: number;
-  readonly health?: Readonly<Record<string, Partial<HealthThresholds>>>;
-  /** Cap on stored edges; the lowest-scored are dropped past it. */
-  readonly maxEdges?: number;
-  /** Cap on tracked nodes. */
-  readonly maxNodes?: number;
-  /** Hop resolution below this confidence stays a bare prefix. */
-  readonly minResolveConfidence?: number;
-}
+/** The `mesh` config section as written (mesh/config-schema.ts; defaults optional). */
+export type MeshConfig = SchemaInput<typeof MESH_SCHEMA>;
 
 /** MeshConfig with every default applied. */
 export interface ResolvedMeshConfig {
@@ -97,9 +86,10 @@ export const DEFAULT_HEALTH: Readonly<Record<RoleName, HealthThresholds>> = {
   unknown: { degradedAfterSec: 86400, silentAfterSec: 7 * 86400 },
 };
 
-export function resolveConfig(c: MeshConfig = {}): ResolvedMeshConfig {
+export function resolveConfig(input: MeshConfig = {}): ResolvedMeshConfig {
+  const c = applyDefaults(MESH_SCHEMA, input);
   const health = { ...DEFAULT_HEALTH } as Record<RoleName, HealthThresholds>;
-  for (const [role, t] of Object.entries(c.health ?? {})) {
+  for (const [role, t] of Object.entries(c.health)) {
     const key = (role === "companion" ? "chat" : role) as RoleName;
     const base = health[key] ?? DEFAULT_HEALTH.unknown;
     health[key] = {
@@ -108,16 +98,14 @@ export function resolveConfig(c: MeshConfig = {}): ResolvedMeshConfig {
     };
   }
   return {
-    edgeHalfLifeMs: (c.edgeHalfLifeDays ?? 7) * DAY_MS,
-    edgePruneMs: (c.edgePruneDays ?? 30) * DAY_MS,
-    maxLinkKm: c.maxLinkKm ?? 150,
-    sliceMs: c.sliceMs ?? 8,
+    edgeHalfLifeMs: c.edgeHalfLifeDays * DAY_MS,
+    edgePruneMs: c.edgePruneDays * DAY_MS,
+    maxLinkKm: c.maxLinkKm,
+    sliceMs: c.sliceMs,
     health,
-    maxEdges: c.maxEdges ?? 50_000,
-    maxNodes: c.maxNodes ?? 20_000,
-    // A hop resolves to a node more likely than all the others together (an
-    // unheard node included); bench/mesh-accuracy.ts measures what it gives.
-    minResolveConfidence: c.minResolveConfidence ?? 0.5,
+    maxEdges: c.maxEdges,
+    maxNodes: c.maxNodes,
+    minResolveConfidence: c.minResolveConfidence,
   };
 }
 

@@ -6,55 +6,15 @@
  * slip a bad value past it.
  */
 import { ConfigError } from "../core/errors.ts";
+import { applyDefaults, type SchemaInput } from "../core/schema-type.ts";
+import { BROKER_ITEM_SCHEMA } from "./config-schema.ts";
 
-export type Feed = "packets" | "status" | "summaries" | "homeassistant";
-export const FEEDS: readonly Feed[] = ["packets", "status", "summaries", "homeassistant"];
-
-export type BrokerAuth =
-  | { readonly type: "none" }
-  | { readonly type: "password"; readonly username: string; readonly password: string }
-  | {
-      readonly type: "token";
-      /** Radio whose node key signs the token (default: first radio with a key). */
-      readonly radio?: string;
-      /** `aud` claim; default the broker host name. */
-      readonly audience?: string;
-      readonly owner?: string;
-      readonly email?: string;
-      readonly ttlSec?: number;
-      readonly renewBeforeSec?: number;
-    };
-
-export interface BrokerTls {
-  readonly ca?: string;
-  readonly cert?: string;
-  readonly key?: string;
-  readonly rejectUnauthorized?: boolean;
-}
-
-/** A broker as written in the config file (everything but id and url optional). */
-export interface BrokerConfig {
-  readonly id: string;
-  readonly url: string;
-  readonly enabled?: boolean;
-  readonly tls?: BrokerTls;
-  readonly auth?: BrokerAuth;
-  readonly clientId?: string;
-  readonly keepaliveSec?: number;
-  readonly connectTimeoutSec?: number;
-  readonly iata?: string;
-  readonly topicPrefix?: string;
-  readonly feeds?: readonly Feed[];
-  /** Payload type names to publish on the packets feed; empty = all. */
-  readonly packetTypes?: readonly string[];
-  /** QoS 1 messages awaiting PUBACK at once. */
-  readonly inflight?: number;
-  readonly backoffMinMs?: number;
-  readonly backoffMaxMs?: number;
-  /** Seconds between status refreshes (stats) while connected. */
-  readonly statusIntervalSec?: number;
-  readonly homeassistantPrefix?: string;
-}
+/** A broker as written in the config file (mqtt/config-schema.ts; defaults optional). */
+export type BrokerConfig = SchemaInput<typeof BROKER_ITEM_SCHEMA>;
+export type BrokerAuth = NonNullable<BrokerConfig["auth"]>;
+export type BrokerTls = NonNullable<BrokerConfig["tls"]>;
+export type Feed = NonNullable<BrokerConfig["feeds"]>[number];
+export const FEEDS: readonly Feed[] = BROKER_ITEM_SCHEMA.properties.feeds.items.enum;
 
 /** A broker with every default applied. */
 export interface ResolvedBroker {
@@ -85,9 +45,10 @@ const IATA_RE = /^[A-Z]{3}$/;
 const TOPIC_PREFIX_RE = /^[^#+\u0000]{1,64}$/;
 
 export function resolveBroker(
-  b: BrokerConfig,
+  input: BrokerConfig,
   gateway: { name: string; iata: string },
 ): ResolvedBroker {
+  const b = applyDefaults(BROKER_ITEM_SCHEMA, input);
   const problems: string[] = [];
   if (typeof b.id !== "string" || !ID_RE.test(b.id)) problems.push("id: 1-32 of A-Za-z0-9_.-");
   let url: URL | null = null;
@@ -102,12 +63,12 @@ export function resolveBroker(
   }
   const iata = b.iata ?? gateway.iata;
   if (!IATA_RE.test(iata)) problems.push("iata: three capital letters");
-  const topicPrefix = b.topicPrefix ?? "meshcore";
+  const topicPrefix = b.topicPrefix;
   if (!TOPIC_PREFIX_RE.test(topicPrefix)) problems.push("topicPrefix: 1-64 chars, no + or #");
-  const feeds = new Set<Feed>(b.feeds ?? ["packets", "status"]);
+  const feeds = new Set<Feed>(b.feeds);
   for (const f of feeds) if (!FEEDS.includes(f)) problems.push(`feeds: unknown feed ${String(f)}`);
   const auth: BrokerAuth = b.auth ?? { type: "none" };
-  const inflight = b.inflight ?? 64;
+  const inflight = b.inflight;
   if (!Number.isInteger(inflight) || inflight < 1 || inflight > 1000)
     problems.push("inflight: 1..1000");
   if (problems.length > 0) {
@@ -119,133 +80,20 @@ export function resolveBroker(
     url: b.url,
     protocol: protocol as ResolvedBroker["protocol"],
     host: url?.hostname ?? "",
-    enabled: b.enabled ?? true,
+    enabled: b.enabled,
     tls: b.tls ?? {},
     auth,
     clientId: b.clientId ?? `meshgate_${gw}_${b.id}`.slice(0, 64),
-    keepaliveSec: b.keepaliveSec ?? 30,
-    connectTimeoutSec: b.connectTimeoutSec ?? 15,
+    keepaliveSec: b.keepaliveSec,
+    connectTimeoutSec: b.connectTimeoutSec,
     iata,
     topicPrefix,
     feeds,
-    packetTypes: new Set(b.packetTypes ?? []),
+    packetTypes: new Set(b.packetTypes),
     inflight,
-    backoffMinMs: b.backoffMinMs ?? 1000,
-    backoffMaxMs: b.backoffMaxMs ?? 60_000,
-    statusIntervalSec: b.statusIntervalSec ?? 300,
-    homeassistantPrefix: b.homeassistantPrefix ?? "homeassistant",
+    backoffMinMs: b.backoffMinMs,
+    backoffMaxMs: b.backoffMaxMs,
+    statusIntervalSec: b.statusIntervalSec,
+    homeassistantPrefix: b.homeassistantPrefix,
   };
 }
-
-/**
- * Schema of one `mqtt.brokers[]` item, for schema/config.schema.json (kept
- * here so tests can check a resolved broker against it).
- */
-export const BROKER_ITEM_SCHEMA = {
-  type: "object",
-  additionalProperties: false,
-  required: ["id", "url"],
-  properties: {
-    id: { type: "string", pattern: "^[A-Za-z0-9_.-]{1,32}$" },
-    url: {
-      type: "string",
-      pattern: "^(mqtt|mqtts|ws|wss)://",
-      description: "e.g. mqtts://broker.example:8883, wss://host/mqtt",
-    },
-    enabled: { type: "boolean", default: true },
-    tls: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        ca: { type: "string", description: "CA bundle file (PEM)" },
-        cert: { type: "string", description: "client certificate file (PEM)" },
-        key: { type: "string", description: "client key file (PEM)" },
-        rejectUnauthorized: { type: "boolean", default: true },
-      },
-    },
-    auth: {
-      oneOf: [
-        {
-          type: "object",
-          additionalProperties: false,
-          required: ["type"],
-          properties: { type: { const: "none" } },
-        },
-        {
-          type: "object",
-          additionalProperties: false,
-          required: ["type", "username", "password"],
-          properties: {
-            type: { const: "password" },
-            username: { type: "string", maxLength: 256 },
-            password: { type: "string", maxLength: 1024 },
-          },
-        },
-        {
-          type: "object",
-          additionalProperties: false,
-          required: ["type"],
-          properties: {
-            type: { const: "token" },
-            radio: { type: "string", pattern: "^[A-Za-z0-9_.-]{1,32}$" },
-            audience: { type: "string", maxLength: 253 },
-            owner: { type: "string", maxLength: 128 },
-            email: { type: "string", maxLength: 254 },
-            // No `default` inside oneOf: Ajv (strict, useDefaults) rejects it there.
-            ttlSec: {
-              type: "integer",
-              minimum: 60,
-              maximum: 86400,
-              description: "token lifetime, default 3600",
-            },
-            renewBeforeSec: {
-              type: "integer",
-              minimum: 10,
-              maximum: 3600,
-              description: "renew this long before expiry, default 300",
-            },
-          },
-        },
-      ],
-    },
-    clientId: { type: "string", minLength: 1, maxLength: 64 },
-    keepaliveSec: { type: "integer", minimum: 1, maximum: 600, default: 30 },
-    connectTimeoutSec: { type: "integer", minimum: 1, maximum: 120, default: 15 },
-    iata: { type: "string", pattern: "^[A-Z]{3}$", description: "default gateway.iata" },
-    topicPrefix: { type: "string", pattern: "^[^#+]{1,64}$", default: "meshcore" },
-    feeds: {
-      type: "array",
-      uniqueItems: true,
-      items: { enum: ["packets", "status", "summaries", "homeassistant"] },
-      default: ["packets", "status"],
-    },
-    packetTypes: {
-      type: "array",
-      uniqueItems: true,
-      items: { type: "string", pattern: "^[A-Z_]{2,16}$" },
-      default: [],
-      description: "payload type names (ADVERT, GRP_TXT, ...); empty = all",
-    },
-    inflight: { type: "integer", minimum: 1, maximum: 1000, default: 64 },
-    backoffMinMs: { type: "integer", minimum: 100, default: 1000 },
-    backoffMaxMs: { type: "integer", minimum: 1000, default: 60000 },
-    statusIntervalSec: { type: "integer", minimum: 10, default: 300 },
-    homeassistantPrefix: { type: "string", pattern: "^[^#+]{1,64}$", default: "homeassistant" },
-  },
-} as const;
-
-/** Schema of `mqtt.summaries` (defaults as in DEFAULT_SUMMARY_OPTIONS). */
-export const SUMMARIES_SCHEMA = {
-  type: "object",
-  additionalProperties: false,
-  default: {},
-  properties: {
-    intervalSec: { type: "integer", minimum: 10, maximum: 86400, default: 60 },
-    graphIntervalSec: { type: "integer", minimum: 30, maximum: 86400, default: 300 },
-    includeNames: { type: "boolean", default: true },
-    includePositions: { type: "boolean", default: true },
-    positionPrecision: { type: "integer", minimum: 0, maximum: 6, default: 2 },
-    maxNodes: { type: "integer", minimum: 0, maximum: 5000, default: 500 },
-    maxEdges: { type: "integer", minimum: 0, maximum: 20000, default: 1000 },
-  },
-} as const;

@@ -4,34 +4,18 @@
  * pure; `TrafficWindow` accumulates what the bus reports between two ticks.
  * Every message has a JSON schema in schema/mqtt/.
  */
+import { applyDefaults, type FromSchema } from "../core/schema-type.ts";
 import type { PacketItem } from "../core/types.ts";
+import { SUMMARIES_SCHEMA } from "./config-schema.ts";
 import { safeName } from "./format.ts";
 import type { SummaryEdge, SummaryNode } from "./ports.ts";
 
 export const SUMMARY_VERSION = 1;
 
-export interface SummaryOptions {
-  /** Seconds between stats/health summaries. */
-  readonly intervalSec: number;
-  /** Seconds between node table / edge summaries. */
-  readonly graphIntervalSec: number;
-  readonly includeNames: boolean;
-  readonly includePositions: boolean;
-  /** Decimal places kept of the gateway's own position (2 = about 1 km). */
-  readonly positionPrecision: number;
-  readonly maxNodes: number;
-  readonly maxEdges: number;
-}
+/** `mqtt.summaries` with defaults applied (mqtt/config-schema.ts). */
+export type SummaryOptions = Readonly<FromSchema<typeof SUMMARIES_SCHEMA>>;
 
-export const DEFAULT_SUMMARY_OPTIONS: SummaryOptions = {
-  intervalSec: 60,
-  graphIntervalSec: 300,
-  includeNames: true,
-  includePositions: true,
-  positionPrecision: 2,
-  maxNodes: 500,
-  maxEdges: 1000,
-};
+export const DEFAULT_SUMMARY_OPTIONS: SummaryOptions = applyDefaults(SUMMARIES_SCHEMA);
 
 /** Gateway names become one topic level: keep it plain. */
 export function topicName(name: string): string {

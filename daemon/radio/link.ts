@@ -3,10 +3,13 @@
  * fresh driver session per connection; never throws out of its loop.
  */
 import type { Bus } from "../core/bus.ts";
+import { GATEWAY_SCHEMA } from "../core/config-schema.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
+import { applyDefaults } from "../core/schema-type.ts";
 import type { RadioParams, RadioState, RadioStatus } from "../core/types.ts";
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
+import { RADIO_SCHEMA } from "./config-schema.ts";
 import { DRIVERS } from "./drivers.ts";
 import { RadioCommandError } from "./requests.ts";
 import { type Connection, describeTarget, openConnection } from "./transport.ts";
@@ -17,6 +20,7 @@ import type {
   Identity,
   RadioConfig,
   RadioLink,
+  RadioSettings,
   SessionContext,
 } from "./types.ts";
 
@@ -52,9 +56,22 @@ export class Link implements RadioLink {
   private closeReason: string | null = null;
   private loopDone: Promise<void> = Promise.resolve();
 
+  private readonly cfg: RadioSettings;
+  private gateway: GatewayIdentity;
+
   constructor(private readonly o: LinkOptions) {
     this.id = o.config.id;
     this.since = o.now();
+    this.cfg = applyDefaults(RADIO_SCHEMA, o.config);
+    this.gateway = o.gateway ?? applyDefaults(GATEWAY_SCHEMA);
+  }
+
+  async setGateway(g: GatewayIdentity): Promise<void> {
+    this.gateway = g;
+    const session = this.session;
+    if (this.state !== "up" || !session?.setIdentity) return;
+    await session.setIdentity(g);
+    this.o.log.info("radio name and position set", { radio: this.id, name: g.name });
   }
 
   start(): void {
@@ -77,7 +94,7 @@ export class Link implements RadioLink {
     for (const [k, v] of Object.entries(framing)) counters[k] = (counters[k] ?? 0) + v;
     return {
       id: this.id,
-      driver: this.o.config.driver,
+      driver: this.cfg.driver,
       state: this.state,
       since: this.since,
       lastError: this.lastError,
@@ -103,8 +120,7 @@ export class Link implements RadioLink {
     return this.up().setParams(p);
   }
   signer(): ((msg: Uint8Array) => Promise<Uint8Array>) | null {
-    if (!this.o.config.allowKeyExport || !DRIVERS[this.o.config.driver].capabilities.keyExport)
-      return null;
+    if (!this.cfg.allowKeyExport || !DRIVERS[this.cfg.driver].capabilities.keyExport) return null;
     return (msg) => {
       const s = this.up();
       if (!s.sign) return Promise.reject(new RadioCommandError("E_RADIO_UNSUPPORTED", "no signer"));
@@ -132,7 +148,7 @@ export class Link implements RadioLink {
     this.since = this.o.now();
     const fields = {
       radio: this.id,
-      target: describeTarget(this.o.config),
+      target: describeTarget(this.cfg),
       ...(err === null ? {} : { error: err }),
     };
     if (state === "backoff") this.o.log.warn(`radio ${state}`, fields);
@@ -163,8 +179,8 @@ export class Link implements RadioLink {
 
   /** One connection's life; resolves when it is over. Never rejects. */
   private async connectOnce(): Promise<void> {
-    const cfg = this.o.config;
-    const timeoutMs = cfg.commandTimeoutMs ?? 3000;
+    const cfg = this.cfg;
+    const timeoutMs = cfg.commandTimeoutMs;
     this.setState("connecting", null);
     let conn: Connection;
     try {
@@ -178,6 +194,7 @@ export class Link implements RadioLink {
     this.closeReason = null;
     let lastByteAt = this.o.now();
     const closed = new Promise<Error>((resolve) => conn.onClose(resolve));
+    const link = this;
     const ctx: SessionContext = {
       config: cfg,
       log: this.o.log,
@@ -198,7 +215,10 @@ export class Link implements RadioLink {
       count: (name, by) => this.count(name, by),
       now: this.o.now,
       trustedClock: this.o.trustedClock,
-      gateway: this.o.gateway ?? { name: "meshgate" },
+      // Read at each use: the gateway's name and position are live settings.
+      get gateway() {
+        return link.gateway;
+      },
     };
     const session = this.o.createSession(ctx);
     this.session = session;
@@ -213,7 +233,7 @@ export class Link implements RadioLink {
         this.o.log.error("radio driver error", { radio: this.id, error: errorMessage(err) });
       }
     });
-    const silentMs = (cfg.silentTimeoutSec ?? 600) * 1000;
+    const silentMs = cfg.silentTimeoutSec * 1000;
     const watchdog = setInterval(
       () => {
         if (this.o.now() - lastByteAt <= silentMs) return;

@@ -5,7 +5,7 @@
 import net from "node:net";
 import { SerialPort } from "serialport";
 import { MeshgateError } from "../core/errors.ts";
-import type { RadioConfig } from "./types.ts";
+import type { RadioConfig, RadioSettings } from "./types.ts";
 
 export class RadioLinkError extends MeshgateError {}
 
@@ -24,8 +24,8 @@ export function describeTarget(cfg: RadioConfig): string {
   return "none";
 }
 
-export function openConnection(cfg: RadioConfig, connectTimeoutMs: number): Promise<Connection> {
-  if (cfg.serial) return openSerial(cfg.serial.path, cfg.serial.baud ?? 115200);
+export function openConnection(cfg: RadioSettings, connectTimeoutMs: number): Promise<Connection> {
+  if (cfg.serial) return openSerial(cfg.serial.path, cfg.serial.baud);
   if (cfg.tcp) return openTcp(cfg.tcp.host, cfg.tcp.port, connectTimeoutMs);
   return Promise.reject(new RadioLinkError("E_RADIO_CONFIG", `radio ${cfg.id}: no serial or tcp`));
 }

@@ -1,5 +1,7 @@
 import type { Logger } from "../core/log.ts";
-import type { DriverKind, RadioDriverKind, RadioParams, RadioStats } from "../core/types.ts";
+import type { FromSchema, SchemaInput } from "../core/schema-type.ts";
+import type { RadioDriverKind, RadioParams, RadioStats } from "../core/types.ts";
+import type { RADIO_SCHEMA } from "./config-schema.ts";
 
 /** Stats before the radio reported any. */
 export const EMPTY_STATS: RadioStats = {
@@ -12,19 +14,10 @@ export const EMPTY_STATS: RadioStats = {
   queueLen: null,
 };
 
-/** One entry of `radios[]` in the config (schema/config.schema.json). */
-export interface RadioConfig {
-  readonly id: string;
-  readonly driver: DriverKind;
-  readonly serial?: { readonly path: string; readonly baud?: number };
-  readonly tcp?: { readonly host: string; readonly port: number };
-  readonly params?: RadioParams;
-  /** No byte from the radio for this long -> reopen. Default 600. */
-  readonly silentTimeoutSec?: number;
-  readonly commandTimeoutMs?: number;
-  readonly setClock?: boolean;
-  readonly allowKeyExport?: boolean;
-}
+/** One entry of `radios[]` as written (radio/config-schema.ts; defaults optional). */
+export type RadioConfig = SchemaInput<typeof RADIO_SCHEMA>;
+/** The same with every default applied: what a link and its sessions work with. */
+export type RadioSettings = FromSchema<typeof RADIO_SCHEMA>;
 
 export interface ChannelRef {
   readonly index?: number;
@@ -42,6 +35,11 @@ export interface RadioLink {
   setParams(p: RadioParams): Promise<void>;
   /** Ed25519 signing with the radio's identity, for MQTT token auth; null unless allowKeyExport. */
   signer(): ((msg: Uint8Array) => Promise<Uint8Array>) | null;
+  /**
+   * The gateway's name or position changed (a live setting): used from now
+   * on, and pushed to the radio when its driver can set them.
+   */
+  setGateway?(g: GatewayIdentity): Promise<void>;
 }
 
 /** A status patch a driver reports about its radio. */
@@ -63,7 +61,7 @@ export interface GatewayIdentity {
 
 /** What a link gives the driver session for one open connection. */
 export interface SessionContext {
-  readonly config: RadioConfig;
+  readonly config: RadioSettings;
   readonly log: Logger;
   readonly commandTimeoutMs: number;
   write(bytes: Uint8Array): void;
@@ -92,6 +90,8 @@ export interface DriverSession {
   sendAdvert(flood: boolean): Promise<void>;
   sendChannelMessage(channel: ChannelRef, text: string): Promise<void>;
   setParams(p: RadioParams): Promise<void>;
+  /** Present when the radio keeps its own advert name and position (companion firmware). */
+  setIdentity?: (g: GatewayIdentity) => Promise<void>;
   /** Present when the firmware can sign and the config allows it. */
   sign?: (msg: Uint8Array) => Promise<Uint8Array>;
   /** Framing counters to merge into the status. */

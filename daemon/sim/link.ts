@@ -5,6 +5,7 @@
  */
 import type { Bus } from "../core/bus.ts";
 import type { Logger } from "../core/log.ts";
+import type { FromSchema } from "../core/schema-type.ts";
 import type { RadioParams, RadioStatus } from "../core/types.ts";
 import {
   PAYLOAD_ADVERT,
@@ -14,16 +15,11 @@ import {
 } from "../protocol/constants.ts";
 import { sign } from "../protocol/crypto.ts";
 import { buildAdvertPayload, buildGroupTextPayload, encodePacket } from "../protocol/encode.ts";
+import type { SIMULATOR_SCHEMA } from "./config-schema.ts";
 import { MeshSimulator, type MeshSimulatorOptions } from "./simulator.ts";
 
-/** The `simulator` config section (schema/config.schema.json). */
-export interface SimulatorConfig {
-  readonly seed: number;
-  readonly nodes: number;
-  readonly centre: { readonly lat: number; readonly lon: number };
-  readonly radiusKm: number;
-  readonly packetsPerSec: number;
-}
+/** The `simulator` config section (sim/config-schema.ts), defaults applied; `enabled` is the app's to read. */
+export type SimulatorConfig = Readonly<Omit<FromSchema<typeof SIMULATOR_SCHEMA>, "enabled">>;
 
 export interface SimulatedRadioDeps {
   readonly bus: Bus;

@@ -15,6 +15,9 @@ function setup() {
   const apply = liveApplier({
     log,
     reconfigureChannels: () => calls.push("channels"),
+    setGateway: async () => {
+      calls.push("gateway");
+    },
     restartMqtt: async () => {
       calls.push("mqtt");
     },
@@ -33,9 +36,21 @@ describe("liveApplier", () => {
     expect(calls).toEqual([]);
   });
 
-  it("rebuilds channels for channels/regions and the uplink for gateway/mqtt, once each", async () => {
+  it("rebuilds channels for channels/regions, tells radios of the gateway, rebuilds the uplink, once each", async () => {
     const { apply, next, calls } = setup();
-    await apply(next, next, [["channels"], ["regions"], ["gateway", "name"], ["mqtt", "brokers"]]);
-    expect(calls).toEqual(["channels", "mqtt"]);
+    await apply(next, next, [
+      ["channels"],
+      ["regions"],
+      ["gateway", "name"],
+      ["gateway", "lat"],
+      ["mqtt", "brokers"],
+    ]);
+    expect(calls).toEqual(["channels", "gateway", "mqtt"]);
+  });
+
+  it("a broker change alone leaves the radios alone", async () => {
+    const { apply, next, calls } = setup();
+    await apply(next, next, [["mqtt", "brokers"]]);
+    expect(calls).toEqual(["mqtt"]);
   });
 });

@@ -9,12 +9,8 @@ import { Ajv } from "ajv";
 import { afterEach, describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
-import {
-  BROKER_ITEM_SCHEMA,
-  type BrokerConfig,
-  resolveBroker,
-  SUMMARIES_SCHEMA,
-} from "../../daemon/mqtt/config.ts";
+import { type BrokerConfig, resolveBroker } from "../../daemon/mqtt/config.ts";
+import { BROKER_ITEM_SCHEMA, SUMMARIES_SCHEMA } from "../../daemon/mqtt/config-schema.ts";
 import type { SummaryEdge, SummaryNode, SummaryPort } from "../../daemon/mqtt/ports.ts";
 import type { SummaryOptions } from "../../daemon/mqtt/summaries.ts";
 import { DEFAULT_SUMMARY_OPTIONS, roundCoord, TrafficWindow } from "../../daemon/mqtt/summaries.ts";

@@ -144,8 +144,9 @@ describe.skipIf(!hasDpkg)("the amd64 .deb installed into a scratch root", () => 
       0o750,
     ]);
     const config = statSync(join(root, "etc/meshgate/config.yaml"));
-    // Group-writable, file and folder: settings saved from the web UI rewrite it.
-    expect([config.uid, config.gid, config.mode & 0o777]).toEqual([0, Number(gid), 0o660]);
+    // Settings saved from the web UI replace the file by a rename: the folder is
+    // group-writable, the file only group-readable.
+    expect([config.uid, config.gid, config.mode & 0o777]).toEqual([0, Number(gid), 0o640]);
     const folder = statSync(join(root, "etc/meshgate"));
     expect([folder.uid, folder.gid, folder.mode & 0o777]).toEqual([0, Number(gid), 0o770]);
   });

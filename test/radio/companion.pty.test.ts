@@ -176,4 +176,16 @@ describe("companion driver over a pty", () => {
     );
     expect(states.at(-1)!.stats?.noiseFloorDbm).toBe(-116);
   });
+
+  it("pushes a new gateway name and position to the radio (a live setting)", async () => {
+    const { peer, mgr } = await setup();
+    const link = mgr.get("c1")!;
+    await link.setGateway!({ name: "Hill <b>Top</b>", lat: -33.8688, lon: 151.2093 });
+    const name = peer.commands.find((c) => c[0] === 8)!;
+    expect(new TextDecoder().decode(name.subarray(1))).toBe("Hill <b>Top</b>");
+    const pos = peer.commands.find((c) => c[0] === 14)!;
+    const dv = new DataView(pos.buffer, pos.byteOffset);
+    expect([dv.getInt32(1, true), dv.getInt32(5, true)]).toEqual([-33_868_800, 151_209_300]);
+    expect(mgr.list()[0]!.name).toBe("Hill <b>Top</b>");
+  });
 });

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
+import { applyDefaults } from "../../daemon/core/schema-type.ts";
 import { DRIVER_KINDS } from "../../daemon/core/types.ts";
+import { RADIO_SCHEMA } from "../../daemon/radio/config-schema.ts";
 import { DRIVERS } from "../../daemon/radio/drivers.ts";
 import type { SessionContext } from "../../daemon/radio/types.ts";
 import { FIRMWARES } from "../../daemon/sim/firmware/serve.ts";
@@ -11,7 +13,12 @@ const read = (path: string) => readFileSync(new URL(path, root), "utf8");
 
 function context(driver: (typeof DRIVER_KINDS)[number], allowKeyExport: boolean): SessionContext {
   return {
-    config: { id: "r1", driver, serial: { path: "/dev/null" }, allowKeyExport },
+    config: applyDefaults(RADIO_SCHEMA, {
+      id: "r1",
+      driver,
+      serial: { path: "/dev/null" },
+      allowKeyExport,
+    }),
     log: silentLogger(),
     commandTimeoutMs: 1000,
     write: () => {},

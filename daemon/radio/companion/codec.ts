@@ -14,9 +14,11 @@ export const CMD = {
   GET_DEVICE_TIME: 5,
   SET_DEVICE_TIME: 6,
   SEND_SELF_ADVERT: 7,
+  SET_ADVERT_NAME: 8,
   SYNC_NEXT_MESSAGE: 10,
   SET_RADIO_PARAMS: 11,
   SET_RADIO_TX_POWER: 12,
+  SET_ADVERT_LATLON: 14,
   DEVICE_QUERY: 22,
   EXPORT_PRIVATE_KEY: 23,
   GET_CHANNEL: 31,
@@ -91,6 +93,27 @@ export function cmdSetRadioParams(p: RadioParams): Uint8Array {
     u32leBytes(Math.round(p.bwKHz * 1000)), // Hz
     new Uint8Array([p.sf, p.cr]),
   );
+}
+
+/** The firmware keeps the name in `char node_name[32]` (NodePrefs.h): 31 bytes and a NUL. */
+export const MAX_NODE_NAME_BYTES = 31;
+
+/** `08 name`: the name the radio puts in its own adverts, cut to whole UTF-8 characters. */
+export function cmdSetAdvertName(name: string): Uint8Array {
+  const enc = new TextEncoder();
+  let out: Uint8Array = new Uint8Array();
+  for (const ch of name) {
+    const next = concatBytes(out, enc.encode(ch));
+    if (next.length > MAX_NODE_NAME_BYTES) break;
+    out = next;
+  }
+  return concatBytes(new Uint8Array([CMD.SET_ADVERT_NAME]), out);
+}
+
+/** `0E lat lon`: int32 little-endian millionths of a degree; 0,0 means "no position". */
+export function cmdSetAdvertLatLon(lat: number | null, lon: number | null): Uint8Array {
+  const micro = (v: number | null) => u32leBytes(v === null ? 0 : Math.round(v * 1e6));
+  return concatBytes(new Uint8Array([CMD.SET_ADVERT_LATLON]), micro(lat), micro(lon));
 }
 
 export const cmdSetTxPower = (dbm: number): Uint8Array =>

@@ -7,7 +7,7 @@ import type { RadioParams, RadioStats } from "../../core/types.ts";
 import { decideClock } from "../clock.ts";
 import { afterIdle } from "../idle.ts";
 import { framingCounters, type MatchResult, RadioCommandError, RequestQueue } from "../requests.ts";
-import type { ChannelRef, DriverSession, SessionContext } from "../types.ts";
+import type { ChannelRef, DriverSession, GatewayIdentity, SessionContext } from "../types.ts";
 import * as C from "./codec.ts";
 import { CompanionDeframer, encodeCompanionFrame } from "./frames.ts";
 
@@ -151,7 +151,7 @@ export class CompanionSession implements DriverSession {
     );
     const host = this.ctx.trustedClock();
     if (host === null) return;
-    const d = decideClock(radioSec, host, this.ctx.config.setClock ?? true);
+    const d = decideClock(radioSec, host, this.ctx.config.setClock);
     if (d.action === "set") {
       await this.cmd("SET_DEVICE_TIME", C.cmdSetTime(d.to), ok);
       this.ctx.log.info("radio clock set", { radio: this.ctx.config.id, wasSkewSec: d.skewSec });
@@ -231,6 +231,13 @@ export class CompanionSession implements DriverSession {
       `channel ${channel.name} is not configured on the radio`,
     );
   }
+
+  /** The gateway's name and position become the radio's own (its adverts carry them). */
+  readonly setIdentity = async (g: GatewayIdentity): Promise<void> => {
+    await this.cmd("SET_ADVERT_NAME", C.cmdSetAdvertName(g.name), ok);
+    await this.cmd("SET_ADVERT_LATLON", C.cmdSetAdvertLatLon(g.lat ?? null, g.lon ?? null), ok);
+    this.ctx.identity({ name: g.name });
+  };
 
   async setParams(p: RadioParams): Promise<void> {
     await this.cmd("SET_RADIO_PARAMS", C.cmdSetRadioParams(p), ok);

@@ -121,7 +121,7 @@ export class RepeaterLogSession implements DriverSession {
     const host = this.ctx.trustedClock();
     if (reading === null || host === null) return;
     // The console shows minutes only: the radio is somewhere in [reading, reading + 59].
-    const d = decideClock(reading + 59, host, this.ctx.config.setClock ?? true);
+    const d = decideClock(reading + 59, host, this.ctx.config.setClock);
     if (d.action === "set") {
       const r = await this.cli(`time ${d.to}`);
       if (!r.startsWith("OK"))

@@ -4,6 +4,21 @@ import * as C from "../../../daemon/radio/companion/codec.ts";
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 describe("companion codec", () => {
+  it("SET_ADVERT_NAME cuts the name to 31 bytes on a character boundary", () => {
+    expect([...C.cmdSetAdvertName("gw")]).toEqual([8, 0x67, 0x77]);
+    // 15 two-byte characters fit (30 bytes); the 16th would make 32.
+    const f = C.cmdSetAdvertName("é".repeat(20));
+    expect(f.length).toBe(1 + 30);
+    expect(new TextDecoder("utf-8", { fatal: true }).decode(f.subarray(1))).toBe("é".repeat(15));
+  });
+
+  it("SET_ADVERT_LATLON sends int32 millionths, 0 for no position", () => {
+    const f = C.cmdSetAdvertLatLon(-0.000001, 180);
+    const dv = new DataView(f.buffer);
+    expect([f[0], dv.getInt32(1, true), dv.getInt32(5, true)]).toEqual([14, -1, 180_000_000]);
+    expect([...C.cmdSetAdvertLatLon(null, null)]).toEqual([14, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
   it("builds commands byte for byte", () => {
     expect(hex(C.cmdDeviceQuery())).toBe("1603");
     // APP_START: code, 7 reserved zero bytes, app name.

@@ -139,6 +139,8 @@ export class CompanionPeer {
         return this.send([10]);
       case 7:
       case 3:
+      case 8: // SET_ADVERT_NAME
+      case 14: // SET_ADVERT_LATLON
       case 11:
       case 12:
         return ok();
