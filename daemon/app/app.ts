@@ -176,19 +176,21 @@ export class App {
       decode: makeDecoder(() => this.channels.context()),
       log: log.child("ingest"),
     });
-    this.ingest.onStored((batch) => {
-      // A radio's status is built per call: look each radio up once per batch.
-      const keys = new Map<string, string | null>();
-      for (const s of batch) {
-        let radioKey = keys.get(s.input.radioId);
-        if (radioKey === undefined) {
-          radioKey = this.radios.get(s.input.radioId)?.status().publicKey ?? null;
-          keys.set(s.input.radioId, radioKey);
-        }
-        this.mesh.observe(observationFromInput(s.input, s.item, radioKey));
+    // The mesh reads the same `packet` event as HTTP and MQTT. A radio's status
+    // is built per call, so its key is cached and refreshed by `radio` events.
+    const radioKeys = new Map<string, string | null>();
+    this.bus.on("packet", (p) => {
+      let radioKey = radioKeys.get(p.radioId);
+      if (radioKey === undefined) {
+        radioKey = this.radios.get(p.radioId)?.status().publicKey ?? null;
+        radioKeys.set(p.radioId, radioKey);
       }
+      this.mesh.observe(observationFromInput(p, p, radioKey));
     });
-    this.bus.on("radio", (status) => this.mesh.radioStats(status));
+    this.bus.on("radio", (status) => {
+      radioKeys.set(status.id, status.publicKey);
+      this.mesh.radioStats(status);
+    });
     await this.startService(this.ingest);
 
     // The model rebuilds from the store in the background; the API answers

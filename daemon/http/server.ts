@@ -9,10 +9,11 @@ import type { EngineHandlers, EngineName, HttpEngine } from "./engine.ts";
 import { createNodeEngine } from "./engine-node.ts";
 import { loadBestUws } from "./engine-select.ts";
 import { createUwsEngine } from "./engine-uws.ts";
+import { payloadTypeName } from "./format.ts";
 import { RequestHandler } from "./handler.ts";
 import { Metrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
-import { observedFromBus } from "./packet-view.ts";
+import { observedFromRow } from "./packet-view.ts";
 import { assertPortFree, portInUse } from "./port-guard.ts";
 import { Router } from "./router.ts";
 import { allRoutes } from "./routes/index.ts";
@@ -114,11 +115,9 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
       metrics.start();
       unsubscribe.push(
         deps.bus.on("packet", (p) => {
-          counters.packetsByType.set(
-            p.payloadType,
-            (counters.packetsByType.get(p.payloadType) ?? 0) + 1,
-          );
-          hub.publish("packet", () => observedFromBus(app, p), p.payloadType);
+          const type = payloadTypeName(p.payloadType);
+          counters.packetsByType.set(type, (counters.packetsByType.get(type) ?? 0) + 1);
+          hub.publish("packet", () => observedFromRow(app, p), type);
         }),
         deps.bus.on("node", (n) => hub.publish("node", n)),
         deps.bus.on("radio", (r) => hub.publish("radio", r)),

@@ -4,7 +4,8 @@
  * pure; `TrafficWindow` accumulates what the bus reports between two ticks.
  * Every message has a JSON schema in schema/mqtt/.
  */
-import type { PacketItem } from "../core/types.ts";
+import type { StoredPacket } from "../core/types.ts";
+import { payloadTypeName, routeName } from "../protocol/constants.ts";
 import { safeName } from "./format.ts";
 import type { SummaryEdge, SummaryNode } from "./ports.ts";
 
@@ -79,14 +80,14 @@ export class TrafficWindow {
     this.start = now;
   }
 
-  add(p: PacketItem): void {
+  add(p: StoredPacket): void {
     this.packets++;
     if (p.firstSeen) this.firstSeen++;
-    // Names come from our decoder, but bound the map anyway.
-    const t = p.payloadType.slice(0, 16);
+    // Names come from the protocol's tables, but bound the map anyway.
+    const t = payloadTypeName(p.payloadType);
     if (this.byType.size < 32 || this.byType.has(t))
       this.byType.set(t, (this.byType.get(t) ?? 0) + 1);
-    const r = p.route.slice(0, 16);
+    const r = routeName(p.route);
     if (this.byRoute.size < 8 || this.byRoute.has(r))
       this.byRoute.set(r, (this.byRoute.get(r) ?? 0) + 1);
     this.snr = addRange(this.snr, p.snr);

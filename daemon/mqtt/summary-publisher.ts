@@ -5,7 +5,7 @@
  */
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
-import type { PacketItem } from "../core/types.ts";
+import type { StoredPacket } from "../core/types.ts";
 import type { Outgoing } from "./format.ts";
 import { radioString } from "./format.ts";
 import { haStateMessage } from "./homeassistant.ts";
@@ -81,7 +81,7 @@ export class SummaryPublisher {
     this.d.enqueue("summaries", out);
   }
 
-  packet(p: PacketItem): void {
+  packet(p: StoredPacket): void {
     this.traffic.add(p);
   }
 

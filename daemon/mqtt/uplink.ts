@@ -6,7 +6,8 @@
 import type { Bus } from "../core/bus.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
-import type { PacketItem, RadioStatus } from "../core/types.ts";
+import type { RadioStatus, StoredPacket } from "../core/types.ts";
+import { payloadTypeName } from "../protocol/constants.ts";
 import type { OutboxMessage } from "../store/api.ts";
 import { type BrokerConfig, type ResolvedBroker, resolveBroker } from "./config.ts";
 import { type Outgoing, observerTopic, packetMessage, statusMessage } from "./format.ts";
@@ -250,7 +251,7 @@ export class MqttUplink {
     return out;
   }
 
-  private onPacket(p: PacketItem): void {
+  private onPacket(p: StoredPacket): void {
     this.counters.packets++;
     this.summary.packet(p);
     const info = this.radio(p.radioId);
@@ -267,7 +268,7 @@ export class MqttUplink {
       if (!broker.feeds.has("packets")) continue;
       if (
         !this.observes(broker, p.radioId) ||
-        (broker.packetTypes.size > 0 && !broker.packetTypes.has(p.payloadType))
+        (broker.packetTypes.size > 0 && !broker.packetTypes.has(payloadTypeName(p.payloadType)))
       ) {
         this.counters.filtered++;
         continue;
@@ -276,7 +277,7 @@ export class MqttUplink {
         try {
           payload = JSON.stringify(packetMessage(p, info, this.deps.gateway.name));
         } catch (err) {
-          // A malformed item (e.g. an invalid receivedAt) is counted, never thrown at the bus.
+          // A malformed record (e.g. an invalid receive time) is counted, never thrown at the bus.
           this.counters.rejected++;
           this.deps.log.warn("packet not publishable", {
             hash: String(p.hash).slice(0, 16),

@@ -12,6 +12,7 @@ import { WebSocket } from "ws";
 import type { PacketItem } from "../../daemon/core/types.ts";
 import { makeRows, rng, T0 } from "./helpers/fixtures.ts";
 import { ENGINES, rawRequest, rawSocket, startServer, type TestServer } from "./helpers/server.ts";
+import { storedPacket } from "./helpers/stored.ts";
 
 const UI_INDEX =
   "<!doctype html><title>ui</title><script type=module src=/assets/main-ABCDEF12.js></script>";
@@ -280,7 +281,7 @@ describe.each(ENGINES)("conformance on %s", (engine) => {
     await new Promise((r) => ws.once("open", r));
     await vi_waitFor(() => messages.some((m) => m.type === "hello"));
     const item = { ...makeRowsItem(), id: 12345, hops: ["a1", "b2"] };
-    t.bus.emit("packet", item);
+    t.bus.emit("packet", storedPacket(item));
     await vi_waitFor(() => messages.some((m) => m.type === "packet"));
     // No mesh model here: the hops come back as heard, unresolved.
     const unresolved = (prefix: string) => ({ prefix, publicKey: null, name: null, confidence: 0 });

@@ -112,8 +112,8 @@ async function produce(
     ...makePacket(99),
     snr: null,
     rssi: null,
-    payloadType: "ADVERT",
-    route: "DIRECT",
+    payloadType: 4, // ADVERT
+    route: 2, // DIRECT
   });
   bus.emit("node", { publicKey: m.nodes[0]?.publicKey ?? "", change: "new" });
   await until(() => outbox.size === 0 && broker.publishes.length >= 21, 5000, "packets out");

@@ -1,6 +1,6 @@
 /** Synthetic packets, radios and a subscriber for the MQTT tests. */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
-import type { PacketItem } from "../../../daemon/core/types.ts";
+import type { StoredPacket } from "../../../daemon/core/types.ts";
 import type { RadioInfo, RadiosPort } from "../../../daemon/mqtt/ports.ts";
 import { bytesToHex, identityFromSeed, sign } from "../../../daemon/protocol/crypto.ts";
 import { packetHash } from "../../../daemon/protocol/hash.ts";
@@ -22,7 +22,7 @@ export function makePacket(
   i: number,
   radioId = "r1",
   at = Date.UTC(2026, 10, 23, 12, 0, 0) + i * 1000,
-): PacketItem {
+): StoredPacket {
   const r = rng(i + 1);
   const raw = new Uint8Array(2 + 1 + 2 + 32);
   raw[0] = 0x15; // route FLOOD (1) | GRP_TXT (5) << 2
@@ -37,11 +37,12 @@ export function makePacket(
   return {
     id: i + 1,
     hash,
-    raw: bytesToHex(raw),
-    receivedAt: new Date(at).toISOString(),
+    raw,
+    at,
     radioId,
-    payloadType: "GRP_TXT",
-    route: "FLOOD",
+    payloadType: 5,
+    route: 1,
+    version: 0,
     snr: Math.round((r() * 30 - 15) * 4) / 4,
     rssi: -Math.floor(60 + r() * 60),
     hashSize: 1,
