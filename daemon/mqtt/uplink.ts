@@ -164,7 +164,7 @@ export class MqttUplink {
 
   /** Build and enqueue all summaries now (also runs on its timers); returns them. */
   async publishSummaries(): Promise<Outgoing[]> {
-    return [...this.summary.tickStats(), ...(await this.summary.tickGraph())];
+    return [...(await this.summary.tickStats()), ...(await this.summary.tickGraph())];
   }
 
   status(): BrokerStatus[] {

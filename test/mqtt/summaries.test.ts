@@ -18,6 +18,7 @@ import {
 import type { SummaryEdge, SummaryNode, SummaryPort } from "../../daemon/mqtt/ports.ts";
 import type { SummaryOptions } from "../../daemon/mqtt/summaries.ts";
 import { DEFAULT_SUMMARY_OPTIONS, roundCoord, TrafficWindow } from "../../daemon/mqtt/summaries.ts";
+import { SUMMARIES } from "../../daemon/mqtt/summary-registry.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import { FakeBroker, type SeenPublish } from "./helpers/fake-broker.ts";
 import { makePacket, RADIO_KEY, radiosPort, rng, until } from "./helpers/fixtures.ts";
@@ -41,8 +42,10 @@ function schemaFor(topic: string): string {
   if (/^meshcore\/[A-Z]{3}\/[0-9A-F]{64}\/packets$/.test(topic)) return "packet.schema.json";
   if (/^meshcore\/[A-Z]{3}\/[0-9A-F]{64}\/status$/.test(topic)) return "status.schema.json";
   if (/^homeassistant\/sensor\/[^/]+\/config$/.test(topic)) return "ha-discovery.schema.json";
-  const m = /^meshgate\/[A-Za-z0-9_-]+\/(stats|health|nodes|edges|ha\/state)$/.exec(topic);
-  if (m?.[1]) return `${m[1] === "ha/state" ? "ha-state" : m[1]}.schema.json`;
+  if (/^meshgate\/[A-Za-z0-9_-]+\/ha\/state$/.test(topic)) return "ha-state.schema.json";
+  // Every registered summary names its own schema.
+  const def = SUMMARIES.find((d) => new RegExp(`^meshgate/[A-Za-z0-9_-]+/${d.topic}$`).test(topic));
+  if (def) return def.schema;
   throw new Error(`no schema for topic ${topic}`);
 }
 
@@ -146,9 +149,10 @@ describe("meshgate messages match schema/mqtt", () => {
       if (!ok) throw new Error(`${p.topic}: ${ajv.errorsText(validate.errors)}`);
     }
     expect([...kinds].sort()).toEqual(
-      ["edges", "ha-discovery", "ha-state", "health", "nodes", "packet", "stats", "status"].map(
-        (k) => `${k}.schema.json`,
-      ),
+      [
+        ...["ha-discovery", "ha-state", "packet", "status"].map((k) => `${k}.schema.json`),
+        ...SUMMARIES.map((d) => d.schema),
+      ].sort(),
     );
     // Retained where a late subscriber needs the latest value; packets are a stream.
     for (const p of seen) expect(p.retain).toBe(!p.topic.endsWith("/packets"));
