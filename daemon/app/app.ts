@@ -9,6 +9,7 @@ import { meshPortFrom, protocolDecoder } from "../http/adapters.ts";
 import { createHttpServer, type HttpServer } from "../http/server.ts";
 import { Ingest } from "../ingest/ingest.ts";
 import { observationFromInput } from "../mesh/adapter.ts";
+import { TrafficTally } from "../mesh/analytics.ts";
 import { MeshModel } from "../mesh/model.ts";
 import type { MeshTablesPort } from "../mesh/persist.ts";
 import { MqttUplink } from "../mqtt/uplink.ts";
@@ -62,6 +63,8 @@ export class App {
   settings!: Settings;
   admin!: AdminCredential;
   readonly radios = new RadioSet();
+  /** Live traffic since start: counted once here, read by HTTP and the MQTT summaries. */
+  private readonly traffic = new TrafficTally();
   private manager: RadioManager | null = null;
   private sim: SimulatedRadio | null = null;
   private started: Service[] = [];
@@ -133,6 +136,7 @@ export class App {
       log: log.child("http"),
       version: this.opts.version,
       store: this.store,
+      traffic: this.traffic,
       providers: {
         config: { get: () => this.settings.current() },
         disk: this.disk,
@@ -180,6 +184,7 @@ export class App {
     // is built per call, so its key is cached and refreshed by `radio` events.
     const radioKeys = new Map<string, string | null>();
     this.bus.on("packet", (p) => {
+      this.traffic.add(p);
       let radioKey = radioKeys.get(p.radioId);
       if (radioKey === undefined) {
         radioKey = this.radios.get(p.radioId)?.status().publicKey ?? null;
@@ -228,6 +233,7 @@ export class App {
       gateway: config.gateway,
       outbox: this.store,
       bus: this.bus,
+      traffic: this.traffic,
       log: this.log,
       version: this.opts.version,
       radios: mqttRadios(this.radios),

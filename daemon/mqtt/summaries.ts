@@ -4,8 +4,7 @@
  * pure; `TrafficWindow` accumulates what the bus reports between two ticks.
  * Every message has a JSON schema in schema/mqtt/.
  */
-import type { StoredPacket } from "../core/types.ts";
-import { payloadTypeName, routeName } from "../protocol/constants.ts";
+import { TrafficTally, type TrafficTotals, trafficSince } from "../mesh/analytics.ts";
 import { safeName } from "./format.ts";
 import type { SummaryEdge, SummaryNode } from "./ports.ts";
 
@@ -64,56 +63,51 @@ function rangeOut(r: Range | null): { min: number; avg: number; max: number } | 
   return { min: r.min, avg: Math.round((r.sum / r.n) * 100) / 100, max: r.max };
 }
 
-/** Traffic heard since the last tick. */
+/**
+ * Traffic heard since the last tick. The counts are the difference of the
+ * daemon's one traffic tally between two ticks; only the signal ranges, which
+ * are per window by nature, are kept here.
+ */
 export class TrafficWindow {
   private start: number;
-  private packets = 0;
-  private firstSeen = 0;
-  private byType = new Map<string, number>();
-  private byRoute = new Map<string, number>();
+  private before: TrafficTotals;
   private snr: Range | null = null;
   private rssi: Range | null = null;
   /** Packets per minute of the last closed window (for Home Assistant). */
   lastPerMinute = 0;
 
-  constructor(now: number) {
+  constructor(
+    now: number,
+    private readonly tally: TrafficTally = new TrafficTally(),
+  ) {
     this.start = now;
+    this.before = tally.totals();
   }
 
-  add(p: StoredPacket): void {
-    this.packets++;
-    if (p.firstSeen) this.firstSeen++;
-    // Names come from the protocol's tables, but bound the map anyway.
-    const t = payloadTypeName(p.payloadType);
-    if (this.byType.size < 32 || this.byType.has(t))
-      this.byType.set(t, (this.byType.get(t) ?? 0) + 1);
-    const r = routeName(p.route);
-    if (this.byRoute.size < 8 || this.byRoute.has(r))
-      this.byRoute.set(r, (this.byRoute.get(r) ?? 0) + 1);
+  addSignal(p: { readonly snr: number | null; readonly rssi: number | null }): void {
     this.snr = addRange(this.snr, p.snr);
     this.rssi = addRange(this.rssi, p.rssi);
   }
 
   /** Close the window: its summary, and a fresh window from `now`. */
   close(now: number): Record<string, unknown> {
+    const totals = this.tally.totals();
+    const d = trafficSince(totals, this.before);
     const windowSec = Math.max(0.001, (now - this.start) / 1000);
-    const perMinute = Math.round((this.packets / windowSec) * 60 * 100) / 100;
+    const perMinute = Math.round((d.observations / windowSec) * 60 * 100) / 100;
     const out = {
       windowSec: Math.round(windowSec * 10) / 10,
-      packets: this.packets,
-      transmissions: this.firstSeen,
+      packets: d.observations,
+      transmissions: d.transmissions,
       perMinute,
-      byType: Object.fromEntries(this.byType),
-      byRoute: Object.fromEntries(this.byRoute),
+      byType: d.byType,
+      byRoute: d.byRoute,
       snr: rangeOut(this.snr),
       rssi: rangeOut(this.rssi),
     };
     this.lastPerMinute = perMinute;
     this.start = now;
-    this.packets = 0;
-    this.firstSeen = 0;
-    this.byType = new Map();
-    this.byRoute = new Map();
+    this.before = totals;
     this.snr = null;
     this.rssi = null;
     return out;

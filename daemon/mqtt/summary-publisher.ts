@@ -7,6 +7,7 @@
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { StoredPacket } from "../core/types.ts";
+import { TrafficTally } from "../mesh/analytics.ts";
 import type { Outgoing } from "./format.ts";
 import { radioString } from "./format.ts";
 import { haStateMessage } from "./homeassistant.ts";
@@ -27,6 +28,8 @@ export interface SummaryPublisherDeps {
   readonly log: Logger;
   readonly now: Now;
   readonly summaries?: SummaryPort;
+  /** The daemon's traffic tally; without one the publisher counts the packets it is given. */
+  readonly traffic?: TrafficTally;
   readonly radioIds: () => readonly string[];
   readonly radio: (id: string) => RadioInfo | null;
   readonly brokers: () => readonly { id: string; state: string; depth: number }[];
@@ -39,6 +42,9 @@ const MAX_CHANGES = 2000;
 
 export class SummaryPublisher {
   private readonly traffic: TrafficWindow;
+  /** Counting here only when no daemon tally is wired (tests, benches). */
+  private readonly counting: boolean;
+  private readonly tally: TrafficTally;
   private readonly startedAt: number;
   private changed = new Map<string, string>();
   private readonly heard = new Set<string>();
@@ -51,7 +57,9 @@ export class SummaryPublisher {
 
   constructor(private readonly d: SummaryPublisherDeps) {
     this.startedAt = d.now();
-    this.traffic = new TrafficWindow(this.startedAt);
+    this.tally = d.traffic ?? new TrafficTally();
+    this.counting = this.tally !== d.traffic;
+    this.traffic = new TrafficWindow(this.startedAt, this.tally);
   }
 
   start(): void {
@@ -76,7 +84,8 @@ export class SummaryPublisher {
   }
 
   packet(p: StoredPacket): void {
-    this.traffic.add(p);
+    if (this.counting) this.tally.add(p);
+    this.traffic.addSignal(p);
   }
 
   nodeChanged(key: string, change: string): void {

@@ -7,6 +7,7 @@ import type { Bus } from "../core/bus.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { RadioStatus, StoredPacket } from "../core/types.ts";
+import type { TrafficTally } from "../mesh/analytics.ts";
 import { payloadTypeName } from "../protocol/constants.ts";
 import type { OutboxMessage } from "../store/api.ts";
 import { type BrokerConfig, type ResolvedBroker, resolveBroker } from "./config.ts";
@@ -35,6 +36,8 @@ export interface MqttUplinkDeps {
   readonly signer?: SignerPort;
   readonly summaries?: SummaryPort;
   readonly summaryOptions?: Partial<SummaryOptions>;
+  /** The daemon's traffic tally the stats summary reads (else it counts what it is given). */
+  readonly traffic?: TrafficTally;
   readonly now?: Now;
 }
 
