@@ -1,5 +1,5 @@
 /** OpenAPI paths of the setup, settings and admin routes (see openapi.ts). */
-import { errors, json, type Obj } from "./openapi-schemas.ts";
+import { errors, json, type Obj } from "./openapi-blocks.ts";
 
 const body = (schema: Obj): Obj => ({
   required: true,
