@@ -124,12 +124,22 @@ export interface RadioSummary {
   readonly rxAirSecs: number | null;
 }
 
+/** What every summary starts with: its format version and when it was built. */
+export function summaryStamp(now: number) {
+  return { v: SUMMARY_VERSION, ts: new Date(now).toISOString() };
+}
+
+/** The head of a capped list: how many there are and whether the list was cut. */
+function listHead(now: number, total: number, kept: number) {
+  return { ...summaryStamp(now), count: total, truncated: total > kept };
+}
+
 export function statsMessage(
   now: number,
   traffic: Record<string, unknown>,
   radios: readonly RadioSummary[],
 ) {
-  return { v: SUMMARY_VERSION, ts: new Date(now).toISOString(), ...traffic, radios };
+  return { ...summaryStamp(now), ...traffic, radios };
 }
 
 export interface HealthInput {
@@ -148,8 +158,7 @@ export interface HealthInput {
 export function healthMessage(now: number, h: HealthInput, o: SummaryOptions) {
   const pos = o.includePositions;
   return {
-    v: SUMMARY_VERSION,
-    ts: new Date(now).toISOString(),
+    ...summaryStamp(now),
     name: safeName(h.name, "meshgate"),
     version: h.version,
     iata: h.iata,
@@ -171,10 +180,7 @@ export function nodesMessage(
 ) {
   const sorted = [...nodes].sort((a, b) => b.lastSeen - a.lastSeen).slice(0, o.maxNodes);
   return {
-    v: SUMMARY_VERSION,
-    ts: new Date(now).toISOString(),
-    count: nodes.length,
-    truncated: nodes.length > sorted.length,
+    ...listHead(now, nodes.length, sorted.length),
     nodes: sorted.map((n) => ({
       key: n.publicKey.toUpperCase().slice(0, 64),
       name: o.includeNames && n.name !== null ? safeName(n.name, "") : null,
@@ -191,10 +197,7 @@ export function nodesMessage(
 export function edgesMessage(now: number, edges: readonly SummaryEdge[], o: SummaryOptions) {
   const sorted = [...edges].sort((a, b) => b.score - a.score).slice(0, o.maxEdges);
   return {
-    v: SUMMARY_VERSION,
-    ts: new Date(now).toISOString(),
-    count: edges.length,
-    truncated: edges.length > sorted.length,
+    ...listHead(now, edges.length, sorted.length),
     edges: sorted.map((e) => ({
       a: e.a.toUpperCase().slice(0, 64),
       b: e.b.toUpperCase().slice(0, 64),
