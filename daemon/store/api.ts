@@ -4,7 +4,7 @@
  * async interface. The store is the single writer: ingest, maintenance and
  * the outbox write; HTTP, MQTT and the UI read or enqueue.
  */
-import type { ObservationInput } from "../core/types.ts";
+import type { ObservationInput, StoredPacket } from "../core/types.ts";
 import type { MeshRowsBatch, MeshTable, Row } from "./mesh-rows.ts";
 
 // The observation shapes belong to core: ingest builds them and the bus carries them.
@@ -30,22 +30,8 @@ export interface PacketQuery {
   readonly until?: number;
 }
 
-export interface PacketRow {
-  readonly id: number;
-  readonly hash: string;
-  readonly raw: Uint8Array;
-  readonly radioId: string;
-  readonly at: number;
-  readonly snr: number | null;
-  readonly rssi: number | null;
-  readonly payloadType: number;
-  readonly route: number;
-  readonly hashSize: number;
-  readonly hops: readonly string[];
-  readonly firstSeen: boolean;
-  readonly summary: string;
-  readonly error: string | null;
-}
+/** One stored observation as read back: the domain record without what only ingest carries. */
+export type PacketRow = Omit<StoredPacket, "version" | "decoded" | "channelMessage" | "advert">;
 
 export interface NodeRow {
   readonly publicKey: string;
