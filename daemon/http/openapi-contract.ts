@@ -5,6 +5,7 @@
  */
 
 import { PAYLOAD_NAMES as PAYLOAD_TYPES, ROUTE_NAMES as ROUTES } from "../protocol/constants.ts";
+import { ROLE_NAMES } from "../protocol/roles.ts";
 import { nullable, type Obj, obj, ref } from "./openapi-blocks.ts";
 
 const ms = (description = "ms since the epoch"): Obj => ({
@@ -12,7 +13,7 @@ const ms = (description = "ms since the epoch"): Obj => ({
   description,
 });
 const KEY = { type: "string", pattern: "^[0-9A-F]{64}$" };
-const ROLE = { type: "string", enum: ["chat", "repeater", "room", "sensor", "unknown"] };
+const ROLE = { type: "string", enum: [...ROLE_NAMES] };
 
 export const contractSchemas: Obj = {
   SignalStats: obj({

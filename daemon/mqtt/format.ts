@@ -6,9 +6,10 @@
  * logRx and getLogDateTime; src/Utils.cpp printHex writes upper hex) and what
  * meshcoretomqtt turns that into.
  */
+
+import { toHex } from "../core/bytes.ts";
 import type { RadioParams, RadioStats, StoredPacket } from "../core/types.ts";
 import { airtimeMs as protocolAirtimeMs } from "../protocol/airtime.ts";
-import { bytesToHex } from "../protocol/crypto.ts";
 import { frameLayout } from "../protocol/hash.ts";
 import { safeName as cleanName } from "../protocol/text.ts";
 import type { RadioInfo } from "./ports.ts";
@@ -90,7 +91,7 @@ export function packetMessage(
     // isRouteDirect() covers DIRECT and TRANSPORT_DIRECT.
     route: route === 2 || route === 3 ? "D" : "F",
     payload_len: payloadLen,
-    raw: bytesToHex(raw).toUpperCase(),
+    raw: toHex(raw, true),
     SNR: num(p.snr),
     RSSI: num(p.rssi),
     score:

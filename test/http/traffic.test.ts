@@ -7,10 +7,10 @@ import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { TrafficTally } from "../../daemon/mesh/analytics.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
-import { FakeBroker } from "../mqtt/helpers/fake-broker.ts";
-import { makePacket, radiosPort } from "../mqtt/helpers/fixtures.ts";
-import { MemoryOutbox } from "../mqtt/helpers/outbox.ts";
-import { startServer } from "./helpers/server.ts";
+import { startServer } from "../support/http/server.ts";
+import { FakeBroker } from "../support/mqtt/fake-broker.ts";
+import { makePacket, radiosPort } from "../support/mqtt/fixtures.ts";
+import { MemoryOutbox } from "../support/mqtt/outbox.ts";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

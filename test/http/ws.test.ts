@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import type { PacketItem } from "../../daemon/core/types.ts";
 import type { WsHubStats } from "../../daemon/http/ws-hub.ts";
-import { radioStatus } from "./helpers/providers.ts";
-import { ENGINES, startServer, type TestServer } from "./helpers/server.ts";
-import { storedPacket } from "./helpers/stored.ts";
+import { radioStatus } from "../support/http/providers.ts";
+import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
+import { storedPacket } from "../support/http/stored.ts";
 
 type Msg = { type: string; data?: PacketItem & { id: string }; [k: string]: unknown };
 

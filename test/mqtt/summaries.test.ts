@@ -20,9 +20,10 @@ import type { SummaryOptions } from "../../daemon/mqtt/summaries.ts";
 import { DEFAULT_SUMMARY_OPTIONS, roundCoord, TrafficWindow } from "../../daemon/mqtt/summaries.ts";
 import { SUMMARIES } from "../../daemon/mqtt/summary-registry.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
-import { FakeBroker, type SeenPublish } from "./helpers/fake-broker.ts";
-import { makePacket, RADIO_KEY, radiosPort, rng, until } from "./helpers/fixtures.ts";
-import { MemoryOutbox } from "./helpers/outbox.ts";
+import { FakeBroker, type SeenPublish } from "../support/mqtt/fake-broker.ts";
+import { makePacket, RADIO_KEY, radiosPort, until } from "../support/mqtt/fixtures.ts";
+import { MemoryOutbox } from "../support/mqtt/outbox.ts";
+import { rng } from "../support/rng.ts";
 
 const SCHEMA_DIR = path.resolve(import.meta.dirname, "../../schema/mqtt");
 

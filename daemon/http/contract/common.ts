@@ -23,6 +23,6 @@ export interface CursorPage<T> {
  */
 export type { StatsView as SignalStats } from "../../mesh/stats.ts";
 
-/** Node roles from the advert flags (ADV_TYPE_* in src/helpers/AdvertDataHelpers.h). */
-export type RoleName = "chat" | "repeater" | "room" | "sensor" | "unknown";
+/** Node roles from the advert flags (protocol/roles.ts). */
+export type { RoleName } from "../../protocol/roles.ts";
 export type NodeStatus = "healthy" | "degraded" | "silent";
