@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
 import { Bus } from "../daemon/core/bus.ts";
 import { silentLogger } from "../daemon/core/log.ts";
-import type { PacketItem } from "../daemon/core/types.ts";
+import type { StoredPacket } from "../daemon/core/types.ts";
 import type { EngineName } from "../daemon/http/engine.ts";
 import { loadBestUws } from "../daemon/http/engine-select.ts";
 import { toPacketItem } from "../daemon/http/format.ts";
@@ -122,7 +122,11 @@ async function serve(engine: EngineName): Promise<void> {
     listPackets: await mean(200, () => store.listPackets({ limit: 100 })),
     formatPackets: await mean(200, () => JSON.stringify({ items: page.map(toPacketItem) })),
   };
-  const sample: PacketItem[] = (await store.listPackets({ limit: 500 })).map(toPacketItem);
+  // The bus carries the stored record; the hub formats it per message, as in the daemon.
+  const sample: StoredPacket[] = (await store.listPackets({ limit: 500 })).map((r) => ({
+    ...r,
+    version: (r.raw[0] ?? 0) >> 6,
+  }));
   process.on("message", (m: ToChild) => {
     if (m.cmd === "stop") {
       void server

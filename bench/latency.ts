@@ -72,12 +72,13 @@ const stored: number[] = [];
 const viaWs: number[] = [];
 const storedAt = new Map<string, number[]>();
 app.bus.on("packet", (p) => {
-  const t = handed.get(p.raw)?.shift();
+  const key = Buffer.from(p.raw).toString("hex");
+  const t = handed.get(key)?.shift();
   if (t === undefined) return;
   stored.push(performance.now() - t);
-  const list = storedAt.get(p.raw) ?? [];
+  const list = storedAt.get(key) ?? [];
   list.push(t);
-  storedAt.set(p.raw, list);
+  storedAt.set(key, list);
 });
 const ws = new WebSocket(`ws://127.0.0.1:${app.httpPort()}/ws`);
 ws.on("message", (data) => {

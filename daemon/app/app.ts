@@ -9,6 +9,7 @@ import { meshPortFrom, protocolDecoder } from "../http/adapters.ts";
 import { createHttpServer, type HttpServer } from "../http/server.ts";
 import { Ingest } from "../ingest/ingest.ts";
 import { observationFromInput } from "../mesh/adapter.ts";
+import { TrafficTally } from "../mesh/analytics.ts";
 import { MeshModel } from "../mesh/model.ts";
 import type { MeshTablesPort } from "../mesh/persist.ts";
 import { MqttUplink } from "../mqtt/uplink.ts";
@@ -64,6 +65,8 @@ export class App {
   settings!: Settings;
   admin!: AdminCredential;
   readonly radios = new RadioSet();
+  /** Live traffic since start: counted once here, read by HTTP and the MQTT summaries. */
+  private readonly traffic = new TrafficTally();
   private manager: RadioManager | null = null;
   private sim: SimulatedRadio | null = null;
   private started: Service[] = [];
@@ -124,6 +127,7 @@ export class App {
       log: log.child("http"),
       version: this.opts.version,
       store: this.store,
+      traffic: this.traffic,
       providers: {
         config: { get: () => this.settings.current() },
         disk: this.disk,
@@ -169,19 +173,22 @@ export class App {
       decode: makeDecoder(() => this.channels.context(), this.decodeCounters),
       log: log.child("ingest"),
     });
-    this.ingest.onStored((batch) => {
-      // A radio's status is built per call: look each radio up once per batch.
-      const keys = new Map<string, string | null>();
-      for (const s of batch) {
-        let radioKey = keys.get(s.input.radioId);
-        if (radioKey === undefined) {
-          radioKey = this.radios.get(s.input.radioId)?.status().publicKey ?? null;
-          keys.set(s.input.radioId, radioKey);
-        }
-        this.mesh.observe(observationFromInput(s.input, s.item, radioKey));
+    // The mesh reads the same `packet` event as HTTP and MQTT. A radio's status
+    // is built per call, so its key is cached and refreshed by `radio` events.
+    const radioKeys = new Map<string, string | null>();
+    this.bus.on("packet", (p) => {
+      this.traffic.add(p);
+      let radioKey = radioKeys.get(p.radioId);
+      if (radioKey === undefined) {
+        radioKey = this.radios.get(p.radioId)?.status().publicKey ?? null;
+        radioKeys.set(p.radioId, radioKey);
       }
+      this.mesh.observe(observationFromInput(p, p, radioKey));
     });
-    this.bus.on("radio", (status) => this.mesh.radioStats(status));
+    this.bus.on("radio", (status) => {
+      radioKeys.set(status.id, status.publicKey);
+      this.mesh.radioStats(status);
+    });
     await this.startService(this.ingest);
 
     // The model rebuilds from the store in the background; the API answers
@@ -219,6 +226,7 @@ export class App {
       gateway: config.gateway,
       outbox: this.store,
       bus: this.bus,
+      traffic: this.traffic,
       log: this.log,
       version: this.opts.version,
       radios: mqttRadios(this.radios),

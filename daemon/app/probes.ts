@@ -114,26 +114,29 @@ export async function testBroker(
       ...(req.password ? { password: req.password } : {}),
     });
   } catch (err) {
-    return {
-      ok: false,
-      step: "connect",
-      detail: errorMessage(err).slice(0, 300),
-      fix: "check the URL, port, credentials and that the broker is running",
-    };
+    return failed(
+      "connect",
+      err,
+      "check the URL, port, credentials and that the broker is running",
+    );
   }
   try {
     await withTimeout(client.publishAsync(topic, "meshgate broker test", { qos: 1 }), timeoutMs);
     return { ok: true, step: "done", detail: `connected and published to ${topic}` };
   } catch (err) {
-    return {
-      ok: false,
-      step: "publish",
-      detail: errorMessage(err).slice(0, 300),
-      fix: "the broker refused the publish: check the account's ACL for this topic",
-    };
+    return failed(
+      "publish",
+      err,
+      "the broker refused the publish: check the account's ACL for this topic",
+    );
   } finally {
     await client.endAsync(true).catch(() => {});
   }
+}
+
+/** A failed broker test step; the error text is bounded (it may echo what the broker said). */
+function failed(step: BrokerTestResponse["step"], err: unknown, fix: string): BrokerTestResponse {
+  return { ok: false, step, detail: errorMessage(err).slice(0, 300), fix };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -1,11 +1,11 @@
-import type { PacketItem, RadioStatus, RxPacket } from "./types.ts";
+import type { RadioStatus, RxPacket, StoredPacket } from "./types.ts";
 
 /** Event names and payloads carried by the daemon's in-process bus. */
 export interface BusEvents {
   /** A radio heard a packet (before decode and storage). */
   rx: RxPacket;
-  /** An observation was stored; same shape the API and /ws serve. */
-  packet: PacketItem;
+  /** The store accepted an observation: the domain record (bytes, numbers, ids). */
+  packet: StoredPacket;
   /** A radio changed state or refreshed its stats. */
   radio: RadioStatus;
   /** MQTT broker state changed (shape owned by daemon/mqtt). */

@@ -64,6 +64,68 @@ export interface RadioStats {
   readonly queueLen: number | null;
 }
 
+/** One observation handed to the store by ingest (already decoded). */
+export interface ObservationInput {
+  /** Firmware packet hash, 16 lower hex (transmission identity). */
+  readonly hash: string;
+  readonly raw: Uint8Array;
+  readonly radioId: string;
+  /** Gateway receive time, ms epoch. */
+  readonly at: number;
+  readonly snr: number | null;
+  readonly rssi: number | null;
+  /** Header fields; -1 when the packet did not decode that far. */
+  readonly payloadType: number;
+  readonly route: number;
+  readonly version: number;
+  readonly hashSize: number;
+  /** Path hops, lower hex each (TRACE: the SNR bytes, hex). */
+  readonly hops: readonly string[];
+  /** Decode error code or null. */
+  readonly error: string | null;
+  /** One-line summary for lists. */
+  readonly summary: string;
+  /** Optional structured extras, kept as JSON text on the transmission. */
+  readonly decoded?: unknown;
+  /** Set for a decrypted channel message (stored in channel messages). */
+  readonly channelMessage?: ChannelMessageInput;
+  /** Set for a verified advert (upserts the node). */
+  readonly advert?: AdvertInput;
+}
+
+export interface ChannelMessageInput {
+  readonly channel: string;
+  readonly sender: string;
+  readonly text: string;
+  /** Sender's timestamp (seconds), kept as data only. */
+  readonly senderTimestamp: number;
+}
+
+export interface AdvertInput {
+  /** Upper-case hex. */
+  readonly publicKey: string;
+  readonly name: string | null;
+  /** 1 chat, 2 repeater, 3 room, 4 sensor. */
+  readonly role: number;
+  readonly lat: number | null;
+  readonly lon: number | null;
+  /** Advert's own timestamp (seconds), data only. */
+  readonly advertTimestamp: number;
+  readonly extras?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * An observation the store has accepted: the domain record the bus carries as
+ * `packet` (bytes, numbers, ids). HTTP, WebSocket and MQTT format it at their
+ * edge; the mesh model reads it as is.
+ */
+export interface StoredPacket extends ObservationInput {
+  /** Observation id in the store (monotonic). */
+  readonly id: number;
+  /** True when this is the first hearing of the transmission. */
+  readonly firstSeen: boolean;
+}
+
 /**
  * The API and WebSocket shape of one observation (contract: GET /api/packets
  * items and `/ws` {type:"packet"} messages). Extend, never rename.

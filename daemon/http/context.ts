@@ -2,6 +2,7 @@
 import type { Bus } from "../core/bus.ts";
 import type { Logger } from "../core/log.ts";
 import type { FromSchema } from "../core/schema-type.ts";
+import type { TrafficTally } from "../mesh/analytics.ts";
 import type { StoreApi } from "../store/api.ts";
 import type { HTTP_SCHEMA } from "./config-schema.ts";
 import type { EngineName } from "./engine.ts";
@@ -21,6 +22,8 @@ export interface HttpDeps {
   readonly version: string;
   readonly store: StoreApi;
   readonly providers?: HttpProviders;
+  /** The daemon's traffic tally; without one the server counts the bus packets itself. */
+  readonly traffic?: TrafficTally;
   /** Test and bench knobs for the WebSocket hub's backpressure limits. */
   readonly ws?: Partial<WsHubOptions>;
   /** Loads uWS (tests pass a failing loader to exercise the fallback). */
@@ -37,8 +40,6 @@ export class HttpCounters {
   authFailures = 0;
   authThrottled = 0;
   bodyTooLarge = 0;
-  /** Packets seen on the bus since start, by payload type name. */
-  readonly packetsByType = new Map<string, number>();
 
   status(code: number): void {
     this.byStatus.set(code, (this.byStatus.get(code) ?? 0) + 1);
@@ -49,6 +50,8 @@ export interface AppContext {
   readonly deps: HttpDeps;
   readonly hub: WsHub;
   readonly counters: HttpCounters;
+  /** Traffic since start, read by /api/stats and /metrics. */
+  readonly traffic: TrafficTally;
   readonly startedAt: number;
   now(): number;
   engine(): EngineName | null;

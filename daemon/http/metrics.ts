@@ -63,7 +63,7 @@ export class Metrics {
       "meshgate_packets_total",
       "counter",
       "Observations stored since start, by payload type.",
-      [...c.packetsByType].map(([type, n]) => [{ type }, n]),
+      Object.entries(app.traffic.totals().byType).map(([type, n]) => [{ type }, n]),
     );
     const radios = app.deps.providers?.radios?.list() ?? [];
     w.metric(

@@ -6,24 +6,14 @@
 
 import { PAYLOAD_NAMES as PAYLOAD_TYPES, ROUTE_NAMES as ROUTES } from "../protocol/constants.ts";
 import { ROLE_NAMES } from "../protocol/roles.ts";
-import type { Obj } from "./openapi-schemas.ts";
+import { nullable, type Obj, obj, ref } from "./openapi-blocks.ts";
 
-const ref = (name: string): Obj => ({ $ref: `#/components/schemas/${name}` });
-const nullable = (type: string): Obj => ({ type: [type, "null"] });
 const ms = (description = "ms since the epoch"): Obj => ({
   type: ["integer", "null"],
   description,
 });
 const KEY = { type: "string", pattern: "^[0-9A-F]{64}$" };
 const ROLE = { type: "string", enum: [...ROLE_NAMES] };
-
-/** An object schema whose every listed property is required. */
-const obj = (properties: Obj, description?: string): Obj => ({
-  type: "object",
-  ...(description && { description }),
-  required: Object.keys(properties),
-  properties,
-});
 
 export const contractSchemas: Obj = {
   SignalStats: obj({

@@ -16,7 +16,8 @@ import {
   ROUTES,
   ref,
   time,
-} from "./openapi-schemas.ts";
+} from "./openapi-blocks.ts";
+import { ANALYTICS_KINDS, ANALYTICS_RANGES } from "./ports.ts";
 
 export const paths: Obj = {
   "/api/health": {
@@ -234,24 +235,14 @@ export const paths: Obj = {
           "kind",
           {
             type: "string",
-            enum: [
-              "packets",
-              "types",
-              "routes",
-              "hashSizes",
-              "hops",
-              "airtime",
-              "snr",
-              "rssi",
-              "duty",
-            ],
+            enum: [...ANALYTICS_KINDS],
           },
           "Series",
           true,
         ),
         q(
           "range",
-          { type: "string", enum: ["1h", "24h", "7d", "30d"], default: "24h" },
+          { type: "string", enum: [...ANALYTICS_RANGES], default: "24h" },
           "Time range ending now",
         ),
       ],

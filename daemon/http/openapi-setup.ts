@@ -1,6 +1,6 @@
 /** OpenAPI paths of the setup, settings and admin routes (see openapi.ts). */
 import { DRIVER_KINDS } from "../core/types.ts";
-import { errors, json, type Obj } from "./openapi-schemas.ts";
+import { errors, json, type Obj } from "./openapi-blocks.ts";
 
 const body = (schema: Obj): Obj => ({
   required: true,

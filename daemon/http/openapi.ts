@@ -4,8 +4,10 @@
  * other: every route documented, every documented path served, the same
  * query parameters on both sides, and real responses valid against the schemas.
  */
+
+import { type Obj, ref } from "./openapi-blocks.ts";
 import { paths } from "./openapi-paths.ts";
-import { type Obj, ref, schemas } from "./openapi-schemas.ts";
+import { schemas } from "./openapi-schemas.ts";
 import { configPatch, setupPaths } from "./openapi-setup.ts";
 
 const errorResponse = (description: string): Obj => ({

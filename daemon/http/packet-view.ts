@@ -2,12 +2,11 @@
  * Packets as the contract shapes them: transmissions grouped by hash with
  * their best signal, and paths resolved to nodes by the mesh model.
  */
-import type { PacketItem } from "../core/types.ts";
 import { advertHead } from "../mesh/adapter.ts";
 import type { PacketRow } from "../store/api.ts";
 import type { AppContext } from "./context.ts";
 import type { ObservedPacket, PathView, TransmissionGroup } from "./contract/index.ts";
-import { ROUTES, toPacketItem } from "./format.ts";
+import { toPacketItem } from "./format.ts";
 
 /** What a path resolution needs of one hearing. */
 interface Hearing {
@@ -41,26 +40,13 @@ export function pathOf(app: AppContext, h: Hearing): PathView {
   return { ...base, resolved: hops };
 }
 
-/** The `/ws` packet message for one observation on the bus. */
-export function observedFromBus(app: AppContext, p: PacketItem): ObservedPacket {
-  const route = ROUTES.indexOf(p.route as (typeof ROUTES)[number]);
-  const path = pathOf(app, {
-    raw: Uint8Array.from(Buffer.from(p.raw, "hex")),
-    radioId: p.radioId,
-    payloadType: p.payloadType === "ADVERT" ? ADVERT : -1,
-    route: route < 0 ? 1 : route,
-    hashSize: p.hashSize,
-    hops: p.hops,
-  });
-  return { ...p, path };
-}
-
 function best(xs: readonly (number | null)[]): number | null {
   let b: number | null = null;
   for (const x of xs) if (x !== null && (b === null || x > b)) b = x;
   return b;
 }
 
+/** A stored observation (a row, or the bus's `packet` record) as the contract shapes it. */
 export function observedFromRow(app: AppContext, r: PacketRow): ObservedPacket {
   return { ...toPacketItem(r), path: pathOf(app, r) };
 }

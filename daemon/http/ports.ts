@@ -13,19 +13,15 @@ import type {
   PathHop,
   PathQuery,
 } from "../mesh/index.ts";
+import type { MqttBroker } from "./contract/misc.ts";
 import type { AdminPort, SettingsPort, SystemPort } from "./setup-ports.ts";
 
 export interface RadiosPort {
   list(): readonly RadioStatus[];
 }
 
-export interface MqttBrokerStatus {
-  readonly name: string;
-  readonly state: string;
-  readonly connected: boolean;
-  readonly lastError?: string | null;
-  readonly counters?: Readonly<Record<string, number>>;
-}
+/** One broker's state: the contract's shape (GET /api/mqtt, `/ws` mqtt events). */
+export type MqttBrokerStatus = MqttBroker;
 
 export interface MqttPort {
   status(): readonly MqttBrokerStatus[];

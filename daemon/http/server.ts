@@ -3,16 +3,18 @@
  * native build loads and on node:http + ws everywhere else.
  */
 import type { Service } from "../core/service.ts";
+import { TrafficTally } from "../mesh/analytics.ts";
 import type { AppContext, HttpDeps } from "./context.ts";
 import { HttpCounters } from "./context.ts";
 import type { EngineHandlers, EngineName, HttpEngine } from "./engine.ts";
 import { createNodeEngine } from "./engine-node.ts";
 import { loadBestUws } from "./engine-select.ts";
 import { createUwsEngine } from "./engine-uws.ts";
+import { payloadTypeName } from "./format.ts";
 import { RequestHandler } from "./handler.ts";
 import { Metrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
-import { observedFromBus } from "./packet-view.ts";
+import { observedFromRow } from "./packet-view.ts";
 import { assertPortFree, portInUse } from "./port-guard.ts";
 import { Router } from "./router.ts";
 import { allRoutes } from "./routes/index.ts";
@@ -36,6 +38,9 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
   const now = deps.now ?? Date.now;
   const hub = new WsHub({ ...DEFAULT_WS_OPTIONS, ...deps.ws }, now);
   const counters = new HttpCounters();
+  // Standalone (tests, benches) the server counts the bus packets itself.
+  const traffic = deps.traffic ?? new TrafficTally();
+  const counting = traffic !== deps.traffic;
   let engine: HttpEngine | null = null;
   let engineName: EngineName = deps.config.engine === "node" ? "node" : "uws";
   let engineReason = "not started";
@@ -46,6 +51,7 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
     deps,
     hub,
     counters,
+    traffic,
     startedAt: now(),
     now,
     engine: () => (engine ? engine.name : null),
@@ -114,11 +120,8 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
       metrics.start();
       unsubscribe.push(
         deps.bus.on("packet", (p) => {
-          counters.packetsByType.set(
-            p.payloadType,
-            (counters.packetsByType.get(p.payloadType) ?? 0) + 1,
-          );
-          hub.publish("packet", () => observedFromBus(app, p), p.payloadType);
+          if (counting) traffic.add(p);
+          hub.publish("packet", () => observedFromRow(app, p), payloadTypeName(p.payloadType));
         }),
         deps.bus.on("node", (n) => hub.publish("node", n)),
         deps.bus.on("radio", (r) => hub.publish("radio", r)),

@@ -1,22 +1,15 @@
 import type { Bus } from "../core/bus.ts";
-import { toHex } from "../core/bytes.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { Service } from "../core/service.ts";
-import type { PacketItem, RxPacket } from "../core/types.ts";
-import { payloadTypeName, routeName } from "../protocol/constants.ts";
-import type { ObservationInput, StoreApi } from "../store/api.ts";
+import type { ObservationInput, RxPacket, StoredPacket } from "../core/types.ts";
+import type { StoreApi } from "../store/api.ts";
 
 /** What ingest needs to know about a packet: the decode, reduced. */
 export type DecodedFields = Omit<ObservationInput, "raw" | "radioId" | "at" | "snr" | "rssi">;
 
 /** Turns raw bytes into the stored fields; must never throw. */
 export type ObservationDecoder = (raw: Uint8Array) => DecodedFields;
-
-export interface StoredObservation {
-  readonly item: PacketItem;
-  readonly input: ObservationInput;
-}
 
 export interface IngestOptions {
   bus: Bus;
@@ -31,7 +24,9 @@ export interface IngestOptions {
 }
 
 /**
- * Radio receptions -> decode -> store (batched) -> `packet` events.
+ * Radio receptions -> decode -> store (batched) -> one `packet` event per
+ * stored observation, carrying the domain record (every consumer, the mesh
+ * model included, subscribes to that one event).
  * If the store rejects a batch, the batch stays at the head of the queue and
  * is retried with backoff; the queue is bounded so memory never runs away.
  */
@@ -42,7 +37,6 @@ export class Ingest implements Service {
   private flushing: Promise<void> | null = null;
   private retryMs = 0;
   private unsubscribe: (() => void) | null = null;
-  private readonly listeners = new Set<(stored: readonly StoredObservation[]) => void>();
   private stopped = false;
   readonly counters = {
     received: 0,
@@ -68,12 +62,6 @@ export class Ingest implements Service {
     this.retryMs = 0;
     await this.flush();
     this.stopped = true;
-  }
-
-  /** Called with every batch once the store has it. */
-  onStored(listener: (stored: readonly StoredObservation[]) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   queueDepth(): number {
@@ -146,40 +134,15 @@ export class Ingest implements Service {
     // The queue may have been trimmed while the store worked: drop by identity.
     const taken = new Set(batch);
     this.queue = this.queue.filter((o) => !taken.has(o));
-    const stored: StoredObservation[] = [];
+    const stored: StoredPacket[] = [];
     batch.forEach((input, i) => {
       const row = result.rows[i];
       if (!row) return;
       if (row.firstSeen) this.counters.transmissions++;
-      stored.push({ input, item: toPacketItem(input, row.id, row.firstSeen) });
+      stored.push({ ...input, id: row.id, firstSeen: row.firstSeen });
     });
     this.counters.stored += stored.length;
-    for (const l of this.listeners) {
-      try {
-        l(stored);
-      } catch (err) {
-        this.opts.log.error("ingest listener failed", { error: errorMessage(err) });
-      }
-    }
-    for (const s of stored) this.opts.bus.emit("packet", s.item);
+    // The bus isolates a throwing handler; one bad subscriber never stops the others.
+    for (const s of stored) this.opts.bus.emit("packet", s);
   }
-}
-
-export function toPacketItem(o: ObservationInput, id: number, firstSeen: boolean): PacketItem {
-  return {
-    id,
-    hash: o.hash,
-    raw: toHex(o.raw),
-    receivedAt: new Date(o.at).toISOString(),
-    radioId: o.radioId,
-    payloadType: payloadTypeName(o.payloadType),
-    route: routeName(o.route),
-    snr: o.snr,
-    rssi: o.rssi,
-    hashSize: o.hashSize,
-    hops: o.hops,
-    firstSeen,
-    summary: o.summary,
-    error: o.error,
-  };
 }

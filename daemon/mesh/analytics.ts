@@ -4,6 +4,8 @@
  * by the ring sizes whatever the traffic; an observation older than the ring
  * slot it maps to is counted as dropped.
  */
+
+import { payloadTypeName, routeName } from "../protocol/constants.ts";
 import { binIndex } from "./stats.ts";
 import { PAYLOAD_NAMES, ROUTE_NAMES } from "./types.ts";
 
@@ -170,4 +172,60 @@ export function histogram(kind: HistKind, buckets: readonly Bucket[]): HistBin[]
     for (let i = 0; i < n; i++) counts[i]! += src[i] ?? 0;
   }
   return counts.map((count, i) => ({ lo: lo + i * width, hi: lo + (i + 1) * width, count }));
+}
+
+/** Counts by name: observations, transmissions, payload types and routes. */
+export interface TrafficTotals {
+  readonly observations: number;
+  readonly transmissions: number;
+  /** Payload type name ("UNKNOWN" when undecodable) -> observations; absent when none. */
+  readonly byType: Readonly<Record<string, number>>;
+  /** Route name -> observations; absent when none. */
+  readonly byRoute: Readonly<Record<string, number>>;
+}
+
+/**
+ * The live traffic count since start: the one place observations are counted
+ * by type and route. HTTP (/api/stats, /metrics) reads its totals and the
+ * MQTT stats summary the difference between two ticks. Memory is fixed: the
+ * names come from the protocol's tables, so at most 17 types and 5 routes.
+ */
+export class TrafficTally {
+  private observations = 0;
+  private transmissions = 0;
+  private readonly byType = new Map<string, number>();
+  private readonly byRoute = new Map<string, number>();
+
+  add(o: { readonly payloadType: number; readonly route: number; readonly firstSeen: boolean }) {
+    this.observations++;
+    if (o.firstSeen) this.transmissions++;
+    const t = payloadTypeName(o.payloadType);
+    this.byType.set(t, (this.byType.get(t) ?? 0) + 1);
+    const r = routeName(o.route);
+    this.byRoute.set(r, (this.byRoute.get(r) ?? 0) + 1);
+  }
+
+  totals(): TrafficTotals {
+    return {
+      observations: this.observations,
+      transmissions: this.transmissions,
+      byType: Object.fromEntries(this.byType),
+      byRoute: Object.fromEntries(this.byRoute),
+    };
+  }
+}
+
+/** What was counted between two snapshots of the same tally (names with no change left out). */
+export function trafficSince(now: TrafficTotals, before: TrafficTotals): TrafficTotals {
+  const diff = (a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>) => {
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(a)) if (v - (b[k] ?? 0) > 0) out[k] = v - (b[k] ?? 0);
+    return out;
+  };
+  return {
+    observations: now.observations - before.observations,
+    transmissions: now.transmissions - before.transmissions,
+    byType: diff(now.byType, before.byType),
+    byRoute: diff(now.byRoute, before.byRoute),
+  };
 }

@@ -6,7 +6,9 @@
  * logRx and getLogDateTime; src/Utils.cpp printHex writes upper hex) and what
  * meshcoretomqtt turns that into.
  */
-import type { PacketItem, RadioParams, RadioStats } from "../core/types.ts";
+
+import { toHex } from "../core/bytes.ts";
+import type { RadioParams, RadioStats, StoredPacket } from "../core/types.ts";
 import { airtimeMs as protocolAirtimeMs } from "../protocol/airtime.ts";
 import { frameLayout } from "../protocol/hash.ts";
 import { safeName as cleanName } from "../protocol/text.ts";
@@ -60,16 +62,18 @@ function num(n: number | null): string | null {
 
 /** The packets-feed message (meshcoretomqtt shape, values as strings). */
 export function packetMessage(
-  p: PacketItem,
+  p: StoredPacket,
   radio: RadioInfo,
   fallbackName: string,
 ): Record<string, string | null> {
-  const raw = Buffer.from(p.raw, "hex");
-  const at = new Date(p.receivedAt);
+  const raw = p.raw;
+  const at = new Date(p.at);
   const layout = frameLayout(raw);
+  // The firmware logs the header bits even of a packet it cannot parse; the
+  // decoder reports -1 only when it could not read them (an empty packet).
   const header = raw[0] ?? 0;
-  const route = header & 0x03;
-  const type = (header >> 2) & 0x0f;
+  const route = p.route >= 0 ? p.route : header & 0x03;
+  const type = p.payloadType >= 0 ? p.payloadType : (header >> 2) & 0x0f;
   // Unknown when the header and path cannot be read: never "0" as if valid.
   const payloadLen = layout ? String(raw.length - layout.payloadOffset) : null;
   const params = radio.params;
@@ -87,7 +91,7 @@ export function packetMessage(
     // isRouteDirect() covers DIRECT and TRANSPORT_DIRECT.
     route: route === 2 || route === 3 ? "D" : "F",
     payload_len: payloadLen,
-    raw: p.raw.toUpperCase(),
+    raw: toHex(raw, true),
     SNR: num(p.snr),
     RSSI: num(p.rssi),
     score:

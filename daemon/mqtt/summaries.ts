@@ -6,6 +6,7 @@
  */
 import { applyDefaults, type FromSchema } from "../core/schema-type.ts";
 import type { PacketItem } from "../core/types.ts";
+import { TrafficTally, type TrafficTotals, trafficSince } from "../mesh/analytics.ts";
 import { SUMMARIES_SCHEMA } from "./config-schema.ts";
 import { safeName } from "./format.ts";
 import type { SummaryEdge, SummaryNode } from "./ports.ts";
@@ -47,56 +48,51 @@ function rangeOut(r: Range | null): { min: number; avg: number; max: number } | 
   return { min: r.min, avg: Math.round((r.sum / r.n) * 100) / 100, max: r.max };
 }
 
-/** Traffic heard since the last tick. */
+/**
+ * Traffic heard since the last tick. The counts are the difference of the
+ * daemon's one traffic tally between two ticks; only the signal ranges, which
+ * are per window by nature, are kept here.
+ */
 export class TrafficWindow {
   private start: number;
-  private packets = 0;
-  private firstSeen = 0;
-  private byType = new Map<string, number>();
-  private byRoute = new Map<string, number>();
+  private before: TrafficTotals;
   private snr: Range | null = null;
   private rssi: Range | null = null;
   /** Packets per minute of the last closed window (for Home Assistant). */
   lastPerMinute = 0;
 
-  constructor(now: number) {
+  constructor(
+    now: number,
+    private readonly tally: TrafficTally = new TrafficTally(),
+  ) {
     this.start = now;
+    this.before = tally.totals();
   }
 
-  add(p: PacketItem): void {
-    this.packets++;
-    if (p.firstSeen) this.firstSeen++;
-    // Names come from our decoder, but bound the map anyway.
-    const t = p.payloadType.slice(0, 16);
-    if (this.byType.size < 32 || this.byType.has(t))
-      this.byType.set(t, (this.byType.get(t) ?? 0) + 1);
-    const r = p.route.slice(0, 16);
-    if (this.byRoute.size < 8 || this.byRoute.has(r))
-      this.byRoute.set(r, (this.byRoute.get(r) ?? 0) + 1);
+  addSignal(p: { readonly snr: number | null; readonly rssi: number | null }): void {
     this.snr = addRange(this.snr, p.snr);
     this.rssi = addRange(this.rssi, p.rssi);
   }
 
   /** Close the window: its summary, and a fresh window from `now`. */
   close(now: number): Record<string, unknown> {
+    const totals = this.tally.totals();
+    const d = trafficSince(totals, this.before);
     const windowSec = Math.max(0.001, (now - this.start) / 1000);
-    const perMinute = Math.round((this.packets / windowSec) * 60 * 100) / 100;
+    const perMinute = Math.round((d.observations / windowSec) * 60 * 100) / 100;
     const out = {
       windowSec: Math.round(windowSec * 10) / 10,
-      packets: this.packets,
-      transmissions: this.firstSeen,
+      packets: d.observations,
+      transmissions: d.transmissions,
       perMinute,
-      byType: Object.fromEntries(this.byType),
-      byRoute: Object.fromEntries(this.byRoute),
+      byType: d.byType,
+      byRoute: d.byRoute,
       snr: rangeOut(this.snr),
       rssi: rangeOut(this.rssi),
     };
     this.lastPerMinute = perMinute;
     this.start = now;
-    this.packets = 0;
-    this.firstSeen = 0;
-    this.byType = new Map();
-    this.byRoute = new Map();
+    this.before = totals;
     this.snr = null;
     this.rssi = null;
     return out;
@@ -113,12 +109,22 @@ export interface RadioSummary {
   readonly rxAirSecs: number | null;
 }
 
+/** What every summary starts with: its format version and when it was built. */
+export function summaryStamp(now: number) {
+  return { v: SUMMARY_VERSION, ts: new Date(now).toISOString() };
+}
+
+/** The head of a capped list: how many there are and whether the list was cut. */
+function listHead(now: number, total: number, kept: number) {
+  return { ...summaryStamp(now), count: total, truncated: total > kept };
+}
+
 export function statsMessage(
   now: number,
   traffic: Record<string, unknown>,
   radios: readonly RadioSummary[],
 ) {
-  return { v: SUMMARY_VERSION, ts: new Date(now).toISOString(), ...traffic, radios };
+  return { ...summaryStamp(now), ...traffic, radios };
 }
 
 export interface HealthInput {
@@ -137,8 +143,7 @@ export interface HealthInput {
 export function healthMessage(now: number, h: HealthInput, o: SummaryOptions) {
   const pos = o.includePositions;
   return {
-    v: SUMMARY_VERSION,
-    ts: new Date(now).toISOString(),
+    ...summaryStamp(now),
     name: safeName(h.name, "meshgate"),
     version: h.version,
     iata: h.iata,
@@ -160,10 +165,7 @@ export function nodesMessage(
 ) {
   const sorted = [...nodes].sort((a, b) => b.lastSeen - a.lastSeen).slice(0, o.maxNodes);
   return {
-    v: SUMMARY_VERSION,
-    ts: new Date(now).toISOString(),
-    count: nodes.length,
-    truncated: nodes.length > sorted.length,
+    ...listHead(now, nodes.length, sorted.length),
     nodes: sorted.map((n) => ({
       key: n.publicKey.toUpperCase().slice(0, 64),
       name: o.includeNames && n.name !== null ? safeName(n.name, "") : null,
@@ -180,10 +182,7 @@ export function nodesMessage(
 export function edgesMessage(now: number, edges: readonly SummaryEdge[], o: SummaryOptions) {
   const sorted = [...edges].sort((a, b) => b.score - a.score).slice(0, o.maxEdges);
   return {
-    v: SUMMARY_VERSION,
-    ts: new Date(now).toISOString(),
-    count: edges.length,
-    truncated: edges.length > sorted.length,
+    ...listHead(now, edges.length, sorted.length),
     edges: sorted.map((e) => ({
       a: e.a.toUpperCase().slice(0, 64),
       b: e.b.toUpperCase().slice(0, 64),

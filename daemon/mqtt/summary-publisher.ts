@@ -1,24 +1,19 @@
 /**
- * Ticks the summaries: stats and health every `intervalSec`, the node table
- * and edges every `graphIntervalSec` (retained, through the outbox), and the
- * Home Assistant state (direct: a stale gauge is worth nothing).
+ * Ticks the summaries of the registry (summary-registry.ts): the `stats`
+ * interval every `intervalSec`, the `graph` interval every `graphIntervalSec`
+ * (retained, through the outbox), and the Home Assistant state (direct: a
+ * stale gauge is worth nothing).
  */
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
-import type { PacketItem } from "../core/types.ts";
+import type { StoredPacket } from "../core/types.ts";
+import { TrafficTally } from "../mesh/analytics.ts";
 import type { Outgoing } from "./format.ts";
 import { radioString } from "./format.ts";
 import { haStateMessage } from "./homeassistant.ts";
 import type { Now, RadioInfo, SummaryPort } from "./ports.ts";
-import {
-  edgesMessage,
-  healthMessage,
-  nodesMessage,
-  type RadioSummary,
-  type SummaryOptions,
-  statsMessage,
-  TrafficWindow,
-} from "./summaries.ts";
+import { type RadioSummary, type SummaryOptions, TrafficWindow } from "./summaries.ts";
+import { SUMMARIES, type SummaryDef, type SummaryTick } from "./summary-registry.ts";
 
 export interface SummaryPublisherDeps {
   readonly options: SummaryOptions;
@@ -33,6 +28,8 @@ export interface SummaryPublisherDeps {
   readonly log: Logger;
   readonly now: Now;
   readonly summaries?: SummaryPort;
+  /** The daemon's traffic tally; without one the publisher counts the packets it is given. */
+  readonly traffic?: TrafficTally;
   readonly radioIds: () => readonly string[];
   readonly radio: (id: string) => RadioInfo | null;
   readonly brokers: () => readonly { id: string; state: string; depth: number }[];
@@ -45,6 +42,9 @@ const MAX_CHANGES = 2000;
 
 export class SummaryPublisher {
   private readonly traffic: TrafficWindow;
+  /** Counting here only when no daemon tally is wired (tests, benches). */
+  private readonly counting: boolean;
+  private readonly tally: TrafficTally;
   private readonly startedAt: number;
   private changed = new Map<string, string>();
   private readonly heard = new Set<string>();
@@ -57,12 +57,14 @@ export class SummaryPublisher {
 
   constructor(private readonly d: SummaryPublisherDeps) {
     this.startedAt = d.now();
-    this.traffic = new TrafficWindow(this.startedAt);
+    this.tally = d.traffic ?? new TrafficTally();
+    this.counting = this.tally !== d.traffic;
+    this.traffic = new TrafficWindow(this.startedAt, this.tally);
   }
 
   start(): void {
     const o = this.d.options;
-    this.timers.push(setInterval(() => this.tickStats(), o.intervalSec * 1000));
+    this.timers.push(setInterval(() => void this.tickStats(), o.intervalSec * 1000));
     this.timers.push(setInterval(() => void this.tickGraph(), o.graphIntervalSec * 1000));
   }
 
@@ -81,8 +83,9 @@ export class SummaryPublisher {
     this.d.enqueue("summaries", out);
   }
 
-  packet(p: PacketItem): void {
-    this.traffic.add(p);
+  packet(p: StoredPacket): void {
+    if (this.counting) this.tally.add(p);
+    this.traffic.addSignal(p);
   }
 
   nodeChanged(key: string, change: string): void {
@@ -108,42 +111,15 @@ export class SummaryPublisher {
   }
 
   /** Stats, health and the HA state. Public so the daemon (and tests) can force one. */
-  tickStats(): Outgoing[] {
-    const now = this.d.now();
-    const gw = this.d.gwTopic;
-    const radios = this.radios();
-    const stats = statsMessage(now, this.traffic.close(now), radios);
-    let extra: Readonly<Record<string, string | number | boolean | null>> = {};
-    try {
-      extra = this.d.summaries?.health?.() ?? {};
-    } catch (err) {
-      this.d.log.warn("summary health port failed", { err: errorMessage(err) });
-    }
-    const brokers = this.d.brokers();
-    const health = healthMessage(
-      now,
-      {
-        ...this.d.gateway,
-        version: this.d.version,
-        startedAt: this.startedAt,
-        radios,
-        brokers,
-        outboxDropped: this.d.dropped(),
-        extra,
-      },
-      this.d.options,
-    );
-    const out: Outgoing[] = [
-      { topic: `meshgate/${gw}/stats`, payload: JSON.stringify(stats), qos: 1, retain: true },
-      { topic: `meshgate/${gw}/health`, payload: JSON.stringify(health), qos: 1, retain: true },
-    ];
-    this.emit(out);
-    const up = radios.find((r) => r.state === "up") ?? radios[0];
-    this.latestHa = haStateMessage(gw, {
+  async tickStats(): Promise<Outgoing[]> {
+    const { tick, radios, brokers } = this.tick();
+    const out = await this.build("stats", tick);
+    const up = radios().find((r) => r.state === "up") ?? radios()[0];
+    this.latestHa = haStateMessage(this.d.gwTopic, {
       packets_per_minute: this.traffic.lastPerMinute,
       noise_floor: up?.noiseFloor ?? null,
       radio_state: up?.state ?? "none",
-      outbox_depth: brokers.reduce((s, b) => s + b.depth, 0),
+      outbox_depth: brokers().reduce((s, b) => s + b.depth, 0),
       nodes_heard: Math.max(this.nodeCount, this.heard.size),
     });
     this.d.publishHa([this.latestHa]);
@@ -154,39 +130,81 @@ export class SummaryPublisher {
   async tickGraph(): Promise<Outgoing[]> {
     if (this.ticking) return [];
     this.ticking = true;
-    const gw = this.d.gwTopic;
-    const out: Outgoing[] = [];
     try {
-      const port = this.d.summaries;
-      const now = this.d.now();
-      if (port?.nodes) {
-        const nodes = await port.nodes();
-        this.nodeCount = nodes.length;
-        const changed = [...this.changed].map(([key, change]) => ({ key, change }));
-        this.changed = new Map();
-        const msg = nodesMessage(now, nodes, changed, this.d.options);
-        out.push({
-          topic: `meshgate/${gw}/nodes`,
-          payload: JSON.stringify(msg),
-          qos: 1,
-          retain: true,
-        });
-      }
-      if (port?.edges) {
-        const msg = edgesMessage(now, await port.edges(), this.d.options);
-        out.push({
-          topic: `meshgate/${gw}/edges`,
-          payload: JSON.stringify(msg),
-          qos: 1,
-          retain: true,
-        });
-      }
-    } catch (err) {
-      this.d.log.warn("summary graph port failed", { err: errorMessage(err) });
+      return await this.build("graph", this.tick().tick);
     } finally {
       this.ticking = false;
+    }
+  }
+
+  /** Every registered summary of one interval, in registry order; a failing one is logged and skipped. */
+  private async build(interval: SummaryDef["interval"], tick: SummaryTick): Promise<Outgoing[]> {
+    const out: Outgoing[] = [];
+    for (const def of SUMMARIES) {
+      if (def.interval !== interval) continue;
+      try {
+        const msg = await def.build(tick);
+        if (msg === null) continue;
+        const topic = `meshgate/${this.d.gwTopic}/${def.topic}`;
+        out.push({ topic, payload: JSON.stringify(msg), qos: 1, retain: true });
+      } catch (err) {
+        this.d.log.warn("summary failed", { topic: def.topic, err: errorMessage(err) });
+      }
     }
     if (out.length > 0) this.emit(out);
     return out;
   }
+
+  /** One tick's context: each part computed on first use, once. */
+  private tick() {
+    const now = this.d.now();
+    const radios = once(() => this.radios());
+    const brokers = once(() => this.d.brokers());
+    const tick: SummaryTick = {
+      now,
+      options: this.d.options,
+      port: this.d.summaries,
+      radios,
+      traffic: once(() => this.traffic.close(now)),
+      health: once(() => ({
+        ...this.d.gateway,
+        version: this.d.version,
+        startedAt: this.startedAt,
+        radios: radios(),
+        brokers: brokers(),
+        outboxDropped: this.d.dropped(),
+        extra: this.healthExtra(),
+      })),
+      changed: () => {
+        const changed = [...this.changed].map(([key, change]) => ({ key, change }));
+        this.changed = new Map();
+        return changed;
+      },
+      nodeCount: (n) => {
+        this.nodeCount = n;
+      },
+    };
+    return { tick, radios, brokers };
+  }
+
+  private healthExtra(): Readonly<Record<string, string | number | boolean | null>> {
+    try {
+      return this.d.summaries?.health?.() ?? {};
+    } catch (err) {
+      this.d.log.warn("summary health port failed", { err: errorMessage(err) });
+      return {};
+    }
+  }
+}
+
+function once<T>(f: () => T): () => T {
+  let done = false;
+  let v: T;
+  return () => {
+    if (!done) {
+      v = f();
+      done = true;
+    }
+    return v;
+  };
 }

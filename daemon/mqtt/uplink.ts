@@ -6,7 +6,9 @@
 import type { Bus } from "../core/bus.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
-import type { PacketItem, RadioStatus } from "../core/types.ts";
+import type { RadioStatus, StoredPacket } from "../core/types.ts";
+import type { TrafficTally } from "../mesh/analytics.ts";
+import { payloadTypeName } from "../protocol/constants.ts";
 import type { OutboxMessage } from "../store/api.ts";
 import { type BrokerConfig, type ResolvedBroker, resolveBroker } from "./config.ts";
 import { type Outgoing, observerTopic, packetMessage, statusMessage } from "./format.ts";
@@ -34,6 +36,8 @@ export interface MqttUplinkDeps {
   readonly signer?: SignerPort;
   readonly summaries?: SummaryPort;
   readonly summaryOptions?: Partial<SummaryOptions>;
+  /** The daemon's traffic tally the stats summary reads (else it counts what it is given). */
+  readonly traffic?: TrafficTally;
   readonly now?: Now;
 }
 
@@ -163,7 +167,7 @@ export class MqttUplink {
 
   /** Build and enqueue all summaries now (also runs on its timers); returns them. */
   async publishSummaries(): Promise<Outgoing[]> {
-    return [...this.summary.tickStats(), ...(await this.summary.tickGraph())];
+    return [...(await this.summary.tickStats()), ...(await this.summary.tickGraph())];
   }
 
   status(): BrokerStatus[] {
@@ -250,7 +254,7 @@ export class MqttUplink {
     return out;
   }
 
-  private onPacket(p: PacketItem): void {
+  private onPacket(p: StoredPacket): void {
     this.counters.packets++;
     this.summary.packet(p);
     const info = this.radio(p.radioId);
@@ -267,7 +271,7 @@ export class MqttUplink {
       if (!broker.feeds.has("packets")) continue;
       if (
         !this.observes(broker, p.radioId) ||
-        (broker.packetTypes.size > 0 && !broker.packetTypes.has(p.payloadType))
+        (broker.packetTypes.size > 0 && !broker.packetTypes.has(payloadTypeName(p.payloadType)))
       ) {
         this.counters.filtered++;
         continue;
@@ -276,7 +280,7 @@ export class MqttUplink {
         try {
           payload = JSON.stringify(packetMessage(p, info, this.deps.gateway.name));
         } catch (err) {
-          // A malformed item (e.g. an invalid receivedAt) is counted, never thrown at the bus.
+          // A malformed record (e.g. an invalid receive time) is counted, never thrown at the bus.
           this.counters.rejected++;
           this.deps.log.warn("packet not publishable", {
             hash: String(p.hash).slice(0, 16),

@@ -4,57 +4,11 @@
  * async interface. The store is the single writer: ingest, maintenance and
  * the outbox write; HTTP, MQTT and the UI read or enqueue.
  */
+import type { ObservationInput, StoredPacket } from "../core/types.ts";
 import type { MeshRowsBatch, MeshTable, Row } from "./mesh-rows.ts";
 
-/** One observation handed to the store by ingest (already decoded). */
-export interface ObservationInput {
-  /** Firmware packet hash, 16 lower hex (transmission identity). */
-  readonly hash: string;
-  readonly raw: Uint8Array;
-  readonly radioId: string;
-  /** Gateway receive time, ms epoch. */
-  readonly at: number;
-  readonly snr: number | null;
-  readonly rssi: number | null;
-  /** Header fields; -1 when the packet did not decode that far. */
-  readonly payloadType: number;
-  readonly route: number;
-  readonly version: number;
-  readonly hashSize: number;
-  /** Path hops, lower hex each (TRACE: the SNR bytes, hex). */
-  readonly hops: readonly string[];
-  /** Decode error code or null. */
-  readonly error: string | null;
-  /** One-line summary for lists. */
-  readonly summary: string;
-  /** Optional structured extras, kept as JSON text on the transmission. */
-  readonly decoded?: unknown;
-  /** Set for a decrypted channel message (stored in channel messages). */
-  readonly channelMessage?: ChannelMessageInput;
-  /** Set for a verified advert (upserts the node). */
-  readonly advert?: AdvertInput;
-}
-
-export interface ChannelMessageInput {
-  readonly channel: string;
-  readonly sender: string;
-  readonly text: string;
-  /** Sender's timestamp (seconds), kept as data only. */
-  readonly senderTimestamp: number;
-}
-
-export interface AdvertInput {
-  /** Upper-case hex. */
-  readonly publicKey: string;
-  readonly name: string | null;
-  /** 1 chat, 2 repeater, 3 room, 4 sensor. */
-  readonly role: number;
-  readonly lat: number | null;
-  readonly lon: number | null;
-  /** Advert's own timestamp (seconds), data only. */
-  readonly advertTimestamp: number;
-  readonly extras?: Readonly<Record<string, unknown>>;
-}
+// The observation shapes belong to core: ingest builds them and the bus carries them.
+export type { AdvertInput, ChannelMessageInput, ObservationInput } from "../core/types.ts";
 
 export interface IngestResult {
   /** Per input, in order: the observation id and whether its transmission was new. */
@@ -76,22 +30,8 @@ export interface PacketQuery {
   readonly until?: number;
 }
 
-export interface PacketRow {
-  readonly id: number;
-  readonly hash: string;
-  readonly raw: Uint8Array;
-  readonly radioId: string;
-  readonly at: number;
-  readonly snr: number | null;
-  readonly rssi: number | null;
-  readonly payloadType: number;
-  readonly route: number;
-  readonly hashSize: number;
-  readonly hops: readonly string[];
-  readonly firstSeen: boolean;
-  readonly summary: string;
-  readonly error: string | null;
-}
+/** One stored observation as read back: the domain record without what only ingest carries. */
+export type PacketRow = Omit<StoredPacket, "version" | "decoded" | "channelMessage" | "advert">;
 
 export interface NodeRow {
   readonly publicKey: string;

@@ -11,6 +11,7 @@ import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PacketItem } from "../../daemon/core/types.ts";
 import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
+import { storedPacket } from "../support/http/stored.ts";
 
 const CHROMIUM = process.env.MESHGATE_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -99,7 +100,7 @@ describe.skipIf(!existsSync(CHROMIUM)).each(ENGINES)(
         summary: "ack",
         error: null,
       };
-      t.bus.emit("packet", item);
+      t.bus.emit("packet", storedPacket(item));
       await page.waitForSelector("#out[data-got='feedc0de00112233']", {
         state: "attached",
         timeout: 10_000,

@@ -18,6 +18,7 @@ import {
   startServer,
   type TestServer,
 } from "../support/http/server.ts";
+import { storedPacket } from "../support/http/stored.ts";
 import { rng } from "../support/rng.ts";
 
 const UI_INDEX =
@@ -287,7 +288,7 @@ describe.each(ENGINES)("conformance on %s", (engine) => {
     await new Promise((r) => ws.once("open", r));
     await vi_waitFor(() => messages.some((m) => m.type === "hello"));
     const item = { ...makeRowsItem(), id: 12345, hops: ["a1", "b2"] };
-    t.bus.emit("packet", item);
+    t.bus.emit("packet", storedPacket(item));
     await vi_waitFor(() => messages.some((m) => m.type === "packet"));
     // No mesh model here: the hops come back as heard, unresolved.
     const unresolved = (prefix: string) => ({ prefix, publicKey: null, name: null, confidence: 0 });

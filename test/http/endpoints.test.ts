@@ -5,6 +5,7 @@ import { buildAckPayload, encodePacket } from "../../daemon/protocol/index.ts";
 import { makeMessages, makeNodes, makeRows, T0 } from "../support/http/fixtures.ts";
 import { mqtt, RADIO_KEY, radioStatus, radios, realMesh } from "../support/http/providers.ts";
 import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
+import { storedPacket } from "../support/http/stored.ts";
 
 type Obj = Record<string, unknown>;
 const getJson = async (t: TestServer, path: string): Promise<[number, Obj, Headers]> => {
@@ -162,8 +163,8 @@ describe.each(ENGINES)("endpoints on %s, store only (no mesh model)", (engine) =
 
   it("counts bus packets in /api/stats and /metrics", async () => {
     const item = { ...makeRowsItem(), payloadType: "ADVERT" };
-    t.bus.emit("packet", item);
-    t.bus.emit("packet", item);
+    t.bus.emit("packet", storedPacket(item));
+    t.bus.emit("packet", storedPacket(item));
     const [, s] = await getJson(t, "/api/stats");
     expect(s.packets).toEqual({ total: 2, byType: { ADVERT: 2 } });
     const text = await (await fetch(`${t.base}/metrics`)).text();

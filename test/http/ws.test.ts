@@ -10,6 +10,7 @@ import type { PacketItem } from "../../daemon/core/types.ts";
 import type { WsHubStats } from "../../daemon/http/ws-hub.ts";
 import { radioStatus } from "../support/http/providers.ts";
 import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
+import { storedPacket } from "../support/http/stored.ts";
 
 type Msg = { type: string; data?: PacketItem & { id: string }; [k: string]: unknown };
 
@@ -87,7 +88,7 @@ describe.each(ENGINES)("/ws on %s", (engine) => {
   it("sends every topic by default and only the subscribed ones after subscribe", async () => {
     const { ws, msgs } = await client(t.port);
     t.bus.emit("radio", radioStatus("r1"));
-    t.bus.emit("packet", packet(1));
+    t.bus.emit("packet", storedPacket(packet(1)));
     await waitFor(() => msgs.some((m) => m.type === "packet"));
     expect(msgs.some((m) => m.type === "radio")).toBe(true);
 
@@ -99,8 +100,8 @@ describe.each(ENGINES)("/ws on %s", (engine) => {
     });
     msgs.length = 0;
     t.bus.emit("radio", radioStatus("r1", "backoff"));
-    t.bus.emit("packet", packet(2, "GRP_TXT"));
-    t.bus.emit("packet", packet(3, "ADVERT"));
+    t.bus.emit("packet", storedPacket(packet(2, "GRP_TXT")));
+    t.bus.emit("packet", storedPacket(packet(3, "ADVERT")));
     t.bus.emit("mqtt", { broker: "local", state: "connected" });
     await waitFor(() => msgs.some((m) => m.type === "packet"));
     // Give any wrongly-sent message time to arrive before checking.
@@ -137,7 +138,8 @@ describe.each(ENGINES)("/ws on %s", (engine) => {
     let sent = 0;
     // ~1.3 KB messages in small bursts, until the server gives up on the stalled client.
     while ((await wsStats(t)).closedSlow === before.closedSlow) {
-      for (let i = 0; i < 40; i++) t.bus.emit("packet", packet(++sent, "GRP_TXT", 1000));
+      for (let i = 0; i < 40; i++)
+        t.bus.emit("packet", storedPacket(packet(++sent, "GRP_TXT", 1000)));
       await new Promise((r) => setTimeout(r, 3));
       if (sent > 200_000) throw new Error("the stalled client was never dropped");
     }

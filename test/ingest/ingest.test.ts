@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
-import type { PacketItem } from "../../daemon/core/types.ts";
+import type { StoredPacket } from "../../daemon/core/types.ts";
 import { type DecodedFields, Ingest } from "../../daemon/ingest/ingest.ts";
 import type { IngestResult, ObservationInput } from "../../daemon/store/api.ts";
 
@@ -47,7 +47,7 @@ describe("Ingest", () => {
     const bus = new Bus();
     const store = new FakeStore();
     const ingest = new Ingest({ bus, store, decode, log: silentLogger(), batchMs: 5 });
-    const items: PacketItem[] = [];
+    const items: StoredPacket[] = [];
     bus.on("packet", (p) => items.push(p));
     await ingest.start();
     bus.emit("rx", rx([1, 2, 3]));
@@ -57,16 +57,17 @@ describe("Ingest", () => {
     expect(store.calls).toHaveLength(1);
     expect(items.map((i) => i.id)).toEqual([1, 2, 3]);
     expect(items.map((i) => i.firstSeen)).toEqual([true, false, true]);
+    // The domain record: bytes and numbers, formatted only at the edges.
     expect(items[0]).toMatchObject({
-      raw: "010203",
-      payloadType: "ADVERT",
-      route: "FLOOD",
+      raw: Uint8Array.from([1, 2, 3]),
+      payloadType: 4,
+      route: 1,
       snr: 5.25,
       rssi: -90,
       radioId: "r1",
-      receivedAt: "2023-11-14T22:13:20.000Z",
+      at: 1_700_000_000_000,
     });
-    expect(items[2]!.payloadType).toBe("UNKNOWN");
+    expect(items[2]!.payloadType).toBe(-1);
     expect(ingest.counters).toMatchObject({
       received: 3,
       stored: 3,
@@ -114,7 +115,7 @@ describe("Ingest", () => {
     );
   });
 
-  it("isolates a throwing listener", async () => {
+  it("isolates a throwing packet subscriber", async () => {
     const bus = new Bus();
     const ingest = new Ingest({
       bus,
@@ -123,14 +124,15 @@ describe("Ingest", () => {
       log: silentLogger(),
       batchMs: 1,
     });
-    ingest.onStored(() => {
+    bus.on("packet", () => {
       throw new Error("listener bug");
     });
-    const items: PacketItem[] = [];
+    const items: StoredPacket[] = [];
     bus.on("packet", (p) => items.push(p));
     await ingest.start();
     bus.emit("rx", rx([7]));
     await ingest.stop();
     expect(items).toHaveLength(1);
+    expect(bus.handlerErrors).toBe(1);
   });
 });

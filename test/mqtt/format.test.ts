@@ -4,7 +4,7 @@
  * direct addressed types. Vectors from the protocol notes (section 8).
  */
 import { describe, expect, it } from "vitest";
-import type { PacketItem } from "../../daemon/core/types.ts";
+import type { StoredPacket } from "../../daemon/core/types.ts";
 import {
   airtimeMs,
   packetMessage,
@@ -16,16 +16,19 @@ import { packetHash } from "../../daemon/protocol/hash.ts";
 import { RADIO_KEY, radioInfo } from "../support/mqtt/fixtures.ts";
 import { rng } from "../support/rng.ts";
 
-function item(rawHex: string, over: Partial<PacketItem> = {}): PacketItem {
-  const raw = Buffer.from(rawHex, "hex");
+/** The stored record as ingest hands it on: header fields as the decoder reads them. */
+function item(rawHex: string, over: Partial<StoredPacket> = {}): StoredPacket {
+  const raw = Uint8Array.from(Buffer.from(rawHex, "hex"));
+  const header = raw[0] ?? 0;
   return {
     id: 1,
     hash: packetHash(raw) ?? "0000000000000000",
-    raw: rawHex.toLowerCase(),
-    receivedAt: "2026-03-05T07:08:09.123Z",
+    raw,
+    at: Date.parse("2026-03-05T07:08:09.123Z"),
     radioId: "r1",
-    payloadType: "ADVERT",
-    route: "FLOOD",
+    payloadType: (header >> 2) & 0x0f,
+    route: header & 0x03,
+    version: header >> 6,
     snr: -2.5,
     rssi: -95,
     hashSize: 1,

@@ -242,7 +242,7 @@ describe("BrokerLink", () => {
   it("counts a malformed packet item instead of throwing at the bus", async () => {
     const { broker, bus, uplink, outbox, packetsSeen } = await setup();
     await uplink.start();
-    bus.emit("packet", { ...makePacket(1), receivedAt: "not a date" });
+    bus.emit("packet", { ...makePacket(1), at: Number.NaN });
     bus.emit("packet", makePacket(2));
     await until(() => packetsSeen().length === 1 && outbox.size === 0, 5000, "good one sent");
     expect(bus.handlerErrors).toBe(0);

@@ -14,6 +14,7 @@ import { BROKER_ITEM_SCHEMA, SUMMARIES_SCHEMA } from "../../daemon/mqtt/config-s
 import type { SummaryEdge, SummaryNode, SummaryPort } from "../../daemon/mqtt/ports.ts";
 import type { SummaryOptions } from "../../daemon/mqtt/summaries.ts";
 import { DEFAULT_SUMMARY_OPTIONS, roundCoord, TrafficWindow } from "../../daemon/mqtt/summaries.ts";
+import { SUMMARIES } from "../../daemon/mqtt/summary-registry.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import { FakeBroker, type SeenPublish } from "../support/mqtt/fake-broker.ts";
 import { makePacket, RADIO_KEY, radiosPort } from "../support/mqtt/fixtures.ts";
@@ -39,8 +40,10 @@ function schemaFor(topic: string): string {
   if (/^meshcore\/[A-Z]{3}\/[0-9A-F]{64}\/packets$/.test(topic)) return "packet.schema.json";
   if (/^meshcore\/[A-Z]{3}\/[0-9A-F]{64}\/status$/.test(topic)) return "status.schema.json";
   if (/^homeassistant\/sensor\/[^/]+\/config$/.test(topic)) return "ha-discovery.schema.json";
-  const m = /^meshgate\/[A-Za-z0-9_-]+\/(stats|health|nodes|edges|ha\/state)$/.exec(topic);
-  if (m?.[1]) return `${m[1] === "ha/state" ? "ha-state" : m[1]}.schema.json`;
+  if (/^meshgate\/[A-Za-z0-9_-]+\/ha\/state$/.test(topic)) return "ha-state.schema.json";
+  // Every registered summary names its own schema.
+  const def = SUMMARIES.find((d) => new RegExp(`^meshgate/[A-Za-z0-9_-]+/${d.topic}$`).test(topic));
+  if (def) return def.schema;
   throw new Error(`no schema for topic ${topic}`);
 }
 
@@ -110,8 +113,8 @@ async function produce(
     ...makePacket(99),
     snr: null,
     rssi: null,
-    payloadType: "ADVERT",
-    route: "DIRECT",
+    payloadType: 4, // ADVERT
+    route: 2, // DIRECT
   });
   bus.emit("node", { publicKey: m.nodes[0]?.publicKey ?? "", change: "new" });
   await until(() => outbox.size === 0 && broker.publishes.length >= 21, 5000, "packets out");
@@ -144,9 +147,10 @@ describe("meshgate messages match schema/mqtt", () => {
       if (!ok) throw new Error(`${p.topic}: ${ajv.errorsText(validate.errors)}`);
     }
     expect([...kinds].sort()).toEqual(
-      ["edges", "ha-discovery", "ha-state", "health", "nodes", "packet", "stats", "status"].map(
-        (k) => `${k}.schema.json`,
-      ),
+      [
+        ...["ha-discovery", "ha-state", "packet", "status"].map((k) => `${k}.schema.json`),
+        ...SUMMARIES.map((d) => d.schema),
+      ].sort(),
     );
     // Retained where a late subscriber needs the latest value; packets are a stream.
     for (const p of seen) expect(p.retain).toBe(!p.topic.endsWith("/packets"));
@@ -267,13 +271,18 @@ describe("summary content and privacy", () => {
     expect(outbox.enqueueCalls).toBe(0);
     accept = true;
     await until(
-      () => broker.publishes.length >= 3 && outbox.size === 0,
+      () => broker.publishes.length >= second.length && outbox.size === 0,
       5000,
       "summaries on connect",
     );
     await new Promise((r) => setTimeout(r, 100));
     const topics = broker.publishes.map((p) => p.topic).sort();
-    expect(topics).toEqual(["meshgate/gw/health", "meshgate/gw/nodes", "meshgate/gw/stats"]);
+    // The newest of each summary built (every registered one whose data is wired: no edges here).
+    expect(topics).toEqual(second.map((m) => m.topic).sort());
+    expect(topics).toEqual(
+      expect.arrayContaining(["meshgate/gw/health", "meshgate/gw/nodes", "meshgate/gw/stats"]),
+    );
+    expect(topics).not.toContain("meshgate/gw/edges");
     const stats = broker.publishes.find((p) => p.topic === "meshgate/gw/stats");
     expect(stats?.payload).toBe(second.find((m) => m.topic === "meshgate/gw/stats")?.payload);
   });

@@ -18,17 +18,10 @@ export interface CursorPage<T> {
 
 /**
  * Signal statistics over the hearings of one node or link by the gateway's
- * radios (dB for SNR, dBm for RSSI). `recent` is a decaying mean that
- * follows changes; `last` is the newest hearing.
+ * radios (dB for SNR, dBm for RSSI): the mesh model's own shape, named here
+ * so clients import it from the contract.
  */
-export interface SignalStats {
-  readonly count: number;
-  readonly mean: number;
-  readonly min: number;
-  readonly max: number;
-  readonly last: number;
-  readonly recent: number;
-}
+export type { StatsView as SignalStats } from "../../mesh/stats.ts";
 
 /** Node roles from the advert flags (protocol/roles.ts). */
 export type { RoleName } from "../../protocol/roles.ts";

@@ -2,6 +2,7 @@
  * Nodes, their neighbours, the neighbour graph, prefix collisions and
  * analytics. Node times are integers, ms since the epoch (null = never).
  */
+import type { GraphEdge, GraphNode } from "../../mesh/queries.ts";
 import type { NodeStatus, RoleName, SignalStats } from "./common.ts";
 
 /** One node as the nodes list shows it. */
@@ -98,33 +99,9 @@ export interface NodeDetail extends NodeSummary {
   readonly paths: readonly AdvertPath[];
 }
 
-export interface GraphNode {
-  /** A full upper-hex key, or "?" + a lower-hex prefix when unresolved. */
-  readonly id: string;
-  readonly resolved: boolean;
-  readonly name: string | null;
-  readonly role: string;
-  readonly lat: number | null;
-  readonly lon: number | null;
-  readonly candidates?: number;
-}
-
-export interface GraphEdge {
-  readonly a: string;
-  readonly b: string;
-  readonly score: number;
-  readonly confidence: number;
-  readonly sightings: number;
-  readonly certainSightings: number;
-  readonly observations: number;
-  readonly firstSeen: number;
-  readonly lastSeen: number;
-  readonly hashSizes: readonly number[];
-  readonly kinds: readonly string[];
-  readonly snr?: SignalStats;
-  readonly rssi?: SignalStats;
-  readonly distanceKm?: number;
-}
+// The graph's nodes and edges are the mesh model's shapes, named here so
+// clients import them from the contract.
+export type { GraphEdge, GraphNode } from "../../mesh/queries.ts";
 
 export interface GraphView {
   readonly nodes: readonly GraphNode[];

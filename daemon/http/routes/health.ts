@@ -111,10 +111,11 @@ export function healthReport(app: AppContext): Health {
 export function statsReport(app: AppContext): Record<string, unknown> {
   const c = app.counters;
   const sh = storeHealth(app);
-  const byType = Object.fromEntries([...c.packetsByType].sort((a, b) => b[1] - a[1]));
+  const traffic = app.traffic.totals();
+  const byType = Object.fromEntries(Object.entries(traffic.byType).sort((a, b) => b[1] - a[1]));
   return {
     uptimeSec: Math.round((app.now() - app.startedAt) / 1000),
-    packets: { total: [...c.packetsByType.values()].reduce((a, b) => a + b, 0), byType },
+    packets: { total: traffic.observations, byType },
     http: {
       requests: c.requests,
       byStatus: Object.fromEntries([...c.byStatus].sort((a, b) => a[0] - b[0])),

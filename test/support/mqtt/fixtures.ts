@@ -3,7 +3,7 @@ import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { Bus } from "../../../daemon/core/bus.ts";
 import { toHex } from "../../../daemon/core/bytes.ts";
 import { silentLogger } from "../../../daemon/core/log.ts";
-import type { PacketItem } from "../../../daemon/core/types.ts";
+import type { StoredPacket } from "../../../daemon/core/types.ts";
 import type { BrokerConfig } from "../../../daemon/mqtt/config.ts";
 import type { OutboxPort, RadioInfo, RadiosPort } from "../../../daemon/mqtt/ports.ts";
 import type { MqttUplinkDeps } from "../../../daemon/mqtt/uplink.ts";
@@ -16,7 +16,7 @@ export function makePacket(
   i: number,
   radioId = "r1",
   at = Date.UTC(2026, 10, 23, 12, 0, 0) + i * 1000,
-): PacketItem {
+): StoredPacket {
   const r = rng(i + 1);
   const raw = new Uint8Array(2 + 1 + 2 + 32);
   raw[0] = 0x15; // route FLOOD (1) | GRP_TXT (5) << 2
@@ -31,11 +31,12 @@ export function makePacket(
   return {
     id: i + 1,
     hash,
-    raw: toHex(raw),
-    receivedAt: new Date(at).toISOString(),
+    raw,
+    at,
     radioId,
-    payloadType: "GRP_TXT",
-    route: "FLOOD",
+    payloadType: 5,
+    route: 1,
+    version: 0,
     snr: Math.round((r() * 30 - 15) * 4) / 4,
     rssi: -Math.floor(60 + r() * 60),
     hashSize: 1,
