@@ -23,6 +23,9 @@ import type { Database, SqlJsStatic } from "./sqlite.ts";
  */
 export const DEFAULT_HOT_MB = 4;
 
+/** How long after a transmission's last archived hearing a new hearing still counts as a repeat of it. */
+export const REPEAT_WINDOW_MS = 3_600_000;
+
 export interface ArchiveSettings {
   /** Hot DB budget: older observations move to archive partitions past it (default DEFAULT_HOT_MB). */
   readonly hotMB?: number;
@@ -148,6 +151,17 @@ export class Archiver {
       await this.running;
     }
     return n;
+  }
+
+  /**
+   * Whether the transmission `hash`, heard again at `at`, is already in the
+   * archive. Hearings of one transmission arrive seconds apart, so only
+   * partitions holding rows from REPEAT_WINDOW_MS before it are asked: under
+   * a normal load the hot window is longer and none is, so ingest opens no
+   * partition; their hash filters keep the rest to the one that holds it.
+   */
+  archivedRecently(hash: string, at: number): boolean {
+    return this.archive.holds(hash, at - REPEAT_WINDOW_MS, this.host.now());
   }
 
   /** Resolves when no pass is running. */

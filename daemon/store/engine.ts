@@ -243,9 +243,11 @@ export class StoreEngine {
     const seen = new Set<string>();
     const rows = batch.map((input) => {
       const obs = normalizeObservation(input, (n, k) => this.count(n, k));
-      const firstSeen = !seen.has(obs.hash) && !this.w.hasTx(obs.hash);
+      const hot = seen.has(obs.hash) || this.w.hasTx(obs.hash);
+      const archived = !hot && (this.archiver?.archivedRecently(obs.hash, obs.at) ?? false);
       seen.add(obs.hash);
-      return { id: this.w.nextObsId++, firstSeen, obs };
+      const id = this.w.nextObsId++;
+      return archived ? { id, firstSeen: false, archived, obs } : { id, firstSeen: !hot, obs };
     });
     const out = this.write({ kind: "ingest", seq: this.seq + 1, rows });
     this.obsCount += out.length;

@@ -18,6 +18,12 @@ import type { PartitionInfo } from "./partition.ts";
 export interface IngestRecord {
   readonly id: number;
   readonly firstSeen: boolean;
+  /**
+   * A repeat hearing whose transmission is only in the archive: the record
+   * carries the transmission's fields (the hot DB needs a row to attach the
+   * hearing to), but it is not a first hearing.
+   */
+  readonly archived?: boolean;
   readonly obs: ObservationInput;
 }
 
@@ -135,7 +141,8 @@ function writeObs(w: ByteWriter, rec: IngestRecord, ctx: RowContext): void {
     (rec.firstSeen ? 1 : 0) |
     (o.channelMessage ? 2 : 0) |
     (o.advert ? 4 : 0) |
-    (o.decoded !== undefined ? 8 : 0);
+    (o.decoded !== undefined ? 8 : 0) |
+    (rec.archived ? 16 : 0);
   const at = Math.max(0, Math.trunc(o.at));
   w.svarint(rec.id - ctx.prevId).u8(flags);
   writeHash(w, o.hash);
@@ -147,7 +154,7 @@ function writeObs(w: ByteWriter, rec: IngestRecord, ctx: RowContext): void {
   writeHops(w, o.hops);
   // Transmission fields ride only on the first hearing; a repeat refers to
   // the transmission by hash.
-  if (rec.firstSeen) {
+  if (rec.firstSeen || rec.archived) {
     w.svarint(o.payloadType).svarint(o.route).svarint(o.version).svarint(o.hashSize);
     w.bytes(o.raw).optStr(o.error).str(o.summary);
     if (o.decoded !== undefined) w.str(JSON.stringify(o.decoded) ?? "null");
@@ -172,6 +179,7 @@ function readObs(r: ByteReader, ctx: RowContext): IngestRecord {
   const id = ctx.compact ? ctx.prevId + r.svarint() : r.varint();
   const flags = r.u8();
   const firstSeen = (flags & 1) !== 0;
+  const archived = (flags & 16) !== 0;
   const hash = readHash(r);
   let radioId: string;
   let at: number;
@@ -206,7 +214,7 @@ function readObs(r: ByteReader, ctx: RowContext): IngestRecord {
   let decoded: unknown;
   let channelMessage: ChannelMessageInput | undefined;
   let advert: AdvertInput | undefined;
-  if (firstSeen) {
+  if (firstSeen || archived) {
     payloadType = r.svarint();
     route = r.svarint();
     version = r.svarint();
@@ -260,7 +268,7 @@ function readObs(r: ByteReader, ctx: RowContext): IngestRecord {
     ...(channelMessage ? { channelMessage } : {}),
     ...(advert ? { advert } : {}),
   };
-  return { id, firstSeen, obs };
+  return archived ? { id, firstSeen, archived, obs } : { id, firstSeen, obs };
 }
 
 export function encodeOp(op: JournalOp, w = new ByteWriter()): ByteWriter {
