@@ -21,10 +21,10 @@ import type {
 } from "./api.ts";
 import { DbWriter } from "./apply.ts";
 import { type ArchiveOp, Archiver, type ArchiveSettings } from "./archiver.ts";
-import { ioCode, StoreError } from "./errors.ts";
+import { StoreError } from "./errors.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
 import { History } from "./history.ts";
-import { JournalWriter, listJournals } from "./journal.ts";
+import { JournalWriter } from "./journal.ts";
 import {
   DAY_MS,
   DEFAULT_ROLLUP_DAYS,
@@ -39,7 +39,7 @@ import { normalizeObservation } from "./normalize.ts";
 import { encodeOp, type JournalOp } from "./ops.ts";
 import { defaultSchemaDir } from "./paths.ts";
 import { loadSnapshot, replayJournals } from "./recovery.ts";
-import { listSnapshots, snapshotName, writeAtomic } from "./snapshots.ts";
+import { Snapshotter } from "./snapshotter.ts";
 import { type Database, loadSqlJs, wasmMemoryBytes } from "./sqlite.ts";
 
 export interface EngineOptions extends ArchiveSettings {
@@ -79,14 +79,9 @@ export class StoreEngine {
   private seq = 0;
   private flushTimer: NodeJS.Timeout | null = null;
   private maintTimer: NodeJS.Timeout | null = null;
-  private snapshotting: Promise<void> | null = null;
-  private snapshotRetryAt = 0;
-  private snapshotBackoff = 0;
-  private snapshotError: string | null = null;
+  private readonly snaps: Snapshotter;
   private journalCarry = 0;
   private journalDamage: JournalDamage | null = null;
-  private lastSnapshotAt: number | null = null;
-  private lastSnapshotMs: number | null = null;
   private problems: string[] = [];
   private closed = false;
   private obsCount = 0;
@@ -113,6 +108,14 @@ export class StoreEngine {
       sliceRows: 2000,
     };
     this.history = new History(db, () => this.archiver?.archive ?? null, this.now);
+    this.snaps = new Snapshotter({
+      fsp: this.fsp,
+      dataDir: o.dataDir,
+      log: o.log,
+      now: this.now,
+      count: (n) => this.count(n),
+      ...(o.afterSnapshot && { afterSnapshot: o.afterSnapshot }),
+    });
   }
 
   static async open(o: EngineOptions): Promise<StoreEngine> {
@@ -152,7 +155,7 @@ export class StoreEngine {
       if (snap.name) {
         // After a restart the last snapshot is the one just loaded; its duration is not known.
         try {
-          engine.lastSnapshotAt = fsp.statSync(join(o.dataDir, snap.name)).mtimeMs;
+          engine.snaps.lastAt = fsp.statSync(join(o.dataDir, snap.name)).mtimeMs;
         } catch {
           // Only health reporting needs it.
         }
@@ -372,8 +375,7 @@ export class StoreEngine {
   }
 
   private maybeSnapshot(): void {
-    if (!this.journal || this.snapshotting || this.closed || this.now() < this.snapshotRetryAt)
-      return;
+    if (!this.journal || this.closed || !this.snaps.ready()) return;
     const threshold = Math.max(
       this.o.snapshotMinJournalBytes ?? 256 * 1024,
       this.o.snapshotJournalRatio * dbBytes(this.db).total,
@@ -383,73 +385,28 @@ export class StoreEngine {
 
   /** Export and write a snapshot; resolves when written (or failed, which is logged and retried). */
   snapshot(): Promise<void> {
-    if (this.snapshotting) return this.snapshotting;
-    if (!this.journal) return Promise.resolve();
-    this.snapshotting = this.doSnapshot().finally(() => {
-      this.snapshotting = null;
-      this.o.afterSnapshot?.();
-    });
-    return this.snapshotting;
-  }
-
-  private async doSnapshot(): Promise<void> {
-    const j = this.journal!;
-    const t0 = performance.now();
-    const seq = this.seq;
-    this.w.saveCounters();
-    this.db.run(
-      "INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      [String(seq)],
+    const j = this.journal;
+    if (!j) return this.snaps.pending ?? Promise.resolve();
+    return this.snaps.run(
+      () => {
+        const seq = this.seq;
+        this.w.saveCounters();
+        this.db.run(
+          "INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+          [String(seq)],
+        );
+        // Everything up to seq is on disk (or buffered for retry) before the new
+        // journal file starts; the snapshot then covers exactly records <= seq.
+        j.flush(this.now());
+        const carried = this.journalBytes();
+        j.rotate();
+        this.journalCarry = carried;
+        return { seq, bytes: this.db.export() };
+      },
+      () => {
+        this.journalCarry = 0;
+      },
     );
-    // Everything up to seq is on disk (or buffered for retry) before the new
-    // journal file starts; the snapshot then covers exactly records <= seq.
-    j.flush(this.now());
-    const carried = this.journalBytes();
-    j.rotate();
-    this.journalCarry = carried;
-    const bytes = this.db.export();
-    try {
-      await writeAtomic(this.fsp, this.o.dataDir, snapshotName(seq), bytes);
-    } catch (err) {
-      const code = ioCode(err);
-      this.count("snapshot_errors");
-      this.snapshotBackoff = Math.min(
-        60_000,
-        this.snapshotBackoff ? this.snapshotBackoff * 2 : 1000,
-      );
-      this.snapshotRetryAt = this.now() + this.snapshotBackoff;
-      if (this.snapshotError === null)
-        this.o.log.error("snapshot write failed; previous snapshot kept", { code });
-      this.snapshotError = `snapshot: ${code}`;
-      throw new StoreError("E_STORE_IO", `snapshot write failed: ${code}`, { cause: err });
-    }
-    if (this.snapshotError)
-      this.o.log.info("snapshot writes recovered", { after: this.snapshotError });
-    this.snapshotError = null;
-    this.snapshotBackoff = 0;
-    this.journalCarry = 0;
-    this.lastSnapshotAt = this.now();
-    this.lastSnapshotMs = Math.round(performance.now() - t0);
-    this.count("snapshots");
-    this.o.log.debug("snapshot written", { seq, bytes: bytes.length, ms: this.lastSnapshotMs });
-    this.cleanup();
-  }
-
-  /** Keep two snapshots and the journal back to the older one (the fallback if the newest is unreadable). */
-  private cleanup(): void {
-    const dir = this.o.dataDir;
-    try {
-      const snaps = listSnapshots(this.fsp, dir);
-      for (const s of snaps.slice(2)) this.fsp.unlinkSync(join(dir, s.name));
-      const keepFrom = snaps.length >= 2 ? snaps[1]!.seq : 0;
-      const files = listJournals(this.fsp, dir);
-      for (const [i, f] of files.entries()) {
-        const next = files[i + 1];
-        if (next && next.firstSeq - 1 <= keepFrom) this.fsp.unlinkSync(join(dir, f.name));
-      }
-    } catch (err) {
-      this.o.log.warn("could not remove old snapshot/journal files", { code: ioCode(err) });
-    }
   }
 
   /** A consistent SQLite image of the DB now. */
@@ -461,7 +418,7 @@ export class StoreEngine {
   health(): StoreHealth {
     const error =
       this.journal?.lastError ??
-      this.snapshotError ??
+      this.snaps.error ??
       this.archiver?.error ??
       this.problems.at(-1) ??
       null;
@@ -474,8 +431,8 @@ export class StoreEngine {
       ok: error === null,
       dbBytes: dbBytes(this.db).total,
       journalBytes: this.journalBytes(),
-      lastSnapshotAt: this.lastSnapshotAt,
-      lastSnapshotMs: this.lastSnapshotMs,
+      lastSnapshotAt: this.snaps.lastAt,
+      lastSnapshotMs: this.snaps.lastMs,
       schemaVersion: schemaVersion(this.db),
       observations: this.obsCount,
       transmissions: this.txCount,
@@ -498,7 +455,7 @@ export class StoreEngine {
     if (this.maintTimer) clearInterval(this.maintTimer);
     this.flushTimer = null;
     this.maintTimer = null;
-    if (this.snapshotting) await this.snapshotting.catch(() => {});
+    await this.snaps.pending?.catch(() => {});
     await this.archiver?.idle();
     this.archiver?.archive.closeReader();
     if (this.journal) {
