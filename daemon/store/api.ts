@@ -6,8 +6,8 @@
  */
 import type { MeshRowsBatch, MeshTable, Row } from "./mesh-rows.ts";
 
-/** One observation handed to the store by ingest (already decoded). */
-export interface ObservationInput {
+/** One hearing of a packet: what ingest hands in and what history reads return. */
+export interface Hearing {
   /** Firmware packet hash, 16 lower hex (transmission identity). */
   readonly hash: string;
   readonly raw: Uint8Array;
@@ -19,7 +19,6 @@ export interface ObservationInput {
   /** Header fields; -1 when the packet did not decode that far. */
   readonly payloadType: number;
   readonly route: number;
-  readonly version: number;
   readonly hashSize: number;
   /** Path hops, lower hex each (TRACE: the SNR bytes, hex). */
   readonly hops: readonly string[];
@@ -27,6 +26,11 @@ export interface ObservationInput {
   readonly error: string | null;
   /** One-line summary for lists. */
   readonly summary: string;
+}
+
+/** One observation handed to the store by ingest (already decoded). */
+export interface ObservationInput extends Hearing {
+  readonly version: number;
   /** Optional structured extras, kept as JSON text on the transmission. */
   readonly decoded?: unknown;
   /** Set for a decrypted channel message (stored in channel messages). */
@@ -76,21 +80,9 @@ export interface PacketQuery {
   readonly until?: number;
 }
 
-export interface PacketRow {
+export interface PacketRow extends Hearing {
   readonly id: number;
-  readonly hash: string;
-  readonly raw: Uint8Array;
-  readonly radioId: string;
-  readonly at: number;
-  readonly snr: number | null;
-  readonly rssi: number | null;
-  readonly payloadType: number;
-  readonly route: number;
-  readonly hashSize: number;
-  readonly hops: readonly string[];
   readonly firstSeen: boolean;
-  readonly summary: string;
-  readonly error: string | null;
 }
 
 export interface NodeRow {

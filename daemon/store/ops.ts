@@ -10,7 +10,7 @@
  * deflate stage finds them as matches). Kind 1, the first layout, is still
  * read so a journal left by an earlier version replays.
  */
-import type { AdvertInput, ChannelMessageInput, ObservationInput } from "./api.ts";
+import type { AdvertInput, ChannelMessageInput, ObservationInput, OutboxMessage } from "./api.ts";
 import { ByteReader, ByteWriter } from "./bytes.ts";
 import { checkMeshBatch, type MeshRowsBatch } from "./mesh-rows.ts";
 import type { PartitionInfo } from "./partition.ts";
@@ -27,15 +27,8 @@ export interface IngestRecord {
   readonly obs: ObservationInput;
 }
 
-export interface OutboxRecord {
-  readonly id: number;
-  readonly broker: string;
-  readonly topic: string;
-  readonly payload: string;
-  readonly qos: 0 | 1;
-  readonly retain: boolean;
-  readonly createdAt: number;
-}
+/** An outbox message as journaled: the same fields as the store hands out. */
+export type OutboxRecord = OutboxMessage;
 
 export type JournalOp =
   | { readonly kind: "ingest"; readonly seq: number; readonly rows: readonly IngestRecord[] }
