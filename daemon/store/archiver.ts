@@ -68,13 +68,18 @@ export class Archiver {
   private retryAt = 0;
   /** Last failure still in effect, else null. */
   error: string | null = null;
+  /** What the start-up reconciliation found (see reconcile()), for health. */
+  readonly problems: string[] = [];
 
+  /** Opens the archive of s.dataDir; unless read-only, reconciles it with the manifest. */
   constructor(
     SQL: SqlJsStatic,
     fsp: FsPort,
-    dataDir: string,
-    maxAgeDays: number,
-    private readonly s: ArchiveSettings,
+    private readonly s: ArchiveSettings & {
+      dataDir: string;
+      maxAgeDays: number;
+      readOnly?: boolean;
+    },
     private readonly host: ArchiverHost,
   ) {
     this.archive = new Archive(
@@ -82,17 +87,18 @@ export class Archiver {
       fsp,
       host.db,
       {
-        dir: join(dataDir, "archive"),
+        dir: join(s.dataDir, "archive"),
         hotBytes: this.hotBytes,
         hotMaxAgeMs: (s.hotMaxHours ?? 24) * 3_600_000,
         partitionBytes: (s.partitionMB ?? 4) * 1024 * 1024,
         maxBytes: (s.archiveMaxMB ?? 1024) * 1024 * 1024,
-        maxAgeMs: maxAgeDays * DAY_MS,
+        maxAgeMs: s.maxAgeDays * DAY_MS,
         chunkRows: s.archiveChunkRows ?? 4000,
         idleMs: 30_000,
       },
       host.log.child("archive"),
     );
+    if (!s.readOnly) this.problems.push(...this.reconcile());
   }
 
   get hotBytes(): number {

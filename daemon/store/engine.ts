@@ -25,20 +25,14 @@ import { StoreError } from "./errors.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
 import { History } from "./history.ts";
 import { JournalWriter } from "./journal.ts";
-import {
-  DAY_MS,
-  DEFAULT_ROLLUP_DAYS,
-  dbBytes,
-  type RetentionOptions,
-  retentionSlice,
-  runTaskSlice,
-} from "./maintenance.ts";
+import { DAY_MS, DEFAULT_ROLLUP_DAYS, dbBytes, Pruner, runTaskSlice } from "./maintenance.ts";
 import { checkMeshBatch } from "./mesh-rows.ts";
 import { loadMigrations, migrate, schemaVersion } from "./migrate.ts";
 import { normalizeObservation } from "./normalize.ts";
-import { encodeOp, type JournalOp } from "./ops.ts";
+import { encodeOp, type JournalOp, outboxRecords } from "./ops.ts";
 import { defaultSchemaDir } from "./paths.ts";
-import { loadSnapshot, replayJournals } from "./recovery.ts";
+import { scalar } from "./queries.ts";
+import { openDatabase, replayJournals } from "./recovery.ts";
 import { Snapshotter } from "./snapshotter.ts";
 import { type Database, loadSqlJs, wasmMemoryBytes } from "./sqlite.ts";
 
@@ -73,7 +67,7 @@ export interface EngineOptions extends ArchiveSettings {
 export class StoreEngine {
   private readonly counters: Record<string, number> = {};
   private readonly fsp: FsPort;
-  private readonly ret: RetentionOptions;
+  private readonly pruner: Pruner;
   private readonly now: () => number;
   private journal: JournalWriter | null = null;
   private seq = 0;
@@ -99,14 +93,14 @@ export class StoreEngine {
   ) {
     this.fsp = o.fs ?? nodeFs;
     this.now = o.now ?? Date.now;
-    this.ret = {
+    this.pruner = new Pruner({
       maxDbBytes: o.maxDbMB * 1024 * 1024,
       maxAgeMs: o.maxAgeDays * DAY_MS,
       rollupMaxAgeMs: (o.rollupMaxAgeDays ?? DEFAULT_ROLLUP_DAYS) * DAY_MS,
       maxNodes: o.maxNodes ?? 20_000,
       outboxMaxAgeMs: o.outboxMaxAgeMs ?? 7 * DAY_MS,
       sliceRows: 2000,
-    };
+    });
     this.history = new History(db, () => this.archiver?.archive ?? null, this.now);
     this.snaps = new Snapshotter({
       fsp: this.fsp,
@@ -127,18 +121,7 @@ export class StoreEngine {
     };
     const migrations = loadMigrations(fsp, o.schemaDir ?? defaultSchemaDir());
     const persistent = !o.memory;
-    if (persistent && !o.readOnly) {
-      fsp.mkdirSync(o.dataDir, { recursive: true });
-      for (const f of fsp.readdirSync(o.dataDir) as string[]) {
-        if (f.endsWith(".tmp")) fsp.unlinkSync(join(o.dataDir, f));
-      }
-    }
-    if (persistent && o.readOnly && !fsp.existsSync(o.dataDir)) {
-      throw new StoreError("E_STORE_IO", `data directory ${o.dataDir} does not exist`);
-    }
-    const snap = persistent
-      ? loadSnapshot(SQL, fsp, o.dataDir, o.log, { readOnly: Boolean(o.readOnly), count })
-      : { db: new SQL.Database(), seq: 0, name: null, problems: [] };
+    const snap = openDatabase(SQL, fsp, o, count);
     const db = snap.db;
     // The DB file lives in sql.js's in-memory file system; a rollback journal
     // there only costs copies (durability is our own journal's job).
@@ -192,10 +175,9 @@ export class StoreEngine {
   }
 
   private openArchive(SQL: Awaited<ReturnType<typeof loadSqlJs>>): void {
-    const o = this.o;
-    const a = new Archiver(SQL, this.fsp, o.dataDir, o.maxAgeDays, o, {
+    const a = new Archiver(SQL, this.fsp, this.o, {
       db: this.db,
-      log: o.log,
+      log: this.o.log,
       now: this.now,
       closed: () => this.closed,
       write: (op: ArchiveOp) => void this.write({ ...op, seq: this.seq + 1 }),
@@ -208,7 +190,7 @@ export class StoreEngine {
       },
     });
     this.archiver = a;
-    if (!o.readOnly) this.problems.push(...a.reconcile());
+    this.problems.push(...a.problems);
   }
 
   /** Move history out of the hot DB until it is within its budget (normally done by maintenance). */
@@ -226,17 +208,13 @@ export class StoreEngine {
   }
 
   private recount(): { observations: number } {
-    this.obsCount = this.scalar("SELECT count(*) FROM observations");
-    this.txCount = this.scalar("SELECT count(*) FROM transmissions");
+    this.obsCount = scalar(this.db, "SELECT count(*) FROM observations");
+    this.txCount = scalar(this.db, "SELECT count(*) FROM transmissions");
     return { observations: this.obsCount };
   }
 
   private count(name: string, k = 1): void {
     this.counters[name] = (this.counters[name] ?? 0) + k;
-  }
-
-  private scalar(sql: string): number {
-    return Number(this.db.exec(sql)[0]?.values[0]?.[0] ?? 0);
   }
 
   ingest(batch: readonly ObservationInput[]): IngestResult {
@@ -278,24 +256,18 @@ export class StoreEngine {
   }
 
   outboxEnqueue(msgs: readonly Omit<OutboxMessage, "id" | "createdAt">[]): void {
-    const now = this.now();
-    const items = [];
-    for (const m of msgs) {
-      if (m.payload.length > MAX_OUTBOX_PAYLOAD || m.topic.length > 1024 || m.broker.length > 128) {
+    const items = outboxRecords(
+      msgs,
+      this.now(),
+      () => this.w.nextOutboxId++,
+      (m) => {
         this.count("outbox_rejected");
         this.o.log.warn("outbox message too large; dropped", {
           broker: m.broker.slice(0, 128),
           bytes: m.payload.length,
         });
-        continue;
-      }
-      items.push({
-        ...m,
-        qos: m.qos === 1 ? (1 as const) : (0 as const),
-        id: this.w.nextOutboxId++,
-        createdAt: now,
-      });
-    }
+      },
+    );
     if (items.length) this.write({ kind: "outbox", seq: this.seq + 1, items });
   }
 
@@ -344,26 +316,21 @@ export class StoreEngine {
   /** Raw rows beyond the cap are pruned at once; the slices in maintain() keep it from getting there. */
   private enforceCap(): void {
     let guard = 0;
-    while (dbBytes(this.db).used > this.ret.maxDbBytes && guard++ < 50) this.retention(true);
+    while (dbBytes(this.db).used > this.pruner.o.maxDbBytes && guard++ < 50) this.retention(true);
   }
 
-  private retention(pressure: boolean): number {
-    const r = retentionSlice(this.db, this.w, this.ret, this.now(), pressure);
+  private retention(pressure?: boolean): void {
+    const r = this.pruner.slice(this.db, this.w, this.now(), pressure);
     this.obsCount -= r.observationsDeleted;
     this.txCount -= r.transmissionsDeleted;
     if (r.observationsDeleted) this.count("pruned_observations", r.observationsDeleted);
-    return r.work;
   }
-
-  private pressure = false;
 
   /** One maintenance tick: a retention slice, a background-task slice, snapshot if due. */
   maintain(): void {
     if (this.closed || this.o.readOnly) return;
     const used = dbBytes(this.db).used;
-    if (used > this.ret.maxDbBytes * 0.9) this.pressure = true;
-    else if (used < this.ret.maxDbBytes * 0.8) this.pressure = false;
-    this.retention(this.pressure);
+    this.retention();
     const t = runTaskSlice(this.db, this.o.log, 5000);
     if (t) this.counters[`task_${t.name}_watermark`] = t.watermark;
     if (this.journal) this.archiver?.tick(used);
@@ -436,7 +403,7 @@ export class StoreEngine {
       schemaVersion: schemaVersion(this.db),
       observations: this.obsCount,
       transmissions: this.txCount,
-      nodes: this.scalar("SELECT count(*) FROM nodes"),
+      nodes: scalar(this.db, "SELECT count(*) FROM nodes"),
       error,
       counters,
       hotBytes: dbBytes(this.db).used,
@@ -479,5 +446,3 @@ export class StoreEngine {
     this.db.close();
   }
 }
-
-const MAX_OUTBOX_PAYLOAD = 256 * 1024;

@@ -30,6 +30,24 @@ export interface IngestRecord {
 /** An outbox message as journaled: the same fields as the store hands out. */
 export type OutboxRecord = OutboxMessage;
 
+const MAX_OUTBOX_PAYLOAD = 256 * 1024;
+
+/** Outbox records for messages to enqueue; an oversized one is passed to `rejected` instead. */
+export function outboxRecords(
+  msgs: readonly Omit<OutboxMessage, "id" | "createdAt">[],
+  now: number,
+  nextId: () => number,
+  rejected: (m: Omit<OutboxMessage, "id" | "createdAt">) => void,
+): OutboxRecord[] {
+  const out: OutboxRecord[] = [];
+  for (const m of msgs) {
+    if (m.payload.length > MAX_OUTBOX_PAYLOAD || m.topic.length > 1024 || m.broker.length > 128)
+      rejected(m);
+    else out.push({ ...m, qos: m.qos === 1 ? 1 : 0, id: nextId(), createdAt: now });
+  }
+  return out;
+}
+
 export type JournalOp =
   | { readonly kind: "ingest"; readonly seq: number; readonly rows: readonly IngestRecord[] }
   | { readonly kind: "meta"; readonly seq: number; readonly key: string; readonly value: string }
