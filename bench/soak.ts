@@ -49,6 +49,8 @@ const nodes = num("--nodes", 60);
 const hotMB = argv.includes("--hot-mb") ? num("--hot-mb", 8) : undefined;
 const anchorSeconds = num("--anchor-seconds", 60);
 const SAMPLE_MS = 2_000;
+/** The config schema's cap on simulator.nodes: past it the nodes come from the seeded history. */
+const SIM_MAX_NODES = 2000;
 /** The daemon's environment: the unit's memory settings (MALLOC_*, NODE_OPTIONS), nothing else of ours. */
 const daemonEnv = () => {
   const env = { ...envWithoutMalloc(), ...unitEnv() };
@@ -136,7 +138,7 @@ async function soak(n: number): Promise<string[]> {
     const store = hotMB ? `store:\n  hotMB: ${hotMB}\n` : "";
     writeFileSync(
       cfg,
-      `${store}simulator:\n  enabled: true\n  nodes: ${nodes}\n  packetsPerSec: ${rate}\n`,
+      `${store}simulator:\n  enabled: true\n  nodes: ${Math.min(nodes, SIM_MAX_NODES)}\n  packetsPerSec: ${rate}\n`,
     );
     const t0 = performance.now();
     const child = spawn(
