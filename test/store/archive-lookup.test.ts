@@ -5,16 +5,14 @@
  * that is already archived is not counted as a new transmission.
  */
 import * as fs from "node:fs";
-import { mkdtempSync, readdirSync, unlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, unlinkSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../daemon/core/log.ts";
 import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
 import type { FsPort } from "../../daemon/store/fsport.ts";
 import { buildFilter, mayContain } from "../../daemon/store/hash-index.ts";
 import * as q from "../../daemon/store/queries.ts";
-import { hashOf, synthObs } from "./helpers.ts";
+import { engineOptions, hashOf, storeDir, synthObs } from "../support/store.ts";
 
 const T0 = Date.UTC(2026, 10, 1, 12);
 const MIN = 60_000;
@@ -31,20 +29,14 @@ function countingFs(): { fs: FsPort; partitionReads: string[] } {
 }
 
 function opts(dir: string, clock: { now: number }, more: Partial<EngineOptions>): EngineOptions {
-  return {
-    dataDir: dir,
-    fsyncIntervalMs: 20,
+  return engineOptions(dir, {
     snapshotJournalRatio: 1,
-    maxDbMB: 64,
-    maxAgeDays: 1e5,
-    log: silentLogger(),
     hotMB: 0.25,
-    hotMaxHours: 1e6,
     partitionMB: 0.05,
     archiveChunkRows: 200,
     now: () => clock.now,
     ...more,
-  };
+  });
 }
 
 /** Transmissions 1..n, one a minute from T0, each heard once; the hot DB keeps only the newest. */
@@ -61,7 +53,7 @@ async function archivedStore(dir: string, clock: { now: number }, n: number, fsp
   return e;
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), "meshgate-lookup-"));
+const tmp = () => storeDir("lookup");
 
 describe("hash filters", () => {
   it("never miss a member and rarely claim a non-member", () => {
