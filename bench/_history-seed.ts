@@ -42,8 +42,11 @@ export function observation(
   const len = 20 + Math.floor(rand() * 140);
   const raw = new Uint8Array(len);
   for (let k = 0; k < len; k++) raw[k] = Math.floor(rand() * 256);
-  const advert = tx === i && i % 40 === 0;
-  const node = i % nodes;
+  // 1 in 40 an advert, or more often when that is needed for every node
+  // to advertise at least once (--nodes 20000 on a short history).
+  const every = Math.max(1, Math.min(40, Math.floor(n / nodes / 1.5)));
+  const advert = tx === i && i % every === 0;
+  const node = Math.floor(i / every) % nodes;
   raw[0] = ((advert ? 4 : 5) << 2) | 1;
   return {
     hash: hex(tx, 16),

@@ -15,6 +15,18 @@ export function unitMallocEnv(): Record<string, string> {
   return env;
 }
 
+/**
+ * Everything the unit sets that changes how the daemon uses memory: the
+ * MALLOC_* variables and NODE_OPTIONS (V8 heap settings).
+ */
+export function unitEnv(): Record<string, string> {
+  const unit = readFileSync(join(root, "systemd/meshgate.service"), "utf8");
+  const env = unitMallocEnv();
+  const opts = /^Environment="?NODE_OPTIONS=([^"\n]+)"?$/m.exec(unit)?.[1];
+  if (opts) env.NODE_OPTIONS = opts;
+  return env;
+}
+
 /** This process's environment without any MALLOC_* variables. */
 export function envWithoutMalloc(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MALLOC_")));

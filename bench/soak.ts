@@ -8,11 +8,15 @@
  * adverts from `--nodes` nodes, archived into partitions as the daemon does.
  * Prints one table row per history size: RSS at first HTTP 200, steady
  * (median of the second half), high-water (VmHWM), slope over the second
- * half, time to the first HTTP 200, block-layer writes per hour, and what
- * /api/health says of the hot DB, archive and worker memory at the end.
+ * half, time to the first HTTP 200 and until /api/health says the mesh model
+ * is ready, block-layer writes per hour, and what /api/health says of the
+ * hot DB, archive and worker memory at the end. Then the anchor: the same
+ * history and rate on a disk-backed SQLite (bench/_sqlite-anchor.mjs, for
+ * `--anchor-seconds`), and meshgate's steady RSS as a ratio of its.
  *
  *   node --import tsx bench/soak.ts [--history 100000,1000000] [--minutes 3]
- *     [--rate 2] [--days 30] [--nodes 60] [--hot-mb N] [--no-build]
+ *     [--rate 2] [--days 30] [--nodes 60] [--hot-mb N] [--anchor-seconds 60]
+ *     [--no-build]
  *
  * The issue's full goals ask for 5M observations and a 2-hour soak at 30
  * packets/s: `--history 5000000 --minutes 120 --rate 30`.
@@ -23,7 +27,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { seed } from "./_history-seed.ts";
-import { envWithoutMalloc, unitMallocEnv } from "./_unit-env.ts";
+import { envWithoutMalloc, unitEnv } from "./_unit-env.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -43,7 +47,16 @@ const days = num("--days", 30);
 const nodes = num("--nodes", 60);
 /** store.hotMB for the daemon and the seeding (default: the config schema's). */
 const hotMB = argv.includes("--hot-mb") ? num("--hot-mb", 8) : undefined;
+const anchorSeconds = num("--anchor-seconds", 60);
 const SAMPLE_MS = 2_000;
+/** The config schema's cap on simulator.nodes: past it the nodes come from the seeded history. */
+const SIM_MAX_NODES = 2000;
+/** The daemon's environment: the unit's memory settings (MALLOC_*, NODE_OPTIONS), nothing else of ours. */
+const daemonEnv = () => {
+  const env = { ...envWithoutMalloc(), ...unitEnv() };
+  if (!unitEnv().NODE_OPTIONS) delete env.NODE_OPTIONS;
+  return env;
+};
 
 function statusKb(pid: number, key: string): number {
   const m = new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(
@@ -86,6 +99,29 @@ async function firstOk(
   }
 }
 
+/** ms since t0 until /api/health reports the mesh model ready (polled every 100 ms; null past 120 s). */
+async function meshReady(url: string, t0: number): Promise<number | null> {
+  while (performance.now() - t0 < 120_000) {
+    const ready = await fetch(`${url}/api/health`).then(
+      async (r) => ((await r.json()) as { index?: { ready?: boolean } }).index?.ready === true,
+      () => false,
+    );
+    if (ready) return performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return null;
+}
+
+/** The anchor's steady RSS (MB) on the same history and rate. */
+function anchor(n: number, dir: string): { steady: number; hwm: number } {
+  const out = execFileSync(
+    process.execPath,
+    [join(root, "bench/_sqlite-anchor.mjs"), String(n), String(anchorSeconds), String(rate), dir],
+    { encoding: "utf8", env: daemonEnv() },
+  );
+  return JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as { steady: number; hwm: number };
+}
+
 interface StoreReport {
   observations: number;
   hotBytes: number;
@@ -102,7 +138,7 @@ async function soak(n: number): Promise<string[]> {
     const store = hotMB ? `store:\n  hotMB: ${hotMB}\n` : "";
     writeFileSync(
       cfg,
-      `${store}simulator:\n  enabled: true\n  nodes: ${nodes}\n  packetsPerSec: ${rate}\n`,
+      `${store}simulator:\n  enabled: true\n  nodes: ${Math.min(nodes, SIM_MAX_NODES)}\n  packetsPerSec: ${rate}\n`,
     );
     const t0 = performance.now();
     const child = spawn(
@@ -117,7 +153,7 @@ async function soak(n: number): Promise<string[]> {
         "--host",
         "127.0.0.1",
       ].concat(["--data-dir", dataDir]),
-      { stdio: ["ignore", "pipe", "pipe"], env: { ...envWithoutMalloc(), ...unitMallocEnv() } },
+      { stdio: ["ignore", "pipe", "pipe"], env: daemonEnv() },
     );
     let out = "";
     child.stdout?.on("data", (d) => (out += d));
@@ -125,18 +161,26 @@ async function soak(n: number): Promise<string[]> {
     const pid = child.pid ?? 0;
     try {
       const [url, okMs] = await firstOk(child, () => out, t0);
+      const ready = meshReady(url, t0);
       const rss0 = statusKb(pid, "VmRSS");
       const w0 = writeBytes(pid);
-      const samples: { t: number; kb: number }[] = [];
+      const samples: { t: number; kb: number; w: number }[] = [];
       const end = performance.now() + minutes * 60_000;
       while (performance.now() < end) {
         await new Promise((r) => setTimeout(r, SAMPLE_MS));
         if (child.exitCode !== null) throw new Error(`daemon exited early:\n${out}`);
-        samples.push({ t: performance.now(), kb: statusKb(pid, "VmRSS") });
+        samples.push({ t: performance.now(), kb: statusKb(pid, "VmRSS"), w: writeBytes(pid) });
       }
       const hwm = statusKb(pid, "VmHWM");
       const written = writeBytes(pid) - w0;
+      // After warm-up: start-up work (the mesh model's first save, a pass
+      // over rows that aged while the daemon was down) is not the hourly rate.
+      const mid = samples[Math.floor(samples.length / 2)];
+      const last = samples.at(-1);
+      const lateRate =
+        mid && last && last.t > mid.t ? ((last.w - mid.w) / (last.t - mid.t)) * 3_600_000 : 0;
       const h = (await (await fetch(`${url}/api/health`)).json()) as { store: StoreReport };
+      const readyMs = await ready;
       const tail = samples.slice(Math.floor(samples.length / 2));
       const sorted = tail.map((x) => x.kb).sort((a, b) => a - b);
       const steady = sorted[Math.floor(sorted.length / 2)] ?? rss0;
@@ -147,19 +191,33 @@ async function soak(n: number): Promise<string[]> {
         n.toLocaleString("en"),
         `${(s.ms / 1000).toFixed(0)} s, ${s.partitions}`,
         `${(okMs / 1000).toFixed(2)} s`,
+        readyMs === null ? "not in 120 s" : `${(readyMs / 1000).toFixed(2)} s`,
         mb(rss0),
         mb(steady),
         mb(hwm),
         slope(tail).toFixed(1),
-        MiB((written / secs) * 3600),
+        `${MiB((written / secs) * 3600)} / ${MiB(lateRate)}`,
         `${MiB(h.store.hotBytes)} / ${MiB(h.store.archive?.bytes ?? 0)} (${h.store.archive?.partitions ?? 0})`,
         `${MiB(h.store.memory?.wasmBytes ?? 0)} / ${MiB(h.store.memory?.workerHeapBytes ?? 0)}`,
         MiB(dirSize(dataDir)),
+        String(steady / 1024),
       ];
     } finally {
       child.kill("SIGTERM");
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
     }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The anchor's cells for a row whose last cell is meshgate's steady RSS in MB (replaced). */
+function withAnchor(n: number, row: string[]): string[] {
+  const work = mkdtempSync(join(tmpdir(), "meshgate-anchor-"));
+  try {
+    const a = anchor(n, work);
+    const steady = Number(row.pop());
+    return [...row, a.steady.toFixed(1), (steady / a.steady).toFixed(2)];
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -185,10 +243,10 @@ if (!argv.includes("--no-build"))
   execFileSync(process.execPath, [join(root, "build.mjs"), "--quiet"], { stdio: "inherit" });
 const load0 = loadavg()[0] ?? 0;
 console.log(
-  "| history (obs) | seed time, partitions | first HTTP 200 | RSS at 200 (MB) | RSS steady (MB) | RSS high-water (MB) | slope (MB/h) | writes (MiB/h) | hot / archive MiB (partitions) | worker wasm / heap MiB | data dir MiB |",
+  "| history (obs) | seed time, partitions | first HTTP 200 | mesh ready | RSS at 200 (MB) | RSS steady (MB) | RSS high-water (MB) | slope (MB/h) | writes MiB/h (whole run / second half) | hot / archive MiB (partitions) | worker wasm / heap MiB | data dir MiB | disk SQLite anchor steady (MB) | meshgate / anchor |",
 );
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-for (const n of histories) console.log(`| ${(await soak(n)).join(" | ")} |`);
+console.log(`|${" --- |".repeat(14)}`);
+for (const n of histories) console.log(`| ${withAnchor(n, await soak(n)).join(" | ")} |`);
 console.log(
-  `\nstore.hotMB ${hotMB ?? "default"}; ${minutes} min per row at ${rate} packets/s (simulator, ${nodes} nodes), history over ${days} days; Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end.`,
+  `\nstore.hotMB ${hotMB ?? "default"}; NODE_OPTIONS ${unitEnv().NODE_OPTIONS ?? "none"}; anchor: node:sqlite, WAL, ${anchorSeconds} s; ${minutes} min per row at ${rate} packets/s (simulator, ${nodes} nodes), history over ${days} days; Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end.`,
 );

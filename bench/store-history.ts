@@ -3,7 +3,8 @@
  * 30 days (bench/_history-seed.ts), then /api/packets-style pages of 50 taken
  * in the store thread: from the hot DB, from a cursor deep in the archive
  * (partition not open yet, then open), filtered by node, and a transmission's
- * detail from an archived packet. Each row is the median of `--reps` runs.
+ * detail from an archived packet (one partition opened: its hash filter
+ * finds it) and of a hash never heard. Each row is the median of `--reps` runs.
  *
  *   node --import tsx bench/store-history.ts [--history 200000] [--reps 9]
  */
@@ -63,6 +64,10 @@ try {
     [
       "detail of an archived transmission",
       median(() => e.history.transmission((deep - 1).toString(16).padStart(16, "0")), cold),
+    ],
+    [
+      "detail of a hash never heard (hash filters only)",
+      median(() => e.history.transmission("ffffffff00000001"), cold),
     ],
   ];
   const h = e.health();

@@ -240,7 +240,7 @@ export class DbWriter {
       let route = o.route;
       let bytes = o.raw.length;
       if (txId === undefined) {
-        if (!rec.firstSeen) {
+        if (!rec.firstSeen && !rec.archived) {
           // A repeat whose transmission is gone (pruned): nothing to attach it to.
           this.count("replay_orphans");
           out.push({ id: rec.id, firstSeen: false });
@@ -263,8 +263,10 @@ export class DbWriter {
           cm?.channel ?? null,
         ]);
         txId = Number(this.one(this.s.lastRowId!, []));
-        firstSeen = true;
-        if (cm) {
+        // An archived transmission heard again gets a hot row, but its first
+        // hearing (and channel message) stay in the archive.
+        firstSeen = rec.firstSeen;
+        if (cm && firstSeen) {
           this.s.chanMsg!.run([
             txId,
             o.hash,

@@ -19,6 +19,7 @@
 import { join } from "node:path";
 import type { Logger } from "../core/log.ts";
 import { type FsPort, fsyncDir } from "./fsport.ts";
+import { HASHES_SUFFIX, HashIndex } from "./hash-index.ts";
 import {
   copyRange,
   DAY_MS,
@@ -62,6 +63,8 @@ type Row = (string | number | null | Uint8Array)[];
 export class Archive {
   private reader: { name: string; db: Database; usedAt: number } | null = null;
   private pressure = false;
+  /** Which partitions may hold a packet hash (hash-index.ts). */
+  readonly hashes: HashIndex;
 
   constructor(
     private readonly SQL: SqlJsStatic,
@@ -69,12 +72,15 @@ export class Archive {
     private readonly hot: Database,
     readonly o: ArchiveOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.hashes = new HashIndex(fsp, o.dir);
+  }
 
   /** The manifest, oldest first (by id range, which never overlaps). */
-  list(): PartitionInfo[] {
+  list(since = -9e15): PartitionInfo[] {
     const r = this.hot.exec(
-      "SELECT name, day, part, min_id, max_id, min_at, max_at, observations, bytes FROM archive_partitions ORDER BY max_id",
+      "SELECT name, day, part, min_id, max_id, min_at, max_at, observations, bytes FROM archive_partitions WHERE max_at >= ? ORDER BY max_id",
+      [since],
     )[0];
     return (r?.values ?? []).map((v: Row) => ({
       name: String(v[0]),
@@ -106,12 +112,33 @@ export class Archive {
     const listed = new Set(this.list().map((p) => p.name));
     const present = new Set<string>();
     for (const f of this.fsp.readdirSync(dir) as string[]) {
-      if (f.endsWith(".tmp") || (isPartitionName(f) && !listed.has(f))) {
+      const base = f.endsWith(HASHES_SUFFIX) ? f.slice(0, -HASHES_SUFFIX.length) : f;
+      if (f.endsWith(".tmp") || (isPartitionName(base) && !listed.has(base))) {
         this.log.info("removing unlisted archive file", { file: f });
         this.fsp.unlinkSync(join(dir, f));
       } else present.add(f);
     }
     return [...listed].filter((n) => !present.has(n));
+  }
+
+  /**
+   * Listed partitions that may hold the transmission `hash` (by their hash
+   * filters), newest first; only those whose newest row is at or after `since`.
+   */
+  candidates(hash: string, since?: number): PartitionInfo[] {
+    return this.list(since)
+      .reverse()
+      .filter((p) => this.hashes.mayHold(p.name, hash));
+  }
+
+  /** Whether an archived partition written since `since` holds the transmission (opens at most the candidates). */
+  holds(hash: string, since: number, now: number): boolean {
+    for (const p of this.candidates(hash, since)) {
+      const db = this.open(p.name, now);
+      if (db && scalar(db, "SELECT count(*) FROM transmissions WHERE hash = ?", [hash]) > 0)
+        return true;
+    }
+    return false;
   }
 
   /** The next range of hot observations to move, or null when the hot DB is within its budget. */
@@ -168,6 +195,7 @@ export class Archive {
       : new this.SQL.Database();
     let bytes: Uint8Array;
     let stats: Row | undefined;
+    let hashes: string[] = [];
     try {
       // sql.js keeps each Database in its own in-memory file (`filename`,
       // not in its typings); attaching it lets SQLite copy the rows itself.
@@ -187,6 +215,9 @@ export class Archive {
           "SELECT min(id), min(at), max(at), count(*) FROM arc.observations WHERE id <= ?",
           [c.hi],
         )[0]?.values[0];
+        hashes = (this.hot.exec("SELECT hash FROM arc.transmissions")[0]?.values ?? []).map(
+          (v: Row) => String(v[0]),
+        );
       } finally {
         this.hot.exec("DETACH arc");
       }
@@ -194,6 +225,9 @@ export class Archive {
     } finally {
       p.close();
     }
+    // The filter first: a power cut between the two files then leaves a
+    // filter with extra hashes (harmless), never one missing rows.
+    await this.hashes.write(name, hashes);
     await writeAtomic(this.fsp, this.o.dir, name, bytes);
     return {
       name,
@@ -225,6 +259,7 @@ export class Archive {
   unlink(names: readonly string[]): void {
     for (const n of names) {
       if (this.reader?.name === n) this.closeReader();
+      this.hashes.unlink(n);
       try {
         this.fsp.unlinkSync(join(this.o.dir, n));
       } catch (err) {
@@ -268,7 +303,26 @@ export class Archive {
     }
     const db = new this.SQL.Database(bytes);
     this.reader = { name, db, usedAt: now };
+    this.backfillFilter(name, db);
     return db;
+  }
+
+  /**
+   * A partition from before hash filters gets one the first time it is read.
+   * Not the newest partition: a pass may be appending to it and writes its
+   * filter itself.
+   */
+  private backfillFilter(name: string, db: Database): void {
+    if (this.hashes.has(name) || this.list().at(-1)?.name === name) return;
+    const hashes = (db.exec("SELECT hash FROM transmissions")[0]?.values ?? []).map((v: Row) =>
+      String(v[0]),
+    );
+    this.hashes.write(name, hashes).catch((err: unknown) => {
+      this.log.warn("could not write archive hash filter", {
+        file: name,
+        code: (err as { code?: string }).code ?? "EIO",
+      });
+    });
   }
 
   closeIdle(now: number): void {

@@ -23,6 +23,9 @@ import type { Database, SqlJsStatic } from "./sqlite.ts";
  */
 export const DEFAULT_HOT_MB = 4;
 
+/** How long after a transmission's last archived hearing a new hearing still counts as a repeat of it. */
+export const REPEAT_WINDOW_MS = 3_600_000;
+
 export interface ArchiveSettings {
   /** Hot DB budget: older observations move to archive partitions past it (default DEFAULT_HOT_MB). */
   readonly hotMB?: number;
@@ -65,13 +68,18 @@ export class Archiver {
   private retryAt = 0;
   /** Last failure still in effect, else null. */
   error: string | null = null;
+  /** What the start-up reconciliation found (see reconcile()), for health. */
+  readonly problems: string[] = [];
 
+  /** Opens the archive of s.dataDir; unless read-only, reconciles it with the manifest. */
   constructor(
     SQL: SqlJsStatic,
     fsp: FsPort,
-    dataDir: string,
-    maxAgeDays: number,
-    private readonly s: ArchiveSettings,
+    private readonly s: ArchiveSettings & {
+      dataDir: string;
+      maxAgeDays: number;
+      readOnly?: boolean;
+    },
     private readonly host: ArchiverHost,
   ) {
     this.archive = new Archive(
@@ -79,17 +87,18 @@ export class Archiver {
       fsp,
       host.db,
       {
-        dir: join(dataDir, "archive"),
+        dir: join(s.dataDir, "archive"),
         hotBytes: this.hotBytes,
         hotMaxAgeMs: (s.hotMaxHours ?? 24) * 3_600_000,
         partitionBytes: (s.partitionMB ?? 4) * 1024 * 1024,
         maxBytes: (s.archiveMaxMB ?? 1024) * 1024 * 1024,
-        maxAgeMs: maxAgeDays * DAY_MS,
+        maxAgeMs: s.maxAgeDays * DAY_MS,
         chunkRows: s.archiveChunkRows ?? 4000,
         idleMs: 30_000,
       },
       host.log.child("archive"),
     );
+    if (!s.readOnly) this.problems.push(...this.reconcile());
   }
 
   get hotBytes(): number {
@@ -148,6 +157,17 @@ export class Archiver {
       await this.running;
     }
     return n;
+  }
+
+  /**
+   * Whether the transmission `hash`, heard again at `at`, is already in the
+   * archive. Hearings of one transmission arrive seconds apart, so only
+   * partitions holding rows from REPEAT_WINDOW_MS before it are asked: under
+   * a normal load the hot window is longer and none is, so ingest opens no
+   * partition; their hash filters keep the rest to the one that holds it.
+   */
+  archivedRecently(hash: string, at: number): boolean {
+    return this.archive.holds(hash, at - REPEAT_WINDOW_MS, this.host.now());
   }
 
   /** Resolves when no pass is running. */

@@ -21,25 +21,19 @@ import type {
 } from "./api.ts";
 import { DbWriter } from "./apply.ts";
 import { type ArchiveOp, Archiver, type ArchiveSettings } from "./archiver.ts";
-import { ioCode, StoreError } from "./errors.ts";
+import { StoreError } from "./errors.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
 import { History } from "./history.ts";
-import { JournalWriter, listJournals } from "./journal.ts";
-import {
-  DAY_MS,
-  DEFAULT_ROLLUP_DAYS,
-  dbBytes,
-  type RetentionOptions,
-  retentionSlice,
-  runTaskSlice,
-} from "./maintenance.ts";
+import { JournalWriter } from "./journal.ts";
+import { DAY_MS, DEFAULT_ROLLUP_DAYS, dbBytes, Pruner, runTaskSlice } from "./maintenance.ts";
 import { checkMeshBatch } from "./mesh-rows.ts";
 import { loadMigrations, migrate, schemaVersion } from "./migrate.ts";
 import { normalizeObservation } from "./normalize.ts";
-import { encodeOp, type JournalOp } from "./ops.ts";
+import { encodeOp, type JournalOp, outboxRecords } from "./ops.ts";
 import { defaultSchemaDir } from "./paths.ts";
-import { loadSnapshot, replayJournals } from "./recovery.ts";
-import { listSnapshots, snapshotName, writeAtomic } from "./snapshots.ts";
+import { scalar } from "./queries.ts";
+import { openDatabase, replayJournals } from "./recovery.ts";
+import { Snapshotter } from "./snapshotter.ts";
 import { type Database, loadSqlJs, wasmMemoryBytes } from "./sqlite.ts";
 
 export interface EngineOptions extends ArchiveSettings {
@@ -73,20 +67,15 @@ export interface EngineOptions extends ArchiveSettings {
 export class StoreEngine {
   private readonly counters: Record<string, number> = {};
   private readonly fsp: FsPort;
-  private readonly ret: RetentionOptions;
+  private readonly pruner: Pruner;
   private readonly now: () => number;
   private journal: JournalWriter | null = null;
   private seq = 0;
   private flushTimer: NodeJS.Timeout | null = null;
   private maintTimer: NodeJS.Timeout | null = null;
-  private snapshotting: Promise<void> | null = null;
-  private snapshotRetryAt = 0;
-  private snapshotBackoff = 0;
-  private snapshotError: string | null = null;
+  private readonly snaps: Snapshotter;
   private journalCarry = 0;
   private journalDamage: JournalDamage | null = null;
-  private lastSnapshotAt: number | null = null;
-  private lastSnapshotMs: number | null = null;
   private problems: string[] = [];
   private closed = false;
   private obsCount = 0;
@@ -104,15 +93,23 @@ export class StoreEngine {
   ) {
     this.fsp = o.fs ?? nodeFs;
     this.now = o.now ?? Date.now;
-    this.ret = {
+    this.pruner = new Pruner({
       maxDbBytes: o.maxDbMB * 1024 * 1024,
       maxAgeMs: o.maxAgeDays * DAY_MS,
       rollupMaxAgeMs: (o.rollupMaxAgeDays ?? DEFAULT_ROLLUP_DAYS) * DAY_MS,
       maxNodes: o.maxNodes ?? 20_000,
       outboxMaxAgeMs: o.outboxMaxAgeMs ?? 7 * DAY_MS,
       sliceRows: 2000,
-    };
+    });
     this.history = new History(db, () => this.archiver?.archive ?? null, this.now);
+    this.snaps = new Snapshotter({
+      fsp: this.fsp,
+      dataDir: o.dataDir,
+      log: o.log,
+      now: this.now,
+      count: (n) => this.count(n),
+      ...(o.afterSnapshot && { afterSnapshot: o.afterSnapshot }),
+    });
   }
 
   static async open(o: EngineOptions): Promise<StoreEngine> {
@@ -124,18 +121,7 @@ export class StoreEngine {
     };
     const migrations = loadMigrations(fsp, o.schemaDir ?? defaultSchemaDir());
     const persistent = !o.memory;
-    if (persistent && !o.readOnly) {
-      fsp.mkdirSync(o.dataDir, { recursive: true });
-      for (const f of fsp.readdirSync(o.dataDir) as string[]) {
-        if (f.endsWith(".tmp")) fsp.unlinkSync(join(o.dataDir, f));
-      }
-    }
-    if (persistent && o.readOnly && !fsp.existsSync(o.dataDir)) {
-      throw new StoreError("E_STORE_IO", `data directory ${o.dataDir} does not exist`);
-    }
-    const snap = persistent
-      ? loadSnapshot(SQL, fsp, o.dataDir, o.log, { readOnly: Boolean(o.readOnly), count })
-      : { db: new SQL.Database(), seq: 0, name: null, problems: [] };
+    const snap = openDatabase(SQL, fsp, o, count);
     const db = snap.db;
     // The DB file lives in sql.js's in-memory file system; a rollback journal
     // there only costs copies (durability is our own journal's job).
@@ -152,7 +138,7 @@ export class StoreEngine {
       if (snap.name) {
         // After a restart the last snapshot is the one just loaded; its duration is not known.
         try {
-          engine.lastSnapshotAt = fsp.statSync(join(o.dataDir, snap.name)).mtimeMs;
+          engine.snaps.lastAt = fsp.statSync(join(o.dataDir, snap.name)).mtimeMs;
         } catch {
           // Only health reporting needs it.
         }
@@ -189,10 +175,9 @@ export class StoreEngine {
   }
 
   private openArchive(SQL: Awaited<ReturnType<typeof loadSqlJs>>): void {
-    const o = this.o;
-    const a = new Archiver(SQL, this.fsp, o.dataDir, o.maxAgeDays, o, {
+    const a = new Archiver(SQL, this.fsp, this.o, {
       db: this.db,
-      log: o.log,
+      log: this.o.log,
       now: this.now,
       closed: () => this.closed,
       write: (op: ArchiveOp) => void this.write({ ...op, seq: this.seq + 1 }),
@@ -205,7 +190,7 @@ export class StoreEngine {
       },
     });
     this.archiver = a;
-    if (!o.readOnly) this.problems.push(...a.reconcile());
+    this.problems.push(...a.problems);
   }
 
   /** Move history out of the hot DB until it is within its budget (normally done by maintenance). */
@@ -223,17 +208,13 @@ export class StoreEngine {
   }
 
   private recount(): { observations: number } {
-    this.obsCount = this.scalar("SELECT count(*) FROM observations");
-    this.txCount = this.scalar("SELECT count(*) FROM transmissions");
+    this.obsCount = scalar(this.db, "SELECT count(*) FROM observations");
+    this.txCount = scalar(this.db, "SELECT count(*) FROM transmissions");
     return { observations: this.obsCount };
   }
 
   private count(name: string, k = 1): void {
     this.counters[name] = (this.counters[name] ?? 0) + k;
-  }
-
-  private scalar(sql: string): number {
-    return Number(this.db.exec(sql)[0]?.values[0]?.[0] ?? 0);
   }
 
   ingest(batch: readonly ObservationInput[]): IngestResult {
@@ -243,9 +224,11 @@ export class StoreEngine {
     const seen = new Set<string>();
     const rows = batch.map((input) => {
       const obs = normalizeObservation(input, (n, k) => this.count(n, k));
-      const firstSeen = !seen.has(obs.hash) && !this.w.hasTx(obs.hash);
+      const hot = seen.has(obs.hash) || this.w.hasTx(obs.hash);
+      const archived = !hot && (this.archiver?.archivedRecently(obs.hash, obs.at) ?? false);
       seen.add(obs.hash);
-      return { id: this.w.nextObsId++, firstSeen, obs };
+      const id = this.w.nextObsId++;
+      return archived ? { id, firstSeen: false, archived, obs } : { id, firstSeen: !hot, obs };
     });
     const out = this.write({ kind: "ingest", seq: this.seq + 1, rows });
     this.obsCount += out.length;
@@ -273,24 +256,18 @@ export class StoreEngine {
   }
 
   outboxEnqueue(msgs: readonly Omit<OutboxMessage, "id" | "createdAt">[]): void {
-    const now = this.now();
-    const items = [];
-    for (const m of msgs) {
-      if (m.payload.length > MAX_OUTBOX_PAYLOAD || m.topic.length > 1024 || m.broker.length > 128) {
+    const items = outboxRecords(
+      msgs,
+      this.now(),
+      () => this.w.nextOutboxId++,
+      (m) => {
         this.count("outbox_rejected");
         this.o.log.warn("outbox message too large; dropped", {
           broker: m.broker.slice(0, 128),
           bytes: m.payload.length,
         });
-        continue;
-      }
-      items.push({
-        ...m,
-        qos: m.qos === 1 ? (1 as const) : (0 as const),
-        id: this.w.nextOutboxId++,
-        createdAt: now,
-      });
-    }
+      },
+    );
     if (items.length) this.write({ kind: "outbox", seq: this.seq + 1, items });
   }
 
@@ -339,26 +316,21 @@ export class StoreEngine {
   /** Raw rows beyond the cap are pruned at once; the slices in maintain() keep it from getting there. */
   private enforceCap(): void {
     let guard = 0;
-    while (dbBytes(this.db).used > this.ret.maxDbBytes && guard++ < 50) this.retention(true);
+    while (dbBytes(this.db).used > this.pruner.o.maxDbBytes && guard++ < 50) this.retention(true);
   }
 
-  private retention(pressure: boolean): number {
-    const r = retentionSlice(this.db, this.w, this.ret, this.now(), pressure);
+  private retention(pressure?: boolean): void {
+    const r = this.pruner.slice(this.db, this.w, this.now(), pressure);
     this.obsCount -= r.observationsDeleted;
     this.txCount -= r.transmissionsDeleted;
     if (r.observationsDeleted) this.count("pruned_observations", r.observationsDeleted);
-    return r.work;
   }
-
-  private pressure = false;
 
   /** One maintenance tick: a retention slice, a background-task slice, snapshot if due. */
   maintain(): void {
     if (this.closed || this.o.readOnly) return;
     const used = dbBytes(this.db).used;
-    if (used > this.ret.maxDbBytes * 0.9) this.pressure = true;
-    else if (used < this.ret.maxDbBytes * 0.8) this.pressure = false;
-    this.retention(this.pressure);
+    this.retention();
     const t = runTaskSlice(this.db, this.o.log, 5000);
     if (t) this.counters[`task_${t.name}_watermark`] = t.watermark;
     if (this.journal) this.archiver?.tick(used);
@@ -370,8 +342,7 @@ export class StoreEngine {
   }
 
   private maybeSnapshot(): void {
-    if (!this.journal || this.snapshotting || this.closed || this.now() < this.snapshotRetryAt)
-      return;
+    if (!this.journal || this.closed || !this.snaps.ready()) return;
     const threshold = Math.max(
       this.o.snapshotMinJournalBytes ?? 256 * 1024,
       this.o.snapshotJournalRatio * dbBytes(this.db).total,
@@ -381,73 +352,28 @@ export class StoreEngine {
 
   /** Export and write a snapshot; resolves when written (or failed, which is logged and retried). */
   snapshot(): Promise<void> {
-    if (this.snapshotting) return this.snapshotting;
-    if (!this.journal) return Promise.resolve();
-    this.snapshotting = this.doSnapshot().finally(() => {
-      this.snapshotting = null;
-      this.o.afterSnapshot?.();
-    });
-    return this.snapshotting;
-  }
-
-  private async doSnapshot(): Promise<void> {
-    const j = this.journal!;
-    const t0 = performance.now();
-    const seq = this.seq;
-    this.w.saveCounters();
-    this.db.run(
-      "INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      [String(seq)],
+    const j = this.journal;
+    if (!j) return this.snaps.pending ?? Promise.resolve();
+    return this.snaps.run(
+      () => {
+        const seq = this.seq;
+        this.w.saveCounters();
+        this.db.run(
+          "INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+          [String(seq)],
+        );
+        // Everything up to seq is on disk (or buffered for retry) before the new
+        // journal file starts; the snapshot then covers exactly records <= seq.
+        j.flush(this.now());
+        const carried = this.journalBytes();
+        j.rotate();
+        this.journalCarry = carried;
+        return { seq, bytes: this.db.export() };
+      },
+      () => {
+        this.journalCarry = 0;
+      },
     );
-    // Everything up to seq is on disk (or buffered for retry) before the new
-    // journal file starts; the snapshot then covers exactly records <= seq.
-    j.flush(this.now());
-    const carried = this.journalBytes();
-    j.rotate();
-    this.journalCarry = carried;
-    const bytes = this.db.export();
-    try {
-      await writeAtomic(this.fsp, this.o.dataDir, snapshotName(seq), bytes);
-    } catch (err) {
-      const code = ioCode(err);
-      this.count("snapshot_errors");
-      this.snapshotBackoff = Math.min(
-        60_000,
-        this.snapshotBackoff ? this.snapshotBackoff * 2 : 1000,
-      );
-      this.snapshotRetryAt = this.now() + this.snapshotBackoff;
-      if (this.snapshotError === null)
-        this.o.log.error("snapshot write failed; previous snapshot kept", { code });
-      this.snapshotError = `snapshot: ${code}`;
-      throw new StoreError("E_STORE_IO", `snapshot write failed: ${code}`, { cause: err });
-    }
-    if (this.snapshotError)
-      this.o.log.info("snapshot writes recovered", { after: this.snapshotError });
-    this.snapshotError = null;
-    this.snapshotBackoff = 0;
-    this.journalCarry = 0;
-    this.lastSnapshotAt = this.now();
-    this.lastSnapshotMs = Math.round(performance.now() - t0);
-    this.count("snapshots");
-    this.o.log.debug("snapshot written", { seq, bytes: bytes.length, ms: this.lastSnapshotMs });
-    this.cleanup();
-  }
-
-  /** Keep two snapshots and the journal back to the older one (the fallback if the newest is unreadable). */
-  private cleanup(): void {
-    const dir = this.o.dataDir;
-    try {
-      const snaps = listSnapshots(this.fsp, dir);
-      for (const s of snaps.slice(2)) this.fsp.unlinkSync(join(dir, s.name));
-      const keepFrom = snaps.length >= 2 ? snaps[1]!.seq : 0;
-      const files = listJournals(this.fsp, dir);
-      for (const [i, f] of files.entries()) {
-        const next = files[i + 1];
-        if (next && next.firstSeq - 1 <= keepFrom) this.fsp.unlinkSync(join(dir, f.name));
-      }
-    } catch (err) {
-      this.o.log.warn("could not remove old snapshot/journal files", { code: ioCode(err) });
-    }
   }
 
   /** A consistent SQLite image of the DB now. */
@@ -459,7 +385,7 @@ export class StoreEngine {
   health(): StoreHealth {
     const error =
       this.journal?.lastError ??
-      this.snapshotError ??
+      this.snaps.error ??
       this.archiver?.error ??
       this.problems.at(-1) ??
       null;
@@ -472,12 +398,12 @@ export class StoreEngine {
       ok: error === null,
       dbBytes: dbBytes(this.db).total,
       journalBytes: this.journalBytes(),
-      lastSnapshotAt: this.lastSnapshotAt,
-      lastSnapshotMs: this.lastSnapshotMs,
+      lastSnapshotAt: this.snaps.lastAt,
+      lastSnapshotMs: this.snaps.lastMs,
       schemaVersion: schemaVersion(this.db),
       observations: this.obsCount,
       transmissions: this.txCount,
-      nodes: this.scalar("SELECT count(*) FROM nodes"),
+      nodes: scalar(this.db, "SELECT count(*) FROM nodes"),
       error,
       counters,
       hotBytes: dbBytes(this.db).used,
@@ -496,7 +422,7 @@ export class StoreEngine {
     if (this.maintTimer) clearInterval(this.maintTimer);
     this.flushTimer = null;
     this.maintTimer = null;
-    if (this.snapshotting) await this.snapshotting.catch(() => {});
+    await this.snaps.pending?.catch(() => {});
     await this.archiver?.idle();
     this.archiver?.archive.closeReader();
     if (this.journal) {
@@ -520,5 +446,3 @@ export class StoreEngine {
     this.db.close();
   }
 }
-
-const MAX_OUTBOX_PAYLOAD = 256 * 1024;

@@ -43,3 +43,13 @@ export function writeAll(fsp: FsPort, fd: number, buf: Uint8Array): void {
   let off = 0;
   while (off < buf.length) off += fsp.writeSync(fd, buf, off, buf.length - off);
 }
+
+/** Files in dir whose name matches `re` (group 1: a decimal number), with that number, ascending. */
+export function listNumbered(fsp: FsPort, dir: string, re: RegExp): { name: string; n: number }[] {
+  const out: { name: string; n: number }[] = [];
+  for (const name of fsp.readdirSync(dir) as string[]) {
+    const m = re.exec(name);
+    if (m) out.push({ name, n: Number(m[1]) });
+  }
+  return out.sort((a, b) => a.n - b.n);
+}

@@ -68,8 +68,9 @@ export function packetPage(
 
 /**
  * A transmission's hearings, oldest first: the hot DB's, plus those already
- * archived when its first hearing is not hot any more (newest partitions
- * first, until the first hearing is found or the budget is spent).
+ * archived when its first hearing is not hot any more. Only partitions whose
+ * hash filter may hold it are opened (newest first, until the first hearing
+ * is found or the budget is spent): normally exactly one.
  */
 export function transmission(
   hot: Database,
@@ -81,7 +82,7 @@ export function transmission(
   let rows = q.getTransmission(hot, hash);
   if (!archive || rows[0]?.firstSeen) return rows;
   const floor = rows[0]?.id ?? 9e15;
-  for (const p of archive.list().reverse()) {
+  for (const p of archive.candidates(hash)) {
     if (p.minId >= floor) continue;
     if (budget-- <= 0) break;
     const db = archive.open(p.name, now);
@@ -89,8 +90,6 @@ export function transmission(
     const found = q.getTransmission(db, hash).filter((r) => r.id <= p.maxId);
     rows = [...found, ...rows];
     if (found[0]?.firstSeen) break;
-    // Hearings of one transmission are seconds apart: two partitions without it end the search.
-    if (found.length === 0 && rows.length > 0) break;
   }
   return rows;
 }

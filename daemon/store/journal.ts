@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import type { Logger } from "../core/log.ts";
 import { ioCode } from "./errors.ts";
-import { type FsPort, fsyncDir, writeAll } from "./fsport.ts";
+import { type FsPort, fsyncDir, listNumbered, writeAll } from "./fsport.ts";
 import { type FrameState, GROUP_BYTES, JOURNAL_MAGIC, packFrame } from "./journal-format.ts";
 
 export {
@@ -36,12 +36,7 @@ export interface JournalFile {
 }
 
 export function listJournals(fsp: FsPort, dir: string): JournalFile[] {
-  const out: JournalFile[] = [];
-  for (const name of fsp.readdirSync(dir) as string[]) {
-    const m = NAME.exec(name);
-    if (m) out.push({ name, firstSeq: Number(m[1]) });
-  }
-  return out.sort((a, b) => a.firstSeq - b.firstSeq);
+  return listNumbered(fsp, dir, NAME).map((f) => ({ name: f.name, firstSeq: f.n }));
 }
 
 /** An existing file new frames may be appended to (after cutting it to goodBytes). */

@@ -120,6 +120,23 @@ export function retentionSlice(
   return { work, observationsDeleted: obs, transmissionsDeleted: tx };
 }
 
+/** Retention with its hysteresis: size pruning from 90% of the cap until 80%. */
+export class Pruner {
+  private pressure = false;
+
+  constructor(readonly o: RetentionOptions) {}
+
+  /** One slice; `pressure` true forces size pruning (ingest past the cap), else the hysteresis decides. */
+  slice(db: Database, w: DbWriter, now: number, pressure?: boolean): SliceResult {
+    if (pressure === undefined) {
+      const used = dbBytes(db).used;
+      if (used > this.o.maxDbBytes * 0.9) this.pressure = true;
+      else if (used < this.o.maxDbBytes * 0.8) this.pressure = false;
+    }
+    return retentionSlice(db, w, this.o, now, pressure ?? this.pressure);
+  }
+}
+
 export function underPressure(db: Database, o: RetentionOptions, threshold: number): boolean {
   return dbBytes(db).used > o.maxDbBytes * threshold;
 }

@@ -150,27 +150,29 @@ export class MeshRowsWriter {
         "DELETE FROM edges; DELETE FROM node_stats; DELETE FROM mesh_buckets; DELETE FROM meta WHERE key LIKE 'mesh.%'",
       );
     }
-    for (const [table, rows] of Object.entries(b.upsert ?? {}) as [MeshTable, Row[]][]) {
-      let s = this.up.get(table);
-      if (!s) {
-        s = this.db.prepare(upsertSql(table));
-        this.up.set(table, s);
-      }
-      for (const r of rows) s.run(r as Cell[]);
-    }
-    for (const [table, rows] of Object.entries(b.delete ?? {}) as [MeshTable, Row[]][]) {
-      let s = this.del.get(table);
-      if (!s) {
-        s = this.db.prepare(deleteSql(table));
-        this.del.set(table, s);
-      }
-      for (const r of rows) s.run(r as Cell[]);
-    }
+    this.runAll(b.upsert, this.up, upsertSql);
+    this.runAll(b.delete, this.del, deleteSql);
     if (b.meta) {
       this.meta ??= this.db.prepare(
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
       );
       this.meta.run([b.meta.key, b.meta.value]);
+    }
+  }
+
+  /** Each table's rows through its statement (prepared once per table and kept). */
+  private runAll(
+    byTable: Partial<Record<MeshTable, readonly Row[]>> | undefined,
+    cache: Map<MeshTable, Statement>,
+    sql: (table: MeshTable) => string,
+  ): void {
+    for (const [table, rows] of Object.entries(byTable ?? {}) as [MeshTable, readonly Row[]][]) {
+      let s = cache.get(table);
+      if (!s) {
+        s = this.db.prepare(sql(table));
+        cache.set(table, s);
+      }
+      for (const r of rows) s.run(r as Cell[]);
     }
   }
 

@@ -11,7 +11,7 @@
  * read so a journal left by an earlier version replays.
  */
 import { hexToBytes, toHex } from "../core/bytes.ts";
-import type { AdvertInput, ChannelMessageInput, ObservationInput } from "./api.ts";
+import type { AdvertInput, ChannelMessageInput, ObservationInput, OutboxMessage } from "./api.ts";
 import { ByteReader, ByteWriter } from "./bytes.ts";
 import { checkMeshBatch, type MeshRowsBatch } from "./mesh-rows.ts";
 import type { PartitionInfo } from "./partition.ts";
@@ -19,17 +19,34 @@ import type { PartitionInfo } from "./partition.ts";
 export interface IngestRecord {
   readonly id: number;
   readonly firstSeen: boolean;
+  /**
+   * A repeat hearing whose transmission is only in the archive: the record
+   * carries the transmission's fields (the hot DB needs a row to attach the
+   * hearing to), but it is not a first hearing.
+   */
+  readonly archived?: boolean;
   readonly obs: ObservationInput;
 }
 
-export interface OutboxRecord {
-  readonly id: number;
-  readonly broker: string;
-  readonly topic: string;
-  readonly payload: string;
-  readonly qos: 0 | 1;
-  readonly retain: boolean;
-  readonly createdAt: number;
+/** An outbox message as journaled: the same fields as the store hands out. */
+export type OutboxRecord = OutboxMessage;
+
+const MAX_OUTBOX_PAYLOAD = 256 * 1024;
+
+/** Outbox records for messages to enqueue; an oversized one is passed to `rejected` instead. */
+export function outboxRecords(
+  msgs: readonly Omit<OutboxMessage, "id" | "createdAt">[],
+  now: number,
+  nextId: () => number,
+  rejected: (m: Omit<OutboxMessage, "id" | "createdAt">) => void,
+): OutboxRecord[] {
+  const out: OutboxRecord[] = [];
+  for (const m of msgs) {
+    if (m.payload.length > MAX_OUTBOX_PAYLOAD || m.topic.length > 1024 || m.broker.length > 128)
+      rejected(m);
+    else out.push({ ...m, qos: m.qos === 1 ? 1 : 0, id: nextId(), createdAt: now });
+  }
+  return out;
 }
 
 export type JournalOp =
@@ -122,7 +139,8 @@ function writeObs(w: ByteWriter, rec: IngestRecord, ctx: RowContext): void {
     (rec.firstSeen ? 1 : 0) |
     (o.channelMessage ? 2 : 0) |
     (o.advert ? 4 : 0) |
-    (o.decoded !== undefined ? 8 : 0);
+    (o.decoded !== undefined ? 8 : 0) |
+    (rec.archived ? 16 : 0);
   const at = Math.max(0, Math.trunc(o.at));
   w.svarint(rec.id - ctx.prevId).u8(flags);
   writeHash(w, o.hash);
@@ -134,7 +152,7 @@ function writeObs(w: ByteWriter, rec: IngestRecord, ctx: RowContext): void {
   writeHops(w, o.hops);
   // Transmission fields ride only on the first hearing; a repeat refers to
   // the transmission by hash.
-  if (rec.firstSeen) {
+  if (rec.firstSeen || rec.archived) {
     w.svarint(o.payloadType).svarint(o.route).svarint(o.version).svarint(o.hashSize);
     w.bytes(o.raw).optStr(o.error).str(o.summary);
     if (o.decoded !== undefined) w.str(JSON.stringify(o.decoded) ?? "null");
@@ -159,6 +177,7 @@ function readObs(r: ByteReader, ctx: RowContext): IngestRecord {
   const id = ctx.compact ? ctx.prevId + r.svarint() : r.varint();
   const flags = r.u8();
   const firstSeen = (flags & 1) !== 0;
+  const archived = (flags & 16) !== 0;
   const hash = readHash(r);
   let radioId: string;
   let at: number;
@@ -193,7 +212,7 @@ function readObs(r: ByteReader, ctx: RowContext): IngestRecord {
   let decoded: unknown;
   let channelMessage: ChannelMessageInput | undefined;
   let advert: AdvertInput | undefined;
-  if (firstSeen) {
+  if (firstSeen || archived) {
     payloadType = r.svarint();
     route = r.svarint();
     version = r.svarint();
@@ -247,7 +266,7 @@ function readObs(r: ByteReader, ctx: RowContext): IngestRecord {
     ...(channelMessage ? { channelMessage } : {}),
     ...(advert ? { advert } : {}),
   };
-  return { id, firstSeen, obs };
+  return archived ? { id, firstSeen, archived, obs } : { id, firstSeen, obs };
 }
 
 export function encodeOp(op: JournalOp, w = new ByteWriter()): ByteWriter {

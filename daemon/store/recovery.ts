@@ -35,6 +35,28 @@ function checkDb(db: Database): number {
   return r === undefined ? 0 : Number(r);
 }
 
+/**
+ * The database a store starts from: the newest good snapshot of dataDir
+ * (after removing temp files a power cut left, unless read-only), or an empty
+ * one for a store without files.
+ */
+export function openDatabase(
+  SQL: SqlJsStatic,
+  fsp: FsPort,
+  o: { dataDir: string; log: Logger; memory?: boolean; readOnly?: boolean },
+  count: (name: string) => void,
+): LoadedSnapshot {
+  if (o.memory) return { db: new SQL.Database(), seq: 0, name: null, problems: [] };
+  if (!o.readOnly) {
+    fsp.mkdirSync(o.dataDir, { recursive: true });
+    for (const f of fsp.readdirSync(o.dataDir) as string[])
+      if (f.endsWith(".tmp")) fsp.unlinkSync(join(o.dataDir, f));
+  } else if (!fsp.existsSync(o.dataDir)) {
+    throw new StoreError("E_STORE_IO", `data directory ${o.dataDir} does not exist`);
+  }
+  return loadSnapshot(SQL, fsp, o.dataDir, o.log, { readOnly: Boolean(o.readOnly), count });
+}
+
 export function loadSnapshot(
   SQL: SqlJsStatic,
   fsp: FsPort,

@@ -5,7 +5,7 @@
  * never a half-written one; bit rot is caught by PRAGMA quick_check on load.
  */
 import { join } from "node:path";
-import { type FsPort, fsyncDir } from "./fsport.ts";
+import { type FsPort, fsyncDir, listNumbered } from "./fsport.ts";
 
 const NAME = /^snapshot-(\d{16})\.sqlite$/;
 const CHUNK = 4 * 1024 * 1024;
@@ -21,12 +21,9 @@ export function snapshotName(seq: number): string {
 
 /** Newest first. */
 export function listSnapshots(fsp: FsPort, dir: string): SnapshotFile[] {
-  const out: SnapshotFile[] = [];
-  for (const name of fsp.readdirSync(dir) as string[]) {
-    const m = NAME.exec(name);
-    if (m) out.push({ name, seq: Number(m[1]) });
-  }
-  return out.sort((a, b) => b.seq - a.seq);
+  return listNumbered(fsp, dir, NAME)
+    .reverse()
+    .map((f) => ({ name: f.name, seq: f.n }));
 }
 
 const yieldTick = () => new Promise<void>((r) => setImmediate(r));

@@ -5,7 +5,6 @@
  * and after every write).
  */
 import { Worker } from "node:worker_threads";
-import type { Logger } from "../core/log.ts";
 import type {
   ChannelMessageRow,
   IngestResult,
@@ -18,41 +17,37 @@ import type {
   StoreApi,
   StoreHealth,
 } from "./api.ts";
-import { DEFAULT_HOT_MB } from "./archiver.ts";
+import { type ArchiveSettings, DEFAULT_HOT_MB } from "./archiver.ts";
+import type { EngineOptions } from "./engine.ts";
 import { StoreError } from "./errors.ts";
 import type { MeshRowsBatch, MeshTable, Row } from "./mesh-rows.ts";
 import { workerEntry } from "./paths.ts";
 import type { FromWorker, Method, ToWorker, WorkerInit } from "./rpc.ts";
 
-export interface StoreOptions {
-  readonly dataDir: string;
-  /** Group-commit interval: the most a power cut can lose (default 1000). */
-  readonly fsyncIntervalMs: number;
-  /** Snapshot when the journal grows past this fraction of the DB size (default 0.5). */
-  readonly snapshotJournalRatio: number;
-  readonly maxDbMB: number;
-  readonly maxAgeDays: number;
-  readonly log: Logger;
-  /** Keep everything in memory; no files. */
-  readonly memory?: boolean;
-  /** Directory of NNN_name.sql migrations; default: schema/ of the repo or beside the bundle. */
-  readonly schemaDir?: string;
-  readonly snapshotMinJournalBytes?: number;
-  readonly outboxMaxPerBroker?: number;
-  readonly outboxMaxAgeMs?: number;
-  readonly maxNodes?: number;
+/** The engine's settings the worker passes on (engine.ts and archiver.ts document them), plus the worker's own. */
+export interface StoreOptions
+  extends Pick<
+    EngineOptions,
+    | "dataDir"
+    | "fsyncIntervalMs"
+    | "snapshotJournalRatio"
+    | "maxDbMB"
+    | "maxAgeDays"
+    | "log"
+    | "memory"
+    | "schemaDir"
+    | "snapshotMinJournalBytes"
+    | "outboxMaxPerBroker"
+    | "outboxMaxAgeMs"
+    | "maxNodes"
+    | keyof ArchiveSettings
+  > {
   /** Tests only: URL of a module exporting `fs` (an FsPort) to inject faults. */
   readonly fsModule?: string;
   /** V8 young-generation cap of the store worker in MB (default 3: a few MB of RSS instead of tens). */
   readonly workerYoungGenerationMb?: number;
   /** stop() gives up and terminates the worker after this long (default 5000). */
   readonly stopTimeoutMs?: number;
-  /** Archive settings (engine.ts documents them). */
-  readonly hotMB?: number;
-  readonly hotMaxHours?: number;
-  readonly partitionMB?: number;
-  readonly archiveMaxMB?: number;
-  readonly archiveChunkRows?: number;
   /**
    * The worker is replaced (after a snapshot) when its sql.js wasm memory
    * passes this many MB; 0 never. Default: 4x hotMB + 32 (see docs/storage.md).
