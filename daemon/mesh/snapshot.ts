@@ -7,7 +7,7 @@
  * a malformed document is an error value, nothing throws.
  */
 import { type Bucket, HOP_BINS, RSSI_BINS, SNR_BINS } from "./analytics.ts";
-import type { EdgeState } from "./graph.ts";
+import { type EdgeState, isSelfLinkable } from "./graph.ts";
 import { cleanExtras, cleanName } from "./nodes.ts";
 import { MeshState, type RadioIdentity, type TokenStats } from "./state.ts";
 import { parseStats } from "./stats.ts";
@@ -179,8 +179,8 @@ export function parseEdge(raw: unknown): EdgeState | null {
   if (!Array.isArray(raw) || raw.length !== 12) return null;
   const [a, b, firstSeen, lastSeen, sightings, observations, score, scoreAt, hashSizes, kinds] =
     raw;
-  if (typeof a !== "string" || typeof b !== "string" || !ID.test(a) || !ID.test(b) || a === b)
-    return null;
+  if (typeof a !== "string" || typeof b !== "string" || !ID.test(a) || !ID.test(b)) return null;
+  if (a === b && !isSelfLinkable(a)) return null;
   if (![firstSeen, lastSeen, sightings, observations, score, scoreAt, hashSizes, kinds].every(num))
     return null;
   const [lo, hi] = a < b ? [a, b] : [b, a];
