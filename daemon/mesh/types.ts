@@ -2,24 +2,16 @@
  * Plain data shapes of the mesh model: its input port (MeshObservation), its
  * config section and the JSON-serialisable answers it gives the HTTP layer.
  */
+import { type HealthPolicy, type HealthSetting, healthPolicy } from "./health.ts";
 
-/** Node roles as carried in the advert flags' low nibble (protocol doc section 2). */
-export type RoleName = "chat" | "repeater" | "room" | "sensor" | "unknown";
+export {
+  DEFAULT_HEALTH,
+  type HealthPolicy,
+  type HealthStatus,
+  type HealthThresholds,
+} from "./health.ts";
 
-export function roleName(role: number | null | undefined): RoleName {
-  switch (role) {
-    case 1:
-      return "chat";
-    case 2:
-      return "repeater";
-    case 3:
-      return "room";
-    case 4:
-      return "sensor";
-    default:
-      return "unknown";
-  }
-}
+export { type RoleName, roleName } from "./roles.ts";
 
 /** What the model needs from a verified advert. */
 export interface MeshAdvert {
@@ -63,18 +55,13 @@ export interface MeshObservation {
   readonly firstSeen: boolean;
 }
 
-export interface HealthThresholds {
-  readonly degradedAfterSec: number;
-  readonly silentAfterSec: number;
-}
-
 /** The `mesh` config section (schema/config.schema.json). */
 export interface MeshConfig {
   readonly edgeHalfLifeDays?: number;
   readonly edgePruneDays?: number;
   readonly maxLinkKm?: number;
   readonly sliceMs?: number;
-  readonly health?: Readonly<Record<string, Partial<HealthThresholds>>>;
+  readonly health?: HealthSetting;
   /** Cap on stored edges; the lowest-scored are dropped past it. */
   readonly maxEdges?: number;
   /** Cap on tracked nodes. */
@@ -89,7 +76,7 @@ export interface ResolvedMeshConfig {
   readonly edgePruneMs: number;
   readonly maxLinkKm: number;
   readonly sliceMs: number;
-  readonly health: Readonly<Record<RoleName, HealthThresholds>>;
+  readonly health: HealthPolicy;
   readonly maxEdges: number;
   readonly maxNodes: number;
   readonly minResolveConfidence: number;
@@ -97,36 +84,13 @@ export interface ResolvedMeshConfig {
 
 const DAY_MS = 86_400_000;
 
-/**
- * Repeaters and room servers flood an advert every 12 h by default
- * (examples/simple_repeater/MyMesh.cpp, `flood_advert_interval = 12`) and relay
- * traffic in between, so two missed adverts mean silent. Chat nodes advert
- * only when their user asks; sensors report often.
- */
-export const DEFAULT_HEALTH: Readonly<Record<RoleName, HealthThresholds>> = {
-  repeater: { degradedAfterSec: 6 * 3600, silentAfterSec: 25 * 3600 },
-  room: { degradedAfterSec: 6 * 3600, silentAfterSec: 25 * 3600 },
-  chat: { degradedAfterSec: 3 * 86400, silentAfterSec: 14 * 86400 },
-  sensor: { degradedAfterSec: 12 * 3600, silentAfterSec: 48 * 3600 },
-  unknown: { degradedAfterSec: 86400, silentAfterSec: 7 * 86400 },
-};
-
 export function resolveConfig(c: MeshConfig = {}): ResolvedMeshConfig {
-  const health = { ...DEFAULT_HEALTH } as Record<RoleName, HealthThresholds>;
-  for (const [role, t] of Object.entries(c.health ?? {})) {
-    const key = (role === "companion" ? "chat" : role) as RoleName;
-    const base = health[key] ?? DEFAULT_HEALTH.unknown;
-    health[key] = {
-      degradedAfterSec: t.degradedAfterSec ?? base.degradedAfterSec,
-      silentAfterSec: t.silentAfterSec ?? base.silentAfterSec,
-    };
-  }
   return {
     edgeHalfLifeMs: (c.edgeHalfLifeDays ?? 7) * DAY_MS,
     edgePruneMs: (c.edgePruneDays ?? 30) * DAY_MS,
     maxLinkKm: c.maxLinkKm ?? 150,
     sliceMs: c.sliceMs ?? 8,
-    health,
+    health: healthPolicy(c.health),
     maxEdges: c.maxEdges ?? 50_000,
     maxNodes: c.maxNodes ?? 20_000,
     // A hop resolves to a node more likely than all the others together (an
