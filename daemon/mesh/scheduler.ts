@@ -122,7 +122,7 @@ export class Scheduler {
         await yieldToLoop();
         const task = this.queue[0];
         if (!task) break;
-        const start = clock();
+        let start = clock();
         let finished = false;
         do {
           if (task.cancelled) {
@@ -130,6 +130,12 @@ export class Scheduler {
             finished = true;
             break;
           }
+          // Did the event loop get a turn during this step (a store read awaited)?
+          let turned = false;
+          const before = clock();
+          const probe = setImmediate(() => {
+            turned = true;
+          });
           try {
             const r = await task.it.next();
             this.steps++;
@@ -143,22 +149,33 @@ export class Scheduler {
             await this.finish(task, err);
             finished = true;
             break;
+          } finally {
+            clearImmediate(probe);
+          }
+          if (turned) {
+            // The wait blocked nobody: what ran before it was one slice, a new one starts now.
+            this.slice(task.name, before - start);
+            start = clock();
           }
         } while (clock() - start < this.opts.sliceMs);
-        const took = clock() - start;
-        this.slices++;
-        if (took > this.longestSliceMs) this.longestSliceMs = took;
-        if (took > 2 * this.opts.sliceMs) {
-          this.slowSlices++;
-          if (this.slowSlices <= 10 || this.slowSlices % 1000 === 0) {
-            this.opts.log.warn("slow slice", { task: task.name, ms: Math.round(took) });
-          }
-        }
+        this.slice(task.name, clock() - start);
         // Round robin: the task that just ran goes to the back.
         if (!finished && this.queue.length > 1) this.queue.push(this.queue.shift()!);
       }
     } finally {
       this.looping = false;
+    }
+  }
+
+  /** Account for one stretch of work that held the event loop. */
+  private slice(task: string, took: number): void {
+    this.slices++;
+    if (took > this.longestSliceMs) this.longestSliceMs = took;
+    if (took > 2 * this.opts.sliceMs) {
+      this.slowSlices++;
+      if (this.slowSlices <= 10 || this.slowSlices % 1000 === 0) {
+        this.opts.log.warn("slow slice", { task, ms: Math.round(took) });
+      }
     }
   }
 
