@@ -182,13 +182,16 @@ export class MeshModel implements Service {
   private identity(s: RadioStatus): RadioIdentity | null {
     if (!s.publicKey || !/^[0-9A-Fa-f]{64}$/.test(s.publicKey)) return null;
     const g = this.opts.gateway;
+    // The config's position wins; else the radio's own, unless it is unset (0, 0).
+    const own = placed(s.lat, s.lon);
+    const pos = placed(g?.lat, g?.lon) ?? own;
     return {
       radioId: s.id,
       publicKey: s.publicKey.toUpperCase(),
       name: g?.name || s.name || null,
       role: DRIVER_ROLE[s.driver] ?? 0,
-      lat: g?.lat ?? null,
-      lon: g?.lon ?? null,
+      lat: pos?.lat ?? null,
+      lon: pos?.lon ?? null,
     };
   }
 
@@ -422,6 +425,20 @@ export class MeshModel implements Service {
 
 /** The node role a radio's driver implies for the gateway's own node. */
 const DRIVER_ROLE: Readonly<Record<string, number>> = { companion: 1, "repeater-log": 2 };
+
+/** A position when both coordinates are real numbers and not the firmware's "unset" 0, 0. */
+function placed(
+  lat: number | null | undefined,
+  lon: number | null | undefined,
+): { lat: number; lon: number } | null {
+  return typeof lat === "number" &&
+    typeof lon === "number" &&
+    Number.isFinite(lat) &&
+    Number.isFinite(lon) &&
+    !(lat === 0 && lon === 0)
+    ? { lat, lon }
+    : null;
+}
 
 function cloneTrack(r: RadioTrack): RadioTrack {
   return { ...r, samples: [...r.samples] };

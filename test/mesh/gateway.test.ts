@@ -67,6 +67,32 @@ describe("the gateway's own node", () => {
     t.engine.abandon();
   });
 
+  it("takes the radio's own position unless the config gives one; 0, 0 is no position", () => {
+    const radio = { lat: 47.5, lon: -122.1 };
+    const own = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
+    own.radioStats(status(radio));
+    expect(own.node(G)).toMatchObject({ name: "radio-name", lat: 47.5, lon: -122.1 });
+    const named = new MeshModel({
+      config: {},
+      log: silentLogger(),
+      now: () => T0,
+      gateway: { name: "Rooftop", lat: null, lon: null },
+    });
+    named.radioStats(status(radio));
+    expect(named.node(G)).toMatchObject({ name: "Rooftop", lat: 47.5, lon: -122.1 });
+    const placed = new MeshModel({
+      config: {},
+      log: silentLogger(),
+      now: () => T0,
+      gateway: { name: "Rooftop", lat: 37.5, lon: -122.2 },
+    });
+    placed.radioStats(status(radio));
+    expect(placed.node(G)).toMatchObject({ lat: 37.5, lon: -122.2 });
+    const unset = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
+    unset.radioStats(status({ lat: 0, lon: 0 }));
+    expect(unset.node(G)).toMatchObject({ lat: null, lon: null });
+  });
+
   it("without config, the radio's own name; a repeater-log radio is a repeater", () => {
     const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
     m.radioStats(status({ driver: "repeater-log" }));
