@@ -50,9 +50,24 @@ export interface SchedulerStats {
   /** Slices that overran twice the budget (one step was too big). */
   readonly slowSlices: number;
   readonly longestSliceMs: number;
+  /**
+   * CPU time of this thread in the longest-CPU slice (ms), where the
+   * runtime can tell: on a loaded machine a slice's wall time also counts
+   * the time the OS gave the CPU to others.
+   */
+  readonly longestSliceCpuMs: number | null;
 }
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** This thread's CPU time in ms, or null where the runtime lacks threadCpuUsage (Node < 23.9). */
+const threadCpuMs: () => number | null =
+  typeof process.threadCpuUsage === "function"
+    ? () => {
+        const u = process.threadCpuUsage();
+        return (u.user + u.system) / 1000;
+      }
+    : () => null;
 
 export class Scheduler {
   private readonly queue: Running[] = [];
@@ -62,6 +77,7 @@ export class Scheduler {
   private steps = 0;
   private slowSlices = 0;
   private longestSliceMs = 0;
+  private longestSliceCpuMs: number | null = null;
 
   constructor(private readonly opts: { sliceMs: number; log: Logger; clock?: () => number }) {}
 
@@ -105,6 +121,8 @@ export class Scheduler {
       steps: this.steps,
       slowSlices: this.slowSlices,
       longestSliceMs: Math.round(this.longestSliceMs * 100) / 100,
+      longestSliceCpuMs:
+        this.longestSliceCpuMs === null ? null : Math.round(this.longestSliceCpuMs * 100) / 100,
     };
   }
 
@@ -123,6 +141,7 @@ export class Scheduler {
         const task = this.queue[0];
         if (!task) break;
         let start = clock();
+        let cpu = threadCpuMs();
         let finished = false;
         do {
           if (task.cancelled) {
@@ -154,11 +173,12 @@ export class Scheduler {
           }
           if (turned) {
             // The wait blocked nobody: what ran before it was one slice, a new one starts now.
-            this.slice(task.name, before - start);
+            this.slice(task.name, before - start, cpu);
             start = clock();
+            cpu = threadCpuMs();
           }
         } while (clock() - start < this.opts.sliceMs);
-        this.slice(task.name, clock() - start);
+        this.slice(task.name, clock() - start, cpu);
         // Round robin: the task that just ran goes to the back.
         if (!finished && this.queue.length > 1) this.queue.push(this.queue.shift()!);
       }
@@ -168,8 +188,14 @@ export class Scheduler {
   }
 
   /** Account for one stretch of work that held the event loop. */
-  private slice(task: string, took: number): void {
+  private slice(task: string, took: number, cpuAtStart: number | null): void {
     this.slices++;
+    const cpuNow = cpuAtStart === null ? null : threadCpuMs();
+    if (cpuNow !== null && cpuAtStart !== null) {
+      const cpu = cpuNow - cpuAtStart;
+      if (this.longestSliceCpuMs === null || cpu > this.longestSliceCpuMs)
+        this.longestSliceCpuMs = cpu;
+    }
     if (took > this.longestSliceMs) this.longestSliceMs = took;
     if (took > 2 * this.opts.sliceMs) {
       this.slowSlices++;
