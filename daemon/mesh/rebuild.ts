@@ -6,8 +6,8 @@
  */
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
+import type { NodeRow, PacketRow } from "../store/api.ts";
 import { observationFromRow } from "./adapter.ts";
-import type { MeshSource } from "./model.ts";
 import {
   type Dirty,
   loadRadios,
@@ -18,6 +18,16 @@ import {
 import type { TaskHandle, TaskProgress } from "./scheduler.ts";
 import type { MeshState, RadioIdentity } from "./state.ts";
 import type { MeshObservation } from "./types.ts";
+
+/** What a rebuild reads (a subset of StoreApi). */
+export interface MeshSource {
+  scanObservations(afterId: number, limit: number): Promise<readonly PacketRow[]>;
+  listNodes(): Promise<readonly NodeRow[]>;
+  /** Optional, for progress totals. */
+  health?(): { readonly observations: number };
+  /** Optional: the radios table, so rx links know the radio's key before it reports in. */
+  meshRead?: MeshTablesPort["meshRead"];
+}
 
 export interface RebuildTask {
   handle: TaskHandle | null;
