@@ -92,6 +92,8 @@ export class NodeTable {
   readonly nodes = new Map<string, NodeState>();
   readonly pins = new Map<string, NodePin>();
   evicted = 0;
+  /** Told of each node evicted past the cap (its saved row goes with it). */
+  onEvict: ((publicKey: string) => void) | null = null;
 
   constructor(private readonly cfg: ResolvedMeshConfig) {}
 
@@ -277,6 +279,7 @@ export class NodeTable {
       this.nodes.delete(s.publicKey);
       this.index.remove(s.publicKey);
       this.evicted++;
+      this.onEvict?.(s.publicKey);
     }
   }
 }
