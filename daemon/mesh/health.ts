@@ -4,7 +4,7 @@
  * setting over the defaults. The mesh model and the HTTP layer's store-only
  * answer both use it, so a node has one status whoever reports it.
  */
-import { type RoleName, roleName } from "./roles.ts";
+import { type RoleName, roleName } from "../protocol/roles.ts";
 
 export interface HealthThresholds {
   readonly degradedAfterSec: number;

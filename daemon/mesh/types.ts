@@ -4,14 +4,13 @@
  */
 import { type HealthPolicy, type HealthSetting, healthPolicy } from "./health.ts";
 
+export { type RoleName, roleName } from "../protocol/roles.ts";
 export {
   DEFAULT_HEALTH,
   type HealthPolicy,
   type HealthStatus,
   type HealthThresholds,
 } from "./health.ts";
-
-export { type RoleName, roleName } from "./roles.ts";
 
 /** What the model needs from a verified advert. */
 export interface MeshAdvert {
@@ -98,23 +97,6 @@ export function resolveConfig(c: MeshConfig = {}): ResolvedMeshConfig {
     minResolveConfidence: c.minResolveConfidence ?? 0.5,
   };
 }
-
-/** Payload type numbers (protocol doc section 2). */
-export const PT = {
-  REQ: 0,
-  RESPONSE: 1,
-  TXT_MSG: 2,
-  ACK: 3,
-  ADVERT: 4,
-  GRP_TXT: 5,
-  GRP_DATA: 6,
-  ANON_REQ: 7,
-  PATH: 8,
-  TRACE: 9,
-  MULTIPART: 10,
-  CONTROL: 11,
-  RAW_CUSTOM: 15,
-} as const;
 
 export { PAYLOAD_NAMES, ROUTE_NAMES } from "../protocol/constants.ts";
 

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_HEALTH } from "../../daemon/mesh/health.ts";
-import { makeNodes, T0 } from "./helpers/fixtures.ts";
-import { startServer, type TestServer } from "./helpers/server.ts";
+import { makeNodes, T0 } from "../support/http/fixtures.ts";
+import { startServer, type TestServer } from "../support/http/server.ts";
 
 type Obj = Record<string, unknown>;
 const H = 3_600_000;

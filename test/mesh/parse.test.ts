@@ -10,9 +10,10 @@ import {
   radioFromRow,
 } from "../../daemon/mesh/parse.ts";
 import type { MeshObservation } from "../../daemon/mesh/types.ts";
-import { MemorySource } from "./helpers/source.ts";
-import { memoryTables } from "./helpers/tables.ts";
-import { generateMesh, TestRng, traffic } from "./helpers/topology.ts";
+import { MemorySource } from "../support/mesh/source.ts";
+import { memoryTables } from "../support/mesh/tables.ts";
+import { generateMesh, traffic } from "../support/mesh/topology.ts";
+import { TestRng } from "../support/rng.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 

@@ -13,9 +13,9 @@ import type {
   PacketDetail,
   TransmissionList,
 } from "../../daemon/http/contract/index.ts";
-import { HAVE_CHROMIUM, TestBrowser, type Watched } from "./helpers/browser.ts";
-import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "./helpers/daemon.ts";
-import { prepareDistWeb } from "./setup.ts";
+import { HAVE_CHROMIUM, TestBrowser, type Watched } from "../support/web/browser.ts";
+import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "../support/web/daemon.ts";
+import { prepareDistWeb } from "../support/web/setup.ts";
 
 const onlyExpected = (errors: readonly string[]) => errors.filter((e) => !/status of 503/.test(e));
 const PAGES = [

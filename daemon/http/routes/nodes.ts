@@ -5,6 +5,7 @@
  * analytics answer 503.
  */
 import { type HealthPolicy, healthPolicy } from "../../mesh/health.ts";
+import { ROLE_NAMES } from "../../protocol/roles.ts";
 import type { NodeRow, PacketRow } from "../../store/api.ts";
 import type { AppContext } from "../context.ts";
 import type { CollisionReport, NodeSummary } from "../contract/index.ts";
@@ -22,7 +23,6 @@ import { PUBKEY } from "../params.ts";
 import { ANALYTICS_KINDS, ANALYTICS_RANGES, type MeshPort } from "../ports.ts";
 import { get, type Route } from "../router.ts";
 
-const ROLE_NAMES = ["chat", "repeater", "room", "sensor", "unknown"] as const;
 const STATUS = ["healthy", "degraded", "silent"] as const;
 
 /** The health policy of the running config's `mesh.health` (the mesh model's own rules). */

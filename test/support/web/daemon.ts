@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FirmwareServer } from "../../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../../daemon/sim/simulator.ts";
-import { ROOT } from "../setup.ts";
+import { REPO_ROOT as ROOT } from "../paths.ts";
 
 export const HAVE_DAEMON = existsSync(join(ROOT, "daemon/main.ts"));
 
