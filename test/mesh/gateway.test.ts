@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { RadioStatus } from "../../daemon/core/types.ts";
-import { MeshModel } from "../../daemon/mesh/model.ts";
+import { type GatewayIdentity, MeshModel } from "../../daemon/mesh/model.ts";
 import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
 import { MemorySource } from "../support/mesh/source.ts";
 import { memoryTables } from "../support/mesh/tables.ts";
@@ -68,29 +68,29 @@ describe("the gateway's own node", () => {
   });
 
   it("takes the radio's own position unless the config gives one; 0, 0 is no position", () => {
+    /** The gateway's node once its radio reported `radio`, under the config's `gateway`. */
+    const gatewayNode = (radio: Partial<RadioStatus>, gateway?: GatewayIdentity) => {
+      const m = new MeshModel({
+        config: {},
+        log: silentLogger(),
+        now: () => T0,
+        ...(gateway ? { gateway } : {}),
+      });
+      m.radioStats(status(radio));
+      return m.node(G);
+    };
     const radio = { lat: 47.5, lon: -122.1 };
-    const own = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
-    own.radioStats(status(radio));
-    expect(own.node(G)).toMatchObject({ name: "radio-name", lat: 47.5, lon: -122.1 });
-    const named = new MeshModel({
-      config: {},
-      log: silentLogger(),
-      now: () => T0,
-      gateway: { name: "Rooftop", lat: null, lon: null },
+    expect(gatewayNode(radio)).toMatchObject({ name: "radio-name", lat: 47.5, lon: -122.1 });
+    expect(gatewayNode(radio, { name: "Rooftop", lat: null, lon: null })).toMatchObject({
+      name: "Rooftop",
+      lat: 47.5,
+      lon: -122.1,
     });
-    named.radioStats(status(radio));
-    expect(named.node(G)).toMatchObject({ name: "Rooftop", lat: 47.5, lon: -122.1 });
-    const placed = new MeshModel({
-      config: {},
-      log: silentLogger(),
-      now: () => T0,
-      gateway: { name: "Rooftop", lat: 37.5, lon: -122.2 },
+    expect(gatewayNode(radio, { name: "Rooftop", lat: 37.5, lon: -122.2 })).toMatchObject({
+      lat: 37.5,
+      lon: -122.2,
     });
-    placed.radioStats(status(radio));
-    expect(placed.node(G)).toMatchObject({ lat: 37.5, lon: -122.2 });
-    const unset = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
-    unset.radioStats(status({ lat: 0, lon: 0 }));
-    expect(unset.node(G)).toMatchObject({ lat: null, lon: null });
+    expect(gatewayNode({ lat: 0, lon: 0 })).toMatchObject({ lat: null, lon: null });
   });
 
   it("without config, the radio's own name; a repeater-log radio is a repeater", () => {

@@ -132,11 +132,15 @@ describe("hop resolution", () => {
 
   it("two twins next to each other in a path resolve to a link between them", () => {
     const m = model();
-    const t1 = key("a1", 1);
-    const t2 = key("a1", 2);
-    m.observe(advertObs(advertOf(R, { lat: 37.0, lon: -122.0 }), [hopOf(key("f0"))]));
-    m.observe(advertObs(advertOf(t1, { lat: 37.05, lon: -122.0 }), [], { radioKey: key("d1") }));
-    m.observe(advertObs(advertOf(t2, { lat: 37.1, lon: -122.0 }), [], { radioKey: key("d2") }));
+    const [t1, t2] = [key("a1", 1), key("a1", 2)];
+    // The radio and both twins in a line, 5.5 km apart.
+    for (const [k, lat, by] of [
+      [R, 37.0, key("f0")],
+      [t1, 37.05, key("d1")],
+      [t2, 37.1, key("d2")],
+    ] as const) {
+      m.observe(advertObs(advertOf(k, { lat, lon: -122.0 }), [], { radioKey: by }));
+    }
     for (let i = 0; i < 3; i++) m.observe(obs({ hops: ["a1", "a1"], radioKey: R, at: T0 + i }));
     const link = m
       .graph({ resolvedOnly: true })
