@@ -84,7 +84,7 @@ export async function* buildState(
   for (const r of deps.liveRadios()) next.setRadio(r);
   yield { phase: "nodes", done: 0, total: 0 };
   const rows = await source.listNodes();
-  yield { phase: "nodes", done: 0, total: rows.length };
+  yield { phase: "nodes", done: 0, total: rows.length, waited: true };
   const trusted = new Set<string>();
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
@@ -116,7 +116,7 @@ export async function* buildState(
     if (page.length === 0) break;
     // The read was a wait (the scheduler starts a new slice after it): the
     // page's work begins in a step of its own.
-    yield { phase: "observations", done, total };
+    yield { phase: "observations", done, total, waited: true };
     const before = after;
     for (let i = 0; i < page.length; i++) {
       const row = page[i]!;

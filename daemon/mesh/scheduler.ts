@@ -14,6 +14,11 @@ export interface TaskProgress {
   readonly phase: string;
   readonly done: number;
   readonly total: number;
+  /**
+   * The step that yields this awaited I/O (a store read): the event loop was
+   * free meanwhile, so the slice ends where the step began and a new one starts.
+   */
+  readonly waited?: boolean;
 }
 
 export type TaskBody =
@@ -149,12 +154,9 @@ export class Scheduler {
             finished = true;
             break;
           }
-          // Did the event loop get a turn during this step (a store read awaited)?
-          let turned = false;
           const before = clock();
-          const probe = setImmediate(() => {
-            turned = true;
-          });
+          const cpuBefore = cpu === null ? null : threadCpuMs();
+          let waited = false;
           try {
             const r = await task.it.next();
             this.steps++;
@@ -163,17 +165,19 @@ export class Scheduler {
               finished = true;
               break;
             }
-            if (r.value) task.progress = r.value;
+            if (r.value) {
+              const { waited: w, ...progress } = r.value;
+              task.progress = progress;
+              waited = w === true;
+            }
           } catch (err) {
             await this.finish(task, err);
             finished = true;
             break;
-          } finally {
-            clearImmediate(probe);
           }
-          if (turned) {
+          if (waited) {
             // The wait blocked nobody: what ran before it was one slice, a new one starts now.
-            this.slice(task.name, before - start, cpu);
+            this.slice(task.name, before - start, cpu, cpuBefore);
             start = clock();
             cpu = threadCpuMs();
           }
@@ -188,9 +192,14 @@ export class Scheduler {
   }
 
   /** Account for one stretch of work that held the event loop. */
-  private slice(task: string, took: number, cpuAtStart: number | null): void {
+  private slice(
+    task: string,
+    took: number,
+    cpuAtStart: number | null,
+    cpuAtEnd: number | null = cpuAtStart === null ? null : threadCpuMs(),
+  ): void {
     this.slices++;
-    const cpuNow = cpuAtStart === null ? null : threadCpuMs();
+    const cpuNow = cpuAtEnd;
     if (cpuNow !== null && cpuAtStart !== null) {
       const cpu = cpuNow - cpuAtStart;
       if (this.longestSliceCpuMs === null || cpu > this.longestSliceCpuMs)

@@ -90,7 +90,7 @@ describe("Scheduler", () => {
         // A store read: 100 ms pass while the event loop serves others.
         await new Promise((r) => setTimeout(r, 1));
         c.t += 100;
-        yield { phase: "read", done: i, total: 4 };
+        yield { phase: "read", done: i, total: 4, waited: true };
       }
     }
     await s.run("io", body()).done;
