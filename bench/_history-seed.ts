@@ -15,6 +15,8 @@ export interface SeedShape {
   readonly days: number;
   readonly nodes: number;
   readonly hotMB?: number;
+  /** Store size cap (default 64 MB: retention drops the oldest rows past it). */
+  readonly maxDbMB?: number;
 }
 
 /** mulberry32, so every run seeds the same history. */
@@ -88,7 +90,7 @@ export async function seed(
     dataDir,
     fsyncIntervalMs: 1000,
     snapshotJournalRatio: 1,
-    maxDbMB: 64,
+    maxDbMB: shape.maxDbMB ?? 64,
     maxAgeDays: 30,
     log: silentLogger(),
     now: () => clock.now,

@@ -45,6 +45,9 @@ export interface RadioStatus {
   /** Upper-case hex public key of the radio's own node identity, when known. */
   readonly publicKey: string | null;
   readonly name: string | null;
+  /** The radio's own position setting (companion SELF_INFO), degrees; null or absent when unknown. */
+  readonly lat?: number | null;
+  readonly lon?: number | null;
   readonly params: RadioParams | null;
   readonly model: string | null;
   readonly firmware: string | null;

@@ -34,22 +34,3 @@ export function toPacketItem(r: PacketRow): PacketItem {
     error: r.error,
   };
 }
-
-/** Node status names, as the mesh model reports them. */
-export type NodeStatus = "healthy" | "degraded" | "silent";
-
-/**
- * Status from the age of the last hearing, used only when no mesh model is
- * wired. Repeaters and rooms flood an advert every 12 h by default
- * (examples/simple_repeater/MyMesh.cpp), so two missed adverts mean silent;
- * companions advert only when their user asks.
- */
-export function nodeStatus(lastHeard: number, now: number, role: number): NodeStatus {
-  const infra = role === 2 || role === 3;
-  const degradedAfter = infra ? 6 * 3600_000 : 3 * 86_400_000;
-  const silentAfter = infra ? 25 * 3600_000 : 14 * 86_400_000;
-  const age = now - lastHeard;
-  if (age > silentAfter) return "silent";
-  if (age > degradedAfter) return "degraded";
-  return "healthy";
-}

@@ -5,6 +5,7 @@
  */
 
 import { advertHead } from "../mesh/adapter.ts";
+import { type HealthPolicy, healthStatus } from "../mesh/health.ts";
 import type { NodeDetail as MeshNodeDetail, NodeHealth } from "../mesh/index.ts";
 import type { NodeRow, PacketRow } from "../store/api.ts";
 import type {
@@ -14,7 +15,7 @@ import type {
   RoleName,
   SignalStats,
 } from "./contract/index.ts";
-import { nodeStatus, roleName } from "./format.ts";
+import { roleName } from "./format.ts";
 
 /** What the views need to know about every node: first hearing, name and role. */
 export interface NodeFacts {
@@ -46,13 +47,21 @@ export function fromMesh(h: NodeHealth, f: NodeFacts): NodeSummary {
   };
 }
 
-/** A node from the store alone (no mesh model wired): no signal or relay figures. */
-export function fromStore(n: NodeRow, now: number, f: NodeFacts): NodeSummary {
+/**
+ * A node from the store alone (no mesh model wired): no signal or relay
+ * figures; its status by the mesh's health policy (`mesh.health` honoured).
+ */
+export function fromStore(
+  n: NodeRow,
+  now: number,
+  f: NodeFacts,
+  policy: HealthPolicy,
+): NodeSummary {
   return {
     publicKey: n.publicKey,
     name: n.name,
     role: roleName(n.role) as RoleName,
-    status: nodeStatus(n.lastSeen, now, n.role),
+    status: healthStatus(n.lastSeen, now, n.role, policy),
     lat: n.lat,
     lon: n.lon,
     firstHeard: n.firstSeen,

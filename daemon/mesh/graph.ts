@@ -59,6 +59,11 @@ export function isResolvedId(id: string): boolean {
   return !id.startsWith("?") && !id.startsWith("@");
 }
 
+/** Only a path hash may name both ends of an edge (see `add`). */
+export function isSelfLinkable(token: string): boolean {
+  return token.startsWith("?");
+}
+
 export class Graph {
   private readonly edges = new Map<number, EdgeState>();
   private readonly adj = new Map<string, Set<string>>();
@@ -134,7 +139,10 @@ export class Graph {
 
   /** Count a sighting of a-b; returns the edge and whether it is new. */
   add(a: string, b: string, s: Sighting): { edge: EdgeState; created: boolean } | null {
-    if (a === b) return null;
+    // Two hops with the same hash are two nodes sharing a prefix (twins next
+    // to each other): kept, and resolved to two distinct keys. A full key or
+    // radio next to itself is no link.
+    if (a === b && !isSelfLinkable(a)) return null;
     const key = this.keyOf(a, b);
     let e = this.edges.get(key);
     const created = !e;

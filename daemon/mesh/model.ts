@@ -9,12 +9,12 @@ import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { Service } from "../core/service.ts";
 import type { RadioStatus } from "../core/types.ts";
-import type { NodeRow, PacketRow } from "../store/api.ts";
 import type { RadioTrack } from "./activity.ts";
 import type { Range } from "./analytics.ts";
 import type { NodeHealth } from "./nodes.ts";
 import { type PathHop, type PathQuery, resolveHops } from "./paths.ts";
 import {
+  cloneState,
   Dirty,
   type MeshTablesPort,
   parseHead,
@@ -37,9 +37,8 @@ import {
   nodeList,
   summary,
 } from "./queries.ts";
-import { buildState, type RebuildTask, unseen } from "./rebuild.ts";
+import { buildState, type MeshSource, type RebuildTask, unseen } from "./rebuild.ts";
 import { Scheduler, type TaskHandle, type TaskProgress } from "./scheduler.ts";
-import { restoreState, snapshotState } from "./snapshot.ts";
 import { MeshState, type RadioIdentity } from "./state.ts";
 import {
   type MeshConfig,
@@ -47,16 +46,6 @@ import {
   type ResolvedMeshConfig,
   resolveConfig,
 } from "./types.ts";
-
-/** What a rebuild reads (a subset of StoreApi). */
-export interface MeshSource {
-  scanObservations(afterId: number, limit: number): Promise<readonly PacketRow[]>;
-  listNodes(): Promise<readonly NodeRow[]>;
-  /** Optional, for progress totals. */
-  health?(): { readonly observations: number };
-  /** Optional: the radios table, so rx links know the radio's key before it reports in. */
-  meshRead?: MeshTablesPort["meshRead"];
-}
 
 /** The gateway's own settings (config `gateway`): they win over what the radio reports. */
 export interface GatewayIdentity {
@@ -94,7 +83,7 @@ export interface RebuildOptions {
   readonly from?: "scratch" | "current" | "stored";
 }
 
-export { TABLES_META_KEY };
+export { type MeshSource, TABLES_META_KEY };
 
 /** Graphs up to this many evidence edges settle at once when queried; larger ones in the background. */
 const SYNC_SETTLE_EDGES = 3000;
@@ -112,8 +101,6 @@ export class MeshModel implements Service {
   private running: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private rebuilds = 0;
-  /** Restored from a snapshot and not rebuilt since. */
-  private restoredOnly = false;
   private lastRebuildMs: number | null = null;
   private head: (SavedHead & { channels: unknown }) | null = null;
   private dirty = new Dirty();
@@ -191,13 +178,16 @@ export class MeshModel implements Service {
   private identity(s: RadioStatus): RadioIdentity | null {
     if (!s.publicKey || !/^[0-9A-Fa-f]{64}$/.test(s.publicKey)) return null;
     const g = this.gateway;
+    // The config's position wins; else the radio's own, unless it is unset (0, 0).
+    const own = placed(s.lat, s.lon);
+    const pos = placed(g?.lat, g?.lon) ?? own;
     return {
       radioId: s.id,
       publicKey: s.publicKey.toUpperCase(),
       name: g?.name || s.name || null,
       role: DRIVER_ROLE[s.driver] ?? 0,
-      lat: g?.lat ?? null,
-      lon: g?.lon ?? null,
+      lat: pos?.lat ?? null,
+      lon: pos?.lon ?? null,
     };
   }
 
@@ -213,9 +203,8 @@ export class MeshModel implements Service {
   /** Rebuild from the store in the background; resolves when the new state is live. */
   rebuild(source: MeshSource, ro: RebuildOptions = {}): Promise<void> {
     if (this.running) return this.running;
-    const from =
-      ro.from ?? (this.restoredOnly ? "current" : !this.built && this.head ? "stored" : "scratch");
-    const base = from === "current" ? this.copyState() : new MeshState(this.cfg);
+    const from = ro.from ?? (!this.built && this.head ? "stored" : "scratch");
+    const base = from === "current" ? cloneState(this.state) : new MeshState(this.cfg);
     for (const [id, r] of this.state.activity.radios) base.activity.radios.set(id, cloneTrack(r));
     const task: RebuildTask = {
       handle: null,
@@ -258,7 +247,6 @@ export class MeshModel implements Service {
         }
         this.state = this.live(base);
         this.built = true;
-        this.restoredOnly = false;
         this.rebuilds++;
         this.lastRebuildMs = Math.round(performance.now() - started);
         this.opts.log.info("mesh model rebuilt", {
@@ -361,23 +349,6 @@ export class MeshModel implements Service {
     };
   }
 
-  snapshot(): string {
-    return snapshotState(this.state, this.now());
-  }
-
-  /** Replace the state with a saved one (not while a rebuild runs). */
-  restore(text: string): { ok: true; skipped: number } | { ok: false; error: string } {
-    if (this.task) return { ok: false, error: "a rebuild is running" };
-    const r = restoreState(text, this.cfg);
-    if (!r.ok) return r;
-    for (const [id, t] of this.state.activity.radios)
-      r.state.activity.radios.set(id, cloneTrack(t));
-    this.state = this.live(r.state);
-    this.built = true;
-    this.restoredOnly = true;
-    return { ok: true, skipped: r.skipped };
-  }
-
   prune(): number {
     return this.state.prune(this.now()).length;
   }
@@ -395,11 +366,6 @@ export class MeshModel implements Service {
       };
     }
     return s;
-  }
-
-  private copyState(): MeshState {
-    const r = restoreState(snapshotState(this.state, this.now()), this.cfg);
-    return r.ok ? r.state : new MeshState(this.cfg);
   }
 
   /** Save what changed since the last save (one at a time). */
@@ -431,6 +397,20 @@ export class MeshModel implements Service {
 
 /** The node role a radio's driver implies for the gateway's own node. */
 const DRIVER_ROLE: Readonly<Record<string, number>> = { companion: 1, "repeater-log": 2 };
+
+/** A position when both coordinates are real numbers and not the firmware's "unset" 0, 0. */
+function placed(
+  lat: number | null | undefined,
+  lon: number | null | undefined,
+): { lat: number; lon: number } | null {
+  return typeof lat === "number" &&
+    typeof lon === "number" &&
+    Number.isFinite(lat) &&
+    Number.isFinite(lon) &&
+    !(lat === 0 && lon === 0)
+    ? { lat, lon }
+    : null;
+}
 
 function cloneTrack(r: RadioTrack): RadioTrack {
   return { ...r, samples: [...r.samples] };

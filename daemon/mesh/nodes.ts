@@ -3,16 +3,11 @@
  * the store), when it was last heard, how it sounds to our radios, and its
  * health status. Owns the prefix index so the two never disagree.
  */
+import { type HealthStatus, type HealthThresholds, healthStatus } from "./health.ts";
 import { PrefixIndex } from "./prefix-index.ts";
 import type { NodeInfo } from "./resolve.ts";
 import { addStat, type RunningStats, type StatsView, viewStats } from "./stats.ts";
-import {
-  type HealthThresholds,
-  type MeshAdvert,
-  type ResolvedMeshConfig,
-  type RoleName,
-  roleName,
-} from "./types.ts";
+import { type MeshAdvert, type ResolvedMeshConfig, type RoleName, roleName } from "./types.ts";
 
 export interface NodeState {
   publicKey: string;
@@ -39,7 +34,7 @@ export interface NodeState {
   extras: Record<string, unknown> | null;
 }
 
-export type HealthStatus = "healthy" | "degraded" | "silent";
+export type { HealthStatus };
 
 export interface NodeHealth {
   readonly publicKey: string;
@@ -97,6 +92,8 @@ export class NodeTable {
   readonly nodes = new Map<string, NodeState>();
   readonly pins = new Map<string, NodePin>();
   evicted = 0;
+  /** Told of each node evicted past the cap (its saved row goes with it). */
+  onEvict: ((publicKey: string) => void) | null = null;
 
   constructor(private readonly cfg: ResolvedMeshConfig) {}
 
@@ -246,12 +243,7 @@ export class NodeTable {
   }
 
   status(n: NodeState, now: number): HealthStatus {
-    if (n.lastHeard <= 0) return "silent";
-    const t = this.thresholds(n.role);
-    const age = (now - n.lastHeard) / 1000;
-    if (age >= t.silentAfterSec) return "silent";
-    if (age >= t.degradedAfterSec) return "degraded";
-    return "healthy";
+    return healthStatus(n.lastHeard, now, n.role, this.cfg.health);
   }
 
   health(n: NodeState, now: number): NodeHealth {
@@ -287,6 +279,7 @@ export class NodeTable {
       this.nodes.delete(s.publicKey);
       this.index.remove(s.publicKey);
       this.evicted++;
+      this.onEvict?.(s.publicKey);
     }
   }
 }

@@ -46,7 +46,8 @@ export function resolveHops(s: MeshState, q: PathQuery): PathHop[] {
     let key: string | null = null;
     let conf = 0;
     for (const o of around) {
-      if (o === null) continue;
+      // A twin next to its twin: the edge names both, but not which is which.
+      if (o === null || o === t) continue;
       const e = s.graph.get(t, o);
       const r = e?.res;
       if (!e || !r) continue;

@@ -6,18 +6,18 @@
  * large value: a save of 100k edges never has more than one batch serialised.
  */
 import type { Bucket } from "./analytics.ts";
-import type { EdgeState } from "./graph.ts";
 import {
+  edgeFromRow,
+  edgeRow,
   parseBucket,
-  parseEdge,
-  parseRadio,
   parseToken,
+  radioFromRow,
   restoreChannels,
   restoreNode,
   restoreTalker,
   TOKEN,
-} from "./snapshot.ts";
-import type { MeshState } from "./state.ts";
+} from "./parse.ts";
+import { MeshState } from "./state.ts";
 
 type Cell = string | number | null;
 type Row = readonly Cell[];
@@ -63,35 +63,6 @@ export function parseHead(text: string | null): (SavedHead & { channels: unknown
   } catch {
     return null;
   }
-}
-
-function edgeRow(e: EdgeState): Row {
-  const rf = e.snr || e.rssi ? JSON.stringify({ snr: e.snr, rssi: e.rssi }) : null;
-  return [
-    e.a,
-    e.b,
-    e.firstSeen,
-    e.lastSeen,
-    e.sightings,
-    e.observations,
-    e.score,
-    e.scoreAt,
-    e.hashSizes,
-    e.kinds,
-    rf,
-  ];
-}
-
-function edgeFromRow(r: Row): EdgeState | null {
-  let rf: { snr?: unknown; rssi?: unknown } = {};
-  if (typeof r[10] === "string") {
-    try {
-      rf = JSON.parse(r[10]) as typeof rf;
-    } catch {
-      return null;
-    }
-  }
-  return parseEdge([...r.slice(0, 10), rf?.snr ?? null, rf?.rssi ?? null]);
 }
 
 /** Ids changed since the last save; present in the state = upsert, absent = delete. */
@@ -217,7 +188,50 @@ export async function saveChanges(
   return rows;
 }
 
-/** Read every table into `s`, a page per step (for the scheduler). Returns rows skipped. */
+/** Order in which tables are read back: radios' keys before the edges naming them. */
+const LOAD_ORDER: readonly Table[] = ["node_stats", "radios", "edges", "mesh_buckets"];
+
+/**
+ * One saved row back into `s` (buckets are collected in `buckets`, minutes
+ * then hours, to be put back in one go). False when it is malformed.
+ */
+function applyRow(s: MeshState, table: Table, r: Row, buckets: Bucket[][]): boolean {
+  if (table === "edges") {
+    const e = edgeFromRow(r);
+    if (e) s.graph.restore(e);
+    return e !== null;
+  }
+  if (table === "radios") {
+    const id = radioFromRow(r);
+    if (id) s.setRadio(id);
+    return id !== null;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(String(r[2]));
+  } catch {
+    return false;
+  }
+  if (table === "mesh_buckets") {
+    const b = parseBucket(data);
+    if (b) buckets[r[0] === s.minutes.bucketMs ? 0 : 1]!.push(b);
+    return b !== null;
+  }
+  const id = String(r[1]);
+  if (r[0] === NODE) return restoreNode(s, data);
+  if (r[0] === TALKER) return restoreTalker(s, data);
+  if (r[0] !== TOKEN_KIND) return false;
+  const t = TOKEN.test(id) ? parseToken(data) : null;
+  if (t) s.tokens.set(id, t);
+  return t !== null;
+}
+
+function restoreBuckets(s: MeshState, buckets: Bucket[][]): void {
+  s.minutes.restore(buckets[0]!);
+  s.hours.restore(buckets[1]!);
+}
+
+/** Read every table into `s`, a page per step (for the scheduler). Counts rows skipped. */
 export async function* loadTables(
   port: MeshTablesPort,
   s: MeshState,
@@ -225,92 +239,49 @@ export async function* loadTables(
   stats: { skipped: number; rows: number },
 ): AsyncGenerator<{ phase: string; done: number; total: number }, void, void> {
   s.lastId = head.lastId;
-  const pages = async function* (table: Table) {
+  const buckets: Bucket[][] = [[], []];
+  for (const table of LOAD_ORDER) {
     let after: Row | null = null;
     for (;;) {
       const page = await port.meshRead(table, after, READ_PAGE);
-      if (page.length === 0) return;
-      yield page;
+      if (page.length === 0) break;
+      for (const r of page) {
+        stats.rows++;
+        if (!applyRow(s, table, r, buckets)) stats.skipped++;
+      }
+      yield { phase: "restore", done: stats.rows, total: 0 };
       const last = page[page.length - 1]!;
       after = table === "radios" ? [last[0]!] : [last[0]!, last[1]!];
-      if (page.length < READ_PAGE) return;
-    }
-  };
-  const buckets: Bucket[][] = [[], []];
-  for await (const page of pages("node_stats")) {
-    for (const r of page) {
-      stats.rows++;
-      let data: unknown;
-      try {
-        data = JSON.parse(String(r[2]));
-      } catch {
-        stats.skipped++;
-        continue;
-      }
-      const id = String(r[1]);
-      let ok = false;
-      if (r[0] === NODE) ok = restoreNode(s, data);
-      else if (r[0] === TOKEN_KIND) {
-        const t = TOKEN.test(id) ? parseToken(data) : null;
-        if (t) s.tokens.set(id, t);
-        ok = t !== null;
-      } else if (r[0] === TALKER) ok = restoreTalker(s, data);
-      if (!ok) stats.skipped++;
-    }
-    yield { phase: "restore", done: stats.rows, total: 0 };
-  }
-  for await (const page of pages("radios")) {
-    for (const r of page) {
-      const id = parseRadio({
-        radioId: r[0],
-        publicKey: r[1],
-        name: r[2],
-        role: r[3],
-        lat: r[4],
-        lon: r[5],
-      });
-      if (id) s.setRadio(id);
+      if (page.length < READ_PAGE) break;
     }
   }
-  for await (const page of pages("edges")) {
-    for (const r of page) {
-      stats.rows++;
-      const e = edgeFromRow(r);
-      if (e) s.graph.restore(e);
-      else stats.skipped++;
-    }
-    yield { phase: "restore", done: stats.rows, total: 0 };
-  }
-  for await (const page of pages("mesh_buckets")) {
-    for (const r of page) {
-      stats.rows++;
-      let b: Bucket | null = null;
-      try {
-        b = parseBucket(JSON.parse(String(r[2])));
-      } catch {
-        b = null;
-      }
-      if (b) buckets[r[0] === s.minutes.bucketMs ? 0 : 1]!.push(b);
-      else stats.skipped++;
-    }
-  }
-  s.minutes.restore(buckets[0]!);
-  s.hours.restore(buckets[1]!);
+  restoreBuckets(s, buckets);
   stats.skipped += restoreChannels(s, head.channels);
+}
+
+/**
+ * A copy of a state through the same rows a save writes (a rebuild that
+ * continues from the current state works on the copy, off to the side).
+ */
+export function cloneState(s: MeshState): MeshState {
+  const next = new MeshState(s.cfg);
+  next.lastId = s.lastId;
+  const all = new Dirty();
+  all.all = true;
+  const buckets: Bucket[][] = [[], []];
+  for (const [, table, row, present] of changes(s, all, 0)) {
+    if (present) applyRow(next, table, row, buckets);
+  }
+  restoreBuckets(next, buckets);
+  restoreChannels(next, [...s.activity.channels.entries()]);
+  return next;
 }
 
 /** The radios' identities alone (every rebuild reads them, whatever it starts from). */
 export async function loadRadios(port: Pick<MeshTablesPort, "meshRead">, s: MeshState) {
   const page = await port.meshRead("radios", null, 64);
   for (const r of page) {
-    const id = parseRadio({
-      radioId: r[0],
-      publicKey: r[1],
-      name: r[2],
-      role: r[3],
-      lat: r[4],
-      lon: r[5],
-    });
+    const id = radioFromRow(r);
     if (id && !s.radioIds.has(id.radioId)) s.setRadio(id);
   }
 }

@@ -6,8 +6,8 @@
  */
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
+import type { NodeRow, PacketRow } from "../store/api.ts";
 import { observationFromRow } from "./adapter.ts";
-import type { MeshSource } from "./model.ts";
 import {
   type Dirty,
   loadRadios,
@@ -18,6 +18,16 @@ import {
 import type { TaskHandle, TaskProgress } from "./scheduler.ts";
 import type { MeshState, RadioIdentity } from "./state.ts";
 import type { MeshObservation } from "./types.ts";
+
+/** What a rebuild reads (a subset of StoreApi). */
+export interface MeshSource {
+  scanObservations(afterId: number, limit: number): Promise<readonly PacketRow[]>;
+  listNodes(): Promise<readonly NodeRow[]>;
+  /** Optional, for progress totals. */
+  health?(): { readonly observations: number };
+  /** Optional: the radios table, so rx links know the radio's key before it reports in. */
+  meshRead?: MeshTablesPort["meshRead"];
+}
 
 export interface RebuildTask {
   handle: TaskHandle | null;
@@ -74,6 +84,7 @@ export async function* buildState(
   for (const r of deps.liveRadios()) next.setRadio(r);
   yield { phase: "nodes", done: 0, total: 0 };
   const rows = await source.listNodes();
+  yield { phase: "nodes", done: 0, total: rows.length, waited: true };
   const trusted = new Set<string>();
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
@@ -103,6 +114,9 @@ export async function* buildState(
     yield { phase: "observations", done, total };
     const page = await source.scanObservations(after, batch);
     if (page.length === 0) break;
+    // The read was a wait (the scheduler starts a new slice after it): the
+    // page's work begins in a step of its own.
+    yield { phase: "observations", done, total, waited: true };
     const before = after;
     for (let i = 0; i < page.length; i++) {
       const row = page[i]!;

@@ -206,6 +206,7 @@ export function resolveEdge(ta: string, tb: string, ctx: ResolveContext): EdgeRe
   if (total <= 0) {
     return { a: fa ?? ta, b: fb ?? tb, confidence: 0, sure: false, how: "ambiguous" };
   }
+  if (ta === tb) return resolveTwins(ta, oa, w, total, ctx);
   const ia = bestKnown(oa, ma);
   const ib = bestKnown(ob, mb);
   const resA = fa ?? (ia >= 0 && ma[ia]! / total >= ctx.minConfidence ? oa[ia]!.key : null);
@@ -226,6 +227,40 @@ export function resolveEdge(ta: string, tb: string, ctx: ResolveContext): EdgeRe
     sure,
     how,
   };
+}
+
+/**
+ * Both ends are the same path hash: two nodes sharing a prefix next to each
+ * other. Weighing each end alone would name the same node twice (the
+ * weights are symmetric), so the unordered pair is weighed as one.
+ */
+function resolveTwins(
+  t: string,
+  o: readonly Option[],
+  w: readonly number[],
+  total: number,
+  ctx: ResolveContext,
+): EdgeResolution {
+  let bi = -1;
+  let bj = -1;
+  let best = 0;
+  for (let i = 0; i < o.length; i++) {
+    for (let j = i + 1; j < o.length; j++) {
+      if (o[i]!.key === null || o[j]!.key === null) continue;
+      const v = w[i * o.length + j]! + w[j * o.length + i]!;
+      if (v > best) {
+        best = v;
+        bi = i;
+        bj = j;
+      }
+    }
+  }
+  const confidence = Math.round((best / total) * 1e4) / 1e4;
+  if (bi < 0 || best / total < ctx.minConfidence) {
+    return { a: t, b: t, confidence, sure: false, how: "ambiguous" };
+  }
+  const [a, b] = [o[bi]!.key!, o[bj]!.key!];
+  return { a, b, confidence, sure: false, how: "context" };
 }
 
 /** Index of the known option with the largest marginal, -1 when there is none. */

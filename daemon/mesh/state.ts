@@ -111,6 +111,7 @@ export class MeshState {
   constructor(readonly cfg: ResolvedMeshConfig) {
     this.graph = new Graph(cfg.edgeHalfLifeMs);
     this.nodes = new NodeTable(cfg);
+    this.nodes.onEvict = (key) => this.onTouch?.("node", key);
     this.ctx = {
       index: this.nodes.index,
       nodeInfo: (k) => this.nodes.info(k),

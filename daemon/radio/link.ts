@@ -100,6 +100,8 @@ export class Link implements RadioLink {
       lastError: this.lastError,
       publicKey: this.ident.publicKey ?? null,
       name: this.ident.name ?? null,
+      lat: this.ident.lat ?? null,
+      lon: this.ident.lon ?? null,
       params: this.ident.params ?? null,
       model: this.ident.model ?? null,
       firmware: this.ident.firmware ?? null,

@@ -46,6 +46,8 @@ export interface RadioLink {
 export interface Identity {
   readonly publicKey?: string | null;
   readonly name?: string | null;
+  readonly lat?: number | null;
+  readonly lon?: number | null;
   readonly params?: RadioParams | null;
   readonly model?: string | null;
   readonly firmware?: string | null;

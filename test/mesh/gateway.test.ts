@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { RadioStatus } from "../../daemon/core/types.ts";
-import { MeshModel } from "../../daemon/mesh/model.ts";
+import { type GatewayIdentity, MeshModel } from "../../daemon/mesh/model.ts";
 import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
 import { MemorySource } from "../support/mesh/source.ts";
 import { memoryTables } from "../support/mesh/tables.ts";
@@ -65,6 +65,32 @@ describe("the gateway's own node", () => {
     )[0]?.values[0];
     expect(row).toEqual(["main", G, "Rooftop", 1, 37.5, -122.2]);
     t.engine.abandon();
+  });
+
+  it("takes the radio's own position unless the config gives one; 0, 0 is no position", () => {
+    /** The gateway's node once its radio reported `radio`, under the config's `gateway`. */
+    const gatewayNode = (radio: Partial<RadioStatus>, gateway?: GatewayIdentity) => {
+      const m = new MeshModel({
+        config: {},
+        log: silentLogger(),
+        now: () => T0,
+        ...(gateway ? { gateway } : {}),
+      });
+      m.radioStats(status(radio));
+      return m.node(G);
+    };
+    const radio = { lat: 47.5, lon: -122.1 };
+    expect(gatewayNode(radio)).toMatchObject({ name: "radio-name", lat: 47.5, lon: -122.1 });
+    expect(gatewayNode(radio, { name: "Rooftop", lat: null, lon: null })).toMatchObject({
+      name: "Rooftop",
+      lat: 47.5,
+      lon: -122.1,
+    });
+    expect(gatewayNode(radio, { name: "Rooftop", lat: 37.5, lon: -122.2 })).toMatchObject({
+      lat: 37.5,
+      lon: -122.2,
+    });
+    expect(gatewayNode({ lat: 0, lon: 0 })).toMatchObject({ lat: null, lon: null });
   });
 
   it("without config, the radio's own name; a repeater-log radio is a repeater", () => {

@@ -5,6 +5,7 @@ import { MeshModel } from "../../daemon/mesh/model.ts";
 import { cleanName } from "../../daemon/mesh/nodes.ts";
 import { DEFAULT_HEALTH, resolveConfig } from "../../daemon/mesh/types.ts";
 import { advertObs, advertOf, key } from "../support/mesh/obs.ts";
+import { MemorySource, nodeRow } from "../support/mesh/source.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 const H = 3_600_000;
@@ -60,6 +61,28 @@ describe("node health", () => {
     m.observe(advertObs(advertOf(A), [], { radioKey: R, at: T0 + 2 * H }));
     const n = m.node(A);
     expect(n).toMatchObject({ advertCount: 2, advertIntervalSec: 7200, lastAdvert: T0 + 2 * H });
+  });
+
+  it("advertCount counts transmissions, relayed copies once, live and after a rebuild", async () => {
+    const A = key("a1", 1);
+    const src = new MemorySource();
+    const live = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 + 5 * H });
+    for (let i = 0; i < 3; i++) {
+      const at = T0 + i * H;
+      const hash = `ad0000000000000${i}`;
+      // Heard relayed first, then direct: one transmission each time.
+      for (const o of [
+        advertObs(advertOf(A), ["b2"], { radioKey: R, at, hash }),
+        advertObs(advertOf(A), [], { radioKey: R, at: at + 500, hash, firstSeen: false }),
+      ])
+        live.observe({ ...o, id: src.add(o).id });
+    }
+    expect(live.node(A)?.advertCount).toBe(3);
+    // The store's node row undercounts (e.g. written before the last adverts): replay wins.
+    src.nodeRows = [nodeRow(A, { advertCount: 1, lastAdvert: T0 })];
+    const rebuilt = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 + 5 * H });
+    await rebuilt.rebuild(src);
+    expect(rebuilt.node(A)).toMatchObject({ advertCount: 3, lastAdvert: T0 + 2 * H + 500 });
   });
 
   it("position, role and name come from the latest advert; names are cleaned and bounded", () => {

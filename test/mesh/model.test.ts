@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel, TABLES_META_KEY } from "../../daemon/mesh/model.ts";
-import { hopOf, key, obs } from "../support/mesh/obs.ts";
+import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
 import { MemorySource, nodeRow } from "../support/mesh/source.ts";
 import { memoryTables } from "../support/mesh/tables.ts";
 
@@ -160,6 +160,39 @@ describe("MeshModel persistence in store tables", () => {
     expect(b.nodes()).toEqual(c.nodes());
     expect(b.analytics("packets", "1h")).toEqual(c.analytics("packets", "1h"));
     await b.stop();
+    t.engine.abandon();
+  });
+
+  it("a node evicted past maxNodes loses its saved row too", async () => {
+    const t = await memoryTables();
+    const now = { t: T0 };
+    const m = new MeshModel({
+      config: { maxNodes: 20 },
+      log: silentLogger(),
+      now: () => now.t,
+      tables: t.port,
+    });
+    await m.start();
+    await m.rebuild(source(0));
+    const count = () =>
+      Number(
+        t.engine.database.exec("SELECT count(*) FROM node_stats WHERE kind = 1")[0]?.values[0]?.[0],
+      );
+    // Up to the cap (the source's nodes and the radio's own count too): nothing evicted yet.
+    for (let i = 0; m.nodes().length < 20; i++) {
+      m.observe(advertObs(advertOf(key("c0", i)), [], { radioKey: R, at: T0 + i * 1000 }));
+    }
+    await m.persist();
+    const saved = count();
+    expect(saved).toBe(20);
+    expect(m.stats().counters.nodesEvicted).toBe(0);
+    // One more node: the cap evicts the longest-unheard tenth, and the next save drops their rows.
+    m.observe(advertObs(advertOf(key("c1", 99)), [], { radioKey: R, at: T0 + 60_000 }));
+    expect(m.stats().counters.nodesEvicted).toBeGreaterThan(0);
+    await m.persist();
+    expect(m.nodes().length).toBe(19);
+    expect(count()).toBe(19);
+    await m.stop();
     t.engine.abandon();
   });
 

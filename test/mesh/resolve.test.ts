@@ -130,6 +130,29 @@ describe("hop resolution", () => {
     expect(e).toMatchObject({ sightings: 5, certainSightings: 0 });
   });
 
+  it("two twins next to each other in a path resolve to a link between them", () => {
+    const m = model();
+    const [t1, t2] = [key("a1", 1), key("a1", 2)];
+    // The radio and both twins in a line, 5.5 km apart.
+    for (const [k, lat, by] of [
+      [R, 37.0, key("f0")],
+      [t1, 37.05, key("d1")],
+      [t2, 37.1, key("d2")],
+    ] as const) {
+      m.observe(advertObs(advertOf(k, { lat, lon: -122.0 }), [], { radioKey: by }));
+    }
+    for (let i = 0; i < 3; i++) m.observe(obs({ hops: ["a1", "a1"], radioKey: R, at: T0 + i }));
+    const link = m
+      .graph({ resolvedOnly: true })
+      .edges.find((e) => [e.a, e.b].includes(t1) && [e.a, e.b].includes(t2));
+    expect(link).toMatchObject({ sightings: 3, certainSightings: 0, kinds: ["relay"] });
+    expect(link!.confidence).toBeGreaterThan(0.5);
+    expect(link!.confidence).toBeLessThan(1);
+    // One packet's hops are not told apart by that edge: never both the same node through it.
+    const [h1, h2] = m.resolveHops({ hops: ["a1", "a1"], route: 2 });
+    expect(h1!.publicKey === null || h1!.publicKey !== h2!.publicKey).toBe(true);
+  });
+
   it("a twin's advert re-attributes sightings first taken as certain", () => {
     const m = model();
     const near = key("a1", 1);

@@ -80,6 +80,27 @@ describe("Scheduler", () => {
     expect(seen).toEqual([0, 1, 2]);
   });
 
+  it("a step that waits on I/O ends the slice: the wait is no one's work", async () => {
+    const { c, clock } = steppingClock();
+    const s = new Scheduler({ sliceMs: 5, log: silentLogger(), clock });
+    async function* body(): AsyncGenerator<TaskProgress, void, void> {
+      for (let i = 0; i < 4; i++) {
+        c.t += 1; // work
+        yield { phase: "work", done: i, total: 4 };
+        // A store read: 100 ms pass while the event loop serves others.
+        await new Promise((r) => setTimeout(r, 1));
+        c.t += 100;
+        yield { phase: "read", done: i, total: 4, waited: true };
+      }
+    }
+    await s.run("io", body()).done;
+    expect(s.stats()).toMatchObject({ slowSlices: 0, longestSliceMs: 1 });
+    // Every slice also reports its own thread's CPU time where the runtime can tell.
+    const cpu = s.stats().longestSliceCpuMs;
+    if (typeof process.threadCpuUsage === "function") expect(cpu).toBeGreaterThanOrEqual(0);
+    else expect(cpu).toBeNull();
+  });
+
   it("cancel rejects with TaskCancelledError and runs the task's finally", async () => {
     const s = new Scheduler({ sliceMs: 1, log: silentLogger() });
     let cleaned = false;

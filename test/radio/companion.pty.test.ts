@@ -52,6 +52,7 @@ describe("companion driver over a pty", () => {
     const st = mgr.list()[0]!;
     expect(st.publicKey).toBe(Buffer.from(PEER_PUBKEY).toString("hex").toUpperCase());
     expect(st.name).toBe("PeerNode");
+    expect(st).toMatchObject({ lat: 47.543968, lon: -122.108616 });
     expect(st.model).toBe("Heltec V3");
     expect(st.firmware).toBe("v1.17.1");
     expect(st.params).toEqual({ freqMHz: 869.618, bwKHz: 62.5, sf: 8, cr: 8, txPowerDbm: 22 });

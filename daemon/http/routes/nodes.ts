@@ -4,7 +4,7 @@
  * nodes and collisions come straight from the store, and the graph and
  * analytics answer 503.
  */
-
+import { type HealthPolicy, healthPolicy } from "../../mesh/health.ts";
 import { ROLE_NAMES } from "../../protocol/roles.ts";
 import type { NodeRow, PacketRow } from "../../store/api.ts";
 import type { AppContext } from "../context.ts";
@@ -24,6 +24,12 @@ import { ANALYTICS_KINDS, ANALYTICS_RANGES, type MeshPort } from "../ports.ts";
 import { get, type Route } from "../router.ts";
 
 const STATUS = ["healthy", "degraded", "silent"] as const;
+
+/** The health policy of the running config's `mesh.health` (the mesh model's own rules). */
+function policyOf(app: AppContext): HealthPolicy {
+  const cfg = app.deps.providers?.config?.get() as { mesh?: { health?: unknown } } | undefined;
+  return healthPolicy(cfg?.mesh?.health);
+}
 
 /** The mesh port, or a 503 while it builds / when it is needed and not wired. */
 function readyMesh(app: AppContext, needed: boolean): MeshPort | null {
@@ -123,7 +129,7 @@ export function nodeRoutes(app: AppContext): Route[] {
         const f: NodeFacts = { firstHeard: firstHeardOf(rows), radioKeys: radioKeys(app) };
         const all: NodeSummary[] = mesh
           ? mesh.listNodes().map((n) => fromMesh(n, f))
-          : rows.map((n) => fromStore(n, now, f));
+          : rows.map((n) => fromStore(n, now, f, policyOf(app)));
         const items = all.filter((n) => {
           if (role && n.role !== role) return false;
           if (status && n.status !== status) return false;
@@ -155,7 +161,7 @@ export function nodeRoutes(app: AppContext): Route[] {
       const summary = detail
         ? fromMesh(detail, f)
         : row && !mesh
-          ? fromStore(row, app.now(), f)
+          ? fromStore(row, app.now(), f, policyOf(app))
           : null;
       if (!summary) throw notFound(`node ${upper}`);
       const known = new Map(

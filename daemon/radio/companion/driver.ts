@@ -133,6 +133,8 @@ export class CompanionSession implements DriverSession {
     this.ctx.identity({
       publicKey: self.publicKey,
       name: self.name,
+      lat: self.lat,
+      lon: self.lon,
       params: self.params,
       model: info?.model ?? null,
       firmware: info ? (info.version ?? `code ${info.firmwareCode}`) : null,

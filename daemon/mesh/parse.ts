@@ -1,108 +1,19 @@
 /**
- * A MeshState as one JSON string: evidence edges, nodes, tokens, radios,
- * talkers, channel counts, the rings and the watermark. Used to copy a state
- * (a rebuild that continues from the current one) and by tests; the daemon
- * persists in store tables, row by row (persist.ts), never as one value.
- * Restoring reads untrusted text: malformed entries are skipped and counted,
- * a malformed document is an error value, nothing throws.
+ * Readers for the saved mesh state (store rows, persist.ts): every field is
+ * checked, since the rows come from disk and may be damaged or from another
+ * version. A malformed entry is reported as null / false and counted by the
+ * caller; nothing throws.
  */
-import { type Bucket, HOP_BINS, RSSI_BINS, SNR_BINS } from "./analytics.ts";
-import type { EdgeState } from "./graph.ts";
+import type { Bucket } from "./analytics.ts";
+import { HOP_BINS, RSSI_BINS, SNR_BINS } from "./analytics.ts";
+import { type EdgeState, isSelfLinkable } from "./graph.ts";
 import { cleanExtras, cleanName } from "./nodes.ts";
-import { MeshState, type RadioIdentity, type TokenStats } from "./state.ts";
+import type { MeshState, RadioIdentity, TokenStats } from "./state.ts";
 import { parseStats } from "./stats.ts";
-import type { ResolvedMeshConfig } from "./types.ts";
-
-export const SNAPSHOT_VERSION = 2;
 
 const num = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 export const TOKEN = /^(\?[0-9a-f]{2,6}|@[\x21-\x7e]{1,64}|[0-9A-F]{64})$/;
 const ID = TOKEN;
-
-export function snapshotState(s: MeshState, savedAt: number): string {
-  const edges = [...s.graph.values()].map((e) => [
-    e.a,
-    e.b,
-    e.firstSeen,
-    e.lastSeen,
-    e.sightings,
-    e.observations,
-    e.score,
-    e.scoreAt,
-    e.hashSizes,
-    e.kinds,
-    e.snr,
-    e.rssi,
-  ]);
-  const nodes = [...s.nodes.nodes.values()];
-  const channels = [...s.activity.channels.entries()];
-  return JSON.stringify({
-    v: SNAPSHOT_VERSION,
-    savedAt,
-    lastId: s.lastId,
-    edges,
-    nodes,
-    talkers: s.activity.talkersJson(),
-    channels,
-    tokens: [...s.tokens.entries()],
-    radios: [...s.radioIds.values()],
-    minutes: s.minutes.range(0, Number.MAX_SAFE_INTEGER),
-    hours: s.hours.range(0, Number.MAX_SAFE_INTEGER),
-  });
-}
-
-export type RestoreResult =
-  | { ok: true; state: MeshState; skipped: number; savedAt: number }
-  | { ok: false; error: string };
-
-export function restoreState(text: string, cfg: ResolvedMeshConfig): RestoreResult {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return { ok: false, error: "snapshot is not JSON" };
-  }
-  if (!doc || typeof doc !== "object") return { ok: false, error: "snapshot is not an object" };
-  const d = doc as Record<string, unknown>;
-  if (d.v !== SNAPSHOT_VERSION)
-    return { ok: false, error: `unknown snapshot version ${String(d.v)}` };
-  const s = new MeshState(cfg);
-  let skipped = 0;
-  s.lastId = num(d.lastId) ? d.lastId : 0;
-  for (const raw of Array.isArray(d.nodes) ? d.nodes : []) if (!restoreNode(s, raw)) skipped++;
-  for (const raw of Array.isArray(d.radios) ? d.radios : []) {
-    const r = parseRadio(raw);
-    if (r) s.setRadio(r);
-    else skipped++;
-  }
-  for (const raw of Array.isArray(d.edges) ? d.edges : []) {
-    const e = parseEdge(raw);
-    if (e) s.graph.restore(e);
-    else skipped++;
-  }
-  for (const raw of Array.isArray(d.talkers) ? d.talkers : [])
-    if (!restoreTalker(s, raw)) skipped++;
-  skipped += restoreChannels(s, d.channels);
-  for (const raw of Array.isArray(d.tokens) ? d.tokens : []) {
-    const t = Array.isArray(raw) && typeof raw[0] === "string" ? parseToken(raw[1]) : null;
-    if (t && TOKEN.test(raw[0])) s.tokens.set(raw[0], t);
-    else skipped++;
-  }
-  for (const [ring, list] of [
-    [s.hours, d.hours],
-    [s.minutes, d.minutes],
-  ] as const) {
-    const out: Bucket[] = [];
-    for (const raw of Array.isArray(list) ? list : []) {
-      const b = parseBucket(raw);
-      if (b) out.push(b);
-      else skipped++;
-    }
-    ring.restore(out);
-  }
-  s.settle();
-  return { ok: true, state: s, skipped, savedAt: num(d.savedAt) ? d.savedAt : 0 };
-}
 
 /** Put saved channel counts back ([name, {count, lastAt}] pairs); returns how many were malformed. */
 export function restoreChannels(s: MeshState, list: unknown): number {
@@ -175,30 +86,70 @@ export function restoreTalker(s: MeshState, raw: unknown): boolean {
   return true;
 }
 
-export function parseEdge(raw: unknown): EdgeState | null {
-  if (!Array.isArray(raw) || raw.length !== 12) return null;
-  const [a, b, firstSeen, lastSeen, sightings, observations, score, scoreAt, hashSizes, kinds] =
-    raw;
-  if (typeof a !== "string" || typeof b !== "string" || !ID.test(a) || !ID.test(b) || a === b)
-    return null;
-  if (![firstSeen, lastSeen, sightings, observations, score, scoreAt, hashSizes, kinds].every(num))
-    return null;
+/** An edge as one `edges` row (schema 004): its fields in column order, radio-link RF as JSON. */
+export function edgeRow(e: EdgeState): (string | number | null)[] {
+  const rf = e.snr || e.rssi ? JSON.stringify({ snr: e.snr, rssi: e.rssi }) : null;
+  return [
+    e.a,
+    e.b,
+    e.firstSeen,
+    e.lastSeen,
+    e.sightings,
+    e.observations,
+    e.score,
+    e.scoreAt,
+    e.hashSizes,
+    e.kinds,
+    rf,
+  ];
+}
+
+/** An `edges` row back to an edge (its resolution is worked out again), or null when malformed. */
+export function edgeFromRow(raw: readonly unknown[]): EdgeState | null {
+  if (raw.length !== 11) return null;
+  const [a, b] = raw;
+  if (typeof a !== "string" || typeof b !== "string" || !ID.test(a) || !ID.test(b)) return null;
+  if (a === b && !isSelfLinkable(a)) return null;
+  const nums = raw.slice(2, 10);
+  if (!nums.every(num)) return null;
+  const [firstSeen, lastSeen, sightings, observations, score, scoreAt, hashSizes, kinds] =
+    nums as number[];
+  let rf: Readonly<Record<string, unknown>> | null = null;
+  if (typeof raw[10] === "string") {
+    try {
+      rf = JSON.parse(raw[10]) as Record<string, unknown> | null;
+    } catch {
+      return null;
+    }
+  }
   const [lo, hi] = a < b ? [a, b] : [b, a];
   return {
     a: lo,
     b: hi,
-    firstSeen,
-    lastSeen,
-    sightings,
-    observations,
-    score,
-    scoreAt,
-    hashSizes,
-    kinds,
-    snr: parseStats(raw[10]),
-    rssi: parseStats(raw[11]),
+    firstSeen: firstSeen!,
+    lastSeen: lastSeen!,
+    sightings: sightings!,
+    observations: observations!,
+    score: score!,
+    scoreAt: scoreAt!,
+    hashSizes: hashSizes!,
+    kinds: kinds!,
+    snr: parseStats(rf?.snr),
+    rssi: parseStats(rf?.rssi),
     res: null,
   };
+}
+
+/** A `radios` row (radio id, key, name, role, lat, lon, seen) to a radio identity, or null. */
+export function radioFromRow(r: readonly unknown[]): RadioIdentity | null {
+  return parseRadio({
+    radioId: r[0],
+    publicKey: r[1],
+    name: r[2],
+    role: r[3],
+    lat: r[4],
+    lon: r[5],
+  });
 }
 
 export function parseToken(raw: unknown): TokenStats | null {

@@ -1,0 +1,163 @@
+/** Saved-state round trips, malformed rows, and a seeded fuzz of observations. */
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../daemon/core/log.ts";
+import { MeshModel } from "../../daemon/mesh/model.ts";
+import {
+  edgeFromRow,
+  edgeRow,
+  parseBucket,
+  parseToken,
+  radioFromRow,
+} from "../../daemon/mesh/parse.ts";
+import type { MeshObservation } from "../../daemon/mesh/types.ts";
+import { MemorySource } from "../support/mesh/source.ts";
+import { memoryTables } from "../support/mesh/tables.ts";
+import { generateMesh, traffic } from "../support/mesh/topology.ts";
+import { TestRng } from "../support/rng.ts";
+
+const T0 = Date.UTC(2026, 4, 1);
+
+function filledObs(): MeshObservation[] {
+  const mesh = generateMesh({
+    seed: 3,
+    nodes: 40,
+    radiusKm: 20,
+    linkKm: 9,
+    forcedCollisions: 4,
+    chatShare: 0.2,
+  });
+  return [
+    ...traffic(mesh, {
+      seed: 4,
+      count: 500,
+      start: T0,
+      stepMs: 2000,
+      advertShare: 0.3,
+      duplicateShare: 0.3,
+      maxHops: 4,
+    }),
+  ];
+}
+
+function filled(): MeshModel {
+  const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 + 3_600_000 });
+  for (const o of filledObs()) m.observe(o);
+  return m;
+}
+
+describe("saved state", () => {
+  it("round-trips graph, nodes, collisions, talkers, channels and rollups through the tables", async () => {
+    const t = await memoryTables();
+    const now = () => T0 + 3_600_000;
+    const a = filled();
+    const saver = new MeshModel({ config: {}, log: silentLogger(), now, tables: t.port });
+    await saver.start();
+    await saver.rebuild(new MemorySource());
+    const src = new MemorySource();
+    for (const o of filledObs()) saver.observe({ ...o, id: src.add(o).id });
+    await saver.stop();
+    const b = new MeshModel({ config: {}, log: silentLogger(), now, tables: t.port });
+    await b.start();
+    await b.rebuild(new MemorySource());
+    for (const m of [a, saver, b]) m.settle();
+    for (const m of [saver, b]) {
+      expect(m.graph()).toEqual(a.graph());
+      expect(m.nodes()).toEqual(a.nodes());
+      expect(m.collisions()).toEqual(a.collisions());
+      expect(m.analytics("types", "7d")).toEqual(a.analytics("types", "7d"));
+      expect(m.analytics("packets", "1h")).toEqual(a.analytics("packets", "1h"));
+      expect(m.stats().topTalkers).toEqual(a.stats().topTalkers);
+      expect(m.stats().channels).toEqual(a.stats().channels);
+    }
+    t.engine.abandon();
+  });
+
+  it("a rebuild from the current state keeps it and reads only newer rows", async () => {
+    const src = new MemorySource();
+    const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 + 3_600_000 });
+    for (const o of filledObs()) src.add(o);
+    await m.rebuild(src);
+    const before = m.graph();
+    await m.rebuild(src, { from: "current" });
+    expect(m.graph()).toEqual(before);
+  });
+
+  it("malformed rows are refused, not thrown", () => {
+    const e = edgeFromRow(["?a1", "?b2", 0, 1, 1, 1, 1, 1, 2, 2, null]);
+    expect(e).toMatchObject({ a: "?a1", b: "?b2", sightings: 1 });
+    expect(edgeFromRow(edgeRow(e!))).toEqual(e);
+    // Twins next to each other: a path hash may name both ends, nothing else may.
+    expect(edgeFromRow(["?a1", "?a1", 0, 1, 1, 1, 1, 1, 2, 2, null])).not.toBeNull();
+    expect(edgeFromRow(["@r0", "@r0", 0, 1, 1, 1, 1, 1, 2, 2, null])).toBeNull();
+    for (const bad of [
+      ["x", "y", 0, 1, 1, 1, 1, 1, 2, 2, null],
+      ["?a1", "?b2", 0, "1", 1, 1, 1, 1, 2, 2, null],
+      ["?a1", "?b2", 0, 1, 1, 1, 1, 1, 2, 2, "{not json"],
+      ["?a1", "?b2", 0, 1],
+    ]) {
+      expect(edgeFromRow(bad)).toBeNull();
+    }
+    expect(radioFromRow(["r0", "short", null, 1, null, null, 0])).toBeNull();
+    expect(radioFromRow(["r0", "AB".repeat(32), "x\u0000y", 1, 1.5, 2.5, 0])).toMatchObject({
+      name: "xy",
+      lat: 1.5,
+    });
+    expect(parseBucket({ t: 1 })).toBeNull();
+    expect(parseToken({ lastHeard: "x" })).toBeNull();
+  });
+
+  it("seeded fuzz: random and mangled observations never throw and keep invariants", () => {
+    const rng = new TestRng(99);
+    const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
+    const pick = <T>(xs: T[]) => xs[rng.int(0, xs.length - 1)] as T;
+    const hopish = () =>
+      pick([
+        "a1",
+        "A1",
+        "zz",
+        "",
+        "a1b2",
+        "00",
+        rng.hex(1).toLowerCase(),
+        rng.hex(2).toLowerCase(),
+      ]);
+    for (let i = 0; i < 5000; i++) {
+      const o = {
+        hash: pick([rng.hex(8).toLowerCase(), "", 5, "x".repeat(100)]),
+        at: pick([T0 + rng.int(0, 1e9), Number.NaN, -1, T0]),
+        radioId: pick(["r0", "r1", "x".repeat(100), 7]),
+        radioKey: pick([null, rng.hex(32), "short", rng.hex(32).toLowerCase()]),
+        payloadType: rng.int(-1, 16),
+        route: rng.int(-1, 4),
+        hashSize: rng.int(0, 4),
+        hops: pick([[], [hopish()], [hopish(), hopish(), hopish()], "a1", null]),
+        snr: pick([null, rng.int(-40, 40), Number.POSITIVE_INFINITY]),
+        rssi: pick([null, rng.int(-150, 0)]),
+        rawLength: rng.int(-1, 300),
+        firstSeen: rng.next() < 0.7,
+        ...(rng.next() < 0.2
+          ? {
+              advert: {
+                publicKey: pick([rng.hex(32), "bad", "00"]),
+                role: rng.int(0, 9),
+                lat: pick([null, 37.1, Number.NaN, 1e9]),
+                lon: pick([null, -122.2]),
+                name: pick([null, "\u0000\u0001", "ok", "x".repeat(500)]),
+                timestamp: rng.int(0, 2 ** 32),
+              },
+            }
+          : {}),
+      };
+      expect(() => m.observe(o as never)).not.toThrow();
+    }
+    const s = m.stats();
+    expect(s.counters.observations + s.counters.rejected).toBe(5000);
+    for (const e of m.graph().edges) {
+      expect(e.confidence).toBeGreaterThanOrEqual(0);
+      expect(e.confidence).toBeLessThanOrEqual(1);
+      expect(e.sightings).toBeLessThanOrEqual(e.observations);
+      expect(e.a < e.b).toBe(true);
+    }
+    for (const n of m.nodes()) expect((n.name ?? "").length).toBeLessThanOrEqual(64);
+  });
+});
