@@ -58,6 +58,7 @@ export interface Config {
     token: string | null;
     cors: string[];
     maxBodyBytes: number;
+    basemap: "online" | "offline" | "none";
   };
   store: {
     dataDir: string;

@@ -2,6 +2,7 @@
 import type { Bus } from "../core/bus.ts";
 import type { Logger } from "../core/log.ts";
 import type { StoreApi } from "../store/api.ts";
+import type { BasemapMode } from "./contract/index.ts";
 import type { EngineName } from "./engine.ts";
 import type { UwsLoad } from "./engine-uws.ts";
 import type { HttpProviders } from "./ports.ts";
@@ -17,12 +18,16 @@ export interface HttpConfig {
   /** Origins allowed to call the API from a browser; "*" for any. */
   readonly cors: readonly string[];
   readonly maxBodyBytes: number;
+  /** Where the map's tiles come from; "online" when absent. */
+  readonly basemap?: BasemapMode;
 }
 
 export interface HttpDeps {
   readonly config: HttpConfig;
   /** Folder with the built web UI (index.html + assets/), or null. */
   readonly staticDir: string | null;
+  /** The offline basemap archive (`<dataDir>/map/basemap.pmtiles`), or null. */
+  readonly basemapFile?: string | null;
   readonly bus: Bus;
   readonly log: Logger;
   readonly version: string;
