@@ -176,7 +176,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
         .toBe(`heard ${(await api<PacketDetail>(`/api/packets/${hash}`)).observationCount}×`);
       expect(await row.locator(".via").textContent()).toContain(hop);
       // Opening the row lists each hearing.
-      await row.locator("summary .when").click();
+      await row.locator("button.toggle").click();
       expect(await row.locator("table.obs tbody tr").count()).toBeGreaterThan(0);
       await w.page.goto(`${daemon.url}/#/packets/${hash}`);
       await w.page.waitForSelector("[data-testid=packet-facts]");

@@ -43,6 +43,10 @@ export async function startRealDaemon(
   writeFileSync(
     config,
     [
+      // Placed like an operator who set the gateway's position: its marker is on the map.
+      "gateway:",
+      "  lat: 37.7749",
+      "  lon: -122.4194",
       "http:",
       "  host: 127.0.0.1",
       "  port: 0",
