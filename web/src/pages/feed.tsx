@@ -4,9 +4,10 @@
  * by node names; a row opens to show each hearing. Filterable and pausable.
  */
 import { useMemo, useState } from "preact/hooks";
+import { HearingsTable } from "../components/hearings.tsx";
 import { useApp } from "../context.ts";
 import { groupTransmissions, type Transmission } from "../feed-groups.ts";
-import { clock, DASH, fixed, nodeLabel } from "../format.ts";
+import { clock, fixed } from "../format.ts";
 import type { Packet } from "../model.ts";
 import { packetHref } from "../router.ts";
 import { PathNames } from "./packet.tsx";
@@ -142,34 +143,13 @@ function FeedRow(props: { t: Transmission }) {
         </span>
       ) : null}
       {open ? (
-        <table class="grid obs" aria-label="Each hearing">
-          <thead>
-            <tr>
-              <th scope="col">time</th>
-              <th scope="col">radio</th>
-              <th scope="col">SNR</th>
-              <th scope="col">RSSI</th>
-              <th scope="col">hops</th>
-            </tr>
-          </thead>
-          <tbody>
-            {t.observations.map((o) => (
-              <tr key={o.id}>
-                <td>{clock(o.at)}</td>
-                <td>{o.radioId}</td>
-                <td>{fixed(o.snr, 1)}</td>
-                <td>{fixed(o.rssi, 0)}</td>
-                <td>
-                  {o.hops.length === 0
-                    ? "0"
-                    : o.path.resolved
-                        .map((h) => (h.publicKey ? nodeLabel(h.name, h.publicKey) : h.prefix))
-                        .join(" → ") || DASH}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <HearingsTable
+          rows={t.observations}
+          timeLabel="time"
+          time={(o) => clock(o.at)}
+          class="grid obs"
+          label="Each hearing"
+        />
       ) : null}
     </li>
   );

@@ -6,7 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { RadioTestResponse, SerialPortInfo } from "../../../daemon/http/contract/setup.ts";
 import type { AdminApi } from "../admin.ts";
-import { arr, type Cfg, obj, type Save, text } from "./settings.tsx";
+import { arr, type Cfg, obj, type Save, text } from "../components/form.ts";
 
 const DRIVERS = ["companion", "kiss", "repeater-log"] as const;
 
