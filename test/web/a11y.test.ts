@@ -10,12 +10,11 @@ import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NodeList, PacketDetail, TransmissionList } from "../../daemon/http/contract/index.ts";
 import { HAVE_CHROMIUM, TestBrowser, type Watched } from "./helpers/browser.ts";
+import { expectNoSidewaysScroll, getJson, onlyExpected, openSettled } from "./helpers/checks.ts";
 import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "./helpers/daemon.ts";
 import { prepareDistWeb } from "./setup.ts";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-/** 503 answers are the index still building right after start; the pages show that state. */
-const onlyExpected = (errors: readonly string[]) => errors.filter((e) => !/status of 503/.test(e));
 
 interface Violation {
   readonly id: string;
@@ -49,8 +48,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
   () => {
     let daemon: RealDaemon;
     const browser = new TestBrowser();
-    const api = async <T>(path: string): Promise<T> =>
-      (await (await fetch(`${daemon.url}${path}`)).json()) as T;
+    const api = <T>(path: string) => getJson<T>(`${daemon.url}${path}`);
     /** A relayed transmission whose path holds two or more placed nodes. */
     let routed: PacketDetail | null = null;
 
@@ -109,14 +107,8 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       for (const width of [390, 360]) {
         await w.page.setViewportSize({ width, height: 800 });
         for (const hash of pages) {
-          await w.page.goto(`${daemon.url}/${hash}`);
-          await w.page.waitForSelector("main h1");
-          await w.page.waitForLoadState("networkidle");
-          const wide = await w.page.evaluate(() => ({
-            scroll: document.documentElement.scrollWidth,
-            client: document.documentElement.clientWidth,
-          }));
-          expect(wide.scroll, `${hash} at ${width}px`).toBeLessThanOrEqual(wide.client);
+          await openSettled(w, daemon.url, hash);
+          await expectNoSidewaysScroll(w, `${hash} at ${width}px`);
           const v = await axe(w);
           if (v.length > 0) found[`${hash} @${width}`] = v;
         }

@@ -11,14 +11,14 @@ import { existsSync } from "node:fs";
 import type { Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASEMAP_PATH } from "../../daemon/http/basemap.ts";
-import type { NodeList, RadioList } from "../../daemon/http/contract/index.ts";
+import type { RadioList } from "../../daemon/http/contract/index.ts";
 import { HAVE_CHROMIUM, TestBrowser, type Watched } from "./helpers/browser.ts";
+import { expectNodeSnrs, getJson, onlyExpected, waitForHeardNodes } from "./helpers/checks.ts";
 import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "./helpers/daemon.ts";
 import { rasterArchive } from "./helpers/pmtiles.ts";
 import { prepareDistWeb } from "./setup.ts";
 
 const HAVE_SOCAT = ["/usr/bin/socat", "/bin/socat"].some((p) => existsSync(p));
-const onlyExpected = (errors: readonly string[]) => errors.filter((e) => !/status of 503/.test(e));
 
 /** Wait for `selector`; a timeout names the page's errors too. */
 async function shown(w: Watched, selector: string): Promise<void> {
@@ -33,19 +33,13 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON || !HAVE_SOCAT)(
   () => {
     let daemon: RealDaemon;
     const browser = new TestBrowser();
-    const api = async <T>(path: string): Promise<T> =>
-      (await (await fetch(`${daemon.url}${path}`)).json()) as T;
+    const api = <T>(path: string) => getJson<T>(`${daemon.url}${path}`);
 
     beforeAll(async () => {
       await prepareDistWeb();
       daemon = await startRealDaemon({ pty: true, basemap: rasterArchive(6) });
       await browser.start({ width: 390, height: 800 });
-      const until = Date.now() + 150_000;
-      while (Date.now() < until) {
-        const items = (await api<NodeList>("/api/nodes").catch(() => null))?.items ?? [];
-        if (items.filter((n) => n.snr).length > 2) break;
-        await new Promise((r) => setTimeout(r, 2000));
-      }
+      await waitForHeardNodes(daemon.url, 150_000);
     }, 300_000);
 
     afterAll(async () => {
@@ -72,16 +66,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON || !HAVE_SOCAT)(
 
     it("node SNRs on the nodes page are the API's", async () => {
       const w = await browser.page();
-      const answer = w.page.waitForResponse((r) => r.url().includes("/api/nodes?"));
-      await w.page.goto(`${daemon.url}/#/nodes`);
-      const list = ((await (await answer).json()) as NodeList).items;
-      await w.page.waitForSelector("[data-testid=nodes] tbody tr");
-      const heard = list.filter((n) => n.snr !== null);
-      expect(heard.length).toBeGreaterThan(2);
-      for (const n of heard.slice(0, 5))
-        expect(await w.page.textContent(`tr[data-key="${n.publicKey}"] [data-testid=snr]`)).toBe(
-          n.snr!.recent.toFixed(1),
-        );
+      await expectNodeSnrs(w, daemon.url);
       await w.page.close();
     });
 

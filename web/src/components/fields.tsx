@@ -16,6 +16,8 @@ export function TextField(props: {
   placeholder?: string;
   maxLength?: number;
   size?: number;
+  /** Id of a <datalist> of suggestions. */
+  list?: string;
 }) {
   return (
     <>
@@ -29,6 +31,7 @@ export function TextField(props: {
           placeholder={props.placeholder}
           maxLength={props.maxLength}
           size={props.size}
+          list={props.list}
           onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
         />
       </label>{" "}
