@@ -7,12 +7,13 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MeshCoreDecoder } from "@michaelhart/meshcore-decoder";
+import { toHex } from "../daemon/core/bytes.ts";
 import { channelKeysFromConfig } from "../daemon/protocol/channels.ts";
-import { bytesToHex, hashtagKey, PUBLIC_CHANNEL_KEY } from "../daemon/protocol/crypto.ts";
+import { hashtagKey, PUBLIC_CHANNEL_KEY } from "../daemon/protocol/crypto.ts";
 import { decodePacket } from "../daemon/protocol/decode.ts";
 import type { DecodeContext } from "../daemon/protocol/types.ts";
-import { generate, mutate } from "../test/protocol/gen.ts";
-import { rng } from "../test/protocol/random.ts";
+import { generate, mutate } from "../test/support/protocol/gen.ts";
+import { TestRng } from "../test/support/rng.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const corpusFile = path.resolve(root, "../shared/corpus/corescope-fixture-packets.jsonl");
@@ -26,8 +27,8 @@ function loadHex(): { source: string; hexes: string[] } {
       .map((l) => (JSON.parse(l) as { raw: string }).raw);
     return { source: `corpus (${hexes.length} real packets)`, hexes };
   }
-  const r = rng(7);
-  const hexes = Array.from({ length: 500 }, () => bytesToHex(generate(r).raw));
+  const r = new TestRng(7);
+  const hexes = Array.from({ length: 500 }, () => toHex(generate(r).raw));
   return { source: "synthetic (corpus absent: 500 generated packets)", hexes };
 }
 
@@ -68,10 +69,7 @@ async function main(): Promise<void> {
     true,
   );
   const keyStore = MeshCoreDecoder.createKeyStore({
-    channelSecrets: [
-      bytesToHex(PUBLIC_CHANNEL_KEY),
-      ...HASHTAGS.map((h) => bytesToHex(hashtagKey(h))),
-    ],
+    channelSecrets: [toHex(PUBLIC_CHANNEL_KEY), ...HASHTAGS.map((h) => toHex(hashtagKey(h)))],
   });
   // Both sides start from the hex string, as the reference decoder's API takes hex.
   const mine = (ctx: DecodeContext) => () => {
@@ -108,7 +106,7 @@ async function main(): Promise<void> {
     out.push(`| ${label} | ${fmt(a)} | ${fmt(b)} | ${(a / b).toFixed(1)}x |`);
 
   // Fuzz: a million random and mutated buffers, counting outcomes; any throw is a bug.
-  const r = rng(0xf022);
+  const r = new TestRng(0xf022);
   const base = hexes.map((h) => new Uint8Array(Buffer.from(h, "hex")));
   const ctx: DecodeContext = { channels: ours, regions: ["#sf"] };
   let ok = 0;

@@ -26,7 +26,7 @@ import { toPacketItem } from "../daemon/http/format.ts";
 import { createHttpServer } from "../daemon/http/server.ts";
 import type { ObservationInput } from "../daemon/store/api.ts";
 import { createStore } from "../daemon/store/store.ts";
-import { makeNodes, makeRows } from "../test/http/helpers/fixtures.ts";
+import { makeNodes, makeRows } from "../test/support/http/fixtures.ts";
 
 const OBSERVATIONS = 100_000;
 const NODES = 300;

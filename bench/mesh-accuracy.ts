@@ -16,14 +16,9 @@ import { silentLogger } from "../daemon/core/log.ts";
 import { MeshModel } from "../daemon/mesh/model.ts";
 import { type MeshObservation, resolveConfig } from "../daemon/mesh/types.ts";
 import type { NodeRow } from "../daemon/store/api.ts";
-import { MemorySource } from "../test/mesh/helpers/source.ts";
-import {
-  generateMesh,
-  pairKey,
-  TestRng,
-  traffic,
-  truthPairs,
-} from "../test/mesh/helpers/topology.ts";
+import { MemorySource } from "../test/support/mesh/source.ts";
+import { generateMesh, pairKey, traffic, truthPairs } from "../test/support/mesh/topology.ts";
+import { TestRng } from "../test/support/rng.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 const THRESHOLDS = [0, 0.5, 0.7, 0.9] as const;
@@ -160,7 +155,7 @@ async function run(s: Scenario) {
 
 const f = (n: number) => n.toFixed(3);
 console.log(
-  `Ground-truth meshes (test/mesh/helpers/topology.ts): nodes with 10% forced 1-byte prefix twins, ` +
+  `Ground-truth meshes (test/support/mesh/topology.ts): nodes with 10% forced 1-byte prefix twins, ` +
     `25% chat nodes, links <= 10 km; ${quick ? "2-3k" : "8-9k"} transmissions each, 30% heard twice.`,
 );
 console.log(

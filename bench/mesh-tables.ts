@@ -25,8 +25,8 @@ import {
 import { MeshState } from "../daemon/mesh/state.ts";
 import { resolveConfig } from "../daemon/mesh/types.ts";
 import { createStore } from "../daemon/store/store.ts";
-import { bigState } from "../test/mesh/helpers/big.ts";
-import { generateMesh, traffic } from "../test/mesh/helpers/topology.ts";
+import { bigState } from "../test/support/mesh/big.ts";
+import { generateMesh, traffic } from "../test/support/mesh/topology.ts";
 
 const NODES = Number(process.argv[2] ?? 20_000);
 const ROUTINE_ONLY = process.argv.includes("--routine");

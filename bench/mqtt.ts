@@ -19,9 +19,9 @@ import { silentLogger } from "../daemon/core/log.ts";
 import type { OutboxPort } from "../daemon/mqtt/ports.ts";
 import { MqttUplink } from "../daemon/mqtt/uplink.ts";
 import { createStore } from "../daemon/store/store.ts";
-import { Collector, makePacket, radiosPort } from "../test/mqtt/helpers/fixtures.ts";
-import { MOSQUITTO, Mosquitto } from "../test/mqtt/helpers/mosquitto.ts";
-import { MemoryOutbox } from "../test/mqtt/helpers/outbox.ts";
+import { MOSQUITTO, Mosquitto } from "../test/support/mosquitto.ts";
+import { Collector, makePacket, radiosPort } from "../test/support/mqtt/fixtures.ts";
+import { MemoryOutbox } from "../test/support/mqtt/outbox.ts";
 
 const { values } = parseArgs({
   options: {

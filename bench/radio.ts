@@ -8,17 +8,11 @@ import { performance } from "node:perf_hooks";
 import { Bus } from "../daemon/core/bus.ts";
 import { silentLogger } from "../daemon/core/log.ts";
 import { type RadioConfig, RadioManager } from "../daemon/radio/index.ts";
-import { CompanionPeer } from "../test/radio/support/companion-peer.ts";
-import { KissPeer } from "../test/radio/support/kiss-peer.ts";
-import {
-  openPeerSerial,
-  type PeerPipe,
-  ptyPair,
-  tempDir,
-  waitUntil,
-} from "../test/radio/support/pty.ts";
-import { ReplogPeer } from "../test/radio/support/replog-peer.ts";
-import { tcpRadio } from "../test/radio/support/tcp.ts";
+import { openPeerSerial, type PeerPipe, ptyPair, tempDir, waitUntil } from "../test/support/pty.ts";
+import { CompanionPeer } from "../test/support/radio/companion-peer.ts";
+import { KissPeer } from "../test/support/radio/kiss-peer.ts";
+import { ReplogPeer } from "../test/support/radio/replog-peer.ts";
+import { tcpRadio } from "../test/support/radio/tcp.ts";
 
 const N = Number(process.argv[2] ?? 500);
 const PACKET = Uint8Array.from([0x15, 0x00, ...Array.from({ length: 60 }, (_, i) => i)]);

@@ -11,10 +11,10 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { ObservedPacket } from "../daemon/http/contract/index.ts";
-import { HAVE_CHROMIUM, TestBrowser } from "../test/web/helpers/browser.ts";
-import { FakeDaemon } from "../test/web/helpers/fake-server.ts";
-import { hashOf } from "../test/web/helpers/fixtures.ts";
-import { prepareWeb } from "../test/web/setup.ts";
+import { HAVE_CHROMIUM, TestBrowser } from "../test/support/web/browser.ts";
+import { FakeDaemon } from "../test/support/web/fake-server.ts";
+import { hashOf } from "../test/support/web/fixtures.ts";
+import { prepareWeb } from "../test/support/web/setup.ts";
 
 const RUNS = 5;
 const FEED = 5000;

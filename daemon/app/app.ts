@@ -21,7 +21,7 @@ import { createStore } from "../store/store.ts";
 import { createActions } from "./actions.ts";
 import { AdminCredential } from "./admin.ts";
 import { ChannelRegistry } from "./channels.ts";
-import { makeDecoder } from "./decoder.ts";
+import { makeDecoder, newDecodeCounters } from "./decoder.ts";
 import { DiskWatcher } from "./disk.ts";
 import { liveApplier } from "./live.ts";
 import type { LogRing } from "./log-ring.ts";
@@ -54,6 +54,8 @@ export interface AppOptions {
 export class App {
   readonly bus = new Bus();
   readonly counters = { unhandled: 0 };
+  /** Live decode outcomes, reported with the ingest counters. */
+  readonly decodeCounters = newDecodeCounters();
   store!: StoreApi;
   ingest!: Ingest;
   mesh!: MeshModel;
@@ -142,7 +144,9 @@ export class App {
         ingest: {
           // HTTP serves before ingest exists (serve early): nothing counted yet.
           counters: () =>
-            this.ingest ? { ...this.ingest.counters, queue: this.ingest.queueDepth() } : {},
+            this.ingest
+              ? { ...this.ingest.counters, ...this.decodeCounters, queue: this.ingest.queueDepth() }
+              : {},
         },
         mesh: meshPortFrom(this.mesh),
         radios: this.radios,
@@ -176,7 +180,7 @@ export class App {
     this.ingest = new Ingest({
       bus: this.bus,
       store: this.store,
-      decode: makeDecoder(() => this.channels.context()),
+      decode: makeDecoder(() => this.channels.context(), this.decodeCounters),
       log: log.child("ingest"),
     });
     this.ingest.onStored((batch) => {

@@ -1,16 +1,50 @@
+import { toHex } from "../core/bytes.ts";
 import type { DecodedFields, ObservationDecoder } from "../ingest/ingest.ts";
-import { bytesToHex, sha256 } from "../protocol/crypto.ts";
+import { sha256 } from "../protocol/crypto.ts";
 import { decodePacket } from "../protocol/decode.ts";
 import { routeHops, summarize } from "../protocol/json.ts";
 import type { DecodeContext, DecodeResult } from "../protocol/types.ts";
 
 /**
- * The ingest decoder: the protocol's full decode reduced to what the store
- * keeps. `context()` is read per packet so channel keys added at run time
- * take effect at once.
+ * What the live decoder saw beyond pass/fail (ingest counts decode errors):
+ * shown in /api/health (`ingest`) and /metrics, so a wrong channel key or a
+ * neighbour sending bad signatures is visible.
  */
-export function makeDecoder(context: () => DecodeContext): ObservationDecoder {
-  return (raw) => reduce(raw, decodePacket(raw, context()));
+export interface DecodeCounters {
+  /** Channel messages (GRP_TXT, GRP_DATA) decrypted with a configured key. */
+  decrypted: number;
+  /** Adverts whose Ed25519 signature did not verify (not stored as node updates). */
+  badSignatures: number;
+  /** Packets of a payload version the firmware does not parse. */
+  unsupportedVersion: number;
+}
+
+export function newDecodeCounters(): DecodeCounters {
+  return { decrypted: 0, badSignatures: 0, unsupportedVersion: 0 };
+}
+
+function count(r: DecodeResult, c: DecodeCounters): void {
+  if (!r.ok) return;
+  const b = r.packet.body;
+  if ((b.kind === "GRP_TXT" || b.kind === "GRP_DATA") && b.decrypted) c.decrypted++;
+  else if (b.kind === "ADVERT" && b.signatureValid === false) c.badSignatures++;
+  else if (b.kind === "UNSUPPORTED_VERSION") c.unsupportedVersion++;
+}
+
+/**
+ * The ingest decoder: the protocol's full decode reduced to what the store
+ * keeps, counted into `counters`. `context()` is read per packet so channel
+ * keys added at run time take effect at once.
+ */
+export function makeDecoder(
+  context: () => DecodeContext,
+  counters: DecodeCounters = newDecodeCounters(),
+): ObservationDecoder {
+  return (raw) => {
+    const r = decodePacket(raw, context());
+    count(r, counters);
+    return reduce(raw, r);
+  };
 }
 
 export function reduce(raw: Uint8Array, r: DecodeResult): DecodedFields {
@@ -18,7 +52,7 @@ export function reduce(raw: Uint8Array, r: DecodeResult): DecodedFields {
     const p = r.partial;
     return {
       // A packet we can't hash like the firmware still gets a stable identity.
-      hash: p.hash ?? bytesToHex(sha256(raw).subarray(0, 8)),
+      hash: p.hash ?? toHex(sha256(raw).subarray(0, 8)),
       payloadType: p.payloadType ?? -1,
       route: p.route ?? -1,
       version: p.version ?? -1,
@@ -47,7 +81,7 @@ export function reduce(raw: Uint8Array, r: DecodeResult): DecodedFields {
     return {
       ...base,
       advert: {
-        publicKey: bytesToHex(b.publicKey).toUpperCase(),
+        publicKey: toHex(b.publicKey, true),
         name: b.name,
         role: b.role,
         lat: b.lat,

@@ -1,8 +1,7 @@
 import type { MeshModel } from "../mesh/model.ts";
 import type { RadiosPort as MqttRadiosPort, SummaryPort } from "../mqtt/ports.ts";
+import { roleNumber } from "../protocol/roles.ts";
 import type { RadioSet } from "./radios.ts";
-
-const ROLE_NAMES = ["none", "chat", "repeater", "room", "sensor"];
 
 /** The mesh model as MQTT summaries read it. */
 export function summaryPort(
@@ -14,7 +13,7 @@ export function summaryPort(
       return model.nodes().map((n) => ({
         publicKey: n.publicKey,
         name: n.name,
-        role: Math.max(0, ROLE_NAMES.indexOf(n.role)),
+        role: roleNumber(n.role),
         lat: n.lat,
         lon: n.lon,
         lastSeen: n.lastHeard ?? 0,

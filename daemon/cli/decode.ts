@@ -5,8 +5,8 @@
  * decoded, 1 when any did not, 2 on a usage error.
  */
 import { createInterface } from "node:readline";
+import { fromHex, toHex as hex } from "../core/bytes.ts";
 import { breakdown } from "../protocol/breakdown.ts";
-import { hex } from "../protocol/bytes.ts";
 import { channelKeysFromConfig } from "../protocol/channels.ts";
 import { payloadTypeName, routeName } from "../protocol/constants.ts";
 import { decodePacket } from "../protocol/decode.ts";
@@ -66,8 +66,7 @@ function parse(
 
 function parseHex(line: string): Uint8Array | null {
   const clean = line.trim().replace(/^0x/i, "").replace(/[\s:]/g, "");
-  if (clean.length === 0 || clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) return null;
-  return new Uint8Array(Buffer.from(clean, "hex"));
+  return clean.length === 0 ? null : fromHex(clean);
 }
 
 function human(raw: Uint8Array, res: DecodeResult): string {

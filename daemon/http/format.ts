@@ -2,9 +2,10 @@
  * Store rows to API shapes. Names follow the firmware's constants
  * (https://github.com/meshcore-dev/MeshCore/blob/main/src/Packet.h).
  */
+
+import { toHex } from "../core/bytes.ts";
 import type { PacketItem } from "../core/types.ts";
 import { payloadTypeName, routeName } from "../protocol/constants.ts";
-import { bytesToHex as toHex } from "../protocol/crypto.ts";
 import type { PacketRow } from "../store/api.ts";
 
 export {
@@ -13,14 +14,7 @@ export {
   ROUTE_NAMES as ROUTES,
   routeName,
 } from "../protocol/constants.ts";
-/** Advert node roles (ADV_TYPE_* in src/helpers/AdvertDataHelpers.h). */
-export const ROLES: readonly string[] = ["unknown", "chat", "repeater", "room", "sensor"];
-
-export function roleName(n: number): string {
-  return ROLES[n] ?? "unknown";
-}
-
-export { bytesToHex as toHex } from "../protocol/crypto.ts";
+export { roleName } from "../protocol/roles.ts";
 
 export function toPacketItem(r: PacketRow): PacketItem {
   return {

@@ -72,6 +72,14 @@ export class Metrics {
       "1 when the radio link is up, else 0 (state label says which).",
       radios.map((r) => [{ radio: r.id, state: r.state }, r.state === "up" ? 1 : 0]),
     );
+    // Live decode outcomes (app/decoder.ts), counted by ingest's decoder.
+    const ing = app.deps.providers?.ingest?.counters() ?? {};
+    w.metric("meshgate_decode_total", "counter", "Decoded packets by outcome.", [
+      [{ outcome: "error" }, ing.decodeErrors ?? 0],
+      [{ outcome: "decrypted" }, ing.decrypted ?? 0],
+      [{ outcome: "bad_signature" }, ing.badSignatures ?? 0],
+      [{ outcome: "unsupported_version" }, ing.unsupportedVersion ?? 0],
+    ]);
     const lag = this.lag;
     const ns = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 0 : v / 1e9);
     w.metric(

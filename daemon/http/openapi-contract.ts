@@ -5,6 +5,7 @@
  */
 
 import { PAYLOAD_NAMES as PAYLOAD_TYPES, ROUTE_NAMES as ROUTES } from "../protocol/constants.ts";
+import { ROLE_NAMES } from "../protocol/roles.ts";
 import type { Obj } from "./openapi-schemas.ts";
 
 const ref = (name: string): Obj => ({ $ref: `#/components/schemas/${name}` });
@@ -14,7 +15,7 @@ const ms = (description = "ms since the epoch"): Obj => ({
   description,
 });
 const KEY = { type: "string", pattern: "^[0-9A-F]{64}$" };
-const ROLE = { type: "string", enum: ["chat", "repeater", "room", "sensor", "unknown"] };
+const ROLE = { type: "string", enum: [...ROLE_NAMES] };
 
 /** An object schema whose every listed property is required. */
 const obj = (properties: Obj, description?: string): Obj => ({

@@ -1,4 +1,5 @@
 /** The paths of the OpenAPI document (see openapi.ts). */
+import { ROLE_NAMES } from "../protocol/roles.ts";
 import { MAX_CHANNEL_TEXT_BYTES } from "./contract/index.ts";
 import {
   action,
@@ -148,11 +149,7 @@ export const paths: Obj = {
     get: {
       summary: "Nodes with health; filter, sort, page",
       parameters: [
-        q(
-          "role",
-          { type: "string", enum: ["chat", "repeater", "room", "sensor", "unknown"] },
-          "Node role",
-        ),
+        q("role", { type: "string", enum: [...ROLE_NAMES] }, "Node role"),
         q("status", { type: "string", enum: ["healthy", "degraded", "silent"] }, "Health status"),
         q("q", { type: "string", maxLength: 64 }, "Name substring or key prefix"),
         q(

@@ -1,10 +1,10 @@
 import type { Bus } from "../core/bus.ts";
+import { toHex } from "../core/bytes.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { Service } from "../core/service.ts";
 import type { PacketItem, RxPacket } from "../core/types.ts";
 import { payloadTypeName, routeName } from "../protocol/constants.ts";
-import { bytesToHex } from "../protocol/crypto.ts";
 import type { ObservationInput, StoreApi } from "../store/api.ts";
 
 /** What ingest needs to know about a packet: the decode, reduced. */
@@ -169,7 +169,7 @@ export function toPacketItem(o: ObservationInput, id: number, firstSeen: boolean
   return {
     id,
     hash: o.hash,
-    raw: bytesToHex(o.raw),
+    raw: toHex(o.raw),
     receivedAt: new Date(o.at).toISOString(),
     radioId: o.radioId,
     payloadType: payloadTypeName(o.payloadType),

@@ -8,9 +8,10 @@
  * signature to be checked here.
  */
 
+import { PAYLOAD_ADVERT, PAYLOAD_GRP_TXT } from "../protocol/constants.ts";
 import { decodePacket } from "../protocol/decode.ts";
 import type { ObservationInput, PacketRow } from "../store/api.ts";
-import { type MeshAdvert, type MeshObservation, PT } from "./types.ts";
+import type { MeshAdvert, MeshObservation } from "./types.ts";
 
 export interface RowAdapterOptions {
   /** The upper-hex node key of a radio, when known. */
@@ -77,10 +78,10 @@ export function advertFromRaw(raw: Uint8Array, opts: RowAdapterOptions): MeshAdv
 
 export function observationFromRow(row: PacketRow, opts: RowAdapterOptions = {}): MeshObservation {
   const advert =
-    row.payloadType === PT.ADVERT
+    row.payloadType === PAYLOAD_ADVERT
       ? (knownAdvertOf(row.raw, opts) ?? advertFromRaw(row.raw, opts))
       : undefined;
-  const channel = row.payloadType === PT.GRP_TXT ? channelHashLabel(row.raw) : undefined;
+  const channel = row.payloadType === PAYLOAD_GRP_TXT ? channelHashLabel(row.raw) : undefined;
   return {
     id: row.id,
     hash: row.hash,
@@ -109,7 +110,7 @@ export function observationFromInput(
   const a = input.advert;
   const channel =
     input.channelMessage?.channel ??
-    (input.payloadType === PT.GRP_TXT ? channelHashLabel(input.raw) : undefined);
+    (input.payloadType === PAYLOAD_GRP_TXT ? channelHashLabel(input.raw) : undefined);
   return {
     id: stored.id,
     hash: input.hash,

@@ -6,6 +6,7 @@
  * joins, from the whole state at once: the live model and a rebuild over the
  * same hearings settle to the same graph, whatever order keys were learnt in.
  */
+import { PAYLOAD_ADVERT, PAYLOAD_GRP_TXT, PAYLOAD_TRACE } from "../protocol/constants.ts";
 import { Activity } from "./activity.ts";
 import { loraAirtimeMs } from "./airtime.ts";
 import { Ring } from "./analytics.ts";
@@ -14,7 +15,7 @@ import { type NodeState, NodeTable } from "./nodes.ts";
 import { distanceKm } from "./prefix-index.ts";
 import { hasPosition, type ResolveContext, resolveEdge, sureId, uniqueKey } from "./resolve.ts";
 import { addStat, mergeStats, type RunningStats } from "./stats.ts";
-import { isFlood, type MeshObservation, PT, type ResolvedMeshConfig } from "./types.ts";
+import { isFlood, type MeshObservation, type ResolvedMeshConfig } from "./types.ts";
 
 const MAX_HOPS = 64;
 const HEX = /^[0-9a-f]+$/;
@@ -64,7 +65,7 @@ export function checkObservation(o: MeshObservation): string | null {
   if (typeof o.at !== "number" || !Number.isFinite(o.at)) return "bad-time";
   if (typeof o.radioId !== "string" || o.radioId.length > 64) return "bad-radio";
   if (!Array.isArray(o.hops) || o.hops.length > MAX_HOPS) return "bad-hops";
-  if (o.payloadType === PT.TRACE) return null; // TRACE "hops" are SNR bytes, never used as hops
+  if (o.payloadType === PAYLOAD_TRACE) return null; // TRACE "hops" are SNR bytes, never used as hops
   if (o.hops.length > 0) {
     if (!Number.isInteger(o.hashSize) || o.hashSize < 1 || o.hashSize > 3) return "bad-hash-size";
     for (const h of o.hops) {
@@ -180,7 +181,7 @@ export class MeshState {
     this.minutes.add(bucket);
     this.hours.add(bucket);
     this.onTouch?.("bucket", String(at));
-    if (o.payloadType === PT.GRP_TXT && o.firstSeen && typeof o.channel === "string") {
+    if (o.payloadType === PAYLOAD_GRP_TXT && o.firstSeen && typeof o.channel === "string") {
       this.activity.channel(o.channel, at);
     }
     const radioKey = upperKey(o.radioKey);
@@ -203,7 +204,7 @@ export class MeshState {
     });
     const flood = isFlood(o.route);
     let origin: string | null = null;
-    if (o.advert && o.payloadType === PT.ADVERT) {
+    if (o.advert && o.payloadType === PAYLOAD_ADVERT) {
       const advertKey = String(o.advert.publicKey).toUpperCase();
       const existed = this.nodes.get(advertKey) !== undefined;
       const n = this.nodes.advert(
@@ -220,7 +221,7 @@ export class MeshState {
         if (!existed || o.firstSeen) this.onNode?.(origin, existed ? "updated" : "new");
       }
     }
-    if (o.payloadType === PT.TRACE) {
+    if (o.payloadType === PAYLOAD_TRACE) {
       this.counters.trace++;
       return null;
     }

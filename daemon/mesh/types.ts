@@ -3,23 +3,9 @@
  * config section and the JSON-serialisable answers it gives the HTTP layer.
  */
 
-/** Node roles as carried in the advert flags' low nibble (protocol doc section 2). */
-export type RoleName = "chat" | "repeater" | "room" | "sensor" | "unknown";
+import type { RoleName } from "../protocol/roles.ts";
 
-export function roleName(role: number | null | undefined): RoleName {
-  switch (role) {
-    case 1:
-      return "chat";
-    case 2:
-      return "repeater";
-    case 3:
-      return "room";
-    case 4:
-      return "sensor";
-    default:
-      return "unknown";
-  }
-}
+export { type RoleName, roleName } from "../protocol/roles.ts";
 
 /** What the model needs from a verified advert. */
 export interface MeshAdvert {
@@ -134,23 +120,6 @@ export function resolveConfig(c: MeshConfig = {}): ResolvedMeshConfig {
     minResolveConfidence: c.minResolveConfidence ?? 0.5,
   };
 }
-
-/** Payload type numbers (protocol doc section 2). */
-export const PT = {
-  REQ: 0,
-  RESPONSE: 1,
-  TXT_MSG: 2,
-  ACK: 3,
-  ADVERT: 4,
-  GRP_TXT: 5,
-  GRP_DATA: 6,
-  ANON_REQ: 7,
-  PATH: 8,
-  TRACE: 9,
-  MULTIPART: 10,
-  CONTROL: 11,
-  RAW_CUSTOM: 15,
-} as const;
 
 export { PAYLOAD_NAMES, ROUTE_NAMES } from "../protocol/constants.ts";
 

@@ -3,7 +3,7 @@
  * are [start, end) in packet offsets, in order, without gaps: whatever the
  * decoder did not interpret is labelled "rest" (or "undecoded" after an error).
  */
-import { hexByte } from "./bytes.ts";
+import { hexByte } from "../core/bytes.ts";
 import { payloadTypeName, routeName } from "./constants.ts";
 import type { DecodedPacket, DecodeResult, Payload } from "./types.ts";
 

@@ -3,6 +3,7 @@
  * a GRP_TXT costs one Map lookup plus one HMAC per candidate key. Several
  * channels may share a hash byte: the MAC decides (src/Mesh.cpp tries up to 4).
  */
+import { hexToBytes } from "../core/bytes.ts";
 import { ConfigError } from "../core/errors.ts";
 import { channelHash, hashtagKey, PUBLIC_CHANNEL_KEY } from "./crypto.ts";
 import type { ChannelKey } from "./types.ts";
@@ -48,7 +49,7 @@ export function channelKeysFromConfig(
       problems.push(`channels[${i}].key must be 32 or 64 hex digits`);
       return;
     }
-    out.push(channelKey(name, new Uint8Array(Buffer.from(hex, "hex"))));
+    out.push(channelKey(name, hexToBytes(hex)));
   });
   if (problems.length > 0) throw new ConfigError("invalid channel keys", problems);
   return out;

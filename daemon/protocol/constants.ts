@@ -85,18 +85,6 @@ export const ADV_FEAT1 = 0x20;
 export const ADV_FEAT2 = 0x40;
 export const ADV_NAME = 0x80;
 
-export const ADV_TYPE_NONE = 0;
-export const ADV_TYPE_CHAT = 1;
-export const ADV_TYPE_REPEATER = 2;
-export const ADV_TYPE_ROOM = 3;
-export const ADV_TYPE_SENSOR = 4;
-
-export const ADVERT_ROLE_NAMES: readonly string[] = ["none", "chat", "repeater", "room", "sensor"];
-
-export function advertRoleName(n: number): string {
-  return ADVERT_ROLE_NAMES[n] ?? `type${n}`;
-}
-
 /** CONTROL sub-types (high nibble of the first byte, src/Mesh.cpp / MyMesh.cpp). */
 export const CTL_DISCOVER_REQ = 0x80;
 export const CTL_DISCOVER_RESP = 0x90;

@@ -17,23 +17,12 @@ import {
   verify as nodeVerify,
 } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519";
+import { hexToBytes, toHex } from "../core/bytes.ts";
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   const h = createHash("sha256");
   for (const p of parts) h.update(p);
   return new Uint8Array(h.digest());
-}
-
-export function hexToBytes(hex: string): Uint8Array {
-  const clean = hex.replace(/\s+/g, "");
-  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) {
-    throw new TypeError(`not a hex string: ${clean.slice(0, 40)}`);
-  }
-  return new Uint8Array(Buffer.from(clean, "hex"));
-}
-
-export function bytesToHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
 /** Key of a hashtag channel: the first 16 bytes of SHA-256 of the name incl. '#'. */
@@ -141,7 +130,7 @@ const VERIFY_CACHE_MAX = 1024;
 const verifyKeys = new Map<string, KeyObject | null>();
 
 function publicKeyObject(publicKey: Uint8Array): KeyObject | null {
-  const id = bytesToHex(publicKey);
+  const id = toHex(publicKey);
   const hit = verifyKeys.get(id);
   if (hit !== undefined) {
     // Refresh recency: Map keeps insertion order, so this is an LRU.

@@ -12,12 +12,6 @@ export {
 export * from "./constants.ts";
 export * from "./crypto.ts";
 export { decodePacket } from "./decode.ts";
-export {
-  createDecoder,
-  type DecoderConfig,
-  type DecoderCounters,
-  type PacketDecoder,
-} from "./decoder.ts";
 export * from "./encode.ts";
 export { PacketEncodeError } from "./errors.ts";
 export { packetHash, packetHashOf } from "./hash.ts";

@@ -4,8 +4,9 @@
  * control characters replaced before they reach a log line or a UI.
  */
 
-import { hex, hexByte } from "./bytes.ts";
-import { advertRoleName, PAYLOAD_TRACE, payloadTypeName, routeName } from "./constants.ts";
+import { toHex as hex, hexByte } from "../core/bytes.ts";
+import { PAYLOAD_TRACE, payloadTypeName, routeName } from "./constants.ts";
+import { advertRoleName } from "./roles.ts";
 import { replaceUnsafe } from "./text.ts";
 import type { DecodedPacket, DecodeResult, Payload } from "./types.ts";
 

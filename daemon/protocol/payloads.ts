@@ -4,7 +4,7 @@
  * offset where it ran out. `base` is the payload's offset in the packet.
  */
 
-import { cString, i8, i32le, u16le, u32le } from "./bytes.ts";
+import { cString, i8, i32le, u16le, u32le } from "../core/bytes.ts";
 import type { ChannelIndex } from "./channels.ts";
 import {
   ADV_FEAT1,
@@ -12,7 +12,6 @@ import {
   ADV_LATLON,
   ADV_NAME,
   ADV_TYPE_MASK,
-  advertRoleName,
   CTL_DISCOVER_REQ,
   CTL_DISCOVER_RESP,
   MAX_ADVERT_DATA,
@@ -21,6 +20,7 @@ import {
   payloadTypeName,
 } from "./constants.ts";
 import { decryptChannel, verify } from "./crypto.ts";
+import { advertRoleName } from "./roles.ts";
 import { safeName, safeText } from "./text.ts";
 import type {
   AdvertPayload,

@@ -7,6 +7,8 @@
  * live mode (start) a timer releases them as the clock passes them, burst()
  * and pump() release them at once. Same seed and clock -> same bytes.
  */
+
+import { hexToBytes, toHex } from "../core/bytes.ts";
 import type { RxPacket } from "../core/types.ts";
 import {
   PAYLOAD_CONTROL,
@@ -15,9 +17,10 @@ import {
   ROUTE_FLOOD,
   ROUTE_TRANSPORT_FLOOD,
 } from "../protocol/constants.ts";
-import { hashtagKey, hexToBytes, type Identity, PUBLIC_CHANNEL_KEY } from "../protocol/crypto.ts";
+import { hashtagKey, type Identity, PUBLIC_CHANNEL_KEY } from "../protocol/crypto.ts";
 import { buildControlDiscoverResp, encodePacket } from "../protocol/encode.ts";
 import { frameLayout } from "../protocol/hash.ts";
+import { ROLE_NUMBERS } from "../protocol/roles.ts";
 import { PeerCrypto } from "./peer.ts";
 import { direct, flood, GATEWAY, type Hearing, zeroHop } from "./propagation.ts";
 import { Rng } from "./rng.ts";
@@ -33,7 +36,7 @@ import {
   type SimChannel,
   type TrafficContext,
 } from "./traffic.ts";
-import { ROLE_TYPE, type SimNode, type SimRole, type Truth } from "./types.ts";
+import type { SimNode, SimRole, Truth } from "./types.ts";
 
 export interface MeshSimulatorOptions {
   readonly seed: number;
@@ -251,7 +254,7 @@ export class MeshSimulator {
       lon: spec.lon ?? this.gateway.lon + 0.005,
       elevated: false,
       publicKey: id.publicKey,
-      publicKeyHex: Buffer.from(id.publicKey).toString("hex").toUpperCase(),
+      publicKeyHex: toHex(id.publicKey, true),
       seed: id.seed,
       hashSize: 1,
     });
@@ -303,7 +306,7 @@ export class MeshSimulator {
     const out: Hearing[] = [];
     for (const r of this.topo.neighbours[GATEWAY] ?? []) {
       const node = this.topo.nodes[r] as SimNode;
-      const type = ROLE_TYPE[node.role];
+      const type = ROLE_NUMBERS[node.role];
       if ((filter & (1 << type)) === 0) continue;
       const resp = buildControlDiscoverResp({
         nodeType: type,

@@ -3,6 +3,7 @@
  * from distance with a log-distance path-loss model plus seeded shadowing.
  * The link table is the truth tests compare the daemon's neighbour graph with.
  */
+import { toHex } from "../core/bytes.ts";
 import { identityFromSeed, sha256 } from "../protocol/crypto.ts";
 import { makeName } from "./names.ts";
 import type { Rng } from "./rng.ts";
@@ -83,10 +84,6 @@ export function identityFor(seed: number, index: number) {
     // Keys starting 00 or FF are reserved (src/Identity.h); pick another.
     if (first !== 0x00 && first !== 0xff) return id;
   }
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString("hex").toUpperCase();
 }
 
 function pickRole(rng: Rng, i: number): SimRole {
@@ -245,7 +242,7 @@ function finish(
       index,
       ...d,
       publicKey: id.publicKey,
-      publicKeyHex: hex(id.publicKey),
+      publicKeyHex: toHex(id.publicKey, true),
       seed: id.seed,
       hashSize,
     };

@@ -26,6 +26,7 @@ import {
   buildTracePayload,
   encodePacket,
 } from "../protocol/encode.ts";
+import { ROLE_NUMBERS } from "../protocol/roles.ts";
 import { ackChecksum, type PeerCrypto } from "./peer.ts";
 import {
   direct,
@@ -38,7 +39,7 @@ import {
 } from "./propagation.ts";
 import type { Rng } from "./rng.ts";
 import type { Topology } from "./topology.ts";
-import { ROLE_TYPE, type SimNode } from "./types.ts";
+import type { SimNode } from "./types.ts";
 
 export interface SimChannel {
   readonly name: string;
@@ -111,7 +112,7 @@ export function advertPayload(node: SimNode, atMs: number): Uint8Array {
   return buildAdvertPayload({
     identity: { publicKey: node.publicKey, seed: node.seed },
     timestamp: senderClock(node, atMs),
-    role: ROLE_TYPE[node.role],
+    role: ROLE_NUMBERS[node.role],
     ...(sharesLocation(node) ? { lat: node.lat, lon: node.lon } : {}),
     name: node.name,
   });
@@ -350,7 +351,7 @@ function discoverEvent(ctx: TrafficContext): Hearing[] {
   const prefixOnly = rng.chance(0.5);
   const reqPayload = buildControlDiscoverReq({
     prefixOnly,
-    typeFilter: 1 << ROLE_TYPE.repeater,
+    typeFilter: 1 << ROLE_NUMBERS.repeater,
     tag,
   });
   const req = encodePacket({
@@ -366,7 +367,7 @@ function discoverEvent(ctx: TrafficContext): Hearing[] {
     if (node.role !== "repeater") continue;
     const link = topo.link(asker.index, r);
     const payload = buildControlDiscoverResp({
-      nodeType: ROLE_TYPE.repeater,
+      nodeType: ROLE_NUMBERS.repeater,
       snr: link ? Math.round(link.snr) : 0,
       tag,
       publicKey: prefixOnly ? node.publicKey.subarray(0, 8) : node.publicKey,

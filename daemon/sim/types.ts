@@ -1,14 +1,8 @@
 /** Plain data shared by the simulator's parts. */
 
-export type SimRole = "chat" | "repeater" | "room" | "sensor";
+import type { KnownRole } from "../protocol/roles.ts";
 
-/** Advert type nibble (src/helpers/AdvertDataHelpers.h ADV_TYPE_*). */
-export const ROLE_TYPE: Readonly<Record<SimRole, number>> = {
-  chat: 1,
-  repeater: 2,
-  room: 3,
-  sensor: 4,
-};
+export type SimRole = KnownRole;
 
 export interface SimNode {
   readonly index: number;

@@ -3,6 +3,7 @@
  * codec. Varints are unsigned LEB128 done with arithmetic (not bit ops) so
  * they carry any safe integer, e.g. ms timestamps.
  */
+import { ByteReader as BaseReader } from "../core/bytes.ts";
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -74,8 +75,12 @@ export class ByteWriter {
   svarint(v: number): this {
     return this.varint(v < 0 ? -2 * v - 1 : 2 * v);
   }
+  /** A length-prefixed field. */
   bytes(b: Uint8Array): this {
-    this.varint(b.length);
+    return this.varint(b.length).fixed(b);
+  }
+  /** b as it is, no length prefix. */
+  fixed(b: Uint8Array): this {
     this.room(b.length);
     this.buf.set(b, this.n);
     this.n += b.length;
@@ -101,41 +106,29 @@ export class ByteWriter {
   }
 }
 
-export class ByteReader {
-  private pos: number;
-  private readonly view: DataView;
-  constructor(
-    private readonly buf: Uint8Array,
-    start = 0,
-    private readonly end = buf.length,
-  ) {
-    this.pos = start;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+/**
+ * The journal's reader: core's bounds-checked reader, but a read past the end
+ * throws (a torn or corrupt record must fail its frame, never decode as
+ * zeros); adds varints and length-prefixed fields.
+ */
+export class ByteReader extends BaseReader {
+  private need(at: number | null): number {
+    if (at === null) throw new RangeError("read past end");
+    return at;
   }
-  get offset(): number {
-    return this.pos;
+  override u8(): number {
+    return this.buf[this.need(this.take(1))]!;
   }
-  get remaining(): number {
-    return this.end - this.pos;
+  override u32(): number {
+    return this.view.getUint32(this.need(this.take(4)), true);
   }
-  private need(k: number): void {
-    if (this.pos + k > this.end) throw new RangeError("read past end");
+  override f64(): number {
+    return this.view.getFloat64(this.need(this.take(8)), true);
   }
-  u8(): number {
-    this.need(1);
-    return this.buf[this.pos++]!;
-  }
-  u32(): number {
-    this.need(4);
-    const v = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return v;
-  }
-  f64(): number {
-    this.need(8);
-    const v = this.view.getFloat64(this.pos, true);
-    this.pos += 8;
-    return v;
+  /** n bytes as they are (no length prefix), copied. */
+  fixed(n: number): Uint8Array {
+    const at = this.need(this.take(n));
+    return this.buf.slice(at, at + n);
   }
   varint(): number {
     let v = 0;
@@ -152,19 +145,14 @@ export class ByteReader {
     const z = this.varint();
     return z % 2 === 1 ? -(z + 1) / 2 : z / 2;
   }
-  bytes(): Uint8Array {
-    const n = this.varint();
-    this.need(n);
-    const out = this.buf.slice(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
+  /** A length-prefixed field (unlike the base reader's fixed-size bytes(n)), copied. */
+  override bytes(): Uint8Array {
+    return this.fixed(this.varint());
   }
   str(): string {
     const n = this.varint();
-    this.need(n);
-    const s = dec.decode(this.buf.subarray(this.pos, this.pos + n));
-    this.pos += n;
-    return s;
+    const at = this.need(this.take(n));
+    return dec.decode(this.buf.subarray(at, at + n));
   }
   optStr(): string | null {
     return this.u8() === 0 ? null : this.str();

@@ -10,6 +10,7 @@
  * deflate stage finds them as matches). Kind 1, the first layout, is still
  * read so a journal left by an earlier version replays.
  */
+import { hexToBytes, toHex } from "../core/bytes.ts";
 import type { AdvertInput, ChannelMessageInput, ObservationInput } from "./api.ts";
 import { ByteReader, ByteWriter } from "./bytes.ts";
 import { checkMeshBatch, type MeshRowsBatch } from "./mesh-rows.ts";
@@ -66,22 +67,12 @@ interface RowContext {
   readonly radios: string[];
 }
 
-function hexToBytes(w: ByteWriter, hex: string): void {
-  for (let i = 0; i < hex.length; i += 2) w.u8(Number.parseInt(hex.slice(i, i + 2), 16));
-}
-
-function bytesHex(r: ByteReader, n: number, upper: boolean): string {
-  let s = "";
-  for (let i = 0; i < n; i++) s += r.u8().toString(16).padStart(2, "0");
-  return upper ? s.toUpperCase() : s;
-}
-
 /** Hops of one size in lower hex go as their bytes (as in the packet's path); others as text. */
 function writeHops(w: ByteWriter, hops: readonly string[]): void {
   const size = hops[0]?.length ?? 2;
   if (hops.every((h) => h.length === size && HEX_HOP.test(h))) {
     w.u8(size / 2).varint(hops.length);
-    for (const h of hops) hexToBytes(w, h);
+    for (const h of hops) w.fixed(hexToBytes(h));
     return;
   }
   w.u8(0).varint(hops.length);
@@ -92,7 +83,7 @@ function readHops(r: ByteReader): string[] {
   const size = r.u8();
   const n = r.varint();
   const hops: string[] = [];
-  for (let i = 0; i < n; i++) hops.push(size === 0 ? r.str() : bytesHex(r, size, false));
+  for (let i = 0; i < n; i++) hops.push(size === 0 ? r.str() : toHex(r.fixed(size)));
   return hops;
 }
 
@@ -117,16 +108,12 @@ function readNum(r: ByteReader, scale: number): number | null {
 function writeHash(w: ByteWriter, hash: string): void {
   // The usual 16-hex hash goes as 8 raw bytes; anything else as text.
   if (HEX16.test(hash)) {
-    w.u8(1);
-    for (let i = 0; i < 16; i += 2) w.u8(Number.parseInt(hash.slice(i, i + 2), 16));
+    w.u8(1).fixed(hexToBytes(hash));
   } else w.u8(0).str(hash);
 }
 
 function readHash(r: ByteReader): string {
-  if (r.u8() === 0) return r.str();
-  let s = "";
-  for (let i = 0; i < 8; i++) s += r.u8().toString(16).padStart(2, "0");
-  return s;
+  return r.u8() === 0 ? r.str() : toHex(r.fixed(8));
 }
 
 function writeObs(w: ByteWriter, rec: IngestRecord, ctx: RowContext): void {
@@ -158,7 +145,7 @@ function writeObs(w: ByteWriter, rec: IngestRecord, ctx: RowContext): void {
   }
   if (o.advert) {
     const a = o.advert;
-    if (HEX_KEY.test(a.publicKey)) hexToBytes(w.u8(1), a.publicKey);
+    if (HEX_KEY.test(a.publicKey)) w.u8(1).fixed(hexToBytes(a.publicKey));
     else w.u8(0).str(a.publicKey);
     w.optStr(a.name).svarint(a.role);
     writeNum(w, a.lat, 1e6);
@@ -225,7 +212,7 @@ function readObs(r: ByteReader, ctx: RowContext): IngestRecord {
     }
   }
   if (flags & 4) {
-    const publicKey = !ctx.compact || r.u8() === 0 ? r.str() : bytesHex(r, 32, true);
+    const publicKey = !ctx.compact || r.u8() === 0 ? r.str() : toHex(r.fixed(32), true);
     const name = r.optStr();
     const role = r.svarint();
     const lat = readNum(r, 1e6);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeDecoder } from "../../daemon/app/decoder.ts";
+import { makeDecoder, newDecodeCounters } from "../../daemon/app/decoder.ts";
 import { channelKeysFromConfig } from "../../daemon/protocol/channels.ts";
 
 const ctx = { channels: channelKeysFromConfig([{ name: "#bot" }], true) };
@@ -57,5 +57,20 @@ describe("ingest decoder (protocol decode reduced to stored fields)", () => {
     expect(f.hash).toMatch(/^[0-9a-f]{16}$/);
     expect(decode(bytes("11ff")).hash).toBe(f.hash);
     expect(decode(new Uint8Array()).error).toBe("E_EMPTY");
+  });
+});
+
+describe("decode counters", () => {
+  it("counts decrypted channel messages, bad signatures and unsupported versions", () => {
+    const counters = newDecodeCounters();
+    const counted = makeDecoder(() => ctx, counters);
+    counted(bytes("15833fa002860ccae0eed9ca78b9ab0775d477c1f6490a398bf4edc75240")); // #bot
+    const tampered = bytes(ADVERT);
+    tampered[tampered.length - 1]! ^= 1;
+    counted(tampered);
+    counted(bytes(ADVERT)); // verifies: not counted
+    counted(bytes("55FF0102")); // payload version 1
+    counted(bytes("11C1AA")); // reserved hash size: an error, counted by ingest
+    expect(counters).toEqual({ decrypted: 1, badSignatures: 1, unsupportedVersion: 1 });
   });
 });

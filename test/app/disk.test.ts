@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DiskWatcher } from "../../daemon/app/disk.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
-import { tempDir } from "../helpers/paths.ts";
+import { tempDir } from "../support/paths.ts";
 
 describe("DiskWatcher", () => {
   it("reads the data directory's free and total space", async () => {

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testBroker, testRadio } from "../../daemon/app/probes.ts";
 import { FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
-import { freePort, MOSQUITTO, Mosquitto } from "../mqtt/helpers/mosquitto.ts";
-import { type PtyPair, ptyPair } from "../sim/pty.ts";
+import { freePort, MOSQUITTO, Mosquitto } from "../support/mosquitto.ts";
+import { type PtyPair, ptyPair } from "../support/sim/pty.ts";
 
 describe("testRadio", { timeout: 30_000 }, () => {
   let pty: PtyPair;

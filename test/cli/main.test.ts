@@ -9,7 +9,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parseArgs, UsageError } from "../../daemon/cli/args.ts";
 import { runCli, USAGE_LINE } from "../../daemon/cli/main.ts";
-import { REPO_ROOT, tempDir } from "../helpers/paths.ts";
+import { REPO_ROOT, tempDir } from "../support/paths.ts";
 
 function io() {
   let out = "";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../daemon/config/load.ts";
 import { ConfigError } from "../../daemon/core/errors.ts";
-import { tempDir } from "../helpers/paths.ts";
+import { tempDir } from "../support/paths.ts";
 
 function writeYaml(text: string): string {
   const p = join(tempDir(), "meshgate.yaml");

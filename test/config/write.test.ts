@@ -15,7 +15,7 @@ import {
   patchDocument,
   writeFileAtomic,
 } from "../../daemon/config/write.ts";
-import { ROOT } from "../web/setup.ts";
+import { REPO_ROOT as ROOT } from "../support/paths.ts";
 
 const comments = (text: string): string[] =>
   text

@@ -10,7 +10,7 @@ import {
   checkNode,
   checkSerial,
 } from "../../daemon/doctor/checks.ts";
-import { tempDir } from "../helpers/paths.ts";
+import { tempDir } from "../support/paths.ts";
 
 function captureIO() {
   let out = "";

@@ -3,8 +3,8 @@ import WebSocket from "ws";
 import type { PacketItem } from "../../daemon/core/types.ts";
 import { PAYLOAD_NAMES, ROUTE_NAMES } from "../../daemon/protocol/constants.ts";
 import { packetHash } from "../../daemon/protocol/hash.ts";
-import { type RunningDaemon, startDaemon } from "../helpers/daemon.ts";
-import { tempDir } from "../helpers/paths.ts";
+import { type RunningDaemon, startDaemon } from "../support/daemon.ts";
+import { tempDir } from "../support/paths.ts";
 
 const HEX16 = /^[0-9a-f]{16}$/;
 const PAYLOAD_TYPES = new Set(PAYLOAD_NAMES);

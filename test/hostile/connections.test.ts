@@ -9,8 +9,8 @@ import { readdirSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { RESERVED_FDS } from "../../daemon/http/fd-guard.ts";
-import { type RunningDaemon, startDaemon } from "../helpers/daemon.ts";
-import { SLOW_START_MS, until } from "./helpers.ts";
+import { type RunningDaemon, startDaemon } from "../support/daemon.ts";
+import { SLOW_START_MS, until } from "../support/wait.ts";
 
 const HAS_PRLIMIT = spawnSync("sh", ["-c", "command -v prlimit"]).status === 0;
 const ENGINES = ["node", "uws"] as const;

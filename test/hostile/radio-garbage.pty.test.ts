@@ -9,9 +9,9 @@ import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { RxPacket } from "../../daemon/core/types.ts";
 import { RadioManager } from "../../daemon/radio/index.ts";
-import { CompanionPeer } from "../radio/support/companion-peer.ts";
-import { openPeerSerial, ptyPair, tempDir, waitUntil } from "../radio/support/pty.ts";
-import { randomBytes, rng } from "../radio/support/rng.ts";
+import { openPeerSerial, ptyPair, tempDir, waitUntil } from "../support/pty.ts";
+import { CompanionPeer } from "../support/radio/companion-peer.ts";
+import { randomBytes, rng } from "../support/rng.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -8,9 +8,9 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RunningDaemon, startDaemon } from "../helpers/daemon.ts";
-import { REPO_ROOT, tempDir } from "../helpers/paths.ts";
-import { freePort, SLOW_START_MS, until } from "./helpers.ts";
+import { type RunningDaemon, startDaemon } from "../support/daemon.ts";
+import { REPO_ROOT, tempDir } from "../support/paths.ts";
+import { freePort, SLOW_START_MS, until } from "../support/wait.ts";
 
 const SECRETS = {
   httpToken: "HttpTokenS3cret-0123456789",

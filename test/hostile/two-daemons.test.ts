@@ -7,9 +7,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOCK_FILE, lockDataDir } from "../../daemon/store/lock.ts";
-import { type RunningDaemon, startDaemon } from "../helpers/daemon.ts";
-import { tempDir } from "../helpers/paths.ts";
-import { freePort, refusal, SLOW_START_MS, until } from "./helpers.ts";
+import { type RunningDaemon, startDaemon } from "../support/daemon.ts";
+import { tempDir } from "../support/paths.ts";
+import { freePort, refusal, SLOW_START_MS, until } from "../support/wait.ts";
 
 const running: RunningDaemon[] = [];
 afterEach(async () => {

@@ -16,8 +16,8 @@ import {
   parseRange,
 } from "../../daemon/http/basemap.ts";
 import type { BasemapInfo } from "../../daemon/http/contract/index.ts";
-import { rasterArchive, solidPng } from "../web/helpers/pmtiles.ts";
-import { ENGINES, startServer, type TestServer } from "./helpers/server.ts";
+import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
+import { rasterArchive, solidPng } from "../support/web/pmtiles.ts";
 
 describe("parseRange", () => {
   it("reads the three forms and refuses what a file cannot satisfy", () => {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PacketItem } from "../../daemon/core/types.ts";
-import { ENGINES, startServer, type TestServer } from "./helpers/server.ts";
+import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
 
 const CHROMIUM = process.env.MESHGATE_CHROMIUM ?? "/usr/bin/chromium";
 

@@ -10,8 +10,15 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import type { PacketItem } from "../../daemon/core/types.ts";
-import { makeRows, rng, T0 } from "./helpers/fixtures.ts";
-import { ENGINES, rawRequest, rawSocket, startServer, type TestServer } from "./helpers/server.ts";
+import { makeRows, T0 } from "../support/http/fixtures.ts";
+import {
+  ENGINES,
+  rawRequest,
+  rawSocket,
+  startServer,
+  type TestServer,
+} from "../support/http/server.ts";
+import { rng } from "../support/rng.ts";
 
 const UI_INDEX =
   "<!doctype html><title>ui</title><script type=module src=/assets/main-ABCDEF12.js></script>";

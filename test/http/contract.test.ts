@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { protocolDecoder } from "../../daemon/http/adapters.ts";
 import { CONTRACT_FIELDS } from "../../daemon/http/contract/fields.ts";
 import { openApiDocument } from "../../daemon/http/openapi.ts";
-import { makeMessages, makeNodes, makeRows } from "./helpers/fixtures.ts";
-import { RADIO_KEY, radioStatus, radios, realMesh } from "./helpers/providers.ts";
-import { startServer, type TestServer } from "./helpers/server.ts";
+import { makeMessages, makeNodes, makeRows } from "../support/http/fixtures.ts";
+import { RADIO_KEY, radioStatus, radios, realMesh } from "../support/http/providers.ts";
+import { startServer, type TestServer } from "../support/http/server.ts";
 
 type Obj = Record<string, unknown>;
 const doc = openApiDocument("9.9.9-test") as {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CSP } from "../../daemon/http/security.ts";
-import { REPO_ROOT } from "../helpers/paths.ts";
+import { REPO_ROOT } from "../support/paths.ts";
 
 describe("docs/api.md", () => {
   it("quotes the served Content-Security-Policy exactly", () => {

@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { protocolDecoder } from "../../daemon/http/adapters.ts";
 import { buildAckPayload, encodePacket } from "../../daemon/protocol/index.ts";
-import { makeMessages, makeNodes, makeRows, T0 } from "./helpers/fixtures.ts";
-import { mqtt, RADIO_KEY, radioStatus, radios, realMesh } from "./helpers/providers.ts";
-import { ENGINES, startServer, type TestServer } from "./helpers/server.ts";
+import { makeMessages, makeNodes, makeRows, T0 } from "../support/http/fixtures.ts";
+import { mqtt, RADIO_KEY, radioStatus, radios, realMesh } from "../support/http/providers.ts";
+import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
 
 type Obj = Record<string, unknown>;
 const getJson = async (t: TestServer, path: string): Promise<[number, Obj, Headers]> => {
@@ -30,6 +30,7 @@ describe.each(ENGINES)("endpoints on %s, store only (no mesh model)", (engine) =
       providers: {
         radios: radios(radioStatus("r1"), radioStatus("r2", "backoff")),
         mqtt: mqtt(false),
+        ingest: { counters: () => ({ decodeErrors: 4, decrypted: 3, badSignatures: 2 }) },
       },
     });
     for (const n of nodes) t.store.nodes.set(n.publicKey, n);
@@ -172,6 +173,10 @@ describe.each(ENGINES)("endpoints on %s, store only (no mesh model)", (engine) =
     expect(text).toMatch(/meshgate_event_loop_lag_seconds\{quantile="0.99"\} [\d.e-]+/);
     expect(text).toMatch(/meshgate_memory_bytes\{kind="rss"\} \d+/);
     expect(text).toContain("meshgate_store_journal_bytes 0");
+    expect(text).toContain('meshgate_decode_total{outcome="error"} 4');
+    expect(text).toContain('meshgate_decode_total{outcome="decrypted"} 3');
+    expect(text).toContain('meshgate_decode_total{outcome="bad_signature"} 2');
+    expect(text).toContain('meshgate_decode_total{outcome="unsupported_version"} 0');
     // Every sample line is "name{labels} number".
     for (const line of text.trim().split("\n")) {
       if (!line.startsWith("#")) expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? -?[\d.e+-]+$/);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { protocolDecoder } from "../../daemon/http/adapters.ts";
 import { openApiDocument } from "../../daemon/http/openapi.ts";
 import { buildAckPayload, encodePacket } from "../../daemon/protocol/index.ts";
-import { makeMessages, makeNodes, makeRows } from "./helpers/fixtures.ts";
+import { makeMessages, makeNodes, makeRows } from "../support/http/fixtures.ts";
 import {
   FakeActions,
   mqtt,
@@ -15,8 +15,8 @@ import {
   radioStatus,
   radios,
   realMesh,
-} from "./helpers/providers.ts";
-import { startServer, type TestServer } from "./helpers/server.ts";
+} from "../support/http/providers.ts";
+import { startServer, type TestServer } from "../support/http/server.ts";
 
 type Obj = Record<string, unknown>;
 const doc = openApiDocument("9.9.9-test") as { paths: Record<string, Record<string, Obj>> };

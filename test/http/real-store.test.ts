@@ -7,8 +7,8 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import type { PacketItem } from "../../daemon/core/types.ts";
 import type { ObservationInput, StoreApi } from "../../daemon/store/api.ts";
 import { createStore } from "../../daemon/store/store.ts";
-import { makeNodes, makeRows, T0 } from "./helpers/fixtures.ts";
-import { ENGINES, startServer, type TestServer } from "./helpers/server.ts";
+import { makeNodes, makeRows, T0 } from "../support/http/fixtures.ts";
+import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
 
 const nodes = makeNodes(12);
 

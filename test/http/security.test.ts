@@ -8,8 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { FakeActions } from "./helpers/providers.ts";
-import { ENGINES, rawRequest, rawSocket, startServer, type TestServer } from "./helpers/server.ts";
+import { FakeActions } from "../support/http/providers.ts";
+import {
+  ENGINES,
+  rawRequest,
+  rawSocket,
+  startServer,
+  type TestServer,
+} from "../support/http/server.ts";
 
 const TOKEN = "correct-horse-battery-staple";
 const SECRET = "TOP-SECRET-OUTSIDE-THE-UI";

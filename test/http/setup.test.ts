@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ADMIN_FILE, AdminCredential, SETUP_CODE_TTL_MS } from "../../daemon/app/admin.ts";
-import { ENGINES, startServer, type TestServer } from "./helpers/server.ts";
+import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
 
 const post = (base: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base}${path}`, {

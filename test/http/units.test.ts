@@ -17,8 +17,8 @@ import {
 import { createHttpServer } from "../../daemon/http/server.ts";
 import { safeSegments } from "../../daemon/http/static.ts";
 import { WsHub } from "../../daemon/http/ws-hub.ts";
-import { FakeStore } from "./helpers/fake-store.ts";
-import { rng } from "./helpers/fixtures.ts";
+import { FakeStore } from "../support/http/fake-store.ts";
+import { rng } from "../support/rng.ts";
 
 const paramOf = (fn: () => unknown): string | undefined => {
   try {

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import type { PacketItem } from "../../daemon/core/types.ts";
 import type { WsHubStats } from "../../daemon/http/ws-hub.ts";
-import { radioStatus } from "./helpers/providers.ts";
-import { ENGINES, startServer, type TestServer } from "./helpers/server.ts";
+import { radioStatus } from "../support/http/providers.ts";
+import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
 
 type Msg = { type: string; data?: PacketItem & { id: string }; [k: string]: unknown };
 

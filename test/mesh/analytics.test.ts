@@ -4,7 +4,7 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import type { RadioStatus } from "../../daemon/core/types.ts";
 import { loraAirtimeMs } from "../../daemon/mesh/airtime.ts";
 import { MeshModel } from "../../daemon/mesh/model.ts";
-import { advertObs, advertOf, hopOf, key, obs } from "./helpers/obs.ts";
+import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
 
 const T0 = Date.UTC(2026, 4, 1, 12, 0, 0);
 const R = key("ee", 1);

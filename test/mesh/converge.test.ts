@@ -10,9 +10,10 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel } from "../../daemon/mesh/model.ts";
 import type { MeshObservation } from "../../daemon/mesh/types.ts";
 import type { NodeRow } from "../../daemon/store/api.ts";
-import { MemorySource } from "./helpers/source.ts";
-import { memoryTables } from "./helpers/tables.ts";
-import { generateMesh, TestRng, traffic } from "./helpers/topology.ts";
+import { MemorySource } from "../support/mesh/source.ts";
+import { memoryTables } from "../support/mesh/tables.ts";
+import { generateMesh, traffic } from "../support/mesh/topology.ts";
+import { TestRng } from "../support/rng.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 const NOW = T0 + 2 * 86_400_000;

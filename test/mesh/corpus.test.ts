@@ -11,7 +11,7 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel } from "../../daemon/mesh/model.ts";
 import { decodePacket } from "../../daemon/protocol/decode.ts";
 import type { NodeRow, PacketRow } from "../../daemon/store/api.ts";
-import { CORPUS_DIR, HAS_CORPUS } from "../helpers/paths.ts";
+import { CORPUS_DIR, HAS_CORPUS } from "../support/paths.ts";
 
 const ROLES: Record<string, number> = { companion: 1, chat: 1, repeater: 2, room: 3, sensor: 4 };
 

@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { RadioStatus } from "../../daemon/core/types.ts";
 import { MeshModel } from "../../daemon/mesh/model.ts";
-import { advertObs, advertOf, hopOf, key, obs } from "./helpers/obs.ts";
-import { MemorySource } from "./helpers/source.ts";
-import { memoryTables } from "./helpers/tables.ts";
+import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
+import { MemorySource } from "../support/mesh/source.ts";
+import { memoryTables } from "../support/mesh/tables.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 const G = key("9a", 1);

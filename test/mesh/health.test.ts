@@ -4,7 +4,7 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel } from "../../daemon/mesh/model.ts";
 import { cleanName } from "../../daemon/mesh/nodes.ts";
 import { DEFAULT_HEALTH, resolveConfig } from "../../daemon/mesh/types.ts";
-import { advertObs, advertOf, key } from "./helpers/obs.ts";
+import { advertObs, advertOf, key } from "../support/mesh/obs.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 const H = 3_600_000;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel } from "../../daemon/mesh/model.ts";
-import { generateMesh, pairKey, traffic, truthPairs } from "./helpers/topology.ts";
+import { generateMesh, pairKey, traffic, truthPairs } from "../support/mesh/topology.ts";
 
 function evaluate(seed: number, hashSize: 1 | 2) {
   const mesh = generateMesh({

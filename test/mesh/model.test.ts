@@ -5,9 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel, TABLES_META_KEY } from "../../daemon/mesh/model.ts";
-import { hopOf, key, obs } from "./helpers/obs.ts";
-import { MemorySource, nodeRow } from "./helpers/source.ts";
-import { memoryTables } from "./helpers/tables.ts";
+import { hopOf, key, obs } from "../support/mesh/obs.ts";
+import { MemorySource, nodeRow } from "../support/mesh/source.ts";
+import { memoryTables } from "../support/mesh/tables.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 const R = key("ee", 1);

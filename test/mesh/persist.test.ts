@@ -14,8 +14,8 @@ import {
 } from "../../daemon/mesh/persist.ts";
 import { MeshState } from "../../daemon/mesh/state.ts";
 import { resolveConfig } from "../../daemon/mesh/types.ts";
-import { bigState } from "./helpers/big.ts";
-import { memoryTables } from "./helpers/tables.ts";
+import { bigState } from "../support/mesh/big.ts";
+import { memoryTables } from "../support/mesh/tables.ts";
 
 describe("mesh tables at scale", () => {
   it("5,000 nodes and 25,000 edges save in small batches and restore", async () => {

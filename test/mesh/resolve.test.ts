@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel } from "../../daemon/mesh/model.ts";
 import { PrefixIndex } from "../../daemon/mesh/prefix-index.ts";
-import { advertObs, advertOf, hopOf, key, obs } from "./helpers/obs.ts";
+import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 const model = () => new MeshModel({ config: {}, log: silentLogger(), now: () => T0 + 60_000 });

@@ -11,7 +11,7 @@ import { MeshModel } from "../../daemon/mesh/model.ts";
 import type { MeshObservation } from "../../daemon/mesh/types.ts";
 import { decodePacket } from "../../daemon/protocol/decode.ts";
 import { MeshSimulator } from "../../daemon/sim/index.ts";
-import { pairKey } from "./helpers/topology.ts";
+import { pairKey } from "../support/mesh/topology.ts";
 
 function toObservation(rx: RxPacket, radioKey: string, seen: Set<string>): MeshObservation | null {
   const d = decodePacket(rx.raw, { channels: [], verifySignatures: false });

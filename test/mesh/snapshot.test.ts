@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel } from "../../daemon/mesh/model.ts";
-import { generateMesh, TestRng, traffic } from "./helpers/topology.ts";
+import { generateMesh, traffic } from "../support/mesh/topology.ts";
+import { TestRng } from "../support/rng.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { meshRead } from "../../daemon/store/mesh-rows.ts";
-import { memoryTables } from "./helpers/tables.ts";
+import { memoryTables } from "../support/mesh/tables.ts";
 
 const dirs: string[] = [];
 afterEach(() => {

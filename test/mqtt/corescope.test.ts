@@ -9,14 +9,13 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
 import type { PacketItem } from "../../daemon/core/types.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import { payloadTypeName, routeName } from "../../daemon/protocol/constants.ts";
 import { frameLayout, packetHash } from "../../daemon/protocol/hash.ts";
-import { Collector, RADIO_KEY, radiosPort, until } from "./helpers/fixtures.ts";
-import { MOSQUITTO, Mosquitto } from "./helpers/mosquitto.ts";
-import { MemoryOutbox } from "./helpers/outbox.ts";
+import { MOSQUITTO, Mosquitto } from "../support/mosquitto.ts";
+import { Collector, RADIO_KEY, until, uplinkDeps } from "../support/mqtt/fixtures.ts";
+import { MemoryOutbox } from "../support/mqtt/outbox.ts";
 
 const CORPUS = path.resolve(
   import.meta.dirname,
@@ -74,15 +73,9 @@ describe.skipIf(!haveCorpus || !MOSQUITTO)("packets feed as CoreScope ingests it
     cleanup.push(() => sub.close());
     const bus = new Bus();
     const outbox = new MemoryOutbox();
-    const uplink = new MqttUplink({
-      brokers: [{ id: "corescope", url: broker.url, feeds: ["packets"] }],
-      gateway: { name: "gw", iata: "SFO", lat: null, lon: null },
-      outbox,
-      bus,
-      log: silentLogger(),
-      version: "0.1.0",
-      radios: radiosPort(),
-    });
+    const uplink = new MqttUplink(
+      uplinkDeps([{ id: "corescope", url: broker.url, feeds: ["packets"] }], outbox, bus),
+    );
     cleanup.push(() => uplink.stop());
     await uplink.start();
     for (const p of items) bus.emit("packet", p);

@@ -15,8 +15,8 @@ import type { BrokerConfig } from "../../daemon/mqtt/config.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import type { StoreApi } from "../../daemon/store/api.ts";
 import { createStore } from "../../daemon/store/store.ts";
-import { Collector, makePacket, RADIO_KEY, radiosPort, until } from "./helpers/fixtures.ts";
-import { MOSQUITTO, Mosquitto, OPENSSL } from "./helpers/mosquitto.ts";
+import { MOSQUITTO, Mosquitto, OPENSSL } from "../support/mosquitto.ts";
+import { Collector, makePacket, RADIO_KEY, radiosPort, until } from "../support/mqtt/fixtures.ts";
 
 if (!MOSQUITTO)
   console.warn("mosquitto binary not found (apt install mosquitto): durability tests skipped");

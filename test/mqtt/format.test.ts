@@ -13,7 +13,8 @@ import {
   statusMessage,
 } from "../../daemon/mqtt/format.ts";
 import { packetHash } from "../../daemon/protocol/hash.ts";
-import { RADIO_KEY, radioInfo, rng } from "./helpers/fixtures.ts";
+import { RADIO_KEY, radioInfo } from "../support/mqtt/fixtures.ts";
+import { rng } from "../support/rng.ts";
 
 function item(rawHex: string, over: Partial<PacketItem> = {}): PacketItem {
   const raw = Buffer.from(rawHex, "hex");

@@ -10,7 +10,7 @@ import type { BrokerConfig } from "../../daemon/mqtt/config.ts";
 import { parseToken } from "../../daemon/mqtt/token.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import { verify } from "../../daemon/protocol/crypto.ts";
-import { FakeBroker } from "./helpers/fake-broker.ts";
+import { FakeBroker } from "../support/mqtt/fake-broker.ts";
 import {
   makePacket,
   RADIO_IDENTITY,
@@ -19,8 +19,8 @@ import {
   radiosPort,
   testSigner,
   until,
-} from "./helpers/fixtures.ts";
-import { MemoryOutbox } from "./helpers/outbox.ts";
+} from "../support/mqtt/fixtures.ts";
+import { MemoryOutbox } from "../support/mqtt/outbox.ts";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -7,12 +7,11 @@
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
 import type { BrokerConfig } from "../../daemon/mqtt/config.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
-import { Collector, makePacket, radiosPort, until } from "./helpers/fixtures.ts";
-import { MOSQUITTO, Mosquitto } from "./helpers/mosquitto.ts";
-import { MemoryOutbox } from "./helpers/outbox.ts";
+import { MOSQUITTO, Mosquitto } from "../support/mosquitto.ts";
+import { Collector, makePacket, until, uplinkDeps } from "../support/mqtt/fixtures.ts";
+import { MemoryOutbox } from "../support/mqtt/outbox.ts";
 
 if (!MOSQUITTO)
   console.warn("mosquitto binary not found (apt install mosquitto): outage tests skipped");
@@ -26,15 +25,16 @@ describe.skipIf(!MOSQUITTO)("outages against mosquitto", () => {
   function uplink(cfg: Partial<BrokerConfig> & { url: string }, outbox: MemoryOutbox, bus: Bus) {
     const events: string[] = [];
     bus.on("mqtt", (e) => events.push(e.state));
-    const u = new MqttUplink({
-      brokers: [{ id: "m", feeds: ["packets"], backoffMinMs: 100, backoffMaxMs: 300, ...cfg }],
-      gateway: { name: "gw", iata: "PDX", lat: null, lon: null },
-      outbox,
-      bus,
-      log: silentLogger(),
-      version: "0.1.0",
-      radios: radiosPort(),
-    });
+    const u = new MqttUplink(
+      uplinkDeps(
+        [{ id: "m", feeds: ["packets"], backoffMinMs: 100, backoffMaxMs: 300, ...cfg }],
+        outbox,
+        bus,
+        {
+          gateway: { name: "gw", iata: "PDX", lat: null, lon: null },
+        },
+      ),
+    );
     cleanup.push(() => u.stop());
     return { u, events };
   }

@@ -19,9 +19,10 @@ import type { SummaryEdge, SummaryNode, SummaryPort } from "../../daemon/mqtt/po
 import type { SummaryOptions } from "../../daemon/mqtt/summaries.ts";
 import { DEFAULT_SUMMARY_OPTIONS, roundCoord, TrafficWindow } from "../../daemon/mqtt/summaries.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
-import { FakeBroker, type SeenPublish } from "./helpers/fake-broker.ts";
-import { makePacket, RADIO_KEY, radiosPort, rng, until } from "./helpers/fixtures.ts";
-import { MemoryOutbox } from "./helpers/outbox.ts";
+import { FakeBroker, type SeenPublish } from "../support/mqtt/fake-broker.ts";
+import { makePacket, RADIO_KEY, radiosPort, until } from "../support/mqtt/fixtures.ts";
+import { MemoryOutbox } from "../support/mqtt/outbox.ts";
+import { rng } from "../support/rng.ts";
 
 const SCHEMA_DIR = path.resolve(import.meta.dirname, "../../schema/mqtt");
 

@@ -5,12 +5,11 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
 import type { BrokerTls } from "../../daemon/mqtt/config.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
-import { makePacket, radiosPort, until } from "./helpers/fixtures.ts";
-import { MOSQUITTO, Mosquitto, OPENSSL } from "./helpers/mosquitto.ts";
-import { MemoryOutbox } from "./helpers/outbox.ts";
+import { MOSQUITTO, Mosquitto, OPENSSL } from "../support/mosquitto.ts";
+import { makePacket, until, uplinkDeps } from "../support/mqtt/fixtures.ts";
+import { MemoryOutbox } from "../support/mqtt/outbox.ts";
 
 describe.skipIf(!MOSQUITTO || !OPENSSL)("TLS against mosquitto", () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -21,17 +20,22 @@ describe.skipIf(!MOSQUITTO || !OPENSSL)("TLS against mosquitto", () => {
   async function run(broker: Mosquitto, tls: BrokerTls) {
     const outbox = new MemoryOutbox();
     const bus = new Bus();
-    const u = new MqttUplink({
-      brokers: [
-        { id: "t", url: broker.url, tls, feeds: ["packets"], backoffMinMs: 100, backoffMaxMs: 200 },
-      ],
-      gateway: { name: "gw", iata: "SFO", lat: null, lon: null },
-      outbox,
-      bus,
-      log: silentLogger(),
-      version: "0.1.0",
-      radios: radiosPort(),
-    });
+    const u = new MqttUplink(
+      uplinkDeps(
+        [
+          {
+            id: "t",
+            url: broker.url,
+            tls,
+            feeds: ["packets"],
+            backoffMinMs: 100,
+            backoffMaxMs: 200,
+          },
+        ],
+        outbox,
+        bus,
+      ),
+    );
     cleanup.push(() => u.stop());
     await u.start();
     bus.emit("packet", makePacket(1));

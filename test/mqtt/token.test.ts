@@ -7,7 +7,7 @@ import { verifyAuthToken } from "@michaelhart/meshcore-decoder";
 import { describe, expect, it } from "vitest";
 import { createToken, parseToken, TokenError, TokenSource } from "../../daemon/mqtt/token.ts";
 import { expandSeed, signExpanded, verify } from "../../daemon/protocol/crypto.ts";
-import { RADIO_IDENTITY, RADIO_KEY, RADIO_SEED, testSigner } from "./helpers/fixtures.ts";
+import { RADIO_IDENTITY, RADIO_KEY, RADIO_SEED, testSigner } from "../support/mqtt/fixtures.ts";
 
 const enc = new TextEncoder();
 

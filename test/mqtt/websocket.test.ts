@@ -7,10 +7,9 @@ import { Aedes } from "aedes";
 import { afterEach, describe, expect, it } from "vitest";
 import { createWebSocketStream, WebSocketServer } from "ws";
 import { Bus } from "../../daemon/core/bus.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
-import { makePacket, RADIO_KEY, radiosPort, until } from "./helpers/fixtures.ts";
-import { MemoryOutbox } from "./helpers/outbox.ts";
+import { makePacket, RADIO_KEY, until, uplinkDeps } from "../support/mqtt/fixtures.ts";
+import { MemoryOutbox } from "../support/mqtt/outbox.ts";
 
 describe("WebSocket brokers", () => {
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -37,15 +36,13 @@ describe("WebSocket brokers", () => {
 
     const bus = new Bus();
     const outbox = new MemoryOutbox();
-    const uplink = new MqttUplink({
-      brokers: [{ id: "ws", url: `ws://127.0.0.1:${port}/mqtt`, feeds: ["packets"] }],
-      gateway: { name: "gw", iata: "SFO", lat: null, lon: null },
-      outbox,
-      bus,
-      log: silentLogger(),
-      version: "0.1.0",
-      radios: radiosPort(),
-    });
+    const uplink = new MqttUplink(
+      uplinkDeps(
+        [{ id: "ws", url: `ws://127.0.0.1:${port}/mqtt`, feeds: ["packets"] }],
+        outbox,
+        bus,
+      ),
+    );
     cleanup.push(() => uplink.stop());
     await uplink.start();
     for (let i = 0; i < 10; i++) bus.emit("packet", makePacket(i));

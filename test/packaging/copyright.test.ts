@@ -9,7 +9,7 @@ import {
   dep5License,
   FORMAT,
 } from "../../packaging/copyright.mjs";
-import { REPO_ROOT, tempDir } from "../helpers/paths.ts";
+import { REPO_ROOT, tempDir } from "../support/paths.ts";
 
 /** Debian's own parser (python3-debian), when installed: an independent reading of the format. */
 const PY = "/usr/bin/python3";

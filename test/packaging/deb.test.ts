@@ -10,8 +10,8 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { startDaemon } from "../helpers/daemon.ts";
-import { REPO_ROOT, tempDir } from "../helpers/paths.ts";
+import { startDaemon } from "../support/daemon.ts";
+import { REPO_ROOT, tempDir } from "../support/paths.ts";
 
 /** The package's scripts run on this machine (dpkg --force-script-chrootless) with these tools. */
 const TOOLS = ["dpkg", "dpkg-deb", "systemd-sysusers", "systemd-tmpfiles", "deb-systemd-helper"];

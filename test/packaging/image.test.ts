@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../helpers/paths.ts";
+import { REPO_ROOT } from "../support/paths.ts";
 
 /**
  * The Raspberry Pi image (packaging/image). Building it (`npm run image`)

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, tempDir } from "../helpers/paths.ts";
+import { REPO_ROOT, tempDir } from "../support/paths.ts";
 
 /**
  * Debian's package checker on every .deb `npm run package` builds: no error

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { HELP } from "../../daemon/cli/main.ts";
 import { SIMULATE_HELP } from "../../daemon/cli/simulate.ts";
 import { manPage, parseHelp, roff } from "../../packaging/manpage.mjs";
-import { tempDir } from "../helpers/paths.ts";
+import { tempDir } from "../support/paths.ts";
 
 /** meshgate(8) is generated from the CLI's help texts (packaging/manpage.mjs). */
 const page = manPage({

@@ -8,7 +8,7 @@ import {
   readElfNeeds,
   shlibDepends,
 } from "../../packaging/shlibdeps.mjs";
-import { REPO_ROOT, tempDir } from "../helpers/paths.ts";
+import { REPO_ROOT, tempDir } from "../support/paths.ts";
 
 /**
  * The .deb's library dependencies are read from the native binaries' ELF

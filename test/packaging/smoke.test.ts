@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, tempDir } from "../helpers/paths.ts";
+import { REPO_ROOT, tempDir } from "../support/paths.ts";
 
 /**
  * The arm64 release tarball under qemu user emulation (packaging/smoke-arm64.mjs).

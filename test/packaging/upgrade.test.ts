@@ -9,8 +9,8 @@ import { loadMigrations, migrate, schemaVersion } from "../../daemon/store/migra
 import { defaultSchemaDir } from "../../daemon/store/paths.ts";
 import { snapshotName } from "../../daemon/store/snapshots.ts";
 import { loadSqlJs } from "../../daemon/store/sqlite.ts";
-import { type RunningDaemon, startDaemon } from "../helpers/daemon.ts";
-import { REPO_ROOT, tempDir } from "../helpers/paths.ts";
+import { type RunningDaemon, startDaemon } from "../support/daemon.ts";
+import { REPO_ROOT, tempDir } from "../support/paths.ts";
 
 /**
  * Upgrade from the first release: a config file of layout 1 (no

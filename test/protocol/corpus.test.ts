@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { hex } from "../../daemon/protocol/bytes.ts";
+import { toHex as hex } from "../../daemon/core/bytes.ts";
 import { channelKeysFromConfig } from "../../daemon/protocol/channels.ts";
 import { payloadTypeName } from "../../daemon/protocol/constants.ts";
 import { decodePacket } from "../../daemon/protocol/decode.ts";

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { hexToBytes, toHex } from "../../daemon/core/bytes.ts";
 import {
-  bytesToHex,
   channelHash,
   channelMac,
   decryptChannel,
   encryptChannel,
   expandSeed,
   hashtagKey,
-  hexToBytes,
   identityFromSeed,
   PUBLIC_CHANNEL_KEY,
   sha256,
@@ -20,10 +19,10 @@ const seed = (n: number) => new Uint8Array(32).fill(n);
 
 describe("channel keys (protocol doc section 4)", () => {
   it("derives hashtag keys from SHA-256 of the name incl. '#'", () => {
-    expect(bytesToHex(hashtagKey("#test"))).toBe("9cd8fcf22a47333b591d96a2b848b73f");
-    expect(bytesToHex(hashtagKey("#bot"))).toBe("eb50a1bcb3e4e5d7bf69a57c9dada211");
+    expect(toHex(hashtagKey("#test"))).toBe("9cd8fcf22a47333b591d96a2b848b73f");
+    expect(toHex(hashtagKey("#bot"))).toBe("eb50a1bcb3e4e5d7bf69a57c9dada211");
     // a bare name gets its '#' added
-    expect(bytesToHex(hashtagKey("bot"))).toBe("eb50a1bcb3e4e5d7bf69a57c9dada211");
+    expect(toHex(hashtagKey("bot"))).toBe("eb50a1bcb3e4e5d7bf69a57c9dada211");
   });
 
   it("computes channel hash bytes", () => {
@@ -58,9 +57,9 @@ describe("channel keys (protocol doc section 4)", () => {
     const msg = new TextEncoder().encode("seventeen bytes!!");
     const sealed = encryptChannel(key, msg);
     expect(sealed.length).toBe(2 + 32);
-    expect(bytesToHex(sealed.subarray(0, 2))).toBe(bytesToHex(channelMac(key, sealed.subarray(2))));
+    expect(toHex(sealed.subarray(0, 2))).toBe(toHex(channelMac(key, sealed.subarray(2))));
     const opened = decryptChannel(key, sealed)!;
-    expect(bytesToHex(opened.subarray(0, msg.length))).toBe(bytesToHex(msg));
+    expect(toHex(opened.subarray(0, msg.length))).toBe(toHex(msg));
     expect([...opened.subarray(msg.length)].every((b) => b === 0)).toBe(true);
   });
 });
@@ -69,7 +68,7 @@ describe("Ed25519", () => {
   it("derives identities deterministically and signs/verifies", () => {
     const a = identityFromSeed(seed(1));
     const b = identityFromSeed(seed(1));
-    expect(bytesToHex(a.publicKey)).toBe(bytesToHex(b.publicKey));
+    expect(toHex(a.publicKey)).toBe(toHex(b.publicKey));
     expect(a.publicKey.length).toBe(32);
     const msg = new TextEncoder().encode("hello mesh");
     const sig = sign(a, msg);
@@ -95,6 +94,6 @@ describe("Ed25519", () => {
     const sig = signExpanded(expandSeed(id.seed), id.publicKey, msg);
     expect(verify(id.publicKey, msg, sig)).toBe(true);
     // Ed25519 is deterministic: same scalar + prefix gives the same signature
-    expect(bytesToHex(sig)).toBe(bytesToHex(sign(id, msg)));
+    expect(toHex(sig)).toBe(toHex(sign(id, msg)));
   });
 });

@@ -1,11 +1,11 @@
 /** Decoder edge cases: typed errors with partial results, regions, channels, oddities. */
 import { describe, expect, it } from "vitest";
+import { hexToBytes } from "../../daemon/core/bytes.ts";
 import { airtimeMs } from "../../daemon/protocol/airtime.ts";
 import { breakdown } from "../../daemon/protocol/breakdown.ts";
 import { channelKey, channelKeysFromConfig } from "../../daemon/protocol/channels.ts";
-import { channelHash, hexToBytes, identityFromSeed } from "../../daemon/protocol/crypto.ts";
+import { channelHash, identityFromSeed } from "../../daemon/protocol/crypto.ts";
 import { decodePacket } from "../../daemon/protocol/decode.ts";
-import { createDecoder } from "../../daemon/protocol/decoder.ts";
 import {
   buildAdvertPayload,
   buildGroupDataPayload,
@@ -245,27 +245,6 @@ describe("airtime (protocol doc section 7)", () => {
     expect(ldro).toBeCloseTo((16 + 4.25 + 8 + Math.ceil((160 - 48 + 44) / 40) * 5) * 65.536, 3);
     expect(airtimeMs(50, { sf: 7, bwKHz: 62.5, cr: 5, preamble: 8 })).toBeLessThan(
       airtimeMs(50, { sf: 7, bwKHz: 62.5, cr: 5 }),
-    );
-  });
-});
-
-describe("createDecoder", () => {
-  it("builds the context from config and counts outcomes", () => {
-    const d = createDecoder({ channels: [{ name: "#bot" }], regions: ["sf"] });
-    expect(d.context.channels.map((c) => c.name)).toEqual(["public", "#bot"]);
-    d.decode(hexToBytes("15833fa002860ccae0eed9ca78b9ab0775d477c1f6490a398bf4edc75240")); // #bot
-    d.decode(hexToBytes("11C1AA")); // reserved hash size
-    d.decode(hexToBytes("11C1AA"));
-    d.decode(hexToBytes("55FF0102")); // version 1
-    expect(d.counters()).toEqual({
-      decoded: 2,
-      errors: { E_PATH_RESERVED: 2 },
-      decrypted: 1,
-      badSignatures: 0,
-      unsupportedVersion: 1,
-    });
-    expect(() => createDecoder({ channels: [{ name: "x", key: "00" }] })).toThrow(
-      /invalid channel/,
     );
   });
 });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { hexToBytes, toHex } from "../../daemon/core/bytes.ts";
 import {
-  bytesToHex,
   decryptChannel,
   hashtagKey,
-  hexToBytes,
   identityFromSeed,
   PUBLIC_CHANNEL_KEY,
   verify,
@@ -30,7 +29,7 @@ describe("encodePacket", () => {
       hops: [0xb8, 0x91, 0x64, 0x7e].map((b) => Uint8Array.of(b)),
       payload: buildAckPayload(0x70ba40bb),
     });
-    expect(bytesToHex(ack)).toBe("0d04b891647ebb40ba70");
+    expect(toHex(ack)).toBe("0d04b891647ebb40ba70");
     // 26 = direct TRACE, one SNR byte 0x30, tag 0xBD894DA2, auth 0, flags 0, route FB
     const trace = encodePacket({
       route: 2,
@@ -44,7 +43,7 @@ describe("encodePacket", () => {
         routeHashes: Uint8Array.of(0xfb),
       }),
     });
-    expect(bytesToHex(trace)).toBe("260130a24d89bd0000000000fb");
+    expect(toHex(trace)).toBe("260130a24d89bd0000000000fb");
   });
 
   it("rebuilds the section 8 REQ and DISCOVER_RESP vectors", () => {
@@ -61,7 +60,7 @@ describe("encodePacket", () => {
         ciphertext: req.subarray(6),
       }),
     });
-    expect(bytesToHex(built)).toBe(bytesToHex(req));
+    expect(toHex(built)).toBe(toHex(req));
     const resp = hexToBytes(
       "2E0092DC35333E5B4FBB374D26E77A3AF0A0E3D34A7174131BBEBF2341EE948B6F4B13CF800C928F",
     );
@@ -71,9 +70,9 @@ describe("encodePacket", () => {
       tag: 0x5b3e3335,
       publicKey: resp.subarray(8),
     });
-    expect(
-      bytesToHex(encodePacket({ route: 2, payloadType: 11, hashSize: 1, hops: [], payload })),
-    ).toBe(bytesToHex(resp));
+    expect(toHex(encodePacket({ route: 2, payloadType: 11, hashSize: 1, hops: [], payload }))).toBe(
+      toHex(resp),
+    );
   });
 
   it("writes path_len with hash size and transport codes", () => {
@@ -85,7 +84,7 @@ describe("encodePacket", () => {
       hops: [hexToBytes("3fa002"), hexToBytes("860cca")],
       payload: Uint8Array.of(1, 2, 3),
     });
-    expect(bytesToHex(pkt)).toBe("14" + "34120000" + "82" + "3fa002860cca" + "010203");
+    expect(toHex(pkt)).toBe("14" + "34120000" + "82" + "3fa002860cca" + "010203");
   });
 
   it("throws a typed error on specs the wire cannot carry", () => {
@@ -128,7 +127,7 @@ describe("payload builders", () => {
       lon: -122.108616,
       name: "Node",
     });
-    expect(bytesToHex(p.subarray(0, 32))).toBe(bytesToHex(identity.publicKey));
+    expect(toHex(p.subarray(0, 32))).toBe(toHex(identity.publicKey));
     const appData = p.subarray(100);
     expect(appData[0]).toBe(0x80 | 0x10 | 2);
     const signed = new Uint8Array([...p.subarray(0, 36), ...appData]);

@@ -12,8 +12,8 @@ import { decodePacket } from "../../daemon/protocol/decode.ts";
 import { packetHash } from "../../daemon/protocol/hash.ts";
 import { MAX_SUMMARY, summarize, toJson } from "../../daemon/protocol/json.ts";
 import type { DecodeErrorCode } from "../../daemon/protocol/types.ts";
-import { GEN_CHANNELS, generate, mutate } from "./gen.ts";
-import { type Rng, rng } from "./random.ts";
+import { GEN_CHANNELS, generate, mutate } from "../support/protocol/gen.ts";
+import { TestRng } from "../support/rng.ts";
 
 const CODES: readonly DecodeErrorCode[] = [
   "E_EMPTY",
@@ -30,7 +30,7 @@ const CODES: readonly DecodeErrorCode[] = [
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const corpusFile = path.resolve(root, "../shared/corpus/corescope-fixture-packets.jsonl");
 
-function seeds(r: Rng): Uint8Array[] {
+function seeds(r: TestRng): Uint8Array[] {
   const out: Uint8Array[] = [];
   if (existsSync(corpusFile)) {
     for (const line of readFileSync(corpusFile, "utf8").trim().split("\n")) {
@@ -43,7 +43,7 @@ function seeds(r: Rng): Uint8Array[] {
 
 describe("fuzz", () => {
   it("survives 100,000 random and mutated buffers with typed results only", () => {
-    const r = rng(0x5eed);
+    const r = new TestRng(0x5eed);
     const base = seeds(r);
     const ctx = {
       channels: GEN_CHANNELS.map((c) => channelKey(c.name, c.key)),

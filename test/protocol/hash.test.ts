@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hexToBytes } from "../../daemon/protocol/crypto.ts";
+import { hexToBytes } from "../../daemon/core/bytes.ts";
 import { packetHash, packetHashOf } from "../../daemon/protocol/hash.ts";
 
 describe("packetHash (protocol doc section 3)", () => {

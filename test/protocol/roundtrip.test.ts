@@ -6,8 +6,8 @@ import { decodePacket } from "../../daemon/protocol/decode.ts";
 import { packetSpecOf } from "../../daemon/protocol/encode.ts";
 import { packetHash } from "../../daemon/protocol/hash.ts";
 import { MAX_SUMMARY, summarize, toJson } from "../../daemon/protocol/json.ts";
-import { GEN_CHANNELS, generate } from "./gen.ts";
-import { rng } from "./random.ts";
+import { GEN_CHANNELS, generate } from "../support/protocol/gen.ts";
+import { TestRng } from "../support/rng.ts";
 
 const channels = GEN_CHANNELS.map((c) => channelKey(c.name, c.key));
 
@@ -24,7 +24,7 @@ function plain(v: unknown): boolean {
 describe("decode(encode(x)) == x", () => {
   for (const seed of [1, 2, 3, 4]) {
     it(`holds for 1000 random valid packets (seed ${seed})`, () => {
-      const r = rng(seed);
+      const r = new TestRng(seed);
       for (let i = 0; i < 1000; i++) {
         const g = generate(r);
         const res = decodePacket(g.raw, { channels });

@@ -1,7 +1,7 @@
 /** Every test vector of the protocol doc, section 8, decoded field by field. */
 import { describe, expect, it } from "vitest";
+import { hexToBytes } from "../../daemon/core/bytes.ts";
 import { channelKeysFromConfig } from "../../daemon/protocol/channels.ts";
-import { hexToBytes } from "../../daemon/protocol/crypto.ts";
 import { decodePacket } from "../../daemon/protocol/decode.ts";
 import { toJson } from "../../daemon/protocol/json.ts";
 import type { DecodedPacket, Payload } from "../../daemon/protocol/types.ts";

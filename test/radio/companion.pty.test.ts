@@ -7,8 +7,8 @@ import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { RadioStatus, RxPacket } from "../../daemon/core/types.ts";
 import { RadioManager } from "../../daemon/radio/index.ts";
-import { CompanionPeer, PEER_PUBKEY } from "./support/companion-peer.ts";
-import { openPeerSerial, type PtyPair, ptyPair, tempDir, waitUntil } from "./support/pty.ts";
+import { openPeerSerial, type PtyPair, ptyPair, tempDir, waitUntil } from "../support/pty.ts";
+import { CompanionPeer, PEER_PUBKEY } from "../support/radio/companion-peer.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -8,9 +8,9 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import type { RxPacket } from "../../daemon/core/types.ts";
 import { decryptChannel } from "../../daemon/protocol/crypto.ts";
 import { type RadioConfig, RadioManager } from "../../daemon/radio/index.ts";
-import { KissPeer, MODEM_PUBKEY } from "./support/kiss-peer.ts";
-import { openPeerSerial, ptyPair, tempDir, waitUntil } from "./support/pty.ts";
-import { tcpRadio } from "./support/tcp.ts";
+import { openPeerSerial, ptyPair, tempDir, waitUntil } from "../support/pty.ts";
+import { KissPeer, MODEM_PUBKEY } from "../support/radio/kiss-peer.ts";
+import { tcpRadio } from "../support/radio/tcp.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -7,8 +7,8 @@ import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { RxPacket } from "../../daemon/core/types.ts";
 import { type RadioConfig, RadioManager } from "../../daemon/radio/index.ts";
-import { openPeerSerial, ptyPair, tempDir, waitUntil } from "./support/pty.ts";
-import { REPEATER_KEY, ReplogPeer } from "./support/replog-peer.ts";
+import { openPeerSerial, ptyPair, tempDir, waitUntil } from "../support/pty.ts";
+import { REPEATER_KEY, ReplogPeer } from "../support/radio/replog-peer.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -7,11 +7,11 @@ import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { RadioStatus, RxPacket } from "../../daemon/core/types.ts";
 import { type RadioConfig, RadioManager } from "../../daemon/radio/index.ts";
-import { CompanionPeer } from "./support/companion-peer.ts";
-import { KissPeer } from "./support/kiss-peer.ts";
-import { openPeerSerial, type PeerPipe, ptyPair, tempDir, waitUntil } from "./support/pty.ts";
-import { ReplogPeer } from "./support/replog-peer.ts";
-import { tcpRadio } from "./support/tcp.ts";
+import { openPeerSerial, type PeerPipe, ptyPair, tempDir, waitUntil } from "../support/pty.ts";
+import { CompanionPeer } from "../support/radio/companion-peer.ts";
+import { KissPeer } from "../support/radio/kiss-peer.ts";
+import { ReplogPeer } from "../support/radio/replog-peer.ts";
+import { tcpRadio } from "../support/radio/tcp.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -11,7 +11,7 @@ import { verify } from "../../daemon/protocol/crypto.ts";
 import { type RadioConfig, RadioManager } from "../../daemon/radio/index.ts";
 import { FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
-import { ptyPair, tempDir, waitUntil } from "./support/pty.ts";
+import { ptyPair, tempDir, waitUntil } from "../support/pty.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,10 +1,12 @@
 import { connect } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decryptChannel, expandSeed, hashtagKey, verify } from "../../daemon/protocol/crypto.ts";
 import { createDevice, FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
-import { hex, parse, parseAdvert } from "./packets.ts";
-import { companionFrames, HostPort, type PtyPair, ptyPair, waitFor } from "./pty.ts";
+import { le32 } from "../support/bytes.ts";
+import { firmwareOverPty } from "../support/sim/firmware.ts";
+import { hex, parse, parseAdvert } from "../support/sim/packets.ts";
+import { companionFrames, waitFor } from "../support/sim/pty.ts";
 
 const BOOT = 1_704_067_200; // the simulated RTC starts at 2024-01-01
 
@@ -12,47 +14,25 @@ function frame(...bytes: number[]): Uint8Array {
   return Uint8Array.of(0x3c, bytes.length & 0xff, bytes.length >> 8, ...bytes);
 }
 
-function u32(v: number): number[] {
-  return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
-}
-
 describe("companion firmware over a real pty", () => {
-  let pair: PtyPair;
-  let server: FirmwareServer;
-  let host: HostPort;
-  let sim: MeshSimulator;
-
-  beforeAll(async () => {
-    pair = await ptyPair();
-    sim = new MeshSimulator({
+  const fw = firmwareOverPty(
+    "companion",
+    {
       seed: 21,
       nodes: 25,
       centre: { lat: 52.37, lon: 4.9 },
       radiusKm: 8,
       packetsPerSec: 40,
       channels: [{ name: "#test" }],
-    });
-    server = new FirmwareServer({
-      firmware: "companion",
-      sim,
-      pty: pair.device,
-      bootEpochSec: BOOT,
-    });
-    await server.start();
-    host = await HostPort.open(pair.host);
-  });
-
-  afterAll(async () => {
-    await host?.close();
-    await server?.stop();
-    await pair?.close();
-  });
+    },
+    { bootEpochSec: BOOT },
+  );
 
   /** Send one command and wait for the first non-push reply frame. */
   async function ask(cmd: Uint8Array): Promise<Uint8Array> {
-    host.clear();
-    host.write(cmd);
-    return waitFor(() => companionFrames(host.bytes).find((f) => (f[0] ?? 0) < 0x80), "a reply");
+    fw.host.clear();
+    fw.host.write(cmd);
+    return waitFor(() => companionFrames(fw.host.bytes).find((f) => (f[0] ?? 0) < 0x80), "a reply");
   }
 
   it("answers DEVICE_QUERY with DEVICE_INFO", async () => {
@@ -66,31 +46,31 @@ describe("companion firmware over a real pty", () => {
   it("answers APP_START with SELF_INFO at the documented offsets", async () => {
     const self = await ask(frame(0x01, 0, 0, 0, 0, 0, 0, 0, ...Buffer.from("test")));
     expect(self[0]).toBe(5);
-    expect(hex(self.subarray(4, 36))).toBe(sim.gateway.publicKey);
+    expect(hex(self.subarray(4, 36))).toBe(fw.sim.gateway.publicKey);
     const dv = new DataView(self.buffer, self.byteOffset);
-    expect(dv.getInt32(36, true) / 1e6).toBeCloseTo(sim.gateway.lat, 6);
-    expect(dv.getInt32(40, true) / 1e6).toBeCloseTo(sim.gateway.lon, 6);
+    expect(dv.getInt32(36, true) / 1e6).toBeCloseTo(fw.sim.gateway.lat, 6);
+    expect(dv.getInt32(40, true) / 1e6).toBeCloseTo(fw.sim.gateway.lon, 6);
     expect(dv.getUint32(48, true)).toBe(910_525); // kHz
     expect(dv.getUint32(52, true)).toBe(62_500); // Hz
     expect([self[56], self[57]]).toEqual([7, 5]);
-    expect(Buffer.from(self.subarray(58)).toString()).toBe(sim.gateway.name);
+    expect(Buffer.from(self.subarray(58)).toString()).toBe(fw.sim.gateway.name);
   });
 
   it("refuses a clock earlier than its own with ERR 6, accepts a later one", async () => {
-    expect([...(await ask(frame(0x06, ...u32(BOOT - 86400))))]).toEqual([1, 6]);
+    expect([...(await ask(frame(0x06, ...le32(BOOT - 86400))))]).toEqual([1, 6]);
     const now = Math.floor(Date.now() / 1000);
-    expect([...(await ask(frame(0x06, ...u32(now))))]).toEqual([0]);
+    expect([...(await ask(frame(0x06, ...le32(now))))]).toEqual([0]);
     const t = await ask(frame(0x05));
     expect(t[0]).toBe(9);
     const dev = new DataView(t.buffer, t.byteOffset).getUint32(1, true);
     expect(Math.abs(dev - now)).toBeLessThan(5);
-    expect(server.record().timeSet).toContain(now);
+    expect(fw.server.record().timeSet).toContain(now);
   });
 
   it("pushes LOG_RX_DATA for what the mesh hears", async () => {
-    host.clear();
+    fw.host.clear();
     const pushes = await waitFor(() => {
-      const p = companionFrames(host.bytes).filter((f) => f[0] === 0x88);
+      const p = companionFrames(fw.host.bytes).filter((f) => f[0] === 0x88);
       return p.length >= 5 ? p : null;
     }, "5 LOG_RX_DATA pushes");
     for (const p of pushes) {
@@ -105,28 +85,28 @@ describe("companion firmware over a real pty", () => {
 
   it("transmits a signed self advert on SEND_SELF_ADVERT", async () => {
     expect([...(await ask(frame(0x07, 0x01)))]).toEqual([0]);
-    const tx = sim.transmitted().at(-1);
+    const tx = fw.sim.transmitted().at(-1);
     const p = parse(tx?.raw as Uint8Array);
     expect(p.type).toBe(4);
     expect(p.route).toBe(1);
     const a = parseAdvert(p.payload);
-    expect(hex(a.publicKey)).toBe(sim.gateway.publicKey);
+    expect(hex(a.publicKey)).toBe(fw.sim.gateway.publicKey);
     const signed = new Uint8Array([...a.publicKey, ...p.payload.subarray(32, 36), ...a.appData]);
     expect(verify(a.publicKey, signed, a.signature)).toBe(true);
   });
 
   it("sends channel text on SEND_CHANNEL_TXT_MSG and rejects a bad slot", async () => {
     const text = Buffer.from("hi from the host");
-    expect([...(await ask(frame(0x03, 0x00, 0x01, ...u32(1_760_000_000), ...text)))]).toEqual([0]);
-    const p = parse(sim.transmitted().at(-1)?.raw as Uint8Array);
+    expect([...(await ask(frame(0x03, 0x00, 0x01, ...le32(1_760_000_000), ...text)))]).toEqual([0]);
+    const p = parse(fw.sim.transmitted().at(-1)?.raw as Uint8Array);
     expect(p.type).toBe(5);
     const plain = decryptChannel(hashtagKey("#test"), p.payload.subarray(1)) as Uint8Array;
     expect(Buffer.from(plain.subarray(5)).toString().replace(/\0+$/, "")).toBe(
-      `${sim.gateway.name}: hi from the host`,
+      `${fw.sim.gateway.name}: hi from the host`,
     );
-    expect([...(await ask(frame(0x03, 0x00, 0x09, ...u32(1), 0x41)))]).toEqual([1, 2]);
-    expect(server.record().transmits.map((t) => hex(t.raw))).toContain(
-      hex(sim.transmitted().at(-1)?.raw as Uint8Array),
+    expect([...(await ask(frame(0x03, 0x00, 0x09, ...le32(1), 0x41)))]).toEqual([1, 2]);
+    expect(fw.server.record().transmits.map((t) => hex(t.raw))).toContain(
+      hex(fw.sim.transmitted().at(-1)?.raw as Uint8Array),
     );
   });
 
@@ -142,23 +122,23 @@ describe("companion firmware over a real pty", () => {
   });
 
   it("accepts SET_RADIO_PARAMS, refuses nonsense, and reports DISABLED for key export", async () => {
-    expect([...(await ask(frame(0x0b, ...u32(869_525), ...u32(250_000), 11, 5)))]).toEqual([0]);
+    expect([...(await ask(frame(0x0b, ...le32(869_525), ...le32(250_000), 11, 5)))]).toEqual([0]);
     const self = await ask(frame(0x01, 0, 0, 0, 0, 0, 0, 0));
     expect(new DataView(self.buffer, self.byteOffset).getUint32(48, true)).toBe(869_525);
-    expect([...(await ask(frame(0x0b, ...u32(1), ...u32(250_000), 11, 5)))]).toEqual([1, 6]);
+    expect([...(await ask(frame(0x0b, ...le32(1), ...le32(250_000), 11, 5)))]).toEqual([1, 6]);
     expect([...(await ask(frame(0x17)))]).toEqual([15]);
   });
 
   it("answers ERR 1 to an unknown command and survives garbage", async () => {
-    host.write(Uint8Array.of(0x00, 0xff, 0x3c, 0xff, 0xff, 0x13));
+    fw.host.write(Uint8Array.of(0x00, 0xff, 0x3c, 0xff, 0xff, 0x13));
     expect([...(await ask(frame(0x7f)))]).toEqual([1, 1]);
     expect((await ask(frame(0x16, 0x03)))[0]).toBe(13);
   });
 
   it("queues decrypted channel messages behind MSG_WAITING", async () => {
-    host.clear();
-    sim.injectChannelMessage({ channel: "#test", sender: "Ana", text: "queued?" });
-    await waitFor(() => companionFrames(host.bytes).some((f) => f[0] === 0x83), "MSG_WAITING");
+    fw.host.clear();
+    fw.sim.injectChannelMessage({ channel: "#test", sender: "Ana", text: "queued?" });
+    await waitFor(() => companionFrames(fw.host.bytes).some((f) => f[0] === 0x83), "MSG_WAITING");
     let msg: Uint8Array | undefined;
     for (let i = 0; i < 20 && !msg; i++) {
       const f = await ask(frame(0x0a));

@@ -4,8 +4,8 @@
  */
 import { MeshCorePacketDecoder } from "@michaelhart/meshcore-decoder";
 import { describe, expect, it } from "vitest";
+import { toHex } from "../../daemon/core/bytes.ts";
 import { hashtagChannel, publicChannel } from "../../daemon/protocol/channels.ts";
-import { bytesToHex } from "../../daemon/protocol/crypto.ts";
 import { decodePacket } from "../../daemon/protocol/decode.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
 
@@ -26,7 +26,7 @@ describe("simulated packets through independent decoders", () => {
     const kinds = new Map<string, number>();
     for (const r of rx) {
       const d = decodePacket(r.raw, { channels });
-      if (!d.ok) throw new Error(`${d.error.code} ${d.error.message} in ${bytesToHex(r.raw)}`);
+      if (!d.ok) throw new Error(`${d.error.code} ${d.error.message} in ${toHex(r.raw)}`);
       const body = d.packet.body;
       kinds.set(body.kind, (kinds.get(body.kind) ?? 0) + 1);
       if (body.kind === "ADVERT") expect(body.signatureValid).toBe(true);
@@ -37,13 +37,13 @@ describe("simulated packets through independent decoders", () => {
 
   it("all parse with meshcore-decoder, adverts verified and channel text decrypted", async () => {
     const keyStore = MeshCorePacketDecoder.createKeyStore({
-      channelSecrets: channels.map((c) => bytesToHex(c.key)),
+      channelSecrets: channels.map((c) => toHex(c.key)),
     });
     let adverts = 0;
     let texts = 0;
     // Its wasm signature check is slow: a slice is enough here.
     for (const r of rx.slice(0, 700)) {
-      const d = await MeshCorePacketDecoder.decodeWithVerification(bytesToHex(r.raw), { keyStore });
+      const d = await MeshCorePacketDecoder.decodeWithVerification(toHex(r.raw), { keyStore });
       expect(d.isValid).toBe(true);
       const decoded = d.payload.decoded as unknown as Record<string, unknown> | null;
       if (d.payloadType === 4) {

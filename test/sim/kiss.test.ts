@@ -1,60 +1,34 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sha256, verify } from "../../daemon/protocol/crypto.ts";
 import { encodePacket } from "../../daemon/protocol/encode.ts";
-import { createDevice, FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
+import { createDevice } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
-import { hex, parse } from "./packets.ts";
-import { HostPort, kissFrames, type PtyPair, ptyPair, waitFor } from "./pty.ts";
+import { le32 } from "../support/bytes.ts";
+import { slip } from "../support/radio/kiss-peer.ts";
+import { firmwareOverPty } from "../support/sim/firmware.ts";
+import { hex, parse } from "../support/sim/packets.ts";
+import { kissFrames, waitFor } from "../support/sim/pty.ts";
 
-/** C0 type data C0 with KISS escapes, written by hand. */
-function kiss(type: number, ...data: number[]): Uint8Array {
-  const out = [0xc0];
-  for (const b of [type, ...data]) {
-    if (b === 0xc0) out.push(0xdb, 0xdc);
-    else if (b === 0xdb) out.push(0xdb, 0xdd);
-    else out.push(b);
-  }
-  out.push(0xc0);
-  return Uint8Array.from(out);
-}
-
-function u32(v: number): number[] {
-  return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
-}
+/** C0 type data C0 with KISS escapes (the scripted modem's codec, not the driver's). */
+const kiss = (type: number, ...data: number[]): Uint8Array => slip(type, data);
 
 describe("KISS modem firmware over a real pty", () => {
-  let pair: PtyPair;
-  let server: FirmwareServer;
-  let host: HostPort;
-  let sim: MeshSimulator;
-
-  beforeAll(async () => {
-    pair = await ptyPair();
-    sim = new MeshSimulator({
-      seed: 9,
-      nodes: 25,
-      centre: { lat: -33.87, lon: 151.21 },
-      radiusKm: 8,
-      packetsPerSec: 40,
-      channels: [],
-    });
-    server = new FirmwareServer({ firmware: "kiss", sim, pty: pair.device });
-    await server.start();
-    host = await HostPort.open(pair.host);
-  });
-
-  afterAll(async () => {
-    await host?.close();
-    await server?.stop();
-    await pair?.close();
+  const fw = firmwareOverPty("kiss", {
+    seed: 9,
+    nodes: 25,
+    centre: { lat: -33.87, lon: 151.21 },
+    radiusKm: 8,
+    packetsPerSec: 40,
+    channels: [],
   });
 
   /** Send a SetHardware request; wait for the reply carrying `code`. */
   async function hw(code: number, ...data: number[]): Promise<Uint8Array> {
-    host.clear();
-    host.write(kiss(0x06, ...data));
+    fw.host.clear();
+    fw.host.write(kiss(0x06, ...data));
     const f = await waitFor(
-      () => kissFrames(host.bytes).find((x) => x[0] === 0x06 && (x[1] === code || x[1] === 0xf1)),
+      () =>
+        kissFrames(fw.host.bytes).find((x) => x[0] === 0x06 && (x[1] === code || x[1] === 0xf1)),
       `reply 0x${code.toString(16)}`,
     );
     return f.subarray(1);
@@ -63,15 +37,15 @@ describe("KISS modem firmware over a real pty", () => {
   it("answers GetIdentity with the gateway's public key", async () => {
     const r = await hw(0x81, 0x01);
     expect(r[0]).toBe(0x81);
-    expect(hex(r.subarray(1))).toBe(sim.gateway.publicKey);
+    expect(hex(r.subarray(1))).toBe(fw.sim.gateway.publicKey);
   });
 
   it("returns zeros from GetRadio until SetRadio, then the set values", async () => {
     expect([...(await hw(0x8b, 0x0b))]).toEqual([0x8b, ...new Array(10).fill(0)]);
-    const params = [...u32(869_618_000), ...u32(62_500), 8, 8];
+    const params = [...le32(869_618_000), ...le32(62_500), 8, 8];
     expect([...(await hw(0xf0, 0x09, ...params))]).toEqual([0xf0]);
     expect([...(await hw(0x8b, 0x0b))]).toEqual([0x8b, ...params]);
-    expect([...(await hw(0xf0, 0x09, ...u32(5), ...u32(62_500), 8, 8))]).toEqual([0xf1, 0x02]);
+    expect([...(await hw(0xf0, 0x09, ...le32(5), ...le32(62_500), 8, 8))]).toEqual([0xf1, 0x02]);
     expect([...(await hw(0xf0, 0x09, 1, 2))]).toEqual([0xf1, 0x01]);
   });
 
@@ -93,15 +67,15 @@ describe("KISS modem firmware over a real pty", () => {
     const msg = [0xc0, 0xdb, 1, 2, 3]; // bytes that need escaping
     const r = await hw(0x84, 0x04, ...msg);
     expect(r[0]).toBe(0x84);
-    expect(verify(sim.identity.publicKey, Uint8Array.from(msg), r.subarray(1))).toBe(true);
+    expect(verify(fw.sim.identity.publicKey, Uint8Array.from(msg), r.subarray(1))).toBe(true);
     const h = await hw(0x88, 0x08, ...msg);
     expect(hex(h.subarray(1))).toBe(hex(sha256(Uint8Array.from(msg))));
   });
 
   it("streams received packets as data frames followed by RxMeta", async () => {
-    host.clear();
+    fw.host.clear();
     const frames = await waitFor(() => {
-      const f = kissFrames(host.bytes);
+      const f = kissFrames(fw.host.bytes);
       return f.filter((x) => x[0] === 0).length >= 5 ? f : null;
     }, "5 data frames");
     for (let i = 0; i < frames.length - 1; i++) {
@@ -122,23 +96,23 @@ describe("KISS modem firmware over a real pty", () => {
       hops: [],
       payload: Uint8Array.of(0x11, 0xc0, 0xdb, ...new Array(16).fill(7)),
     });
-    host.clear();
-    host.write(kiss(0x00, ...raw));
+    fw.host.clear();
+    fw.host.write(kiss(0x00, ...raw));
     await waitFor(
-      () => kissFrames(host.bytes).some((f) => f[0] === 0x06 && f[1] === 0xf8 && f[2] === 1),
+      () => kissFrames(fw.host.bytes).some((f) => f[0] === 0x06 && f[1] === 0xf8 && f[2] === 1),
       "TxDone",
     );
-    expect(hex(server.record().transmits.at(-1)?.raw as Uint8Array)).toBe(hex(raw));
-    expect(hex(sim.transmitted().at(-1)?.raw as Uint8Array)).toBe(hex(raw));
+    expect(hex(fw.server.record().transmits.at(-1)?.raw as Uint8Array)).toBe(hex(raw));
+    expect(hex(fw.sim.transmitted().at(-1)?.raw as Uint8Array)).toBe(hex(raw));
   });
 
   it("drops frames for other ports", async () => {
-    const before = server.record().commands.length;
-    host.write(kiss(0x16, 0x01)); // port 1, GetIdentity
+    const before = fw.server.record().commands.length;
+    fw.host.write(kiss(0x16, 0x01)); // port 1, GetIdentity
     const r = await hw(0x97, 0x17);
     expect(r[0]).toBe(0x97);
     expect(
-      server
+      fw.server
         .record()
         .commands.slice(before)
         .map((c) => c.name),

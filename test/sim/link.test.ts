@@ -4,7 +4,7 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import type { RadioStatus, RxPacket } from "../../daemon/core/types.ts";
 import { decryptChannel, hashtagKey, verify } from "../../daemon/protocol/crypto.ts";
 import { SimulatedRadio } from "../../daemon/sim/link.ts";
-import { hex, parse, parseAdvert } from "./packets.ts";
+import { hex, parse, parseAdvert } from "../support/sim/packets.ts";
 
 const CONFIG = {
   seed: 5,

@@ -1,51 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { packetHash } from "../../daemon/protocol/hash.ts";
-import { FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
-import { MeshSimulator } from "../../daemon/sim/simulator.ts";
-import { HostPort, type PtyPair, ptyPair, waitFor } from "./pty.ts";
+import { firmwareOverPty } from "../support/sim/firmware.ts";
+import { waitFor } from "../support/sim/pty.ts";
 
 const RAW_LINE = /^(\d{2}):(\d{2}):(\d{2}) - (\d{1,2})\/(\d{1,2})\/(\d{4}) U RAW: ([0-9A-F]+)$/;
 const RX_LINE =
   /^\d{2}:\d{2}:\d{2} - \d{1,2}\/\d{1,2}\/\d{4} U: RX, len=(\d+) \(type=(\d+), route=([FD]), payload_len=(\d+)\) SNR=(-?\d+) RSSI=(-?\d+) score=(\d+)( time=(\d+) hash=([0-9A-F]{16}))?( \[[0-9A-F]{2} -> [0-9A-F]{2}\])?$/;
 
 describe("repeater with packet logging over a real pty", () => {
-  let pair: PtyPair;
-  let server: FirmwareServer;
-  let host: HostPort;
-  let sim: MeshSimulator;
-
-  beforeAll(async () => {
-    pair = await ptyPair();
-    sim = new MeshSimulator({
+  const fw = firmwareOverPty(
+    "repeater-log",
+    {
       seed: 4,
       nodes: 25,
       centre: { lat: 40.71, lon: -74.0 },
       radiusKm: 8,
       packetsPerSec: 60,
       channels: [],
-    });
-    server = new FirmwareServer({
-      firmware: "repeater-log",
-      sim,
-      pty: pair.device,
-      bootEpochSec: 1_704_067_200,
-    });
-    await server.start();
-    host = await HostPort.open(pair.host);
-  });
-
-  afterAll(async () => {
-    await host?.close();
-    await server?.stop();
-    await pair?.close();
-  });
+    },
+    { bootEpochSec: 1_704_067_200 },
+  );
 
   async function cli(cmd: string): Promise<string> {
-    host.clear();
-    host.write(`${cmd}\r\n`);
+    fw.host.clear();
+    fw.host.write(`${cmd}\r\n`);
     const line = await waitFor(
       () =>
-        host
+        fw.host
           .text()
           .split("\r\n")
           .find((l) => l.startsWith("  -> ")),
@@ -55,10 +36,10 @@ describe("repeater with packet logging over a real pty", () => {
   }
 
   it("prints RAW and RX lines with CRLF, matching hashes, some without time/hash", async () => {
-    host.clear();
+    fw.host.clear();
     const lines = await waitFor(
       () => {
-        const l = host.text().split("\r\n");
+        const l = fw.host.text().split("\r\n");
         return l.filter((x) => RX_LINE.test(x)).length >= 60 ? l : null;
       },
       "60 RX lines",
@@ -88,11 +69,11 @@ describe("repeater with packet logging over a real pty", () => {
   });
 
   it("echoes typed commands and answers the CLI", async () => {
-    host.clear();
-    host.write("get name\r\n");
-    await waitFor(() => host.text().includes("get name\r\n"), "echo");
-    expect(await cli("get name")).toBe(`> ${sim.gateway.name}`);
-    expect(await cli("get public.key")).toBe(`> ${sim.gateway.publicKey}`);
+    fw.host.clear();
+    fw.host.write("get name\r\n");
+    await waitFor(() => fw.host.text().includes("get name\r\n"), "echo");
+    expect(await cli("get name")).toBe(`> ${fw.sim.gateway.name}`);
+    expect(await cli("get public.key")).toBe(`> ${fw.sim.gateway.publicKey}`);
     expect(await cli("get radio")).toBe("> 910.525,62.5,7,5");
     expect(await cli("ver")).toMatch(/^v1\.\d+\.\d+ \(Build: .+\)$/);
     expect(await cli("board")).toBe("Heltec V3");
@@ -102,12 +83,12 @@ describe("repeater with packet logging over a real pty", () => {
   it("sets the clock forward only and records it", async () => {
     expect(await cli("time 1000")).toBe("(ERR: clock cannot go backwards)");
     expect(await cli("time 1767225600")).toBe("OK - clock set: 00:00 - 1/1/2026 UTC");
-    expect(server.record().timeSet).toEqual([1767225600]);
-    host.clear();
+    expect(fw.server.record().timeSet).toEqual([1767225600]);
+    fw.host.clear();
     await waitFor(
       () =>
         RAW_LINE.exec(
-          host
+          fw.host
             .text()
             .split("\r\n")
             .find((l) => RAW_LINE.test(l)) ?? "",
@@ -129,6 +110,6 @@ describe("repeater with packet logging over a real pty", () => {
     ]);
     const packets = JSON.parse(await cli("stats-packets"));
     expect(packets.recv).toBeGreaterThan(0);
-    expect(server.record().commands.map((c) => c.name)).toContain("stats-packets");
+    expect(fw.server.record().commands.map((c) => c.name)).toContain("stats-packets");
   });
 });

@@ -3,7 +3,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../daemon/cli/args.ts";
 import { runSimulate } from "../../daemon/cli/simulate.ts";
-import { HostPort, kissFrames, ptyPair, waitFor } from "./pty.ts";
+import { HostPort, kissFrames, ptyPair, waitFor } from "../support/sim/pty.ts";
 
 function io(signal?: AbortSignal) {
   let out = "";

@@ -8,7 +8,7 @@ import {
 } from "../../daemon/protocol/crypto.ts";
 import { packetHash } from "../../daemon/protocol/hash.ts";
 import { MeshSimulator, type MeshSimulatorOptions } from "../../daemon/sim/simulator.ts";
-import { hex, parse, parseAdvert } from "./packets.ts";
+import { hex, parse, parseAdvert } from "../support/sim/packets.ts";
 
 const T0 = 1_760_000_000_000;
 const BASE: MeshSimulatorOptions = {

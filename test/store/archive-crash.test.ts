@@ -8,14 +8,13 @@
  * read it), and none is in two.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../daemon/core/log.ts";
 import { StoreEngine } from "../../daemon/store/engine.ts";
 import { loadSqlJs } from "../../daemon/store/sqlite.ts";
-import { CRASH_FSYNC_MS, rng } from "./helpers.ts";
+import { rng } from "../support/rng.ts";
+import { CRASH_FSYNC_MS, engineOptions, storeDir } from "../support/store.ts";
 
 const ALLOWANCE_MS = 50;
 const ROUNDS = Number(process.env.MG_ARCHIVE_CRASH_ROUNDS ?? 8);
@@ -64,15 +63,9 @@ function runChild(dir: string, start: number, seed: number, killAfterAcks: numbe
 
 /** Numbers (transmission hashes) in the hot DB and in the partitions, counted separately. */
 async function present(dir: string): Promise<{ hot: number[]; archived: number[] }> {
-  const e = await StoreEngine.open({
-    dataDir: dir,
-    fsyncIntervalMs: CRASH_FSYNC_MS,
-    snapshotJournalRatio: 0.5,
-    maxDbMB: 64,
-    maxAgeDays: 1e5,
-    log: silentLogger(),
-    readOnly: true,
-  });
+  const e = await StoreEngine.open(
+    engineOptions(dir, { fsyncIntervalMs: CRASH_FSYNC_MS, hotMaxHours: undefined, readOnly: true }),
+  );
   const SQL = await loadSqlJs();
   const num = (v: unknown) => Number.parseInt(String(v), 16);
   try {
@@ -98,7 +91,7 @@ async function present(dir: string): Promise<{ hot: number[]; archived: number[]
 
 describe("power cuts (SIGKILL) during archive passes", () => {
   it(`${ROUNDS} seeded rounds: nothing acknowledged lost, nothing in two places`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-arc-crash-"));
+    const dir = storeDir("arc-crash");
     const rand = rng(20261206);
     let next = 1;
     const mustHave = new Set<number>();

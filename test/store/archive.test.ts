@@ -3,50 +3,30 @@
  * history paging across hot DB and partitions, restart, and the start-up
  * reconciliation of files the manifest does not list (or lists but lacks).
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../daemon/core/log.ts";
 import type { ObservationInput } from "../../daemon/store/api.ts";
 import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
 import { DAY_MS } from "../../daemon/store/partition.ts";
 import * as q from "../../daemon/store/queries.ts";
-import { synthObs } from "./helpers.ts";
+import { engineOptions, hasSqlite3, sqlite3, storeDir, synthObs } from "../support/store.ts";
 
 const DAY0 = Date.UTC(2026, 10, 1);
 const N = 3000;
-const hasSqlite3 = (() => {
-  try {
-    execFileSync("sqlite3", ["-version"]);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const sqlite3 = (file: string, sql: string) =>
-  execFileSync("sqlite3", ["-readonly", file, sql], { encoding: "utf8" }).trim();
 
 function opts(
   dir: string,
   clock: { now: number },
   more: Partial<EngineOptions> = {},
 ): EngineOptions {
-  return {
-    dataDir: dir,
-    fsyncIntervalMs: 20,
-    snapshotJournalRatio: 0.5,
-    maxDbMB: 64,
-    maxAgeDays: 1e5,
-    log: silentLogger(),
+  return engineOptions(dir, {
     hotMB: 0.25,
-    hotMaxHours: 1e6,
     partitionMB: 0.08,
     archiveChunkRows: 200,
     now: () => clock.now,
     ...more,
-  };
+  });
 }
 
 /** Observation i of N spread over three days; every 10th is a second hearing of the previous one. */
@@ -93,7 +73,7 @@ describe("archive partitions", () => {
   it.skipIf(!hasSqlite3)(
     "roll over by day and size into files sqlite3 opens; hot + archive hold every row once",
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), "mg-arc-"));
+      const dir = storeDir("arc");
       const clock = { now: DAY0 + 3 * DAY_MS };
       const e = await filled(dir, clock);
       const files = partitions(dir);
@@ -128,7 +108,7 @@ describe("archive partitions", () => {
   );
 
   it("pages newest first across hot DB and partitions, also after a restart", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-arc-"));
+    const dir = storeDir("arc");
     const clock = { now: DAY0 + 3 * DAY_MS };
     let e = await filled(dir, clock);
     const walk = (eng: StoreEngine, query: Record<string, unknown> = {}) => {
@@ -183,7 +163,7 @@ describe("archive partitions", () => {
   });
 
   it("retention deletes whole partition files by age and by total size, never rewriting the rest", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-arc-"));
+    const dir = storeDir("arc");
     const clock = { now: DAY0 + 3 * DAY_MS };
     const e = await filled(dir, clock, { maxAgeDays: 2 });
     const before = manifest(e);
@@ -212,7 +192,7 @@ describe("archive partitions", () => {
     e.abandon();
 
     // Size cap: the oldest files go until the rest fit.
-    const dir2 = mkdtempSync(join(tmpdir(), "mg-arc-"));
+    const dir2 = storeDir("arc");
     const clock2 = { now: DAY0 + 3 * DAY_MS };
     const e2 = await filled(dir2, clock2, { archiveMaxMB: 0.2 });
     e2.maintain();
@@ -225,7 +205,7 @@ describe("archive partitions", () => {
   });
 
   it("at start removes files the manifest does not list and reports listed files that are gone", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-arc-"));
+    const dir = storeDir("arc");
     const clock = { now: DAY0 + 3 * DAY_MS };
     const e = await filled(dir, clock);
     const m = manifest(e);

@@ -1,21 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runBackup } from "../../daemon/cli/backup.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
 import { createStore } from "../../daemon/store/store.ts";
-import { synthObs } from "./helpers.ts";
-
-const hasSqlite3 = (() => {
-  try {
-    execFileSync("sqlite3", ["-version"]);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { hasSqlite3, storeDir, storeOptions, synthObs } from "../support/store.ts";
 
 function io() {
   const out = { stdout: "", stderr: "" };
@@ -30,17 +20,8 @@ function io() {
 
 describe.skipIf(!hasSqlite3)("meshgate backup FILE", () => {
   it("copies a running store's data (snapshot + journal) read-only into a file sqlite3 opens", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-cli-"));
-    const store = createStore({
-      dataDir: dir,
-      fsyncIntervalMs: 50,
-      snapshotJournalRatio: 0.5,
-      maxDbMB: 64,
-      maxAgeDays: 1e5,
-      // Synthetic 2026 timestamps: keep them hot (archiving has its own tests).
-      hotMaxHours: 1e6,
-      log: silentLogger(),
-    });
+    const dir = storeDir("cli");
+    const store = createStore(storeOptions(dir));
     await store.start();
     try {
       const batch = [];
@@ -80,19 +61,10 @@ describe.skipIf(!hasSqlite3)("meshgate backup FILE", () => {
   });
 
   it("copies the archive partitions beside the file, together holding every observation once", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-cli-"));
-    const store = createStore({
-      dataDir: dir,
-      fsyncIntervalMs: 50,
-      snapshotJournalRatio: 0.5,
-      maxDbMB: 64,
-      maxAgeDays: 1e5,
-      hotMB: 0.25,
-      hotMaxHours: 1e6,
-      partitionMB: 0.1,
-      archiveChunkRows: 300,
-      log: silentLogger(),
-    });
+    const dir = storeDir("cli");
+    const store = createStore(
+      storeOptions(dir, { hotMB: 0.25, partitionMB: 0.1, archiveChunkRows: 300 }),
+    );
     await store.start();
     const total = 3000;
     try {

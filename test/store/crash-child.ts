@@ -9,7 +9,8 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import type { ObservationInput } from "../../daemon/store/api.ts";
 import { StoreEngine } from "../../daemon/store/engine.ts";
 import { createStore } from "../../daemon/store/store.ts";
-import { CRASH_FSYNC_MS, rng, synthObs } from "./helpers.ts";
+import { rng } from "../support/rng.ts";
+import { CRASH_FSYNC_MS, synthObs } from "../support/store.ts";
 
 const [dataDir = "", startArg = "1", seedArg = "1", mode = "engine", minArg, archive = ""] =
   process.argv.slice(2);

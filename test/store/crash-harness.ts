@@ -5,10 +5,9 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { silentLogger } from "../../daemon/core/log.ts";
 import { StoreEngine } from "../../daemon/store/engine.ts";
 import { scalar } from "../../daemon/store/queries.ts";
-import { CRASH_FSYNC_MS } from "./helpers.ts";
+import { CRASH_FSYNC_MS, engineOptions } from "../support/store.ts";
 
 const child = join(import.meta.dirname, "crash-child.ts");
 
@@ -88,15 +87,9 @@ export function runChild(
 export async function present(
   dir: string,
 ): Promise<{ obs: number; distinct: number; numbers: Set<number> }> {
-  const e = await StoreEngine.open({
-    dataDir: dir,
-    fsyncIntervalMs: CRASH_FSYNC_MS,
-    snapshotJournalRatio: 0.5,
-    maxDbMB: 64,
-    maxAgeDays: 1e5,
-    log: silentLogger(),
-    readOnly: true,
-  });
+  const e = await StoreEngine.open(
+    engineOptions(dir, { fsyncIntervalMs: CRASH_FSYNC_MS, hotMaxHours: undefined, readOnly: true }),
+  );
   try {
     const db = e.database;
     const numbers = new Set<number>();

@@ -9,8 +9,9 @@ import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { rng } from "../support/rng.ts";
+import { CRASH_FSYNC_MS } from "../support/store.ts";
 import { Ledger, present, runChild } from "./crash-harness.ts";
-import { CRASH_FSYNC_MS, rng } from "./helpers.ts";
 
 const ROUNDS = 16;
 /** The children's snapshot minimum: several runs' journal, never one run's. */

@@ -12,8 +12,8 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { rng } from "../support/rng.ts";
 import { Ledger, present, runChild } from "./crash-harness.ts";
-import { rng } from "./helpers.ts";
 
 const ROUNDS = Number(process.env.MG_CRASH_ROUNDS ?? 20);
 

@@ -1,35 +1,18 @@
 import {
   appendFileSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   statSync,
   truncateSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../daemon/core/log.ts";
-import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
+import { StoreEngine } from "../../daemon/store/engine.ts";
 import { frame, JOURNAL_MAGIC_V1 } from "../../daemon/store/journal.ts";
 import * as q from "../../daemon/store/queries.ts";
-import { synthObs, V1_INGEST_HEX } from "./helpers.ts";
+import { engineOptions, storeDir, synthObs, V1_INGEST_HEX } from "../support/store.ts";
 
-function opts(dir: string, more: Partial<EngineOptions> = {}): EngineOptions {
-  return {
-    dataDir: dir,
-    fsyncIntervalMs: 20,
-    snapshotJournalRatio: 0.5,
-    maxDbMB: 64,
-    maxAgeDays: 1e5,
-    hotMaxHours: 1e6, // synthetic 2026 timestamps stay hot
-    log: silentLogger(),
-    ...more,
-  };
-}
-
-const tmp = (p: string) => mkdtempSync(join(tmpdir(), `mg-${p}-`));
 const files = (dir: string, prefix: string) =>
   readdirSync(dir)
     .filter((f) => f.startsWith(prefix))
@@ -53,7 +36,7 @@ function counts(e: StoreEngine) {
 
 describe("store engine: queries", () => {
   it("dedupes by hash, lists newest first with cursor and filters", async () => {
-    const e = await StoreEngine.open(opts("", { memory: true }));
+    const e = await StoreEngine.open(engineOptions("", { memory: true }));
     const r = e.ingest([synthObs(1), synthObs(2), synthObs(1, { radioId: "r2", hops: ["c3"] })]);
     expect(r.rows).toEqual([
       { id: 1, firstSeen: true },
@@ -98,7 +81,7 @@ describe("store engine: queries", () => {
   });
 
   it("an older advert does not overwrite a newer one; hostile sizes are bounded", async () => {
-    const e = await StoreEngine.open(opts("", { memory: true }));
+    const e = await StoreEngine.open(engineOptions("", { memory: true }));
     const key = "AB".repeat(32);
     const advert = (ts: number, name: string) => ({
       publicKey: key,
@@ -126,7 +109,7 @@ describe("store engine: queries", () => {
   });
 
   it("channel messages newest first per channel", async () => {
-    const e = await StoreEngine.open(opts("", { memory: true }));
+    const e = await StoreEngine.open(engineOptions("", { memory: true }));
     const msg = (i: number, channel: string) => ({
       ...synthObs(i),
       channelMessage: { channel, sender: "s", text: `m${i}`, senderTimestamp: i },
@@ -149,8 +132,8 @@ describe("store engine: queries", () => {
 
 describe("store engine: persistence", () => {
   it("replays the journal after a crash, and replaying twice adds nothing", async () => {
-    const dir = tmp("replay");
-    let e = await StoreEngine.open(opts(dir));
+    const dir = storeDir("replay");
+    let e = await StoreEngine.open(engineOptions(dir));
     ingestRange(e, 0, 300);
     ingestRange(e, 0, 100, "r2"); // repeats
     e.setMeta("k", "v1");
@@ -159,11 +142,11 @@ describe("store engine: persistence", () => {
     const before = counts(e);
     e.abandon(); // power cut: no snapshot
     expect(files(dir, "snapshot")).toEqual([]);
-    e = await StoreEngine.open(opts(dir));
+    e = await StoreEngine.open(engineOptions(dir));
     expect(counts(e)).toEqual(before);
     expect(e.getMeta("k")).toBe("v1");
     e.abandon();
-    e = await StoreEngine.open(opts(dir));
+    e = await StoreEngine.open(engineOptions(dir));
     expect(counts(e)).toEqual(before);
     // New ids continue after the replayed ones.
     expect(e.ingest([synthObs(1000)]).rows[0]?.id).toBe(401);
@@ -171,8 +154,8 @@ describe("store engine: persistence", () => {
   });
 
   it("a snapshot plus a journal that still holds its records yields no duplicates", async () => {
-    const dir = tmp("overlap");
-    let e = await StoreEngine.open(opts(dir));
+    const dir = storeDir("overlap");
+    let e = await StoreEngine.open(engineOptions(dir));
     ingestRange(e, 0, 200);
     e.flushJournal();
     const oldJournal = files(dir, "journal")[0]!;
@@ -183,14 +166,14 @@ describe("store engine: persistence", () => {
     e.abandon();
     // As if the cut came after the snapshot rename but before journal cleanup.
     writeFileSync(join(dir, oldJournal), saved);
-    e = await StoreEngine.open(opts(dir));
+    e = await StoreEngine.open(engineOptions(dir));
     expect(counts(e)).toEqual(expected);
     await e.close();
   });
 
   it("drops a torn journal tail and keeps everything before it", async () => {
-    const dir = tmp("torn");
-    let e = await StoreEngine.open(opts(dir));
+    const dir = storeDir("torn");
+    let e = await StoreEngine.open(engineOptions(dir));
     // One group commit per batch: a commit is the unit a power cut can tear.
     for (let b = 0; b < 10; b++) {
       ingestRange(e, b * 10, b * 10 + 10);
@@ -201,21 +184,21 @@ describe("store engine: persistence", () => {
     const size = statSync(j).size;
     truncateSync(j, size - 5); // the last batch is torn
     appendFileSync(j, Buffer.from([1, 2])); // and garbage after it
-    e = await StoreEngine.open(opts(dir));
+    e = await StoreEngine.open(engineOptions(dir));
     expect(counts(e).obs).toBe(90);
     expect(e.health().counters.journal_torn).toBe(1);
     // Writing goes on in a fresh file, and the next start sees both.
     ingestRange(e, 1000, 1005);
     e.flushJournal();
     e.abandon();
-    e = await StoreEngine.open(opts(dir));
+    e = await StoreEngine.open(engineOptions(dir));
     expect(counts(e).obs).toBe(95);
     await e.close();
   });
 
   it("an unreadable snapshot is moved aside and the data rebuilt from the older one plus journal", async () => {
-    const dir = tmp("corrupt");
-    let e = await StoreEngine.open(opts(dir));
+    const dir = storeDir("corrupt");
+    let e = await StoreEngine.open(engineOptions(dir));
     ingestRange(e, 0, 100);
     await e.snapshot();
     ingestRange(e, 100, 200);
@@ -230,7 +213,7 @@ describe("store engine: persistence", () => {
     const bytes = readFileSync(newest);
     bytes.fill(0x55, 0, 4096); // wreck the header page
     writeFileSync(newest, bytes);
-    e = await StoreEngine.open(opts(dir));
+    e = await StoreEngine.open(engineOptions(dir));
     expect(counts(e)).toEqual(expected);
     const h = e.health();
     expect(h.counters.snapshot_corrupt).toBe(1);
@@ -240,14 +223,14 @@ describe("store engine: persistence", () => {
   });
 
   it("replays a journal an earlier version wrote (layout 1), then continues in layout 3", async () => {
-    const dir = tmp("upgrade");
+    const dir = storeDir("upgrade");
     const record = Buffer.from(V1_INGEST_HEX, "hex");
     record[1] = 1; // the fixture's sequence number 7 -> 1: the first record of a fresh store
     writeFileSync(
       join(dir, "journal-0000000000000001.log"),
       Buffer.concat([JOURNAL_MAGIC_V1, frame(record)]),
     );
-    let e = await StoreEngine.open(opts(dir));
+    let e = await StoreEngine.open(engineOptions(dir));
     expect(counts(e)).toMatchObject({ obs: 3, tx: 2 });
     expect(e.health().nodes).toBe(1);
     expect(e.health().error).toBeNull();
@@ -257,15 +240,15 @@ describe("store engine: persistence", () => {
     const journals = files(dir, "journal");
     expect(journals).toHaveLength(2);
     expect(readFileSync(join(dir, journals[1]!)).subarray(0, 4).toString()).toBe("MGJ3");
-    e = await StoreEngine.open(opts(dir));
+    e = await StoreEngine.open(engineOptions(dir));
     expect(counts(e)).toMatchObject({ obs: 13, tx: 12 });
     expect(q.listChannelMessages(e.database, "#test", 10).map((m) => m.text)).toEqual(["hi"]);
     await e.close();
   });
 
   it("keeps two snapshots and only the journal the older one needs", async () => {
-    const dir = tmp("rotate");
-    const e = await StoreEngine.open(opts(dir));
+    const dir = storeDir("rotate");
+    const e = await StoreEngine.open(engineOptions(dir));
     for (let i = 0; i < 4; i++) {
       ingestRange(e, i * 50, i * 50 + 50);
       await e.snapshot();
@@ -278,7 +261,7 @@ describe("store engine: persistence", () => {
     for (const f of files(dir, "journal")) expect(Number(f.slice(8, 24))).toBeGreaterThan(olderSeq);
     await e.close();
     // A restart reports the snapshot it loaded as the last one, with no duration.
-    const again = await StoreEngine.open(opts(dir));
+    const again = await StoreEngine.open(engineOptions(dir));
     const newest = files(dir, "snapshot").at(-1)!;
     expect(again.health().lastSnapshotAt).toBe(statSync(join(dir, newest)).mtimeMs);
     expect(again.health().lastSnapshotMs).toBeNull();
@@ -288,7 +271,7 @@ describe("store engine: persistence", () => {
 
 describe("store engine: retention and outbox", () => {
   it("keeps the DB within 10% of maxDbMB while rollups and nodes outlive raw rows", async () => {
-    const e = await StoreEngine.open(opts("", { memory: true, maxDbMB: 1 }));
+    const e = await StoreEngine.open(engineOptions("", { memory: true, maxDbMB: 1 }));
     const key = "CD".repeat(32);
     e.ingest([
       {
@@ -321,7 +304,9 @@ describe("store engine: retention and outbox", () => {
 
   it("prunes by age", async () => {
     let now = 1_770_000_000_000 + 100 * 86_400_000;
-    const e = await StoreEngine.open(opts("", { memory: true, maxAgeDays: 10, now: () => now }));
+    const e = await StoreEngine.open(
+      engineOptions("", { memory: true, maxAgeDays: 10, now: () => now }),
+    );
     e.ingest([
       synthObs(1, { at: now - 20 * 86_400_000 }),
       synthObs(2, { at: now - 5 * 86_400_000 }),
@@ -335,8 +320,8 @@ describe("store engine: retention and outbox", () => {
   });
 
   it("outbox: per-broker oldest first, ack removes, bounded with drop-oldest, survives a crash", async () => {
-    const dir = tmp("outbox");
-    let e = await StoreEngine.open(opts(dir, { outboxMaxPerBroker: 5 }));
+    const dir = storeDir("outbox");
+    let e = await StoreEngine.open(engineOptions(dir, { outboxMaxPerBroker: 5 }));
     const msg = (broker: string, i: number) => ({
       broker,
       topic: `t/${i}`,
@@ -361,7 +346,7 @@ describe("store engine: retention and outbox", () => {
     expect(q.outboxDepth(e.database)).toEqual({ a: 5, b: 1 });
     e.flushJournal();
     e.abandon();
-    e = await StoreEngine.open(opts(dir, { outboxMaxPerBroker: 5 }));
+    e = await StoreEngine.open(engineOptions(dir, { outboxMaxPerBroker: 5 }));
     expect(q.outboxPeek(e.database, "a", 10).map((m) => m.topic)).toEqual([
       "t/4",
       "t/5",
@@ -376,7 +361,7 @@ describe("store engine: retention and outbox", () => {
   it("outbox: messages past the age limit are dropped and counted", async () => {
     let now = 1_000_000;
     const e = await StoreEngine.open(
-      opts("", { memory: true, outboxMaxAgeMs: 60_000, now: () => now }),
+      engineOptions("", { memory: true, outboxMaxAgeMs: 60_000, now: () => now }),
     );
     e.outboxEnqueue([{ broker: "a", topic: "t", payload: "x", qos: 0, retain: false }]);
     now += 61_000;

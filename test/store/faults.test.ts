@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -7,14 +6,8 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
 import { listPackets } from "../../daemon/store/queries.ts";
 import { createStore } from "../../daemon/store/store.ts";
+import { obsRange, storeDir, storeOptions } from "../support/store.ts";
 import { makeFaultyFs } from "./faulty-fs.ts";
-import { synthObs } from "./helpers.ts";
-
-function batch(from: number, to: number) {
-  const out = [];
-  for (let i = from; i < to; i++) out.push(synthObs(i));
-  return out;
-}
 
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -26,7 +19,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
 
 describe.each(["ENOSPC", "EROFS"])("store under %s", (code) => {
   it("keeps serving from memory, keeps the old snapshot, reports, and recovers when the disk is back", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-fault-"));
+    const dir = storeDir("fault");
     let fault: string | null = null;
     let now = 1_800_000_000_000;
     const fs = makeFaultyFs(() => fault);
@@ -42,15 +35,15 @@ describe.each(["ENOSPC", "EROFS"])("store under %s", (code) => {
       now: () => now,
     };
     const e = await StoreEngine.open(o);
-    e.ingest(batch(0, 100));
+    e.ingest(obsRange(0, 100));
     await e.snapshot();
     const snapName = readdirSync(dir).find((f) => f.startsWith("snapshot-"))!;
     const snapBytes = readFileSync(join(dir, snapName));
 
     fault = code;
-    e.ingest(batch(100, 150));
+    e.ingest(obsRange(100, 150));
     expect(e.flushJournal()).toBe(false);
-    e.ingest(batch(150, 200)); // still accepted while the disk is down
+    e.ingest(obsRange(150, 200)); // still accepted while the disk is down
     await expect(e.snapshot()).rejects.toMatchObject({ code: "E_STORE_IO" });
     const h = e.health();
     expect(h.ok).toBe(false);
@@ -68,7 +61,7 @@ describe.each(["ENOSPC", "EROFS"])("store under %s", (code) => {
     expect(e.flushJournal()).toBe(true);
     await e.snapshot();
     expect(e.health().error).toBeNull();
-    e.ingest(batch(200, 210));
+    e.ingest(obsRange(200, 210));
     e.flushJournal();
     e.abandon(); // power cut
 
@@ -79,7 +72,7 @@ describe.each(["ENOSPC", "EROFS"])("store under %s", (code) => {
   });
 
   it("a power cut while the disk is still full loses only what never reached it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-fault2-"));
+    const dir = storeDir("fault2");
     let fault: string | null = null;
     const o: EngineOptions = {
       dataDir: dir,
@@ -92,10 +85,10 @@ describe.each(["ENOSPC", "EROFS"])("store under %s", (code) => {
       fs: makeFaultyFs(() => fault),
     };
     const e = await StoreEngine.open(o);
-    e.ingest(batch(0, 100));
+    e.ingest(obsRange(0, 100));
     e.flushJournal();
     fault = code;
-    e.ingest(batch(100, 150));
+    e.ingest(obsRange(100, 150));
     e.flushJournal(); // torn half-write, then errors
     e.abandon();
     const again = await StoreEngine.open({ ...o, fs: undefined });
@@ -107,24 +100,19 @@ describe.each(["ENOSPC", "EROFS"])("store under %s", (code) => {
 
 describe("store worker with an injected fault", () => {
   it("shows the error in health() and recovers, across the worker boundary", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-wfault-"));
+    const dir = storeDir("wfault");
     const faultFile = join(dir, "..", `${dir.split("/").pop()}.fault`);
     process.env.MG_FAULT_FILE = faultFile;
-    const store = createStore({
-      dataDir: dir,
-      fsyncIntervalMs: 50,
-      snapshotJournalRatio: 0.5,
-      maxDbMB: 64,
-      maxAgeDays: 1e5,
-      hotMaxHours: 1e6, // synthetic 2026 timestamps stay hot
-      log: silentLogger(),
-      fsModule: pathToFileURL(join(import.meta.dirname, "faulty-fs.ts")).href,
-    });
+    const store = createStore(
+      storeOptions(dir, {
+        fsModule: pathToFileURL(join(import.meta.dirname, "faulty-fs.ts")).href,
+      }),
+    );
     await store.start();
     try {
-      await store.ingest(batch(0, 10));
+      await store.ingest(obsRange(0, 10));
       writeFileSync(faultFile, "ENOSPC");
-      await store.ingest(batch(10, 20));
+      await store.ingest(obsRange(10, 20));
       await until(() => store.health().error?.includes("ENOSPC") === true, "ENOSPC in health");
       expect((await store.listPackets({ limit: 100 })).length).toBe(20);
       rmSync(faultFile);
@@ -139,26 +127,21 @@ describe("store worker with an injected fault", () => {
   });
 
   it("a worker that dies is started again and reloads what was committed", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-wcrash-"));
+    const dir = storeDir("wcrash");
     const faultFile = join(dir, "..", `${dir.split("/").pop()}.fault`);
     process.env.MG_FAULT_FILE = faultFile;
-    const store = createStore({
-      dataDir: dir,
-      fsyncIntervalMs: 50,
-      snapshotJournalRatio: 0.5,
-      maxDbMB: 64,
-      maxAgeDays: 1e5,
-      hotMaxHours: 1e6, // synthetic 2026 timestamps stay hot
-      log: silentLogger(),
-      fsModule: pathToFileURL(join(import.meta.dirname, "faulty-fs.ts")).href,
-    });
+    const store = createStore(
+      storeOptions(dir, {
+        fsModule: pathToFileURL(join(import.meta.dirname, "faulty-fs.ts")).href,
+      }),
+    );
     await store.start();
     try {
-      await store.ingest(batch(0, 30));
+      await store.ingest(obsRange(0, 30));
       await until(() => store.health().journalBytes > 0, "first group commit");
       await new Promise((r) => setTimeout(r, 200)); // past the fsync interval: durable
       writeFileSync(faultFile, "CRASH");
-      await store.ingest(batch(30, 40)); // its group commit kills the worker
+      await store.ingest(obsRange(30, 40)); // its group commit kills the worker
       await until(() => store.health().error?.includes("restarting") === true, "worker death");
       await expect(store.listPackets({ limit: 10 })).rejects.toThrow(/not running/);
       rmSync(faultFile);
@@ -168,7 +151,7 @@ describe("store worker with an injected fault", () => {
       // whose commit the crash interrupted were never acknowledged as durable.
       const back = await store.listPackets({ limit: 100 });
       expect(back.length).toBe(30);
-      await store.ingest(batch(40, 45));
+      await store.ingest(obsRange(40, 45));
       expect((await store.listPackets({ limit: 100 })).length).toBe(35);
     } finally {
       if (existsSync(faultFile)) rmSync(faultFile);

@@ -4,32 +4,19 @@
  * /api/packets cursors walk all of it, and /api/health and /metrics show the
  * hot DB, the archive and the worker's memory.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../../daemon/core/log.ts";
 import type { PacketItem } from "../../daemon/core/types.ts";
 import { createStore } from "../../daemon/store/store.ts";
-import { startServer, type TestServer } from "../http/helpers/server.ts";
-import { synthObs } from "./helpers.ts";
+import { startServer, type TestServer } from "../support/http/server.ts";
+import { storeDir, storeOptions, synthObs } from "../support/store.ts";
 
 const N = 4000;
 const T0 = Date.UTC(2026, 10, 1);
 
 describe("history through the HTTP API", () => {
-  const store = createStore({
-    dataDir: mkdtempSync(join(tmpdir(), "mg-hist-")),
-    fsyncIntervalMs: 50,
-    snapshotJournalRatio: 0.5,
-    maxDbMB: 64,
-    maxAgeDays: 1e5,
-    hotMB: 0.25,
-    hotMaxHours: 1e6,
-    partitionMB: 0.1,
-    archiveChunkRows: 300,
-    log: silentLogger(),
-  });
+  const store = createStore(
+    storeOptions(storeDir("hist"), { hotMB: 0.25, partitionMB: 0.1, archiveChunkRows: 300 }),
+  );
   let t: TestServer;
   beforeAll(async () => {
     await store.start();

@@ -5,15 +5,14 @@
  * two outbox messages and one ack), each frame compressed against the
  * file's earlier records.
  */
-import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../daemon/core/log.ts";
 import { StoreEngine } from "../../daemon/store/engine.ts";
 import { parseJournal } from "../../daemon/store/journal.ts";
 import { decodeOp } from "../../daemon/store/ops.ts";
 import * as q from "../../daemon/store/queries.ts";
+import { engineOptions, storeDir } from "../support/store.ts";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "journal-layout2.bin");
 
@@ -25,16 +24,9 @@ describe("journal layout 2 (frozen file)", () => {
   });
 
   it("replays into the store with every row", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-compat2-"));
+    const dir = storeDir("compat2");
     copyFileSync(FIXTURE, join(dir, "journal-0000000000000001.log"));
-    const e = await StoreEngine.open({
-      dataDir: dir,
-      fsyncIntervalMs: 20,
-      snapshotJournalRatio: 0.5,
-      maxDbMB: 64,
-      maxAgeDays: 1e5,
-      log: silentLogger(),
-    });
+    const e = await StoreEngine.open(engineOptions(dir, { hotMaxHours: undefined }));
     const n = (sql: string) => q.scalar(e.database, sql);
     expect(n("SELECT count(*) FROM observations")).toBe(48);
     expect(n("SELECT count(*) FROM transmissions")).toBe(40);

@@ -3,42 +3,29 @@
  * frame but the damaged group, and the damage shows in health (engine, then
  * /api/health and /metrics over the real store worker), apart from a torn tail.
  */
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../daemon/core/log.ts";
 import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
 import { createStore } from "../../daemon/store/store.ts";
-import { startServer } from "../http/helpers/server.ts";
-import { synthObs } from "./helpers.ts";
+import { startServer } from "../support/http/server.ts";
+import { engineOptions, storeDir, synthObs } from "../support/store.ts";
 
 const BATCH = 10;
 const TOTAL = 4000;
 
 function opts(dir: string): EngineOptions {
-  return {
-    dataDir: dir,
-    fsyncIntervalMs: 20,
+  return engineOptions(dir, {
     snapshotJournalRatio: 10,
     // No snapshot: the whole history stays in the journal.
     snapshotMinJournalBytes: 1e9,
-    maxDbMB: 64,
-    maxAgeDays: 1e5,
-    log: silentLogger(),
-  };
+    hotMaxHours: undefined,
+  });
 }
 
 /** A data dir whose one journal holds TOTAL observations, one frame per batch of BATCH. */
 async function journalDir(): Promise<{ dir: string; file: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "mg-damage-"));
+  const dir = storeDir("damage");
   const e = await StoreEngine.open(opts(dir));
   for (let n = 0; n < TOTAL; n += BATCH) {
     e.ingest(Array.from({ length: BATCH }, (_, i) => synthObs(n + i)));

@@ -9,7 +9,7 @@ import {
   packFrame,
   parseJournal,
 } from "../../daemon/store/journal-format.ts";
-import { rng } from "./helpers.ts";
+import { rng } from "../support/rng.ts";
 
 const enc = new TextEncoder();
 const hex = (r: Uint8Array) => Buffer.from(r).toString("hex");

@@ -3,27 +3,21 @@
  * starting a new one, so restarts do not multiply files; the journal replayed
  * at start counts toward the snapshot threshold.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../daemon/core/log.ts";
 import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
 import { parseJournal } from "../../daemon/store/journal.ts";
 import * as q from "../../daemon/store/queries.ts";
-import { synthObs } from "./helpers.ts";
+import { engineOptions, storeDir, synthObs } from "../support/store.ts";
 
 function opts(dir: string, more: Partial<EngineOptions> = {}): EngineOptions {
-  return {
-    dataDir: dir,
-    fsyncIntervalMs: 20,
+  return engineOptions(dir, {
     snapshotJournalRatio: 10,
     snapshotMinJournalBytes: 1e9,
-    maxDbMB: 64,
-    maxAgeDays: 1e5,
-    log: silentLogger(),
+    hotMaxHours: undefined,
     ...more,
-  };
+  });
 }
 const journals = (dir: string) => readdirSync(dir).filter((f) => f.startsWith("journal-"));
 const snapshots = (dir: string) => readdirSync(dir).filter((f) => f.startsWith("snapshot-"));
@@ -76,6 +70,4 @@ describe("journal across restarts", () => {
   });
 });
 
-function tmpDir(): string {
-  return mkdtempSync(join(tmpdir(), "mg-resume-"));
-}
+const tmpDir = () => storeDir("resume");

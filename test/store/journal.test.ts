@@ -10,7 +10,8 @@ import {
   unpackRecords,
 } from "../../daemon/store/journal.ts";
 import { decodeOp, encodeOp, type JournalOp } from "../../daemon/store/ops.ts";
-import { rng, synthObs, V1_INGEST_HEX } from "./helpers.ts";
+import { rng } from "../support/rng.ts";
+import { synthObs, V1_INGEST_HEX } from "../support/store.ts";
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

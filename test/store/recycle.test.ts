@@ -4,35 +4,18 @@
  * Every call made meanwhile is answered by one worker or the other: nothing
  * rejected, nothing lost, nothing applied twice.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../daemon/core/log.ts";
 import type { ObservationInput } from "../../daemon/store/api.ts";
-import { createStore, type StoreOptions } from "../../daemon/store/store.ts";
-import { synthObs } from "./helpers.ts";
-
-function options(dir: string, more: Partial<StoreOptions> = {}): StoreOptions {
-  return {
-    dataDir: dir,
-    fsyncIntervalMs: 50,
-    snapshotJournalRatio: 0.5,
-    maxDbMB: 64,
-    maxAgeDays: 1e5,
-    hotMaxHours: 1e6,
-    log: silentLogger(),
-    ...more,
-  };
-}
+import { createStore } from "../../daemon/store/store.ts";
+import { storeDir, storeOptions, synthObs } from "../support/store.ts";
 
 const batch = (from: number, n: number): ObservationInput[] =>
   Array.from({ length: n }, (_, k) => synthObs(from + k));
 
 describe("store worker recycling", () => {
   it("answers every call made while the worker is replaced, under load", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-recycle-"));
-    const store = createStore(options(dir));
+    const dir = storeDir("recycle");
+    const store = createStore(storeOptions(dir));
     await store.start();
     try {
       const calls: Promise<unknown>[] = [];
@@ -64,9 +47,9 @@ describe("store worker recycling", () => {
   }, 60_000);
 
   it("an upgraded large hot DB moves into partitions while serving, then the worker is recycled", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-recycle-"));
+    const dir = storeDir("recycle");
     // An earlier version's layout: one large DB (no archive budget to speak of).
-    const old = createStore(options(dir, { hotMB: 1024 }));
+    const old = createStore(storeOptions(dir, { hotMB: 1024 }));
     await old.start();
     const total = 60_000;
     for (let n = 1; n <= total; n += 2000) await old.ingest(batch(n, 2000));
@@ -74,7 +57,7 @@ describe("store worker recycling", () => {
     await old.stop();
     expect(bigDb).toBeGreaterThan(12 * 1024 * 1024);
 
-    const store = createStore(options(dir, { hotMB: 2, archiveChunkRows: 2000 }));
+    const store = createStore(storeOptions(dir, { hotMB: 2, archiveChunkRows: 2000 }));
     await store.start();
     try {
       expect(store.health().archive?.migrating).toBe(true);

@@ -1,42 +1,14 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../daemon/core/log.ts";
-import { createStore, type StoreOptions } from "../../daemon/store/store.ts";
-import { synthObs } from "./helpers.ts";
-
-function sqlite3(file: string, sql: string): string {
-  return execFileSync("sqlite3", ["-readonly", file, sql], { encoding: "utf8" }).trim();
-}
-
-const hasSqlite3 = (() => {
-  try {
-    execFileSync("sqlite3", ["-version"]);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-function options(dir: string): StoreOptions {
-  return {
-    dataDir: dir,
-    fsyncIntervalMs: 50,
-    snapshotJournalRatio: 0.5,
-    maxDbMB: 64,
-    maxAgeDays: 1e5,
-    // Synthetic 2026 timestamps: keep them hot (archiving has its own tests).
-    hotMaxHours: 1e6,
-    log: silentLogger(),
-  };
-}
+import { createStore } from "../../daemon/store/store.ts";
+import { hasSqlite3, sqlite3, storeDir, storeOptions, synthObs } from "../support/store.ts";
 
 describe("createStore (worker)", () => {
   it("serves the StoreApi from its worker and persists across a clean restart", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-store-"));
-    const store = createStore(options(dir));
+    const dir = storeDir("store");
+    const store = createStore(storeOptions(dir));
     await store.start();
     const res = await store.ingest([synthObs(1), synthObs(2), synthObs(1, { radioId: "r2" })]);
     expect(res.rows.map((r) => r.firstSeen)).toEqual([true, true, false]);
@@ -52,7 +24,7 @@ describe("createStore (worker)", () => {
     // A clean stop leaves a snapshot that covers everything.
     expect(readdirSync(dir).some((f) => f.startsWith("snapshot-"))).toBe(true);
 
-    const again = createStore(options(dir));
+    const again = createStore(storeOptions(dir));
     await again.start();
     expect(again.health().observations).toBe(3);
     expect(await again.getMeta("mesh.edges")).toBe("[1,2]");
@@ -65,8 +37,8 @@ describe("createStore (worker)", () => {
   });
 
   it("memory mode writes no files", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mg-mem-"));
-    const store = createStore({ ...options(join(dir, "never")), memory: true });
+    const dir = storeDir("mem");
+    const store = createStore({ ...storeOptions(join(dir, "never")), memory: true });
     await store.start();
     await store.ingest([synthObs(5)]);
     expect(await store.getTransmission(synthObs(5).hash)).toHaveLength(1);
@@ -76,7 +48,7 @@ describe("createStore (worker)", () => {
 
   it("fails to start with a clear error when its migrations are missing", async () => {
     const store = createStore({
-      ...options(""),
+      ...storeOptions(""),
       memory: true,
       schemaDir: join(tmpdir(), "no-such-schema-dir"),
     });
@@ -86,8 +58,8 @@ describe("createStore (worker)", () => {
   it.skipIf(!hasSqlite3)(
     "backup() and the snapshot are SQLite files the sqlite3 CLI opens",
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), "mg-bak-"));
-      const store = createStore(options(dir));
+      const dir = storeDir("bak");
+      const store = createStore(storeOptions(dir));
       await store.start();
       const batch = [];
       for (let i = 0; i < 500; i++) batch.push(synthObs(i));

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { SdNotify } from "../../daemon/system/sdnotify.ts";
-import { startDaemon } from "../helpers/daemon.ts";
-import { tempDir } from "../helpers/paths.ts";
+import { startDaemon } from "../support/daemon.ts";
+import { tempDir } from "../support/paths.ts";
 
 const hasTools = (() => {
   try {

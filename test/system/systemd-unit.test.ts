@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { connectionCap, MAX_CONNECTIONS, RESERVED_FDS } from "../../daemon/http/fd-guard.ts";
-import { REPO_ROOT } from "../helpers/paths.ts";
+import { REPO_ROOT } from "../support/paths.ts";
 
 const UNIT = join(REPO_ROOT, "systemd/meshgate.service");
 const hasAnalyze = spawnSync("sh", ["-c", "command -v systemd-analyze"]).status === 0;

@@ -9,10 +9,15 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NodeList, PacketDetail, TransmissionList } from "../../daemon/http/contract/index.ts";
-import { HAVE_CHROMIUM, TestBrowser, type Watched } from "./helpers/browser.ts";
-import { expectNoSidewaysScroll, getJson, onlyExpected, openSettled } from "./helpers/checks.ts";
-import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "./helpers/daemon.ts";
-import { prepareDistWeb } from "./setup.ts";
+import { HAVE_CHROMIUM, TestBrowser, type Watched } from "../support/web/browser.ts";
+import {
+  expectNoSidewaysScroll,
+  getJson,
+  onlyExpected,
+  openSettled,
+} from "../support/web/checks.ts";
+import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "../support/web/daemon.ts";
+import { prepareDistWeb } from "../support/web/setup.ts";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 

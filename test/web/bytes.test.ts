@@ -1,6 +1,7 @@
 /** The packet byte breakdown, checked against the protocol doc's vectors. */
 import { describe, expect, it } from "vitest";
-import { breakdown, hexToBytes, type Segment } from "../../web/src/bytes.ts";
+import { hexToBytes } from "../../daemon/core/bytes.ts";
+import { breakdown, type Segment } from "../../web/src/bytes.ts";
 import { rng } from "../../web/src/layout.ts";
 
 const labels = (s: readonly Segment[]) => s.map((x) => `${x.label}@${x.start}-${x.end}`);

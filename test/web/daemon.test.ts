@@ -6,9 +6,9 @@
  * and reads what the gateway transmitted after a send from the UI.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HAVE_CHROMIUM, TestBrowser, type Watched } from "./helpers/browser.ts";
-import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "./helpers/daemon.ts";
-import { prepareDistWeb } from "./setup.ts";
+import { HAVE_CHROMIUM, TestBrowser, type Watched } from "../support/web/browser.ts";
+import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "../support/web/daemon.ts";
+import { prepareDistWeb } from "../support/web/setup.ts";
 
 if (!HAVE_CHROMIUM) console.warn("[web] /usr/bin/chromium not found: browser tests skipped");
 

@@ -13,16 +13,16 @@ import type {
   PacketDetail,
   TransmissionList,
 } from "../../daemon/http/contract/index.ts";
-import { HAVE_CHROMIUM, TestBrowser, type Watched } from "./helpers/browser.ts";
+import { HAVE_CHROMIUM, TestBrowser, type Watched } from "../support/web/browser.ts";
 import {
   expectNodeSnrs,
   expectNoSidewaysScroll,
   onlyExpected,
   openSettled,
   waitForHeardNodes,
-} from "./helpers/checks.ts";
-import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "./helpers/daemon.ts";
-import { prepareDistWeb } from "./setup.ts";
+} from "../support/web/checks.ts";
+import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "../support/web/daemon.ts";
+import { prepareDistWeb } from "../support/web/setup.ts";
 
 const PAGES = [
   "#/",

@@ -12,11 +12,11 @@ import type { Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASEMAP_PATH } from "../../daemon/http/basemap.ts";
 import type { RadioList } from "../../daemon/http/contract/index.ts";
-import { HAVE_CHROMIUM, TestBrowser, type Watched } from "./helpers/browser.ts";
-import { expectNodeSnrs, getJson, onlyExpected, waitForHeardNodes } from "./helpers/checks.ts";
-import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "./helpers/daemon.ts";
-import { rasterArchive } from "./helpers/pmtiles.ts";
-import { prepareDistWeb } from "./setup.ts";
+import { HAVE_CHROMIUM, TestBrowser, type Watched } from "../support/web/browser.ts";
+import { expectNodeSnrs, getJson, onlyExpected, waitForHeardNodes } from "../support/web/checks.ts";
+import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "../support/web/daemon.ts";
+import { rasterArchive } from "../support/web/pmtiles.ts";
+import { prepareDistWeb } from "../support/web/setup.ts";
 
 const HAVE_SOCAT = ["/usr/bin/socat", "/bin/socat"].some((p) => existsSync(p));
 

@@ -15,11 +15,12 @@ import { connectAsync, type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
-import { freePort, MOSQUITTO, Mosquitto } from "../mqtt/helpers/mosquitto.ts";
-import { type PtyPair, ptyPair } from "../sim/pty.ts";
-import { HAVE_CHROMIUM, TestBrowser, type Watched } from "./helpers/browser.ts";
-import { SupervisedDaemon, waitFor } from "./helpers/supervised.ts";
-import { prepareDistWeb, ROOT } from "./setup.ts";
+import { freePort, MOSQUITTO, Mosquitto } from "../support/mosquitto.ts";
+import { REPO_ROOT as ROOT } from "../support/paths.ts";
+import { type PtyPair, ptyPair } from "../support/sim/pty.ts";
+import { HAVE_CHROMIUM, TestBrowser, type Watched } from "../support/web/browser.ts";
+import { prepareDistWeb } from "../support/web/setup.ts";
+import { SupervisedDaemon, waitFor } from "../support/web/supervised.ts";
 
 const BROKER_PASSWORD = "pw-S3cret-broker-71x";
 const CHANNEL_KEY = "5a0c3e1f9b7d24688e1f0a2b3c4d5e6f";

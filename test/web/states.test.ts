@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { protocolDecoder } from "../../daemon/http/adapters.ts";
-import { makeMessages, makeNodes, makeRows } from "../http/helpers/fixtures.ts";
-import { RADIO_KEY, radioStatus, radios, realMesh } from "../http/helpers/providers.ts";
-import { startServer, type TestServer } from "../http/helpers/server.ts";
-import { HAVE_CHROMIUM, TestBrowser, type Watched } from "./helpers/browser.ts";
-import { prepareWeb } from "./setup.ts";
+import { makeMessages, makeNodes, makeRows } from "../support/http/fixtures.ts";
+import { RADIO_KEY, radioStatus, radios, realMesh } from "../support/http/providers.ts";
+import { startServer, type TestServer } from "../support/http/server.ts";
+import { HAVE_CHROMIUM, TestBrowser, type Watched } from "../support/web/browser.ts";
+import { prepareWeb } from "../support/web/setup.ts";
 
 const EVIL = "<img src=x onerror=alert(1)>";
 const onlyExpected = (errors: readonly string[]) =>

@@ -7,6 +7,7 @@
  */
 
 import { payloadTypeName, routeName } from "../../daemon/protocol/constants.ts";
+import { advertRoleName } from "../../daemon/protocol/roles.ts";
 
 export type SegmentKind =
   | "header"
@@ -39,13 +40,6 @@ export {
   PAYLOAD_NAMES as PAYLOAD_TYPES,
   ROUTE_NAMES as ROUTES,
 } from "../../daemon/protocol/constants.ts";
-
-export function hexToBytes(hex: string): Uint8Array {
-  const clean = hex.replace(/[^0-9a-fA-F]/g, "");
-  const out = new Uint8Array(clean.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(clean.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
 
 export function breakdown(bytes: Uint8Array): Segment[] {
   const segs: Segment[] = [];
@@ -132,8 +126,7 @@ export function breakdown(bytes: Uint8Array): Segment[] {
       return;
     if (start + 100 >= n) return;
     const flags = b[start + 100] ?? 0;
-    const role = ["none", "chat", "repeater", "room", "sensor"][flags & 15] ?? `type ${flags & 15}`;
-    if (!tk(1, "app flags", "flags", role)) return;
+    if (!tk(1, "app flags", "flags", advertRoleName(flags & 15))) return;
     if (flags & 0x10 && !tk(8, "latitude, longitude", "pos")) return;
     if (flags & 0x20 && !tk(2, "feature 1", "data")) return;
     if (flags & 0x40 && !tk(2, "feature 2", "data")) return;

@@ -30,6 +30,6 @@ export interface SignalStats {
   readonly recent: number;
 }
 
-/** Node roles from the advert flags (ADV_TYPE_* in src/helpers/AdvertDataHelpers.h). */
-export type RoleName = "chat" | "repeater" | "room" | "sensor" | "unknown";
+/** Node roles from the advert flags (protocol/roles.ts). */
+export type { RoleName } from "../../protocol/roles.ts";
 export type NodeStatus = "healthy" | "degraded" | "silent";

@@ -57,6 +57,11 @@ export interface Health {
     readonly state: string;
     readonly connected: boolean;
   }[];
+  /**
+   * Ingest counters: received, stored, transmissions, dropped, storeErrors,
+   * queue, and the decoder's decodeErrors, decrypted, badSignatures,
+   * unsupportedVersion.
+   */
   readonly ingest: Readonly<Record<string, number>> | null;
   readonly disk: { readonly freeBytes: number; readonly totalBytes: number } | null;
   readonly index: { readonly ready: boolean; readonly progress: number; readonly detail?: string };

@@ -4,6 +4,8 @@
  * nodes and collisions come straight from the store, and the graph and
  * analytics answer 503.
  */
+
+import { ROLE_NAMES } from "../../protocol/roles.ts";
 import type { NodeRow, PacketRow } from "../../store/api.ts";
 import type { AppContext } from "../context.ts";
 import type { CollisionReport, NodeSummary } from "../contract/index.ts";
@@ -21,7 +23,6 @@ import { PUBKEY } from "../params.ts";
 import { ANALYTICS_KINDS, ANALYTICS_RANGES, type MeshPort } from "../ports.ts";
 import { get, type Route } from "../router.ts";
 
-const ROLE_NAMES = ["chat", "repeater", "room", "sensor", "unknown"] as const;
 const STATUS = ["healthy", "degraded", "silent"] as const;
 
 /** The mesh port, or a 503 while it builds / when it is needed and not wired. */

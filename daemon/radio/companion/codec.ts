@@ -3,8 +3,10 @@
  * Codes and layouts: examples/companion_radio/MyMesh.cpp and
  * docs/stats_binary_frames.md (MeshCore v1.17).
  */
+
+import { ByteReader, concatBytes, toHex, u32leBytes } from "../../core/bytes.ts";
 import type { RadioParams, RadioStats } from "../../core/types.ts";
-import { ByteReader, cleanText, concatBytes, toHex, u32le } from "../bytes.ts";
+import { cleanText } from "../bytes.ts";
 
 export const CMD = {
   APP_START: 1,
@@ -74,7 +76,7 @@ export function cmdAppStart(appName: string): Uint8Array {
 
 export const cmdGetTime = (): Uint8Array => new Uint8Array([CMD.GET_DEVICE_TIME]);
 export const cmdSetTime = (epochSec: number): Uint8Array =>
-  concatBytes(new Uint8Array([CMD.SET_DEVICE_TIME]), u32le(epochSec));
+  concatBytes(new Uint8Array([CMD.SET_DEVICE_TIME]), u32leBytes(epochSec));
 export const cmdSelfAdvert = (flood: boolean): Uint8Array =>
   new Uint8Array([CMD.SEND_SELF_ADVERT, flood ? 1 : 0]);
 export const cmdSyncNext = (): Uint8Array => new Uint8Array([CMD.SYNC_NEXT_MESSAGE]);
@@ -85,8 +87,8 @@ export const cmdExportKey = (): Uint8Array => new Uint8Array([CMD.EXPORT_PRIVATE
 export function cmdSetRadioParams(p: RadioParams): Uint8Array {
   return concatBytes(
     new Uint8Array([CMD.SET_RADIO_PARAMS]),
-    u32le(Math.round(p.freqMHz * 1000)), // kHz
-    u32le(Math.round(p.bwKHz * 1000)), // Hz
+    u32leBytes(Math.round(p.freqMHz * 1000)), // kHz
+    u32leBytes(Math.round(p.bwKHz * 1000)), // Hz
     new Uint8Array([p.sf, p.cr]),
   );
 }
@@ -96,7 +98,11 @@ export const cmdSetTxPower = (dbm: number): Uint8Array =>
 
 /** `03 00 channel_idx u32_timestamp text`; the firmware prefixes "name: ". */
 export function cmdChannelText(idx: number, epochSec: number, text: Uint8Array): Uint8Array {
-  return concatBytes(new Uint8Array([CMD.SEND_CHANNEL_TXT_MSG, 0, idx]), u32le(epochSec), text);
+  return concatBytes(
+    new Uint8Array([CMD.SEND_CHANNEL_TXT_MSG, 0, idx]),
+    u32leBytes(epochSec),
+    text,
+  );
 }
 
 export interface DeviceInfo {

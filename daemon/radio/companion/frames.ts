@@ -3,7 +3,7 @@
  * `>` u16 len payload. Pure: bytes in, payloads out; never throws.
  * Firmware: src/helpers/ArduinoSerialInterface.cpp (MeshCore).
  */
-import { concatBytes } from "../bytes.ts";
+import { concatBytes } from "../../core/bytes.ts";
 
 export const FRAME_TO_RADIO = 0x3c; // '<'
 export const FRAME_FROM_RADIO = 0x3e; // '>'

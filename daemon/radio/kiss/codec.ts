@@ -2,8 +2,9 @@
  * MeshCore KISS modem SetHardware (0x06) sub-commands and replies.
  * Codes and layouts: examples/kiss_modem/KissModem.h/.cpp, docs/kiss_modem_protocol.md.
  */
+
+import { ByteReader, concatBytes, u32leBytes } from "../../core/bytes.ts";
 import type { RadioParams } from "../../core/types.ts";
-import { ByteReader, concatBytes, u32le } from "../bytes.ts";
 
 export const KISS_DATA = 0x00;
 export const KISS_SET_HARDWARE = 0x06;
@@ -48,8 +49,8 @@ export function hw(sub: number, data: Uint8Array = new Uint8Array(0)): Uint8Arra
 /** SetRadio: freq u32 Hz, bw u32 Hz, sf, cr (KissModem::handleSetRadio). */
 export function setRadioData(p: RadioParams): Uint8Array {
   return concatBytes(
-    u32le(Math.round(p.freqMHz * 1e6)),
-    u32le(Math.round(p.bwKHz * 1000)),
+    u32leBytes(Math.round(p.freqMHz * 1e6)),
+    u32leBytes(Math.round(p.bwKHz * 1000)),
     new Uint8Array([p.sf, p.cr]),
   );
 }

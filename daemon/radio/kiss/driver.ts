@@ -3,8 +3,10 @@
  * out (with TxDone), radio settings pushed on every connect because the modem
  * does not persist them. Protocol: examples/kiss_modem/KissModem.cpp.
  */
+
+import { ByteReader, toHex } from "../../core/bytes.ts";
 import type { RadioParams, RadioStats } from "../../core/types.ts";
-import { ByteReader, cleanText, toHex } from "../bytes.ts";
+import { cleanText } from "../bytes.ts";
 import { afterIdle } from "../idle.ts";
 import { type MatchResult, RadioCommandError, RequestQueue } from "../requests.ts";
 import type { ChannelRef, DriverSession, SessionContext } from "../types.ts";

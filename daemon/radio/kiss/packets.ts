@@ -3,15 +3,16 @@
  * moves raw packets). Pure; layouts from src/Mesh.cpp createAdvert /
  * createGroupDatagram via daemon/protocol/encode.ts.
  */
+
+import { concatBytes, u32leBytes } from "../../core/bytes.ts";
 import {
-  ADV_TYPE_CHAT,
   PAYLOAD_ADVERT,
   PAYLOAD_GRP_TXT,
   ROUTE_DIRECT,
   ROUTE_FLOOD,
 } from "../../protocol/constants.ts";
 import { buildAdvertAppData, buildGroupTextPayload, encodePacket } from "../../protocol/encode.ts";
-import { concatBytes, u32le } from "../bytes.ts";
+import { ADV_TYPE_CHAT } from "../../protocol/roles.ts";
 import type { GatewayIdentity } from "../types.ts";
 
 /** Advert names are capped so the app data fits MAX_ADVERT_DATA (32) with a location. */
@@ -30,7 +31,7 @@ export function advertToSign(
     lat: g.lat ?? undefined,
     lon: g.lon ?? undefined,
   });
-  return { signed: concatBytes(pub, u32le(epochSec), appData), appData };
+  return { signed: concatBytes(pub, u32leBytes(epochSec), appData), appData };
 }
 
 /** The advert packet: flood, or zero-hop (direct with an empty path, as Mesh::sendZeroHop). */
@@ -41,7 +42,7 @@ export function advertPacket(
   appData: Uint8Array,
   flood: boolean,
 ): Uint8Array {
-  const payload = concatBytes(pub, u32le(epochSec), signature, appData);
+  const payload = concatBytes(pub, u32leBytes(epochSec), signature, appData);
   return encodePacket({
     route: flood ? ROUTE_FLOOD : ROUTE_DIRECT,
     payloadType: PAYLOAD_ADVERT,

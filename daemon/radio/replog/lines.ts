@@ -5,7 +5,7 @@
  * printed as "  -> <reply>"). Everything else on the console is "other".
  * Pure; never throws.
  */
-import { fromHex } from "../bytes.ts";
+import { fromHex } from "../../core/bytes.ts";
 
 /** A RAW line for a 255-byte packet is ~540 chars; anything much longer is junk. */
 export const MAX_LINE = 2048;

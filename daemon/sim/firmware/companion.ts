@@ -3,6 +3,7 @@
  * (examples/companion_radio/MyMesh.cpp handleCmdFrame, v1.17): `<` + u16 LE
  * length frames in, `>` frames out, pushes interleaved with replies.
  */
+import { toHex } from "../../core/bytes.ts";
 import type { RxPacket } from "../../core/types.ts";
 import {
   PAYLOAD_ADVERT,
@@ -21,7 +22,6 @@ import {
   int8,
   Recorder,
   readU32,
-  toHex,
   u32le,
 } from "./device.ts";
 

@@ -122,5 +122,3 @@ export function readU32(b: Uint8Array, at: number): number {
 export function int8(v: number): number {
   return Math.max(-128, Math.min(127, Math.round(v))) & 0xff;
 }
-
-export { bytesToHex as toHex } from "../../protocol/crypto.ts";

@@ -4,6 +4,7 @@
  * MeshCore extensions under SetHardware (0x06) with replies at code | 0x80.
  */
 import { createHash } from "node:crypto";
+import { toHex } from "../../core/bytes.ts";
 import type { RxPacket } from "../../core/types.ts";
 import { sign, verify } from "../../protocol/crypto.ts";
 import { airtimeMs } from "../radio.ts";
@@ -15,7 +16,6 @@ import {
   int8,
   Recorder,
   readU32,
-  toHex,
   u32le,
 } from "./device.ts";
 

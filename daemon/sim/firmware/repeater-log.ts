@@ -5,6 +5,8 @@
  * when it repeats, boot and debug chatter, and a CLI that echoes what is
  * typed and answers `  -> reply`. Lines end CRLF.
  */
+
+import { hexByte, toHex } from "../../core/bytes.ts";
 import type { RxPacket } from "../../core/types.ts";
 import { ROUTE_DIRECT } from "../../protocol/constants.ts";
 import { expandSeed } from "../../protocol/crypto.ts";
@@ -106,7 +108,7 @@ export class RepeaterLogFirmware implements FirmwareDevice {
     this.stats.rxAirMs += air;
     if (this.rng.chance(0.03)) this.print(this.rng.pick(CHATTER));
     const when = logDateTime(this.rtc.now());
-    this.print(`${when} RAW: ${Buffer.from(rx.raw).toString("hex").toUpperCase()}`);
+    this.print(`${when} RAW: ${toHex(rx.raw, true)}`);
     // Only packets the firmware parses get an RX line.
     if (!f) return;
     if (f.version !== 0) return;
@@ -121,7 +123,7 @@ export class RepeaterLogFirmware implements FirmwareDevice {
       rxLine += ` time=${air} hash=${(packetHash(rx.raw) ?? "").toUpperCase()}`;
     const payload = rx.raw.subarray(f.payloadOffset);
     if (f.payloadType <= 2 || f.payloadType === 8) {
-      rxLine += ` [${hex2(payload[1])} -> ${hex2(payload[0])}]`;
+      rxLine += ` [${hexByte(payload[1] ?? 0).toUpperCase()} -> ${hexByte(payload[0] ?? 0).toUpperCase()}]`;
     }
     this.print(rxLine);
     // A repeater forwards most floods it hears: log the TX of the relayed copy.
@@ -154,7 +156,7 @@ export class RepeaterLogFirmware implements FirmwareDevice {
     if (cmd === "get name") return `> ${g.name}`;
     if (cmd === "get public.key") return `> ${g.publicKey}`;
     if (cmd === "get prv.key") {
-      return `> ${Buffer.from(expandSeed(this.o.sim.identity.seed)).toString("hex").toUpperCase()}`;
+      return `> ${toHex(expandSeed(this.o.sim.identity.seed), true)}`;
     }
     if (cmd === "get radio") {
       const r = this.radio;
@@ -202,10 +204,6 @@ export class RepeaterLogFirmware implements FirmwareDevice {
   private out(text: string): void {
     this.o.out(Buffer.from(text, "utf8"));
   }
-}
-
-function hex2(b: number | undefined): string {
-  return (b ?? 0).toString(16).toUpperCase().padStart(2, "0");
 }
 
 /** `HH:MM - D/M/YYYY UTC` (CommonCLI clock reply). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { plausibleFrame } from "../../../daemon/radio/companion/codec.ts";
 import { CompanionDeframer, encodeCompanionFrame } from "../../../daemon/radio/companion/frames.ts";
-import { randomBytes, rng } from "../support/rng.ts";
+import { randomBytes, rng } from "../../support/rng.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const out = (payload: number[]) =>

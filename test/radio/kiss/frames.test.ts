@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeKissFrame, KissDeframer } from "../../../daemon/radio/kiss/frames.ts";
-import { slip } from "../support/kiss-peer.ts";
-import { randomBytes, rng } from "../support/rng.ts";
+import { slip } from "../../support/radio/kiss-peer.ts";
+import { randomBytes, rng } from "../../support/rng.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 

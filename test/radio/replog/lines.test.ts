@@ -6,7 +6,7 @@ import {
   parseJsonReply,
   parseRadioReply,
 } from "../../../daemon/radio/replog/lines.ts";
-import { randomBytes, rng } from "../support/rng.ts";
+import { randomBytes, rng } from "../../support/rng.ts";
 
 describe("repeater console lines", () => {
   it("parses RAW lines (Dispatcher/MyMesh logRxRaw)", () => {

@@ -1,6 +1,7 @@
 /** Packet detail: decoded fields, a colour-coded byte breakdown, all observations. */
 import { useMemo } from "preact/hooks";
-import { breakdown, hexToBytes, type Segment } from "../bytes.ts";
+import { fromHex, toHex } from "../../../daemon/core/bytes.ts";
+import { breakdown, type Segment } from "../bytes.ts";
 import { HearingsTable } from "../components/hearings.tsx";
 import { Field, LoadState } from "../components/status.tsx";
 import { useApp } from "../context.ts";
@@ -118,7 +119,7 @@ function senderKey(decoded: unknown): string | null {
 }
 
 function Bytes(props: { raw: string }) {
-  const bytes = useMemo(() => hexToBytes(props.raw), [props.raw]);
+  const bytes = useMemo(() => fromHex(props.raw) ?? new Uint8Array(0), [props.raw]);
   const segs = useMemo(() => breakdown(bytes), [bytes]);
   return (
     <div class="bytes" data-testid="bytes">
@@ -143,10 +144,9 @@ function Bytes(props: { raw: string }) {
   );
 }
 
+/** The segment's bytes as spaced hex pairs ("aa bb "). */
 function hex(b: Uint8Array, s: Segment): string {
-  let out = "";
-  for (let i = s.start; i < s.end; i++) out += `${(b[i] ?? 0).toString(16).padStart(2, "0")} `;
-  return out;
+  return toHex(b.subarray(s.start, s.end)).replace(/../g, "$& ");
 }
 
 /** Decoded fields as nested lists; every value becomes text, depth-bounded. */

@@ -6,6 +6,7 @@
  */
 import type { PacketItem, RadioStatus } from "../../../daemon/core/types.ts";
 import type { ObservedPacket } from "../../../daemon/http/contract/index.ts";
+import { rng } from "../rng.ts";
 
 /** A node as the mesh model lists it (GET /api/nodes items). */
 export interface FakeNode {
@@ -29,18 +30,6 @@ export interface FakeMessage {
   text: string;
   receivedAt: string;
   senderTimestamp: number;
-}
-
-/** Mulberry32, same as the UI's layout uses: tiny and seeded. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");

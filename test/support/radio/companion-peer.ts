@@ -2,7 +2,9 @@
  * A scripted companion firmware, written from the protocol facts (not from
  * the driver): `<` frames in, `>` frames out, a few commands answered.
  */
-import type { PeerPipe } from "./pty.ts";
+
+import { le32 } from "../bytes.ts";
+import type { PeerPipe } from "../pty.ts";
 
 export const PEER_PUBKEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + 0x21) & 0xff);
 
@@ -26,8 +28,6 @@ function frameOut(payload: Uint8Array): Uint8Array {
   out.set(payload, 3);
   return out;
 }
-
-const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 
 export class CompanionPeer {
   readonly commands: Uint8Array[] = [];

@@ -3,7 +3,9 @@
  * tiny SLIP codec (independent of the driver's), SetHardware answers, data
  * frames paired with RxMeta, TxDone after each transmit.
  */
-import type { PeerPipe } from "./pty.ts";
+
+import { le32 } from "../bytes.ts";
+import type { PeerPipe } from "../pty.ts";
 
 export const MODEM_PUBKEY = Uint8Array.from({ length: 32 }, (_, i) => (0xa0 + i) & 0xff);
 
@@ -17,8 +19,6 @@ export function slip(type: number, data: Uint8Array | number[]): Uint8Array {
   out.push(0xc0);
   return Uint8Array.from(out);
 }
-
-const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 
 export class KissPeer {
   /** Every frame the host sent: [type, ...data]. */

@@ -2,7 +2,7 @@
 
 import { MeshState } from "../../../daemon/mesh/state.ts";
 import { resolveConfig } from "../../../daemon/mesh/types.ts";
-import { TestRng } from "./topology.ts";
+import { TestRng } from "../rng.ts";
 
 export function bigState(nodes: number, edges: number, seed = 1): MeshState {
   const s = new MeshState(resolveConfig({ maxEdges: edges * 2, maxNodes: nodes * 2 }));

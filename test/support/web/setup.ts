@@ -14,11 +14,10 @@ import {
   statSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { REPO_ROOT } from "../paths.ts";
 
-export const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
-export const WEB_DIST = join(ROOT, "dist/web");
+export const WEB_DIST = join(REPO_ROOT, "dist/web");
 
 function newest(dir: string): number {
   let t = 0;
@@ -34,14 +33,14 @@ export function webBuildIsFresh(): boolean {
   if (!existsSync(index)) return false;
   const html = readFileSync(index, "utf8");
   if (!html.includes("/assets/")) return false;
-  return statSync(index).mtimeMs >= newest(join(ROOT, "web"));
+  return statSync(index).mtimeMs >= newest(join(REPO_ROOT, "web"));
 }
 
 /** Runs the project's build (daemon and UI); a failure is reported with esbuild's output. */
 function runBuild(): void {
   try {
     execFileSync(process.execPath, ["build.mjs", "--quiet"], {
-      cwd: ROOT,
+      cwd: REPO_ROOT,
       stdio: "pipe",
       timeout: 180_000,
     });

@@ -7,12 +7,13 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { type BrowserContext, type ConsoleMessage, chromium, type Page } from "playwright-core";
+import { REPO_ROOT } from "../paths.ts";
 
 export const CHROMIUM = process.env.MESHGATE_CHROMIUM ?? "/usr/bin/chromium";
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
-export const SCREENSHOTS = resolve(import.meta.dirname, "../../../test-output/screenshots");
+export const SCREENSHOTS = join(REPO_ROOT, "test-output/screenshots");
 
 const ARGS = [
   "--headless",

@@ -2,7 +2,11 @@
  * Seeded generator of valid packets for property and fuzz tests: a spec, the
  * encoded bytes, and what the decoder must report for the payload.
  */
-import { hashtagKey, identityFromSeed, PUBLIC_CHANNEL_KEY } from "../../daemon/protocol/crypto.ts";
+import {
+  hashtagKey,
+  identityFromSeed,
+  PUBLIC_CHANNEL_KEY,
+} from "../../../daemon/protocol/crypto.ts";
 import {
   buildAckPayload,
   buildAdvertPayload,
@@ -16,8 +20,8 @@ import {
   buildTracePayload,
   encodePacket,
   type PacketSpec,
-} from "../../daemon/protocol/encode.ts";
-import type { Rng } from "./random.ts";
+} from "../../../daemon/protocol/encode.ts";
+import type { TestRng } from "../rng.ts";
 
 export const GEN_CHANNELS = [
   { name: "public", key: PUBLIC_CHANNEL_KEY },
@@ -28,7 +32,7 @@ export const GEN_CHANNELS = [
 const identities = [1, 2, 3, 4].map((n) => identityFromSeed(new Uint8Array(32).fill(n)));
 const ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.!?#é🌲☁️ü";
 
-export function text(r: Rng, maxBytes: number): string {
+export function text(r: TestRng, maxBytes: number): string {
   let s = "";
   const chars = Array.from(ALPHABET);
   for (;;) {
@@ -46,7 +50,7 @@ export interface Generated {
   expect: Record<string, unknown>;
 }
 
-export function generate(r: Rng): Generated {
+export function generate(r: TestRng): Generated {
   const route = r.int(0, 3);
   const hashSize = r.pick([1, 2, 3] as const);
   const type = r.pick([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15]);
@@ -215,7 +219,7 @@ export function generate(r: Rng): Generated {
 }
 
 /** A damaged copy of a packet: flipped bytes, truncation, noise, a bad path_len or header. */
-export function mutate(r: Rng, src: Uint8Array): Uint8Array {
+export function mutate(r: TestRng, src: Uint8Array): Uint8Array {
   switch (r.int(0, 5)) {
     case 0: {
       // flip a few random bytes

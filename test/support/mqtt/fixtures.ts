@@ -1,21 +1,15 @@
 /** Synthetic packets, radios and a subscriber for the MQTT tests. */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import type { Bus } from "../../../daemon/core/bus.ts";
+import { toHex } from "../../../daemon/core/bytes.ts";
+import { silentLogger } from "../../../daemon/core/log.ts";
 import type { PacketItem } from "../../../daemon/core/types.ts";
-import type { RadioInfo, RadiosPort } from "../../../daemon/mqtt/ports.ts";
-import { bytesToHex, identityFromSeed, sign } from "../../../daemon/protocol/crypto.ts";
+import type { BrokerConfig } from "../../../daemon/mqtt/config.ts";
+import type { OutboxPort, RadioInfo, RadiosPort } from "../../../daemon/mqtt/ports.ts";
+import type { MqttUplinkDeps } from "../../../daemon/mqtt/uplink.ts";
+import { identityFromSeed, sign } from "../../../daemon/protocol/crypto.ts";
 import { packetHash } from "../../../daemon/protocol/hash.ts";
-
-/** mulberry32: small seeded PRNG so every run builds the same packets. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../rng.ts";
 
 /** Packet i: a flood GRP_TXT (header 0x15, no hops, channel hash 0x11) with a seeded body. */
 export function makePacket(
@@ -37,7 +31,7 @@ export function makePacket(
   return {
     id: i + 1,
     hash,
-    raw: bytesToHex(raw),
+    raw: toHex(raw),
     receivedAt: new Date(at).toISOString(),
     radioId,
     payloadType: "GRP_TXT",
@@ -54,7 +48,7 @@ export function makePacket(
 
 export const RADIO_SEED = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 0xff);
 export const RADIO_IDENTITY = identityFromSeed(RADIO_SEED);
-export const RADIO_KEY = bytesToHex(RADIO_IDENTITY.publicKey).toUpperCase();
+export const RADIO_KEY = toHex(RADIO_IDENTITY.publicKey).toUpperCase();
 
 export function radioInfo(over: Partial<RadioInfo> = {}): RadioInfo {
   return {
@@ -79,6 +73,25 @@ export function radioInfo(over: Partial<RadioInfo> = {}): RadioInfo {
 
 export function radiosPort(info: RadioInfo | null = radioInfo()): RadiosPort {
   return { get: (id) => (id === "r1" ? info : null), list: () => ["r1"] };
+}
+
+/** An uplink's dependencies as the tests use them: gateway "gw" at SFO, a silent log, the fixture radio; `over` changes any. */
+export function uplinkDeps(
+  brokers: readonly BrokerConfig[],
+  outbox: OutboxPort,
+  bus: Bus,
+  over: Partial<MqttUplinkDeps> = {},
+): MqttUplinkDeps {
+  return {
+    brokers,
+    gateway: { name: "gw", iata: "SFO", lat: null, lon: null },
+    outbox,
+    bus,
+    log: silentLogger(),
+    version: "0.1.0",
+    radios: radiosPort(),
+    ...over,
+  };
 }
 
 export const testSigner = async (msg: Uint8Array) => sign(RADIO_IDENTITY, msg);

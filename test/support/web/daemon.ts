@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { BASEMAP_FILE } from "../../../daemon/http/basemap.ts";
 import { FirmwareServer } from "../../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../../daemon/sim/simulator.ts";
-import { ptyPair } from "../../sim/pty.ts";
-import { ROOT } from "../setup.ts";
+import { REPO_ROOT as ROOT } from "../paths.ts";
+import { ptyPair } from "../sim/pty.ts";
 
 export const HAVE_DAEMON = existsSync(join(ROOT, "daemon/main.ts"));
 

@@ -4,7 +4,7 @@
  * (the UI's restart exits 75) it is started again with the same arguments.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { ROOT } from "../setup.ts";
+import { REPO_ROOT as ROOT } from "../paths.ts";
 
 export class SupervisedDaemon {
   private child: ChildProcess | null = null;

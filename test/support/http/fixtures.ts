@@ -1,17 +1,7 @@
 /** Seeded synthetic packets, nodes and messages for the HTTP tests and bench. */
 import type { ChannelMessageRow, NodeRow } from "../../../daemon/store/api.ts";
+import { rng } from "../rng.ts";
 import type { FakeRow } from "./fake-store.ts";
-
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (r: () => number, bytes: number): string =>
   Array.from({ length: bytes }, () =>

@@ -2,7 +2,7 @@
  * A scripted repeater console (MESH_PACKET_LOGGING=1), from the firmware's
  * print formats: RAW/RX/TX log lines, CLI echo and "  -> " replies.
  */
-import type { PeerPipe } from "./pty.ts";
+import type { PeerPipe } from "../pty.ts";
 
 export const REPEATER_KEY = "9F".repeat(32);
 

@@ -1,6 +1,6 @@
 /** A loopback TCP "radio" (firmware with a TCP console/bridge). */
 import net from "node:net";
-import type { PeerPipe } from "./pty.ts";
+import type { PeerPipe } from "../pty.ts";
 
 export interface TcpRadio {
   readonly port: number;

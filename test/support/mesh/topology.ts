@@ -5,32 +5,7 @@
  * prefix so hop resolution meets ambiguity.
  */
 import type { MeshObservation } from "../../../daemon/mesh/types.ts";
-
-export class TestRng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0 || 1;
-  }
-  /** mulberry32 */
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.next() * xs.length)]!;
-  }
-  hex(bytes: number): string {
-    let s = "";
-    for (let i = 0; i < bytes; i++) s += this.int(0, 255).toString(16).padStart(2, "0");
-    return s.toUpperCase();
-  }
-}
+import { TestRng } from "../rng.ts";
 
 export interface GenNode {
   readonly key: string;

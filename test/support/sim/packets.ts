@@ -2,7 +2,7 @@
  * Test-side readers for simulated packets, written from the protocol
  * reference (not from the simulator) so the tests check it independently.
  */
-import { frameLayout } from "../../daemon/protocol/hash.ts";
+import { frameLayout } from "../../../daemon/protocol/hash.ts";
 
 export interface Parsed {
   route: number;
