@@ -34,9 +34,14 @@ const banner = [
 ].join("\n");
 
 const sizes = [];
-function record(file) {
+function record(file, lazy = false) {
   const buf = readFileSync(file);
-  sizes.push({ file: file.slice(root.length + 1), bytes: buf.length, gzip: gzipSync(buf).length });
+  sizes.push({
+    file: file.slice(root.length + 1),
+    bytes: buf.length,
+    gzip: gzipSync(buf).length,
+    ...(lazy ? { lazy: true } : {}),
+  });
 }
 
 async function buildDaemon() {
@@ -80,6 +85,9 @@ async function buildWeb() {
     minify: true,
     sourcemap: true,
     format: "esm",
+    // Code behind import() (the offline map layer) becomes its own chunk.
+    splitting: true,
+    chunkNames: "[name]-[hash]",
     target: ["es2020", "chrome90", "safari15", "firefox90"],
     jsx: "automatic",
     jsxImportSource: "preact",
@@ -88,13 +96,28 @@ async function buildWeb() {
     logLevel: "warning",
     legalComments: "none",
   });
+  // The first load is the entry, its CSS and the chunks it imports statically
+  // (preloaded); chunks reached only through import() load when used.
+  const outputs = result.metafile.outputs;
+  const first = new Set();
+  const walk = (file) => {
+    if (first.has(file)) return;
+    first.add(file);
+    for (const imp of outputs[file]?.imports ?? [])
+      if (imp.kind === "import-statement") walk(imp.path);
+  };
+  const main = Object.keys(outputs).find((f) => outputs[f].entryPoint && f.endsWith(".js"));
+  if (main) walk(main);
+  if (main && outputs[main].cssBundle) first.add(outputs[main].cssBundle);
   const tags = [];
-  for (const file of Object.keys(result.metafile.outputs)) {
+  for (const file of Object.keys(outputs)) {
     const name = basename(file);
     if (name.endsWith(".map")) continue;
-    record(join(root, file));
+    record(join(root, file), !first.has(file));
+    if (!first.has(file)) continue;
     if (name.endsWith(".css")) tags.push(`<link rel="stylesheet" href="/assets/${name}">`);
-    if (name.endsWith(".js")) tags.push(`<script type="module" src="/assets/${name}"></script>`);
+    else if (file === main) tags.push(`<script type="module" src="/assets/${name}"></script>`);
+    else if (name.endsWith(".js")) tags.push(`<link rel="modulepreload" href="/assets/${name}">`);
   }
   const html = readFileSync(template, "utf8").replace("<!--ASSETS-->", tags.join("\n    "));
   writeFileSync(join(out, "index.html"), html);
@@ -116,7 +139,9 @@ if (!quiet) {
   console.log(`meshgate ${pkg.version} built in ${Date.now() - started} ms`);
   console.log(`${pad("file", 48)} ${pad("bytes", 10)} gzip`);
   for (const s of sizes) console.log(`${pad(s.file, 48)} ${pad(s.bytes, 10)} ${s.gzip}`);
-  const web = sizes.filter((s) => s.file.startsWith("dist/web/") && /\.(js|css)$/.test(s.file));
+  const web = sizes.filter(
+    (s) => s.file.startsWith("dist/web/") && /\.(js|css)$/.test(s.file) && !s.lazy,
+  );
   if (web.length) {
     const gz = web.reduce((a, s) => a + s.gzip, 0);
     console.log(`web first load (js+css): ${gz} bytes gzip`);

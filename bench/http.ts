@@ -108,7 +108,15 @@ async function serve(engine: EngineName): Promise<void> {
   const seedMs = performance.now() - t0;
   const bus = new Bus();
   const server = createHttpServer({
-    config: { host: "127.0.0.1", port: 0, engine, token: null, cors: [], maxBodyBytes: 65536 },
+    config: {
+      host: "127.0.0.1",
+      port: 0,
+      engine,
+      token: null,
+      cors: [],
+      maxBodyBytes: 65536,
+      basemap: "online",
+    },
     staticDir: null,
     bus,
     log: silentLogger(),

@@ -16,6 +16,37 @@ const SHORT_NAME = { MIT: "Expat" };
 /** Licences Debian ships in /usr/share/common-licenses: referenced, not copied. */
 const COMMON_LICENSES = new Set(["Apache-2.0", "MPL-2.0", "CC0-1.0", "GPL-2", "GPL-3", "LGPL-2.1"]);
 
+/**
+ * Standard (SPDX) texts for licences whose packages ship no licence file
+ * (pmtiles and @protomaps/basemaps, bundled into the web UI's map chunk).
+ */
+const STANDARD_TEXTS = {
+  "BSD-3-Clause": `Redistribution and use in source and binary forms, with or without
+modification, are permitted provided that the following conditions are met:
+
+1. Redistributions of source code must retain the above copyright notice, this
+list of conditions and the following disclaimer.
+
+2. Redistributions in binary form must reproduce the above copyright notice,
+this list of conditions and the following disclaimer in the documentation
+and/or other materials provided with the distribution.
+
+3. Neither the name of the copyright holder nor the names of its contributors
+may be used to endorse or promote products derived from this software without
+specific prior written permission.
+
+THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.`,
+};
+
 /** meshgate's own licence (package.json says MIT; the repository has no licence file). */
 const EXPAT_TEXT = `Permission is hereby granted, free of charge, to any person obtaining a copy
 of this software and associated documentation files (the "Software"), to deal
@@ -156,6 +187,8 @@ export function packageParagraph(root, dir) {
     );
   } else if (file) {
     lines.push(`License: ${license}`, body(text));
+  } else if (STANDARD_TEXTS[spdx]) {
+    lines.push(`License: ${license}`, body(STANDARD_TEXTS[spdx]));
   } else {
     throw new Error(`${dir}: no licence file to copy the ${spdx} text from`);
   }

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { Override } from "../config/overrides.ts";
 import type { Config } from "../config/types.ts";
 import { simulatorEnabled } from "../config/types.ts";
@@ -6,6 +7,7 @@ import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { Service } from "../core/service.ts";
 import { meshPortFrom, protocolDecoder } from "../http/adapters.ts";
+import { BASEMAP_FILE } from "../http/basemap.ts";
 import { createHttpServer, type HttpServer } from "../http/server.ts";
 import { Ingest } from "../ingest/ingest.ts";
 import { observationFromInput } from "../mesh/adapter.ts";
@@ -123,6 +125,7 @@ export class App {
     this.http = createHttpServer({
       config: config.http,
       staticDir: this.opts.staticDir,
+      basemapFile: join(config.store.dataDir, ...BASEMAP_FILE),
       bus: this.bus,
       log: log.child("http"),
       version: this.opts.version,

@@ -39,6 +39,12 @@ export const HTTP_SCHEMA = {
       maximum: 10485760,
       default: 65536,
     },
+    basemap: {
+      enum: ["online", "offline", "none"],
+      default: "online",
+      description:
+        "Map tiles: online (from the internet), offline (the PMTiles archive map/basemap.pmtiles in the data directory) or none.",
+    },
   },
   "x-restart": true,
 } as const;

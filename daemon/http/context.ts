@@ -17,6 +17,8 @@ export interface HttpDeps {
   readonly config: HttpConfig;
   /** Folder with the built web UI (index.html + assets/), or null. */
   readonly staticDir: string | null;
+  /** The offline basemap archive (`<dataDir>/map/basemap.pmtiles`), or null. */
+  readonly basemapFile?: string | null;
   readonly bus: Bus;
   readonly log: Logger;
   readonly version: string;

@@ -4,6 +4,7 @@
  * bodies, static files, and errors as JSON that name what was wrong.
  */
 import { errorMessage } from "../core/errors.ts";
+import { BASEMAP_PATH, basemapOf } from "./basemap.ts";
 import type { AppContext } from "./context.ts";
 import type { EngineRequest, EngineRequestHead, EngineResponse } from "./engine.ts";
 import { HttpError } from "./http-error.ts";
@@ -113,6 +114,14 @@ export class RequestHandler {
         throw new HttpError(405, "E_METHOD", `${req.method} not allowed`, {
           headers: { allow: "GET" },
         });
+      if (req.path === BASEMAP_PATH) {
+        const tiles = await basemapOf(this.app.deps).serve(
+          req.headers.range,
+          this.baseHeaders(req),
+        );
+        this.app.counters.status(tiles.status);
+        return tiles;
+      }
       const r = await this.files.serve(
         req.path,
         this.baseHeaders(req),

@@ -32,6 +32,25 @@ export const paths: Obj = {
       responses: { "200": json({ type: "object" }) },
     },
   },
+  "/api/map/basemap": {
+    get: {
+      summary:
+        "Where the map's tiles come from (http.basemap); offline tiles are the PMTiles archive served with Range at /tiles/basemap.pmtiles",
+      responses: {
+        "200": json({
+          type: "object",
+          additionalProperties: false,
+          required: ["mode", "url", "bytes", "problem"],
+          properties: {
+            mode: { type: "string", enum: ["online", "offline", "none"] },
+            url: { type: ["string", "null"] },
+            bytes: { type: ["integer", "null"], minimum: 0 },
+            problem: { type: ["string", "null"] },
+          },
+        }),
+      },
+    },
+  },
   "/api/openapi.json": {
     get: { summary: "This document", responses: { "200": json({ type: "object" }) } },
   },

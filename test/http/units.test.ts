@@ -318,6 +318,7 @@ describe("engine selection", () => {
         token: null,
         cors: [],
         maxBodyBytes: 4096,
+        basemap: "online",
       },
       staticDir: null,
       bus: new Bus(),

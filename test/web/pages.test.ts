@@ -14,10 +14,16 @@ import type {
   TransmissionList,
 } from "../../daemon/http/contract/index.ts";
 import { HAVE_CHROMIUM, TestBrowser, type Watched } from "../support/web/browser.ts";
+import {
+  expectNodeSnrs,
+  expectNoSidewaysScroll,
+  onlyExpected,
+  openSettled,
+  waitForHeardNodes,
+} from "../support/web/checks.ts";
 import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "../support/web/daemon.ts";
 import { prepareDistWeb } from "../support/web/setup.ts";
 
-const onlyExpected = (errors: readonly string[]) => errors.filter((e) => !/status of 503/.test(e));
 const PAGES = [
   "#/",
   "#/feed",
@@ -43,14 +49,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       await prepareDistWeb();
       daemon = await startRealDaemon();
       await browser.start({ width: 390, height: 800 });
-      // Wait for the simulated mesh to be known: several nodes heard directly.
-      const until = Date.now() + 120_000;
-      while (Date.now() < until) {
-        const r = await fetch(`${daemon.url}/api/nodes`).catch(() => null);
-        const items = r?.ok ? ((await r.json()) as NodeList).items : [];
-        if (items.filter((n) => n.snr).length > 2) break;
-        await new Promise((res) => setTimeout(res, 2000));
-      }
+      await waitForHeardNodes(daemon.url, 120_000);
     }, 240_000);
 
     afterAll(async () => {
@@ -70,14 +69,8 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       for (const width of [390, 360]) {
         await w.page.setViewportSize({ width, height: 800 });
         for (const hash of PAGES) {
-          await w.page.goto(`${daemon.url}/${hash}`);
-          await w.page.waitForSelector("main h1");
-          await w.page.waitForLoadState("networkidle");
-          const wide = await w.page.evaluate(() => ({
-            scroll: document.documentElement.scrollWidth,
-            client: document.documentElement.clientWidth,
-          }));
-          expect(wide.scroll, `${hash} at ${width}px`).toBeLessThanOrEqual(wide.client);
+          await openSettled(w, daemon.url, hash);
+          await expectNoSidewaysScroll(w, `${hash} at ${width}px`);
           if (width === 390)
             await browser.shot(w.page, `phone-${hash.replace(/[#/%]/g, "") || "overview"}`);
         }
@@ -97,19 +90,8 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
     });
 
     it("nodes: each SNR is the API's, and sorting by SNR puts the best first", async () => {
-      // Compare with the very answer the page rendered (SNR moves with every hearing).
       const w = await browser.page();
-      const answer = w.page.waitForResponse((r) => r.url().includes("/api/nodes?"));
-      await w.page.goto(`${daemon.url}/#/nodes`);
-      const list = ((await (await answer).json()) as NodeList).items;
-      await w.page.waitForSelector("[data-testid=nodes] tbody tr");
-      const heard = list.filter((n) => n.snr !== null);
-      expect(heard.length).toBeGreaterThan(2);
-      for (const n of heard.slice(0, 5)) {
-        expect(await w.page.textContent(`tr[data-key="${n.publicKey}"] [data-testid=snr]`)).toBe(
-          n.snr!.recent.toFixed(1),
-        );
-      }
+      const heard = await expectNodeSnrs(w, daemon.url);
       await w.page.click("th button:text('SNR')");
       const shown = await w.page.$$eval("[data-testid=nodes] tbody [data-testid=snr]", (tds) =>
         tds.map((td) => td.textContent ?? ""),
@@ -176,7 +158,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
         .toBe(`heard ${(await api<PacketDetail>(`/api/packets/${hash}`)).observationCount}×`);
       expect(await row.locator(".via").textContent()).toContain(hop);
       // Opening the row lists each hearing.
-      await row.locator("summary .when").click();
+      await row.locator("button.toggle").click();
       expect(await row.locator("table.obs tbody tr").count()).toBeGreaterThan(0);
       await w.page.goto(`${daemon.url}/#/packets/${hash}`);
       await w.page.waitForSelector("[data-testid=packet-facts]");

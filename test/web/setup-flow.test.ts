@@ -111,7 +111,9 @@ describe.skipIf(!HAVE_CHROMIUM || !MOSQUITTO)(
       const code = daemon.setupCode();
       expect(code).toMatch(/^[2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5}$/);
       const { page } = w;
-      await page.goto(`${url}/#/setup`);
+      // Until claimed, every page carries a banner leading to the claim.
+      await page.goto(`${url}/#/nodes`);
+      await page.click("[data-testid=claim-banner] a[href='#/setup']");
       await page.fill("input[name=code]", "WRONG-CODE1");
       await page.click("button:has-text('Claim')");
       await page.waitForSelector("text=wrong setup code");
@@ -120,6 +122,12 @@ describe.skipIf(!HAVE_CHROMIUM || !MOSQUITTO)(
       adminToken = (await page.textContent("[data-testid=admin-token]")) ?? "";
       expect(adminToken).toMatch(/^mg_/);
       await page.click("button:has-text('Continue to settings')");
+      await page.waitForSelector("[data-section=radio]");
+      await page.goto(`${url}/#/about`);
+      await page.waitForSelector("main h1");
+      await page.waitForLoadState("networkidle");
+      expect(await page.locator("[data-testid=claim-banner]").count()).toBe(0);
+      await page.goto(`${url}/#/setup`);
       await page.waitForSelector("[data-section=radio]");
       // Claimed once: the code is spent.
       const again = await fetch(`${url}/api/setup/claim`, {

@@ -16,6 +16,7 @@ import {
 } from "./health.ts";
 import {
   type ApiGet,
+  type BasemapInfo,
   type ChannelMessage,
   type ChannelSummary,
   type GraphView,
@@ -163,6 +164,11 @@ export class Api {
 
   node(key: string): Promise<ApiResult<NodeDetail>> {
     return this.get("/api/nodes/{publicKey}", `/api/nodes/${encodeURIComponent(key)}`);
+  }
+
+  /** Where map tiles come from (the daemon's http.basemap). */
+  basemap(): Promise<ApiResult<BasemapInfo>> {
+    return this.get("/api/map/basemap", "/api/map/basemap");
   }
 
   graph(): Promise<ApiResult<GraphView>> {

@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Api } from "./api.ts";
+import { ClaimBanner } from "./components/claim-banner.tsx";
 import { Ctx } from "./context.ts";
 import { useTick } from "./hooks.ts";
 import { LiveClient, type LiveState, PacketBuffer } from "./live.ts";
@@ -152,6 +153,7 @@ export function App(props: AppProps) {
         <LiveBadge state={live} />
       </header>
       <main id="main" tabIndex={-1}>
+        <ClaimBanner page={route.page} />
         <Page route={route} />
       </main>
     </Ctx.Provider>

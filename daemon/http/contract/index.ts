@@ -6,6 +6,7 @@
  * their own file; add a file here and a line below for a new area.
  */
 import type { Health } from "./health.ts";
+import type { BasemapInfo } from "./map.ts";
 import type { ChannelList, MessageList, MqttList, RadioList } from "./misc.ts";
 import type { AnalyticsSeries, CollisionReport, GraphView, NodeDetail, NodeList } from "./nodes.ts";
 import type { PacketDetail, PacketList, TransmissionList } from "./packets.ts";
@@ -13,6 +14,7 @@ import type { PacketDetail, PacketList, TransmissionList } from "./packets.ts";
 export type * from "./common.ts";
 export type * from "./events.ts";
 export type * from "./health.ts";
+export type * from "./map.ts";
 export * from "./misc.ts";
 export type * from "./nodes.ts";
 export type * from "./packets.ts";
@@ -32,4 +34,5 @@ export interface ApiGet {
   "/api/channels/messages": MessageList;
   "/api/radios": RadioList;
   "/api/mqtt": MqttList;
+  "/api/map/basemap": BasemapInfo;
 }

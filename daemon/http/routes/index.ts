@@ -5,6 +5,7 @@ import { Reply, type Route } from "../router.ts";
 import { actionRoutes } from "./actions.ts";
 import { configRoutes } from "./config.ts";
 import { healthRoutes } from "./health.ts";
+import { mapRoutes } from "./map.ts";
 import { miscRoutes } from "./misc.ts";
 import { nodeRoutes } from "./nodes.ts";
 import { packetRoutes } from "./packets.ts";
@@ -17,6 +18,7 @@ export function allRoutes(app: AppContext, metrics: Metrics, openapi: () => unkn
     ...packetRoutes(app),
     ...nodeRoutes(app),
     ...miscRoutes(app),
+    ...mapRoutes(app),
     ...actionRoutes(app),
     ...setupRoutes(app),
     ...configRoutes(app),

@@ -42,6 +42,7 @@ export async function startServer(
       token: null,
       cors: [],
       maxBodyBytes: 4096,
+      basemap: "online",
       ...opts.config,
     },
   });

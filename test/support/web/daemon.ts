@@ -5,12 +5,14 @@
  * messages into the simulated mesh and read what the gateway transmitted.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BASEMAP_FILE } from "../../../daemon/http/basemap.ts";
 import { FirmwareServer } from "../../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../../daemon/sim/simulator.ts";
 import { REPO_ROOT as ROOT } from "../paths.ts";
+import { ptyPair } from "../sim/pty.ts";
 
 export const HAVE_DAEMON = existsSync(join(ROOT, "daemon/main.ts"));
 
@@ -25,7 +27,14 @@ export interface RealDaemon {
 }
 
 export async function startRealDaemon(
-  opts: { token?: string; startupMs?: number } = {},
+  opts: {
+    token?: string;
+    startupMs?: number;
+    /** Serve the firmware on a socat pty pair (the daemon opens a serial port) instead of TCP. */
+    pty?: boolean;
+    /** A PMTiles archive to put in the data directory, with http.basemap: offline. */
+    basemap?: Buffer;
+  } = {},
 ): Promise<RealDaemon> {
   const token = opts.token ?? "web-test-token-0123456789";
   const sim = new MeshSimulator({
@@ -36,23 +45,37 @@ export async function startRealDaemon(
     packetsPerSec: 3,
     channels: [{ name: "#test" }],
   });
-  const firmware = new FirmwareServer({ firmware: "companion", sim, tcpPort: 0 });
+  const pty = opts.pty ? await ptyPair() : null;
+  const firmware = new FirmwareServer(
+    pty
+      ? { firmware: "companion", sim, pty: pty.device }
+      : { firmware: "companion", sim, tcpPort: 0 },
+  );
   await firmware.start();
   const dir = mkdtempSync(join(tmpdir(), "meshgate-web-daemon-"));
+  if (opts.basemap) {
+    mkdirSync(join(dir, "data", BASEMAP_FILE[0]), { recursive: true });
+    writeFileSync(join(dir, "data", ...BASEMAP_FILE), opts.basemap);
+  }
   const config = join(dir, "config.yaml");
   writeFileSync(
     config,
     [
+      // Placed like an operator who set the gateway's position: its marker is on the map.
+      "gateway:",
+      "  lat: 37.7749",
+      "  lon: -122.4194",
       "http:",
       "  host: 127.0.0.1",
       "  port: 0",
       `  token: ${token}`,
+      ...(opts.basemap ? ["  basemap: offline"] : []),
       "radios:",
       "  - id: main",
       "    driver: companion",
-      "    tcp:",
-      "      host: 127.0.0.1",
-      `      port: ${firmware.tcpPort()}`,
+      ...(pty
+        ? ["    serial:", `      path: ${pty.host}`]
+        : ["    tcp:", "      host: 127.0.0.1", `      port: ${firmware.tcpPort()}`]),
       "channels:",
       "  - name: '#test'",
       "",
@@ -116,6 +139,7 @@ export async function startRealDaemon(
         clearTimeout(t);
       }
       await firmware.stop();
+      await pty?.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

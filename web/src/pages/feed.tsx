@@ -4,9 +4,10 @@
  * by node names; a row opens to show each hearing. Filterable and pausable.
  */
 import { useMemo, useState } from "preact/hooks";
+import { HearingsTable } from "../components/hearings.tsx";
 import { useApp } from "../context.ts";
 import { groupTransmissions, type Transmission } from "../feed-groups.ts";
-import { clock, DASH, fixed, nodeLabel } from "../format.ts";
+import { clock, fixed } from "../format.ts";
 import type { Packet } from "../model.ts";
 import { packetHref } from "../router.ts";
 import { PathNames } from "./packet.tsx";
@@ -114,58 +115,42 @@ function FeedRow(props: { t: Transmission }) {
   const [open, setOpen] = useState(false);
   return (
     <li class={`feed-row${p.error ? " bad" : ""}`} data-hash={t.hash}>
-      <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
-        <summary>
-          <span class="when">{clock(t.lastAt)}</span>{" "}
-          <span class={`ptype t-${p.payloadType.toLowerCase()}`}>{p.payloadType}</span>{" "}
-          <a class="summary" href={packetHref(t.hash)}>
-            {p.error ? `[${p.error}] ` : ""}
-            {p.summary || t.hash}
-          </a>
-          <span class="facts muted">
-            <span data-testid="heard" title="times the gateway heard it">
-              heard {n}×
-            </span>{" "}
-            · {fixed(t.bestSnr, 1, " dB")} · {fixed(t.bestRssi, 0, " dBm")} ·{" "}
-            <span data-testid="hops">{t.shortest.hops.length} hops</span>
-          </span>
-          {t.shortest.hops.length > 0 ? (
-            <span class="via">
-              via <PathNames path={t.shortest.path} />
-            </span>
-          ) : null}
-        </summary>
-        {open ? (
-          <table class="grid obs" aria-label="Each hearing">
-            <thead>
-              <tr>
-                <th scope="col">time</th>
-                <th scope="col">radio</th>
-                <th scope="col">SNR</th>
-                <th scope="col">RSSI</th>
-                <th scope="col">hops</th>
-              </tr>
-            </thead>
-            <tbody>
-              {t.observations.map((o) => (
-                <tr key={o.id}>
-                  <td>{clock(o.at)}</td>
-                  <td>{o.radioId}</td>
-                  <td>{fixed(o.snr, 1)}</td>
-                  <td>{fixed(o.rssi, 0)}</td>
-                  <td>
-                    {o.hops.length === 0
-                      ? "0"
-                      : o.path.resolved
-                          .map((h) => (h.publicKey ? nodeLabel(h.name, h.publicKey) : h.prefix))
-                          .join(" → ") || DASH}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-      </details>
+      {/* A button opens the hearings: a <summary> may not hold the links below. */}
+      <button
+        type="button"
+        class="toggle"
+        aria-expanded={open}
+        title="Show each hearing"
+        onClick={() => setOpen(!open)}
+      >
+        <span class="when">{clock(t.lastAt)}</span>{" "}
+        <span class={`ptype t-${p.payloadType.toLowerCase()}`}>{p.payloadType}</span>
+      </button>{" "}
+      <a class="summary" href={packetHref(t.hash)}>
+        {p.error ? `[${p.error}] ` : ""}
+        {p.summary || t.hash}
+      </a>
+      <span class="facts muted">
+        <span data-testid="heard" title="times the gateway heard it">
+          heard {n}×
+        </span>{" "}
+        · {fixed(t.bestSnr, 1, " dB")} · {fixed(t.bestRssi, 0, " dBm")} ·{" "}
+        <span data-testid="hops">{t.shortest.hops.length} hops</span>
+      </span>
+      {t.shortest.hops.length > 0 ? (
+        <span class="via">
+          via <PathNames path={t.shortest.path} />
+        </span>
+      ) : null}
+      {open ? (
+        <HearingsTable
+          rows={t.observations}
+          timeLabel="time"
+          time={(o) => clock(o.at)}
+          class="grid obs"
+          label="Each hearing"
+        />
+      ) : null}
     </li>
   );
 }

@@ -60,13 +60,7 @@ function GraphView(props: { g: Graph; minConf: number }) {
         {nodes.length} nodes, {edges.length} links. Thicker lines: stronger evidence; faint dashed
         lines: low confidence.
       </p>
-      <svg
-        class="graph"
-        viewBox={`0 0 ${W} ${H}`}
-        role="img"
-        aria-label="Neighbour graph"
-        data-testid="graph"
-      >
+      <svg class="graph" viewBox={`0 0 ${W} ${H}`} aria-label="Neighbour graph" data-testid="graph">
         <g class="edges">
           {edges.map((e) => {
             const a = pts[index.get(e.a) ?? -1];

@@ -11,9 +11,7 @@ import { ago, nodeLabel } from "../format.ts";
 import { useApi } from "../hooks.ts";
 import { type GraphEdgeView, graphEdges, hasPosition, type NodeSummary } from "../model.ts";
 import { nodeHref } from "../router.ts";
-
-export const DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
-const TILE_KEY = "meshgate.tiles";
+import { setTilesWanted, type TileSource, tileSource, tilesWanted, useBasemap } from "../tiles.ts";
 
 export const ROLE_COLOURS: Readonly<Record<string, string>> = {
   repeater: "#d9480f",
@@ -23,45 +21,42 @@ export const ROLE_COLOURS: Readonly<Record<string, string>> = {
   unknown: "#868e96",
 };
 
-/** "off", a template URL, or the default. Stored per browser. */
-function tileSetting(): string {
-  try {
-    return localStorage.getItem(TILE_KEY) ?? DEFAULT_TILES;
-  } catch {
-    return DEFAULT_TILES;
-  }
-}
-
 export function MapPage() {
   const { api } = useApp();
   const nodes = useApi(() => api.nodes(), [api], 60_000);
   const graph = useApi(() => api.graph(), [api], 60_000);
-  const [tiles, setTiles] = useState(tileSetting);
+  const basemap = useBasemap(api);
+  const [wanted, setWanted] = useState(tilesWanted);
   const edges = useMemo(() => (graph.kind === "ok" ? graphEdges(graph.data) : []), [graph]);
+  const offline = basemap !== "loading" && basemap?.mode === "offline";
+  const tiles = basemap === "loading" ? null : tileSource(basemap, wanted);
   return (
     <section>
       <h1>Map</h1>
       <div class="toolbar">
-        <label>
-          <input
-            type="checkbox"
-            checked={tiles !== "off"}
-            onChange={(e) => {
-              const v = (e.target as HTMLInputElement).checked ? DEFAULT_TILES : "off";
-              try {
-                localStorage.setItem(TILE_KEY, v);
-              } catch {
-                // Private mode: the choice lasts for this page only.
-              }
-              setTiles(v);
-            }}
-          />{" "}
-          map tiles (needs internet)
-        </label>
+        {basemap !== "loading" && basemap?.mode !== "none" ? (
+          <label>
+            <input
+              type="checkbox"
+              checked={wanted}
+              onChange={(e) => {
+                const on = (e.target as HTMLInputElement).checked;
+                setTilesWanted(on);
+                setWanted(on);
+              }}
+            />{" "}
+            {offline ? "map tiles (offline, from the gateway)" : "map tiles (needs internet)"}
+          </label>
+        ) : null}
         <Legend />
       </div>
+      {tiles?.kind === "off" && tiles.why ? (
+        <p class="muted" data-testid="tiles-why">
+          No map tiles: {tiles.why}.
+        </p>
+      ) : null}
       <LoadState state={nodes} what="the node list">
-        {(ns) => <MeshMap nodes={ns} edges={edges} tiles={tiles} />}
+        {(ns) => (tiles ? <MeshMap nodes={ns} edges={edges} tiles={tiles} /> : null)}
       </LoadState>
     </section>
   );
@@ -92,27 +87,44 @@ const MAX_LABELS = 80;
 export function MeshMap(props: {
   nodes: readonly Placeable[];
   edges: readonly GraphEdgeView[];
-  tiles?: string;
+  /** Where tiles come from; the daemon's basemap and this browser's switch when absent. */
+  tiles?: TileSource;
   small?: boolean;
   /** Keys along a packet's path, sender first: drawn as a highlighted line. */
   path?: readonly string[];
 }) {
   const host = useRef<HTMLElement>(null);
-  const [tileFailed, setTileFailed] = useState(false);
+  /** Why tiles could not load ("" for the usual reason: no internet), or null. */
+  const [tileFailed, setTileFailed] = useState<string | null>(null);
   const placed = props.nodes.filter(hasPosition);
-  const tiles = props.tiles ?? tileSetting();
+  const { api } = useApp();
+  const basemap = useBasemap(api);
+  const tiles = props.tiles ?? (basemap === "loading" ? null : tileSource(basemap, tilesWanted()));
+  const tileKey = tiles === null ? "" : JSON.stringify(tiles);
 
   useEffect(() => {
     const el = host.current;
-    if (!el) return;
-    const map = L.map(el, { attributionControl: tiles !== "off", zoomControl: !props.small });
-    if (tiles !== "off") {
-      const layer = L.tileLayer(tiles, {
+    if (!el || tiles === null) return;
+    const on = tiles.kind !== "off";
+    const map = L.map(el, { attributionControl: on, zoomControl: !props.small });
+    let removed = false;
+    if (tiles.kind === "url") {
+      const layer = L.tileLayer(tiles.template, {
         maxZoom: 18,
         attribution: "© OpenStreetMap contributors",
       });
-      layer.on("tileerror", () => setTileFailed(true));
+      layer.on("tileerror", () => setTileFailed(""));
       layer.addTo(map);
+    } else if (tiles.kind === "pmtiles") {
+      // Its own chunk, fetched only when a map shows offline tiles.
+      void import("../offline-tiles.ts")
+        .then((m) => m.pmtilesLayer(tiles.url))
+        .then((layer) => {
+          if (!removed) layer.addTo(map);
+        })
+        .catch((err: unknown) => {
+          if (!removed) setTileFailed(String(err).slice(0, 200));
+        });
     }
     const now = Date.now();
     const byKey = new Map(placed.map((n) => [n.publicKey, n]));
@@ -137,7 +149,15 @@ export function MeshMap(props: {
     if (route.length > 1) {
       L.polyline(
         route.map((n) => [n.lat, n.lon] as [number, number]),
-        { color: "#e03131", weight: 4, opacity: 0.9, interactive: false, className: "packet-path" },
+        {
+          color: "#e03131",
+          weight: 4,
+          opacity: 0.9,
+          interactive: false,
+          className: "packet-path",
+          // Keep every hop's vertex: simplification would drop nearly collinear relays.
+          smoothFactor: 0,
+        },
       ).addTo(map);
     }
     const labels = !props.small && placed.length <= MAX_LABELS;
@@ -171,9 +191,10 @@ export function MeshMap(props: {
       map.setView([0, 0], 1);
     }
     return () => {
+      removed = true;
       map.remove();
     };
-  }, [placed.length, props.nodes, props.edges, props.path, tiles, props.small]);
+  }, [placed.length, props.nodes, props.edges, props.path, tileKey, props.small]);
 
   return (
     <div class="map-wrap">
@@ -184,9 +205,10 @@ export function MeshMap(props: {
         data-testid="map"
       />
       {placed.length === 0 ? <p class="muted">No node has shared a position yet.</p> : null}
-      {tileFailed ? (
+      {tileFailed !== null ? (
         <p class="muted" data-testid="tiles-off">
-          Map tiles could not load (offline?); positions are drawn on a plain background.
+          Map tiles could not load{tileFailed ? ` (${tileFailed})` : ""}; positions are drawn on a
+          plain background.
         </p>
       ) : null}
     </div>

@@ -2,6 +2,7 @@
 import { useMemo } from "preact/hooks";
 import { fromHex, toHex } from "../../../daemon/core/bytes.ts";
 import { breakdown, type Segment } from "../bytes.ts";
+import { HearingsTable } from "../components/hearings.tsx";
 import { Field, LoadState } from "../components/status.tsx";
 import { useApp } from "../context.ts";
 import { dateTime, fixed, nodeLabel } from "../format.ts";
@@ -98,28 +99,13 @@ function PacketBody(props: { d: PacketDetail }) {
       ) : null}
       <h2>Observations ({d.observations.length})</h2>
       <div class="scroll-x">
-        <table class="grid" data-testid="observations">
-          <thead>
-            <tr>
-              <th scope="col">received</th>
-              <th scope="col">radio</th>
-              <th scope="col">SNR</th>
-              <th scope="col">RSSI</th>
-              <th scope="col">hops</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.observations.map((o) => (
-              <tr key={o.id}>
-                <td>{dateTime(Date.parse(o.receivedAt))}</td>
-                <td>{o.radioId}</td>
-                <td>{fixed(o.snr, 1, " dB")}</td>
-                <td>{fixed(o.rssi, 0, " dBm")}</td>
-                <td>{o.hops.length === 0 ? "0" : o.hops.join(" → ")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <HearingsTable
+          rows={d.observations}
+          timeLabel="received"
+          time={(o) => dateTime(Date.parse(o.receivedAt))}
+          units
+          testId="observations"
+        />
       </div>
     </>
   );

@@ -6,7 +6,8 @@
 import { useEffect, useState } from "preact/hooks";
 import type { BrokerTestResponse } from "../../../daemon/http/contract/setup.ts";
 import type { AdminApi } from "../admin.ts";
-import { arr, type Cfg, obj, type Save, text } from "./settings.tsx";
+import { RemovableList, TextField } from "../components/fields.tsx";
+import { arr, type Cfg, obj, type Save, text } from "../components/form.ts";
 
 const HEX_KEY = /^([0-9a-fA-F]{32}|[0-9a-fA-F]{64})$/;
 
@@ -32,44 +33,35 @@ export function ChannelsSection(props: { cfg: Cfg; save: Save }) {
           ? "The public channel is off."
           : "The public channel is always decrypted."}
       </p>
-      <ul>
-        {channels.map((c) => (
-          <li key={text(c.name)}>
+      <RemovableList
+        items={channels}
+        name={(c) => text(c.name)}
+        show={(c) => (
+          <>
             <strong>{text(c.name)}</strong>{" "}
-            <span class="muted">{c.key ? "key set (hidden)" : "key derived from the name"}</span>{" "}
-            <button
-              type="button"
-              aria-label={`Remove ${text(c.name)}`}
-              onClick={() => void props.save({ channels: channels.filter((x) => x !== c) })}
-            >
-              Remove
-            </button>
-          </li>
-        ))}
-      </ul>
+            <span class="muted">{c.key ? "key set (hidden)" : "key derived from the name"}</span>
+          </>
+        )}
+        onRemove={(c) => void props.save({ channels: channels.filter((x) => x !== c) })}
+      />
       <form onSubmit={add}>
-        <label>
-          Name{" "}
-          <input
-            name="channel"
-            maxLength={64}
-            value={name}
-            placeholder="#hashtag or name"
-            onInput={(e) => setName((e.target as HTMLInputElement).value)}
-          />
-        </label>{" "}
-        <label>
-          Key (hex){" "}
-          <input
-            name="key"
-            type="password"
-            autoComplete="off"
-            size={34}
-            value={key}
-            placeholder={hashtag ? "derived from the name" : "32 or 64 hex digits"}
-            onInput={(e) => setKey((e.target as HTMLInputElement).value.trim())}
-          />
-        </label>{" "}
+        <TextField
+          label="Name"
+          name="channel"
+          maxLength={64}
+          value={name}
+          placeholder="#hashtag or name"
+          onInput={setName}
+        />
+        <TextField
+          label="Key (hex)"
+          name="key"
+          secret
+          size={34}
+          value={key}
+          placeholder={hashtag ? "derived from the name" : "32 or 64 hex digits"}
+          onInput={(v) => setKey(v.trim())}
+        />
         <button type="submit" disabled={!valid}>
           Add channel
         </button>
@@ -129,71 +121,38 @@ export function BrokersSection(props: { admin: AdminApi; cfg: Cfg; save: Save })
   return (
     <div class="card" data-section="brokers">
       <h2>MQTT brokers</h2>
-      <ul>
-        {brokers.map((b) => {
+      <RemovableList
+        items={brokers}
+        name={(b) => text(b.id)}
+        show={(b) => {
           const s = states.find((x) => x.name === text(b.id));
           return (
-            <li key={text(b.id)}>
+            <>
               <strong>{text(b.id)}</strong> <code>{text(b.url)}</code>{" "}
               <span
                 class={`badge state-${s?.connected ? "ok" : "bad"}`}
                 data-broker-state={s?.state ?? "unknown"}
               >
                 {s ? s.state : "not running"}
-              </span>{" "}
-              <button
-                type="button"
-                aria-label={`Remove ${text(b.id)}`}
-                onClick={() =>
-                  void props.save({ mqtt: { brokers: brokers.filter((x) => x !== b) } })
-                }
-              >
-                Remove
-              </button>
-            </li>
+              </span>
+            </>
           );
-        })}
-      </ul>
+        }}
+        onRemove={(b) => void props.save({ mqtt: { brokers: brokers.filter((x) => x !== b) } })}
+      />
       <form onSubmit={add}>
-        <label>
-          Name{" "}
-          <input
-            name="broker-id"
-            maxLength={32}
-            value={id}
-            onInput={(e) => setId((e.target as HTMLInputElement).value)}
-          />
-        </label>{" "}
-        <label>
-          URL{" "}
-          <input
-            name="broker-url"
-            size={32}
-            maxLength={500}
-            value={url}
-            placeholder="mqtt://host:1883"
-            onInput={(e) => setUrl((e.target as HTMLInputElement).value)}
-          />
-        </label>{" "}
-        <label>
-          User{" "}
-          <input
-            name="broker-user"
-            autoComplete="off"
-            value={user}
-            onInput={(e) => setUser((e.target as HTMLInputElement).value)}
-          />
-        </label>{" "}
-        <label>
-          Password{" "}
-          <input
-            name="broker-pass"
-            type="password"
-            autoComplete="off"
-            value={pass}
-            onInput={(e) => setPass((e.target as HTMLInputElement).value)}
-          />
-        </label>{" "}
+        <TextField label="Name" name="broker-id" maxLength={32} value={id} onInput={setId} />
+        <TextField
+          label="URL"
+          name="broker-url"
+          size={32}
+          maxLength={500}
+          value={url}
+          placeholder="mqtt://host:1883"
+          onInput={setUrl}
+        />
+        <TextField label="User" name="broker-user" value={user} onInput={setUser} />
+        <TextField label="Password" name="broker-pass" secret value={pass} onInput={setPass} />
         <button type="button" onClick={() => void runTest()} disabled={!url}>
           Test
         </button>{" "}

@@ -7,7 +7,8 @@ import { useEffect, useState } from "preact/hooks";
 import { DRIVER_KINDS } from "../../../daemon/core/types.ts";
 import type { RadioTestResponse, SerialPortInfo } from "../../../daemon/http/contract/setup.ts";
 import type { AdminApi } from "../admin.ts";
-import { arr, type Cfg, obj, type Save, text } from "./settings.tsx";
+import { TextField } from "../components/fields.tsx";
+import { arr, type Cfg, obj, type Save, text } from "../components/form.ts";
 
 const DRIVERS = DRIVER_KINDS;
 
@@ -54,18 +55,16 @@ export function RadioSection(props: { admin: AdminApi; cfg: Cfg; save: Save }) {
   return (
     <div class="card" data-section="radio">
       <h2>Radio</h2>
-      <label>
-        Serial port{" "}
-        <input
-          name="port"
-          list="serial-ports"
-          size={48}
-          maxLength={200}
-          value={path}
-          placeholder="/dev/serial/by-id/…"
-          onInput={(e) => setPath((e.target as HTMLInputElement).value)}
-        />
-      </label>
+      <TextField
+        label="Serial port"
+        name="port"
+        list="serial-ports"
+        size={48}
+        maxLength={200}
+        value={path}
+        placeholder="/dev/serial/by-id/…"
+        onInput={setPath}
+      />
       <datalist id="serial-ports">
         {ports.map((p) => (
           <option key={p.path} value={p.path}>

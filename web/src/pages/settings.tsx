@@ -6,17 +6,10 @@
 import { useEffect, useState } from "preact/hooks";
 import type { ConfigPatchResponse, ConfigProblem } from "../../../daemon/http/contract/setup.ts";
 import type { AdminApi } from "../admin.ts";
+import { type Cfg, obj, type Save, text } from "../components/form.ts";
 import { AdminTools } from "./admin-tools.tsx";
 import { BrokersSection, ChannelsSection } from "./settings-network.tsx";
 import { RadioSection } from "./settings-radio.tsx";
-
-export type Cfg = Record<string, unknown>;
-export type Save = (patch: Cfg) => Promise<boolean>;
-
-export const obj = (v: unknown): Cfg =>
-  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Cfg) : {};
-export const arr = (v: unknown): Cfg[] => (Array.isArray(v) ? v.map(obj) : []);
-export const text = (v: unknown): string => (typeof v === "string" ? v : "");
 
 type Outcome =
   | { kind: "saved"; r: ConfigPatchResponse }

@@ -132,6 +132,7 @@ function TokenForm(props: { onToken: (t: string) => void }) {
       <input
         type="password"
         name="token"
+        aria-label="Admin token"
         autoComplete="off"
         value={token}
         onInput={(e) => setToken((e.target as HTMLInputElement).value)}
