@@ -5,9 +5,11 @@
  * (disk full, read-only flash) leaves the rows hot and retries after 10 s,
  * while the hot DB's own size cap (store.maxDbMB) still bounds memory.
  */
+
 import { join } from "node:path";
 import type { Logger } from "../core/log.ts";
 import { Archive, type Chunk } from "./archive.ts";
+import { STORE_SCHEMA } from "./config-schema.ts";
 import { ioCode } from "./errors.ts";
 import type { FsPort } from "./fsport.ts";
 import { dbBytes } from "./maintenance.ts";
@@ -16,12 +18,12 @@ import { DAY_MS } from "./partition.ts";
 import type { Database, SqlJsStatic } from "./sqlite.ts";
 
 /**
- * The hot DB budget in MB when none is configured (the config schema's
- * default too). The daemon's resident memory grows about 3 MB per MB of hot
- * DB: bench/soak.ts at 1,000,000 observations of history measured 97 MB
- * steady with 4 and 109 MB with 8 (docs/storage.md).
+ * Defaults for engines started without a config (tests, benches, the CLI):
+ * the store schema's own, so there is one place for each. The daemon's
+ * resident memory grows about 3 MB per MB of hot DB (docs/storage.md).
  */
-export const DEFAULT_HOT_MB = 4;
+const D = STORE_SCHEMA.properties;
+export const DEFAULT_HOT_MB = D.hotMB.default;
 
 /** How long after a transmission's last archived hearing a new hearing still counts as a repeat of it. */
 export const REPEAT_WINDOW_MS = 3_600_000;
@@ -29,11 +31,11 @@ export const REPEAT_WINDOW_MS = 3_600_000;
 export interface ArchiveSettings {
   /** Hot DB budget: older observations move to archive partitions past it (default DEFAULT_HOT_MB). */
   readonly hotMB?: number;
-  /** Observations older than this move to the archive even below the budget (default 24). */
+  /** Observations older than this move to the archive even below the budget (schema default). */
   readonly hotMaxHours?: number;
-  /** A day's partition file is split past this size (default 4). */
+  /** A day's partition file is split past this size (schema default). */
   readonly partitionMB?: number;
-  /** Total archive size; the oldest partitions are deleted past it (default 1024). */
+  /** Total archive size; the oldest partitions are deleted past it (schema default). */
   readonly archiveMaxMB?: number;
   /** Observations per archive pass (default 4000). */
   readonly archiveChunkRows?: number;
@@ -89,9 +91,9 @@ export class Archiver {
       {
         dir: join(s.dataDir, "archive"),
         hotBytes: this.hotBytes,
-        hotMaxAgeMs: (s.hotMaxHours ?? 24) * 3_600_000,
-        partitionBytes: (s.partitionMB ?? 4) * 1024 * 1024,
-        maxBytes: (s.archiveMaxMB ?? 1024) * 1024 * 1024,
+        hotMaxAgeMs: (s.hotMaxHours ?? D.hotMaxHours.default) * 3_600_000,
+        partitionBytes: (s.partitionMB ?? D.partitionMB.default) * 1024 * 1024,
+        maxBytes: (s.archiveMaxMB ?? D.archiveMaxMB.default) * 1024 * 1024,
         maxAgeMs: s.maxAgeDays * DAY_MS,
         chunkRows: s.archiveChunkRows ?? 4000,
         idleMs: 30_000,

@@ -10,6 +10,7 @@
  * the next group commit, at most fsyncIntervalMs later. A power cut can lose
  * at most that window.
  */
+
 import { join } from "node:path";
 import type { Logger } from "../core/log.ts";
 import type {
@@ -21,6 +22,7 @@ import type {
 } from "./api.ts";
 import { DbWriter } from "./apply.ts";
 import { type ArchiveOp, Archiver, type ArchiveSettings } from "./archiver.ts";
+import { STORE_SCHEMA } from "./config-schema.ts";
 import { StoreError } from "./errors.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
 import { History } from "./history.ts";
@@ -98,7 +100,7 @@ export class StoreEngine {
       maxAgeMs: o.maxAgeDays * DAY_MS,
       rollupMaxAgeMs: (o.rollupMaxAgeDays ?? DEFAULT_ROLLUP_DAYS) * DAY_MS,
       maxNodes: o.maxNodes ?? 20_000,
-      outboxMaxAgeMs: o.outboxMaxAgeMs ?? 7 * DAY_MS,
+      outboxMaxAgeMs: o.outboxMaxAgeMs ?? STORE_SCHEMA.properties.outboxMaxAgeDays.default * DAY_MS,
       sliceRows: 2000,
     });
     this.history = new History(db, () => this.archiver?.archive ?? null, this.now);
