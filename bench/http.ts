@@ -19,7 +19,9 @@ import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
 import { Bus } from "../daemon/core/bus.ts";
 import { silentLogger } from "../daemon/core/log.ts";
+import { applyDefaults } from "../daemon/core/schema-type.ts";
 import type { StoredPacket } from "../daemon/core/types.ts";
+import { HTTP_SCHEMA } from "../daemon/http/config-schema.ts";
 import type { EngineName } from "../daemon/http/engine.ts";
 import { loadBestUws } from "../daemon/http/engine-select.ts";
 import { toPacketItem } from "../daemon/http/format.ts";
@@ -108,15 +110,7 @@ async function serve(engine: EngineName): Promise<void> {
   const seedMs = performance.now() - t0;
   const bus = new Bus();
   const server = createHttpServer({
-    config: {
-      host: "127.0.0.1",
-      port: 0,
-      engine,
-      token: null,
-      cors: [],
-      maxBodyBytes: 65536,
-      basemap: "online",
-    },
+    config: applyDefaults(HTTP_SCHEMA, { host: "127.0.0.1", port: 0, engine }),
     staticDir: null,
     bus,
     log: silentLogger(),

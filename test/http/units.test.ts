@@ -18,6 +18,7 @@ import { createHttpServer } from "../../daemon/http/server.ts";
 import { safeSegments } from "../../daemon/http/static.ts";
 import { WsHub } from "../../daemon/http/ws-hub.ts";
 import { FakeStore } from "../support/http/fake-store.ts";
+import { testHttpConfig } from "../support/http/server.ts";
 import { rng } from "../support/rng.ts";
 
 const paramOf = (fn: () => unknown): string | undefined => {
@@ -311,15 +312,7 @@ describe("engine selection", () => {
 
   it("falls back to node:http when uWS cannot load, even when asked for it", async () => {
     const server = createHttpServer({
-      config: {
-        host: "127.0.0.1",
-        port: 0,
-        engine: "uws",
-        token: null,
-        cors: [],
-        maxBodyBytes: 4096,
-        basemap: "online",
-      },
+      config: testHttpConfig("uws"),
       staticDir: null,
       bus: new Bus(),
       log: silentLogger(),

@@ -3,11 +3,18 @@ import { request } from "node:http";
 import { connect } from "node:net";
 import { Bus } from "../../../daemon/core/bus.ts";
 import { silentLogger } from "../../../daemon/core/log.ts";
+import { applyDefaults } from "../../../daemon/core/schema-type.ts";
+import { HTTP_SCHEMA } from "../../../daemon/http/config-schema.ts";
 import type { HttpConfig, HttpDeps } from "../../../daemon/http/context.ts";
 import type { EngineName } from "../../../daemon/http/engine.ts";
 import { loadBestUws } from "../../../daemon/http/engine-select.ts";
 import { createHttpServer, type HttpServer } from "../../../daemon/http/server.ts";
 import { FakeStore } from "./fake-store.ts";
+
+/** The http section a test server runs with: loopback, any port, small bodies, the rest schema defaults. */
+export function testHttpConfig(engine: EngineName): HttpConfig {
+  return applyDefaults(HTTP_SCHEMA, { host: "127.0.0.1", port: 0, engine, maxBodyBytes: 4096 });
+}
 
 /** Engines this machine can run; uWS only where its native build loads. */
 export const ENGINES: EngineName[] = loadBestUws().ok ? ["uws", "node"] : ["node"];
@@ -36,13 +43,7 @@ export async function startServer(
     bus,
     store,
     config: {
-      host: "127.0.0.1",
-      port: 0,
-      engine,
-      token: null,
-      cors: [],
-      maxBodyBytes: 4096,
-      basemap: "online",
+      ...testHttpConfig(engine),
       ...opts.config,
     },
   });
