@@ -9,7 +9,6 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
 import type { StoredPacket } from "../../daemon/core/types.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import { frameLayout, packetHash } from "../../daemon/protocol/hash.ts";
