@@ -12,7 +12,7 @@
 #   3 MESHDATA   ext4 64 MiB    /var/lib/meshgate, grown to fill the card on
 #                               first boot
 #
-# Needs root, mmdebstrap, qemu-user-static + binfmt-support (on a non-arm64
+# Needs root, mmdebstrap, arch-test, qemu-user-static + binfmt-support (on a non-arm64
 # machine), dosfstools, mtools, fdisk, e2fsprogs, xz-utils, npm.
 #   bash packaging/image/build-image.sh [--deb FILE] [--node-version 24] [--keep]
 set -euo pipefail
@@ -44,10 +44,10 @@ die() {
 
 [ "$(id -u)" = 0 ] || die "run as root (mmdebstrap's chroot needs it)"
 missing=""
-for tool in mmdebstrap mkfs.vfat mcopy sfdisk mkfs.ext4 xz npm dpkg-deb; do
+for tool in mmdebstrap arch-test mkfs.vfat mcopy sfdisk mkfs.ext4 xz npm dpkg-deb; do
   command -v "$tool" >/dev/null || missing="$missing $tool"
 done
-[ -z "$missing" ] || die "missing:$missing (apt-get install mmdebstrap dosfstools mtools fdisk e2fsprogs xz-utils)"
+[ -z "$missing" ] || die "missing:$missing (apt-get install mmdebstrap arch-test dosfstools mtools fdisk e2fsprogs xz-utils)"
 if [ "$(uname -m)" != aarch64 ] && ! grep -qs '^enabled' /proc/sys/fs/binfmt_misc/qemu-aarch64; then
   die "arm64 programs cannot run here: apt-get install qemu-user-static binfmt-support (and check /proc/sys/fs/binfmt_misc/qemu-aarch64)"
 fi
@@ -116,6 +116,7 @@ nice mmdebstrap --mode=root --arch=arm64 --variant=minbase \
   --dpkgopt='path-exclude=/usr/share/locale/*' \
   --dpkgopt='path-exclude=/usr/share/info/*' \
   --essential-hook="mkdir -p \"\$1/boot/firmware\"" \
+  --essential-hook="$HERE/no-initramfs.sh divert \"\$1\"" \
   --customize-hook="copy-in $DEB $NODE_DEB /tmp" \
   --customize-hook="copy-in $HERE/rootfs /tmp" \
   --customize-hook="\"$HERE/customize.sh\" \"\$1\" /tmp/$(basename "$NODE_DEB") /tmp/$(basename "$DEB")" \

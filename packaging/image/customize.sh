@@ -22,14 +22,14 @@ mkdir -p "$R/var/lib/meshgate"
 sed -i -e 's|^#\?ROOTPART=.*|ROOTPART=LABEL=RASPIROOT|' "$R/etc/default/raspi-firmware"
 grep -q '^ROOTPART=LABEL=RASPIROOT' "$R/etc/default/raspi-firmware" ||
   echo 'ROOTPART=LABEL=RASPIROOT' >>"$R/etc/default/raspi-firmware"
-# It wrote this boot's cmdline.txt before the setting existed: fix the root
-# there too (regenerating the initramfs under emulation would take minutes).
-# Should its hook not have run in the chroot, run it now.
-if [ ! -f "$R/boot/firmware/cmdline.txt" ]; then
-  for m in "$R"/lib/modules/*; do KVER=$(basename "$m"); done
-  in_root "/etc/initramfs/post-update.d/z50-raspi-firmware $KVER /boot/initrd.img-$KVER"
-fi
-sed -i -e 's|root=[^ ]*|root=LABEL=RASPIROOT|' "$R/boot/firmware/cmdline.txt"
+# The initramfs is built once, here, with the root named by label: during
+# the package installs update-initramfs was diverted to a no-op (each kernel
+# and firmware trigger would otherwise rebuild it, minutes each under
+# emulation). Its raspi-firmware hook then copies kernel, initramfs and device
+# trees to /boot/firmware and writes config.txt and cmdline.txt.
+"$(dirname "$0")/no-initramfs.sh" restore "$R"
+for m in "$R"/lib/modules/*; do KVER=$(basename "$m"); done
+in_root "update-initramfs -c -k $KVER"
 grep -q 'root=LABEL=RASPIROOT' "$R/boot/firmware/cmdline.txt"
 
 in_root "systemctl enable meshgate.service meshgate-firstboot.service meshgate-grow-data.service systemd-networkd.service systemd-resolved.service systemd-timesyncd.service avahi-daemon.service"
