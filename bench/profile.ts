@@ -9,10 +9,11 @@
  *   node --import tsx bench/profile.ts [--minutes N] [--rate PPS] [--no-build]
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { dirSize, statusKb } from "./_proc.ts";
 import { envWithoutMalloc, unitMallocEnv } from "./_unit-env.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -39,13 +40,6 @@ interface Sample {
   dirBytes: number;
 }
 
-function statusKb(pid: number, key: string): number {
-  const m = new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(
-    readFileSync(`/proc/${pid}/status`, "utf8"),
-  );
-  return Number(m?.[1] ?? 0);
-}
-
 function cpuTicks(pid: number): number {
   // Fields after the ")" of comm: state is field 3, utime 14 and stime 15.
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -56,15 +50,6 @@ function cpuTicks(pid: number): number {
 function ioField(pid: number, key: string): number {
   const m = new RegExp(`^${key}: (\\d+)`, "m").exec(readFileSync(`/proc/${pid}/io`, "utf8"));
   return Number(m?.[1] ?? 0);
-}
-
-function dirSize(dir: string): number {
-  let total = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    total += e.isDirectory() ? dirSize(p) : statSync(p).size;
-  }
-  return total;
 }
 
 function sample(pid: number, dataDir: string): Sample {
