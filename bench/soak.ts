@@ -22,11 +22,12 @@
  * packets/s: `--history 5000000 --minutes 120 --rate 30`.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { seed } from "./_history-seed.ts";
+import { dirSize, statusKb } from "./_proc.ts";
 import { envWithoutMalloc, unitEnv } from "./_unit-env.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,24 +59,8 @@ const daemonEnv = () => {
   return env;
 };
 
-function statusKb(pid: number, key: string): number {
-  const m = new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(
-    readFileSync(`/proc/${pid}/status`, "utf8"),
-  );
-  return Number(m?.[1] ?? 0);
-}
-
 function writeBytes(pid: number): number {
   return Number(/^write_bytes: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
-}
-
-function dirSize(dir: string): number {
-  let total = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    total += e.isDirectory() ? dirSize(p) : statSync(p).size;
-  }
-  return total;
 }
 
 /** Polls /api/health until it answers 200; returns the URL and ms since spawn. */
