@@ -7,17 +7,12 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { NodeList, PacketDetail, TransmissionList } from "../../daemon/http/contract/index.ts";
-import { HAVE_CHROMIUM, TestBrowser, type Watched } from "../support/web/browser.ts";
-import {
-  expectNoSidewaysScroll,
-  getJson,
-  onlyExpected,
-  openSettled,
-} from "../support/web/checks.ts";
-import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "../support/web/daemon.ts";
-import { prepareDistWeb } from "../support/web/setup.ts";
+import { HAVE_CHROMIUM, PHONE, type Watched } from "../support/web/browser.ts";
+import { expectNoSidewaysScroll, onlyExpected, openSettled, PAGES } from "../support/web/checks.ts";
+import { HAVE_DAEMON } from "../support/web/daemon.ts";
+import { daemonSession } from "../support/web/session.ts";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -51,16 +46,12 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
   "accessibility and the map against the real daemon",
   { timeout: 360_000 },
   () => {
-    let daemon: RealDaemon;
-    const browser = new TestBrowser();
-    const api = <T>(path: string) => getJson<T>(`${daemon.url}${path}`);
     /** A relayed transmission whose path holds two or more placed nodes. */
     let routed: PacketDetail | null = null;
+    const s = daemonSession({ timeoutMs: 360_000, viewport: PHONE, ready: findRouted });
+    const { api, browser } = s;
 
-    beforeAll(async () => {
-      await prepareDistWeb();
-      daemon = await startRealDaemon();
-      await browser.start({ width: 390, height: 800 });
+    async function findRouted(): Promise<void> {
       // Wait (bounded) for a relayed packet whose drawn path (an advert's sender,
       // then its hops) passes two or more placed nodes.
       const until = Date.now() + 200_000;
@@ -83,28 +74,16 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
         if (routed === null) await new Promise((r) => setTimeout(r, 3000));
       }
       if (routed === null) throw new Error("no relayed packet through two placed nodes in 200 s");
-    }, 360_000);
-
-    afterAll(async () => {
-      await browser.stop();
-      await daemon?.stop();
-    });
+    }
 
     it("every page passes axe at 390 and 360 px, never scrolls sideways, logs no error", async () => {
       const nodes = (await api<NodeList>("/api/nodes")).items;
       const node = nodes.find((n) => !n.gateway && n.name !== null)!;
       const pages = [
-        "#/",
-        "#/feed",
-        "#/nodes",
+        ...PAGES,
+        "#/setup",
         `#/nodes/${node.publicKey}`,
         `#/packets/${routed!.hash}`,
-        "#/map",
-        "#/graph",
-        "#/channels/%23test",
-        "#/radio",
-        "#/about",
-        "#/setup",
         `#/search/${encodeURIComponent(node.publicKey.slice(0, 6))}`,
       ];
       const w = await browser.page();
@@ -112,7 +91,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       for (const width of [390, 360]) {
         await w.page.setViewportSize({ width, height: 800 });
         for (const hash of pages) {
-          await openSettled(w, daemon.url, hash);
+          await openSettled(w, s.daemon.url, hash);
           await expectNoSidewaysScroll(w, `${hash} at ${width}px`);
           const v = await axe(w);
           if (v.length > 0) found[`${hash} @${width}`] = v;
@@ -128,7 +107,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
         (n) => n.lat !== null && n.lon !== null,
       );
       const w = await browser.page();
-      await w.page.goto(`${daemon.url}/#/map`);
+      await w.page.goto(`${s.daemon.url}/#/map`);
       await w.page.waitForSelector(".leaflet-marker-icon");
       const gw = placed.filter((n) => n.gateway);
       expect(gw.length).toBe(1);
@@ -153,7 +132,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
         r.url().endsWith(`/api/packets/${routed!.hash}`),
       );
       const nodes = w.page.waitForResponse((r) => /\/api\/nodes(\?|$)/.test(r.url()));
-      await w.page.goto(`${daemon.url}/#/packets/${routed!.hash}`);
+      await w.page.goto(`${s.daemon.url}/#/packets/${routed!.hash}`);
       const p = (await (await detail).json()) as PacketDetail;
       const placed = new Set(
         ((await (await nodes).json()) as NodeList).items

@@ -5,57 +5,27 @@
  * this process, so the test injects a hostile advert into the simulated mesh
  * and reads what the gateway transmitted after a send from the UI.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HAVE_CHROMIUM, TestBrowser, type Watched } from "../support/web/browser.ts";
-import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "../support/web/daemon.ts";
-import { prepareDistWeb } from "../support/web/setup.ts";
+import { describe, expect, it } from "vitest";
+import { HAVE_CHROMIUM } from "../support/web/browser.ts";
+import { onlyExpected, openSettled, PAGES } from "../support/web/checks.ts";
+import { HAVE_DAEMON } from "../support/web/daemon.ts";
+import { daemonSession } from "../support/web/session.ts";
 
 if (!HAVE_CHROMIUM) console.warn("[web] /usr/bin/chromium not found: browser tests skipped");
-
-/** Chromium logs every non-2xx fetch as a console error; 503 = "still building". */
-const onlyExpected = (errors: readonly string[]) => errors.filter((e) => !/status of 503/.test(e));
 
 describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
   "web UI against the real daemon",
   { timeout: 180_000 },
   () => {
-    let daemon: RealDaemon;
-    const browser = new TestBrowser();
-
-    beforeAll(async () => {
-      await prepareDistWeb();
-      daemon = await startRealDaemon();
-      await browser.start();
-    }, 180_000);
-
-    afterAll(async () => {
-      await browser.stop();
-      await daemon?.stop();
-    });
-
-    async function open(hash: string): Promise<Watched> {
-      const w = await browser.page();
-      await w.page.goto(`${daemon.url}/${hash}`);
-      await w.page.waitForSelector("[data-live=open]", { timeout: 60_000 });
-      return w;
-    }
+    const s = daemonSession({ timeoutMs: 180_000 });
+    /** A page at `hash` once its live socket is open. */
+    const open = (hash: string) => s.open(hash, "[data-live=open]", 60_000);
 
     it("loads every page without console errors", async () => {
       const w = await open("#/");
-      for (const hash of [
-        "#/",
-        "#/feed",
-        "#/nodes",
-        "#/map",
-        "#/graph",
-        "#/channels/%23test",
-        "#/radio",
-        "#/about",
-      ]) {
-        await w.page.goto(`${daemon.url}/${hash}`);
-        await w.page.waitForSelector("main h1");
-        await w.page.waitForLoadState("networkidle");
-        await browser.shot(w.page, `daemon-${hash.replace(/[#/%]/g, "") || "overview"}`);
+      for (const hash of PAGES) {
+        await openSettled(w, s.daemon.url, hash);
+        await s.browser.shot(w.page, `daemon-${hash.replace(/[#/%]/g, "") || "overview"}`);
       }
       expect(onlyExpected(w.errors)).toEqual([]);
       expect(w.dialogs).toEqual([]);
@@ -86,7 +56,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
 
     it("shows a hostile advert name from the air as text and runs nothing", async () => {
       const evil = "<img src=x onerror=alert(1)>";
-      daemon.sim.injectAdvert({ name: evil, role: "room", lat: 37.78, lon: -122.41 });
+      s.daemon.sim.injectAdvert({ name: evil, role: "room", lat: 37.78, lon: -122.41 });
       const w = await open("#/nodes");
       // The node list refreshes every 30 s; reload until the advert is stored.
       await expect
@@ -102,7 +72,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       await w.page.locator(`[data-testid=nodes] a:text("${evil.slice(0, 23)}")`).click();
       await w.page.waitForSelector("[data-testid=node-name]");
       expect(await w.page.textContent("[data-testid=node-name]")).toContain("<img src=x");
-      await w.page.goto(`${daemon.url}/#/feed`);
+      await w.page.goto(`${s.daemon.url}/#/feed`);
       await w.page.waitForSelector(".feed-row");
       expect(await w.page.locator("img[src=x]").count()).toBe(0);
       expect(w.dialogs).toEqual([]);
@@ -112,17 +82,17 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
 
     it("sends a channel message from the UI that the simulated radio transmits", async () => {
       const w = await open("#/channels/%23test");
-      const sentBefore = daemon.firmware.record().transmits.length;
-      await w.page.fill("input[type=password]", daemon.token);
+      const sentBefore = s.daemon.firmware.record().transmits.length;
+      await w.page.fill("input[type=password]", s.daemon.token);
       await w.page.fill("input[placeholder^='Message']", "hello from the web UI");
       await w.page.click("button:text('Send')");
       await w.page.waitForSelector("[data-testid=send-status]", { timeout: 30_000 });
       expect(await w.page.textContent("[data-testid=send-status]")).toBe("Sent to the radio.");
       await expect
-        .poll(() => daemon.firmware.record().transmits.length, { timeout: 30_000 })
+        .poll(() => s.daemon.firmware.record().transmits.length, { timeout: 30_000 })
         .toBeGreaterThan(sentBefore);
       // Header of what went on air: GRP_TXT (type 5) in bits 2-5.
-      const raw = daemon.firmware.record().transmits.at(-1)!.raw;
+      const raw = s.daemon.firmware.record().transmits.at(-1)!.raw;
       expect(((raw[0] ?? 0) >> 2) & 15).toBe(5);
       expect(onlyExpected(w.errors)).toEqual([]);
       await w.page.close();

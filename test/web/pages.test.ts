@@ -5,7 +5,7 @@
  * scrolls sideways, no console errors, and the accessibility basics (every
  * control named, rows and map markers reachable by keyboard, text contrast).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type {
   Health,
   NodeDetail,
@@ -13,63 +13,37 @@ import type {
   PacketDetail,
   TransmissionList,
 } from "../../daemon/http/contract/index.ts";
-import { HAVE_CHROMIUM, TestBrowser, type Watched } from "../support/web/browser.ts";
+import { HAVE_CHROMIUM, PHONE } from "../support/web/browser.ts";
 import {
   expectNodeSnrs,
   expectNoSidewaysScroll,
   onlyExpected,
   openSettled,
+  PAGES,
   waitForHeardNodes,
 } from "../support/web/checks.ts";
-import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "../support/web/daemon.ts";
-import { prepareDistWeb } from "../support/web/setup.ts";
+import { HAVE_DAEMON } from "../support/web/daemon.ts";
+import { daemonSession } from "../support/web/session.ts";
 
-const PAGES = [
-  "#/",
-  "#/feed",
-  "#/nodes",
-  "#/map",
-  "#/graph",
-  "#/channels/%23test",
-  "#/radio",
-  "#/about",
-];
 const dateTime = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 
 describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
   "pages on a phone against the real daemon",
   { timeout: 240_000 },
   () => {
-    let daemon: RealDaemon;
-    const browser = new TestBrowser();
-    const api = async <T>(path: string): Promise<T> =>
-      (await (await fetch(`${daemon.url}${path}`)).json()) as T;
-
-    beforeAll(async () => {
-      await prepareDistWeb();
-      daemon = await startRealDaemon();
-      await browser.start({ width: 390, height: 800 });
-      await waitForHeardNodes(daemon.url, 120_000);
-    }, 240_000);
-
-    afterAll(async () => {
-      await browser.stop();
-      await daemon?.stop();
+    const s = daemonSession({
+      timeoutMs: 240_000,
+      viewport: PHONE,
+      ready: (d) => waitForHeardNodes(d.url, 120_000),
     });
-
-    async function open(hash: string): Promise<Watched> {
-      const w = await browser.page();
-      await w.page.goto(`${daemon.url}/${hash}`);
-      await w.page.waitForSelector("main h1");
-      return w;
-    }
+    const { api, browser, open } = s;
 
     it("no page is wider than a 390 or 360 px phone, and none logs an error", async () => {
       const w = await open("#/");
       for (const width of [390, 360]) {
         await w.page.setViewportSize({ width, height: 800 });
         for (const hash of PAGES) {
-          await openSettled(w, daemon.url, hash);
+          await openSettled(w, s.daemon.url, hash);
           await expectNoSidewaysScroll(w, `${hash} at ${width}px`);
           if (width === 390)
             await browser.shot(w.page, `phone-${hash.replace(/[#/%]/g, "") || "overview"}`);
@@ -91,7 +65,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
 
     it("nodes: each SNR is the API's, and sorting by SNR puts the best first", async () => {
       const w = await browser.page();
-      const heard = await expectNodeSnrs(w, daemon.url);
+      const heard = await expectNodeSnrs(w, s.daemon.url);
       await w.page.click("th button:text('SNR')");
       const shown = await w.page.$$eval("[data-testid=nodes] tbody [data-testid=snr]", (tds) =>
         tds.map((td) => td.textContent ?? ""),
@@ -160,7 +134,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       // Opening the row lists each hearing.
       await row.locator("button.toggle").click();
       expect(await row.locator("table.obs tbody tr").count()).toBeGreaterThan(0);
-      await w.page.goto(`${daemon.url}/#/packets/${hash}`);
+      await w.page.goto(`${s.daemon.url}/#/packets/${hash}`);
       await w.page.waitForSelector("[data-testid=packet-facts]");
       const names = await w.page.$$eval("[data-testid=packet-facts] [data-testid=path] li", (lis) =>
         lis.map((li) => li.textContent ?? ""),
@@ -221,7 +195,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       const w = await open("#/nodes");
       await w.page.waitForSelector("[data-testid=nodes] tbody tr");
       for (const hash of ["#/nodes", "#/feed", "#/channels/%23test", "#/map"]) {
-        await w.page.goto(`${daemon.url}/${hash}`);
+        await w.page.goto(`${s.daemon.url}/${hash}`);
         await w.page.waitForSelector("main h1");
         await w.page.waitForLoadState("networkidle");
         const unnamed = await w.page.$$eval("input, select, button", (els) =>
@@ -238,11 +212,11 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
         expect(low, hash).toEqual([]);
       }
       // Each node row holds a link (Tab reaches it, Enter opens it).
-      await w.page.goto(`${daemon.url}/#/nodes`);
+      await w.page.goto(`${s.daemon.url}/#/nodes`);
       await w.page.waitForSelector("[data-testid=nodes] tbody tr");
       const rows = await w.page.locator("[data-testid=nodes] tbody tr").count();
       expect(await w.page.locator("[data-testid=nodes] tbody tr a[href]").count()).toBe(rows);
-      await w.page.goto(`${daemon.url}/#/map`);
+      await w.page.goto(`${s.daemon.url}/#/map`);
       await w.page.waitForSelector(".leaflet-marker-icon");
       const markers = await w.page.$$eval(".leaflet-marker-icon", (ms) =>
         ms.map((m) => m.getAttribute("tabindex")),

@@ -9,14 +9,14 @@
  */
 import { existsSync } from "node:fs";
 import type { Request } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BASEMAP_PATH } from "../../daemon/http/basemap.ts";
 import type { RadioList } from "../../daemon/http/contract/index.ts";
-import { HAVE_CHROMIUM, TestBrowser, type Watched } from "../support/web/browser.ts";
-import { expectNodeSnrs, getJson, onlyExpected, waitForHeardNodes } from "../support/web/checks.ts";
-import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "../support/web/daemon.ts";
+import { HAVE_CHROMIUM, PHONE, type Watched } from "../support/web/browser.ts";
+import { expectNodeSnrs, onlyExpected, waitForHeardNodes } from "../support/web/checks.ts";
+import { HAVE_DAEMON } from "../support/web/daemon.ts";
 import { rasterArchive } from "../support/web/pmtiles.ts";
-import { prepareDistWeb } from "../support/web/setup.ts";
+import { daemonSession } from "../support/web/session.ts";
 
 const HAVE_SOCAT = ["/usr/bin/socat", "/bin/socat"].some((p) => existsSync(p));
 
@@ -31,21 +31,13 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON || !HAVE_SOCAT)(
   "a pty radio and the offline basemap",
   { timeout: 300_000 },
   () => {
-    let daemon: RealDaemon;
-    const browser = new TestBrowser();
-    const api = <T>(path: string) => getJson<T>(`${daemon.url}${path}`);
-
-    beforeAll(async () => {
-      await prepareDistWeb();
-      daemon = await startRealDaemon({ pty: true, basemap: rasterArchive(6) });
-      await browser.start({ width: 390, height: 800 });
-      await waitForHeardNodes(daemon.url, 150_000);
-    }, 300_000);
-
-    afterAll(async () => {
-      await browser.stop();
-      await daemon?.stop();
+    const s = daemonSession({
+      timeoutMs: 300_000,
+      daemon: { pty: true, basemap: rasterArchive(6) },
+      viewport: PHONE,
+      ready: (d) => waitForHeardNodes(d.url, 150_000),
     });
+    const { api, browser } = s;
 
     it("the radio page shows the serial radio as /api/radios does", async () => {
       const radios = (await api<RadioList>("/api/radios")).items;
@@ -53,7 +45,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON || !HAVE_SOCAT)(
       const r = radios[0]!;
       expect(r.state).toBe("up");
       const w = await browser.page();
-      await w.page.goto(`${daemon.url}/#/radio`);
+      await w.page.goto(`${s.daemon.url}/#/radio`);
       await shown(w, ".card h2");
       const card = await w.page.textContent(".card");
       expect(card).toContain(r.id);
@@ -66,7 +58,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON || !HAVE_SOCAT)(
 
     it("node SNRs on the nodes page are the API's", async () => {
       const w = await browser.page();
-      await expectNodeSnrs(w, daemon.url);
+      await expectNodeSnrs(w, s.daemon.url);
       await w.page.close();
     });
 
@@ -75,11 +67,11 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON || !HAVE_SOCAT)(
       const requests: Request[] = [];
       w.page.on("request", (r) => requests.push(r));
       // A page without a map never fetches the offline layer's chunk.
-      await w.page.goto(`${daemon.url}/#/about`);
+      await w.page.goto(`${s.daemon.url}/#/about`);
       await shown(w, "main h1");
       await w.page.waitForLoadState("networkidle");
       expect(requests.filter((r) => /offline-tiles-/.test(r.url()))).toEqual([]);
-      await w.page.goto(`${daemon.url}/#/map`);
+      await w.page.goto(`${s.daemon.url}/#/map`);
       await w.page.waitForSelector(".leaflet-marker-icon");
       await shown(w, ".leaflet-tile-pane img.leaflet-tile-loaded");
       // The tiles are the archive's PNGs: decoded images of 256 px.

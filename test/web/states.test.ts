@@ -9,7 +9,7 @@ import { protocolDecoder } from "../../daemon/http/adapters.ts";
 import { makeMessages, makeNodes, makeRows } from "../support/http/fixtures.ts";
 import { RADIO_KEY, radioStatus, radios, realMesh } from "../support/http/providers.ts";
 import { startServer, type TestServer } from "../support/http/server.ts";
-import { HAVE_CHROMIUM, TestBrowser, type Watched } from "../support/web/browser.ts";
+import { HAVE_CHROMIUM, PHONE, TestBrowser } from "../support/web/browser.ts";
 import { prepareWeb } from "../support/web/setup.ts";
 
 const EVIL = "<img src=x onerror=alert(1)>";
@@ -46,19 +46,14 @@ describe.skipIf(!HAVE_CHROMIUM)("UI states on the real HTTP layer", { timeout: 1
     webDir = await prepareWeb();
     built = await realMesh(nodes, Date.now());
     t = await serve();
-    await browser.start({ width: 390, height: 800 });
+    await browser.start(PHONE);
   });
   afterAll(async () => {
     await browser.stop();
     await t?.close();
   });
 
-  async function open(hash: string): Promise<Watched> {
-    const w = await browser.page();
-    await w.page.goto(`${t.base}/${hash}`);
-    await w.page.waitForSelector("main h1");
-    return w;
-  }
+  const open = (hash: string) => browser.open(`${t.base}/${hash}`);
 
   it("shows index-build progress instead of errors, then fills in", async () => {
     built.state.building = true;

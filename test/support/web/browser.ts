@@ -14,6 +14,8 @@ import { REPO_ROOT } from "../paths.ts";
 export const CHROMIUM = process.env.MESHGATE_CHROMIUM ?? "/usr/bin/chromium";
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 export const SCREENSHOTS = join(REPO_ROOT, "test-output/screenshots");
+/** The phone viewport the page tests hold every page to. */
+export const PHONE = { width: 390, height: 800 } as const;
 
 const ARGS = [
   "--headless",
@@ -84,6 +86,14 @@ export class TestBrowser {
       void d.dismiss();
     });
     return { page, errors, dialogs, offline };
+  }
+
+  /** A new watched page at `url`, once `selector` shows (within `timeout` ms, or the page default). */
+  async open(url: string, selector = "main h1", timeout?: number): Promise<Watched> {
+    const w = await this.page();
+    await w.page.goto(url);
+    await w.page.waitForSelector(selector, timeout === undefined ? {} : { timeout });
+    return w;
   }
 
   /** A Chrome DevTools Protocol session for one page (memory metrics, GC). */

@@ -7,6 +7,18 @@ import { expect } from "vitest";
 import type { NodeList, NodeSummary } from "../../../daemon/http/contract/index.ts";
 import type { Watched } from "./browser.ts";
 
+/** The app's top-level pages, by hash route: what the page-walking tests visit. */
+export const PAGES = [
+  "#/",
+  "#/feed",
+  "#/nodes",
+  "#/map",
+  "#/graph",
+  "#/channels/%23test",
+  "#/radio",
+  "#/about",
+] as const;
+
 /** Console errors that count: a 503 is the index still building right after start (shown as such). */
 export const onlyExpected = (errors: readonly string[]) =>
   errors.filter((e) => !/status of 503/.test(e));
