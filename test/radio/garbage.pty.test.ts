@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RxPacket } from "../../daemon/core/types.ts";
-import type { RadioConfig } from "../../daemon/radio/index.ts";
+import type { RadioConfig, RadioManager } from "../../daemon/radio/index.ts";
 import type { PeerPipe } from "../support/pty.ts";
 import { CompanionPeer } from "../support/radio/companion-peer.ts";
 import { KissPeer, slip } from "../support/radio/kiss-peer.ts";
@@ -44,7 +44,17 @@ function goodPackets(seed: number): Uint8Array[] {
   );
 }
 
-function expectAllGood(rx: RxPacket[], good: Uint8Array[]) {
+/**
+ * Waits for every good packet, checks each arrived with the SNR/RSSI it was
+ * sent with and that the link stayed up; returns the link's counters.
+ */
+async function allGoodArrived(rig: { rx: RxPacket[]; mgr: RadioManager }, good: Uint8Array[]) {
+  const { rx, mgr } = rig;
+  await until(
+    () => good.every((g) => rx.some((p) => Buffer.from(p.raw).equals(Buffer.from(g)))),
+    10_000,
+    "all good packets",
+  );
   const want = good.map((g) => Buffer.from(g).toString("hex"));
   const got = rx.map((p) => Buffer.from(p.raw).toString("hex"));
   for (const w of want) expect(got).toContain(w);
@@ -52,11 +62,14 @@ function expectAllGood(rx: RxPacket[], good: Uint8Array[]) {
     const p = rx[got.indexOf(w)]!;
     expect([p.snr, p.rssi]).toEqual([(i % 20) - 10, -60 - i]);
   }
+  const st = mgr.list()[0]!;
+  expect(st.state).toBe("up");
+  return st.counters;
 }
 
 describe("garbage on the wire", () => {
   it("companion: good frames all arrive, bad ones are counted", async () => {
-    const { peer, pipe, rx, mgr } = await setup("companion", (p) => new CompanionPeer(p));
+    const { peer, pipe, ...rig } = await setup("companion", (p) => new CompanionPeer(p));
     const r = rng(11);
     const good = goodPackets(1);
     for (const [i, g] of good.entries()) {
@@ -68,20 +81,13 @@ describe("garbage on the wire", () => {
       if (i % 7 === 0) pipe.write(Uint8Array.of(0x3e, 0xff, 0x7f, 0x88)); // oversized length
       peer.pushRx(g, (i % 20) - 10, -60 - i);
     }
-    await until(
-      () => good.every((g) => rx.some((p) => Buffer.from(p.raw).equals(Buffer.from(g)))),
-      10_000,
-      "all good packets",
-    );
-    expectAllGood(rx, good);
-    const st = mgr.list()[0]!;
-    expect(st.state).toBe("up");
-    expect(st.counters.badFrames).toBeGreaterThanOrEqual(good.length / 5);
-    expect(st.counters.resyncBytes).toBeGreaterThan(0);
+    const counters = await allGoodArrived(rig, good);
+    expect(counters.badFrames).toBeGreaterThanOrEqual(good.length / 5);
+    expect(counters.resyncBytes).toBeGreaterThan(0);
   });
 
   it("kiss: good frames all arrive, bad ones are counted", async () => {
-    const { peer, pipe, rx, mgr } = await setup("kiss", (p) => new KissPeer(p));
+    const { peer, pipe, ...rig } = await setup("kiss", (p) => new KissPeer(p));
     const r = rng(12);
     const good = goodPackets(2);
     for (const [i, g] of good.entries()) {
@@ -91,21 +97,14 @@ describe("garbage on the wire", () => {
       if (i % 9 === 0) pipe.write(Uint8Array.from([0xc0, ...new Uint8Array(3000).fill(0x33)])); // runaway
       peer.pushRx(g, (i % 20) - 10, -60 - i);
     }
-    await until(
-      () => good.every((g) => rx.some((p) => Buffer.from(p.raw).equals(Buffer.from(g)))),
-      10_000,
-      "all good packets",
-    );
-    expectAllGood(rx, good);
-    const st = mgr.list()[0]!;
-    expect(st.state).toBe("up");
-    expect(st.counters.badFrames).toBeGreaterThanOrEqual(
+    const counters = await allGoodArrived(rig, good);
+    expect(counters.badFrames).toBeGreaterThanOrEqual(
       Math.floor(good.length / 7) + Math.floor(good.length / 9),
     );
   });
 
   it("repeater-log: good lines all arrive, bad ones are counted", async () => {
-    const { peer, pipe, rx, mgr } = await setup("repeater-log", (p) => new ReplogPeer(p));
+    const { peer, pipe, ...rig } = await setup("repeater-log", (p) => new ReplogPeer(p));
     const r = rng(13);
     const good = goodPackets(3);
     for (const [i, g] of good.entries()) {
@@ -116,15 +115,8 @@ describe("garbage on the wire", () => {
       if (i % 7 === 0) peer.print(`${"X".repeat(3000)}\r\n`); // oversized line
       peer.logRx(g, (i % 20) - 10, -60 - i);
     }
-    await until(
-      () => good.every((g) => rx.some((p) => Buffer.from(p.raw).equals(Buffer.from(g)))),
-      10_000,
-      "all good packets",
-    );
-    expectAllGood(rx, good);
-    const st = mgr.list()[0]!;
-    expect(st.state).toBe("up");
-    expect(st.counters.badFrames).toBeGreaterThanOrEqual(
+    const counters = await allGoodArrived(rig, good);
+    expect(counters.badFrames).toBeGreaterThanOrEqual(
       Math.floor(good.length / 5) + Math.floor(good.length / 7),
     );
   });
