@@ -10,7 +10,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import type { PacketItem } from "../../daemon/core/types.ts";
-import { makeRows, T0 } from "../support/http/fixtures.ts";
+import { makePacketItem, makeRows, T0 } from "../support/http/fixtures.ts";
 import {
   ENGINES,
   rawRequest,
@@ -287,7 +287,7 @@ describe.each(ENGINES)("conformance on %s", (engine) => {
     ws.on("message", (m) => messages.push(JSON.parse(m.toString())));
     await new Promise((r) => ws.once("open", r));
     await vi_waitFor(() => messages.some((m) => m.type === "hello"));
-    const item = { ...makeRowsItem(), id: 12345, hops: ["a1", "b2"] };
+    const item = { ...makePacketItem(), id: 12345, hops: ["a1", "b2"] };
     t.bus.emit("packet", storedPacket(item));
     await vi_waitFor(() => messages.some((m) => m.type === "packet"));
     // No mesh model here: the hops come back as heard, unresolved.
@@ -299,25 +299,6 @@ describe.each(ENGINES)("conformance on %s", (engine) => {
     ws.close();
   });
 });
-
-function makeRowsItem(): PacketItem {
-  return {
-    id: 1,
-    hash: "0123456789abcdef",
-    raw: "1100",
-    receivedAt: new Date(T0).toISOString(),
-    radioId: "r1",
-    payloadType: "ADVERT",
-    route: "FLOOD",
-    snr: 5.5,
-    rssi: -90,
-    hashSize: 1,
-    hops: [],
-    firstSeen: true,
-    summary: "advert from x",
-    error: null,
-  };
-}
 
 async function vi_waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
   const start = Date.now();

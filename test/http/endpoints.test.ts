@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { protocolDecoder } from "../../daemon/http/adapters.ts";
 import { buildAckPayload, encodePacket } from "../../daemon/protocol/index.ts";
-import { makeMessages, makeNodes, makeRows, T0 } from "../support/http/fixtures.ts";
+import { makeMessages, makeNodes, makePacketItem, makeRows, T0 } from "../support/http/fixtures.ts";
 import { mqtt, RADIO_KEY, radioStatus, radios, realMesh } from "../support/http/providers.ts";
 import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
 import { storedPacket } from "../support/http/stored.ts";
@@ -162,7 +162,7 @@ describe.each(ENGINES)("endpoints on %s, store only (no mesh model)", (engine) =
   });
 
   it("counts bus packets in /api/stats and /metrics", async () => {
-    const item = { ...makeRowsItem(), payloadType: "ADVERT" };
+    const item = { ...makePacketItem(), payloadType: "ADVERT" };
     t.bus.emit("packet", storedPacket(item));
     t.bus.emit("packet", storedPacket(item));
     const [, s] = await getJson(t, "/api/stats");
@@ -339,22 +339,3 @@ describe.each(ENGINES)("endpoints on %s with the mesh model and decoder", (engin
     expect(notJson.status).toBe(400);
   });
 });
-
-function makeRowsItem() {
-  return {
-    id: 1,
-    hash: "0123456789abcdef",
-    raw: "1100",
-    receivedAt: new Date(T0).toISOString(),
-    radioId: "r1",
-    payloadType: "ADVERT",
-    route: "FLOOD",
-    snr: 5.5,
-    rssi: -90,
-    hashSize: 1,
-    hops: [],
-    firstSeen: true,
-    summary: "advert",
-    error: null,
-  };
-}

@@ -16,7 +16,7 @@ import {
   radios,
   realMesh,
 } from "../support/http/providers.ts";
-import { startServer, type TestServer } from "../support/http/server.ts";
+import { postJson, startServer, type TestServer } from "../support/http/server.ts";
 
 type Obj = Record<string, unknown>;
 const doc = openApiDocument("9.9.9-test") as { paths: Record<string, Record<string, Obj>> };
@@ -148,14 +148,7 @@ describe("OpenAPI document", () => {
 
     it("POST endpoints and error answers", async () => {
       const post = (url: string, body: unknown, auth = true) =>
-        fetch(`${t.base}${url}`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            ...(auth && { authorization: `Bearer ${TOKEN}` }),
-          },
-          body: JSON.stringify(body),
-        });
+        postJson(t.base, url, body, auth ? { authorization: `Bearer ${TOKEN}` } : {});
       const dec = await post("/api/decode", { hex: ack }, false);
       expect(dec.status).toBe(200);
       check("/api/decode", "post", "200", await dec.json());

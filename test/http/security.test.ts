@@ -11,6 +11,7 @@ import { WebSocket } from "ws";
 import { FakeActions } from "../support/http/providers.ts";
 import {
   ENGINES,
+  postJson,
   rawRequest,
   rawSocket,
   startServer,
@@ -31,13 +32,6 @@ function uiWithSecretOutside(): string {
   return ui;
 }
 
-const post = (base: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(body),
-  });
-
 describe.each(ENGINES)("security on %s", (engine) => {
   describe("without a token", () => {
     let t: TestServer;
@@ -53,7 +47,12 @@ describe.each(ENGINES)("security on %s", (engine) => {
         "/api/actions/channel-message",
         "/api/actions/radio-params",
       ]) {
-        const res = await post(t.base, path, { flood: true }, { authorization: `Bearer ${TOKEN}` });
+        const res = await postJson(
+          t.base,
+          path,
+          { flood: true },
+          { authorization: `Bearer ${TOKEN}` },
+        );
         expect(res.status, path).toBe(403);
         expect(((await res.json()) as { error: string }).error).toMatch(/actions are disabled/);
       }
@@ -142,7 +141,7 @@ describe.each(ENGINES)("security on %s", (engine) => {
     afterAll(() => t.close());
 
     it("runs an action with the right bearer token and passes validated input", async () => {
-      const res = await post(
+      const res = await postJson(
         t.base,
         "/api/actions/channel-message",
         { channel: "#test", text: "hi there" },
@@ -179,7 +178,7 @@ describe.each(ENGINES)("security on %s", (engine) => {
       ];
       const before = actions.calls.length;
       for (const [path, body, param] of cases) {
-        const res = await post(t.base, path, body, auth);
+        const res = await postJson(t.base, path, body, auth);
         expect(res.status, `${path} ${JSON.stringify(body)}`).toBe(400);
         expect(((await res.json()) as { param: string }).param).toBe(param);
       }
@@ -194,7 +193,7 @@ describe.each(ENGINES)("security on %s", (engine) => {
 
     it("reports a refused action as 502 with the reason", async () => {
       actions.result = { ok: false, error: "radio r1 is not up", code: "E_RADIO_DOWN" };
-      const res = await post(
+      const res = await postJson(
         t.base,
         "/api/actions/advert",
         {},
@@ -218,7 +217,7 @@ describe.each(ENGINES)("security on %s", (engine) => {
     it("rate-limits failed authentications per address with 429 and Retry-After", async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 7; i++) {
-        const res = await post(
+        const res = await postJson(
           t.base,
           "/api/actions/advert",
           {},
@@ -229,14 +228,14 @@ describe.each(ENGINES)("security on %s", (engine) => {
       }
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
       // Even the right token waits out the block: guessing gains nothing.
-      const right = await post(
+      const right = await postJson(
         t.base,
         "/api/actions/advert",
         {},
         { authorization: `Bearer ${TOKEN}` },
       );
       expect(right.status).toBe(429);
-      const missing = await post(t.base, "/api/actions/advert", {});
+      const missing = await postJson(t.base, "/api/actions/advert", {});
       expect(missing.status).toBe(429);
     });
   });

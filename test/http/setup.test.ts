@@ -8,14 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ADMIN_FILE, AdminCredential, SETUP_CODE_TTL_MS } from "../../daemon/app/admin.ts";
-import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
-
-const post = (base: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(body),
-  });
+import { ENGINES, postJson, startServer, type TestServer } from "../support/http/server.ts";
 
 describe.each(ENGINES)("first-run claim (%s)", (engine) => {
   let dir: string;
@@ -41,12 +34,12 @@ describe.each(ENGINES)("first-run claim (%s)", (engine) => {
       writable: false,
     });
     const advert = () =>
-      post(t.base, "/api/actions/advert", {}, { authorization: `Bearer ${token}` });
+      postJson(t.base, "/api/actions/advert", {}, { authorization: `Bearer ${token}` });
     let token = "mg_not-a-real-token-000000000000000";
     expect((await advert()).status).toBe(403);
 
     const code = admin.setupCode()!.code;
-    const r = await post(t.base, "/api/setup/claim", {
+    const r = await postJson(t.base, "/api/setup/claim", {
       code: code.toLowerCase().replace("-", " "),
     });
     expect(r.status).toBe(200);
@@ -56,7 +49,7 @@ describe.each(ENGINES)("first-run claim (%s)", (engine) => {
     const stored = readFileSync(join(dir, ADMIN_FILE), "utf8");
     expect(stored).not.toContain(token);
     expect(statSync(join(dir, ADMIN_FILE)).mode & 0o777).toBe(0o600);
-    expect((await post(t.base, "/api/setup/claim", { code })).status).toBe(409);
+    expect((await postJson(t.base, "/api/setup/claim", { code })).status).toBe(409);
     // No actions port here: the token passes auth and reaches "not available".
     expect((await advert()).status).toBe(503);
     token = `${token.slice(0, -1)}x`;
@@ -67,9 +60,9 @@ describe.each(ENGINES)("first-run claim (%s)", (engine) => {
     admin.setupCode();
     const codes: number[] = [];
     for (let i = 0; i < 6; i++)
-      codes.push((await post(t.base, "/api/setup/claim", { code: "AAAAA-AAAAA" })).status);
+      codes.push((await postJson(t.base, "/api/setup/claim", { code: "AAAAA-AAAAA" })).status);
     expect(codes.slice(0, 5)).toEqual([403, 403, 403, 403, 403]);
-    const limited = await post(t.base, "/api/setup/claim", { code: admin.setupCode()!.code });
+    const limited = await postJson(t.base, "/api/setup/claim", { code: admin.setupCode()!.code });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(existsSync(join(dir, ADMIN_FILE))).toBe(false);
@@ -78,15 +71,15 @@ describe.each(ENGINES)("first-run claim (%s)", (engine) => {
   it("refuses an expired code; a new one is made for `meshgate setup-code`", async () => {
     const old = admin.setupCode()!;
     now += SETUP_CODE_TTL_MS + 1;
-    const r = await post(t.base, "/api/setup/claim", { code: old.code });
+    const r = await postJson(t.base, "/api/setup/claim", { code: old.code });
     expect(r.status).toBe(410);
     const fresh = admin.setupCode()!;
     expect(fresh.code).not.toBe(old.code);
-    expect((await post(t.base, "/api/setup/claim", { code: fresh.code })).status).toBe(200);
+    expect((await postJson(t.base, "/api/setup/claim", { code: fresh.code })).status).toBe(200);
   });
 
   it("rejects unknown fields and a missing code", async () => {
-    expect((await post(t.base, "/api/setup/claim", { code: "x", extra: 1 })).status).toBe(400);
-    expect((await post(t.base, "/api/setup/claim", {})).status).toBe(400);
+    expect((await postJson(t.base, "/api/setup/claim", { code: "x", extra: 1 })).status).toBe(400);
+    expect((await postJson(t.base, "/api/setup/claim", {})).status).toBe(400);
   });
 });

@@ -1,4 +1,5 @@
 /** Seeded synthetic packets, nodes and messages for the HTTP tests and bench. */
+import type { PacketItem } from "../../../daemon/core/types.ts";
 import type { ChannelMessageRow, NodeRow } from "../../../daemon/store/api.ts";
 import { rng } from "../rng.ts";
 import type { FakeRow } from "./fake-store.ts";
@@ -112,4 +113,24 @@ export function makeMessages(n: number): ChannelMessageRow[] {
     at: T0 + i * 60_000,
     senderTimestamp: Math.floor(T0 / 1000) + i * 60,
   }));
+}
+
+/** One stored packet as the bus carries it to HTTP/WS: a flood advert heard by r1 at T0. */
+export function makePacketItem(): PacketItem {
+  return {
+    id: 1,
+    hash: "0123456789abcdef",
+    raw: "1100",
+    receivedAt: new Date(T0).toISOString(),
+    radioId: "r1",
+    payloadType: "ADVERT",
+    route: "FLOOD",
+    snr: 5.5,
+    rssi: -90,
+    hashSize: 1,
+    hops: [],
+    firstSeen: true,
+    summary: "advert",
+    error: null,
+  };
 }

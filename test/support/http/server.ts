@@ -52,6 +52,19 @@ export async function startServer(
   return { server, bus, store, port, base: `http://127.0.0.1:${port}`, close: () => server.stop() };
 }
 
+/** POST `body` as JSON to `base` + `path`, with any extra headers (a bearer token). */
+export const postJson = (
+  base: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) =>
+  fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+
 export interface RawResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
