@@ -2,19 +2,38 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../daemon/core/log.ts";
-import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
+import { StoreEngine } from "../../daemon/store/engine.ts";
 import { listPackets } from "../../daemon/store/queries.ts";
 import { createStore } from "../../daemon/store/store.ts";
-import { obsRange, storeDir, storeOptions } from "../support/store.ts";
+import { engineOptions, obsRange, storeDir, storeOptions } from "../support/store.ts";
+import { until } from "../support/wait.ts";
 import { makeFaultyFs } from "./faulty-fs.ts";
 
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
+/**
+ * A store worker whose file system fails as the fault file says (ENOSPC,
+ * EROFS, or CRASH to kill the worker mid-write; no file: no fault), run
+ * through `body`, then stopped and the fault cleared.
+ */
+async function withFaultyWorker(
+  name: string,
+  body: (store: ReturnType<typeof createStore>, faultFile: string) => Promise<void>,
+): Promise<void> {
+  const dir = storeDir(name);
+  const faultFile = join(dir, "..", `${dir.split("/").pop()}.fault`);
+  process.env.MG_FAULT_FILE = faultFile;
+  const store = createStore(
+    storeOptions(dir, {
+      fsModule: pathToFileURL(join(import.meta.dirname, "faulty-fs.ts")).href,
+    }),
+  );
+  await store.start();
+  try {
+    await body(store, faultFile);
+  } finally {
+    if (existsSync(faultFile)) rmSync(faultFile);
+    await store.stop();
+    delete process.env.MG_FAULT_FILE;
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe.each(["ENOSPC", "EROFS"])("store under %s", (code) => {
@@ -23,17 +42,7 @@ describe.each(["ENOSPC", "EROFS"])("store under %s", (code) => {
     let fault: string | null = null;
     let now = 1_800_000_000_000;
     const fs = makeFaultyFs(() => fault);
-    const o: EngineOptions = {
-      dataDir: dir,
-      fsyncIntervalMs: 20,
-      snapshotJournalRatio: 0.5,
-      maxDbMB: 64,
-      maxAgeDays: 1e5,
-      hotMaxHours: 1e6, // synthetic 2026 timestamps stay hot
-      log: silentLogger(),
-      fs,
-      now: () => now,
-    };
+    const o = engineOptions(dir, { fs, now: () => now });
     const e = await StoreEngine.open(o);
     e.ingest(obsRange(0, 100));
     await e.snapshot();
@@ -74,16 +83,7 @@ describe.each(["ENOSPC", "EROFS"])("store under %s", (code) => {
   it("a power cut while the disk is still full loses only what never reached it", async () => {
     const dir = storeDir("fault2");
     let fault: string | null = null;
-    const o: EngineOptions = {
-      dataDir: dir,
-      fsyncIntervalMs: 20,
-      snapshotJournalRatio: 0.5,
-      maxDbMB: 64,
-      maxAgeDays: 1e5,
-      hotMaxHours: 1e6, // synthetic 2026 timestamps stay hot
-      log: silentLogger(),
-      fs: makeFaultyFs(() => fault),
-    };
+    const o = engineOptions(dir, { fs: makeFaultyFs(() => fault) });
     const e = await StoreEngine.open(o);
     e.ingest(obsRange(0, 100));
     e.flushJournal();
@@ -99,64 +99,48 @@ describe.each(["ENOSPC", "EROFS"])("store under %s", (code) => {
 });
 
 describe("store worker with an injected fault", () => {
-  it("shows the error in health() and recovers, across the worker boundary", async () => {
-    const dir = storeDir("wfault");
-    const faultFile = join(dir, "..", `${dir.split("/").pop()}.fault`);
-    process.env.MG_FAULT_FILE = faultFile;
-    const store = createStore(
-      storeOptions(dir, {
-        fsModule: pathToFileURL(join(import.meta.dirname, "faulty-fs.ts")).href,
-      }),
-    );
-    await store.start();
-    try {
+  it("shows the error in health() and recovers, across the worker boundary", () =>
+    withFaultyWorker("wfault", async (store, faultFile) => {
       await store.ingest(obsRange(0, 10));
       writeFileSync(faultFile, "ENOSPC");
       await store.ingest(obsRange(10, 20));
-      await until(() => store.health().error?.includes("ENOSPC") === true, "ENOSPC in health");
+      await until(
+        () => store.health().error?.includes("ENOSPC") === true,
+        10_000,
+        "ENOSPC in health",
+      );
       expect((await store.listPackets({ limit: 100 })).length).toBe(20);
       rmSync(faultFile);
       // The journal retries with backoff on its own; no new writes needed.
-      await until(() => store.health().error === null, "recovery");
+      await until(() => store.health().error === null, 10_000, "recovery");
       expect((await store.listPackets({ limit: 100 })).length).toBe(20);
-    } finally {
-      if (existsSync(faultFile)) rmSync(faultFile);
-      await store.stop();
-      delete process.env.MG_FAULT_FILE;
-    }
-  });
+    }));
 
-  it("a worker that dies is started again and reloads what was committed", async () => {
-    const dir = storeDir("wcrash");
-    const faultFile = join(dir, "..", `${dir.split("/").pop()}.fault`);
-    process.env.MG_FAULT_FILE = faultFile;
-    const store = createStore(
-      storeOptions(dir, {
-        fsModule: pathToFileURL(join(import.meta.dirname, "faulty-fs.ts")).href,
+  it(
+    "a worker that dies is started again and reloads what was committed",
+    () =>
+      withFaultyWorker("wcrash", async (store, faultFile) => {
+        await store.ingest(obsRange(0, 30));
+        await until(() => store.health().journalBytes > 0, 10_000, "first group commit");
+        await new Promise((r) => setTimeout(r, 200)); // past the fsync interval: durable
+        writeFileSync(faultFile, "CRASH");
+        await store.ingest(obsRange(30, 40)); // its group commit kills the worker
+        await until(
+          () => store.health().error?.includes("restarting") === true,
+          10_000,
+          "worker death",
+        );
+        await expect(store.listPackets({ limit: 10 })).rejects.toThrow(/not running/);
+        rmSync(faultFile);
+        await until(() => store.health().ok, 10_000, "restart");
+        expect(store.health().counters.worker_restarts).toBe(1);
+        // The 30 committed observations came back from the journal; the 10
+        // whose commit the crash interrupted were never acknowledged as durable.
+        const back = await store.listPackets({ limit: 100 });
+        expect(back.length).toBe(30);
+        await store.ingest(obsRange(40, 45));
+        expect((await store.listPackets({ limit: 100 })).length).toBe(35);
       }),
-    );
-    await store.start();
-    try {
-      await store.ingest(obsRange(0, 30));
-      await until(() => store.health().journalBytes > 0, "first group commit");
-      await new Promise((r) => setTimeout(r, 200)); // past the fsync interval: durable
-      writeFileSync(faultFile, "CRASH");
-      await store.ingest(obsRange(30, 40)); // its group commit kills the worker
-      await until(() => store.health().error?.includes("restarting") === true, "worker death");
-      await expect(store.listPackets({ limit: 10 })).rejects.toThrow(/not running/);
-      rmSync(faultFile);
-      await until(() => store.health().ok, "restart");
-      expect(store.health().counters.worker_restarts).toBe(1);
-      // The 30 committed observations came back from the journal; the 10
-      // whose commit the crash interrupted were never acknowledged as durable.
-      const back = await store.listPackets({ limit: 100 });
-      expect(back.length).toBe(30);
-      await store.ingest(obsRange(40, 45));
-      expect((await store.listPackets({ limit: 100 })).length).toBe(35);
-    } finally {
-      if (existsSync(faultFile)) rmSync(faultFile);
-      await store.stop();
-      delete process.env.MG_FAULT_FILE;
-    }
-  }, 30_000);
+    30_000,
+  );
 });
