@@ -8,7 +8,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { StoreEngine } from "../../daemon/store/engine.ts";
+import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
 import { frame, JOURNAL_MAGIC_V1 } from "../../daemon/store/journal.ts";
 import * as q from "../../daemon/store/queries.ts";
 import { engineOptions, storeDir, synthObs, V1_INGEST_HEX } from "../support/store.ts";
@@ -22,6 +22,16 @@ function ingestRange(e: StoreEngine, from: number, to: number, radioId = "r1"): 
   const batch = [];
   for (let i = from; i < to; i++) batch.push(synthObs(i, { radioId }));
   e.ingest(batch);
+}
+
+/** A power cut (no snapshot, no clean close), then the engine started again on `dir`. */
+function restartAfterCut(
+  e: StoreEngine,
+  dir: string,
+  more: Partial<EngineOptions> = {},
+): Promise<StoreEngine> {
+  e.abandon();
+  return StoreEngine.open(engineOptions(dir, more));
 }
 
 function counts(e: StoreEngine) {
@@ -145,8 +155,7 @@ describe("store engine: persistence", () => {
     e = await StoreEngine.open(engineOptions(dir));
     expect(counts(e)).toEqual(before);
     expect(e.getMeta("k")).toBe("v1");
-    e.abandon();
-    e = await StoreEngine.open(engineOptions(dir));
+    e = await restartAfterCut(e, dir);
     expect(counts(e)).toEqual(before);
     // New ids continue after the replayed ones.
     expect(e.ingest([synthObs(1000)]).rows[0]?.id).toBe(401);
@@ -190,8 +199,7 @@ describe("store engine: persistence", () => {
     // Writing goes on in a fresh file, and the next start sees both.
     ingestRange(e, 1000, 1005);
     e.flushJournal();
-    e.abandon();
-    e = await StoreEngine.open(engineOptions(dir));
+    e = await restartAfterCut(e, dir);
     expect(counts(e).obs).toBe(95);
     await e.close();
   });
@@ -345,8 +353,7 @@ describe("store engine: retention and outbox", () => {
     expect(e.outboxDropped()).toBe(2);
     expect(q.outboxDepth(e.database)).toEqual({ a: 5, b: 1 });
     e.flushJournal();
-    e.abandon();
-    e = await StoreEngine.open(engineOptions(dir, { outboxMaxPerBroker: 5 }));
+    e = await restartAfterCut(e, dir, { outboxMaxPerBroker: 5 });
     expect(q.outboxPeek(e.database, "a", 10).map((m) => m.topic)).toEqual([
       "t/4",
       "t/5",
