@@ -7,6 +7,7 @@ import { testBroker, testRadio } from "../../daemon/app/probes.ts";
 import { FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
 import { freePort, MOSQUITTO, Mosquitto } from "../support/mosquitto.ts";
+import { simMesh } from "../support/sim/mesh.ts";
 import { type PtyPair, ptyPair } from "../support/sim/pty.ts";
 
 describe("testRadio", { timeout: 30_000 }, () => {
@@ -14,14 +15,7 @@ describe("testRadio", { timeout: 30_000 }, () => {
   let firmware: FirmwareServer;
   beforeAll(async () => {
     pty = await ptyPair();
-    const sim = new MeshSimulator({
-      seed: 3,
-      nodes: 4,
-      centre: { lat: 0, lon: 0 },
-      radiusKm: 2,
-      packetsPerSec: 0.5,
-      channels: [],
-    });
+    const sim = new MeshSimulator(simMesh({ seed: 3, nodes: 4, packetsPerSec: 0.5 }));
     firmware = new FirmwareServer({ firmware: "companion", sim, pty: pty.device });
     await firmware.start();
   });

@@ -1,10 +1,11 @@
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { decryptChannel, expandSeed, hashtagKey, verify } from "../../daemon/protocol/crypto.ts";
-import { createDevice, FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
+import { FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
 import { le32 } from "../support/bytes.ts";
-import { firmwareOverPty } from "../support/sim/firmware.ts";
+import { deviceInMemory, firmwareOverPty } from "../support/sim/firmware.ts";
+import { simMesh } from "../support/sim/mesh.ts";
 import { hex, parse, parseAdvert } from "../support/sim/packets.ts";
 import { companionFrames, waitFor } from "../support/sim/pty.ts";
 
@@ -152,14 +153,7 @@ describe("companion firmware over a real pty", () => {
 
 describe("companion firmware over TCP", () => {
   it("answers DEVICE_QUERY and exports the 64-byte expanded key when allowed", async () => {
-    const sim = new MeshSimulator({
-      seed: 2,
-      nodes: 10,
-      centre: { lat: 0, lon: 0 },
-      radiusKm: 5,
-      packetsPerSec: 5,
-      channels: [],
-    });
+    const sim = new MeshSimulator(simMesh({ seed: 2 }));
     const server = new FirmwareServer({
       firmware: "companion",
       sim,
@@ -192,16 +186,7 @@ describe("companion firmware over TCP", () => {
 
 describe("companion LOG_RX_DATA size limit", () => {
   it("pushes packets up to 173 bytes and never longer ones (len + 3 must fit 176)", () => {
-    const sim = new MeshSimulator({
-      seed: 2,
-      nodes: 5,
-      centre: { lat: 0, lon: 0 },
-      radiusKm: 3,
-      packetsPerSec: 1,
-      channels: [],
-    });
-    const out: Uint8Array[] = [];
-    const dev = createDevice("companion", { sim, out: (b) => out.push(b) });
+    const { dev, out } = deviceInMemory("companion", 2);
     const packet = (len: number) => {
       const raw = new Uint8Array(len);
       raw[0] = 0x3d; // FLOOD RAW_CUSTOM, no path

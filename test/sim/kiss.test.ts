@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { sha256, verify } from "../../daemon/protocol/crypto.ts";
 import { encodePacket } from "../../daemon/protocol/encode.ts";
-import { createDevice } from "../../daemon/sim/firmware/serve.ts";
-import { MeshSimulator } from "../../daemon/sim/simulator.ts";
 import { le32 } from "../support/bytes.ts";
 import { slip } from "../support/radio/kiss-peer.ts";
-import { firmwareOverPty } from "../support/sim/firmware.ts";
+import { deviceInMemory, firmwareOverPty } from "../support/sim/firmware.ts";
 import { hex, parse } from "../support/sim/packets.ts";
 import { kissFrames, waitFor } from "../support/sim/pty.ts";
 
@@ -122,16 +120,7 @@ describe("KISS modem firmware over a real pty", () => {
 
 describe("KISS modem framing", () => {
   it("ignores bytes before the first FEND and unescapes data", () => {
-    const sim = new MeshSimulator({
-      seed: 1,
-      nodes: 5,
-      centre: { lat: 0, lon: 0 },
-      radiusKm: 3,
-      packetsPerSec: 1,
-      channels: [],
-    });
-    const out: Uint8Array[] = [];
-    const dev = createDevice("kiss", { sim, out: (b) => out.push(b) });
+    const { dev, out } = deviceInMemory("kiss", 1);
     dev.input(Uint8Array.of(0x01, 0x02, 0x03, 0xdb, 0xdc)); // noise before any FEND
     dev.input(kiss(0x06, 0x17));
     expect(dev.record().commands.map((c) => c.name)).toEqual(["Ping"]);

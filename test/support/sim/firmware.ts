@@ -5,8 +5,13 @@
  */
 import { afterAll, beforeAll } from "vitest";
 import type { FirmwareKind } from "../../../daemon/sim/firmware/device.ts";
-import { FirmwareServer, type FirmwareServerOptions } from "../../../daemon/sim/firmware/serve.ts";
+import {
+  createDevice,
+  FirmwareServer,
+  type FirmwareServerOptions,
+} from "../../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator, type MeshSimulatorOptions } from "../../../daemon/sim/simulator.ts";
+import { simMesh } from "./mesh.ts";
 import { HostPort, type PtyPair, ptyPair } from "./pty.ts";
 
 export interface FirmwareRig {
@@ -35,4 +40,12 @@ export function firmwareOverPty(
     await rig.pair?.close();
   });
   return rig as FirmwareRig;
+}
+
+/** One firmware in memory, no port: what it writes to the host lands in `out`. */
+export function deviceInMemory(firmware: FirmwareKind, seed: number) {
+  const sim = new MeshSimulator(simMesh({ seed }));
+  const out: Uint8Array[] = [];
+  const dev = createDevice(firmware, { sim, out: (b) => out.push(b) });
+  return { sim, dev, out };
 }

@@ -12,6 +12,7 @@ import { BASEMAP_FILE } from "../../../daemon/http/basemap.ts";
 import { FirmwareServer } from "../../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../../daemon/sim/simulator.ts";
 import { REPO_ROOT as ROOT } from "../paths.ts";
+import { simMesh } from "../sim/mesh.ts";
 import { ptyPair } from "../sim/pty.ts";
 
 export const HAVE_DAEMON = existsSync(join(ROOT, "daemon/main.ts"));
@@ -37,14 +38,8 @@ export async function startRealDaemon(
   } = {},
 ): Promise<RealDaemon> {
   const token = opts.token ?? "web-test-token-0123456789";
-  const sim = new MeshSimulator({
-    seed: 5,
-    nodes: 16,
-    centre: { lat: 37.7749, lon: -122.4194 },
-    radiusKm: 8,
-    packetsPerSec: 3,
-    channels: [{ name: "#test" }],
-  });
+  // Around San Francisco with #test, as the gateway below is placed.
+  const sim = new MeshSimulator(simMesh({ seed: 5, nodes: 16, radiusKm: 8, packetsPerSec: 3 }));
   const pty = opts.pty ? await ptyPair() : null;
   const firmware = new FirmwareServer(
     pty
