@@ -8,9 +8,9 @@ import { toHex } from "../../daemon/core/bytes.ts";
 import { hashtagChannel, publicChannel } from "../../daemon/protocol/channels.ts";
 import { decodePacket } from "../../daemon/protocol/decode.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
-import { simMesh } from "../support/sim/mesh.ts";
+import { SIM_T0, simMesh } from "../support/sim/mesh.ts";
 
-const sim = new MeshSimulator(simMesh({ seed: 99, clock: () => 1_760_000_000_000 }));
+const sim = new MeshSimulator(simMesh({ seed: 99, clock: () => SIM_T0 }));
 const rx = sim.burst(1500);
 const channels = [publicChannel(), hashtagChannel("#test"), hashtagChannel("#wardriving")];
 

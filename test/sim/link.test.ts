@@ -4,6 +4,7 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import type { RadioStatus, RxPacket } from "../../daemon/core/types.ts";
 import { decryptChannel, hashtagKey, verify } from "../../daemon/protocol/crypto.ts";
 import { SimulatedRadio } from "../../daemon/sim/link.ts";
+import { SIM_T0 } from "../support/sim/mesh.ts";
 import { hex, parse, parseAdvert } from "../support/sim/packets.ts";
 
 const CONFIG = {
@@ -43,7 +44,7 @@ describe("SimulatedRadio", () => {
       log: silentLogger(),
       config: CONFIG,
       channels: [{ name: "#test" }],
-      clock: () => 1_760_000_000_000,
+      clock: () => SIM_T0,
     });
     await radio.sendAdvert(true);
     await radio.sendChannelMessage(

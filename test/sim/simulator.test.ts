@@ -8,10 +8,9 @@ import {
 } from "../../daemon/protocol/crypto.ts";
 import { packetHash } from "../../daemon/protocol/hash.ts";
 import { MeshSimulator, type MeshSimulatorOptions } from "../../daemon/sim/simulator.ts";
-import { simMesh } from "../support/sim/mesh.ts";
+import { simMesh, SIM_T0 as T0 } from "../support/sim/mesh.ts";
 import { hex, parse, parseAdvert } from "../support/sim/packets.ts";
 
-const T0 = 1_760_000_000_000;
 const BASE: MeshSimulatorOptions = simMesh({
   seed: 7,
   channels: [{ name: "#test" }, { name: "#bot" }],
