@@ -19,6 +19,8 @@ import {
 } from "../support/http/server.ts";
 
 const TOKEN = "correct-horse-battery-staple";
+/** The header that carries TOKEN. */
+const AUTH = { authorization: `Bearer ${TOKEN}` };
 const SECRET = "TOP-SECRET-OUTSIDE-THE-UI";
 
 /** A UI folder with a secret file beside it and a symlink pointing out. */
@@ -47,12 +49,7 @@ describe.each(ENGINES)("security on %s", (engine) => {
         "/api/actions/channel-message",
         "/api/actions/radio-params",
       ]) {
-        const res = await postJson(
-          t.base,
-          path,
-          { flood: true },
-          { authorization: `Bearer ${TOKEN}` },
-        );
+        const res = await postJson(t.base, path, { flood: true }, AUTH);
         expect(res.status, path).toBe(403);
         expect(((await res.json()) as { error: string }).error).toMatch(/actions are disabled/);
       }
@@ -145,9 +142,7 @@ describe.each(ENGINES)("security on %s", (engine) => {
         t.base,
         "/api/actions/channel-message",
         { channel: "#test", text: "hi there" },
-        {
-          authorization: `Bearer ${TOKEN}`,
-        },
+        AUTH,
       );
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ ok: true, detail: { queued: true } });
@@ -157,7 +152,6 @@ describe.each(ENGINES)("security on %s", (engine) => {
     });
 
     it("validates action bodies and names the bad field", async () => {
-      const auth = { authorization: `Bearer ${TOKEN}` };
       const cases: [string, unknown, string][] = [
         ["/api/actions/channel-message", { channel: "#test" }, "text"],
         ["/api/actions/channel-message", { channel: "#test", text: "x".repeat(151) }, "text"],
@@ -178,13 +172,13 @@ describe.each(ENGINES)("security on %s", (engine) => {
       ];
       const before = actions.calls.length;
       for (const [path, body, param] of cases) {
-        const res = await postJson(t.base, path, body, auth);
+        const res = await postJson(t.base, path, body, AUTH);
         expect(res.status, `${path} ${JSON.stringify(body)}`).toBe(400);
         expect(((await res.json()) as { param: string }).param).toBe(param);
       }
       const notJson = await fetch(`${t.base}/api/actions/advert`, {
         method: "POST",
-        headers: { ...auth, "content-type": "text/plain" },
+        headers: { ...AUTH, "content-type": "text/plain" },
         body: "{}",
       });
       expect(notJson.status).toBe(415);
@@ -193,12 +187,7 @@ describe.each(ENGINES)("security on %s", (engine) => {
 
     it("reports a refused action as 502 with the reason", async () => {
       actions.result = { ok: false, error: "radio r1 is not up", code: "E_RADIO_DOWN" };
-      const res = await postJson(
-        t.base,
-        "/api/actions/advert",
-        {},
-        { authorization: `Bearer ${TOKEN}` },
-      );
+      const res = await postJson(t.base, "/api/actions/advert", {}, AUTH);
       expect(res.status).toBe(502);
       expect(await res.json()).toMatchObject({ error: "radio r1 is not up", code: "E_RADIO_DOWN" });
       actions.result = { ok: true, detail: { queued: true } };
@@ -228,12 +217,7 @@ describe.each(ENGINES)("security on %s", (engine) => {
       }
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
       // Even the right token waits out the block: guessing gains nothing.
-      const right = await postJson(
-        t.base,
-        "/api/actions/advert",
-        {},
-        { authorization: `Bearer ${TOKEN}` },
-      );
+      const right = await postJson(t.base, "/api/actions/advert", {}, AUTH);
       expect(right.status).toBe(429);
       const missing = await postJson(t.base, "/api/actions/advert", {});
       expect(missing.status).toBe(429);
