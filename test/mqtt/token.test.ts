@@ -5,7 +5,13 @@
  */
 import { verifyAuthToken } from "@michaelhart/meshcore-decoder";
 import { describe, expect, it } from "vitest";
-import { createToken, parseToken, TokenError, TokenSource } from "../../daemon/mqtt/token.ts";
+import {
+  createToken,
+  parseToken,
+  TokenError,
+  TokenSource,
+  type TokenSourceOptions,
+} from "../../daemon/mqtt/token.ts";
 import { expandSeed, signExpanded, verify } from "../../daemon/protocol/crypto.ts";
 import { RADIO_IDENTITY, RADIO_KEY, RADIO_SEED, testSigner } from "../support/mqtt/fixtures.ts";
 
@@ -86,15 +92,20 @@ describe("createToken", () => {
 });
 
 describe("TokenSource renewal (injected clock)", () => {
-  it("keeps a token until renewBeforeSec before exp, then mints a fresh one before expiry", async () => {
-    let now = 1_790_000_000_000;
-    const src = new TokenSource({
+  /** A source signing with the test radio's key on the clock `now`. */
+  const source = (now: () => number, more: Partial<TokenSourceOptions> = {}) =>
+    new TokenSource({
       signer: testSigner,
       publicKey: RADIO_KEY,
       audience: "broker.example",
       client: "meshgate/test",
-      now: () => now,
+      now,
+      ...more,
     });
+
+  it("keeps a token until renewBeforeSec before exp, then mints a fresh one before expiry", async () => {
+    let now = 1_790_000_000_000;
+    const src = source(() => now);
     const t1 = await src.current();
     expect(t1.claims.exp - t1.claims.iat).toBe(3600);
     expect(src.msUntilRenewal()).toBe((3600 - 300) * 1000);
@@ -115,15 +126,7 @@ describe("TokenSource renewal (injected clock)", () => {
 
   it("never schedules renewal for less than half the lifetime", async () => {
     let now = 0;
-    const src = new TokenSource({
-      signer: testSigner,
-      publicKey: RADIO_KEY,
-      audience: "b",
-      client: "c",
-      ttlSec: 100,
-      renewBeforeSec: 500,
-      now: () => now,
-    });
+    const src = source(() => now, { ttlSec: 100, renewBeforeSec: 500 });
     await src.current();
     expect(src.msUntilRenewal()).toBe(50_000);
     now = 49_000;
