@@ -1,5 +1,6 @@
 /** Adapters from store rows and ingest inputs to MeshObservation, with protocol doc vectors. */
 import { describe, expect, it } from "vitest";
+import { hexToBytes } from "../../daemon/core/bytes.ts";
 import {
   advertFromRaw,
   advertHead,
@@ -8,18 +9,19 @@ import {
   observationFromRow,
   payloadOffset,
 } from "../../daemon/mesh/adapter.ts";
-import type { PacketRow } from "../../daemon/store/api.ts";
+import type { ObservationInput, PacketRow } from "../../daemon/store/api.ts";
 
-const bytes = (h: string) => Uint8Array.from(Buffer.from(h, "hex"));
 // protocol doc section 8: flood ADVERT, 0 hops, repeater "WW7STR/PugetMesh Cougar", signature valid
-const ADVERT = bytes(
+const ADVERT = hexToBytes(
   "11007E7662676F7F0850A8A355BAAFBFC1EB7B4174C340442D7D7161C9474A2C94006CE7CF682E58408DD8FCC51906ECA98EBF94A037886BDADE7ECD09FD92B839491DF3809C9454F5286D1D3370AC31A34593D569E9A042A3B41FD331DFFB7E18599CE1E60992A076D50238C5B8F85757375354522F50756765744D65736820436F75676172",
 );
 const ADVERT_KEY = "7E7662676F7F0850A8A355BAAFBFC1EB7B4174C340442D7D7161C9474A2C9400";
 // flood GRP_TXT on the public channel (channel hash 11)
-const GRP = bytes("150011C3C1354D619BAE9590E4D177DB7EEAF982F5BDCF78005D75157D9535FA90178F785D");
+const GRP = hexToBytes(
+  "150011C3C1354D619BAE9590E4D177DB7EEAF982F5BDCF78005D75157D9535FA90178F785D",
+);
 // path_len 0x83: 3 hops of 3-byte hashes, #bot channel (hash CA)
-const GRP3 = bytes("15833fa002860ccae0eed9ca78b9ab0775d477c1f6490a398bf4edc75240");
+const GRP3 = hexToBytes("15833fa002860ccae0eed9ca78b9ab0775d477c1f6490a398bf4edc75240");
 
 function row(raw: Uint8Array, p: Partial<PacketRow>): PacketRow {
   return {
@@ -41,12 +43,32 @@ function row(raw: Uint8Array, p: Partial<PacketRow>): PacketRow {
   };
 }
 
+/** A flood advert as ingest hands it over (no SNR/RSSI), heard by r0 at 5; `p` overrides any field. */
+function input(raw: Uint8Array, p: Partial<ObservationInput>): ObservationInput {
+  return {
+    hash: "75b10cb12c391078",
+    raw,
+    radioId: "r0",
+    at: 5,
+    snr: null,
+    rssi: null,
+    payloadType: 4,
+    route: 1,
+    version: 0,
+    hashSize: 1,
+    hops: [],
+    error: null,
+    summary: "",
+    ...p,
+  };
+}
+
 describe("adapter", () => {
   it("finds the payload after header, transport codes and path", () => {
     expect(payloadOffset(GRP)).toBe(2);
     expect(payloadOffset(GRP3)).toBe(2 + 9);
-    expect(payloadOffset(bytes("14"))).toBe(-1);
-    expect(payloadOffset(bytes("1503aabb"))).toBe(-1); // path runs past the end
+    expect(payloadOffset(hexToBytes("14"))).toBe(-1);
+    expect(payloadOffset(hexToBytes("1503aabb"))).toBe(-1); // path runs past the end
     expect(channelHashLabel(GRP)).toBe("hash:11");
     expect(channelHashLabel(GRP3)).toBe("hash:ca");
   });
@@ -68,12 +90,12 @@ describe("adapter", () => {
     const forged = ADVERT.slice();
     forged[40] = (forged[40] ?? 0) ^ 1; // flip a signature bit
     expect(advertFromRaw(forged, { verifyAdverts: true })).toBeUndefined();
-    expect(advertFromRaw(bytes("11"), { verifyAdverts: true })).toBeUndefined();
+    expect(advertFromRaw(hexToBytes("11"), { verifyAdverts: true })).toBeUndefined();
   });
 
   it("reads the advertiser's key and timestamp without decoding, and prefers the node table", () => {
     expect(advertHead(ADVERT)).toEqual({ publicKey: ADVERT_KEY, timestamp: 1758455660 });
-    expect(advertHead(bytes("1100aabb"))).toBeUndefined();
+    expect(advertHead(hexToBytes("1100aabb"))).toBeUndefined();
     const known = { publicKey: ADVERT_KEY, role: 2, lat: 1, lon: 2, name: "from table" };
     const o = observationFromRow(row(ADVERT, {}), {
       knownAdvert: (k) => (k === ADVERT_KEY ? known : undefined),
@@ -106,43 +128,19 @@ describe("adapter", () => {
 
   it("maps an ingest input with its verified advert and decrypted channel", () => {
     const o = observationFromInput(
-      {
+      input(GRP, {
         hash: "b35e8ec0e974a30b",
-        raw: GRP,
-        radioId: "r0",
-        at: 5,
-        snr: null,
-        rssi: null,
         payloadType: 5,
-        route: 1,
-        version: 0,
-        hashSize: 1,
-        hops: [],
-        error: null,
-        summary: "",
         channelMessage: { channel: "public", sender: "Tree", text: "x", senderTimestamp: 1 },
-      },
+      }),
       { id: 3, firstSeen: false },
       null,
     );
     expect(o).toMatchObject({ id: 3, firstSeen: false, channel: "public", rawLength: GRP.length });
     const a = observationFromInput(
-      {
-        hash: "75b10cb12c391078",
-        raw: ADVERT,
-        radioId: "r0",
-        at: 5,
-        snr: null,
-        rssi: null,
-        payloadType: 4,
-        route: 1,
-        version: 0,
-        hashSize: 1,
-        hops: [],
-        error: null,
-        summary: "",
+      input(ADVERT, {
         advert: { publicKey: ADVERT_KEY, name: "n", role: 2, lat: 1, lon: 2, advertTimestamp: 7 },
-      },
+      }),
       { id: 4, firstSeen: true },
       "CD".repeat(32),
     );
