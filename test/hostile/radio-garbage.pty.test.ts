@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { CompanionPeer } from "../support/radio/companion-peer.ts";
-import { cleanupsAfterEach, peerOverPty, radioManager, startUp } from "../support/radio/rig.ts";
+import { cleanupsAfterEach, radioOverPty } from "../support/radio/rig.ts";
 import { randomBytes, rng } from "../support/rng.ts";
 import { until } from "../support/wait.ts";
 
@@ -18,20 +18,11 @@ const rxFrame = (raw: Uint8Array, snr: number, rssi: number) =>
 
 describe("hostile radio bytes (companion, real pty)", () => {
   it("an implausible length does not swallow the packets after it; garbage is counted", async () => {
-    const { pair, pipe } = await peerOverPty(cleanups);
-    new CompanionPeer(pipe);
-    const { mgr, rx } = radioManager(cleanups, {
-      radios: [
-        {
-          id: "g",
-          driver: "companion",
-          serial: { path: pair.device },
-          commandTimeoutMs: 1000,
-          params: { freqMHz: 869.618, bwKHz: 62.5, sf: 8, cr: 8 },
-        },
-      ],
-    });
-    await startUp(mgr, "up");
+    const { pipe, mgr, rx } = await radioOverPty(
+      cleanups,
+      "companion",
+      (p) => new CompanionPeer(p),
+    );
 
     const r = rng(19);
     const good = Array.from({ length: 30 }, (_, i) =>

@@ -5,34 +5,15 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RxPacket } from "../../daemon/core/types.ts";
-import type { RadioConfig, RadioManager } from "../../daemon/radio/index.ts";
-import type { PeerPipe } from "../support/pty.ts";
+import type { RadioManager } from "../../daemon/radio/index.ts";
 import { CompanionPeer } from "../support/radio/companion-peer.ts";
 import { KissPeer, slip } from "../support/radio/kiss-peer.ts";
 import { ReplogPeer } from "../support/radio/replog-peer.ts";
-import { cleanupsAfterEach, peerOverPty, radioManager, startUp } from "../support/radio/rig.ts";
+import { cleanupsAfterEach, radioOverPty } from "../support/radio/rig.ts";
 import { randomBytes, rng } from "../support/rng.ts";
 import { until } from "../support/wait.ts";
 
 const cleanups = cleanupsAfterEach();
-
-async function setup<P>(driver: RadioConfig["driver"], mk: (pipe: PeerPipe) => P) {
-  const { pair, pipe } = await peerOverPty(cleanups);
-  const peer = mk(pipe);
-  const { mgr, rx } = radioManager(cleanups, {
-    radios: [
-      {
-        id: "g",
-        driver,
-        serial: { path: pair.device },
-        commandTimeoutMs: 1000,
-        params: { freqMHz: 869.618, bwKHz: 62.5, sf: 8, cr: 8 },
-      },
-    ],
-  });
-  await startUp(mgr, "up");
-  return { peer, pipe, rx, mgr };
-}
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -69,7 +50,11 @@ async function allGoodArrived(rig: { rx: RxPacket[]; mgr: RadioManager }, good: 
 
 describe("garbage on the wire", () => {
   it("companion: good frames all arrive, bad ones are counted", async () => {
-    const { peer, pipe, ...rig } = await setup("companion", (p) => new CompanionPeer(p));
+    const { peer, pipe, ...rig } = await radioOverPty(
+      cleanups,
+      "companion",
+      (p) => new CompanionPeer(p),
+    );
     const r = rng(11);
     const good = goodPackets(1);
     for (const [i, g] of good.entries()) {
@@ -87,7 +72,7 @@ describe("garbage on the wire", () => {
   });
 
   it("kiss: good frames all arrive, bad ones are counted", async () => {
-    const { peer, pipe, ...rig } = await setup("kiss", (p) => new KissPeer(p));
+    const { peer, pipe, ...rig } = await radioOverPty(cleanups, "kiss", (p) => new KissPeer(p));
     const r = rng(12);
     const good = goodPackets(2);
     for (const [i, g] of good.entries()) {
@@ -104,7 +89,11 @@ describe("garbage on the wire", () => {
   });
 
   it("repeater-log: good lines all arrive, bad ones are counted", async () => {
-    const { peer, pipe, ...rig } = await setup("repeater-log", (p) => new ReplogPeer(p));
+    const { peer, pipe, ...rig } = await radioOverPty(
+      cleanups,
+      "repeater-log",
+      (p) => new ReplogPeer(p),
+    );
     const r = rng(13);
     const good = goodPackets(3);
     for (const [i, g] of good.entries()) {

@@ -7,6 +7,7 @@ import { afterEach } from "vitest";
 import { Bus } from "../../../daemon/core/bus.ts";
 import { silentLogger } from "../../../daemon/core/log.ts";
 import type { RadioStatus, RxPacket } from "../../../daemon/core/types.ts";
+import type { RadioConfig } from "../../../daemon/radio/index.ts";
 import { RadioManager, type RadioManagerDeps } from "../../../daemon/radio/manager.ts";
 import { tempDir } from "../paths.ts";
 import { openPeerSerial, type PeerPipe, type PtyPair, ptyPair } from "../pty.ts";
@@ -45,6 +46,32 @@ export function radioManager(
   const mgr = new RadioManager({ log: silentLogger(), clockSynced: () => true, ...deps, bus });
   cleanups.push(() => mgr.stop());
   return { mgr, bus, rx, states };
+}
+
+/**
+ * One `driver` radio (id "g", the tests' usual LoRa params) on a pty, the
+ * scripted peer `mk` makes on the far end, started and up.
+ */
+export async function radioOverPty<P>(
+  cleanups: Cleanups,
+  driver: RadioConfig["driver"],
+  mk: (pipe: PeerPipe) => P,
+) {
+  const { pair, pipe } = await peerOverPty(cleanups);
+  const peer = mk(pipe);
+  const { mgr, rx } = radioManager(cleanups, {
+    radios: [
+      {
+        id: "g",
+        driver,
+        serial: { path: pair.device },
+        commandTimeoutMs: 1000,
+        params: { freqMHz: 869.618, bwKHz: 62.5, sf: 8, cr: 8 },
+      },
+    ],
+  });
+  await startUp(mgr, "up");
+  return { peer, pipe, rx, mgr };
 }
 
 /** Starts the manager and waits until its first radio is up. */
