@@ -18,11 +18,7 @@ const rxFrame = (raw: Uint8Array, snr: number, rssi: number) =>
 
 describe("hostile radio bytes (companion, real pty)", () => {
   it("an implausible length does not swallow the packets after it; garbage is counted", async () => {
-    const { pipe, mgr, rx } = await radioOverPty(
-      cleanups,
-      "companion",
-      (p) => new CompanionPeer(p),
-    );
+    const { pipe, mgr, rx } = await radioOverPty(cleanups, "companion", CompanionPeer);
 
     const r = rng(19);
     const good = Array.from({ length: 30 }, (_, i) =>

@@ -50,11 +50,7 @@ async function allGoodArrived(rig: { rx: RxPacket[]; mgr: RadioManager }, good: 
 
 describe("garbage on the wire", () => {
   it("companion: good frames all arrive, bad ones are counted", async () => {
-    const { peer, pipe, ...rig } = await radioOverPty(
-      cleanups,
-      "companion",
-      (p) => new CompanionPeer(p),
-    );
+    const { peer, pipe, ...rig } = await radioOverPty(cleanups, "companion", CompanionPeer);
     const r = rng(11);
     const good = goodPackets(1);
     for (const [i, g] of good.entries()) {
@@ -72,7 +68,7 @@ describe("garbage on the wire", () => {
   });
 
   it("kiss: good frames all arrive, bad ones are counted", async () => {
-    const { peer, pipe, ...rig } = await radioOverPty(cleanups, "kiss", (p) => new KissPeer(p));
+    const { peer, pipe, ...rig } = await radioOverPty(cleanups, "kiss", KissPeer);
     const r = rng(12);
     const good = goodPackets(2);
     for (const [i, g] of good.entries()) {
@@ -89,11 +85,7 @@ describe("garbage on the wire", () => {
   });
 
   it("repeater-log: good lines all arrive, bad ones are counted", async () => {
-    const { peer, pipe, ...rig } = await radioOverPty(
-      cleanups,
-      "repeater-log",
-      (p) => new ReplogPeer(p),
-    );
+    const { peer, pipe, ...rig } = await radioOverPty(cleanups, "repeater-log", ReplogPeer);
     const r = rng(13);
     const good = goodPackets(3);
     for (const [i, g] of good.entries()) {

@@ -49,16 +49,16 @@ export function radioManager(
 }
 
 /**
- * One `driver` radio (id "g", the tests' usual LoRa params) on a pty, the
- * scripted peer `mk` makes on the far end, started and up.
+ * One `driver` radio (id "g", the tests' usual LoRa params) on a pty, a
+ * scripted `Peer` on the far end, started and up.
  */
 export async function radioOverPty<P>(
   cleanups: Cleanups,
   driver: RadioConfig["driver"],
-  mk: (pipe: PeerPipe) => P,
+  Peer: new (pipe: PeerPipe) => P,
 ) {
   const { pair, pipe } = await peerOverPty(cleanups);
-  const peer = mk(pipe);
+  const peer = new Peer(pipe);
   const { mgr, rx } = radioManager(cleanups, {
     radios: [
       {
