@@ -3,6 +3,7 @@
 import { MeshState } from "../../../daemon/mesh/state.ts";
 import { resolveConfig } from "../../../daemon/mesh/types.ts";
 import { TestRng } from "../rng.ts";
+import { advertObs, advertOf, obs } from "./obs.ts";
 
 export function bigState(nodes: number, edges: number, seed = 1): MeshState {
   const s = new MeshState(resolveConfig({ maxEdges: edges * 2, maxNodes: nodes * 2 }));
@@ -13,48 +14,35 @@ export function bigState(nodes: number, edges: number, seed = 1): MeshState {
   for (let i = 0; i < nodes; i++) {
     const k = rng.hex(32);
     keys.push(k);
-    s.observe({
-      hash: rng.hex(8).toLowerCase(),
-      at: at++ * 10,
-      radioId: "r0",
-      radioKey: null,
-      payloadType: 4,
-      route: 1,
-      hashSize: 3,
-      hops: [],
-      snr: 5,
-      rssi: -90,
-      rawLength: 120,
-      firstSeen: true,
-      advert: {
-        publicKey: k,
-        role: 2,
-        lat: 37 + rng.next(),
-        lon: -122 + rng.next(),
-        name: `n${i}`,
-        timestamp: 0,
-      },
-    });
+    const hash = rng.hex(8).toLowerCase();
+    const advert = advertOf(k, { lat: 37 + rng.next(), lon: -122 + rng.next(), name: `n${i}` });
+    s.observe(
+      advertObs(advert, [], {
+        hash,
+        at: at++ * 10,
+        hashSize: 3,
+        snr: 5,
+        rssi: -90,
+        rawLength: 120,
+      }),
+    );
   }
   // Each two-hop packet adds a relay edge and an rx edge to the radio.
   while (s.graph.size < edges) {
     const a = rng.pick(keys).slice(0, 6).toLowerCase();
     const b = rng.pick(keys).slice(0, 6).toLowerCase();
     if (a === b) continue;
-    s.observe({
-      hash: rng.hex(8).toLowerCase(),
-      at: at++ * 10,
-      radioId: "r0",
-      radioKey: null,
-      payloadType: 5,
-      route: 1,
-      hashSize: 3,
-      hops: [a, b],
-      snr: 2,
-      rssi: -100,
-      rawLength: 60,
-      firstSeen: true,
-    });
+    s.observe(
+      obs({
+        hash: rng.hex(8).toLowerCase(),
+        at: at++ * 10,
+        hashSize: 3,
+        hops: [a, b],
+        snr: 2,
+        rssi: -100,
+        rawLength: 60,
+      }),
+    );
   }
   s.settle();
   return s;
