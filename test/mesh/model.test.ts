@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
-import { MeshModel, TABLES_META_KEY } from "../../daemon/mesh/model.ts";
+import { MeshModel, type MeshModelOptions, TABLES_META_KEY } from "../../daemon/mesh/model.ts";
 import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
 import { MemorySource, nodeRow } from "../support/mesh/source.ts";
 import { memoryTables } from "../support/mesh/tables.ts";
@@ -14,6 +14,12 @@ const R = key("ee", 1);
 const A = key("a1", 1);
 const B = key("b2", 1);
 const pair = (x: { a: string; b: string }) => [x.a, x.b].sort().join("|");
+/** The model's edge between A and B, if it has one. */
+const edgeAB = (m: MeshModel) => m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"));
+
+/** A model on the fixed clock T0 with a silent log; `more` sets the rest. */
+const model = (more: Partial<MeshModelOptions> = {}) =>
+  new MeshModel({ config: {}, log: silentLogger(), now: () => T0, ...more });
 
 function source(n: number): MemorySource {
   const s = new MemorySource();
@@ -26,12 +32,7 @@ function source(n: number): MemorySource {
 
 describe("MeshModel rebuild", () => {
   it("is not ready until the first rebuild, reports progress, then answers from the new state", async () => {
-    const m = new MeshModel({
-      config: { sliceMs: 2 },
-      log: silentLogger(),
-      now: () => T0,
-      batch: 100,
-    });
+    const m = model({ config: { sliceMs: 2 }, batch: 100 });
     const src = source(1000);
     expect(m.ready()).toBe(false);
     expect(m.progress().phase).toBe("idle");
@@ -46,22 +47,17 @@ describe("MeshModel rebuild", () => {
     expect(src.scans).toBe(11); // 10 pages and the empty one
     expect(m.progress().phase).toBe("ready");
     // Rows carry no radio key; the edge B-? to the radio is unknown, A-B is there.
-    const e = m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"));
+    const e = edgeAB(m);
     expect(e).toMatchObject({ sightings: 1000, observations: 1000 });
     expect(m.node(A)?.name).toBe("Alpha");
     expect(m.stats()).toMatchObject({ lastId: 1000, rebuilds: 1, ready: true });
   });
 
   it("keeps answering from the old state during a rebuild and folds in live observations", async () => {
-    const m = new MeshModel({
-      config: { sliceMs: 1 },
-      log: silentLogger(),
-      now: () => T0,
-      batch: 50,
-    });
+    const m = model({ config: { sliceMs: 1 }, batch: 50 });
     const src = source(300);
     await m.rebuild(src);
-    const before = m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"))?.sightings;
+    const before = edgeAB(m)?.sightings;
     expect(before).toBe(300);
     // Rebuild again; mid-way a live observation arrives (stored as id 301 after the scan passed).
     let injected = false;
@@ -73,30 +69,28 @@ describe("MeshModel rebuild", () => {
         m.observe({ ...live, id: src.rows.length });
         // Queries answer meanwhile, from the old state plus the live observation.
         expect(m.ready()).toBe(true);
-        expect(m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"))?.sightings).toBe(
-          301,
-        );
+        expect(edgeAB(m)?.sightings).toBe(301);
       }
     };
     await m.rebuild(src);
     expect(injected).toBe(true);
     // Exactly once in the new state: scanned from the store, not also replayed.
-    expect(m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"))?.sightings).toBe(301);
+    expect(edgeAB(m)?.sightings).toBe(301);
     expect(m.stats().lastId).toBe(301);
   });
 
   it("a live observation the scan cannot see yet is replayed after the scan", async () => {
-    const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, batch: 1000 });
+    const m = model({ batch: 1000 });
     const src = source(10);
     src.onScan = (after) => {
       if (after === 10) m.observe({ ...obs({ hops: [hopOf(B), hopOf(A)], radioKey: R }), id: 11 });
     };
     await m.rebuild(src);
-    expect(m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"))?.sightings).toBe(11);
+    expect(edgeAB(m)?.sightings).toBe(11);
   });
 
   it("live observations without a store id are folded in once, in the sliced catch-up", async () => {
-    const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, batch: 10 });
+    const m = model({ batch: 10 });
     const src = source(50);
     let fed = 0;
     src.onScan = () => {
@@ -105,22 +99,22 @@ describe("MeshModel rebuild", () => {
     };
     await m.rebuild(src);
     expect(fed).toBe(600); // six scans: five pages and the empty one
-    expect(m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"))?.sightings).toBe(650);
+    expect(edgeAB(m)?.sightings).toBe(650);
   });
 
   it("rebuild 'current' starts from the present state and reads only newer rows", async () => {
-    const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
+    const m = model();
     const src = source(20);
     await m.rebuild(src);
     src.add(obs({ hops: [hopOf(A), hopOf(B)], radioKey: R }));
     const scans = src.scans;
     await m.rebuild(src, { from: "current" });
     expect(src.scans - scans).toBe(2); // one page with the new row, then empty
-    expect(m.graph().edges.find((x) => pair(x) === [A, B].sort().join("|"))?.sightings).toBe(21);
+    expect(edgeAB(m)?.sightings).toBe(21);
   });
 
   it("a failing source leaves the old state serving", async () => {
-    const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
+    const m = model();
     await m.rebuild(source(5));
     const broken = source(5);
     broken.scanObservations = async () => {
@@ -136,7 +130,7 @@ describe("MeshModel rebuild", () => {
 describe("MeshModel persistence in store tables", () => {
   it("stop() saves rows, start() + rebuild restores them and reads only newer rows", async () => {
     const t = await memoryTables();
-    const a = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, tables: t.port });
+    const a = model({ tables: t.port });
     await a.start();
     expect(a.ready()).toBe(false);
     await a.rebuild(source(7));
@@ -146,7 +140,7 @@ describe("MeshModel persistence in store tables", () => {
     expect(rows("SELECT count(*) FROM edges")).toBe(a.stats().edges);
     expect(rows("SELECT count(*) FROM node_stats WHERE kind = 1")).toBe(a.nodes().length);
     expect(rows("SELECT count(*) FROM mesh_buckets WHERE ring_ms = 60000")).toBe(1);
-    const b = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, tables: t.port });
+    const b = model({ tables: t.port });
     await b.start();
     expect(b.ready()).toBe(false);
     // The first rebuild restores the tables, then reads only rows past their watermark.
@@ -154,7 +148,7 @@ describe("MeshModel persistence in store tables", () => {
     await b.rebuild(src);
     expect(src.scans).toBe(2);
     expect(b.stats().lastId).toBe(9);
-    const c = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
+    const c = model();
     await c.rebuild(source(9));
     expect(b.graph()).toEqual(c.graph());
     expect(b.nodes()).toEqual(c.nodes());
@@ -166,12 +160,7 @@ describe("MeshModel persistence in store tables", () => {
   it("a node evicted past maxNodes loses its saved row too", async () => {
     const t = await memoryTables();
     const now = { t: T0 };
-    const m = new MeshModel({
-      config: { maxNodes: 20 },
-      log: silentLogger(),
-      now: () => now.t,
-      tables: t.port,
-    });
+    const m = model({ config: { maxNodes: 20 }, now: () => now.t, tables: t.port });
     await m.start();
     await m.rebuild(source(0));
     const count = () =>
@@ -198,7 +187,7 @@ describe("MeshModel persistence in store tables", () => {
 
   it("a scratch rebuild replaces the saved rows; malformed rows are skipped, not thrown", async () => {
     const t = await memoryTables();
-    const a = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, tables: t.port });
+    const a = model({ tables: t.port });
     await a.start();
     await a.rebuild(source(5));
     await a.stop();
@@ -211,7 +200,7 @@ describe("MeshModel persistence in store tables", () => {
         ],
       },
     });
-    const b = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, tables: t.port });
+    const b = model({ tables: t.port });
     await b.start();
     await b.rebuild(source(5));
     expect(b.graph().edges.some((e) => e.a === "?zz" || e.b === "?zz")).toBe(false);
