@@ -5,8 +5,9 @@
  * arrive, the bad frames are counted, and the link stays up.
  */
 import { describe, expect, it } from "vitest";
+import { cleanupsAfterEach } from "../support/cleanups.ts";
 import { CompanionPeer } from "../support/radio/companion-peer.ts";
-import { cleanupsAfterEach, radioOverPty } from "../support/radio/rig.ts";
+import { radioOverPty } from "../support/radio/rig.ts";
 import { randomBytes, rng } from "../support/rng.ts";
 import { until } from "../support/wait.ts";
 

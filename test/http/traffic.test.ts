@@ -2,20 +2,15 @@
  * One traffic count: the daemon feeds one tally from the bus, and /api/stats,
  * /metrics and the MQTT stats summary all read it, so they agree.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
 import { TrafficTally } from "../../daemon/mesh/analytics.ts";
-import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
+import { cleanupsAfterEach } from "../support/cleanups.ts";
 import { startServer } from "../support/http/server.ts";
-import { FakeBroker } from "../support/mqtt/fake-broker.ts";
-import { makePacket, radiosPort } from "../support/mqtt/fixtures.ts";
-import { MemoryOutbox } from "../support/mqtt/outbox.ts";
+import { makePacket } from "../support/mqtt/fixtures.ts";
+import { listeningBroker, testUplink } from "../support/mqtt/uplink.ts";
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
+const cleanup = cleanupsAfterEach();
 
 /** Packet i as type `type` and route `route` (-1: the decoder could not read them). */
 function packet(i: number, type: number, route: number, firstSeen: boolean) {
@@ -28,20 +23,12 @@ async function setup() {
   bus.on("packet", (p) => traffic.add(p));
   const http = await startServer("node", { bus, traffic });
   cleanup.push(() => http.close());
-  const broker = new FakeBroker();
-  await broker.listen();
-  cleanup.push(() => broker.close());
-  const uplink = new MqttUplink({
+  const broker = await listeningBroker(cleanup);
+  const uplink = testUplink(cleanup, {
     brokers: [{ id: "local", url: broker.url, feeds: ["summaries"] }],
-    gateway: { name: "gw", iata: "SFO", lat: null, lon: null },
-    outbox: new MemoryOutbox(),
     bus,
-    log: silentLogger(),
-    version: "0.1.0",
-    radios: radiosPort(),
     traffic,
   });
-  cleanup.push(() => uplink.stop());
   await uplink.start();
   const mqttStats = async () => {
     const out = await uplink.publishSummaries();

@@ -3,14 +3,12 @@
  * resend after a dropped connection, half-open detection, refused logins,
  * the will and the clean "offline" at stop, token renewal, poison messages.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
 import type { BrokerConfig } from "../../daemon/mqtt/config.ts";
 import { parseToken } from "../../daemon/mqtt/token.ts";
-import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import { verify } from "../../daemon/protocol/crypto.ts";
-import { FakeBroker } from "../support/mqtt/fake-broker.ts";
+import { cleanupsAfterEach } from "../support/cleanups.ts";
 import {
   makePacket,
   RADIO_IDENTITY,
@@ -20,22 +18,18 @@ import {
   testSigner,
 } from "../support/mqtt/fixtures.ts";
 import { MemoryOutbox } from "../support/mqtt/outbox.ts";
+import { listeningBroker, testUplink } from "../support/mqtt/uplink.ts";
 import { until } from "../support/wait.ts";
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
+const cleanup = cleanupsAfterEach();
 
 async function setup(over: Partial<BrokerConfig> = {}, radios = radiosPort()) {
-  const broker = new FakeBroker();
-  await broker.listen();
-  cleanup.push(() => broker.close());
+  const broker = await listeningBroker(cleanup);
   const outbox = new MemoryOutbox();
   const bus = new Bus();
   const events: { broker: string; state: string }[] = [];
   bus.on("mqtt", (e) => events.push(e));
-  const uplink = new MqttUplink({
+  const uplink = testUplink(cleanup, {
     brokers: [
       {
         id: "b1",
@@ -49,12 +43,9 @@ async function setup(over: Partial<BrokerConfig> = {}, radios = radiosPort()) {
     gateway: { name: "gw", iata: "SEA", lat: null, lon: null },
     outbox,
     bus,
-    log: silentLogger(),
-    version: "0.1.0",
     radios,
     signer: (id) => (id === "r1" ? testSigner : null),
   });
-  cleanup.push(() => uplink.stop());
   const packetsSeen = () =>
     broker.publishes
       .filter((p) => p.topic.endsWith("/packets"))

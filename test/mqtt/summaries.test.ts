@@ -6,19 +6,19 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv } from "ajv";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
-import { silentLogger } from "../../daemon/core/log.ts";
 import { type BrokerConfig, resolveBroker } from "../../daemon/mqtt/config.ts";
 import { BROKER_ITEM_SCHEMA, SUMMARIES_SCHEMA } from "../../daemon/mqtt/config-schema.ts";
 import type { SummaryEdge, SummaryNode, SummaryPort } from "../../daemon/mqtt/ports.ts";
 import type { SummaryOptions } from "../../daemon/mqtt/summaries.ts";
 import { DEFAULT_SUMMARY_OPTIONS, roundCoord, TrafficWindow } from "../../daemon/mqtt/summaries.ts";
 import { SUMMARIES } from "../../daemon/mqtt/summary-registry.ts";
-import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
-import { FakeBroker, type SeenPublish } from "../support/mqtt/fake-broker.ts";
-import { makePacket, RADIO_KEY, radiosPort } from "../support/mqtt/fixtures.ts";
+import { cleanupsAfterEach } from "../support/cleanups.ts";
+import type { SeenPublish } from "../support/mqtt/fake-broker.ts";
+import { makePacket, RADIO_KEY } from "../support/mqtt/fixtures.ts";
 import { MemoryOutbox } from "../support/mqtt/outbox.ts";
+import { listeningBroker, testUplink } from "../support/mqtt/uplink.ts";
 import { rng } from "../support/rng.ts";
 import { until } from "../support/wait.ts";
 
@@ -72,32 +72,24 @@ function mesh(n: number): { nodes: SummaryNode[]; edges: SummaryEdge[] } {
   return { nodes, edges };
 }
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
+const cleanup = cleanupsAfterEach();
 
 async function produce(
   options: Partial<SummaryOptions> = {},
   port?: SummaryPort,
 ): Promise<SeenPublish[]> {
   const expectGraph = port === undefined;
-  const broker = new FakeBroker();
-  await broker.listen();
-  cleanup.push(() => broker.close());
+  const broker = await listeningBroker(cleanup);
   const bus = new Bus();
   const outbox = new MemoryOutbox();
   const m = mesh(30);
-  const uplink = new MqttUplink({
+  const uplink = testUplink(cleanup, {
     brokers: [
       { id: "all", url: broker.url, feeds: ["packets", "status", "summaries", "homeassistant"] },
     ],
     gateway: { name: "Bay gw#1", iata: "SFO", lat: 37.774929, lon: -122.419416 },
     outbox,
     bus,
-    log: silentLogger(),
-    version: "0.1.0",
-    radios: radiosPort(),
     summaries: port ?? {
       nodes: () => m.nodes,
       edges: async () => m.edges,
@@ -105,7 +97,6 @@ async function produce(
     },
     summaryOptions: options,
   });
-  cleanup.push(() => uplink.stop());
   await uplink.start();
   await until(() => uplink.status()[0]?.connected === true, 5000, "connected");
   for (let i = 0; i < 20; i++) bus.emit("packet", makePacket(i));
@@ -245,25 +236,17 @@ describe("summary content and privacy", () => {
   }, 10_000);
 
   it("queues no summaries for a broker that is away and sends it the newest set on connect", async () => {
-    const broker = new FakeBroker();
-    await broker.listen();
-    cleanup.push(() => broker.close());
+    const broker = await listeningBroker(cleanup);
     let accept = false;
     broker.authenticate = () => (accept ? 0 : 5);
     const outbox = new MemoryOutbox();
-    const uplink = new MqttUplink({
+    const uplink = testUplink(cleanup, {
       brokers: [
         { id: "s", url: broker.url, feeds: ["summaries"], backoffMinMs: 50, backoffMaxMs: 100 },
       ],
-      gateway: { name: "gw", iata: "SFO", lat: null, lon: null },
       outbox,
-      bus: new Bus(),
-      log: silentLogger(),
-      version: "0.1.0",
-      radios: radiosPort(),
       summaries: { nodes: () => mesh(3).nodes },
     });
-    cleanup.push(() => uplink.stop());
     await uplink.start();
     await uplink.publishSummaries();
     const second = await uplink.publishSummaries();
@@ -298,19 +281,10 @@ describe("summary content and privacy", () => {
     });
 
     // Without the status feed the will is a plain word on meshgate/<gw>/availability.
-    const broker = new FakeBroker();
-    await broker.listen();
-    cleanup.push(() => broker.close());
-    const uplink = new MqttUplink({
+    const broker = await listeningBroker(cleanup);
+    const uplink = testUplink(cleanup, {
       brokers: [{ id: "ha", url: broker.url, feeds: ["homeassistant"] }],
-      gateway: { name: "gw", iata: "SFO", lat: null, lon: null },
-      outbox: new MemoryOutbox(),
-      bus: new Bus(),
-      log: silentLogger(),
-      version: "0.1.0",
-      radios: radiosPort(),
     });
-    cleanup.push(() => uplink.stop());
     await uplink.start();
     await until(() => broker.publishes.length >= 6, 5000, "discovery");
     expect(broker.connects[0]?.will).toMatchObject({

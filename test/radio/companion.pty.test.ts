@@ -3,8 +3,9 @@
  * firmware: handshake, clock, packets with SNR/RSSI, message drain, transmit.
  */
 import { describe, expect, it } from "vitest";
+import { cleanupsAfterEach } from "../support/cleanups.ts";
 import { CompanionPeer, PEER_PUBKEY } from "../support/radio/companion-peer.ts";
-import { cleanupsAfterEach, peerOverPty, radioManager, startUp } from "../support/radio/rig.ts";
+import { peerOverPty, radioManager, startUp } from "../support/radio/rig.ts";
 import { until } from "../support/wait.ts";
 
 const cleanups = cleanupsAfterEach();

@@ -6,10 +6,11 @@
 import { describe, expect, it } from "vitest";
 import type { RxPacket } from "../../daemon/core/types.ts";
 import type { RadioManager } from "../../daemon/radio/index.ts";
+import { cleanupsAfterEach } from "../support/cleanups.ts";
 import { CompanionPeer } from "../support/radio/companion-peer.ts";
 import { KissPeer, slip } from "../support/radio/kiss-peer.ts";
 import { ReplogPeer } from "../support/radio/replog-peer.ts";
-import { cleanupsAfterEach, radioOverPty } from "../support/radio/rig.ts";
+import { radioOverPty } from "../support/radio/rig.ts";
 import { randomBytes, rng } from "../support/rng.ts";
 import { until } from "../support/wait.ts";
 

@@ -5,8 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { decryptChannel } from "../../daemon/protocol/crypto.ts";
 import type { RadioConfig } from "../../daemon/radio/index.ts";
+import { cleanupsAfterEach } from "../support/cleanups.ts";
 import { KissPeer, MODEM_PUBKEY } from "../support/radio/kiss-peer.ts";
-import { cleanupsAfterEach, peerOverPty, radioManager, startUp } from "../support/radio/rig.ts";
+import { peerOverPty, radioManager, startUp } from "../support/radio/rig.ts";
 import { tcpRadio } from "../support/radio/tcp.ts";
 import { until } from "../support/wait.ts";
 

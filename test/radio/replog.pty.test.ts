@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RadioConfig } from "../../daemon/radio/index.ts";
+import { cleanupsAfterEach } from "../support/cleanups.ts";
 import { REPEATER_KEY, ReplogPeer } from "../support/radio/replog-peer.ts";
-import { cleanupsAfterEach, peerOverPty, radioManager, startUp } from "../support/radio/rig.ts";
+import { peerOverPty, radioManager, startUp } from "../support/radio/rig.ts";
 import { until } from "../support/wait.ts";
 
 const cleanups = cleanupsAfterEach();

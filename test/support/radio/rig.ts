@@ -1,28 +1,17 @@
 /**
- * The radio tests' rig: cleanups run after each test, a scripted peer's pipe
- * on the far end of a real pty, and a RadioManager that collects what it puts
- * on the bus. Each test still builds its own peer and radio config.
+ * The radio tests' rig: a scripted peer's pipe on the far end of a real pty,
+ * and a RadioManager that collects what it puts on the bus, both stopped by
+ * the test's cleanups (support/cleanups.ts).
  */
-import { afterEach } from "vitest";
 import { Bus } from "../../../daemon/core/bus.ts";
 import { silentLogger } from "../../../daemon/core/log.ts";
 import type { RadioStatus, RxPacket } from "../../../daemon/core/types.ts";
 import type { RadioConfig } from "../../../daemon/radio/index.ts";
 import { RadioManager, type RadioManagerDeps } from "../../../daemon/radio/manager.ts";
+import type { Cleanups } from "../cleanups.ts";
 import { tempDir } from "../paths.ts";
 import { openPeerSerial, type PeerPipe, type PtyPair, ptyPair } from "../pty.ts";
 import { until } from "../wait.ts";
-
-export type Cleanups = (() => Promise<void>)[];
-
-/** A list of cleanups that runs (newest first) after each test of the file. */
-export function cleanupsAfterEach(): Cleanups {
-  const cleanups: Cleanups = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  return cleanups;
-}
 
 /** A pty pair and the pipe a scripted firmware uses on its far end. */
 export async function peerOverPty(cleanups: Cleanups): Promise<{ pair: PtyPair; pipe: PeerPipe }> {
