@@ -7,11 +7,12 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
 import type { StoredPacket } from "../../daemon/core/types.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import { frameLayout, packetHash } from "../../daemon/protocol/hash.ts";
+import { cleanupsAfterEach } from "../support/cleanups.ts";
 import { MOSQUITTO, Mosquitto } from "../support/mosquitto.ts";
 import { Collector, RADIO_KEY, uplinkDeps } from "../support/mqtt/fixtures.ts";
 import { MemoryOutbox } from "../support/mqtt/outbox.ts";
@@ -32,10 +33,7 @@ function toFloat(v: unknown): number | null {
 }
 
 describe.skipIf(!haveCorpus || !MOSQUITTO)("packets feed as CoreScope ingests it", () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f();
-  });
+  const cleanup = cleanupsAfterEach();
 
   it("gives region, observer, raw, SNR, RSSI, origin, timestamp and a matching hash for every corpus packet", async () => {
     const lines = readFileSync(CORPUS, "utf8").split("\n").filter(Boolean);

@@ -8,13 +8,14 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { BrokerConfig } from "../../daemon/mqtt/config.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import type { StoreApi } from "../../daemon/store/api.ts";
 import { createStore } from "../../daemon/store/store.ts";
+import { cleanupsAfterEach } from "../support/cleanups.ts";
 import { MOSQUITTO, Mosquitto, OPENSSL } from "../support/mosquitto.ts";
 import { Collector, makePacket, RADIO_KEY, radiosPort } from "../support/mqtt/fixtures.ts";
 import { until } from "../support/wait.ts";
@@ -26,10 +27,7 @@ const TOTAL = 1000;
 const HALF = 500;
 
 describe.skipIf(!MOSQUITTO)("outbox durability against mosquitto", () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f();
-  });
+  const cleanup = cleanupsAfterEach();
 
   async function scenario(tls: boolean): Promise<void> {
     const broker = await Mosquitto.create({ tls, persist: true });

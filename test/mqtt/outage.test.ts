@@ -5,10 +5,11 @@
  * messages during a long outage, status() shows how many.
  */
 import { createServer } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
 import type { BrokerConfig } from "../../daemon/mqtt/config.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
+import { cleanupsAfterEach } from "../support/cleanups.ts";
 import { MOSQUITTO, Mosquitto } from "../support/mosquitto.ts";
 import { Collector, makePacket, uplinkDeps } from "../support/mqtt/fixtures.ts";
 import { MemoryOutbox } from "../support/mqtt/outbox.ts";
@@ -18,10 +19,7 @@ if (!MOSQUITTO)
   console.warn("mosquitto binary not found (apt install mosquitto): outage tests skipped");
 
 describe.skipIf(!MOSQUITTO)("outages against mosquitto", () => {
-  const cleanup: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f();
-  });
+  const cleanup = cleanupsAfterEach();
 
   function uplink(cfg: Partial<BrokerConfig> & { url: string }, outbox: MemoryOutbox, bus: Bus) {
     const events: string[] = [];

@@ -3,20 +3,18 @@
  * client certificate, a server the CA does not vouch for (refused and
  * reported), and `rejectUnauthorized: false` for test setups.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
 import type { BrokerTls } from "../../daemon/mqtt/config.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
+import { cleanupsAfterEach } from "../support/cleanups.ts";
 import { MOSQUITTO, Mosquitto, OPENSSL } from "../support/mosquitto.ts";
 import { makePacket, uplinkDeps } from "../support/mqtt/fixtures.ts";
 import { MemoryOutbox } from "../support/mqtt/outbox.ts";
 import { until } from "../support/wait.ts";
 
 describe.skipIf(!MOSQUITTO || !OPENSSL)("TLS against mosquitto", () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f();
-  });
+  const cleanup = cleanupsAfterEach();
 
   async function run(broker: Mosquitto, tls: BrokerTls) {
     const outbox = new MemoryOutbox();

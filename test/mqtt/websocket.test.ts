@@ -4,19 +4,17 @@
  */
 import type { AddressInfo } from "node:net";
 import { Aedes } from "aedes";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createWebSocketStream, WebSocketServer } from "ws";
 import { Bus } from "../../daemon/core/bus.ts";
 import { MqttUplink } from "../../daemon/mqtt/uplink.ts";
+import { cleanupsAfterEach } from "../support/cleanups.ts";
 import { makePacket, RADIO_KEY, uplinkDeps } from "../support/mqtt/fixtures.ts";
 import { MemoryOutbox } from "../support/mqtt/outbox.ts";
 import { until } from "../support/wait.ts";
 
 describe("WebSocket brokers", () => {
-  const cleanup: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f();
-  });
+  const cleanup = cleanupsAfterEach();
 
   it("publishes packets over ws:// with the path kept", async () => {
     const aedes = await Aedes.createBroker();
