@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
 import type { BrokerConfig } from "../../daemon/mqtt/config.ts";
 import { parseToken } from "../../daemon/mqtt/token.ts";
+import type { MqttUplink } from "../../daemon/mqtt/uplink.ts";
 import { verify } from "../../daemon/protocol/crypto.ts";
 import { cleanupsAfterEach } from "../support/cleanups.ts";
 import {
@@ -53,16 +54,31 @@ async function setup(over: Partial<BrokerConfig> = {}, radios = radiosPort()) {
   return { broker, outbox, bus, uplink, events, packetsSeen };
 }
 
+type Rig = Awaited<ReturnType<typeof setup>>;
 const hashOf = (i: number) => makePacket(i).hash.toUpperCase();
+
+/** Starts the uplink and waits until its broker link is connected. */
+async function connected(uplink: MqttUplink): Promise<void> {
+  await uplink.start();
+  await until(() => uplink.status()[0]?.state === "connected", 5000, "connected");
+}
+
+/**
+ * With the broker holding its acks: connects, sends packets 0..n-1 and waits
+ * until `window` of them sit unacknowledged at the broker.
+ */
+async function fillWindow(rig: Rig, n: number, window: number): Promise<void> {
+  rig.broker.autoAck = false;
+  await connected(rig.uplink);
+  for (let i = 0; i < n; i++) rig.bus.emit("packet", makePacket(i));
+  await until(() => rig.broker.heldCount === window, 5000, "window full");
+}
 
 describe("BrokerLink", () => {
   it("keeps at most `inflight` messages unacknowledged and sends in order", async () => {
-    const { broker, outbox, bus, uplink, packetsSeen } = await setup({ inflight: 8 });
-    broker.autoAck = false;
-    await uplink.start();
-    await until(() => uplink.status()[0]?.state === "connected", 5000, "connected");
-    for (let i = 0; i < 50; i++) bus.emit("packet", makePacket(i));
-    await until(() => broker.heldCount === 8, 5000, "window full");
+    const rig = await setup({ inflight: 8 });
+    const { broker, outbox, uplink, packetsSeen } = rig;
+    await fillWindow(rig, 50, 8);
     await new Promise((r) => setTimeout(r, 100));
     expect(broker.heldCount).toBe(8); // no more than the window
     expect(uplink.status()[0]?.inflight).toBe(8);
@@ -77,12 +93,9 @@ describe("BrokerLink", () => {
   });
 
   it("resends unacknowledged messages, oldest first, after the connection drops", async () => {
-    const { broker, outbox, bus, uplink, packetsSeen } = await setup({ inflight: 4 });
-    broker.autoAck = false;
-    await uplink.start();
-    await until(() => uplink.status()[0]?.state === "connected", 5000, "connected");
-    for (let i = 0; i < 10; i++) bus.emit("packet", makePacket(i));
-    await until(() => broker.heldCount === 4, 5000, "window full");
+    const rig = await setup({ inflight: 4 });
+    const { broker, outbox, uplink, packetsSeen } = rig;
+    await fillWindow(rig, 10, 4);
     broker.autoAck = true;
     broker.dropAll();
     await until(() => outbox.size === 0, 5000, "outbox drained");
@@ -95,8 +108,7 @@ describe("BrokerLink", () => {
 
   it("detects a half-open connection (no ping response) and reconnects", async () => {
     const { broker, outbox, bus, uplink, events } = await setup({ keepaliveSec: 1 });
-    await uplink.start();
-    await until(() => uplink.status()[0]?.state === "connected", 5000, "connected");
+    await connected(uplink);
     broker.answerPings = false;
     broker.autoAck = false;
     bus.emit("packet", makePacket(1));
