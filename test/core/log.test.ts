@@ -2,6 +2,17 @@
 import { describe, expect, it } from "vitest";
 import { Logger, redact, redactUrl } from "../../daemon/core/log.ts";
 
+/** A text-format logger at info whose lines are collected. */
+function textLogger() {
+  const lines: string[] = [];
+  const log = new Logger("t", {
+    level: "info",
+    format: "text",
+    sink: { write: (l) => lines.push(l) },
+  });
+  return { log, lines };
+}
+
 describe("redactUrl", () => {
   it.each([
     ["mqtt://user:s3cret@host:1883", "mqtt://***@host:1883"],
@@ -40,12 +51,7 @@ describe("redact", () => {
   });
 
   it("leaves absent fields out instead of printing error=undefined", () => {
-    const lines: string[] = [];
-    const log = new Logger("t", {
-      level: "info",
-      format: "text",
-      sink: { write: (l) => lines.push(l) },
-    });
+    const { log, lines } = textLogger();
     log.info("radio up", { radio: "r1", error: undefined });
     log.info("plain", { error: undefined });
     expect(lines[0]).toMatch(/radio up radio="r1"$/);
@@ -54,12 +60,7 @@ describe("redact", () => {
   });
 
   it("log lines never carry a URL password", () => {
-    const lines: string[] = [];
-    const log = new Logger("t", {
-      level: "info",
-      format: "text",
-      sink: { write: (l) => lines.push(l) },
-    });
+    const { log, lines } = textLogger();
     log.info("broker", { url: "mqtt://u:s3cret@h/?password=s3cret" });
     expect(lines.join("\n")).not.toContain("s3cret");
   });
