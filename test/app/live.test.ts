@@ -2,15 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { liveApplier } from "../../daemon/app/live.ts";
 import type { Config } from "../../daemon/config/types.ts";
-import { Logger } from "../../daemon/core/log.ts";
+import { collectingLogger } from "../support/log.ts";
 
 function setup() {
-  const lines: string[] = [];
-  const log = new Logger("t", {
-    level: "info",
-    format: "text",
-    sink: { write: (l) => lines.push(l) },
-  });
+  const { log, lines } = collectingLogger();
   const calls: string[] = [];
   const apply = liveApplier({
     log,

@@ -1,17 +1,7 @@
 /** Redaction: secrets by key name, and the credentials a URL can carry. */
 import { describe, expect, it } from "vitest";
-import { Logger, redact, redactUrl } from "../../daemon/core/log.ts";
-
-/** A text-format logger at info whose lines are collected. */
-function textLogger() {
-  const lines: string[] = [];
-  const log = new Logger("t", {
-    level: "info",
-    format: "text",
-    sink: { write: (l) => lines.push(l) },
-  });
-  return { log, lines };
-}
+import { redact, redactUrl } from "../../daemon/core/log.ts";
+import { collectingLogger } from "../support/log.ts";
 
 describe("redactUrl", () => {
   it.each([
@@ -51,7 +41,7 @@ describe("redact", () => {
   });
 
   it("leaves absent fields out instead of printing error=undefined", () => {
-    const { log, lines } = textLogger();
+    const { log, lines } = collectingLogger();
     log.info("radio up", { radio: "r1", error: undefined });
     log.info("plain", { error: undefined });
     expect(lines[0]).toMatch(/radio up radio="r1"$/);
@@ -60,7 +50,7 @@ describe("redact", () => {
   });
 
   it("log lines never carry a URL password", () => {
-    const { log, lines } = textLogger();
+    const { log, lines } = collectingLogger();
     log.info("broker", { url: "mqtt://u:s3cret@h/?password=s3cret" });
     expect(lines.join("\n")).not.toContain("s3cret");
   });
