@@ -13,6 +13,17 @@ const model = () => new MeshModel({ config: {}, log: silentLogger(), now: () => 
 const R = key("ee", 1); // the gateway radio
 const O = key("0c", 1); // an originator
 
+/**
+ * Two nodes whose keys share the 1-byte prefix a1, each advertised with its
+ * role and heard by a radio of its own (so neither is adjacent to R).
+ */
+function sharingA1(m: MeshModel, role1 = 2, role2 = 2): [string, string] {
+  const [a1, a2] = [key("a1", 1), key("a1", 2)];
+  m.observe(advertObs(advertOf(a1, { role: role1 }), [], { radioKey: key("d1") }));
+  m.observe(advertObs(advertOf(a2, { role: role2 }), [], { radioKey: key("d2") }));
+  return [a1, a2];
+}
+
 describe("PrefixIndex", () => {
   it("indexes 1-, 2- and 3-byte prefixes and reports shared ones", () => {
     const ix = new PrefixIndex();
@@ -64,10 +75,7 @@ describe("hop resolution", () => {
 
   it("two equally plausible candidates stay an unresolved prefix with its candidates", () => {
     const m = model();
-    const a1 = key("a1", 1);
-    const a2 = key("a1", 2);
-    m.observe(advertObs(advertOf(a1), [], { radioKey: key("d1") }));
-    m.observe(advertObs(advertOf(a2), [], { radioKey: key("d2") }));
+    const [a1, a2] = sharingA1(m);
     m.observe(obs({ hops: ["a1"], radioKey: R }));
     const g = m.graph();
     const e = g.edges.find((x) => x.a === "?a1" || x.b === "?a1");
@@ -81,10 +89,7 @@ describe("hop resolution", () => {
 
   it("a chat node sharing a repeater's prefix loses: clients do not relay by default", () => {
     const m = model();
-    const rep = key("a1", 1);
-    const chat = key("a1", 2);
-    m.observe(advertObs(advertOf(rep, { role: 2 }), [], { radioKey: key("d1") }));
-    m.observe(advertObs(advertOf(chat, { role: 1 }), [], { radioKey: key("d2") }));
+    const [rep] = sharingA1(m, 2, 1); // a repeater, then a chat node
     m.observe(obs({ hops: ["a1"], radioKey: R }));
     const e = m.graph().edges.find((x) => x.a === R || x.b === R);
     expect([e?.a, e?.b]).toContain(rep);
@@ -121,10 +126,7 @@ describe("hop resolution", () => {
 
   it("context-resolved sightings never count as certain (a guess cannot vote for itself)", () => {
     const m = model();
-    const a1 = key("a1", 1);
-    const a2 = key("a1", 2);
-    m.observe(advertObs(advertOf(a1, { role: 2 }), [], { radioKey: key("d1") }));
-    m.observe(advertObs(advertOf(a2, { role: 1 }), [], { radioKey: key("d2") }));
+    const [a1] = sharingA1(m, 2, 1); // a repeater, then a chat node
     for (let i = 0; i < 5; i++) m.observe(obs({ hops: ["a1"], radioKey: R }));
     const e = m.node(a1)?.neighbours.find((x) => x.a === R || x.b === R);
     expect(e).toMatchObject({ sightings: 5, certainSightings: 0 });
