@@ -6,6 +6,7 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import { SdNotify } from "../../daemon/system/sdnotify.ts";
 import { startDaemon } from "../support/daemon.ts";
 import { tempDir } from "../support/paths.ts";
+import { until } from "../support/wait.ts";
 
 const hasTools = (() => {
   try {
@@ -42,7 +43,7 @@ async function fakeNotifySocket() {
   const out = join(dir, "received.txt");
   const proc = spawn("python3", ["-c", RECEIVER, socket, out], { stdio: "ignore" });
   // The output file appears once the socket is bound.
-  await waitFor(() => existsSync(out), 15_000);
+  await until(() => existsSync(out), 15_000);
   return {
     socket,
     read: () => (existsSync(out) ? readFileSync(out, "utf8") : ""),
@@ -50,11 +51,15 @@ async function fakeNotifySocket() {
   };
 }
 
-async function waitFor(fn: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
+/** Runs `body` with a fake NOTIFY_SOCKET, stopped afterwards whatever happens. */
+async function withNotifySocket(
+  body: (fake: Awaited<ReturnType<typeof fakeNotifySocket>>) => Promise<void>,
+): Promise<void> {
+  const fake = await fakeNotifySocket();
+  try {
+    await body(fake);
+  } finally {
+    fake.close();
   }
 }
 
@@ -112,9 +117,8 @@ describe("SdNotify", () => {
 
   it.skipIf(!hasTools)(
     "sends READY, STATUS and WATCHDOG pings through a real socket",
-    async () => {
-      const fake = await fakeNotifySocket();
-      try {
+    () =>
+      withNotifySocket(async (fake) => {
         const n = new SdNotify({
           env: { NOTIFY_SOCKET: fake.socket, WATCHDOG_USEC: "1000000" },
           log: silentLogger(),
@@ -122,30 +126,26 @@ describe("SdNotify", () => {
         expect(n.watchdogMs).toBe(1000);
         await n.ready("serving");
         n.startWatchdog();
-        await waitFor(() => (fake.read().match(/WATCHDOG=1/g) ?? []).length >= 2, 10_000);
+        await until(() => (fake.read().match(/WATCHDOG=1/g) ?? []).length >= 2, 10_000);
         await n.stopping();
-        await waitFor(() => fake.read().includes("STOPPING=1"), 5_000);
+        await until(() => fake.read().includes("STOPPING=1"), 5_000);
         const got = fake.read();
         expect(got).toContain("READY=1");
         expect(got).toContain("STATUS=serving");
         expect(got).toContain(`MAINPID=${process.pid}`);
         expect(n.failures).toBe(0);
-      } finally {
-        fake.close();
-      }
-    },
+      }),
     20_000,
   );
 
   it.skipIf(!hasTools)(
     "the daemon reports READY once serving and STOPPING on SIGTERM",
-    async () => {
-      const fake = await fakeNotifySocket();
-      try {
+    () =>
+      withNotifySocket(async (fake) => {
         const d = await startDaemon({
           env: { NOTIFY_SOCKET: fake.socket, WATCHDOG_USEC: "2000000" },
         });
-        await waitFor(() => fake.read().includes("READY=1"), 10_000).catch((e) => {
+        await until(() => fake.read().includes("READY=1"), 10_000).catch((e) => {
           throw new Error(`${e.message}: got ${JSON.stringify(fake.read())}\n${d.output()}`);
         });
         expect(fake.read()).toMatch(/STATUS=serving on port \d+/);
@@ -153,13 +153,10 @@ describe("SdNotify", () => {
         const got = fake.read();
         expect(got).toContain("EXTEND_TIMEOUT_USEC=30000000");
         expect(got.indexOf("EXTEND_TIMEOUT_USEC")).toBeLessThan(got.indexOf("READY=1"));
-        await waitFor(() => fake.read().includes("WATCHDOG=1"), 10_000);
+        await until(() => fake.read().includes("WATCHDOG=1"), 10_000);
         expect(await d.stop("SIGTERM")).toBe(0);
-        await waitFor(() => fake.read().includes("STOPPING=1"), 5_000);
-      } finally {
-        fake.close();
-      }
-    },
+        await until(() => fake.read().includes("STOPPING=1"), 5_000);
+      }),
     60_000,
   );
 });
