@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { makeDecoder, newDecodeCounters } from "../../daemon/app/decoder.ts";
+import { hexToBytes } from "../../daemon/core/bytes.ts";
 import { channelKeysFromConfig } from "../../daemon/protocol/channels.ts";
 
 const ctx = { channels: channelKeysFromConfig([{ name: "#bot" }], true) };
 const decode = makeDecoder(() => ctx);
-const bytes = (hex: string) => Uint8Array.from(Buffer.from(hex, "hex"));
 
 // Vectors from the protocol reference, section 8.
 const ADVERT =
@@ -12,7 +12,7 @@ const ADVERT =
 
 describe("ingest decoder (protocol decode reduced to stored fields)", () => {
   it("turns a verified advert into a node upsert", () => {
-    const f = decode(bytes(ADVERT));
+    const f = decode(hexToBytes(ADVERT));
     expect(f.error).toBeNull();
     expect(f.hash).toBe("75b10cb12c391078");
     expect(f.payloadType).toBe(4);
@@ -26,7 +26,7 @@ describe("ingest decoder (protocol decode reduced to stored fields)", () => {
   });
 
   it("does not trust an advert whose signature fails", () => {
-    const tampered = bytes(ADVERT);
+    const tampered = hexToBytes(ADVERT);
     tampered[tampered.length - 1]! ^= 1; // flip a bit of the name
     const f = decode(tampered);
     expect(f.advert).toBeUndefined();
@@ -34,7 +34,7 @@ describe("ingest decoder (protocol decode reduced to stored fields)", () => {
   });
 
   it("keeps decrypted channel text with its hops", () => {
-    const f = decode(bytes("15833fa002860ccae0eed9ca78b9ab0775d477c1f6490a398bf4edc75240"));
+    const f = decode(hexToBytes("15833fa002860ccae0eed9ca78b9ab0775d477c1f6490a398bf4edc75240"));
     expect(f.hops).toEqual(["3fa002", "860cca", "e0eed9"]);
     expect(f.hashSize).toBe(3);
     expect(f.channelMessage).toEqual({
@@ -46,16 +46,16 @@ describe("ingest decoder (protocol decode reduced to stored fields)", () => {
   });
 
   it("never reports TRACE SNR bytes as hops", () => {
-    const f = decode(bytes("260130A24D89BD0000000000FB"));
+    const f = decode(hexToBytes("260130A24D89BD0000000000FB"));
     expect(f.payloadType).toBe(9);
     expect(f.hops).toEqual([]);
   });
 
   it("gives an undecodable packet an error code and a stable 16-hex identity", () => {
-    const f = decode(bytes("11ff"));
+    const f = decode(hexToBytes("11ff"));
     expect(f.error).toMatch(/^E_/);
     expect(f.hash).toMatch(/^[0-9a-f]{16}$/);
-    expect(decode(bytes("11ff")).hash).toBe(f.hash);
+    expect(decode(hexToBytes("11ff")).hash).toBe(f.hash);
     expect(decode(new Uint8Array()).error).toBe("E_EMPTY");
   });
 });
@@ -64,13 +64,13 @@ describe("decode counters", () => {
   it("counts decrypted channel messages, bad signatures and unsupported versions", () => {
     const counters = newDecodeCounters();
     const counted = makeDecoder(() => ctx, counters);
-    counted(bytes("15833fa002860ccae0eed9ca78b9ab0775d477c1f6490a398bf4edc75240")); // #bot
-    const tampered = bytes(ADVERT);
+    counted(hexToBytes("15833fa002860ccae0eed9ca78b9ab0775d477c1f6490a398bf4edc75240")); // #bot
+    const tampered = hexToBytes(ADVERT);
     tampered[tampered.length - 1]! ^= 1;
     counted(tampered);
-    counted(bytes(ADVERT)); // verifies: not counted
-    counted(bytes("55FF0102")); // payload version 1
-    counted(bytes("11C1AA")); // reserved hash size: an error, counted by ingest
+    counted(hexToBytes(ADVERT)); // verifies: not counted
+    counted(hexToBytes("55FF0102")); // payload version 1
+    counted(hexToBytes("11C1AA")); // reserved hash size: an error, counted by ingest
     expect(counters).toEqual({ decrypted: 1, badSignatures: 1, unsupportedVersion: 1 });
   });
 });
