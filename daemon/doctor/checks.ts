@@ -8,6 +8,7 @@ import { Bus } from "../core/bus.ts";
 import { errorMessage } from "../core/errors.ts";
 import { silentLogger } from "../core/log.ts";
 import type { RadioStatus } from "../core/types.ts";
+import { NODE_MIN_MAJOR, NODE_SHIPPED_MAJOR } from "../core/version.ts";
 import { systemdSyncProbe } from "../radio/clock.ts";
 import { RadioManager } from "../radio/manager.ts";
 
@@ -21,19 +22,22 @@ export interface CheckResult {
   readonly fix?: string;
 }
 
-const MIN_NODE_MAJOR = 20;
 const MIN_FREE_MB = 64;
+/** Below this meshgate does not start at all (syntax and APIs it uses). */
+const UNUSABLE_BELOW_MAJOR = 20;
 
 export function checkNode(version = process.versions.node): CheckResult {
   const major = Number(version.split(".")[0]);
-  return major >= MIN_NODE_MAJOR
-    ? { name: "node", verdict: "ok", detail: `Node.js ${version}` }
-    : {
-        name: "node",
-        verdict: "fail",
-        detail: `Node.js ${version} is too old`,
-        fix: `install Node.js ${MIN_NODE_MAJOR} or newer`,
-      };
+  const fix = `install Node.js ${NODE_SHIPPED_MAJOR} (the runtime meshgate ships; ${NODE_MIN_MAJOR} is still supported)`;
+  if (major >= NODE_MIN_MAJOR) return { name: "node", verdict: "ok", detail: `Node.js ${version}` };
+  if (major >= UNUSABLE_BELOW_MAJOR)
+    return {
+      name: "node",
+      verdict: "warn",
+      detail: `Node.js ${version} is past its end of life and no longer tested with meshgate`,
+      fix,
+    };
+  return { name: "node", verdict: "fail", detail: `Node.js ${version} is too old`, fix };
 }
 
 export async function checkSerial(radio: RadioConfig): Promise<CheckResult> {
