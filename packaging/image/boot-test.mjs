@@ -272,7 +272,10 @@ await step("GET /api/health", async () => {
     const j = await health(first.url);
     return j?.status === "ok" ? j : null;
   });
-  return `status ${h.status}, version ${h.version}, engine ${h.engine}, ${h.store.observations} observations`;
+  // The image is Debian 13 (glibc 2.41) with Node 24: the .deb's uWS binary must load.
+  if (h.engine !== "uws")
+    throw new Error(`HTTP engine ${h.engine}, not uws: ${h.versions?.engine}`);
+  return `status ${h.status}, version ${h.version}, node ${h.versions?.node}, engine ${h.versions?.engine}, ${h.store.observations} observations`;
 });
 await step("web UI", async () => {
   const r = await fetch(`${first.url}/`);
