@@ -205,7 +205,8 @@ async function boot(label) {
       "virtio-blk-pci,drive=card",
     ],
     ...["-netdev", `user,id=net,hostfwd=tcp:127.0.0.1:${port}-:8080`],
-    ...["-device", "virtio-net-pci,netdev=net"],
+    // No option ROM: the kernel is booted directly, no firmware network boot.
+    ...["-device", "virtio-net-pci,netdev=net,romfile="],
   ];
   const started = performance.now();
   const child = spawn("nice", [qemu, ...qargs], { stdio: ["ignore", "pipe", "pipe"] });
