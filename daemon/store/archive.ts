@@ -18,6 +18,7 @@
  */
 import { join } from "node:path";
 import type { Logger } from "../core/log.ts";
+import { columns, num, selectRows, str } from "./columns.ts";
 import { type FsPort, fsyncDir } from "./fsport.ts";
 import { HASHES_SUFFIX, HashIndex } from "./hash-index.ts";
 import {
@@ -60,6 +61,19 @@ export interface Chunk {
 
 type Row = (string | number | null | Uint8Array)[];
 
+/** The manifest's columns (archive_partitions), in PartitionInfo's fields. */
+const PARTITION = columns({
+  name: ["name", str],
+  day: ["day", num],
+  part: ["part", num],
+  minId: ["min_id", num],
+  maxId: ["max_id", num],
+  minAt: ["min_at", num],
+  maxAt: ["max_at", num],
+  observations: ["observations", num],
+  bytes: ["bytes", num],
+});
+
 export class Archive {
   private reader: { name: string; db: Database; usedAt: number } | null = null;
   private pressure = false;
@@ -78,21 +92,11 @@ export class Archive {
 
   /** The manifest, oldest first (by id range, which never overlaps). */
   list(since = -9e15): PartitionInfo[] {
-    const r = this.hot.exec(
-      "SELECT name, day, part, min_id, max_id, min_at, max_at, observations, bytes FROM archive_partitions WHERE max_at >= ? ORDER BY max_id",
+    return selectRows(
+      this.hot,
+      `SELECT ${PARTITION.sql} FROM archive_partitions WHERE max_at >= ? ORDER BY max_id`,
       [since],
-    )[0];
-    return (r?.values ?? []).map((v: Row) => ({
-      name: String(v[0]),
-      day: Number(v[1]),
-      part: Number(v[2]),
-      minId: Number(v[3]),
-      maxId: Number(v[4]),
-      minAt: Number(v[5]),
-      maxAt: Number(v[6]),
-      observations: Number(v[7]),
-      bytes: Number(v[8]),
-    }));
+    ).map((r): PartitionInfo => PARTITION.read(r));
   }
 
   totals(): { bytes: number; partitions: number } {

@@ -1,49 +1,47 @@
 /** Read queries behind StoreApi. All lists are bounded by a capped limit. */
 import type { ChannelMessageRow, NodeRow, OutboxMessage, PacketQuery, PacketRow } from "./api.ts";
+import {
+  blob,
+  columns,
+  flag,
+  num,
+  numOrNull,
+  type SqlRow,
+  selectRows,
+  str,
+  strOrNull,
+  type Val,
+} from "./columns.ts";
 import type { Database } from "./sqlite.ts";
 
 export const MAX_LIMIT = 1000;
 
-type Val = string | number | null | Uint8Array;
-
-const PACKET_COLS = `o.id, t.hash, t.raw, r.name, o.at, o.snr, o.rssi, o.payload_type, o.route, t.hash_size,
-  o.path, o.first_seen, t.summary, t.error
-  FROM observations o JOIN transmissions t ON t.id = o.tx_id JOIN radios r ON r.id = o.radio_id`;
+const PACKET = columns({
+  id: ["o.id", num],
+  hash: ["t.hash", str],
+  raw: ["t.raw", blob],
+  radioId: ["r.name", str],
+  at: ["o.at", num],
+  snr: ["o.snr", numOrNull],
+  rssi: ["o.rssi", numOrNull],
+  payloadType: ["o.payload_type", num],
+  route: ["o.route", num],
+  hashSize: ["t.hash_size", num],
+  hops: ["o.path", (v) => (v === null || v === "" ? [] : String(v).split(","))],
+  firstSeen: ["o.first_seen", flag],
+  summary: ["t.summary", str],
+  error: ["t.error", strOrNull],
+});
+const PACKET_FROM =
+  "FROM observations o JOIN transmissions t ON t.id = o.tx_id JOIN radios r ON r.id = o.radio_id";
+const PACKET_COLS = `${PACKET.sql} ${PACKET_FROM}`;
 
 export function clampLimit(n: number): number {
   return Math.max(0, Math.min(MAX_LIMIT, Math.trunc(Number.isFinite(n) ? n : 0)));
 }
 
-function rows(db: Database, sql: string, params: Val[]): Val[][] {
-  const st = db.prepare(sql);
-  try {
-    st.bind(params);
-    const out: Val[][] = [];
-    while (st.step()) out.push(st.get() as Val[]);
-    return out;
-  } finally {
-    st.free();
-  }
-}
-
-function packet(r: Val[]): PacketRow {
-  const path = String(r[10] ?? "");
-  return {
-    id: Number(r[0]),
-    hash: String(r[1]),
-    raw: r[2] as Uint8Array,
-    radioId: String(r[3]),
-    at: Number(r[4]),
-    snr: r[5] === null ? null : Number(r[5]),
-    rssi: r[6] === null ? null : Number(r[6]),
-    payloadType: Number(r[7]),
-    route: Number(r[8]),
-    hashSize: Number(r[9]),
-    hops: path === "" ? [] : path.split(","),
-    firstSeen: r[11] === 1,
-    summary: String(r[12]),
-    error: r[13] === null ? null : String(r[13]),
-  };
+function packets(db: Database, sql: string, params: Val[]): PacketRow[] {
+  return selectRows(db, sql, params).map((r): PacketRow => PACKET.read(r));
 }
 
 export function listPackets(db: Database, q: PacketQuery): PacketRow[] {
@@ -74,58 +72,68 @@ export function listPackets(db: Database, q: PacketQuery): PacketRow[] {
     );
   }
   const sql = `SELECT ${PACKET_COLS} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY o.id DESC LIMIT ?`;
-  return rows(db, sql, [...params, clampLimit(q.limit)]).map(packet);
+  return packets(db, sql, [...params, clampLimit(q.limit)]);
 }
 
 export function getTransmission(db: Database, hash: string): PacketRow[] {
   const sql = `SELECT ${PACKET_COLS} WHERE o.tx_id = (SELECT id FROM transmissions WHERE hash = ?) ORDER BY o.id LIMIT ${MAX_LIMIT}`;
-  return rows(db, sql, [hash.toLowerCase()]).map(packet);
+  return packets(db, sql, [hash.toLowerCase()]);
 }
 
 export function scanObservations(db: Database, afterId: number, limit: number): PacketRow[] {
-  return rows(db, `SELECT ${PACKET_COLS} WHERE o.id > ? ORDER BY o.id LIMIT ?`, [
+  return packets(db, `SELECT ${PACKET_COLS} WHERE o.id > ? ORDER BY o.id LIMIT ?`, [
     afterId,
     clampLimit(limit),
-  ]).map(packet);
+  ]);
 }
 
-const NODE_COLS =
-  "public_key, name, role, lat, lon, first_seen, last_seen, last_advert, advert_timestamp, advert_count, extras";
-
-function node(r: Val[]): NodeRow {
-  let extras: Record<string, unknown> | null = null;
-  if (typeof r[10] === "string") {
-    try {
-      extras = JSON.parse(r[10]) as Record<string, unknown>;
-    } catch {
-      extras = null;
-    }
+function extras(v: Val): Record<string, unknown> | null {
+  if (typeof v !== "string") return null;
+  try {
+    return JSON.parse(v) as Record<string, unknown>;
+  } catch {
+    return null;
   }
-  return {
-    publicKey: String(r[0]),
-    name: r[1] === null ? null : String(r[1]),
-    role: Number(r[2]),
-    lat: r[3] === null ? null : Number(r[3]),
-    lon: r[4] === null ? null : Number(r[4]),
-    firstSeen: Number(r[5]),
-    lastSeen: Number(r[6]),
-    lastAdvert: Number(r[7]),
-    advertTimestamp: Number(r[8]),
-    advertCount: Number(r[9]),
-    extras,
-  };
+}
+
+const NODE = columns({
+  publicKey: ["public_key", str],
+  name: ["name", strOrNull],
+  role: ["role", num],
+  lat: ["lat", numOrNull],
+  lon: ["lon", numOrNull],
+  firstSeen: ["first_seen", num],
+  lastSeen: ["last_seen", num],
+  lastAdvert: ["last_advert", num],
+  advertTimestamp: ["advert_timestamp", num],
+  advertCount: ["advert_count", num],
+  extras: ["extras", extras],
+});
+
+function node(r: SqlRow): NodeRow {
+  return NODE.read(r);
 }
 
 export function listNodes(db: Database): NodeRow[] {
-  return rows(db, `SELECT ${NODE_COLS} FROM nodes ORDER BY last_seen DESC`, []).map(node);
+  return selectRows(db, `SELECT ${NODE.sql} FROM nodes ORDER BY last_seen DESC`, []).map(node);
 }
 
 export function getNode(db: Database, publicKey: string): NodeRow | null {
-  const r = rows(db, `SELECT ${NODE_COLS} FROM nodes WHERE public_key = ?`, [
+  const r = selectRows(db, `SELECT ${NODE.sql} FROM nodes WHERE public_key = ?`, [
     publicKey.toUpperCase(),
   ]);
   return r[0] ? node(r[0]) : null;
 }
+
+const CHANNEL_MESSAGE = columns({
+  id: ["id", num],
+  hash: ["hash", str],
+  channel: ["channel", str],
+  sender: ["sender", str],
+  text: ["text", str],
+  at: ["at", num],
+  senderTimestamp: ["sender_ts", num],
+});
 
 export function listChannelMessages(
   db: Database,
@@ -149,41 +157,36 @@ export function listChannelMessages(
     where.push("id < ?");
     params.push(before);
   }
-  const sql = `SELECT id, hash, channel, sender, text, at, sender_ts FROM channel_messages ${
+  const sql = `SELECT ${CHANNEL_MESSAGE.sql} FROM channel_messages ${
     where.length ? `WHERE ${where.join(" AND ")}` : ""
   } ORDER BY id DESC LIMIT ?`;
-  return rows(db, sql, [...params, clampLimit(limit)]).map((r) => ({
-    id: Number(r[0]),
-    hash: String(r[1]),
-    channel: String(r[2]),
-    sender: String(r[3]),
-    text: String(r[4]),
-    at: Number(r[5]),
-    senderTimestamp: Number(r[6]),
-  }));
+  return selectRows(db, sql, [...params, clampLimit(limit)]).map(
+    (r): ChannelMessageRow => CHANNEL_MESSAGE.read(r),
+  );
 }
 
+const OUTBOX = columns({
+  id: ["id", num],
+  broker: ["broker", str],
+  topic: ["topic", str],
+  payload: ["payload", str],
+  qos: ["qos", (v): 0 | 1 => (Number(v) === 1 ? 1 : 0)],
+  retain: ["retain", flag],
+  createdAt: ["created_at", num],
+});
+
 export function outboxPeek(db: Database, broker: string, limit: number): OutboxMessage[] {
-  const sql =
-    "SELECT id, broker, topic, payload, qos, retain, created_at FROM outbox WHERE broker = ? ORDER BY id LIMIT ?";
-  return rows(db, sql, [broker, clampLimit(limit)]).map((r) => ({
-    id: Number(r[0]),
-    broker: String(r[1]),
-    topic: String(r[2]),
-    payload: String(r[3]),
-    qos: Number(r[4]) === 1 ? 1 : 0,
-    retain: r[5] === 1,
-    createdAt: Number(r[6]),
-  }));
+  const sql = `SELECT ${OUTBOX.sql} FROM outbox WHERE broker = ? ORDER BY id LIMIT ?`;
+  return selectRows(db, sql, [broker, clampLimit(limit)]).map((r): OutboxMessage => OUTBOX.read(r));
 }
 
 export function outboxDepth(db: Database): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const r of rows(db, "SELECT broker, count(*) FROM outbox GROUP BY broker", []))
+  for (const r of selectRows(db, "SELECT broker, count(*) FROM outbox GROUP BY broker", []))
     out[String(r[0])] = Number(r[1]);
   return out;
 }
 
 export function scalar(db: Database, sql: string, params: Val[] = []): number {
-  return Number(rows(db, sql, params)[0]?.[0] ?? 0);
+  return Number(selectRows(db, sql, params)[0]?.[0] ?? 0);
 }
