@@ -18,7 +18,7 @@
  */
 import { join } from "node:path";
 import type { Logger } from "../core/log.ts";
-import { columns, num, selectRows, str } from "./columns.ts";
+import { selectRecords } from "./columns.ts";
 import { type FsPort, fsyncDir } from "./fsport.ts";
 import { HASHES_SUFFIX, HashIndex } from "./hash-index.ts";
 import {
@@ -61,18 +61,9 @@ export interface Chunk {
 
 type Row = (string | number | null | Uint8Array)[];
 
-/** The manifest's columns (archive_partitions), in PartitionInfo's fields. */
-const PARTITION = columns({
-  name: ["name", str],
-  day: ["day", num],
-  part: ["part", num],
-  minId: ["min_id", num],
-  maxId: ["max_id", num],
-  minAt: ["min_at", num],
-  maxAt: ["max_at", num],
-  observations: ["observations", num],
-  bytes: ["bytes", num],
-});
+/** The manifest's columns (archive_partitions) as PartitionInfo's fields. */
+const PARTITION_COLS = `name, day, part, min_id AS minId, max_id AS maxId, min_at AS minAt,
+  max_at AS maxAt, observations, bytes`;
 
 export class Archive {
   private reader: { name: string; db: Database; usedAt: number } | null = null;
@@ -92,11 +83,11 @@ export class Archive {
 
   /** The manifest, oldest first (by id range, which never overlaps). */
   list(since = -9e15): PartitionInfo[] {
-    return selectRows(
+    return selectRecords(
       this.hot,
-      `SELECT ${PARTITION.sql} FROM archive_partitions WHERE max_at >= ? ORDER BY max_id`,
+      `SELECT ${PARTITION_COLS} FROM archive_partitions WHERE max_at >= ? ORDER BY max_id`,
       [since],
-    ).map((r): PartitionInfo => PARTITION.read(r));
+    ) as unknown as PartitionInfo[];
   }
 
   totals(): { bytes: number; partitions: number } {

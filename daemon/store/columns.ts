@@ -1,55 +1,51 @@
 /**
- * Column tables: a read query's select list and the mapping of its result rows
- * to records, declared once side by side so the two cannot drift apart
- * (field i of a record is column i of the select list).
+ * Running a read query: its result rows as value arrays, or as records whose
+ * field names the select list gives (`min_id AS minId`), so a query's column
+ * list is also its mapping to the record and the two cannot drift apart.
  */
-import type { Database } from "./sqlite.ts";
+import type { Database, Statement } from "./sqlite.ts";
 
 export type Val = string | number | null | Uint8Array;
 export type SqlRow = readonly Val[];
-type Read<T> = (v: Val) => T;
+export type SqlRecord = Readonly<Record<string, Val>>;
 
-export const num: Read<number> = (v) => Number(v);
-export const str: Read<string> = (v) => String(v);
-export const numOrNull: Read<number | null> = (v) => (v === null ? null : Number(v));
-export const strOrNull: Read<string | null> = (v) => (v === null ? null : String(v));
-/** SQLite's 0/1 booleans. */
-export const flag: Read<boolean> = (v) => v === 1;
-export const blob: Read<Uint8Array> = (v) => v as Uint8Array;
-
-type Spec = Record<string, readonly [column: string, read: Read<unknown>]>;
-export type RecordOf<S extends Spec> = { readonly [K in keyof S]: ReturnType<S[K][1]> };
-
-export interface Columns<S extends Spec> {
-  /** The select list, in the table's order. */
-  readonly sql: string;
-  read(r: SqlRow): RecordOf<S>;
-}
-
-export function columns<const S extends Spec>(spec: S): Columns<S> {
-  const fields = Object.entries(spec);
-  return {
-    sql: fields.map(([, [column]]) => column).join(", "),
-    read(r) {
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < fields.length; i++) {
-        const [name, [, read]] = fields[i] as [string, readonly [string, Read<unknown>]];
-        out[name] = read(r[i] ?? null);
-      }
-      return out as RecordOf<S>;
-    },
-  };
-}
-
-/** All result rows of one statement (prepared, bound, freed). */
-export function selectRows(db: Database, sql: string, params: readonly Val[] = []): SqlRow[] {
+function each<T>(
+  db: Database,
+  sql: string,
+  params: readonly Val[],
+  read: (st: Statement) => T,
+): T[] {
   const st = db.prepare(sql);
   try {
     st.bind(params as Val[]);
-    const out: SqlRow[] = [];
-    while (st.step()) out.push(st.get() as Val[]);
+    const out: T[] = [];
+    while (st.step()) out.push(read(st));
     return out;
   } finally {
     st.free();
   }
+}
+
+/** All result rows of one statement (prepared, bound, freed). */
+export function selectRows(db: Database, sql: string, params: readonly Val[] = []): SqlRow[] {
+  return each(db, sql, params, (st) => st.get() as Val[]);
+}
+
+/**
+ * All result rows as records keyed by column name. SQLite hands back what
+ * was stored (integers and reals as numbers, text as strings, blobs as bytes,
+ * NULL as null), so a record needs converting only where its type differs
+ * (a 0/1 flag, a joined list, JSON text). The column names are read once per
+ * query (sql.js getAsObject reads them again for every row). Hot scans (the
+ * packet rows) map positions instead: a literal object per row is cheaper.
+ */
+export function selectRecords(db: Database, sql: string, params: readonly Val[] = []): SqlRecord[] {
+  let names: string[] | null = null;
+  return each(db, sql, params, (st) => {
+    names ??= st.getColumnNames();
+    const row = st.get();
+    const out: Record<string, Val> = {};
+    for (let i = 0; i < names.length; i++) out[names[i] as string] = row[i] ?? null;
+    return out;
+  });
 }
