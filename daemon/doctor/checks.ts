@@ -254,23 +254,40 @@ export async function checkBroker(url: string, timeoutMs: number): Promise<Check
   });
 }
 
+/** How a run of the checks differs between the CLI and the running daemon. */
+export interface CheckOptions {
+  readonly handshakeMs?: number;
+  readonly brokerMs?: number;
+  /**
+   * A radio's link check after its serial check, or null for none. Default:
+   * a handshake unless the serial check failed (the CLI, with the port free).
+   */
+  readonly link?: (r: RadioConfig, serial: CheckResult) => Promise<CheckResult | null>;
+  /** The fix offered when no radio is configured. */
+  readonly noRadioFix?: string;
+}
+
 /** Every check for a config, in the order an operator would fix them. */
-export async function runChecks(
-  cfg: Config,
-  opts: { handshakeMs?: number; brokerMs?: number } = {},
-): Promise<CheckResult[]> {
+export async function runChecks(cfg: Config, opts: CheckOptions = {}): Promise<CheckResult[]> {
+  const link =
+    opts.link ??
+    (async (r: RadioConfig, serial: CheckResult) =>
+      serial.verdict === "fail" ? null : checkHandshake(r, opts.handshakeMs ?? 10_000));
   const out: CheckResult[] = [checkNode()];
   for (const r of cfg.radios) {
     const serial = await checkSerial(r);
     out.push(serial);
-    if (serial.verdict !== "fail") out.push(await checkHandshake(r, opts.handshakeMs ?? 10_000));
+    const l = await link(r, serial);
+    if (l) out.push(l);
   }
   if (cfg.radios.length === 0) {
     out.push({
       name: "radios",
       verdict: "warn",
       detail: "no radio configured",
-      fix: "add radios[] to the config (see docs/radios.md); without one meshgate only runs its simulator",
+      fix:
+        opts.noRadioFix ??
+        "add radios[] to the config (see docs/radios.md); without one meshgate only runs its simulator",
     });
   }
   out.push(...(await checkDataDir(cfg.store.dataDir)));

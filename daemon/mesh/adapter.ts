@@ -8,6 +8,7 @@
  * signature to be checked here.
  */
 
+import { toHex } from "../core/bytes.ts";
 import { PAYLOAD_ADVERT, PAYLOAD_GRP_TXT } from "../protocol/constants.ts";
 import { decodePacket } from "../protocol/decode.ts";
 import type { ObservationInput, PacketRow } from "../store/api.ts";
@@ -50,9 +51,7 @@ export function channelHashLabel(raw: Uint8Array): string | undefined {
 export function advertHead(raw: Uint8Array): { publicKey: string; timestamp: number } | undefined {
   const o = payloadOffset(raw);
   if (o < 0 || raw.length < o + 36) return undefined;
-  const publicKey = Buffer.from(raw.subarray(o, o + 32))
-    .toString("hex")
-    .toUpperCase();
+  const publicKey = toHex(raw.subarray(o, o + 32), true);
   const timestamp =
     (raw[o + 32]! | (raw[o + 33]! << 8) | (raw[o + 34]! << 16) | (raw[o + 35]! << 24)) >>> 0;
   return { publicKey, timestamp };
@@ -70,7 +69,7 @@ export function advertFromRaw(raw: Uint8Array, opts: RowAdapterOptions): MeshAdv
   if (!r.ok || r.packet.body.kind !== "ADVERT") return undefined;
   const a = r.packet.body;
   if (!a.appDataValid) return undefined;
-  const publicKey = Buffer.from(a.publicKey).toString("hex").toUpperCase();
+  const publicKey = toHex(a.publicKey, true);
   const trusted = a.signatureValid === true || (opts.trustedKey?.(publicKey) ?? false);
   if (!trusted) return undefined;
   return { publicKey, role: a.role, lat: a.lat, lon: a.lon, name: a.name, timestamp: a.timestamp };

@@ -9,6 +9,7 @@ import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { Service } from "../core/service.ts";
 import type { RadioStatus } from "../core/types.ts";
+import { driverNodeRole } from "../protocol/roles.ts";
 import type { RadioTrack } from "./activity.ts";
 import type { Range } from "./analytics.ts";
 import type { NodeHealth } from "./nodes.ts";
@@ -185,7 +186,7 @@ export class MeshModel implements Service {
       radioId: s.id,
       publicKey: s.publicKey.toUpperCase(),
       name: g?.name || s.name || null,
-      role: DRIVER_ROLE[s.driver] ?? 0,
+      role: driverNodeRole(s.driver),
       lat: pos?.lat ?? null,
       lon: pos?.lon ?? null,
     };
@@ -394,9 +395,6 @@ export class MeshModel implements Service {
     return this.saving;
   }
 }
-
-/** The node role a radio's driver implies for the gateway's own node. */
-const DRIVER_ROLE: Readonly<Record<string, number>> = { companion: 1, "repeater-log": 2 };
 
 /** A position when both coordinates are real numbers and not the firmware's "unset" 0, 0. */
 function placed(

@@ -21,14 +21,12 @@ import { MeshSimulator, type MeshSimulatorOptions } from "./simulator.ts";
 /** The `simulator` config section (sim/config-schema.ts), defaults applied; `enabled` is the app's to read. */
 export type SimulatorConfig = Readonly<Omit<FromSchema<typeof SIMULATOR_SCHEMA>, "enabled">>;
 
-export interface SimulatedRadioDeps {
+/** `channels` are the configured channels (`channels` in the config). */
+export interface SimulatedRadioDeps
+  extends Pick<MeshSimulatorOptions, "channels" | "radioId" | "clock"> {
   readonly bus: Bus;
   readonly log: Logger;
   readonly config: SimulatorConfig;
-  /** The configured channels (`channels` in the config). */
-  readonly channels: readonly { readonly name: string; readonly key?: string }[];
-  readonly radioId?: string;
-  readonly clock?: () => number;
 }
 
 /** Channel passed by the daemon: name and secret (like radio/types.ts ChannelRef). */

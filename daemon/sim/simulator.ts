@@ -18,7 +18,7 @@ import {
   ROUTE_TRANSPORT_FLOOD,
 } from "../protocol/constants.ts";
 import { hashtagKey, type Identity, PUBLIC_CHANNEL_KEY } from "../protocol/crypto.ts";
-import { buildControlDiscoverResp, encodePacket } from "../protocol/encode.ts";
+import { encodePacket } from "../protocol/encode.ts";
 import { frameLayout } from "../protocol/hash.ts";
 import { ROLE_NUMBERS } from "../protocol/roles.ts";
 import { PeerCrypto } from "./peer.ts";
@@ -29,6 +29,7 @@ import {
   advertPayload,
   boundUtf8,
   channelMessage,
+  discoverResponse,
   type EventKind,
   floodAdvert,
   generate,
@@ -308,19 +309,7 @@ export class MeshSimulator {
       const node = this.topo.nodes[r] as SimNode;
       const type = ROLE_NUMBERS[node.role];
       if ((filter & (1 << type)) === 0) continue;
-      const resp = buildControlDiscoverResp({
-        nodeType: type,
-        snr: Math.round(this.topo.link(GATEWAY, r)?.snr ?? 0),
-        tag,
-        publicKey: prefixOnly ? node.publicKey.subarray(0, 8) : node.publicKey,
-      });
-      const raw = encodePacket({
-        route: ROUTE_DIRECT,
-        payloadType: PAYLOAD_CONTROL,
-        hashSize: 1,
-        hops: [],
-        payload: resp,
-      });
+      const raw = discoverResponse(this.topo, GATEWAY, r, tag, prefixOnly);
       for (const h of zeroHop(this.topo, this.injectCtx.rng, r, raw)) {
         out.push({ ...h, delayMs: h.delayMs + 100 + this.injectCtx.rng.range(0, 1500) });
       }

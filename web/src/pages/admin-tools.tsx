@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import type { CheckResultView } from "../../../daemon/http/contract/setup.ts";
 import type { AdminApi } from "../admin.ts";
+import { CheckList } from "../components/fields.tsx";
 
 export function AdminTools(props: { admin: AdminApi }) {
   const { admin } = props;
@@ -39,15 +40,7 @@ export function AdminTools(props: { admin: AdminApi }) {
       {typeof checks === "string" ? (
         <p role="status">{checks}</p>
       ) : checks ? (
-        <ul data-doctor>
-          {checks.map((c) => (
-            <li key={c.name}>
-              <span class={`badge state-${c.verdict === "fail" ? "bad" : "ok"}`}>{c.verdict}</span>{" "}
-              {c.name}: {c.detail}
-              {c.fix ? <div class="muted">Fix: {c.fix}</div> : null}
-            </li>
-          ))}
-        </ul>
+        <CheckList checks={checks} attrs={{ "data-doctor": "" }} />
       ) : null}
       {lines ? (
         <pre class="log" data-log>
