@@ -276,6 +276,12 @@ export class App {
           await this.stopMqtt();
           await this.startMqtt(c);
         },
+        // Answered at once; /api/health shows the rebuild's progress meanwhile.
+        reconfigureMesh: (c) => {
+          this.mesh.reconfigure(c.mesh, this.store).catch((err) => {
+            log.error("mesh rebuild with new settings failed", { error: errorMessage(err) });
+          });
+        },
       }),
     });
   }

@@ -92,7 +92,8 @@ const MAX_PENDING = 200_000;
 
 export class MeshModel implements Service {
   readonly name = "mesh";
-  readonly cfg: ResolvedMeshConfig;
+  /** The settings in effect; `reconfigure` replaces them. */
+  cfg: ResolvedMeshConfig;
   private state: MeshState;
   private built = false;
   private readonly scheduler: Scheduler;
@@ -189,6 +190,20 @@ export class MeshModel implements Service {
       lat: pos?.lat ?? null,
       lon: pos?.lon ?? null,
     };
+  }
+
+  /**
+   * New `mesh` settings while running: a fresh state is built from the store
+   * with them (sliced, as at start) and swapped in when done. Until then the
+   * current state answers queries, and live observations reach both.
+   * `sliceMs` stays as started: the scheduler is built with it. Resolves when
+   * the new state is live.
+   */
+  reconfigure(config: MeshConfig, source: MeshSource): Promise<void> {
+    this.cfg = { ...resolveConfig(config), sliceMs: this.cfg.sliceMs };
+    // A build under way started with the old settings: let it end, then build again.
+    const before = this.running ?? Promise.resolve();
+    return before.catch(() => {}).then(() => this.rebuild(source, { from: "scratch" }));
   }
 
   ready(): boolean {
