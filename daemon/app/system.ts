@@ -13,7 +13,7 @@ import {
   checkNode,
   checkSerial,
 } from "../doctor/checks.ts";
-import type { SystemPort } from "../http/setup-ports.ts";
+import type { BackupDownload, SystemPort } from "../http/setup-ports.ts";
 import { listSerialPorts } from "../system/serial-ports.ts";
 import type { LogRing } from "./log-ring.ts";
 import { testBroker, testRadio } from "./probes.ts";
@@ -25,6 +25,8 @@ export interface SystemDeps {
   ring: LogRing | null;
   /** Stop cleanly and exit for the supervisor to restart. */
   restart(): void;
+  /** The backup download. */
+  backup(): Promise<BackupDownload>;
 }
 
 /**
@@ -75,5 +77,6 @@ export function systemPort(deps: SystemDeps): SystemPort {
     doctor: () => runningChecks(deps.config(), deps.radios()),
     logs: () => ({ lines: deps.ring?.lines() ?? [], dropped: deps.ring?.dropped ?? 0 }),
     restart: () => deps.restart(),
+    backup: () => deps.backup(),
   };
 }
