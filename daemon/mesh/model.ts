@@ -193,17 +193,20 @@ export class MeshModel implements Service {
   }
 
   /**
-   * New `mesh` settings while running: a fresh state is built from the store
-   * with them (sliced, as at start) and swapped in when done. Until then the
-   * current state answers queries, and live observations reach both.
-   * `sliceMs` stays as started: the scheduler is built with it. Resolves when
-   * the new state is live.
+   * New `mesh` settings while running: a new state with them is built from
+   * the current one (so history older than the store's hot window stays),
+   * the store's node table and rows since, pruned to the new caps and
+   * settled with the new thresholds, in slices as at start, and swapped in
+   * when done. Until then the current state answers queries, and live
+   * observations reach both. An edge's score so far is kept and decays at
+   * the new half-life from now on. `sliceMs` stays as started: the scheduler
+   * is built with it. Resolves when the new state is live.
    */
   reconfigure(config: MeshConfig, source: MeshSource): Promise<void> {
     this.cfg = { ...resolveConfig(config), sliceMs: this.cfg.sliceMs };
+    const build = () => this.rebuild(source, { from: "current" });
     // A build under way started with the old settings: let it end, then build again.
-    const before = this.running ?? Promise.resolve();
-    return before.catch(() => {}).then(() => this.rebuild(source, { from: "scratch" }));
+    return this.running ? this.running.catch(() => {}).then(build) : build();
   }
 
   ready(): boolean {
@@ -219,7 +222,7 @@ export class MeshModel implements Service {
   rebuild(source: MeshSource, ro: RebuildOptions = {}): Promise<void> {
     if (this.running) return this.running;
     const from = ro.from ?? (!this.built && this.head ? "stored" : "scratch");
-    const base = from === "current" ? cloneState(this.state) : new MeshState(this.cfg);
+    const base = from === "current" ? cloneState(this.state, this.cfg) : new MeshState(this.cfg);
     for (const [id, r] of this.state.activity.radios) base.activity.radios.set(id, cloneTrack(r));
     const task: RebuildTask = {
       handle: null,
