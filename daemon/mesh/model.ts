@@ -100,6 +100,8 @@ export class MeshModel implements Service {
   private readonly now: () => number;
   private task: RebuildTask | null = null;
   private running: Promise<void> | null = null;
+  /** A rebuild with new settings, from `reconfigure` until its state is live. */
+  private reconfiguring: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private rebuilds = 0;
   private lastRebuildMs: number | null = null;
@@ -193,20 +195,45 @@ export class MeshModel implements Service {
   }
 
   /**
-   * New `mesh` settings while running: a new state with them is built from
-   * the current one (so history older than the store's hot window stays),
-   * the store's node table and rows since, pruned to the new caps and
-   * settled with the new thresholds, in slices as at start, and swapped in
-   * when done. Until then the current state answers queries, and live
+   * New `mesh` settings while running: a new state with them is built as at
+   * start and swapped in when done. With store tables, the state is saved
+   * first and the new one loads those rows (so history older than the
+   * store's hot window stays), sliced like every rebuild; else it starts from
+   * a copy of the current state. Either way the store's node table and rows
+   * since are read, the new caps pruned to and the new thresholds settled
+   * with. Until the swap the current state answers queries, and live
    * observations reach both. An edge's score so far is kept and decays at
    * the new half-life from now on. `sliceMs` stays as started: the scheduler
    * is built with it. Resolves when the new state is live.
    */
   reconfigure(config: MeshConfig, source: MeshSource): Promise<void> {
     this.cfg = { ...resolveConfig(config), sliceMs: this.cfg.sliceMs };
-    const build = () => this.rebuild(source, { from: "current" });
     // A build under way started with the old settings: let it end, then build again.
-    return this.running ? this.running.catch(() => {}).then(build) : build();
+    const before = this.reconfiguring ?? this.running ?? Promise.resolve();
+    const run = before.catch(() => {}).then(() => this.rebuildWithSettings(source));
+    this.reconfiguring = run;
+    const clear = () => {
+      if (this.reconfiguring === run) this.reconfiguring = null;
+    };
+    run.then(clear, clear);
+    return run;
+  }
+
+  private async rebuildWithSettings(source: MeshSource): Promise<void> {
+    const tables = this.opts.tables;
+    let from: "current" | "stored" = "current";
+    if (tables && this.built) {
+      const failed = this.saves.failed;
+      // The first may be a save already under way; the second takes what it missed.
+      await this.persist();
+      await this.persist();
+      const head = parseHead(await tables.getMeta(TABLES_META_KEY));
+      if (head && this.saves.failed === failed) {
+        this.head = head;
+        from = "stored";
+      }
+    }
+    return this.rebuild(source, { from });
   }
 
   ready(): boolean {
@@ -215,6 +242,8 @@ export class MeshModel implements Service {
 
   progress(): TaskProgress {
     if (this.task?.handle) return this.task.handle.progress();
+    // New settings: the state is being saved before the rebuild starts.
+    if (this.reconfiguring) return { phase: "saving", done: 0, total: 0 };
     return { phase: this.built ? "ready" : "idle", done: 0, total: 0 };
   }
 

@@ -9,9 +9,10 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { meshPortFrom } from "../../daemon/http/adapters.ts";
 import type { MeshReadiness } from "../../daemon/http/ports.ts";
-import { MeshModel } from "../../daemon/mesh/model.ts";
+import { MeshModel, TABLES_META_KEY } from "../../daemon/mesh/model.ts";
 import { hopOf, key, obs } from "../support/mesh/obs.ts";
 import { MemorySource, nodeRow } from "../support/mesh/source.ts";
+import { memoryTables } from "../support/mesh/tables.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 const R = key("ee", 1);
@@ -23,14 +24,20 @@ const OLD = 300;
 const isAB = (e: { a: string; b: string }) =>
   [e.a, e.b].sort().join("|") === [A, B].sort().join("|");
 
-describe("MeshModel.reconfigure", () => {
+describe.each([
+  ["saved to store tables first", true],
+  ["copied from the current state", false],
+])("MeshModel.reconfigure, %s", (_, withTables) => {
   it("swaps in a state built with the new settings, keeping history and live observations", async () => {
+    const t = withTables ? await memoryTables() : null;
     const m = new MeshModel({
       config: { sliceMs: 1 },
       log: silentLogger(),
       now: () => T0 + 3_600_000,
       batch: 50,
+      ...(t ? { tables: t.port } : {}),
     });
+    await m.start();
     const src = new MemorySource();
     src.nodeRows = [
       nodeRow(A, { name: "Alpha", firstSeen: T0, lastSeen: T0 + OLD * 1000 }),
@@ -82,8 +89,16 @@ describe("MeshModel.reconfigure", () => {
     // OLD sightings only the previous state held, plus the live one, once.
     const e = m.graph().edges.find(isAB);
     expect(e?.sightings).toBe(OLD + 1);
+    if (t) {
+      // Built from the saved rows: their watermark is the state's before the live one.
+      expect(t.engine.getMeta(TABLES_META_KEY)).toContain(`"lastId":${OLD}`);
+    }
+    await m.stop();
+    t?.engine.abandon();
   });
+});
 
+describe("MeshModel.reconfigure, in a row", () => {
   it("waits for a build under way, then builds again with the newest settings", async () => {
     const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0, batch: 10 });
     const src = new MemorySource();
