@@ -24,6 +24,8 @@ export const BACKUP_DB: BackupEntryName = "meshgate.sqlite";
 /** Work folders in the data directory; one left by a crash is removed by the next backup. */
 const WORK_PREFIX = ".backup-";
 const CHUNK = 64 * 1024;
+/** A download that takes nothing for this long is given up (its copy removed), so it cannot block the next. */
+const STALL_MS = 10 * 60_000;
 
 export class BackupBusyError extends MeshgateError {
   constructor() {
@@ -84,6 +86,8 @@ export class BackupMaker {
       readonly store: Pick<StoreApi, "backup">;
       readonly log: Logger;
       readonly now?: () => number;
+      /** Tests: a shorter stall limit. */
+      readonly stallMs?: number;
     },
   ) {}
 
@@ -94,9 +98,11 @@ export class BackupMaker {
     const now = (this.o.now ?? Date.now)();
     const dir = join(this.o.dataDir, `${WORK_PREFIX}${randomBytes(6).toString("hex")}`);
     let closed = false;
+    let watch: NodeJS.Timeout | null = null;
     const close = () => {
       if (closed) return;
       closed = true;
+      if (watch) clearInterval(watch);
       rm(dir, { recursive: true, force: true })
         .catch((err) => this.o.log.warn("backup folder not removed", { error: errorMessage(err) }))
         .finally(() => {
@@ -110,9 +116,30 @@ export class BackupMaker {
       const files = await backupFiles(dir);
       const length = tarSize(files);
       this.o.log.info("backup download", { files: files.length, bytes: length });
+      // From here on the client sets the pace; one that stops taking data is given up.
+      let pulled = Date.now();
+      const stallMs = this.o.stallMs ?? STALL_MS;
+      watch = setInterval(
+        () => {
+          if (Date.now() - pulled < stallMs) return;
+          this.o.log.warn("backup download stalled: its copy is removed", { afterMs: stallMs });
+          close();
+        },
+        Math.max(10, Math.min(60_000, stallMs / 4)),
+      );
+      watch.unref();
       return {
         filename: backupFileName(now),
-        stream: { length, chunks: () => tarChunks(files), close },
+        stream: {
+          length,
+          chunks: async function* () {
+            for await (const chunk of tarChunks(files)) {
+              pulled = Date.now();
+              yield chunk;
+            }
+          },
+          close,
+        },
       };
     } catch (err) {
       close();

@@ -114,6 +114,24 @@ describe("BackupMaker", () => {
     await expect(maker.open()).rejects.toThrow("disk full");
   });
 
+  it("gives up a download that stops taking data, so the next one can run", async () => {
+    const maker = new BackupMaker({
+      dataDir: dir,
+      store: fakeStore,
+      log: silentLogger(),
+      stallMs: 50,
+    });
+    const b = await maker.open();
+    const it = b.stream.chunks()[Symbol.asyncIterator]();
+    expect((await it.next()).done).toBe(false);
+    // The client stops reading here.
+    await until(() => work(dir).length === 0, 5000, "the stalled copy removed");
+    const next = await maker.open();
+    next.stream.close();
+    await it.return?.();
+    b.stream.close();
+  });
+
   it("names the file by the UTC time", () => {
     expect(backupFileName(Date.UTC(2027, 0, 2, 3, 4, 5))).toBe(
       "meshgate-backup-2027-01-02T030405Z.tar",
