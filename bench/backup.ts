@@ -61,12 +61,15 @@ try {
   writeFileSync(cfg, `http:\n  token: ${TOKEN}\nsimulator:\n  enabled: false\n`);
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "daemon/main.ts", "run", "--config", cfg, "--data-dir", dataDir],
+    [
+      ...["--import", "tsx", "daemon/main.ts", "run", "--config", cfg, "--data-dir", dataDir],
+      ...["--port", "0", "--host", "127.0.0.1"],
+    ],
     { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } },
   );
   const pid = child.pid ?? 0;
   try {
-    const url = (await listening(child)).replace("0.0.0.0", "127.0.0.1");
+    const url = await listening(child);
     const health = async () =>
       (await (await fetch(`${url}/api/health`)).json()) as {
         index: { ready: boolean };
