@@ -6,7 +6,7 @@ import type { Config } from "../config/types.ts";
 import { redactUrl } from "../core/log.ts";
 import type { RadioStatus } from "../core/types.ts";
 import { type CheckResult, runChecks } from "../doctor/checks.ts";
-import type { SystemPort } from "../http/setup-ports.ts";
+import type { BackupDownload, SystemPort } from "../http/setup-ports.ts";
 import { listSerialPorts } from "../system/serial-ports.ts";
 import type { LogRing } from "./log-ring.ts";
 import { testBroker, testRadio } from "./probes.ts";
@@ -18,6 +18,8 @@ export interface SystemDeps {
   ring: LogRing | null;
   /** Stop cleanly and exit for the supervisor to restart. */
   restart(): void;
+  /** The backup download. */
+  backup(): Promise<BackupDownload>;
 }
 
 /**
@@ -58,5 +60,6 @@ export function systemPort(deps: SystemDeps): SystemPort {
     doctor: () => runningChecks(deps.config(), deps.radios()),
     logs: () => ({ lines: deps.ring?.lines() ?? [], dropped: deps.ring?.dropped ?? 0 }),
     restart: () => deps.restart(),
+    backup: () => deps.backup(),
   };
 }

@@ -263,8 +263,8 @@ export async function* loadTables(
  * A copy of a state through the same rows a save writes (a rebuild that
  * continues from the current state works on the copy, off to the side).
  */
-export function cloneState(s: MeshState): MeshState {
-  const next = new MeshState(s.cfg);
+export function cloneState(s: MeshState, cfg = s.cfg): MeshState {
+  const next = new MeshState(cfg);
   next.lastId = s.lastId;
   const all = new Dirty();
   all.all = true;

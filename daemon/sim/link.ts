@@ -15,6 +15,7 @@ import {
 } from "../protocol/constants.ts";
 import { sign } from "../protocol/crypto.ts";
 import { buildAdvertPayload, buildGroupTextPayload, encodePacket } from "../protocol/encode.ts";
+import type { GatewayIdentity } from "../radio/types.ts";
 import type { SIMULATOR_SCHEMA } from "./config-schema.ts";
 import { MeshSimulator, type MeshSimulatorOptions } from "./simulator.ts";
 
@@ -135,6 +136,13 @@ export class SimulatedRadio {
       text,
     });
     this.send(ROUTE_FLOOD, PAYLOAD_GRP_TXT, payload);
+  }
+
+  /** The gateway's live name and position: the simulated radio takes them as a companion would. */
+  async setGateway(g: GatewayIdentity): Promise<void> {
+    this.sim.setGateway(g);
+    this.deps.log.info("radio name and position set", { radio: this.id, name: g.name });
+    this.emitStatus();
   }
 
   async setParams(p: RadioParams): Promise<void> {

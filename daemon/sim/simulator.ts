@@ -21,6 +21,7 @@ import { hashtagKey, type Identity, PUBLIC_CHANNEL_KEY } from "../protocol/crypt
 import { encodePacket } from "../protocol/encode.ts";
 import { frameLayout } from "../protocol/hash.ts";
 import { ROLE_NUMBERS } from "../protocol/roles.ts";
+import type { GatewayIdentity } from "../radio/types.ts";
 import { PeerCrypto } from "./peer.ts";
 import { direct, flood, GATEWAY, type Hearing, zeroHop } from "./propagation.ts";
 import { Rng } from "./rng.ts";
@@ -72,7 +73,8 @@ export function channelFromConfig(c: { name: string; key?: string }): SimChannel
 }
 
 export class MeshSimulator {
-  readonly gateway: {
+  /** The gateway node as its radio firmware holds it; name and position change with `setGateway`. */
+  gateway: {
     readonly publicKey: string;
     readonly name: string;
     readonly lat: number;
@@ -128,6 +130,17 @@ export class MeshSimulator {
       [this.warmup[i], this.warmup[j]] = [this.warmup[j] as number, this.warmup[i] as number];
     }
     this.simNow = this.clock();
+  }
+
+  /**
+   * The gateway's radio was given a new name or position (what SET_ADVERT_NAME
+   * and SET_ADVERT_LATLON do on a companion): its own adverts carry them from
+   * now on. A missing coordinate keeps the one held.
+   */
+  setGateway(g: GatewayIdentity): void {
+    const lat = typeof g.lat === "number" && Number.isFinite(g.lat) ? g.lat : this.gateway.lat;
+    const lon = typeof g.lon === "number" && Number.isFinite(g.lon) ? g.lon : this.gateway.lon;
+    this.gateway = { publicKey: this.gateway.publicKey, name: g.name, lat, lon };
   }
 
   /** Live mode: receptions are delivered as the clock reaches them. */

@@ -1,4 +1,4 @@
-/** Admin conveniences: the doctor's checks, recent log lines, config download. */
+/** Admin conveniences: the doctor's checks, recent log lines, config and backup downloads. */
 import { useState } from "preact/hooks";
 import type { CheckResultView } from "../../../daemon/http/contract/setup.ts";
 import type { AdminApi } from "../admin.ts";
@@ -9,6 +9,7 @@ export function AdminTools(props: { admin: AdminApi }) {
   const [checks, setChecks] = useState<readonly CheckResultView[] | string | null>(null);
   const [lines, setLines] = useState<readonly string[] | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  const [backingUp, setBackingUp] = useState(false);
   return (
     <div class="card" data-section="admin">
       <h2>Maintenance</h2>
@@ -34,6 +35,18 @@ export function AdminTools(props: { admin: AdminApi }) {
         </button>{" "}
         <button type="button" onClick={async () => setNote(await admin.downloadConfig())}>
           Download config
+        </button>{" "}
+        <button
+          type="button"
+          disabled={backingUp}
+          onClick={async () => {
+            setBackingUp(true);
+            setNote("Writing the backup…");
+            setNote(await admin.downloadBackup());
+            setBackingUp(false);
+          }}
+        >
+          Download backup
         </button>{" "}
         {note ? <span role="alert">{note}</span> : null}
       </p>
