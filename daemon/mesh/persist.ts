@@ -17,6 +17,7 @@ import {
   restoreTalker,
   TOKEN,
 } from "./parse.ts";
+import type { StepBudget, TaskProgress } from "./scheduler.ts";
 import { MeshState } from "./state.ts";
 
 type Cell = string | number | null;
@@ -231,25 +232,33 @@ function restoreBuckets(s: MeshState, buckets: Bucket[][]): void {
   s.hours.restore(buckets[1]!);
 }
 
-/** Read every table into `s`, a page per step (for the scheduler). Counts rows skipped. */
+/**
+ * Read every table into `s` (for the scheduler): each page read is a wait of
+ * its own, and its rows are applied `step` (a budget of rows and time) at a
+ * time. Counts rows skipped.
+ */
 export async function* loadTables(
   port: MeshTablesPort,
   s: MeshState,
   head: SavedHead & { channels: unknown },
   stats: { skipped: number; rows: number },
-): AsyncGenerator<{ phase: string; done: number; total: number }, void, void> {
+  step: StepBudget,
+): AsyncGenerator<TaskProgress, void, void> {
   s.lastId = head.lastId;
   const buckets: Bucket[][] = [[], []];
   for (const table of LOAD_ORDER) {
     let after: Row | null = null;
     for (;;) {
+      yield { phase: "restore", done: stats.rows, total: 0, units: step.take() };
       const page = await port.meshRead(table, after, READ_PAGE);
       if (page.length === 0) break;
-      for (const r of page) {
+      yield { phase: "restore", done: stats.rows, total: 0, waited: true };
+      for (let i = 0; i < page.length; i++) {
         stats.rows++;
-        if (!applyRow(s, table, r, buckets)) stats.skipped++;
+        if (!applyRow(s, table, page[i]!, buckets)) stats.skipped++;
+        if (step.spend() && i + 1 < page.length)
+          yield { phase: "restore", done: stats.rows, total: 0, units: step.take() };
       }
-      yield { phase: "restore", done: stats.rows, total: 0 };
       const last = page[page.length - 1]!;
       after = table === "radios" ? [last[0]!] : [last[0]!, last[1]!];
       if (page.length < READ_PAGE) break;

@@ -15,7 +15,7 @@ import {
   type MeshTablesPort,
   type SavedHead,
 } from "./persist.ts";
-import type { TaskHandle, TaskProgress } from "./scheduler.ts";
+import { StepBudget, type TaskHandle, type TaskProgress } from "./scheduler.ts";
 import type { MeshState, RadioIdentity } from "./state.ts";
 import type { MeshObservation } from "./types.ts";
 
@@ -42,12 +42,31 @@ export interface RebuildTask {
   readonly dirty: Dirty;
 }
 
+/**
+ * Work units per scheduler step: stored rows folded in (or live ones caught
+ * up), node rows seeded, edges settled. A step also ends after `stepMs`,
+ * whichever comes first. 64 rows are about 2 ms of work on a Pi-class CPU.
+ */
+export interface StepUnits {
+  readonly rows: number;
+  readonly nodes: number;
+  readonly edges: number;
+}
+
+export const STEP_UNITS: StepUnits = { rows: 64, nodes: 256, edges: 256 };
+
 export interface BuildDeps {
   readonly tables: MeshTablesPort | null;
   readonly head: (SavedHead & { channels: unknown }) | null;
   readonly log: Logger;
   /** Rows per store read. */
   readonly batch: number;
+  /** Longest a step may take (ms) before it yields, whatever its units. */
+  readonly stepMs: number;
+  /** Units per step (default STEP_UNITS). */
+  readonly units?: StepUnits;
+  /** Wall clock for the step budget (ms; default performance.now). */
+  readonly clock?: () => number;
   readonly now: () => number;
   /** What the live radios have said of themselves (wins over the radios table). */
   liveRadios(): Iterable<RadioIdentity>;
@@ -65,9 +84,11 @@ export async function* buildState(
 ): AsyncGenerator<TaskProgress, void, void> {
   const next = task.next;
   const tables = deps.tables;
+  const units = deps.units ?? STEP_UNITS;
+  const budget = (n: number) => new StepBudget(n, deps.stepMs, deps.clock);
   if (task.from === "stored" && tables && deps.head) {
     const stats = { skipped: 0, rows: 0 };
-    yield* loadTables(tables, next, deps.head, stats);
+    yield* loadTables(tables, next, deps.head, stats, budget(units.rows));
     if (stats.skipped > 0) deps.log.warn("mesh rows skipped", { skipped: stats.skipped });
     task.scanned = next.lastId;
     next.onTouch = (kind, id) => task.dirty.touch(kind, id);
@@ -86,11 +107,13 @@ export async function* buildState(
   const rows = await source.listNodes();
   yield { phase: "nodes", done: 0, total: rows.length, waited: true };
   const trusted = new Set<string>();
+  const nodeStep = budget(units.nodes);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     next.nodes.seed(row);
     trusted.add(String(row.publicKey).toUpperCase());
-    if (i % 256 === 255) yield { phase: "nodes", done: i + 1, total: rows.length };
+    if (nodeStep.spend())
+      yield { phase: "nodes", done: i + 1, total: rows.length, units: nodeStep.take() };
   }
   const total = source.health?.().observations ?? 0;
   const radioKey = (id: string) => next.activity.radio(id)?.publicKey ?? null;
@@ -104,26 +127,29 @@ export async function* buildState(
       return n ? { publicKey: k, role: n.role, lat: n.lat, lon: n.lon, name: n.name } : undefined;
     },
   };
-  // Small pages: each page is one unsliced chunk of work on the main thread
-  // (the store's reply is deserialised at once). 200 rows kept the event
-  // loop's p99 at 7.4 ms during a 1M rebuild where 2000 gave 16.2 ms.
+  // Small pages: the store's reply is deserialised at once, outside any
+  // step, so a page is the one piece of work the scheduler cannot cut. 200
+  // rows kept the event loop's p99 at 7.4 ms during a 1M rebuild where 2000
+  // gave 16.2 ms.
   const batch = deps.batch;
   let done = 0;
   let after = next.lastId;
+  const rowStep = budget(units.rows);
   for (;;) {
-    yield { phase: "observations", done, total };
+    yield { phase: "observations", done, total, units: rowStep.take() };
     const page = await source.scanObservations(after, batch);
     if (page.length === 0) break;
     // The read was a wait (the scheduler starts a new slice after it): the
     // page's work begins in a step of its own.
-    yield { phase: "observations", done, total, waited: true };
+    yield { phase: "observations", done, total, waited: true, units: rowStep.take() };
     const before = after;
     for (let i = 0; i < page.length; i++) {
       const row = page[i]!;
       next.observe(observationFromRow(row, adapt));
       if (row.id > after) after = row.id;
       done++;
-      if ((i & 63) === 63) yield { phase: "observations", done, total };
+      if (rowStep.spend() && i + 1 < page.length)
+        yield { phase: "observations", done, total, units: rowStep.take() };
     }
     task.scanned = after;
     // Live observations the scan has now read are already in; forget them.
@@ -133,20 +159,38 @@ export async function* buildState(
   }
   for (let i = 0; i < rows.length; i++) {
     next.nodes.seedCounts(rows[i]!);
-    if (i % 1024 === 1023) yield { phase: "nodes", done: i + 1, total: rows.length };
+    if (nodeStep.spend())
+      yield { phase: "nodes", done: i + 1, total: rows.length, units: nodeStep.take() };
   }
+  yield { phase: "nodes", done: rows.length, total: rows.length, units: nodeStep.take() };
   next.prune(deps.now());
-  // Fold in, slice by slice, live observations the scan could not see.
+  // Fold in, step by step, live observations the scan could not see.
   let caught = 0;
+  const catchUp = budget(units.rows);
   while (task.pending.length > 0) {
-    const slice = task.pending.splice(0, 64);
-    for (const o of slice) if (unseen(o, after)) next.observe(o);
-    caught += slice.length;
-    yield { phase: "catch-up", done: caught, total: caught + task.pending.length };
+    let n = 0;
+    while (n < task.pending.length) {
+      const o = task.pending[n++]!;
+      if (unseen(o, after)) next.observe(o);
+      if (catchUp.spend()) break;
+    }
+    task.pending.splice(0, n);
+    caught += n;
+    yield {
+      phase: "catch-up",
+      done: caught,
+      total: caught + task.pending.length,
+      units: catchUp.take(),
+    };
   }
   let settled = 0;
-  for (const _ of next.settleSteps(256)) {
-    settled += 256;
-    yield { phase: "settle", done: Math.min(settled, next.graph.size), total: next.graph.size };
+  for (const _ of next.settleSteps(units.edges)) {
+    settled += units.edges;
+    yield {
+      phase: "settle",
+      done: Math.min(settled, next.graph.size),
+      total: next.graph.size,
+      units: units.edges,
+    };
   }
 }

@@ -12,6 +12,8 @@ import {
   saveChanges,
   TABLES_META_KEY,
 } from "../../daemon/mesh/persist.ts";
+import { STEP_UNITS } from "../../daemon/mesh/rebuild.ts";
+import { StepBudget } from "../../daemon/mesh/scheduler.ts";
 import { MeshState } from "../../daemon/mesh/state.ts";
 import { resolveConfig } from "../../daemon/mesh/types.ts";
 import { bigState } from "../support/mesh/big.ts";
@@ -37,7 +39,13 @@ describe("mesh tables at scale", () => {
 
     const back = new MeshState(resolveConfig({ maxEdges: 200_000, maxNodes: 40_000 }));
     const stats = { skipped: 0, rows: 0 };
-    for await (const _ of loadTables(t.port, back, parseHead(meta)!, stats)) {
+    for await (const _ of loadTables(
+      t.port,
+      back,
+      parseHead(meta)!,
+      stats,
+      new StepBudget(STEP_UNITS.rows, Number.POSITIVE_INFINITY),
+    )) {
       // one page per step
     }
     expect(stats.skipped).toBe(0);
