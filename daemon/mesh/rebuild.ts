@@ -23,6 +23,8 @@ import type { MeshObservation } from "./types.ts";
 export interface MeshSource {
   scanObservations(afterId: number, limit: number): Promise<readonly PacketRow[]>;
   listNodes(): Promise<readonly NodeRow[]>;
+  /** Optional: node rows in key order, a page at a time (preferred to listNodes). */
+  scanNodes?(afterKey: string, limit: number): Promise<readonly NodeRow[]>;
   /** Optional, for progress totals. */
   health?(): { readonly observations: number };
   /** Optional: the radios table, so rx links know the radio's key before it reports in. */
@@ -103,17 +105,32 @@ export async function* buildState(
     }
   }
   for (const r of deps.liveRadios()) next.setRadio(r);
-  yield { phase: "nodes", done: 0, total: 0 };
-  const rows = await source.listNodes();
-  yield { phase: "nodes", done: 0, total: rows.length, waited: true };
+  const rows: NodeRow[] = [];
   const trusted = new Set<string>();
   const nodeStep = budget(units.nodes);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    next.nodes.seed(row);
-    trusted.add(String(row.publicKey).toUpperCase());
-    if (nodeStep.spend())
-      yield { phase: "nodes", done: i + 1, total: rows.length, units: nodeStep.take() };
+  // Node rows a page at a time where the store can: all of them in one reply
+  // (up to maxNodes) is one long deserialisation the scheduler cannot cut.
+  for (let afterKey = ""; ; ) {
+    yield { phase: "nodes", done: rows.length, total: 0, units: nodeStep.take() };
+    const page = source.scanNodes
+      ? await source.scanNodes(afterKey, deps.batch)
+      : afterKey === ""
+        ? await source.listNodes()
+        : [];
+    if (page.length === 0) break;
+    yield { phase: "nodes", done: rows.length, total: 0, waited: true };
+    for (let i = 0; i < page.length; i++) {
+      const row = page[i]!;
+      rows.push(row);
+      next.nodes.seed(row);
+      trusted.add(String(row.publicKey).toUpperCase());
+      if (nodeStep.spend() && i + 1 < page.length)
+        yield { phase: "nodes", done: rows.length, total: 0, units: nodeStep.take() };
+    }
+    const last = String(page[page.length - 1]!.publicKey);
+    // Keys must rise page by page, or the read would repeat forever.
+    if (!source.scanNodes || last <= afterKey) break;
+    afterKey = last;
   }
   const total = source.health?.().observations ?? 0;
   const radioKey = (id: string) => next.activity.radio(id)?.publicKey ?? null;

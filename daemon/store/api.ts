@@ -134,6 +134,8 @@ export interface StoreApi {
   /** Observations with id > afterId in id order (for model rebuilds). */
   scanObservations(afterId: number, limit: number): Promise<readonly PacketRow[]>;
   listNodes(): Promise<readonly NodeRow[]>;
+  /** Nodes with a key above `afterKey` in key order, at most `limit` (for model rebuilds). */
+  scanNodes(afterKey: string, limit: number): Promise<readonly NodeRow[]>;
   getNode(publicKey: string): Promise<NodeRow | null>;
   listChannelMessages(
     channel: string | null,

@@ -32,6 +32,7 @@ export type Method =
   | "getTransmission"
   | "scanObservations"
   | "listNodes"
+  | "scanNodes"
   | "getNode"
   | "listChannelMessages"
   | "getMeta"

@@ -345,6 +345,9 @@ class StoreClient implements StoreApi {
   listNodes(): Promise<readonly NodeRow[]> {
     return this.call("listNodes");
   }
+  scanNodes(afterKey: string, limit: number): Promise<readonly NodeRow[]> {
+    return this.call("scanNodes", afterKey, limit);
+  }
   getNode(publicKey: string): Promise<NodeRow | null> {
     return this.call("getNode", publicKey);
   }

@@ -107,6 +107,8 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
       return q.scanObservations(db, Number(a[0]), Number(a[1]));
     case "listNodes":
       return q.listNodes(db);
+    case "scanNodes":
+      return q.scanNodes(db, String(a[0]), Number(a[1]));
     case "getNode":
       return q.getNode(db, String(a[0]));
     case "listChannelMessages":

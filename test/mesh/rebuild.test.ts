@@ -11,7 +11,9 @@ import { Dirty } from "../../daemon/mesh/persist.ts";
 import {
   type BuildDeps,
   buildState,
+  type MeshSource,
   type RebuildTask,
+  STEP_UNITS,
   type StepUnits,
 } from "../../daemon/mesh/rebuild.ts";
 import { MeshState } from "../../daemon/mesh/state.ts";
@@ -69,7 +71,7 @@ function deps(units: StepUnits, stepMs: number, clock?: () => number): BuildDeps
 }
 
 /** Runs a build step by step, counting what each step did. */
-async function steps(src: MemorySource, t: RebuildTask, d: BuildDeps) {
+async function steps(src: MeshSource, t: RebuildTask, d: BuildDeps) {
   let observed = 0;
   let seeded = 0;
   const observe = t.next.observe.bind(t.next);
@@ -111,6 +113,24 @@ describe("rebuild steps", () => {
     expect(settle.length).toBeGreaterThanOrEqual(Math.floor(t.next.graph.size / units.edges));
     expect(t.next.counters.observations).toBe(n);
     expect(t.scanned).toBe(n);
+  });
+
+  it("read node rows a page at a time, or all at once from a source that cannot page", async () => {
+    const paged = store(10, 450);
+    const t = task();
+    const out = await steps(paged, t, deps(STEP_UNITS, Number.POSITIVE_INFINITY));
+    expect(paged.nodeScans).toBe(4); // 200 + 200 + 50, then an empty page
+    expect(out.reduce((s, x) => s + x.seeded, 0)).toBe(450);
+    expect(t.next.nodes.size).toBe(450);
+    const src = store(10, 450);
+    const whole = {
+      scanObservations: src.scanObservations.bind(src),
+      listNodes: src.listNodes.bind(src),
+    };
+    const t2 = task();
+    await steps(whole, t2, deps(STEP_UNITS, Number.POSITIVE_INFINITY));
+    expect(t2.next.nodes.size).toBe(450);
+    expect(src.nodeScans).toBe(0);
   });
 
   it("end a step early when its time is up, however many units are left", async () => {

@@ -86,6 +86,13 @@ export class FakeStore implements StoreApi {
     return [...this.nodes.values()];
   }
 
+  async scanNodes(afterKey: string, limit: number): Promise<readonly NodeRow[]> {
+    return [...this.nodes.values()]
+      .filter((n) => n.publicKey > afterKey)
+      .sort((x, y) => (x.publicKey < y.publicKey ? -1 : 1))
+      .slice(0, limit);
+  }
+
   async getNode(publicKey: string): Promise<NodeRow | null> {
     return this.nodes.get(publicKey) ?? null;
   }

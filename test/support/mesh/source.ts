@@ -7,6 +7,7 @@ export class MemorySource implements MeshSource {
   readonly rows: PacketRow[] = [];
   nodeRows: NodeRow[] = [];
   scans = 0;
+  nodeScans = 0;
   /** The radios table, when a test gives one. */
   meshRead?: MeshSource["meshRead"];
   /** Called before each page is returned (lets a test act mid-rebuild). */
@@ -43,6 +44,15 @@ export class MemorySource implements MeshSource {
 
   async listNodes(): Promise<readonly NodeRow[]> {
     return this.nodeRows;
+  }
+
+  async scanNodes(afterKey: string, limit: number): Promise<readonly NodeRow[]> {
+    this.nodeScans++;
+    await new Promise((r) => setImmediate(r));
+    return [...this.nodeRows]
+      .filter((n) => n.publicKey > afterKey)
+      .sort((x, y) => (x.publicKey < y.publicKey ? -1 : 1))
+      .slice(0, limit);
   }
 
   health() {
