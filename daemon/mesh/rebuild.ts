@@ -88,6 +88,8 @@ export async function* buildState(
   const tables = deps.tables;
   const units = deps.units ?? STEP_UNITS;
   const budget = (n: number) => new StepBudget(n, deps.stepMs, deps.clock);
+  // Edges are weighed once, by the settle at the end, not as each appears.
+  next.resolveLive = false;
   if (task.from === "stored" && tables && deps.head) {
     const stats = { skipped: 0, rows: 0 };
     yield* loadTables(tables, next, deps.head, stats, budget(units.rows));
@@ -200,6 +202,7 @@ export async function* buildState(
       units: catchUp.take(),
     };
   }
+  next.resolveLive = true;
   let settled = 0;
   for (const _ of next.settleSteps(units.edges)) {
     settled += units.edges;
