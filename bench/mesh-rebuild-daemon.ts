@@ -6,14 +6,18 @@
  * reports ready. Prints the health endpoint's latency during the rebuild,
  * the event-loop delay, the scheduler's longest slice and the rebuild time.
  *
- *   node --expose-gc --import tsx bench/mesh-rebuild-daemon.ts [--observations N] [--data DIR]
+ *   node --expose-gc --import tsx bench/mesh-rebuild-daemon.ts [--observations N] [--data DIR] [--alloc FILE]
+ *
+ * `--alloc FILE` samples the main thread's allocations during the rebuild
+ * (collected objects included) into FILE, a .heapprofile for DevTools, and
+ * prints the functions that allocated most.
  *
  * `--data DIR` keeps the seeded data dir there and reuses it on the next run
  * with the same N (the daemon's own writes, such as the saved mesh tables,
  * are removed first so every run rebuilds from scratch).
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
@@ -99,6 +103,10 @@ whole.enable();
 const cpuStart = process.cpuUsage();
 const app = new App({ config, log: silentLogger(), version: "bench", staticDir: null });
 await app.start();
+const allocFile = process.argv.includes("--alloc")
+  ? process.argv[process.argv.indexOf("--alloc") + 1]
+  : undefined;
+const sampler = allocFile ? await allocSampler() : null;
 loop.enable();
 gcObserver.observe({ entryTypes: ["gc"] });
 
@@ -126,6 +134,7 @@ const poller = new Worker(
 );
 const lat = await new Promise<number[]>((r) => poller.once("message", r));
 loop.disable();
+const allocTop = sampler && allocFile ? await sampler.stop(allocFile) : null;
 whole.disable();
 const cpu = process.cpuUsage(cpuStart);
 gcObserver.disconnect();
@@ -173,3 +182,49 @@ console.log(
 console.log(
   `| process CPU from start to ready (all threads): user / system | ${f(cpu.user / 1e6)} / ${f(cpu.system / 1e6)} s |`,
 );
+
+if (allocTop) {
+  console.log("");
+  console.log(
+    `Main-thread allocations during the rebuild (sampled, ${f(allocTop.totalMB, 1)} MB in all):`,
+  );
+  console.log("");
+  console.log("| function | MB allocated (self) |");
+  console.log("|---|---|");
+  for (const [name, mb] of allocTop.top) console.log(`| ${name} | ${f(mb, 1)} |`);
+}
+
+/** The inspector's sampling heap profiler, counting objects the GC already collected too. */
+async function allocSampler() {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("HeapProfiler.startSampling", {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post("HeapProfiler.stopSampling");
+      session.disconnect();
+      writeFileSync(file, JSON.stringify(profile));
+      const self = new Map<string, number>();
+      let total = 0;
+      const walk = (node: typeof profile.head) => {
+        const cf = node.callFrame;
+        const where = cf.url ? cf.url.split("/").slice(-2).join("/") : "";
+        const name = `${cf.functionName || "(anonymous)"} ${where}`.trim();
+        self.set(name, (self.get(name) ?? 0) + node.selfSize);
+        total += node.selfSize;
+        for (const c of node.children) walk(c);
+      };
+      walk(profile.head);
+      const top = [...self]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([name, bytes]) => [name, bytes / 1048576] as const);
+      return { totalMB: total / 1048576, top };
+    },
+  };
+}
