@@ -4,7 +4,9 @@
  * async interface. The store is the single writer: ingest, maintenance and
  * the outbox write; HTTP, MQTT and the UI read or enqueue.
  */
+
 import type { ObservationInput, StoredPacket } from "../core/types.ts";
+import type { ObservationColumns } from "./columns.ts";
 import type { MeshRowsBatch, MeshTable, Row } from "./mesh-rows.ts";
 
 // The observation shapes belong to core: ingest builds them and the bus carries them.
@@ -133,6 +135,12 @@ export interface StoreApi {
   getTransmission(hash: string): Promise<readonly PacketRow[]>;
   /** Observations with id > afterId in id order (for model rebuilds). */
   scanObservations(afterId: number, limit: number): Promise<readonly PacketRow[]>;
+  /** The same page as columns, packet bytes only for `rawTypes` (for model rebuilds). */
+  scanObservationColumns(
+    afterId: number,
+    limit: number,
+    rawTypes: readonly number[],
+  ): Promise<ObservationColumns>;
   listNodes(): Promise<readonly NodeRow[]>;
   /** Nodes with a key above `afterKey` in key order, at most `limit` (for model rebuilds). */
   scanNodes(afterKey: string, limit: number): Promise<readonly NodeRow[]>;

@@ -31,6 +31,7 @@ export type Method =
   | "packetPage"
   | "getTransmission"
   | "scanObservations"
+  | "scanObservationColumns"
   | "listNodes"
   | "scanNodes"
   | "getNode"

@@ -4,6 +4,7 @@
  * answered from the last snapshot of health the worker pushed (every 500 ms
  * and after every write).
  */
+
 import { Worker } from "node:worker_threads";
 import type {
   ChannelMessageRow,
@@ -18,6 +19,7 @@ import type {
   StoreHealth,
 } from "./api.ts";
 import { type ArchiveSettings, DEFAULT_HOT_MB } from "./archiver.ts";
+import type { ObservationColumns } from "./columns.ts";
 import type { EngineOptions } from "./engine.ts";
 import { StoreError } from "./errors.ts";
 import type { MeshRowsBatch, MeshTable, Row } from "./mesh-rows.ts";
@@ -344,6 +346,13 @@ class StoreClient implements StoreApi {
   }
   listNodes(): Promise<readonly NodeRow[]> {
     return this.call("listNodes");
+  }
+  scanObservationColumns(
+    afterId: number,
+    limit: number,
+    rawTypes: readonly number[],
+  ): Promise<ObservationColumns> {
+    return this.call("scanObservationColumns", afterId, limit, rawTypes);
   }
   scanNodes(afterKey: string, limit: number): Promise<readonly NodeRow[]> {
     return this.call("scanNodes", afterKey, limit);

@@ -3,12 +3,14 @@
  * (queries, export for snapshots) never blocks the daemon's event loop.
  * Logs are forwarded to the main thread's Logger.
  */
+
 import { basename, dirname } from "node:path";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parentPort } from "node:worker_threads";
 import { MeshgateError } from "../core/errors.ts";
 import { Logger, type LogSink } from "../core/log.ts";
+import { columnsOf } from "./columns.ts";
 import { StoreEngine } from "./engine.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
 import { type MeshTable, meshRead, type Row } from "./mesh-rows.ts";
@@ -105,6 +107,8 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
       return e.history.transmission(String(a[0]));
     case "scanObservations":
       return q.scanObservations(db, Number(a[0]), Number(a[1]));
+    case "scanObservationColumns":
+      return columnsOf(q.scanObservations(db, Number(a[0]), Number(a[1])), a[2] as number[]);
     case "listNodes":
       return q.listNodes(db);
     case "scanNodes":

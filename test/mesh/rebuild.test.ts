@@ -20,7 +20,7 @@ import { MeshState } from "../../daemon/mesh/state.ts";
 import { resolveConfig } from "../../daemon/mesh/types.ts";
 import { startServer } from "../support/http/server.ts";
 import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
-import { MemorySource, nodeRow } from "../support/mesh/source.ts";
+import { MemorySource, nodeRow, withColumns } from "../support/mesh/source.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
 
@@ -180,6 +180,27 @@ describe("rebuild steps", () => {
     expect(s.maxStepUnits).toBe(16);
     expect(s.steps).toBeGreaterThanOrEqual(1000 / 16);
     expect(m.stats().counters.observations).toBe(1000);
+  });
+});
+
+describe("rebuild from columns", () => {
+  it("gives the same state as a rebuild from rows", async () => {
+    const build = async (src: MemorySource) => {
+      const m = new MeshModel({ config: {}, log: silentLogger(), now: () => T0 });
+      await m.rebuild(src);
+      return m;
+    };
+    const rows = await build(store(2000, 40));
+    const cols = await build(withColumns(store(2000, 40)));
+    const edges = (m: MeshModel) =>
+      m
+        .graph()
+        .edges.map((e) => JSON.stringify(e))
+        .sort();
+    expect(edges(cols)).toEqual(edges(rows));
+    expect(edges(cols).length).toBeGreaterThan(40);
+    expect(cols.nodes()).toEqual(rows.nodes());
+    expect(cols.stats().counters).toEqual(rows.stats().counters);
   });
 });
 

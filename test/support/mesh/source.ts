@@ -2,12 +2,15 @@
 import type { MeshSource } from "../../../daemon/mesh/model.ts";
 import type { MeshObservation } from "../../../daemon/mesh/types.ts";
 import type { NodeRow, PacketRow } from "../../../daemon/store/api.ts";
+import { columnsOf } from "../../../daemon/store/columns.ts";
 
 export class MemorySource implements MeshSource {
   readonly rows: PacketRow[] = [];
   nodeRows: NodeRow[] = [];
   scans = 0;
   nodeScans = 0;
+  /** Pages as columns too, when a test asks for it (withColumns), as the real store offers them. */
+  scanObservationColumns?: MeshSource["scanObservationColumns"];
   /** The radios table, when a test gives one. */
   meshRead?: MeshSource["meshRead"];
   /** Called before each page is returned (lets a test act mid-rebuild). */
@@ -58,6 +61,13 @@ export class MemorySource implements MeshSource {
   health() {
     return { observations: this.rows.length };
   }
+}
+
+/** `s` offering its pages as columns too, as the real store does. */
+export function withColumns(s: MemorySource): MemorySource {
+  s.scanObservationColumns = async (afterId, limit, rawTypes) =>
+    columnsOf(await s.scanObservations(afterId, limit), rawTypes);
+  return s;
 }
 
 export function nodeRow(publicKey: string, p: Partial<NodeRow> = {}): NodeRow {
