@@ -38,7 +38,13 @@ import {
   nodeList,
   summary,
 } from "./queries.ts";
-import { buildState, type MeshSource, type RebuildTask, unseen } from "./rebuild.ts";
+import {
+  buildState,
+  type MeshSource,
+  type RebuildTask,
+  type StepUnits,
+  unseen,
+} from "./rebuild.ts";
 import { Scheduler, type TaskHandle, type TaskProgress } from "./scheduler.ts";
 import { MeshState, type RadioIdentity } from "./state.ts";
 import {
@@ -67,8 +73,10 @@ export interface MeshModelOptions {
   readonly settleEveryMs?: number;
   readonly gateway?: GatewayIdentity;
   readonly pruneEveryMs?: number;
-  /** Rows per store read during a rebuild (default 2000). */
+  /** Rows per store read during a rebuild (default 200). */
   readonly batch?: number;
+  /** Work units per rebuild step (default STEP_UNITS in rebuild.ts). */
+  readonly stepUnits?: StepUnits;
   /** Told of each new node and each fresh advert of a known one (e.g. the bus `node` event). */
   readonly onNode?: (e: { publicKey: string; change: "new" | "updated" }) => void;
 }
@@ -271,6 +279,8 @@ export class MeshModel implements Service {
         head: this.head,
         log: this.opts.log,
         batch: this.opts.batch ?? 200,
+        stepMs: this.cfg.sliceMs,
+        ...(this.opts.stepUnits ? { units: this.opts.stepUnits } : {}),
         now: this.now,
         liveRadios: () => this.state.radioIds.values(),
       }),

@@ -103,6 +103,14 @@ export function listNodes(db: Database): NodeRow[] {
   return selectRecords(db, `SELECT ${NODE_COLS} FROM nodes ORDER BY last_seen DESC`, []).map(node);
 }
 
+export function scanNodes(db: Database, afterKey: string, limit: number): NodeRow[] {
+  return selectRecords(
+    db,
+    `SELECT ${NODE_COLS} FROM nodes WHERE public_key > ? ORDER BY public_key LIMIT ?`,
+    [afterKey, clampLimit(limit)],
+  ).map(node);
+}
+
 export function getNode(db: Database, publicKey: string): NodeRow | null {
   const r = selectRecords(db, `SELECT ${NODE_COLS} FROM nodes WHERE public_key = ?`, [
     publicKey.toUpperCase(),
