@@ -15,7 +15,7 @@
 import { silentLogger } from "../daemon/core/log.ts";
 import { MeshModel } from "../daemon/mesh/model.ts";
 import { resolveConfig } from "../daemon/mesh/types.ts";
-import { MemorySource, nodeRows } from "../test/support/mesh/source.ts";
+import { MemorySource, nodeRows, withColumns } from "../test/support/mesh/source.ts";
 import { generateMesh, pairKey, traffic, truthPairs } from "../test/support/mesh/topology.ts";
 import { TestRng } from "../test/support/rng.ts";
 
@@ -101,7 +101,7 @@ async function run(s: Scenario) {
     }),
   ];
   const now = (obs.at(-1)?.at ?? T0) + 60_000;
-  const src = new MemorySource();
+  const src = withColumns(new MemorySource());
   const live = new MeshModel({ config: {}, log: silentLogger(), now: () => now });
   for (const o of obs) live.observe({ ...o, id: src.add(o).id });
   live.settle();

@@ -6,34 +6,72 @@
  * reports ready. Prints the health endpoint's latency during the rebuild,
  * the event-loop delay, the scheduler's longest slice and the rebuild time.
  *
- *   node --expose-gc --import tsx bench/mesh-rebuild-daemon.ts [--observations N]
+ *   node --expose-gc --import tsx bench/mesh-rebuild-daemon.ts [--observations N] [--data DIR] [--alloc FILE]
+ *
+ * `--alloc FILE` samples the main thread's allocations during the rebuild
+ * (collected objects included) into FILE, a .heapprofile for DevTools, and
+ * prints the functions that allocated most.
+ *
+ * `--data DIR` keeps the seeded data dir there and reuses it on the next run
+ * with the same N (the daemon's own writes, such as the saved mesh tables,
+ * are removed first so every run rebuilds from scratch).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { App } from "../daemon/app/app.ts";
 import { loadConfig } from "../daemon/config/load.ts";
 import { silentLogger } from "../daemon/core/log.ts";
 import { seed } from "./_history-seed.ts";
+import { envWithoutMalloc, unitEnv } from "./_unit-env.ts";
+
+// Measure the daemon as the installed unit runs it (its V8 young-generation
+// and malloc settings): run again in a child with the unit's environment,
+// unless this already is that child or `--own-env` asks for this process's.
+const unit = unitEnv();
+if (!process.argv.includes("--own-env") && process.env.MESHGATE_BENCH_UNIT_ENV !== "1") {
+  const env = { ...envWithoutMalloc(), ...unit, MESHGATE_BENCH_UNIT_ENV: "1" };
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    env,
+    stdio: "inherit",
+  });
+  if (child.signal) console.error(`bench child ended by ${child.signal}`);
+  process.exit(child.status ?? 1);
+}
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const n = arg("observations", 500_000);
-const work = mkdtempSync(join(tmpdir(), "meshgate-rebuild-"));
-const dataDir = join(work, "data");
+const keep = process.argv.includes("--data")
+  ? process.argv[process.argv.indexOf("--data") + 1]
+  : undefined;
+const work = keep ?? mkdtempSync(join(tmpdir(), "meshgate-rebuild-"));
+const dataDir = join(work, `data-${n}`);
+const pristine = join(work, `seeded-${n}`);
 // The whole history in the hot database (the rebuild reads the hot store):
 // half a day, within hotMaxHours, and a hot budget large enough for it.
 const HOT_MB = Math.max(4, Math.ceil(n / 1000));
-const seeded = await seed(dataDir, n, {
-  days: 0.5,
-  nodes: 300,
-  hotMB: HOT_MB,
-  maxDbMB: 4 * HOT_MB,
-});
+let seededMs = 0;
+if (!keep || !existsSync(pristine)) {
+  // Seeded under another name and renamed when complete: a run cut short never leaves a partial seed.
+  const partial = `${pristine}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  const seeded = await seed(partial, n, {
+    days: 0.5,
+    nodes: 300,
+    hotMB: HOT_MB,
+    maxDbMB: 4 * HOT_MB,
+  });
+  seededMs = seeded.ms;
+  renameSync(partial, pristine);
+}
+rmSync(dataDir, { recursive: true, force: true });
+cpSync(pristine, dataDir, { recursive: true });
 
 const { config } = loadConfig({ searchPaths: [], env: {} });
 config.simulator.enabled = false;
@@ -45,10 +83,32 @@ config.store.maxDbMB = 4 * HOT_MB;
 config.radios = [];
 globalThis.gc?.();
 const loadStart = loadavg()[0]!;
+// Event-loop delay over the whole start (store load, HTTP bind, rebuild) and
+// over the rebuild alone (from the end of start() until the index is ready);
+// garbage-collection pauses of this thread over the same span.
+const whole = monitorEventLoopDelay({ resolution: 1 });
 const loop = monitorEventLoopDelay({ resolution: 1 });
-loop.enable();
+const pauses = () => ({ count: 0, totalMs: 0, maxMs: 0 });
+const gc = { minor: pauses(), major: pauses() };
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    const p = kind === constants.NODE_PERFORMANCE_GC_MINOR ? gc.minor : gc.major;
+    p.count++;
+    p.totalMs += e.duration;
+    if (e.duration > p.maxMs) p.maxMs = e.duration;
+  }
+});
+whole.enable();
+const cpuStart = process.cpuUsage();
 const app = new App({ config, log: silentLogger(), version: "bench", staticDir: null });
 await app.start();
+const allocFile = process.argv.includes("--alloc")
+  ? process.argv[process.argv.indexOf("--alloc") + 1]
+  : undefined;
+const sampler = allocFile ? await allocSampler() : null;
+loop.enable();
+gcObserver.observe({ entryTypes: ["gc"] });
 
 // Polls until the index is ready; each answer is timed and tagged with it.
 const poller = new Worker(
@@ -74,18 +134,23 @@ const poller = new Worker(
 );
 const lat = await new Promise<number[]>((r) => poller.once("message", r));
 loop.disable();
+const allocTop = sampler && allocFile ? await sampler.stop(allocFile) : null;
+whole.disable();
+const cpu = process.cpuUsage(cpuStart);
+gcObserver.disconnect();
 await poller.terminate();
 const stats = app.mesh.stats();
 const loadEnd = loadavg()[0]!;
 await app.stop();
-rmSync(work, { recursive: true, force: true });
+if (keep) rmSync(dataDir, { recursive: true, force: true });
+else rmSync(work, { recursive: true, force: true });
 
 lat.sort((a, b) => a - b);
 const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] ?? 0;
 const f = (x: number, d = 2) => x.toFixed(d);
 console.log(
-  `Daemon startup rebuild over ${n} stored observations (seeded in ${f(seeded.ms / 1000, 1)} s), ` +
-    `sliceMs ${app.mesh.cfg.sliceMs}, Node ${process.version}; 1-minute load average ${f(loadStart, 1)} at start, ${f(loadEnd, 1)} at end.`,
+  `Daemon startup rebuild over ${n} stored observations (${seededMs > 0 ? `seeded in ${f(seededMs / 1000, 1)} s` : "seeded before"}), ` +
+    `sliceMs ${app.mesh.cfg.sliceMs}, Node ${process.version}, NODE_OPTIONS ${process.env.NODE_OPTIONS ?? "none"}; 1-minute load average ${f(loadStart, 1)} at start, ${f(loadEnd, 1)} at end.`,
 );
 console.log("");
 console.log("| measurement | value |");
@@ -96,9 +161,70 @@ console.log(
 console.log(
   `| /api/health during it (${lat.length} requests): p50 / p99 / max | ${f(pct(50))} / ${f(pct(99))} / ${f(lat.at(-1) ?? 0)} ms (goal p99 <= 20) |`,
 );
+const eld = (h: typeof loop) =>
+  `${f(h.percentile(50) / 1e6)} / ${f(h.percentile(99) / 1e6)} / ${f(h.max / 1e6)} ms`;
+console.log(`| event-loop delay during the rebuild: p50 / p99 / max | ${eld(loop)} |`);
 console.log(
-  `| event-loop delay: p50 / p99 / max | ${f(loop.percentile(50) / 1e6)} / ${f(loop.percentile(99) / 1e6)} / ${f(loop.max / 1e6)} ms |`,
+  `| event-loop delay from start (store load included): p50 / p99 / max | ${eld(whole)} |`,
+);
+for (const [name, p] of [
+  ["minor (scavenge)", gc.minor],
+  ["major and incremental", gc.major],
+] as const) {
+  console.log(
+    `| GC pauses during the rebuild, ${name}: count / total / max | ${p.count} / ${f(p.totalMs)} / ${f(p.maxMs)} ms |`,
+  );
+}
+const sch = stats.scheduler;
+console.log(
+  `| scheduler slices: count / steps / slice CPU p99 / slice CPU max / slice wall max | ${sch.slices} / ${sch.steps} / ${f(sch.sliceCpuP99Ms ?? Number.NaN)} / ${f(sch.longestSliceCpuMs ?? Number.NaN)} / ${f(sch.longestSliceMs)} ms (goal <= 50); ${sch.slowSlices} slices over twice the budget (wall) |`,
 );
 console.log(
-  `| longest scheduler slice: wall / CPU | ${f(stats.scheduler.longestSliceMs)} / ${f(stats.scheduler.longestSliceCpuMs ?? Number.NaN)} ms (goal <= 50); ${stats.scheduler.slowSlices} of ${stats.scheduler.slices} slices over twice the budget (wall) |`,
+  `| process CPU from start to ready (all threads): user / system | ${f(cpu.user / 1e6)} / ${f(cpu.system / 1e6)} s |`,
 );
+
+if (allocTop) {
+  console.log("");
+  console.log(
+    `Main-thread allocations during the rebuild (sampled, ${f(allocTop.totalMB, 1)} MB in all):`,
+  );
+  console.log("");
+  console.log("| function | MB allocated (self) |");
+  console.log("|---|---|");
+  for (const [name, mb] of allocTop.top) console.log(`| ${name} | ${f(mb, 1)} |`);
+}
+
+/** The inspector's sampling heap profiler, counting objects the GC already collected too. */
+async function allocSampler() {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("HeapProfiler.startSampling", {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post("HeapProfiler.stopSampling");
+      session.disconnect();
+      writeFileSync(file, JSON.stringify(profile));
+      const self = new Map<string, number>();
+      let total = 0;
+      const walk = (node: typeof profile.head) => {
+        const cf = node.callFrame;
+        const where = cf.url ? cf.url.split("/").slice(-2).join("/") : "";
+        const name = `${cf.functionName || "(anonymous)"} ${where}`.trim();
+        self.set(name, (self.get(name) ?? 0) + node.selfSize);
+        total += node.selfSize;
+        for (const c of node.children) walk(c);
+      };
+      walk(profile.head);
+      const top = [...self]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([name, bytes]) => [name, bytes / 1048576] as const);
+      return { totalMB: total / 1048576, top };
+    },
+  };
+}

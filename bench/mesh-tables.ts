@@ -22,6 +22,8 @@ import {
   saveChanges,
   TABLES_META_KEY,
 } from "../daemon/mesh/persist.ts";
+import { STEP_UNITS } from "../daemon/mesh/rebuild.ts";
+import { StepBudget } from "../daemon/mesh/scheduler.ts";
 import { MeshState } from "../daemon/mesh/state.ts";
 import { resolveConfig } from "../daemon/mesh/types.ts";
 import { createStore } from "../daemon/store/store.ts";
@@ -71,7 +73,14 @@ if (!ROUTINE_ONLY) {
   globalThis.gc?.();
   const r0 = performance.now();
   const stats = { skipped: 0, rows: 0 };
-  for await (const _ of loadTables(port, back, parseHead(head)!, stats)) sample();
+  for await (const _ of loadTables(
+    port,
+    back,
+    parseHead(head)!,
+    stats,
+    new StepBudget(STEP_UNITS.rows, Number.POSITIVE_INFINITY),
+  ))
+    sample();
   const loadMs = performance.now() - r0;
   const s1 = performance.now();
   back.settle();

@@ -129,7 +129,9 @@ export function buildDeb({ root, out, pkg, target, t, stage }) {
     const script = readFileSync(f).subarray(0, 2).toString("latin1") === "#!";
     chmodSync(f, script ? 0o755 : 0o644);
   }
-  const elf = files(lib).filter(isElf);
+  // The uWS binary is optional (loaded only where its glibc suffices): its
+  // needs must not keep the package off systems that serve with node:http.
+  const elf = files(lib).filter((f) => isElf(f) && !/\/uws_[^/]+\.node$/.test(f));
   const depends = shlibDepends(elf);
 
   mkdirSync(join(dir, "DEBIAN"), { recursive: true });

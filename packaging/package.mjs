@@ -13,7 +13,6 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -35,8 +34,16 @@ export const TARGETS = {
   "linux-armv7": { prebuilds: "linux-arm", prefix: "armv7.", uws: "linux_arm", deb: "armhf" },
 };
 
-/** uWebSockets.js builds exist for Node 20 (ABI 115) only; other Node versions use node:http. */
-const NODE_ABI = 115;
+/**
+ * The uWebSockets.js build a release carries: the binaries for the Node ABI
+ * of the runtime meshgate ships (Node 24, ABI 137) from the build that has
+ * them (daemon/http/engine-select.ts lists both builds; a test keeps this in
+ * step). It exists for x64 and arm64 and needs glibc 2.38 (Debian 13, Pi OS
+ * trixie); elsewhere, and on Node 22, `http.engine: auto` serves with
+ * node:http, so the binary is optional and left out of the .deb's library
+ * dependencies.
+ */
+export const UWS_RELEASE = { pkg: "@btc-vision/uwebsockets.js", dir: "", abi: 137 };
 
 /** The externals the bundle loads at run time, with their run-time dependencies. */
 const RUNTIME_PACKAGES = [
@@ -89,15 +96,15 @@ export function stage(target, dir, { deb = false } = {}) {
       return true;
     });
   }
-  const uwsDir = join(root, "node_modules/@trufflesuite/uws-js-unofficial");
-  const uwsBinaries = existsSync(uwsDir)
-    ? readdirSync(join(uwsDir, "binaries")).filter((f) => f === `uws_${t.uws}_${NODE_ABI}.node`)
-    : [];
+  const uwsDir = join(root, "node_modules", UWS_RELEASE.pkg);
+  const uwsFile = `uws_${t.uws}_${UWS_RELEASE.abi}.node`;
+  const uwsBinaries = existsSync(join(uwsDir, UWS_RELEASE.dir, uwsFile)) ? [uwsFile] : [];
   if (uwsBinaries.length > 0) {
-    const dest = join(dir, "node_modules/@trufflesuite/uws-js-unofficial");
-    mkdirSync(join(dest, "binaries"), { recursive: true });
+    const dest = join(dir, "node_modules", UWS_RELEASE.pkg);
+    mkdirSync(join(dest, UWS_RELEASE.dir), { recursive: true });
     cpSync(join(uwsDir, "package.json"), join(dest, "package.json"));
-    for (const f of uwsBinaries) cpSync(join(uwsDir, "binaries", f), join(dest, "binaries", f));
+    if (existsSync(join(uwsDir, "LICENSE"))) cpSync(join(uwsDir, "LICENSE"), join(dest, "LICENSE"));
+    cpSync(join(uwsDir, UWS_RELEASE.dir, uwsFile), join(dest, UWS_RELEASE.dir, uwsFile));
   }
   writeFileSync(
     join(dir, "VERSION"),
@@ -107,7 +114,7 @@ export function stage(target, dir, { deb = false } = {}) {
   mkdirSync(join(dir, "bin"), { recursive: true });
   writeFileSync(
     join(dir, "bin/meshgate"),
-    '#!/bin/sh\n# meshgate launcher: runs the bundle with the Node.js on PATH (>= 20).\nhere=$(dirname "$(readlink -f "$0")")\nexec node "$here/../dist/meshgate.mjs" "$@"\n',
+    '#!/bin/sh\n# meshgate launcher: runs the bundle with the Node.js on PATH (>= 22).\nhere=$(dirname "$(readlink -f "$0")")\nexec node "$here/../dist/meshgate.mjs" "$@"\n',
   );
   chmodSync(join(dir, "bin/meshgate"), 0o755);
   cpSync(join(root, "systemd"), join(dir, "systemd"), { recursive: true });

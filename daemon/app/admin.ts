@@ -5,6 +5,7 @@
  * plain token exists only in the claim answer. The setup code lives in a file
  * so `meshgate setup-code` (another process) prints the one the daemon checks.
  */
+
 import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import {
   chownSync,
@@ -17,6 +18,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
+import { hexToBytes, toHex } from "../core/bytes.ts";
 
 export const ADMIN_FILE = "admin.json";
 export const SETUP_CODE_FILE = "setup-code.json";
@@ -106,7 +108,7 @@ export class AdminCredential {
     const token = `mg_${randomBytes(32).toString("base64url")}`;
     writePrivate(join(this.dataDir, ADMIN_FILE), {
       version: 1,
-      sha256: sha256(token).toString("hex"),
+      sha256: toHex(sha256(token)),
       createdAt: new Date(this.now()).toISOString(),
     });
     rmSync(join(this.dataDir, SETUP_CODE_FILE), { force: true });
@@ -117,6 +119,6 @@ export class AdminCredential {
   verify(token: string): boolean {
     const stored = readJson(join(this.dataDir, ADMIN_FILE))?.sha256;
     if (typeof stored !== "string" || !/^[0-9a-f]{64}$/.test(stored)) return false;
-    return timingSafeEqual(sha256(token), Buffer.from(stored, "hex"));
+    return timingSafeEqual(sha256(token), hexToBytes(stored));
   }
 }

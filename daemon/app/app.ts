@@ -21,6 +21,7 @@ import type { StoreApi } from "../store/api.ts";
 import { createStore } from "../store/store.ts";
 import { createActions } from "./actions.ts";
 import { AdminCredential } from "./admin.ts";
+import { BackupMaker } from "./backup.ts";
 import { ChannelRegistry } from "./channels.ts";
 import { makeDecoder, newDecodeCounters } from "./decoder.ts";
 import { DiskWatcher } from "./disk.ts";
@@ -122,6 +123,11 @@ export class App {
     });
     await this.startService(this.mesh);
 
+    const backups = new BackupMaker({
+      dataDir: config.store.dataDir,
+      store: this.store,
+      log: log.child("backup"),
+    });
     this.http = createHttpServer({
       config: config.http,
       staticDir: this.opts.staticDir,
@@ -158,6 +164,7 @@ export class App {
           radios: () => this.radios.list(),
           ring: this.opts.logRing ?? null,
           restart: () => this.opts.onRestart?.(),
+          backup: () => backups.open(),
         }),
       },
     });
@@ -275,6 +282,12 @@ export class App {
         restartMqtt: async (c) => {
           await this.stopMqtt();
           await this.startMqtt(c);
+        },
+        // Answered at once; /api/health shows the rebuild's progress meanwhile.
+        reconfigureMesh: (c) => {
+          this.mesh.reconfigure(c.mesh, this.store).catch((err) => {
+            log.error("mesh rebuild with new settings failed", { error: errorMessage(err) });
+          });
         },
       }),
     });

@@ -5,15 +5,8 @@
 import type { Config } from "../config/types.ts";
 import { redactUrl } from "../core/log.ts";
 import type { RadioStatus } from "../core/types.ts";
-import {
-  type CheckResult,
-  checkBroker,
-  checkClock,
-  checkDataDir,
-  checkNode,
-  checkSerial,
-} from "../doctor/checks.ts";
-import type { SystemPort } from "../http/setup-ports.ts";
+import { type CheckResult, runChecks } from "../doctor/checks.ts";
+import type { BackupDownload, SystemPort } from "../http/setup-ports.ts";
 import { listSerialPorts } from "../system/serial-ports.ts";
 import type { LogRing } from "./log-ring.ts";
 import { testBroker, testRadio } from "./probes.ts";
@@ -25,6 +18,8 @@ export interface SystemDeps {
   ring: LogRing | null;
   /** Stop cleanly and exit for the supervisor to restart. */
   restart(): void;
+  /** The backup download. */
+  backup(): Promise<BackupDownload>;
 }
 
 /**
@@ -35,13 +30,12 @@ export async function runningChecks(
   cfg: Config,
   radios: readonly RadioStatus[],
 ): Promise<CheckResult[]> {
-  const out: CheckResult[] = [checkNode()];
-  for (const r of cfg.radios) {
-    const serial = await checkSerial(r);
-    out.push(serial);
-    const s = radios.find((x) => x.id === r.id);
-    if (s)
-      out.push({
+  const out = await runChecks(cfg, {
+    noRadioFix: "pick the radio's port on the radio settings page",
+    link: async (r) => {
+      const s = radios.find((x) => x.id === r.id);
+      if (!s) return null;
+      return {
         name: `radio ${r.id}: link`,
         verdict: s.state === "up" ? "ok" : "fail",
         detail: `${s.state}${s.name ? `: ${s.name}` : ""}${s.firmware ? ` ${s.firmware}` : ""}${s.lastError ? ` (${s.lastError})` : ""}`,
@@ -50,18 +44,9 @@ export async function runningChecks(
           : {
               fix: `check the radio runs ${r.driver} firmware and the cable; test it from the radio settings page`,
             }),
-      });
-  }
-  if (cfg.radios.length === 0)
-    out.push({
-      name: "radios",
-      verdict: "warn",
-      detail: "no radio configured",
-      fix: "pick the radio's port on the radio settings page",
-    });
-  out.push(...(await checkDataDir(cfg.store.dataDir)));
-  out.push(checkClock());
-  for (const b of cfg.mqtt.brokers) out.push(await checkBroker(b.url, 5000));
+      };
+    },
+  });
   // Broker URLs may carry credentials; the check names them.
   return out.map((c) => ({ ...c, name: redactUrl(c.name) }));
 }
@@ -75,5 +60,6 @@ export function systemPort(deps: SystemDeps): SystemPort {
     doctor: () => runningChecks(deps.config(), deps.radios()),
     logs: () => ({ lines: deps.ring?.lines() ?? [], dropped: deps.ring?.dropped ?? 0 }),
     restart: () => deps.restart(),
+    backup: () => deps.backup(),
   };
 }

@@ -1,6 +1,6 @@
 import { Ajv, type AnySchema, type ErrorObject } from "ajv";
 import { GATEWAY_SCHEMA, LOG_SCHEMA } from "../core/config-schema.ts";
-import { HTTP_SCHEMA } from "../http/config-schema.ts";
+import { HTTP_SCHEMA } from "../core/http-config-schema.ts";
 import { MESH_SCHEMA } from "../mesh/config-schema.ts";
 import { MQTT_SCHEMA } from "../mqtt/config-schema.ts";
 import {

@@ -14,3 +14,11 @@ function readVersion(): string {
 }
 
 export const VERSION = readVersion();
+
+/**
+ * Node.js lines: the one meshgate ships and tests in full (the image, CI), and
+ * the oldest it supports (package.json `engines`, the .deb's dependency on
+ * nodejs; test/core/version.test.ts keeps those in step with this).
+ */
+export const NODE_SHIPPED_MAJOR = 24;
+export const NODE_MIN_MAJOR = 22;

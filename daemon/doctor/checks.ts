@@ -8,6 +8,7 @@ import { Bus } from "../core/bus.ts";
 import { errorMessage } from "../core/errors.ts";
 import { silentLogger } from "../core/log.ts";
 import type { RadioStatus } from "../core/types.ts";
+import { NODE_MIN_MAJOR, NODE_SHIPPED_MAJOR } from "../core/version.ts";
 import { systemdSyncProbe } from "../radio/clock.ts";
 import { RadioManager } from "../radio/manager.ts";
 
@@ -21,19 +22,22 @@ export interface CheckResult {
   readonly fix?: string;
 }
 
-const MIN_NODE_MAJOR = 20;
 const MIN_FREE_MB = 64;
+/** Below this meshgate does not start at all (syntax and APIs it uses). */
+const UNUSABLE_BELOW_MAJOR = 20;
 
 export function checkNode(version = process.versions.node): CheckResult {
   const major = Number(version.split(".")[0]);
-  return major >= MIN_NODE_MAJOR
-    ? { name: "node", verdict: "ok", detail: `Node.js ${version}` }
-    : {
-        name: "node",
-        verdict: "fail",
-        detail: `Node.js ${version} is too old`,
-        fix: `install Node.js ${MIN_NODE_MAJOR} or newer`,
-      };
+  const fix = `install Node.js ${NODE_SHIPPED_MAJOR} (the runtime meshgate ships; ${NODE_MIN_MAJOR} is still supported)`;
+  if (major >= NODE_MIN_MAJOR) return { name: "node", verdict: "ok", detail: `Node.js ${version}` };
+  if (major >= UNUSABLE_BELOW_MAJOR)
+    return {
+      name: "node",
+      verdict: "warn",
+      detail: `Node.js ${version} is past its end of life and no longer tested with meshgate`,
+      fix,
+    };
+  return { name: "node", verdict: "fail", detail: `Node.js ${version} is too old`, fix };
 }
 
 export async function checkSerial(radio: RadioConfig): Promise<CheckResult> {
@@ -250,23 +254,40 @@ export async function checkBroker(url: string, timeoutMs: number): Promise<Check
   });
 }
 
+/** How a run of the checks differs between the CLI and the running daemon. */
+export interface CheckOptions {
+  readonly handshakeMs?: number;
+  readonly brokerMs?: number;
+  /**
+   * A radio's link check after its serial check, or null for none. Default:
+   * a handshake unless the serial check failed (the CLI, with the port free).
+   */
+  readonly link?: (r: RadioConfig, serial: CheckResult) => Promise<CheckResult | null>;
+  /** The fix offered when no radio is configured. */
+  readonly noRadioFix?: string;
+}
+
 /** Every check for a config, in the order an operator would fix them. */
-export async function runChecks(
-  cfg: Config,
-  opts: { handshakeMs?: number; brokerMs?: number } = {},
-): Promise<CheckResult[]> {
+export async function runChecks(cfg: Config, opts: CheckOptions = {}): Promise<CheckResult[]> {
+  const link =
+    opts.link ??
+    (async (r: RadioConfig, serial: CheckResult) =>
+      serial.verdict === "fail" ? null : checkHandshake(r, opts.handshakeMs ?? 10_000));
   const out: CheckResult[] = [checkNode()];
   for (const r of cfg.radios) {
     const serial = await checkSerial(r);
     out.push(serial);
-    if (serial.verdict !== "fail") out.push(await checkHandshake(r, opts.handshakeMs ?? 10_000));
+    const l = await link(r, serial);
+    if (l) out.push(l);
   }
   if (cfg.radios.length === 0) {
     out.push({
       name: "radios",
       verdict: "warn",
       detail: "no radio configured",
-      fix: "add radios[] to the config (see docs/radios.md); without one meshgate only runs its simulator",
+      fix:
+        opts.noRadioFix ??
+        "add radios[] to the config (see docs/radios.md); without one meshgate only runs its simulator",
     });
   }
   out.push(...(await checkDataDir(cfg.store.dataDir)));

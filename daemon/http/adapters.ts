@@ -25,13 +25,12 @@ export function protocolDecoder(ctx: DecodeContext | (() => DecodeContext)): Dec
 /** The mesh model as the HTTP layer's MeshPort. */
 export function meshPortFrom(model: MeshModel): MeshPort {
   const readiness = (): MeshReadiness => {
-    if (model.ready()) return { ready: true, progress: 1 };
     const p = model.progress();
-    return {
-      ready: false,
-      progress: p.total > 0 ? Math.min(1, p.done / p.total) : 0,
-      detail: p.phase,
-    };
+    if (model.ready() && p.phase === "ready") return { ready: true, progress: 1 };
+    const progress = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+    // Rebuilding with new settings: the current state still answers meanwhile.
+    if (model.ready()) return { ready: true, progress, detail: `rebuilding: ${p.phase}` };
+    return { ready: false, progress, detail: p.phase };
   };
   return {
     readiness,

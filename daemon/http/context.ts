@@ -1,16 +1,16 @@
 /** What the routes share: dependencies, counters and the live hub. */
 import type { Bus } from "../core/bus.ts";
+import type { HTTP_SCHEMA } from "../core/http-config-schema.ts";
 import type { Logger } from "../core/log.ts";
 import type { FromSchema } from "../core/schema-type.ts";
 import type { TrafficTally } from "../mesh/analytics.ts";
 import type { StoreApi } from "../store/api.ts";
-import type { HTTP_SCHEMA } from "./config-schema.ts";
 import type { EngineName } from "./engine.ts";
 import type { UwsLoad } from "./engine-uws.ts";
 import type { HttpProviders } from "./ports.ts";
 import type { WsHub, WsHubOptions } from "./ws-hub.ts";
 
-/** The `http` config section (http/config-schema.ts), defaults applied. */
+/** The `http` config section (core/http-config-schema.ts), defaults applied. */
 export type HttpConfig = Readonly<FromSchema<typeof HTTP_SCHEMA>>;
 
 export interface HttpDeps {

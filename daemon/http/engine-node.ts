@@ -3,9 +3,10 @@
  * version), used when uWebSockets.js has no native build for the machine.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Duplex } from "node:stream";
+import { type Duplex, pipeline, Readable } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import {
+  type BodyStream,
   type EngineHandlers,
   type EngineOptions,
   type EngineRequestHead,
@@ -40,7 +41,10 @@ function hasBody(head: EngineRequestHead): boolean {
 }
 
 function send(res: ServerResponse, r: EngineResponse, close = false): void {
-  if (res.headersSent || res.destroyed) return;
+  if (res.headersSent || res.destroyed) {
+    r.stream?.close();
+    return;
+  }
   const headers: Record<string, string> = { ...r.headers };
   if (close) headers.connection = "close";
   if (r.headLength !== undefined) {
@@ -49,8 +53,23 @@ function send(res: ServerResponse, r: EngineResponse, close = false): void {
     res.end();
     return;
   }
+  if (r.stream) {
+    sendStream(res, r.status, headers, r.stream);
+    return;
+  }
   res.writeHead(r.status, headers);
   res.end(r.body);
+}
+
+/** Writes a streamed body at the pace the client reads it (pipeline handles backpressure and aborts). */
+function sendStream(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  stream: BodyStream,
+): void {
+  res.writeHead(status, { ...headers, "content-length": String(stream.length) });
+  pipeline(Readable.from(stream.chunks(), { objectMode: false }), res, () => stream.close());
 }
 
 function rejectUpgrade(socket: Duplex, r: EngineResponse): void {

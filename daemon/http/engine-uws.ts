@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type * as UWS from "@trufflesuite/uws-js-unofficial";
 import {
+  type BodyStream,
   type EngineHandlers,
   type EngineOptions,
   type EngineRequestHead,
@@ -84,11 +85,20 @@ function headOf(res: UWS.HttpResponse, req: UWS.HttpRequest): EngineRequestHead 
 interface ResState {
   aborted: boolean;
   done: boolean;
+  /** Wakes a streamed body waiting for the socket to drain (on abort). */
+  wake?: () => void;
 }
 
 function write(res: UWS.HttpResponse, st: ResState, r: EngineResponse, close = false): void {
-  if (st.aborted || st.done) return;
+  if (st.aborted || st.done) {
+    r.stream?.close();
+    return;
+  }
   st.done = true;
+  if (r.stream) {
+    void writeStream(res, st, r, r.stream);
+    return;
+  }
   res.cork(() => {
     res.writeStatus(statusLine(r.status));
     for (const [k, v] of Object.entries(r.headers)) {
@@ -99,6 +109,50 @@ function write(res: UWS.HttpResponse, st: ResState, r: EngineResponse, close = f
     if (r.headLength !== undefined) res.endWithoutBody(r.headLength, close);
     else res.end(r.body, close);
   });
+}
+
+/**
+ * A streamed body, chunk by chunk (uWS sends it chunked): after a write the
+ * socket could not take at once, wait for it to drain before reading the
+ * next chunk, so at most one chunk waits in memory. An abort stops reading.
+ */
+async function writeStream(
+  res: UWS.HttpResponse,
+  st: ResState,
+  r: EngineResponse,
+  stream: BodyStream,
+): Promise<void> {
+  const writable = () =>
+    new Promise<void>((resolve) => {
+      res.onWritable(() => {
+        resolve();
+        return true;
+      });
+      st.wake = resolve;
+    });
+  try {
+    res.cork(() => {
+      res.writeStatus(statusLine(r.status));
+      for (const [k, v] of Object.entries(r.headers)) {
+        if (k === "content-length" || k === "connection" || k === "date") continue;
+        res.writeHeader(k, v);
+      }
+    });
+    for await (const chunk of stream.chunks()) {
+      if (st.aborted) return;
+      let ok = false;
+      res.cork(() => {
+        ok = res.write(chunk);
+      });
+      if (!ok) await writable();
+      if (st.aborted) return;
+    }
+    res.cork(() => res.end());
+  } catch {
+    if (!st.aborted) res.close();
+  } finally {
+    stream.close();
+  }
 }
 
 interface WsData {
@@ -178,6 +232,7 @@ export function createUwsEngine(
     const st: ResState = { aborted: false, done: false };
     res.onAborted(() => {
       st.aborted = true;
+      st.wake?.();
     });
     const respond = (body: Buffer | null) => {
       h.http({ ...head, body }).then(

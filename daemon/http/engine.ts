@@ -24,12 +24,26 @@ export interface EngineRequest extends EngineRequestHead {
   readonly body: Buffer | null;
 }
 
+/**
+ * A body too large to hold (a backup download): the engine writes its chunks
+ * as the client takes them, and calls `close` once, whether the body was sent
+ * whole, cut short by the client or never sent (HEAD, an error).
+ */
+export interface BodyStream {
+  /** Total bytes, known before the first chunk. */
+  readonly length: number;
+  chunks(): AsyncIterable<Uint8Array>;
+  close(): void;
+}
+
 export interface EngineResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | Uint8Array;
   /** Answer to HEAD: send no body, but announce this Content-Length. */
   readonly headLength?: number;
+  /** When set, the body is streamed from here and `body` is ignored. */
+  readonly stream?: BodyStream;
 }
 
 /** One WebSocket connection as the hub sees it. */

@@ -9,7 +9,7 @@ import type { AppContext } from "./context.ts";
 import type { EngineRequest, EngineRequestHead, EngineResponse } from "./engine.ts";
 import { HttpError } from "./http-error.ts";
 import { Query } from "./params.ts";
-import { Reply, type Router } from "./router.ts";
+import { Reply, type Router, StreamReply } from "./router.ts";
 import {
   type AuthRateLimiter,
   bearerToken,
@@ -81,9 +81,14 @@ export class RequestHandler {
     this.app.counters.requests++;
     if (req.method === "HEAD") {
       // Monitors probe with HEAD: same answer as GET, without the body.
-      const r = await this.handle({ ...req, method: "GET" });
+      const { stream, ...r } = await this.handle({ ...req, method: "GET" });
       this.app.counters.requests--;
-      const length = typeof r.body === "string" ? Buffer.byteLength(r.body) : r.body.byteLength;
+      stream?.close();
+      const length = stream
+        ? stream.length
+        : typeof r.body === "string"
+          ? Buffer.byteLength(r.body)
+          : r.body.byteLength;
       return { ...r, body: "", headLength: length };
     }
     try {
@@ -146,6 +151,15 @@ export class RequestHandler {
   }
 
   private reply(req: EngineRequest, result: unknown): EngineResponse {
+    if (result instanceof StreamReply) {
+      this.app.counters.status(200);
+      return {
+        status: 200,
+        headers: { ...this.baseHeaders(req), "cache-control": "no-store", ...result.headers },
+        body: "",
+        stream: result.stream,
+      };
+    }
     if (!(result instanceof Reply)) return this.json(req, 200, result);
     if (!result.raw) return this.json(req, result.status, result.body, { ...result.headers });
     this.app.counters.status(result.status);

@@ -25,6 +25,10 @@ class Writer {
       this.lines.push(`${name}${l ? `{${l}}` : ""} ${Number.isFinite(value) ? value : 0}`);
     }
   }
+  /** A metric with one sample and no labels. */
+  one(name: string, type: "counter" | "gauge", help: string, value: number): void {
+    this.metric(name, type, help, [[{}, value]]);
+  }
   text(): string {
     return `${this.lines.join("\n")}\n`;
   }
@@ -56,9 +60,12 @@ export class Metrics {
         1,
       ],
     ]);
-    w.metric("meshgate_uptime_seconds", "gauge", "Seconds since the HTTP service started.", [
-      [{}, Math.round((app.now() - app.startedAt) / 1000)],
-    ]);
+    w.one(
+      "meshgate_uptime_seconds",
+      "gauge",
+      "Seconds since the HTTP service started.",
+      Math.round((app.now() - app.startedAt) / 1000),
+    );
     w.metric(
       "meshgate_packets_total",
       "counter",
@@ -103,29 +110,27 @@ export class Metrics {
     ]);
     try {
       const sh = app.deps.store.health();
-      w.metric("meshgate_store_db_bytes", "gauge", "Database size in bytes.", [[{}, sh.dbBytes]]);
-      w.metric("meshgate_store_journal_bytes", "gauge", "Journal size in bytes.", [
-        [{}, sh.journalBytes],
-      ]);
+      w.one("meshgate_store_db_bytes", "gauge", "Database size in bytes.", sh.dbBytes);
+      w.one("meshgate_store_journal_bytes", "gauge", "Journal size in bytes.", sh.journalBytes);
       // Found by the replay at start-up: a torn tail is what a power cut
       // leaves; damage (bad bytes before good ones) is not.
-      w.metric(
+      w.one(
         "meshgate_store_journal_torn_total",
         "counter",
         "Journal files with a torn tail (interrupted write) at start-up.",
-        [[{}, sh.counters.journal_torn ?? 0]],
+        sh.counters.journal_torn ?? 0,
       );
-      w.metric(
+      w.one(
         "meshgate_store_journal_damage_frames_total",
         "counter",
         "Journal frames (group commits) lost to damage in the middle of a file.",
-        [[{}, sh.counters.journal_damage_frames ?? 0]],
+        sh.counters.journal_damage_frames ?? 0,
       );
-      w.metric(
+      w.one(
         "meshgate_store_journal_damage_bytes_total",
         "counter",
         "Journal bytes skipped as damage in the middle of a file.",
-        [[{}, sh.counters.journal_damage_bytes ?? 0]],
+        sh.counters.journal_damage_bytes ?? 0,
       );
       w.metric("meshgate_store_rows", "gauge", "Rows in the store by table.", [
         [{ table: "observations" }, sh.observations],
@@ -133,16 +138,20 @@ export class Metrics {
         [{ table: "nodes" }, sh.nodes],
       ]);
       if (sh.hotBytes !== undefined)
-        w.metric("meshgate_store_hot_bytes", "gauge", "Bytes the hot DB's rows use.", [
-          [{}, sh.hotBytes],
-        ]);
+        w.one("meshgate_store_hot_bytes", "gauge", "Bytes the hot DB's rows use.", sh.hotBytes);
       if (sh.archive) {
-        w.metric("meshgate_store_archive_bytes", "gauge", "Archive partition files, bytes.", [
-          [{}, sh.archive.bytes],
-        ]);
-        w.metric("meshgate_store_archive_partitions", "gauge", "Archive partition files.", [
-          [{}, sh.archive.partitions],
-        ]);
+        w.one(
+          "meshgate_store_archive_bytes",
+          "gauge",
+          "Archive partition files, bytes.",
+          sh.archive.bytes,
+        );
+        w.one(
+          "meshgate_store_archive_partitions",
+          "gauge",
+          "Archive partition files.",
+          sh.archive.partitions,
+        );
       }
       if (sh.memory)
         w.metric("meshgate_store_worker_memory_bytes", "gauge", "Store worker memory by kind.", [
@@ -160,11 +169,11 @@ export class Metrics {
         "Messages waiting in the persistent MQTT outbox, by broker.",
         Object.entries(ob.depth).map(([broker, n]) => [{ broker }, n]),
       );
-      w.metric(
+      w.one(
         "meshgate_mqtt_outbox_dropped_total",
         "counter",
         "Outbox messages dropped by its size budget.",
-        [[{}, ob.dropped]],
+        ob.dropped,
       );
     } catch {
       // Same as above: no outbox figures until the store answers.
@@ -177,23 +186,29 @@ export class Metrics {
       brokers.map((b) => [{ broker: b.name }, b.connected ? 1 : 0]),
     );
     const ws = app.hub.stats();
-    w.metric("meshgate_ws_clients", "gauge", "Open WebSocket clients.", [[{}, ws.clients]]);
+    w.one("meshgate_ws_clients", "gauge", "Open WebSocket clients.", ws.clients);
     w.metric("meshgate_ws_messages_total", "counter", "WebSocket messages by outcome.", [
       [{ outcome: "sent" }, ws.sent],
       [{ outcome: "dropped" }, ws.dropped],
     ]);
-    w.metric("meshgate_ws_slow_closed_total", "counter", "Clients closed for reading too slowly.", [
-      [{}, ws.closedSlow],
-    ]);
+    w.one(
+      "meshgate_ws_slow_closed_total",
+      "counter",
+      "Clients closed for reading too slowly.",
+      ws.closedSlow,
+    );
     w.metric(
       "meshgate_http_requests_total",
       "counter",
       "HTTP requests by status code.",
       [...c.byStatus].map(([code, n]) => [{ code: String(code) }, n]),
     );
-    w.metric("meshgate_http_auth_failures_total", "counter", "Failed action authentications.", [
-      [{}, c.authFailures],
-    ]);
+    w.one(
+      "meshgate_http_auth_failures_total",
+      "counter",
+      "Failed action authentications.",
+      c.authFailures,
+    );
     return w.text();
   }
 }

@@ -36,6 +36,12 @@ export const cursor = q(
   "nextCursor of the previous page",
 );
 export const nullable = (type: string): Obj => ({ type: [type, "null"] });
+/** An object that may be null (a part not wired, or nothing to report), its properties optional. */
+export const nullableObject = (description: string, properties: Obj): Obj => ({
+  type: ["object", "null"],
+  description,
+  properties,
+});
 
 /** An object schema whose every listed property is required. */
 export const obj = (properties: Obj, description?: string): Obj => ({

@@ -1,6 +1,6 @@
 /** Component schemas of the OpenAPI document (see openapi.ts): the contract's and the service's own. */
 
-import { errors, json, type Obj, ref } from "./openapi-blocks.ts";
+import { nullableObject, type Obj, ref } from "./openapi-blocks.ts";
 import { contractSchemas } from "./openapi-contract.ts";
 
 export const schemas: Obj = {
@@ -62,43 +62,36 @@ export const schemas: Obj = {
             type: ["integer", "null"],
             description: "Bytes the hot DB's rows use (bounded by store.hotMB)",
           },
-          archive: {
-            type: ["object", "null"],
-            description: "Archive partition files (null for a store without files)",
-            properties: {
-              bytes: { type: "integer" },
-              partitions: { type: "integer" },
-              migrating: {
-                type: "boolean",
-                description: "An upgraded large DB is still moving into partitions",
-              },
+          archive: nullableObject("Archive partition files (null for a store without files)", {
+            bytes: { type: "integer" },
+            partitions: { type: "integer" },
+            migrating: {
+              type: "boolean",
+              description: "An upgraded large DB is still moving into partitions",
             },
-          },
-          memory: {
-            type: ["object", "null"],
-            description: "Store worker memory: sql.js WebAssembly memory and V8 heap used",
-            properties: {
+          }),
+          memory: nullableObject(
+            "Store worker memory: sql.js WebAssembly memory and V8 heap used",
+            {
               wasmBytes: { type: "integer" },
               workerHeapBytes: { type: "integer" },
             },
-          },
+          ),
           journalTorn: {
             type: "integer",
             description:
               "Journal files whose end was cut by an interrupted write (found at start-up)",
           },
-          journalDamage: {
-            type: ["object", "null"],
-            description:
-              "Damage in the middle of journal files skipped at start-up (bad bytes with good frames after them; not a torn tail)",
-            properties: {
+          journalDamage: nullableObject(
+            "Damage in the middle of journal files skipped at start-up (bad bytes with good frames after them; not a torn tail)",
+            {
               regions: { type: "integer" },
               frames: { type: "integer", description: "Group commits lost" },
               bytes: { type: "integer" },
               file: { type: "string" },
               offset: { type: "integer" },
             },
-          },
+          ),
         },
       },
       radios: { type: "array", items: { type: "object" } },
@@ -115,11 +108,10 @@ export const schemas: Obj = {
           "received, stored, decodeErrors, dropped (queue overflow), storeErrors, transmissions, queue",
         additionalProperties: { type: "integer" },
       },
-      disk: {
-        type: ["object", "null"],
-        description: "free and total bytes of the data directory's file system",
-        properties: { freeBytes: { type: "number" }, totalBytes: { type: "number" } },
-      },
+      disk: nullableObject("free and total bytes of the data directory's file system", {
+        freeBytes: { type: "number" },
+        totalBytes: { type: "number" },
+      }),
       versions: { type: "object" },
     },
   },

@@ -34,6 +34,10 @@ const checks = {
   },
 };
 const obj = { type: "object" };
+const tar = {
+  description: "OK (attachment meshgate-backup-<UTC date>T<time>Z.tar)",
+  content: { "application/x-tar": { schema: { type: "string", format: "binary" } } },
+};
 
 /** Operations per path; `/api/config` adds PATCH beside the read-only GET. */
 export const setupPaths: Record<string, Obj> = {
@@ -136,6 +140,19 @@ export const setupPaths: Record<string, Obj> = {
   },
   "/api/system/logs": {
     get: admin("Recent log lines (bounded, secrets masked)", json(obj)),
+  },
+  "/api/system/backup": {
+    get: {
+      ...admin(
+        "Download a consistent copy of the store: a tar of the hot database (meshgate.sqlite) and the archive partitions (meshgate.sqlite.archive/), streamed",
+        tar,
+      ),
+      responses: {
+        "200": tar,
+        ...errors(401, 403, 429, 503),
+        "409": { description: "Another backup download is running" },
+      },
+    },
   },
   "/api/system/restart": {
     post: {

@@ -3,7 +3,7 @@
  * list them and compare with the published document.
  */
 import type { ApiGet } from "./contract/index.ts";
-import type { EngineRequest } from "./engine.ts";
+import type { BodyStream, EngineRequest } from "./engine.ts";
 import type { Query } from "./params.ts";
 
 export type Method = "GET" | "POST" | "PATCH";
@@ -25,6 +25,14 @@ export class Reply {
     readonly headers: Readonly<Record<string, string>> = {},
     /** Send `body` as-is (a string) instead of JSON-encoding it. */
     readonly raw = false,
+  ) {}
+}
+
+/** A 200 whose body is streamed (a download too large to hold in memory). */
+export class StreamReply {
+  constructor(
+    readonly headers: Readonly<Record<string, string>>,
+    readonly stream: BodyStream,
   ) {}
 }
 

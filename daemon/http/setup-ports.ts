@@ -12,6 +12,7 @@ import type {
   RadioTestResponse,
   SerialPortInfo,
 } from "./contract/setup.ts";
+import type { BodyStream } from "./engine.ts";
 
 export interface AdminPort {
   /** A credential exists (claimed in the data dir). */
@@ -47,12 +48,21 @@ export interface SettingsPort {
   maskedFile(): Promise<string>;
 }
 
+/** A backup as the download route sends it. */
+export interface BackupDownload {
+  /** Dated, for Content-Disposition. */
+  readonly filename: string;
+  readonly stream: BodyStream;
+}
+
 export interface SystemPort {
   serialPorts(): Promise<readonly SerialPortInfo[]>;
   testRadio(req: RadioTestRequest): Promise<RadioTestResponse>;
   testBroker(req: BrokerTestRequest): Promise<BrokerTestResponse>;
   doctor(): Promise<readonly CheckResultView[]>;
   logs(): LogLinesResponse;
+  /** A consistent copy of the store as a tar; rejects with E_BACKUP_BUSY while another runs. */
+  backup(): Promise<BackupDownload>;
   /** Stops the daemon cleanly and exits with a code that tells the supervisor to start it again. */
   restart(): void;
 }

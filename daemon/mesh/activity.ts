@@ -144,6 +144,10 @@ export class Activity {
     if (at > c.lastAt) c.lastAt = at;
   }
 
+  talker(id: string): Talker | undefined {
+    return this.talkers.get(id);
+  }
+
   talkersJson(): Talker[] {
     return [...this.talkers.values()];
   }

@@ -8,9 +8,11 @@
  * signature to be checked here.
  */
 
+import { toHex } from "../core/bytes.ts";
 import { PAYLOAD_ADVERT, PAYLOAD_GRP_TXT } from "../protocol/constants.ts";
 import { decodePacket } from "../protocol/decode.ts";
 import type { ObservationInput, PacketRow } from "../store/api.ts";
+import type { ObservationColumns } from "../store/observation-columns.ts";
 import type { MeshAdvert, MeshObservation } from "./types.ts";
 
 export interface RowAdapterOptions {
@@ -50,9 +52,7 @@ export function channelHashLabel(raw: Uint8Array): string | undefined {
 export function advertHead(raw: Uint8Array): { publicKey: string; timestamp: number } | undefined {
   const o = payloadOffset(raw);
   if (o < 0 || raw.length < o + 36) return undefined;
-  const publicKey = Buffer.from(raw.subarray(o, o + 32))
-    .toString("hex")
-    .toUpperCase();
+  const publicKey = toHex(raw.subarray(o, o + 32), true);
   const timestamp =
     (raw[o + 32]! | (raw[o + 33]! << 8) | (raw[o + 34]! << 16) | (raw[o + 35]! << 24)) >>> 0;
   return { publicKey, timestamp };
@@ -70,13 +70,49 @@ export function advertFromRaw(raw: Uint8Array, opts: RowAdapterOptions): MeshAdv
   if (!r.ok || r.packet.body.kind !== "ADVERT") return undefined;
   const a = r.packet.body;
   if (!a.appDataValid) return undefined;
-  const publicKey = Buffer.from(a.publicKey).toString("hex").toUpperCase();
+  const publicKey = toHex(a.publicKey, true);
   const trusted = a.signatureValid === true || (opts.trustedKey?.(publicKey) ?? false);
   if (!trusted) return undefined;
   return { publicKey, role: a.role, lat: a.lat, lon: a.lon, name: a.name, timestamp: a.timestamp };
 }
 
-export function observationFromRow(row: PacketRow, opts: RowAdapterOptions = {}): MeshObservation {
+/** Payload types whose packet bytes a rebuild reads (the advert's key, the channel hash). */
+export const RAW_TYPES: readonly number[] = [PAYLOAD_ADVERT, PAYLOAD_GRP_TXT];
+
+/** Row `i` of a columnar page (packet bytes only for RAW_TYPES) as an observation. */
+export function observationFromColumns(
+  c: ObservationColumns,
+  i: number,
+  opts: RowAdapterOptions = {},
+): MeshObservation {
+  const path = c.path[i]!;
+  const snr = c.snr[i]!;
+  const rssi = c.rssi[i]!;
+  const row: PacketRow = {
+    id: c.id[i]!,
+    hash: c.hash[i]!,
+    raw: c.raw.subarray(c.rawAt[i]!, c.rawAt[i + 1]!),
+    radioId: c.radioId[i]!,
+    at: c.at[i]!,
+    snr: Number.isNaN(snr) ? null : snr,
+    rssi: Number.isNaN(rssi) ? null : rssi,
+    payloadType: c.payloadType[i]!,
+    route: c.route[i]!,
+    hashSize: c.hashSize[i]!,
+    hops: path === "" ? [] : path.split(","),
+    firstSeen: c.firstSeen[i] === 1,
+    summary: "",
+    error: null,
+  };
+  return observationFromRow(row, opts, c.rawLength[i]!);
+}
+
+/** `rawLength`: the packet's length when `row.raw` holds only part of it (a columnar page). */
+export function observationFromRow(
+  row: PacketRow,
+  opts: RowAdapterOptions = {},
+  rawLength = row.raw.length,
+): MeshObservation {
   const advert =
     row.payloadType === PAYLOAD_ADVERT
       ? (knownAdvertOf(row.raw, opts) ?? advertFromRaw(row.raw, opts))
@@ -94,7 +130,7 @@ export function observationFromRow(row: PacketRow, opts: RowAdapterOptions = {})
     hops: row.hops,
     snr: row.snr,
     rssi: row.rssi,
-    rawLength: row.raw.length,
+    rawLength,
     firstSeen: row.firstSeen,
     ...(advert ? { advert } : {}),
     ...(channel ? { channel } : {}),

@@ -30,13 +30,40 @@ export interface Bucket {
   airtimeMs: Record<string, number>;
 }
 
+/** Observations, transmissions and observations by payload type and route number. */
+interface TrafficCounts {
+  obs: number;
+  tx: number;
+  byType: number[];
+  byRoute: number[];
+}
+
+function newCounts(): TrafficCounts {
+  return { obs: 0, tx: 0, byType: new Array(16).fill(0), byRoute: new Array(4).fill(0) };
+}
+
+interface TrafficInput {
+  readonly payloadType: number;
+  readonly route: number;
+  readonly firstSeen: boolean;
+}
+
+/**
+ * Counts one observation, the one way traffic is counted: in the rings'
+ * buckets and in the live TrafficTally. A type or route outside the
+ * protocol's 4-bit / 2-bit fields counts only as an observation.
+ */
+function countTraffic(c: TrafficCounts, o: TrafficInput): void {
+  c.obs++;
+  if (o.firstSeen) c.tx++;
+  if (o.payloadType >= 0 && o.payloadType < c.byType.length) c.byType[o.payloadType]!++;
+  if (o.route >= 0 && o.route < c.byRoute.length) c.byRoute[o.route]!++;
+}
+
 function newBucket(t: number): Bucket {
   return {
     t,
-    obs: 0,
-    tx: 0,
-    byType: new Array(16).fill(0),
-    byRoute: new Array(4).fill(0),
+    ...newCounts(),
     hashSize: [0, 0, 0, 0],
     hops: new Array(HOP_BINS).fill(0),
     snr: new Array(SNR_BINS).fill(0),
@@ -80,10 +107,7 @@ export class Ring {
       this.dropped++;
       return;
     }
-    b.obs++;
-    if (o.firstSeen) b.tx++;
-    if (o.payloadType >= 0 && o.payloadType < 16) b.byType[o.payloadType]!++;
-    if (o.route >= 0 && o.route < 4) b.byRoute[o.route]!++;
+    countTraffic(b, o);
     if (o.hopCount > 0 && o.hashSize >= 1 && o.hashSize <= 3) b.hashSize[o.hashSize]!++;
     b.hops[Math.min(o.hopCount, HOP_BINS - 1)]!++;
     if (o.snr !== null) b.snr[binIndex(o.snr, SNR_LO, 1, SNR_BINS)]!++;
@@ -191,28 +215,38 @@ export interface TrafficTotals {
  * names come from the protocol's tables, so at most 17 types and 5 routes.
  */
 export class TrafficTally {
-  private observations = 0;
-  private transmissions = 0;
-  private readonly byType = new Map<string, number>();
-  private readonly byRoute = new Map<string, number>();
+  private readonly c = newCounts();
 
-  add(o: { readonly payloadType: number; readonly route: number; readonly firstSeen: boolean }) {
-    this.observations++;
-    if (o.firstSeen) this.transmissions++;
-    const t = payloadTypeName(o.payloadType);
-    this.byType.set(t, (this.byType.get(t) ?? 0) + 1);
-    const r = routeName(o.route);
-    this.byRoute.set(r, (this.byRoute.get(r) ?? 0) + 1);
+  add(o: TrafficInput): void {
+    countTraffic(this.c, o);
   }
 
   totals(): TrafficTotals {
+    const c = this.c;
     return {
-      observations: this.observations,
-      transmissions: this.transmissions,
-      byType: Object.fromEntries(this.byType),
-      byRoute: Object.fromEntries(this.byRoute),
+      observations: c.obs,
+      transmissions: c.tx,
+      byType: byName(c.byType, c.obs, payloadTypeName),
+      byRoute: byName(c.byRoute, c.obs, routeName),
     };
   }
+}
+
+/** Counts by the protocol's names; what no number holds (outside the fields) is "UNKNOWN". */
+function byName(
+  counts: readonly number[],
+  total: number,
+  name: (n: number) => string,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  let named = 0;
+  counts.forEach((v, i) => {
+    if (v === 0) return;
+    out[name(i)] = (out[name(i)] ?? 0) + v;
+    named += v;
+  });
+  if (total > named) out.UNKNOWN = (out.UNKNOWN ?? 0) + total - named;
+  return out;
 }
 
 /** What was counted between two snapshots of the same tally (names with no change left out). */

@@ -1,4 +1,7 @@
-/** The `mesh` settings' schema fragment (composed by daemon/config/schema.ts). */
+/**
+ * The `mesh` settings' schema fragment (composed by daemon/config/schema.ts).
+ * Everything but `sliceMs` applies live: the model rebuilds with the new values.
+ */
 
 export const MESH_SCHEMA = {
   type: "object",
@@ -25,6 +28,9 @@ export const MESH_SCHEMA = {
       minimum: 1,
       maximum: 100,
       default: 8,
+      description:
+        "Longest slice of background mesh work (rebuild, settle) before yielding, in ms.",
+      "x-restart": true,
     },
     health: {
       type: "object",
@@ -67,5 +73,4 @@ export const MESH_SCHEMA = {
         "Below this confidence an ambiguous hop stays an unresolved prefix (0.5: the winner must outweigh every other candidate together; docs/mesh.md gives the precision and recall measured at it).",
     },
   },
-  "x-restart": true,
 } as const;

@@ -9,6 +9,7 @@ import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { Service } from "../core/service.ts";
 import type { RadioStatus } from "../core/types.ts";
+import { driverNodeRole } from "../protocol/roles.ts";
 import type { RadioTrack } from "./activity.ts";
 import type { Range } from "./analytics.ts";
 import type { NodeHealth } from "./nodes.ts";
@@ -37,7 +38,13 @@ import {
   nodeList,
   summary,
 } from "./queries.ts";
-import { buildState, type MeshSource, type RebuildTask, unseen } from "./rebuild.ts";
+import {
+  buildState,
+  type MeshSource,
+  type RebuildTask,
+  type StepUnits,
+  unseen,
+} from "./rebuild.ts";
 import { Scheduler, type TaskHandle, type TaskProgress } from "./scheduler.ts";
 import { MeshState, type RadioIdentity } from "./state.ts";
 import {
@@ -66,8 +73,10 @@ export interface MeshModelOptions {
   readonly settleEveryMs?: number;
   readonly gateway?: GatewayIdentity;
   readonly pruneEveryMs?: number;
-  /** Rows per store read during a rebuild (default 2000). */
+  /** Rows per store read during a rebuild (default 200). */
   readonly batch?: number;
+  /** Work units per rebuild step (default STEP_UNITS in rebuild.ts). */
+  readonly stepUnits?: StepUnits;
   /** Told of each new node and each fresh advert of a known one (e.g. the bus `node` event). */
   readonly onNode?: (e: { publicKey: string; change: "new" | "updated" }) => void;
 }
@@ -92,13 +101,16 @@ const MAX_PENDING = 200_000;
 
 export class MeshModel implements Service {
   readonly name = "mesh";
-  readonly cfg: ResolvedMeshConfig;
+  /** The settings in effect; `reconfigure` replaces them. */
+  cfg: ResolvedMeshConfig;
   private state: MeshState;
   private built = false;
   private readonly scheduler: Scheduler;
   private readonly now: () => number;
   private task: RebuildTask | null = null;
   private running: Promise<void> | null = null;
+  /** A rebuild with new settings, from `reconfigure` until its state is live. */
+  private reconfiguring: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private rebuilds = 0;
   private lastRebuildMs: number | null = null;
@@ -185,10 +197,52 @@ export class MeshModel implements Service {
       radioId: s.id,
       publicKey: s.publicKey.toUpperCase(),
       name: g?.name || s.name || null,
-      role: DRIVER_ROLE[s.driver] ?? 0,
+      role: driverNodeRole(s.driver),
       lat: pos?.lat ?? null,
       lon: pos?.lon ?? null,
     };
+  }
+
+  /**
+   * New `mesh` settings while running: a new state with them is built as at
+   * start and swapped in when done. With store tables, the state is saved
+   * first and the new one loads those rows (so history older than the
+   * store's hot window stays), sliced like every rebuild; else it starts from
+   * a copy of the current state. Either way the store's node table and rows
+   * since are read, the new caps pruned to and the new thresholds settled
+   * with. Until the swap the current state answers queries, and live
+   * observations reach both. An edge's score so far is kept and decays at
+   * the new half-life from now on. `sliceMs` stays as started: the scheduler
+   * is built with it. Resolves when the new state is live.
+   */
+  reconfigure(config: MeshConfig, source: MeshSource): Promise<void> {
+    this.cfg = { ...resolveConfig(config), sliceMs: this.cfg.sliceMs };
+    // A build under way started with the old settings: let it end, then build again.
+    const before = this.reconfiguring ?? this.running ?? Promise.resolve();
+    const run = before.catch(() => {}).then(() => this.rebuildWithSettings(source));
+    this.reconfiguring = run;
+    const clear = () => {
+      if (this.reconfiguring === run) this.reconfiguring = null;
+    };
+    run.then(clear, clear);
+    return run;
+  }
+
+  private async rebuildWithSettings(source: MeshSource): Promise<void> {
+    const tables = this.opts.tables;
+    let from: "current" | "stored" = "current";
+    if (tables && this.built) {
+      const failed = this.saves.failed;
+      // The first may be a save already under way; the second takes what it missed.
+      await this.persist();
+      await this.persist();
+      const head = parseHead(await tables.getMeta(TABLES_META_KEY));
+      if (head && this.saves.failed === failed) {
+        this.head = head;
+        from = "stored";
+      }
+    }
+    return this.rebuild(source, { from });
   }
 
   ready(): boolean {
@@ -197,6 +251,8 @@ export class MeshModel implements Service {
 
   progress(): TaskProgress {
     if (this.task?.handle) return this.task.handle.progress();
+    // New settings: the state is being saved before the rebuild starts.
+    if (this.reconfiguring) return { phase: "saving", done: 0, total: 0 };
     return { phase: this.built ? "ready" : "idle", done: 0, total: 0 };
   }
 
@@ -204,7 +260,7 @@ export class MeshModel implements Service {
   rebuild(source: MeshSource, ro: RebuildOptions = {}): Promise<void> {
     if (this.running) return this.running;
     const from = ro.from ?? (!this.built && this.head ? "stored" : "scratch");
-    const base = from === "current" ? cloneState(this.state) : new MeshState(this.cfg);
+    const base = from === "current" ? cloneState(this.state, this.cfg) : new MeshState(this.cfg);
     for (const [id, r] of this.state.activity.radios) base.activity.radios.set(id, cloneTrack(r));
     const task: RebuildTask = {
       handle: null,
@@ -223,6 +279,8 @@ export class MeshModel implements Service {
         head: this.head,
         log: this.opts.log,
         batch: this.opts.batch ?? 200,
+        stepMs: this.cfg.sliceMs,
+        ...(this.opts.stepUnits ? { units: this.opts.stepUnits } : {}),
         now: this.now,
         liveRadios: () => this.state.radioIds.values(),
       }),
@@ -394,9 +452,6 @@ export class MeshModel implements Service {
     return this.saving;
   }
 }
-
-/** The node role a radio's driver implies for the gateway's own node. */
-const DRIVER_ROLE: Readonly<Record<string, number>> = { companion: 1, "repeater-log": 2 };
 
 /** A position when both coordinates are real numbers and not the firmware's "unset" 0, 0. */
 function placed(

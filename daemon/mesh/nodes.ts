@@ -46,11 +46,14 @@ export interface NodeHealth {
   readonly lastHeard: number | null;
   readonly lastAdvert: number | null;
   readonly advertCount: number;
+  /** Typical gap between its adverts, seconds. */
   readonly advertIntervalSec: number | null;
   readonly fewestHops: number | null;
+  /** Heard directly (0 hops) by one of the gateway's radios. */
   readonly direct: boolean;
   readonly snr?: StatsView;
   readonly rssi?: StatsView;
+  /** Transmissions it relayed on the way to the gateway. */
   readonly relayed: number;
   readonly sensors: Record<string, unknown> | null;
 }

@@ -17,6 +17,7 @@ import {
   restoreTalker,
   TOKEN,
 } from "./parse.ts";
+import type { StepBudget, TaskProgress } from "./scheduler.ts";
 import { MeshState } from "./state.ts";
 
 type Cell = string | number | null;
@@ -67,10 +68,10 @@ export function parseHead(text: string | null): (SavedHead & { channels: unknown
 
 /** Ids changed since the last save; present in the state = upsert, absent = delete. */
 export class Dirty {
-  readonly edges = new Set<string>();
-  readonly tokens = new Set<string>();
-  readonly nodes = new Set<string>();
-  readonly radios = new Set<string>();
+  edges = new Set<string>();
+  tokens = new Set<string>();
+  nodes = new Set<string>();
+  radios = new Set<string>();
   /** Earliest bucket time touched. */
   minAt = Number.POSITIVE_INFINITY;
   all = false;
@@ -86,6 +87,25 @@ export class Dirty {
     }
   }
 
+  /** What changed so far, as it is; changes from now on start afresh (no copy). */
+  take(): Pick<Dirty, "edges" | "tokens" | "nodes" | "radios" | "minAt" | "all"> {
+    const taken = {
+      edges: this.edges,
+      tokens: this.tokens,
+      nodes: this.nodes,
+      radios: this.radios,
+      minAt: this.minAt,
+      all: this.all,
+    };
+    this.edges = new Set();
+    this.tokens = new Set();
+    this.nodes = new Set();
+    this.radios = new Set();
+    this.minAt = Number.POSITIVE_INFINITY;
+    this.all = false;
+    return taken;
+  }
+
   get empty(): boolean {
     return (
       !this.all &&
@@ -95,42 +115,48 @@ export class Dirty {
   }
 }
 
-/** Rows to write, produced lazily so a large save never holds them all. */
+/**
+ * Rows to write, produced lazily so a large save never holds them all, nor
+ * walks every id before its first write: a full save (`all`) reads the live
+ * maps as it goes (rows added meanwhile are dirty again, so the next save
+ * writes them if this one missed them).
+ */
 function* changes(s: MeshState, d: Dirty, now: number): Generator<[string, Table, Row, boolean]> {
-  const all = d.all;
-  d.all = false;
-  const edges = all ? [...s.graph.values()].map((e) => `${e.a}|${e.b}`) : [...d.edges];
-  const tokens = all ? [...s.tokens.keys()] : [...d.tokens];
-  const nodes = all ? [...s.nodes.nodes.keys()] : [...d.nodes];
-  const radios = all ? [...s.radioIds.keys()] : [...d.radios];
-  const minAt = all ? 0 : d.minAt;
-  d.edges.clear();
-  d.tokens.clear();
-  d.nodes.clear();
-  d.radios.clear();
-  d.minAt = Number.POSITIVE_INFINITY;
-  for (const id of radios) {
+  const t = d.take();
+  const all = t.all;
+  for (const id of all ? s.radioIds.keys() : t.radios) {
     const r = s.radioIds.get(id);
     if (r) yield ["radio", "radios", [id, r.publicKey, r.name, r.role, r.lat, r.lon, now], true];
   }
-  for (const k of nodes) {
+  for (const k of all ? s.nodes.nodes.keys() : t.nodes) {
     const n = s.nodes.get(k);
     yield ["node", "node_stats", n ? [NODE, k, JSON.stringify(n)] : [NODE, k], n !== undefined];
   }
-  const talkers = new Map(s.activity.talkersJson().map((t) => [t.id, t]));
-  for (const t of tokens) {
-    const ts = s.tokens.get(t);
-    yield ["token", "node_stats", ts ? [TOKEN_KIND, t, JSON.stringify(ts)] : [TOKEN_KIND, t], !!ts];
+  for (const k of all ? s.tokens.keys() : t.tokens) {
+    const ts = s.tokens.get(k);
+    yield ["token", "node_stats", ts ? [TOKEN_KIND, k, JSON.stringify(ts)] : [TOKEN_KIND, k], !!ts];
   }
-  for (const id of all ? talkers.keys() : new Set([...tokens, ...nodes])) {
-    const t = talkers.get(id);
-    if (t) yield ["talker", "node_stats", [TALKER, id, JSON.stringify(t)], true];
+  if (all) {
+    for (const tk of s.activity.talkersJson())
+      yield ["talker", "node_stats", [TALKER, tk.id, JSON.stringify(tk)], true];
+  } else if (t.tokens.size + t.nodes.size > 0) {
+    for (const ids of [t.tokens, t.nodes]) {
+      for (const id of ids) {
+        const tk = s.activity.talker(id);
+        if (tk) yield ["talker", "node_stats", [TALKER, id, JSON.stringify(tk)], true];
+      }
+    }
   }
-  for (const k of edges) {
-    const i = k.indexOf("|");
-    const e = s.graph.get(k.slice(0, i), k.slice(i + 1));
-    yield ["edge", "edges", e ? edgeRow(e) : [k.slice(0, i), k.slice(i + 1)], e !== undefined];
+  if (all) {
+    for (const e of s.graph.values()) yield ["edge", "edges", edgeRow(e), true];
+  } else {
+    for (const k of t.edges) {
+      const i = k.indexOf("|");
+      const e = s.graph.get(k.slice(0, i), k.slice(i + 1));
+      yield ["edge", "edges", e ? edgeRow(e) : [k.slice(0, i), k.slice(i + 1)], e !== undefined];
+    }
   }
+  const minAt = all ? 0 : t.minAt;
   if (minAt !== Number.POSITIVE_INFINITY) {
     for (const ring of [s.minutes, s.hours]) {
       for (const b of ring.range(Math.floor(minAt / ring.bucketMs) * ring.bucketMs, Infinity))
@@ -231,25 +257,33 @@ function restoreBuckets(s: MeshState, buckets: Bucket[][]): void {
   s.hours.restore(buckets[1]!);
 }
 
-/** Read every table into `s`, a page per step (for the scheduler). Counts rows skipped. */
+/**
+ * Read every table into `s` (for the scheduler): each page read is a wait of
+ * its own, and its rows are applied `step` (a budget of rows and time) at a
+ * time. Counts rows skipped.
+ */
 export async function* loadTables(
   port: MeshTablesPort,
   s: MeshState,
   head: SavedHead & { channels: unknown },
   stats: { skipped: number; rows: number },
-): AsyncGenerator<{ phase: string; done: number; total: number }, void, void> {
+  step: StepBudget,
+): AsyncGenerator<TaskProgress, void, void> {
   s.lastId = head.lastId;
   const buckets: Bucket[][] = [[], []];
   for (const table of LOAD_ORDER) {
     let after: Row | null = null;
     for (;;) {
+      yield { phase: "restore", done: stats.rows, total: 0, units: step.take() };
       const page = await port.meshRead(table, after, READ_PAGE);
       if (page.length === 0) break;
-      for (const r of page) {
+      yield { phase: "restore", done: stats.rows, total: 0, waited: true };
+      for (let i = 0; i < page.length; i++) {
         stats.rows++;
-        if (!applyRow(s, table, r, buckets)) stats.skipped++;
+        if (!applyRow(s, table, page[i]!, buckets)) stats.skipped++;
+        if (step.spend() && i + 1 < page.length)
+          yield { phase: "restore", done: stats.rows, total: 0, units: step.take() };
       }
-      yield { phase: "restore", done: stats.rows, total: 0 };
       const last = page[page.length - 1]!;
       after = table === "radios" ? [last[0]!] : [last[0]!, last[1]!];
       if (page.length < READ_PAGE) break;
@@ -263,8 +297,8 @@ export async function* loadTables(
  * A copy of a state through the same rows a save writes (a rebuild that
  * continues from the current state works on the copy, off to the side).
  */
-export function cloneState(s: MeshState): MeshState {
-  const next = new MeshState(s.cfg);
+export function cloneState(s: MeshState, cfg = s.cfg): MeshState {
+  const next = new MeshState(cfg);
   next.lastId = s.lastId;
   const all = new Dirty();
   all.all = true;

@@ -19,6 +19,40 @@ export interface TaskProgress {
    * free meanwhile, so the slice ends where the step began and a new one starts.
    */
   readonly waited?: boolean;
+  /** Work units (rows, nodes, edges) the step that yields this did; see StepBudget. */
+  readonly units?: number;
+}
+
+/**
+ * Where a task's step ends: after `units` work units or `ms` of wall time,
+ * whichever comes first, so one step never holds the event loop for more
+ * than a known amount of work, however slow the machine.
+ */
+export class StepBudget {
+  private used = 0;
+  private start: number;
+
+  constructor(
+    readonly units: number,
+    private readonly ms: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    this.start = clock();
+  }
+
+  /** Count one unit of work done; true when the step is spent and should yield. */
+  spend(): boolean {
+    this.used++;
+    return this.used >= this.units || this.clock() - this.start >= this.ms;
+  }
+
+  /** The units of the step that ends now; the next step starts. */
+  take(): number {
+    const u = this.used;
+    this.used = 0;
+    this.start = this.clock();
+    return u;
+  }
 }
 
 export type TaskBody =
@@ -61,7 +95,15 @@ export interface SchedulerStats {
    * the time the OS gave the CPU to others.
    */
   readonly longestSliceCpuMs: number | null;
+  /** 99th percentile of the slices' CPU time (ms, to 0.25 ms), null as above. */
+  readonly sliceCpuP99Ms: number | null;
+  /** Most work units one step reported (TaskProgress.units). */
+  readonly maxStepUnits: number;
 }
+
+/** Slice CPU times are counted in buckets this wide (ms), the last one open-ended. */
+const CPU_BUCKET_MS = 0.25;
+const CPU_BUCKETS = 400;
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -83,6 +125,9 @@ export class Scheduler {
   private slowSlices = 0;
   private longestSliceMs = 0;
   private longestSliceCpuMs: number | null = null;
+  private readonly sliceCpu = new Uint32Array(CPU_BUCKETS);
+  private sliceCpuCount = 0;
+  private maxStepUnits = 0;
 
   constructor(private readonly opts: { sliceMs: number; log: Logger; clock?: () => number }) {}
 
@@ -128,7 +173,21 @@ export class Scheduler {
       longestSliceMs: Math.round(this.longestSliceMs * 100) / 100,
       longestSliceCpuMs:
         this.longestSliceCpuMs === null ? null : Math.round(this.longestSliceCpuMs * 100) / 100,
+      sliceCpuP99Ms: this.cpuPercentile(0.99),
+      maxStepUnits: this.maxStepUnits,
     };
+  }
+
+  /** The upper edge of the bucket holding the q-quantile of slice CPU times. */
+  private cpuPercentile(q: number): number | null {
+    if (this.sliceCpuCount === 0) return null;
+    const rank = Math.ceil(q * this.sliceCpuCount);
+    let seen = 0;
+    for (let i = 0; i < CPU_BUCKETS; i++) {
+      seen += this.sliceCpu[i]!;
+      if (seen >= rank) return (i + 1) * CPU_BUCKET_MS;
+    }
+    return CPU_BUCKETS * CPU_BUCKET_MS;
   }
 
   /** Cancel everything queued; running tasks stop at their next step. */
@@ -166,9 +225,10 @@ export class Scheduler {
               break;
             }
             if (r.value) {
-              const { waited: w, ...progress } = r.value;
+              const { waited: w, units, ...progress } = r.value;
               task.progress = progress;
               waited = w === true;
+              if (units !== undefined && units > this.maxStepUnits) this.maxStepUnits = units;
             }
           } catch (err) {
             await this.finish(task, err);
@@ -202,6 +262,8 @@ export class Scheduler {
     const cpuNow = cpuAtEnd;
     if (cpuNow !== null && cpuAtStart !== null) {
       const cpu = cpuNow - cpuAtStart;
+      this.sliceCpu[Math.min(CPU_BUCKETS - 1, Math.floor(cpu / CPU_BUCKET_MS))]!++;
+      this.sliceCpuCount++;
       if (this.longestSliceCpuMs === null || cpu > this.longestSliceCpuMs)
         this.longestSliceCpuMs = cpu;
     }

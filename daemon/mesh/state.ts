@@ -97,6 +97,12 @@ export class MeshState {
   lastId = 0;
   /** Something changed since the last settle. */
   stale = false;
+  /**
+   * Resolve edges as they appear and re-weigh them as keys arrive. A rebuild
+   * turns this off while it replays the store and settles every edge once at
+   * the end instead: the answer is the same, without weighing each edge twice.
+   */
+  resolveLive = true;
   /** Told of a new node or a fresh advert (set on the live state only, never during a rebuild). */
   onNode: ((publicKey: string, change: "new" | "updated") => void) | null = null;
   /** Told of every edge and token touched (persistence); null when nobody listens. */
@@ -143,7 +149,8 @@ export class MeshState {
     const isNew = this.nodes.get(id.publicKey) === undefined;
     this.nodes.pin(id.publicKey, { name: id.name, role: id.role, lat: id.lat, lon: id.lon });
     if (isNew) this.reattribute(id.publicKey);
-    for (const e of this.graph.edgesOf(`@${id.radioId}`)) e.res = resolveEdge(e.a, e.b, this.ctx);
+    if (this.resolveLive)
+      for (const e of this.graph.edgesOf(`@${id.radioId}`)) e.res = resolveEdge(e.a, e.b, this.ctx);
     this.stale = true;
     this.onTouch?.("node", id.publicKey);
     this.onTouch?.("radio", id.radioId);
@@ -366,6 +373,7 @@ export class MeshState {
    * again now (its earlier "unique" answers were never certain).
    */
   private reattribute(key: string): void {
+    if (!this.resolveLive) return;
     for (let b = 1; b <= 3; b++) {
       const t = `?${key.slice(0, b * 2).toLowerCase()}`;
       for (const e of this.graph.edgesOf(t)) {
@@ -396,7 +404,7 @@ export class MeshState {
       rssi: radioLink ? finite(o.rssi) : null,
     });
     if (!r) return;
-    if (r.created) r.edge.res = resolveEdge(r.edge.a, r.edge.b, this.ctx);
+    if (r.created && this.resolveLive) r.edge.res = resolveEdge(r.edge.a, r.edge.b, this.ctx);
     this.onTouch?.("edge", `${r.edge.a}|${r.edge.b}`);
   }
 }

@@ -5,6 +5,7 @@
  * username is `v1_<PUBKEY>`. Brokers check the signature against the key in
  * the claims and that it matches the `origin_id` of what we publish.
  */
+import { hexToBytes, toHex } from "../core/bytes.ts";
 import { MeshgateError } from "../core/errors.ts";
 import type { Now, Signer } from "./ports.ts";
 
@@ -51,7 +52,7 @@ export async function createToken(signer: Signer, claims: TokenClaims): Promise<
     throw new TokenError(`token: signer returned ${sig.length} bytes, want 64`);
   return {
     username: `v1_${publicKey}`,
-    password: `${signingInput}.${Buffer.from(sig).toString("hex").toUpperCase()}`,
+    password: `${signingInput}.${toHex(sig, true)}`,
     claims: body,
   };
 }
@@ -69,7 +70,7 @@ export function parseToken(
       header: JSON.parse(Buffer.from(h, "base64url").toString("utf8")),
       claims: JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as TokenClaims,
       signingInput: `${h}.${c}`,
-      signature: new Uint8Array(Buffer.from(s, "hex")),
+      signature: hexToBytes(s),
     };
   } catch {
     return null;

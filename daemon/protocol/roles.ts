@@ -4,6 +4,7 @@
  * numbers, wire names and API names; the mesh model, HTTP contract, MQTT,
  * simulator and web UI all read it. Pure.
  */
+import type { RadioDriverKind } from "../core/types.ts";
 
 export const ADV_TYPE_NONE = 0;
 export const ADV_TYPE_CHAT = 1;
@@ -44,4 +45,20 @@ export function roleNumber(name: string): number {
  */
 export function advertRoleName(n: number): string {
   return n === ADV_TYPE_NONE ? "none" : n > 0 && n < BY_NUMBER.length ? roleName(n) : `type${n}`;
+}
+
+/**
+ * The role of the node a radio's firmware is in the mesh (the gateway's own
+ * node): a companion radio is a chat node, a repeater logging its packets a
+ * repeater. Drivers absent here (a bare modem, the simulator) have no node
+ * role of their own.
+ */
+export const DRIVER_NODE_ROLES: Readonly<Partial<Record<RadioDriverKind, KnownRole>>> = {
+  companion: "chat",
+  "repeater-log": "repeater",
+};
+
+/** The advert type of the gateway's own node behind a radio of this driver. */
+export function driverNodeRole(driver: RadioDriverKind): number {
+  return roleNumber(DRIVER_NODE_ROLES[driver] ?? "unknown");
 }

@@ -15,20 +15,19 @@ import {
 } from "../protocol/constants.ts";
 import { sign } from "../protocol/crypto.ts";
 import { buildAdvertPayload, buildGroupTextPayload, encodePacket } from "../protocol/encode.ts";
+import type { GatewayIdentity } from "../radio/types.ts";
 import type { SIMULATOR_SCHEMA } from "./config-schema.ts";
 import { MeshSimulator, type MeshSimulatorOptions } from "./simulator.ts";
 
 /** The `simulator` config section (sim/config-schema.ts), defaults applied; `enabled` is the app's to read. */
 export type SimulatorConfig = Readonly<Omit<FromSchema<typeof SIMULATOR_SCHEMA>, "enabled">>;
 
-export interface SimulatedRadioDeps {
+/** `channels` are the configured channels (`channels` in the config). */
+export interface SimulatedRadioDeps
+  extends Pick<MeshSimulatorOptions, "channels" | "radioId" | "clock"> {
   readonly bus: Bus;
   readonly log: Logger;
   readonly config: SimulatorConfig;
-  /** The configured channels (`channels` in the config). */
-  readonly channels: readonly { readonly name: string; readonly key?: string }[];
-  readonly radioId?: string;
-  readonly clock?: () => number;
 }
 
 /** Channel passed by the daemon: name and secret (like radio/types.ts ChannelRef). */
@@ -137,6 +136,13 @@ export class SimulatedRadio {
       text,
     });
     this.send(ROUTE_FLOOD, PAYLOAD_GRP_TXT, payload);
+  }
+
+  /** The gateway's live name and position: the simulated radio takes them as a companion would. */
+  async setGateway(g: GatewayIdentity): Promise<void> {
+    this.sim.setGateway(g);
+    this.deps.log.info("radio name and position set", { radio: this.id, name: g.name });
+    this.emitStatus();
   }
 
   async setParams(p: RadioParams): Promise<void> {

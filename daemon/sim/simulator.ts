@@ -18,9 +18,10 @@ import {
   ROUTE_TRANSPORT_FLOOD,
 } from "../protocol/constants.ts";
 import { hashtagKey, type Identity, PUBLIC_CHANNEL_KEY } from "../protocol/crypto.ts";
-import { buildControlDiscoverResp, encodePacket } from "../protocol/encode.ts";
+import { encodePacket } from "../protocol/encode.ts";
 import { frameLayout } from "../protocol/hash.ts";
 import { ROLE_NUMBERS } from "../protocol/roles.ts";
+import type { GatewayIdentity } from "../radio/types.ts";
 import { PeerCrypto } from "./peer.ts";
 import { direct, flood, GATEWAY, type Hearing, zeroHop } from "./propagation.ts";
 import { Rng } from "./rng.ts";
@@ -29,6 +30,7 @@ import {
   advertPayload,
   boundUtf8,
   channelMessage,
+  discoverResponse,
   type EventKind,
   floodAdvert,
   generate,
@@ -71,7 +73,8 @@ export function channelFromConfig(c: { name: string; key?: string }): SimChannel
 }
 
 export class MeshSimulator {
-  readonly gateway: {
+  /** The gateway node as its radio firmware holds it; name and position change with `setGateway`. */
+  gateway: {
     readonly publicKey: string;
     readonly name: string;
     readonly lat: number;
@@ -127,6 +130,17 @@ export class MeshSimulator {
       [this.warmup[i], this.warmup[j]] = [this.warmup[j] as number, this.warmup[i] as number];
     }
     this.simNow = this.clock();
+  }
+
+  /**
+   * The gateway's radio was given a new name or position (what SET_ADVERT_NAME
+   * and SET_ADVERT_LATLON do on a companion): its own adverts carry them from
+   * now on. A missing coordinate keeps the one held.
+   */
+  setGateway(g: GatewayIdentity): void {
+    const lat = typeof g.lat === "number" && Number.isFinite(g.lat) ? g.lat : this.gateway.lat;
+    const lon = typeof g.lon === "number" && Number.isFinite(g.lon) ? g.lon : this.gateway.lon;
+    this.gateway = { publicKey: this.gateway.publicKey, name: g.name, lat, lon };
   }
 
   /** Live mode: receptions are delivered as the clock reaches them. */
@@ -308,19 +322,7 @@ export class MeshSimulator {
       const node = this.topo.nodes[r] as SimNode;
       const type = ROLE_NUMBERS[node.role];
       if ((filter & (1 << type)) === 0) continue;
-      const resp = buildControlDiscoverResp({
-        nodeType: type,
-        snr: Math.round(this.topo.link(GATEWAY, r)?.snr ?? 0),
-        tag,
-        publicKey: prefixOnly ? node.publicKey.subarray(0, 8) : node.publicKey,
-      });
-      const raw = encodePacket({
-        route: ROUTE_DIRECT,
-        payloadType: PAYLOAD_CONTROL,
-        hashSize: 1,
-        hops: [],
-        payload: resp,
-      });
+      const raw = discoverResponse(this.topo, GATEWAY, r, tag, prefixOnly);
       for (const h of zeroHop(this.topo, this.injectCtx.rng, r, raw)) {
         out.push({ ...h, delayMs: h.delayMs + 100 + this.injectCtx.rng.range(0, 1500) });
       }

@@ -341,6 +341,33 @@ function traceEvent(ctx: TrafficContext): Hearing[] {
   return [];
 }
 
+/**
+ * Node `responder`'s zero-hop DISCOVER_RESP to `asker`: its type, the SNR it
+ * heard the request at, and its key (or the key's 8-byte prefix).
+ */
+export function discoverResponse(
+  topo: Topology,
+  asker: number,
+  responder: number,
+  tag: number,
+  prefixOnly: boolean,
+): Uint8Array {
+  const node = topo.nodes[responder] as SimNode;
+  const payload = buildControlDiscoverResp({
+    nodeType: ROLE_NUMBERS[node.role],
+    snr: Math.round(topo.link(asker, responder)?.snr ?? 0),
+    tag,
+    publicKey: prefixOnly ? node.publicKey.subarray(0, 8) : node.publicKey,
+  });
+  return encodePacket({
+    route: ROUTE_DIRECT,
+    payloadType: PAYLOAD_CONTROL,
+    hashSize: 1,
+    hops: [],
+    payload,
+  });
+}
+
 /** A zero-hop DISCOVER_REQ from a node near the gateway and the repeaters' replies. */
 function discoverEvent(ctx: TrafficContext): Hearing[] {
   const { rng, topo } = ctx;
@@ -365,20 +392,7 @@ function discoverEvent(ctx: TrafficContext): Hearing[] {
   for (const r of topo.neighbours[asker.index] ?? []) {
     const node = topo.nodes[r] as SimNode;
     if (node.role !== "repeater") continue;
-    const link = topo.link(asker.index, r);
-    const payload = buildControlDiscoverResp({
-      nodeType: ROLE_NUMBERS.repeater,
-      snr: link ? Math.round(link.snr) : 0,
-      tag,
-      publicKey: prefixOnly ? node.publicKey.subarray(0, 8) : node.publicKey,
-    });
-    const raw = encodePacket({
-      route: ROUTE_DIRECT,
-      payloadType: PAYLOAD_CONTROL,
-      hashSize: 1,
-      hops: [],
-      payload,
-    });
+    const raw = discoverResponse(topo, asker.index, r, tag, prefixOnly);
     out.push(...shift(zeroHop(topo, rng, r, raw), 200 + rng.range(0, 2000)));
   }
   return out;

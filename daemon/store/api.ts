@@ -4,8 +4,10 @@
  * async interface. The store is the single writer: ingest, maintenance and
  * the outbox write; HTTP, MQTT and the UI read or enqueue.
  */
+
 import type { ObservationInput, StoredPacket } from "../core/types.ts";
 import type { MeshRowsBatch, MeshTable, Row } from "./mesh-rows.ts";
+import type { ObservationColumns } from "./observation-columns.ts";
 
 // The observation shapes belong to core: ingest builds them and the bus carries them.
 export type { AdvertInput, ChannelMessageInput, ObservationInput } from "../core/types.ts";
@@ -133,7 +135,15 @@ export interface StoreApi {
   getTransmission(hash: string): Promise<readonly PacketRow[]>;
   /** Observations with id > afterId in id order (for model rebuilds). */
   scanObservations(afterId: number, limit: number): Promise<readonly PacketRow[]>;
+  /** The same page as columns, packet bytes only for `rawTypes` (for model rebuilds). */
+  scanObservationColumns(
+    afterId: number,
+    limit: number,
+    rawTypes: readonly number[],
+  ): Promise<ObservationColumns>;
   listNodes(): Promise<readonly NodeRow[]>;
+  /** Nodes with a key above `afterKey` in key order, at most `limit` (for model rebuilds). */
+  scanNodes(afterKey: string, limit: number): Promise<readonly NodeRow[]>;
   getNode(publicKey: string): Promise<NodeRow | null>;
   listChannelMessages(
     channel: string | null,

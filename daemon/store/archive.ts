@@ -18,6 +18,7 @@
  */
 import { join } from "node:path";
 import type { Logger } from "../core/log.ts";
+import { selectRecords } from "./columns.ts";
 import { type FsPort, fsyncDir } from "./fsport.ts";
 import { HASHES_SUFFIX, HashIndex } from "./hash-index.ts";
 import {
@@ -60,6 +61,10 @@ export interface Chunk {
 
 type Row = (string | number | null | Uint8Array)[];
 
+/** The manifest's columns (archive_partitions) as PartitionInfo's fields. */
+const PARTITION_COLS = `name, day, part, min_id AS minId, max_id AS maxId, min_at AS minAt,
+  max_at AS maxAt, observations, bytes`;
+
 export class Archive {
   private reader: { name: string; db: Database; usedAt: number } | null = null;
   private pressure = false;
@@ -78,21 +83,11 @@ export class Archive {
 
   /** The manifest, oldest first (by id range, which never overlaps). */
   list(since = -9e15): PartitionInfo[] {
-    const r = this.hot.exec(
-      "SELECT name, day, part, min_id, max_id, min_at, max_at, observations, bytes FROM archive_partitions WHERE max_at >= ? ORDER BY max_id",
+    return selectRecords(
+      this.hot,
+      `SELECT ${PARTITION_COLS} FROM archive_partitions WHERE max_at >= ? ORDER BY max_id`,
       [since],
-    )[0];
-    return (r?.values ?? []).map((v: Row) => ({
-      name: String(v[0]),
-      day: Number(v[1]),
-      part: Number(v[2]),
-      minId: Number(v[3]),
-      maxId: Number(v[4]),
-      minAt: Number(v[5]),
-      maxAt: Number(v[6]),
-      observations: Number(v[7]),
-      bytes: Number(v[8]),
-    }));
+    ) as unknown as PartitionInfo[];
   }
 
   totals(): { bytes: number; partitions: number } {

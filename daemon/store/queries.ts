@@ -1,11 +1,12 @@
 /** Read queries behind StoreApi. All lists are bounded by a capped limit. */
 import type { ChannelMessageRow, NodeRow, OutboxMessage, PacketQuery, PacketRow } from "./api.ts";
+import { type SqlRecord, type SqlRow, selectRecords, selectRows, type Val } from "./columns.ts";
 import type { Database } from "./sqlite.ts";
 
 export const MAX_LIMIT = 1000;
 
-type Val = string | number | null | Uint8Array;
-
+// Packet rows are the store's hot scan (model rebuilds read every row), so
+// they map by position into one object literal, the cheapest way in V8.
 const PACKET_COLS = `o.id, t.hash, t.raw, r.name, o.at, o.snr, o.rssi, o.payload_type, o.route, t.hash_size,
   o.path, o.first_seen, t.summary, t.error
   FROM observations o JOIN transmissions t ON t.id = o.tx_id JOIN radios r ON r.id = o.radio_id`;
@@ -14,19 +15,7 @@ export function clampLimit(n: number): number {
   return Math.max(0, Math.min(MAX_LIMIT, Math.trunc(Number.isFinite(n) ? n : 0)));
 }
 
-function rows(db: Database, sql: string, params: Val[]): Val[][] {
-  const st = db.prepare(sql);
-  try {
-    st.bind(params);
-    const out: Val[][] = [];
-    while (st.step()) out.push(st.get() as Val[]);
-    return out;
-  } finally {
-    st.free();
-  }
-}
-
-function packet(r: Val[]): PacketRow {
+function packet(r: SqlRow): PacketRow {
   const path = String(r[10] ?? "");
   return {
     id: Number(r[0]),
@@ -44,6 +33,10 @@ function packet(r: Val[]): PacketRow {
     summary: String(r[12]),
     error: r[13] === null ? null : String(r[13]),
   };
+}
+
+function packets(db: Database, sql: string, params: Val[]): PacketRow[] {
+  return selectRows(db, sql, params).map(packet);
 }
 
 export function listPackets(db: Database, q: PacketQuery): PacketRow[] {
@@ -74,54 +67,52 @@ export function listPackets(db: Database, q: PacketQuery): PacketRow[] {
     );
   }
   const sql = `SELECT ${PACKET_COLS} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY o.id DESC LIMIT ?`;
-  return rows(db, sql, [...params, clampLimit(q.limit)]).map(packet);
+  return packets(db, sql, [...params, clampLimit(q.limit)]);
 }
 
 export function getTransmission(db: Database, hash: string): PacketRow[] {
   const sql = `SELECT ${PACKET_COLS} WHERE o.tx_id = (SELECT id FROM transmissions WHERE hash = ?) ORDER BY o.id LIMIT ${MAX_LIMIT}`;
-  return rows(db, sql, [hash.toLowerCase()]).map(packet);
+  return packets(db, sql, [hash.toLowerCase()]);
 }
 
 export function scanObservations(db: Database, afterId: number, limit: number): PacketRow[] {
-  return rows(db, `SELECT ${PACKET_COLS} WHERE o.id > ? ORDER BY o.id LIMIT ?`, [
+  return packets(db, `SELECT ${PACKET_COLS} WHERE o.id > ? ORDER BY o.id LIMIT ?`, [
     afterId,
     clampLimit(limit),
-  ]).map(packet);
+  ]);
 }
 
-const NODE_COLS =
-  "public_key, name, role, lat, lon, first_seen, last_seen, last_advert, advert_timestamp, advert_count, extras";
-
-function node(r: Val[]): NodeRow {
-  let extras: Record<string, unknown> | null = null;
-  if (typeof r[10] === "string") {
-    try {
-      extras = JSON.parse(r[10]) as Record<string, unknown>;
-    } catch {
-      extras = null;
-    }
+function extras(v: Val): Record<string, unknown> | null {
+  if (typeof v !== "string") return null;
+  try {
+    return JSON.parse(v) as Record<string, unknown>;
+  } catch {
+    return null;
   }
-  return {
-    publicKey: String(r[0]),
-    name: r[1] === null ? null : String(r[1]),
-    role: Number(r[2]),
-    lat: r[3] === null ? null : Number(r[3]),
-    lon: r[4] === null ? null : Number(r[4]),
-    firstSeen: Number(r[5]),
-    lastSeen: Number(r[6]),
-    lastAdvert: Number(r[7]),
-    advertTimestamp: Number(r[8]),
-    advertCount: Number(r[9]),
-    extras,
-  };
+}
+
+const NODE_COLS = `public_key AS publicKey, name, role, lat, lon, first_seen AS firstSeen,
+  last_seen AS lastSeen, last_advert AS lastAdvert, advert_timestamp AS advertTimestamp,
+  advert_count AS advertCount, extras`;
+
+function node(r: SqlRecord): NodeRow {
+  return { ...(r as unknown as NodeRow), extras: extras(r.extras ?? null) };
 }
 
 export function listNodes(db: Database): NodeRow[] {
-  return rows(db, `SELECT ${NODE_COLS} FROM nodes ORDER BY last_seen DESC`, []).map(node);
+  return selectRecords(db, `SELECT ${NODE_COLS} FROM nodes ORDER BY last_seen DESC`, []).map(node);
+}
+
+export function scanNodes(db: Database, afterKey: string, limit: number): NodeRow[] {
+  return selectRecords(
+    db,
+    `SELECT ${NODE_COLS} FROM nodes WHERE public_key > ? ORDER BY public_key LIMIT ?`,
+    [afterKey, clampLimit(limit)],
+  ).map(node);
 }
 
 export function getNode(db: Database, publicKey: string): NodeRow | null {
-  const r = rows(db, `SELECT ${NODE_COLS} FROM nodes WHERE public_key = ?`, [
+  const r = selectRecords(db, `SELECT ${NODE_COLS} FROM nodes WHERE public_key = ?`, [
     publicKey.toUpperCase(),
   ]);
   return r[0] ? node(r[0]) : null;
@@ -149,41 +140,31 @@ export function listChannelMessages(
     where.push("id < ?");
     params.push(before);
   }
-  const sql = `SELECT id, hash, channel, sender, text, at, sender_ts FROM channel_messages ${
+  const sql = `SELECT id, hash, channel, sender, text, at, sender_ts AS senderTimestamp FROM channel_messages ${
     where.length ? `WHERE ${where.join(" AND ")}` : ""
   } ORDER BY id DESC LIMIT ?`;
-  return rows(db, sql, [...params, clampLimit(limit)]).map((r) => ({
-    id: Number(r[0]),
-    hash: String(r[1]),
-    channel: String(r[2]),
-    sender: String(r[3]),
-    text: String(r[4]),
-    at: Number(r[5]),
-    senderTimestamp: Number(r[6]),
-  }));
+  return selectRecords(db, sql, [...params, clampLimit(limit)]) as unknown as ChannelMessageRow[];
 }
 
 export function outboxPeek(db: Database, broker: string, limit: number): OutboxMessage[] {
   const sql =
-    "SELECT id, broker, topic, payload, qos, retain, created_at FROM outbox WHERE broker = ? ORDER BY id LIMIT ?";
-  return rows(db, sql, [broker, clampLimit(limit)]).map((r) => ({
-    id: Number(r[0]),
-    broker: String(r[1]),
-    topic: String(r[2]),
-    payload: String(r[3]),
-    qos: Number(r[4]) === 1 ? 1 : 0,
-    retain: r[5] === 1,
-    createdAt: Number(r[6]),
-  }));
+    "SELECT id, broker, topic, payload, qos, retain, created_at AS createdAt FROM outbox WHERE broker = ? ORDER BY id LIMIT ?";
+  return selectRecords(db, sql, [broker, clampLimit(limit)]).map(
+    (r): OutboxMessage => ({
+      ...(r as unknown as OutboxMessage),
+      qos: r.qos === 1 ? 1 : 0,
+      retain: r.retain === 1,
+    }),
+  );
 }
 
 export function outboxDepth(db: Database): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const r of rows(db, "SELECT broker, count(*) FROM outbox GROUP BY broker", []))
+  for (const r of selectRows(db, "SELECT broker, count(*) FROM outbox GROUP BY broker", []))
     out[String(r[0])] = Number(r[1]);
   return out;
 }
 
 export function scalar(db: Database, sql: string, params: Val[] = []): number {
-  return Number(rows(db, sql, params)[0]?.[0] ?? 0);
+  return Number(selectRows(db, sql, params)[0]?.[0] ?? 0);
 }

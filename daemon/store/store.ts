@@ -4,6 +4,7 @@
  * answered from the last snapshot of health the worker pushed (every 500 ms
  * and after every write).
  */
+
 import { Worker } from "node:worker_threads";
 import type {
   ChannelMessageRow,
@@ -21,6 +22,7 @@ import { type ArchiveSettings, DEFAULT_HOT_MB } from "./archiver.ts";
 import type { EngineOptions } from "./engine.ts";
 import { StoreError } from "./errors.ts";
 import type { MeshRowsBatch, MeshTable, Row } from "./mesh-rows.ts";
+import type { ObservationColumns } from "./observation-columns.ts";
 import { workerEntry } from "./paths.ts";
 import type { FromWorker, Method, ToWorker, WorkerInit } from "./rpc.ts";
 
@@ -344,6 +346,16 @@ class StoreClient implements StoreApi {
   }
   listNodes(): Promise<readonly NodeRow[]> {
     return this.call("listNodes");
+  }
+  scanObservationColumns(
+    afterId: number,
+    limit: number,
+    rawTypes: readonly number[],
+  ): Promise<ObservationColumns> {
+    return this.call("scanObservationColumns", afterId, limit, rawTypes);
+  }
+  scanNodes(afterKey: string, limit: number): Promise<readonly NodeRow[]> {
+    return this.call("scanNodes", afterKey, limit);
   }
   getNode(publicKey: string): Promise<NodeRow | null> {
     return this.call("getNode", publicKey);

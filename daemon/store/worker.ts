@@ -3,6 +3,7 @@
  * (queries, export for snapshots) never blocks the daemon's event loop.
  * Logs are forwarded to the main thread's Logger.
  */
+
 import { basename, dirname } from "node:path";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -12,6 +13,7 @@ import { Logger, type LogSink } from "../core/log.ts";
 import { StoreEngine } from "./engine.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
 import { type MeshTable, meshRead, type Row } from "./mesh-rows.ts";
+import { columnsOf } from "./observation-columns.ts";
 import { archiveBackupDir } from "./partition.ts";
 import * as q from "./queries.ts";
 import type { FromWorker, ToWorker, WorkerInit } from "./rpc.ts";
@@ -105,8 +107,12 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
       return e.history.transmission(String(a[0]));
     case "scanObservations":
       return q.scanObservations(db, Number(a[0]), Number(a[1]));
+    case "scanObservationColumns":
+      return columnsOf(q.scanObservations(db, Number(a[0]), Number(a[1])), a[2] as number[]);
     case "listNodes":
       return q.listNodes(db);
+    case "scanNodes":
+      return q.scanNodes(db, String(a[0]), Number(a[1]));
     case "getNode":
       return q.getNode(db, String(a[0]));
     case "listChannelMessages":

@@ -205,7 +205,8 @@ async function boot(label) {
       "virtio-blk-pci,drive=card",
     ],
     ...["-netdev", `user,id=net,hostfwd=tcp:127.0.0.1:${port}-:8080`],
-    ...["-device", "virtio-net-pci,netdev=net"],
+    // No option ROM: the kernel is booted directly, no firmware network boot.
+    ...["-device", "virtio-net-pci,netdev=net,romfile="],
   ];
   const started = performance.now();
   const child = spawn("nice", [qemu, ...qargs], { stdio: ["ignore", "pipe", "pipe"] });
@@ -272,7 +273,7 @@ await step("GET /api/health", async () => {
     const j = await health(first.url);
     return j?.status === "ok" ? j : null;
   });
-  return `status ${h.status}, version ${h.version}, engine ${h.engine}, ${h.store.observations} observations`;
+  return `status ${h.status}, version ${h.version}, node ${h.versions?.node}, engine ${h.versions?.engine}, ${h.store.observations} observations`;
 });
 await step("web UI", async () => {
   const r = await fetch(`${first.url}/`);
@@ -311,6 +312,35 @@ await step("data partition grown to the end of the card", () => {
     throw new Error(`file system ${fs} bytes in a ${data.size} byte partition`);
   return `partition ${(data.size / 2 ** 20).toFixed(0)} MiB, ext4 ${(fs / 2 ** 20).toFixed(0)} MiB`;
 });
+// An update the way an operator without SSH does it: a newer meshgate .deb
+// put on the boot partition is installed on the next boot, before meshgate
+// starts. The release .deb is repacked with a higher version so dpkg takes
+// the upgrade path (config kept, data kept, maintainer scripts run).
+const updateDeb = resolve(
+  opt("--update-deb") ?? join(root, `release/meshgate_${version}_arm64.deb`),
+);
+const updateVersion = `${version}+boottest1`;
+let updateHasUws = false;
+const updating = existsSync(updateDeb);
+if (!updating) console.log(`update steps SKIPPED: no ${updateDeb} (npm run package builds it)`);
+if (updating)
+  await step("newer meshgate .deb put on the boot partition", () => {
+    const tree = join(work, "update-deb");
+    rmSync(tree, { recursive: true, force: true });
+    execFileSync("dpkg-deb", ["-R", updateDeb, tree]);
+    const control = join(tree, "DEBIAN/control");
+    writeFileSync(
+      control,
+      readFileSync(control, "utf8").replace(/^Version: .*$/m, `Version: ${updateVersion}`),
+    );
+    const out = join(work, "meshgate_update_arm64.deb");
+    execFileSync("dpkg-deb", ["--root-owner-group", "-Zxz", "-b", tree, out], { stdio: "ignore" });
+    updateHasUws = execFileSync("dpkg-deb", ["-c", out], { encoding: "utf8" }).includes(
+      "uws_linux_arm64_",
+    );
+    mtools("mcopy", out, "::/meshgate_update_arm64.deb");
+    return `${updateVersion} (${statSync(out).size} bytes${updateHasUws ? ", with uWS" : ""})`;
+  });
 let second = null;
 await step("second boot to READY", async () => {
   second = await boot("second");
@@ -322,5 +352,28 @@ await step("stored observations kept across the reboot", async () => {
     throw new Error(`${h.store.observations} observations after the reboot, ${kept} before`);
   return `${kept} before, ${h.store.observations} after`;
 });
+if (updating && updateHasUws)
+  await step("the updated meshgate serves with uWebSockets.js (Debian 13, Node 24)", async () => {
+    const h = await health(second.url);
+    if (h?.engine !== "uws")
+      throw new Error(`HTTP engine ${h?.engine}, not uws: ${h?.versions?.engine}`);
+    return `engine ${h.versions.engine}`;
+  });
 await step("power off", () => second.powerOff());
+if (updating)
+  await step("update installed from the boot partition", () => {
+    const files = mtools("mdir", "-b", "::/");
+    const report = /meshgate-update\.txt/i.test(files)
+      ? mtools("mtype", "::/meshgate-update.txt")
+      : "";
+    if (!/meshgate_update_arm64\.deb\.installed/.test(files))
+      throw new Error(`the .deb was not installed: ${files}\n${report}`);
+    if (!new RegExp(`^meshgate\\s+${updateVersion.replace("+", "\\+")}$`, "m").test(report))
+      throw new Error(`meshgate-update.txt does not show ${updateVersion}:\n${report}`);
+    return report
+      .trim()
+      .split("\n")
+      .filter((l) => /^(update|meshgate|nodejs)/.test(l))
+      .join("; ");
+  });
 console.log(`PASS image boot test in ${secs(t0)} s`);

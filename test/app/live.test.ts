@@ -16,6 +16,7 @@ function setup() {
     restartMqtt: async () => {
       calls.push("mqtt");
     },
+    reconfigureMesh: () => calls.push("mesh"),
   });
   const next = { log: { level: "debug" } } as unknown as Config;
   return { log, lines, calls, apply, next };
@@ -41,6 +42,15 @@ describe("liveApplier", () => {
       ["mqtt", "brokers"],
     ]);
     expect(calls).toEqual(["channels", "gateway", "mqtt"]);
+  });
+
+  it("a mesh tuning change rebuilds the mesh model and nothing else", async () => {
+    const { apply, next, calls } = setup();
+    await apply(next, next, [
+      ["mesh", "maxNodes"],
+      ["mesh", "health", "repeater", "silentAfterSec"],
+    ]);
+    expect(calls).toEqual(["mesh"]);
   });
 
   it("a broker change alone leaves the radios alone", async () => {

@@ -13,13 +13,17 @@ describe("needsRestart", () => {
     expect(needsRestart(["gateway", "name"])).toBe(false);
     expect(needsRestart(["channels"])).toBe(false);
     expect(needsRestart(["mqtt", "brokers"])).toBe(false);
+    // Mesh tuning rebuilds the model live; only the scheduler's slice waits.
+    expect(needsRestart(["mesh", "maxNodes"])).toBe(false);
+    expect(needsRestart(["mesh", "health", "repeater", "silentAfterSec"])).toBe(false);
+    expect(needsRestart(["mesh", "sliceMs"])).toBe(true);
   });
 
   it("lists the marked paths, and ajv accepts the keyword (the schema compiled)", () => {
     expect(restartPaths().sort()).toEqual([
       "http",
       "log.format",
-      "mesh",
+      "mesh.sliceMs",
       "radios",
       "simulator",
       "store",

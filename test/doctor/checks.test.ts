@@ -27,12 +27,18 @@ function captureIO() {
 }
 
 describe("doctor checks", () => {
-  it("rejects an old Node.js with the fix", () => {
+  it("rejects an old Node.js, warns on an unsupported one, each with the fix", () => {
     expect(checkNode("18.19.0")).toMatchObject({
       verdict: "fail",
-      fix: expect.stringMatching(/Node\.js 20/),
+      fix: expect.stringMatching(/Node\.js 24 .*22 is still supported/),
     });
-    expect(checkNode("20.11.1").verdict).toBe("ok");
+    expect(checkNode("20.11.1")).toMatchObject({
+      verdict: "warn",
+      detail: expect.stringMatching(/end of life/),
+      fix: expect.stringMatching(/Node\.js 24/),
+    });
+    expect(checkNode("22.12.0").verdict).toBe("ok");
+    expect(checkNode("24.1.0").verdict).toBe("ok");
   });
 
   it("explains a missing serial device", async () => {

@@ -5,11 +5,14 @@ import {
   advertFromRaw,
   advertHead,
   channelHashLabel,
+  observationFromColumns,
   observationFromInput,
   observationFromRow,
   payloadOffset,
+  RAW_TYPES,
 } from "../../daemon/mesh/adapter.ts";
 import type { ObservationInput, PacketRow } from "../../daemon/store/api.ts";
+import { columnsOf } from "../../daemon/store/observation-columns.ts";
 
 // protocol doc section 8: flood ADVERT, 0 hops, repeater "WW7STR/PugetMesh Cougar", signature valid
 const ADVERT = hexToBytes(
@@ -124,6 +127,22 @@ describe("adapter", () => {
     expect(g.channel).toBe("hash:11");
     expect(g.advert).toBeUndefined();
     expect(g.radioKey).toBeNull();
+  });
+
+  it("maps a columnar page row for row as it maps the rows, bytes kept only where read", () => {
+    const rows = [
+      row(ADVERT, { id: 3, hops: [] }),
+      row(GRP, { id: 4, payloadType: 5, snr: null, hops: ["a1", "b2"] }),
+      row(GRP3, { id: 7, payloadType: 5, rssi: null, hashSize: 3, hops: ["3fa002", "860cca"] }),
+      row(hexToBytes("0900aabbccdd"), { id: 8, payloadType: 2, firstSeen: false, hops: ["c3"] }),
+    ];
+    const cols = columnsOf(rows, RAW_TYPES);
+    expect(cols.raw.length).toBe(ADVERT.length + GRP.length + GRP3.length);
+    const opts = { verifyAdverts: true, radioKey: () => "AB".repeat(32) };
+    rows.forEach((r, i) => {
+      expect(observationFromColumns(cols, i, opts)).toEqual(observationFromRow(r, opts));
+    });
+    expect(observationFromColumns(cols, 3).rawLength).toBe(6);
   });
 
   it("maps an ingest input with its verified advert and decrypted channel", () => {

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel } from "../../daemon/mesh/model.ts";
-import { MemorySource, nodeRows } from "../support/mesh/source.ts";
+import { MemorySource, nodeRows, withColumns } from "../support/mesh/source.ts";
 import { memoryTables } from "../support/mesh/tables.ts";
 import { generateMesh, traffic } from "../support/mesh/topology.ts";
 import { TestRng } from "../support/rng.ts";
@@ -49,7 +49,7 @@ describe("live state == rebuild from the store", () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`seed ${seed}: every edge and node agrees, radio absent during the rebuild`, async () => {
       const { mesh, obs } = scenario(seed);
-      const src = new MemorySource();
+      const src = withColumns(new MemorySource()); // pages as the real store serves them
       const live = new MeshModel({ config: {}, log: silentLogger(), now: () => NOW });
       for (const o of obs) {
         const row = src.add(o);

@@ -12,9 +12,12 @@ import {
   saveChanges,
   TABLES_META_KEY,
 } from "../../daemon/mesh/persist.ts";
+import { STEP_UNITS } from "../../daemon/mesh/rebuild.ts";
+import { StepBudget } from "../../daemon/mesh/scheduler.ts";
 import { MeshState } from "../../daemon/mesh/state.ts";
 import { resolveConfig } from "../../daemon/mesh/types.ts";
 import { bigState } from "../support/mesh/big.ts";
+import { obs } from "../support/mesh/obs.ts";
 import { memoryTables } from "../support/mesh/tables.ts";
 
 describe("mesh tables at scale", () => {
@@ -37,7 +40,13 @@ describe("mesh tables at scale", () => {
 
     const back = new MeshState(resolveConfig({ maxEdges: 200_000, maxNodes: 40_000 }));
     const stats = { skipped: 0, rows: 0 };
-    for await (const _ of loadTables(t.port, back, parseHead(meta)!, stats)) {
+    for await (const _ of loadTables(
+      t.port,
+      back,
+      parseHead(meta)!,
+      stats,
+      new StepBudget(STEP_UNITS.rows, Number.POSITIVE_INFINITY),
+    )) {
       // one page per step
     }
     expect(stats.skipped).toBe(0);
@@ -54,4 +63,38 @@ describe("mesh tables at scale", () => {
     expect(again).toBe(0);
     t.engine.abandon();
   }, 120_000);
+
+  it("a full save reads the live state as it goes; what changes meanwhile is written by the next save", async () => {
+    const s = bigState(300, 2_000);
+    const t = await memoryTables();
+    const d = new Dirty();
+    d.all = true;
+    s.onTouch = (kind, id) => d.touch(kind, id);
+    let writes = 0;
+    const port = {
+      ...t.port,
+      meshWrite: async (b: Parameters<typeof t.port.meshWrite>[0]) => {
+        await t.port.meshWrite(b);
+        // After the first batch, a packet over two unheard hops adds two edges.
+        if (++writes === 1) s.observe(obs({ hops: ["f1", "f2"], radioKey: null }));
+      },
+    };
+    await saveChanges(port, s, d, Date.UTC(2026, 4, 2));
+    expect(writes).toBeGreaterThan(2);
+    expect(d.empty).toBe(false);
+    const rows = await saveChanges(t.port, s, d, Date.UTC(2026, 4, 2));
+    expect(rows).toBeGreaterThan(0);
+    expect(d.empty).toBe(true);
+    const back = new MeshState(resolveConfig({}));
+    const stats = { skipped: 0, rows: 0 };
+    const head = parseHead(t.engine.getMeta(TABLES_META_KEY))!;
+    const step = new StepBudget(STEP_UNITS.rows, Number.POSITIVE_INFINITY);
+    for await (const _ of loadTables(t.port, back, head, stats, step)) {
+      // one step at a time
+    }
+    expect(back.graph.size).toBe(s.graph.size);
+    expect(back.graph.get("?f1", "?f2")).toBeDefined();
+    expect(back.lastId).toBe(s.lastId);
+    t.engine.abandon();
+  });
 });

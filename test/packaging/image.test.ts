@@ -23,6 +23,7 @@ describe("packaging/image", () => {
     const scripts = [
       join(dir, "build-image.sh"),
       join(dir, "customize.sh"),
+      join(dir, "no-initramfs.sh"),
       ...readdirSync(sbin).map((f) => join(sbin, f)),
     ];
     const r = spawnSync("shellcheck", scripts, { encoding: "utf8" });

@@ -2,7 +2,13 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { NODE_SHIPPED_MAJOR } from "../../daemon/core/version.ts";
+import { UWS_BUILDS } from "../../daemon/http/engine-select.ts";
+import { UWS_RELEASE } from "../../packaging/package.mjs";
 import { REPO_ROOT, tempDir } from "../support/paths.ts";
+
+/** Node.js major -> native module ABI (process.versions.modules). */
+const NODE_ABI: Record<number, number> = { 20: 115, 22: 127, 24: 137 };
 
 /**
  * Debian's package checker on every .deb `npm run package` builds: no error
@@ -61,10 +67,31 @@ describe.skipIf(!hasLintian)("lintian on the .deb packages", () => {
     const prefix = { amd64: "", arm64: "armv8.", armhf: "armv7." }[arch];
     expect(natives).toContain(`@serialport+bindings-cpp.${prefix}glibc.node`);
     expect(natives.filter((n) => n.includes("musl"))).toEqual([]);
-    const uwsArch = { amd64: "x64", arm64: "arm64", armhf: "arm" }[arch];
-    for (const n of natives.filter((f) => f.startsWith("uws_"))) {
-      expect(n).toMatch(new RegExp(`^uws_linux_${uwsArch}_\\d+\\.node$`));
-    }
-    expect(natives.length).toBeLessThanOrEqual(2);
+    // uWS for the shipped Node line where a build for the CPU exists (not armv7).
+    const uwsArch = { amd64: "x64", arm64: "arm64", armhf: null }[arch];
+    expect(natives.filter((f) => f.startsWith("uws_"))).toEqual(
+      uwsArch ? [`uws_linux_${uwsArch}_${NODE_ABI[NODE_SHIPPED_MAJOR]}.node`] : [],
+    );
+    expect(natives.length).toBe(uwsArch ? 2 : 1);
+  });
+
+  it.each(ARCHES)("%s: the optional uWS binary does not raise the libc6 dependency", (arch) => {
+    const depends = execFileSync("dpkg-deb", ["--field", debs[arch] ?? "", "Depends"], {
+      encoding: "utf8",
+    });
+    const libc = /libc6 \(>= ([\d.]+)\)/.exec(depends)?.[1];
+    expect(libc, depends).toBeDefined();
+    // Debian 12 / Pi OS bookworm (glibc 2.36) can install it and serve with node:http.
+    const [maj, min] = (libc ?? "").split(".").map(Number);
+    expect((maj ?? 0) * 100 + (min ?? 0)).toBeLessThanOrEqual(236);
+  });
+});
+
+describe("the release's uWS build", () => {
+  it("is the engine selector's build for the shipped Node line", () => {
+    const build = UWS_BUILDS.find((b) => b.pkg === UWS_RELEASE.pkg);
+    expect(build?.dir).toBe(UWS_RELEASE.dir);
+    expect(UWS_RELEASE.abi).toBe(NODE_ABI[NODE_SHIPPED_MAJOR]);
+    expect(build?.abis).toContain(UWS_RELEASE.abi);
   });
 });

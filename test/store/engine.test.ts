@@ -90,6 +90,26 @@ describe("store engine: queries", () => {
     await e.close();
   });
 
+  it("scanNodes pages the node table in key order", async () => {
+    const e = await StoreEngine.open(engineOptions("", { memory: true }));
+    const keys = ["C3", "0A", "FF", "7B", "11"].map((b) => b.repeat(32));
+    e.ingest(
+      keys.map((publicKey, i) => ({
+        ...synthObs(20 + i),
+        advert: { publicKey, name: `n${i}`, role: 2, lat: null, lon: null, advertTimestamp: 1 },
+      })),
+    );
+    const pages: string[][] = [];
+    for (let after = ""; ; ) {
+      const page = q.scanNodes(e.database, after, 2);
+      if (page.length === 0) break;
+      pages.push(page.map((n) => n.publicKey.slice(0, 2)));
+      after = page[page.length - 1]!.publicKey;
+    }
+    expect(pages).toEqual([["0A", "11"], ["7B", "C3"], ["FF"]]);
+    await e.close();
+  });
+
   it("an older advert does not overwrite a newer one; hostile sizes are bounded", async () => {
     const e = await StoreEngine.open(engineOptions("", { memory: true }));
     const key = "AB".repeat(32);

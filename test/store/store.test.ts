@@ -16,6 +16,14 @@ describe("createStore (worker)", () => {
     expect(store.health().observations).toBe(3);
     await store.setMeta("mesh.edges", "[1,2]");
     await store.outboxEnqueue([{ broker: "m", topic: "a/b", payload: "{}", qos: 1, retain: true }]);
+    // A rebuild's page as columns: bytes only for the types asked for (all three are group texts).
+    const cols = await store.scanObservationColumns(0, 10, [5]);
+    expect([...cols.id]).toEqual([1, 2, 3]);
+    expect([...cols.rawLength]).toEqual([1, 2, 1].map((tx) => synthObs(tx).raw.length));
+    expect(cols.rawAt[3]).toBe(cols.raw.length);
+    expect(cols.raw.subarray(0, cols.rawAt[1])).toEqual(synthObs(1).raw);
+    expect((await store.scanObservationColumns(0, 10, [4])).raw.length).toBe(0);
+    expect(cols.path).toEqual(["a1,b2", "a1,b2", "a1,b2"]);
     const page = await store.listPackets({ limit: 2 });
     expect(page.map((p) => p.id)).toEqual([3, 2]);
     expect(page[0]?.raw).toBeInstanceOf(Uint8Array);

@@ -8,11 +8,13 @@
  * packets published. Then: every comment of the file survived, a bad save
  * lists every problem, and no secret shows in logs, API answers or the page.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectAsync, type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BACKUP_DB } from "../../daemon/app/backup.ts";
 import { FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
 import { freePort, MOSQUITTO, Mosquitto } from "../support/mosquitto.ts";
@@ -226,6 +228,38 @@ describe.skipIf(!HAVE_CHROMIUM || !MOSQUITTO)(
       expect(text).toContain("gateway.lat");
       expect(text).toContain("gateway.lon");
       expect(readFileSync(file, "utf8")).toBe(before);
+    });
+
+    it("downloads a backup of the store from the Maintenance card", async () => {
+      const { page } = w;
+      const newest = JSON.parse((await api("/api/packets?limit=1")).text) as {
+        items: { hash: string }[];
+      };
+      const hash = newest.items[0]?.hash;
+      expect(hash).toMatch(/^[0-9A-Fa-f]+$/);
+      const [download] = await Promise.all([
+        page.waitForEvent("download", { timeout: 60_000 }),
+        page.click("[data-section=admin] button:has-text('Download backup')"),
+      ]);
+      expect(download.suggestedFilename()).toMatch(
+        /^meshgate-backup-\d{4}-\d{2}-\d{2}T\d{6}Z\.tar$/,
+      );
+      const out = join(dir, "backup");
+      mkdirSync(out);
+      const tar = join(out, download.suggestedFilename());
+      await download.saveAs(tar);
+      execFileSync("tar", ["-xf", tar, "-C", out]);
+      // The hot database opens with the sqlite3 shell and holds the packets just heard.
+      const held = execFileSync(
+        "sqlite3",
+        [
+          "-readonly",
+          join(out, BACKUP_DB),
+          `SELECT count(*) FROM transmissions WHERE lower(hash) = lower('${hash}')`,
+        ],
+        { encoding: "utf8" },
+      ).trim();
+      expect(held).toBe("1");
     });
 
     it("kept every comment of the packaged file and shows no secret anywhere", async () => {

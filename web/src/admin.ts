@@ -100,17 +100,30 @@ export class AdminApi {
   restart = () =>
     this.call<{ restarting: true; startedAt: string }>("POST", "/api/system/restart", {});
 
-  /** The config file (secrets masked) as a download: fetched with the token, saved from a blob. */
-  async downloadConfig(): Promise<string | null> {
+  /** The config file (secrets masked) as a download. */
+  downloadConfig = () => this.download("/api/config/file", "meshgate-config.yaml");
+  /** A consistent copy of the store (tar of the hot database and the archive partitions). */
+  downloadBackup = () => this.download("/api/system/backup", "meshgate-backup.tar");
+
+  /**
+   * Fetched with the token (it never travels in a URL or cookie) and saved
+   * from a blob under the name the daemon gives; null when saved, else why not.
+   */
+  private async download(path: string, fallback: string): Promise<string | null> {
     const token = this.token();
-    const res = await fetch(`${this.base}/api/config/file`, {
+    const res = await fetch(`${this.base}${path}`, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
     }).catch(() => null);
     if (!res?.ok) return `download failed${res ? ` (HTTP ${res.status})` : ""}`;
-    const url = URL.createObjectURL(await res.blob());
+    const blob = await res.blob().catch(() => null);
+    if (!blob) return "download failed (connection lost)";
+    const named = /filename="([A-Za-z0-9._-]{1,100})"/.exec(
+      res.headers.get("content-disposition") ?? "",
+    );
+    const url = URL.createObjectURL(blob);
     const a = document.createElement("a");
     a.href = url;
-    a.download = "meshgate-config.yaml";
+    a.download = named?.[1] ?? fallback;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     return null;

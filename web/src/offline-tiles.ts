@@ -10,6 +10,8 @@ import { leafletRasterLayer, PMTiles, TileType } from "pmtiles";
 import { leafletLayer } from "protomaps-leaflet";
 
 const ATTRIBUTION = "© OpenStreetMap contributors (offline extract)";
+/** The Protomaps basemap style vector archives are drawn in. */
+export const VECTOR_FLAVOR = "light";
 
 export async function pmtilesLayer(url: string): Promise<L.Layer> {
   const archive = new PMTiles(url);
@@ -17,7 +19,7 @@ export async function pmtilesLayer(url: string): Promise<L.Layer> {
   if (h.tileType === TileType.Mvt) {
     return leafletLayer({
       url,
-      flavor: "light",
+      flavor: VECTOR_FLAVOR,
       lang: "en",
       maxDataZoom: h.maxZoom,
       attribution: ATTRIBUTION,

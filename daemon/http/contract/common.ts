@@ -16,13 +16,13 @@ export interface CursorPage<T> {
   readonly nextCursor: string | null;
 }
 
+/** A node's health by the mesh model's policy (mesh/health.ts). */
+export type { HealthStatus as NodeStatus } from "../../mesh/health.ts";
 /**
  * Signal statistics over the hearings of one node or link by the gateway's
  * radios (dB for SNR, dBm for RSSI): the mesh model's own shape, named here
  * so clients import it from the contract.
  */
 export type { StatsView as SignalStats } from "../../mesh/stats.ts";
-
 /** Node roles from the advert flags (protocol/roles.ts). */
 export type { RoleName } from "../../protocol/roles.ts";
-export type NodeStatus = "healthy" | "degraded" | "silent";

@@ -2,32 +2,21 @@
  * Nodes, their neighbours, the neighbour graph, prefix collisions and
  * analytics. Node times are integers, ms since the epoch (null = never).
  */
+import type { NodeHealth } from "../../mesh/nodes.ts";
 import type { GraphEdge, GraphNode } from "../../mesh/queries.ts";
-import type { NodeStatus, RoleName, SignalStats } from "./common.ts";
+import type { RoleName, SignalStats } from "./common.ts";
 
-/** One node as the nodes list shows it. */
-export interface NodeSummary {
-  readonly publicKey: string;
-  readonly name: string | null;
-  readonly role: RoleName;
-  readonly status: NodeStatus;
-  readonly lat: number | null;
-  readonly lon: number | null;
+/**
+ * One node as the nodes list shows it: the mesh model's view of it
+ * (NodeHealth, where its fields are described) with its signal null when
+ * never heard directly, and what the store and the gateway's radios add.
+ */
+export interface NodeSummary extends Omit<NodeHealth, "snr" | "rssi" | "sensors"> {
   /** First stored hearing (its first advert), ms epoch. */
   readonly firstHeard: number | null;
-  readonly lastHeard: number | null;
-  readonly lastAdvert: number | null;
-  readonly advertCount: number;
-  /** Typical gap between its adverts, seconds. */
-  readonly advertIntervalSec: number | null;
-  readonly fewestHops: number | null;
-  /** Heard directly (0 hops) by one of the gateway's radios. */
-  readonly direct: boolean;
   /** How the gateway's radios hear it directly; null when never heard directly. */
   readonly snr: SignalStats | null;
   readonly rssi: SignalStats | null;
-  /** Transmissions it relayed on the way to the gateway. */
-  readonly relayed: number;
   /** True for the gateway's own radio. */
   readonly gateway: boolean;
 }

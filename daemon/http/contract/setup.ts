@@ -125,6 +125,14 @@ export interface LogLinesResponse {
   readonly dropped: number;
 }
 
+/**
+ * GET /api/system/backup (admin): a consistent copy of the store, streamed as
+ * an uncompressed tar (`application/x-tar`, an attachment named
+ * `meshgate-backup-<UTC date>T<time>Z.tar`). Its entries, each a SQLite file:
+ * the hot database first, then the archive partitions.
+ */
+export type BackupEntryName = "meshgate.sqlite" | `meshgate.sqlite.archive/${string}`;
+
 /** POST /api/system/restart (admin): 202, then the daemon exits for its supervisor to start it again. */
 export interface RestartResponse {
   readonly restarting: true;

@@ -1,4 +1,5 @@
 /** Packets: filtered lists with cursor pagination, grouping, detail, decode. */
+import { hexToBytes } from "../../core/bytes.ts";
 import type { PacketQuery } from "../../store/api.ts";
 import type { AppContext } from "../context.ts";
 import type { DecodeResult, TransmissionGroup } from "../contract/index.ts";
@@ -111,7 +112,7 @@ export function packetRoutes(app: AppContext): Route[] {
           throw badParam("hex", "must be an even number of hex digits");
         const decoder = app.deps.providers?.decode;
         if (!decoder) throw unavailable("decoder not available", null);
-        const answer = decoder.decode(Uint8Array.from(Buffer.from(clean, "hex")));
+        const answer = decoder.decode(hexToBytes(clean));
         const result: DecodeResult = answer.ok
           ? { ok: true, packet: answer.packet, breakdown: answer.breakdown, error: null }
           : { ok: false, packet: null, breakdown: answer.breakdown ?? null, error: answer.error };

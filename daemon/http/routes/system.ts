@@ -2,6 +2,7 @@
  * Admin tools: serial port discovery, radio and broker tests, the doctor,
  * recent log lines and restart. Every route needs the admin credential.
  */
+import { MeshgateError } from "../../core/errors.ts";
 import { DRIVER_KINDS } from "../../core/types.ts";
 import type { AppContext } from "../context.ts";
 import type {
@@ -13,9 +14,9 @@ import type {
   RestartResponse,
   SerialPortsResponse,
 } from "../contract/setup.ts";
-import { badParam, unavailable } from "../http-error.ts";
-import { Reply, type Route } from "../router.ts";
-import type { SystemPort } from "../setup-ports.ts";
+import { badParam, HttpError, unavailable } from "../http-error.ts";
+import { Reply, type Route, StreamReply } from "../router.ts";
+import type { BackupDownload, SystemPort } from "../setup-ports.ts";
 
 type Body = Record<string, unknown>;
 /** A device path: absolute, no parent steps, printable. */
@@ -117,6 +118,24 @@ export function systemRoutes(app: AppContext): Route[] {
       }),
     ),
     admin("GET", "/api/system/logs", async (): Promise<LogLinesResponse> => sys().logs()),
+    admin("GET", "/api/system/backup", async (): Promise<StreamReply> => {
+      const s = sys();
+      let b: BackupDownload;
+      try {
+        b = await s.backup();
+      } catch (err) {
+        if (err instanceof MeshgateError && err.code === "E_BACKUP_BUSY")
+          throw new HttpError(409, err.code, err.message);
+        throw err;
+      }
+      return new StreamReply(
+        {
+          "content-type": "application/x-tar",
+          "content-disposition": `attachment; filename="${b.filename}"`,
+        },
+        b.stream,
+      );
+    }),
     admin(
       "POST",
       "/api/system/restart",

@@ -14,7 +14,13 @@ import {
 import { decryptChannel, expandSeed } from "../../protocol/crypto.ts";
 import { buildAdvertPayload, buildGroupTextPayload, encodePacket } from "../../protocol/encode.ts";
 import { frameLayout, packetHash } from "../../protocol/hash.ts";
-import { FirmwareBase, type FirmwareDevice, type FirmwareOptions, int8 } from "./device.ts";
+import {
+  FirmwareBase,
+  type FirmwareDevice,
+  type FirmwareOptions,
+  int8,
+  PacketCounters,
+} from "./device.ts";
 
 /** MAX_FRAME_SIZE since v1.16 (src/helpers/BaseSerialInterface.h). */
 export const MAX_FRAME = 176;
@@ -62,17 +68,7 @@ export class CompanionFirmware extends FirmwareBase implements FirmwareDevice {
   private readonly queue: Uint8Array[] = [];
   private readonly seenMsgs = new Set<string>();
   private readonly seenAdverts = new Set<string>();
-  private readonly stats = {
-    recv: 0,
-    sent: 0,
-    floodTx: 0,
-    directTx: 0,
-    floodRx: 0,
-    directRx: 0,
-    errors: 0,
-  };
-  private lastSnr = 0;
-  private lastRssi = 0;
+  private readonly stats = new PacketCounters();
   /** Bytes that were not a frame (resync), for tests of host framing. */
   garbage = 0;
 
@@ -112,12 +108,9 @@ export class CompanionFirmware extends FirmwareBase implements FirmwareDevice {
   }
 
   heard(rx: RxPacket): void {
-    this.stats.recv++;
     const f = frameLayout(rx.raw);
-    if (f && f.route === ROUTE_DIRECT) this.stats.directRx++;
-    else this.stats.floodRx++;
-    this.lastSnr = rx.snr ?? 0;
-    this.lastRssi = rx.rssi ?? 0;
+    this.stats.received(rx);
+    this.stats.routed(f?.route === ROUTE_DIRECT);
     // LOG_RX_DATA only fits when len + 3 <= MAX_FRAME (firmware issue #3022).
     if (rx.raw.length + 3 <= MAX_FRAME) {
       this.push(Uint8Array.of(0x88, int8((rx.snr ?? 0) * 4), int8(rx.rssi ?? 0)), rx.raw);
@@ -388,14 +381,15 @@ export class CompanionFirmware extends FirmwareBase implements FirmwareDevice {
       this.reply(
         Uint8Array.of(24, 1),
         noise,
-        Uint8Array.of(int8(this.lastRssi), int8(this.lastSnr * 4)),
+        Uint8Array.of(int8(s.lastRssi), int8(s.lastSnr * 4)),
         u32leBytes(Math.floor(s.sent * 0.3)),
         u32leBytes(air),
       );
       return;
     }
     if (type === 2) {
-      const vals = [s.recv, s.sent, s.floodTx, s.directTx, s.floodRx, s.directRx, s.errors];
+      // The last is receive errors: the simulated radio has none.
+      const vals = [s.recv, s.sent, s.floodTx, s.directTx, s.floodRx, s.directRx, 0];
       this.reply(Uint8Array.of(24, 2), ...vals.map(u32leBytes));
       return;
     }
@@ -405,9 +399,7 @@ export class CompanionFirmware extends FirmwareBase implements FirmwareDevice {
   private transmit(route: number, payloadType: number, payload: Uint8Array): void {
     const raw = encodePacket({ route, payloadType, hashSize: 1, hops: [], payload });
     this.rec.transmit(raw);
-    this.stats.sent++;
-    if (route === ROUTE_FLOOD) this.stats.floodTx++;
-    else this.stats.directTx++;
+    this.stats.transmitted(route !== ROUTE_FLOOD);
     this.o.sim.transmit(raw);
   }
 

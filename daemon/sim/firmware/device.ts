@@ -131,3 +131,37 @@ export class DeviceClock {
 export function int8(v: number): number {
   return Math.max(-128, Math.min(127, Math.round(v))) & 0xff;
 }
+
+/**
+ * The packet counters a MeshCore node keeps (src/Dispatcher.h): what the
+ * companion's GET_STATS and a repeater's `stats-packets` / `stats-radio` report.
+ */
+export class PacketCounters {
+  recv = 0;
+  sent = 0;
+  floodTx = 0;
+  directTx = 0;
+  floodRx = 0;
+  directRx = 0;
+  lastSnr = 0;
+  lastRssi = 0;
+
+  /** A packet heard: counted, and its signal kept as the last one. */
+  received(rx: RxPacket): void {
+    this.recv++;
+    this.lastSnr = rx.snr ?? 0;
+    this.lastRssi = rx.rssi ?? 0;
+  }
+
+  /** A heard packet the firmware parsed, by its route. */
+  routed(direct: boolean): void {
+    if (direct) this.directRx++;
+    else this.floodRx++;
+  }
+
+  transmitted(direct: boolean): void {
+    this.sent++;
+    if (direct) this.directTx++;
+    else this.floodTx++;
+  }
+}

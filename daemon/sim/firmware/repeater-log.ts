@@ -12,7 +12,12 @@ import { ROUTE_DIRECT } from "../../protocol/constants.ts";
 import { expandSeed } from "../../protocol/crypto.ts";
 import { frameLayout, packetHash } from "../../protocol/hash.ts";
 import { airtimeMs } from "../radio.ts";
-import { FirmwareBase, type FirmwareDevice, type FirmwareOptions } from "./device.ts";
+import {
+  FirmwareBase,
+  type FirmwareDevice,
+  type FirmwareOptions,
+  PacketCounters,
+} from "./device.ts";
 
 /** The serial CLI buffer (examples/simple_repeater/main.cpp command[160]). */
 const MAX_LINE = 159;
@@ -44,17 +49,8 @@ export class RepeaterLogFirmware extends FirmwareBase implements FirmwareDevice 
   readonly kind = "repeater-log" as const;
   private line: number[] = [];
   private readonly radio = { freq: 910.525, bw: 62.5, sf: 7, cr: 5 };
-  private readonly stats = {
-    recv: 0,
-    sent: 0,
-    floodTx: 0,
-    directTx: 0,
-    floodRx: 0,
-    directRx: 0,
-    rxAirMs: 0,
-    txAirMs: 0,
-  };
-  private last = { snr: 0, rssi: 0 };
+  private readonly stats = new PacketCounters();
+  private readonly air = { rxMs: 0, txMs: 0 };
 
   constructor(o: FirmwareOptions) {
     super(o);
@@ -84,10 +80,9 @@ export class RepeaterLogFirmware extends FirmwareBase implements FirmwareDevice 
 
   heard(rx: RxPacket): void {
     const f = frameLayout(rx.raw);
-    this.stats.recv++;
-    this.last = { snr: rx.snr ?? 0, rssi: rx.rssi ?? 0 };
+    this.stats.received(rx);
     const air = Math.round(airtimeMs(rx.raw.length));
-    this.stats.rxAirMs += air;
+    this.air.rxMs += air;
     if (this.rng.chance(0.03)) this.print(this.rng.pick(CHATTER));
     const when = logDateTime(this.rtc.now());
     this.print(`${when} RAW: ${toHex(rx.raw, true)}`);
@@ -95,8 +90,7 @@ export class RepeaterLogFirmware extends FirmwareBase implements FirmwareDevice 
     if (!f) return;
     if (f.version !== 0) return;
     const direct = f.route === ROUTE_DIRECT || f.route === 3;
-    if (direct) this.stats.directRx++;
-    else this.stats.floodRx++;
+    this.stats.routed(direct);
     const payloadLen = rx.raw.length - f.payloadOffset;
     const score = Math.max(0, Math.min(1000, Math.round(((rx.snr ?? 0) + 10) * 50)));
     let rxLine = `${when}: RX, len=${rx.raw.length} (type=${f.payloadType}, route=${direct ? "D" : "F"}, payload_len=${payloadLen}) SNR=${Math.trunc(rx.snr ?? 0)} RSSI=${Math.trunc(rx.rssi ?? 0)} score=${score}`;
@@ -111,9 +105,8 @@ export class RepeaterLogFirmware extends FirmwareBase implements FirmwareDevice 
     // A repeater forwards most floods it hears: log the TX of the relayed copy.
     if (!direct && this.rng.chance(0.5)) {
       const len = rx.raw.length + f.hashSize;
-      this.stats.sent++;
-      this.stats.floodTx++;
-      this.stats.txAirMs += Math.round(airtimeMs(len));
+      this.stats.transmitted(false);
+      this.air.txMs += Math.round(airtimeMs(len));
       this.print(
         `${when}: TX, len=${len} (type=${f.payloadType}, route=F, payload_len=${payloadLen})`,
       );
@@ -159,7 +152,7 @@ export class RepeaterLogFirmware extends FirmwareBase implements FirmwareDevice 
       return JSON.stringify({ battery_mv: 4202, uptime_secs: up, errors: 0, queue_len: 0 });
     }
     if (cmd === "stats-radio") {
-      return `{"noise_floor":-118,"last_rssi":${Math.trunc(this.last.rssi)},"last_snr":${this.last.snr.toFixed(2)},"tx_air_secs":${Math.floor(s.txAirMs / 1000)},"rx_air_secs":${Math.floor(s.rxAirMs / 1000)}}`;
+      return `{"noise_floor":-118,"last_rssi":${Math.trunc(s.lastRssi)},"last_snr":${s.lastSnr.toFixed(2)},"tx_air_secs":${Math.floor(this.air.txMs / 1000)},"rx_air_secs":${Math.floor(this.air.rxMs / 1000)}}`;
     }
     if (cmd === "stats-packets") {
       return JSON.stringify({

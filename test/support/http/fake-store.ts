@@ -2,6 +2,7 @@
  * An in-memory StoreApi for the HTTP tests: same contract as the real store
  * (newest first, cursor below an id, filters), no sql.js, no worker.
  */
+
 import type {
   ChannelMessageRow,
   IngestResult,
@@ -13,6 +14,7 @@ import type {
   StoreApi,
   StoreHealth,
 } from "../../../daemon/store/api.ts";
+import { columnsOf } from "../../../daemon/store/observation-columns.ts";
 
 export interface FakeRow extends PacketRow {
   /** Advert sender key (upper hex) for the `node` filter. */
@@ -82,8 +84,19 @@ export class FakeStore implements StoreApi {
     return this.rows.filter((r) => r.id > afterId).slice(0, limit);
   }
 
+  async scanObservationColumns(afterId: number, limit: number, rawTypes: readonly number[]) {
+    return columnsOf(await this.scanObservations(afterId, limit), rawTypes);
+  }
+
   async listNodes(): Promise<readonly NodeRow[]> {
     return [...this.nodes.values()];
+  }
+
+  async scanNodes(afterKey: string, limit: number): Promise<readonly NodeRow[]> {
+    return [...this.nodes.values()]
+      .filter((n) => n.publicKey > afterKey)
+      .sort((x, y) => (x.publicKey < y.publicKey ? -1 : 1))
+      .slice(0, limit);
   }
 
   async getNode(publicKey: string): Promise<NodeRow | null> {

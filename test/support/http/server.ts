@@ -2,9 +2,9 @@
 import { request } from "node:http";
 import { connect } from "node:net";
 import { Bus } from "../../../daemon/core/bus.ts";
+import { HTTP_SCHEMA } from "../../../daemon/core/http-config-schema.ts";
 import { silentLogger } from "../../../daemon/core/log.ts";
 import { applyDefaults } from "../../../daemon/core/schema-type.ts";
-import { HTTP_SCHEMA } from "../../../daemon/http/config-schema.ts";
 import type { HttpConfig, HttpDeps } from "../../../daemon/http/context.ts";
 import type { EngineName } from "../../../daemon/http/engine.ts";
 import { loadBestUws } from "../../../daemon/http/engine-select.ts";

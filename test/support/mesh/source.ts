@@ -2,11 +2,15 @@
 import type { MeshSource } from "../../../daemon/mesh/model.ts";
 import type { MeshObservation } from "../../../daemon/mesh/types.ts";
 import type { NodeRow, PacketRow } from "../../../daemon/store/api.ts";
+import { columnsOf } from "../../../daemon/store/observation-columns.ts";
 
 export class MemorySource implements MeshSource {
   readonly rows: PacketRow[] = [];
   nodeRows: NodeRow[] = [];
   scans = 0;
+  nodeScans = 0;
+  /** Pages as columns too, when a test asks for it (withColumns), as the real store offers them. */
+  scanObservationColumns?: MeshSource["scanObservationColumns"];
   /** The radios table, when a test gives one. */
   meshRead?: MeshSource["meshRead"];
   /** Called before each page is returned (lets a test act mid-rebuild). */
@@ -45,9 +49,25 @@ export class MemorySource implements MeshSource {
     return this.nodeRows;
   }
 
+  async scanNodes(afterKey: string, limit: number): Promise<readonly NodeRow[]> {
+    this.nodeScans++;
+    await new Promise((r) => setImmediate(r));
+    return [...this.nodeRows]
+      .filter((n) => n.publicKey > afterKey)
+      .sort((x, y) => (x.publicKey < y.publicKey ? -1 : 1))
+      .slice(0, limit);
+  }
+
   health() {
     return { observations: this.rows.length };
   }
+}
+
+/** `s` offering its pages as columns too, as the real store does. */
+export function withColumns(s: MemorySource): MemorySource {
+  s.scanObservationColumns = async (afterId, limit, rawTypes) =>
+    columnsOf(await s.scanObservations(afterId, limit), rawTypes);
+  return s;
 }
 
 export function nodeRow(publicKey: string, p: Partial<NodeRow> = {}): NodeRow {

@@ -1,9 +1,11 @@
 /**
- * The settings forms' building blocks: a labelled text field and a list of
- * configured entries, each with its Remove button. One shape for channels,
- * brokers and the radio form, so every control has its label.
+ * The settings forms' building blocks: a labelled text field, a labelled
+ * choice, a list of configured entries each with its Remove button, and the
+ * verdicts of a list of checks. One shape for the gateway, channels, brokers,
+ * radio and maintenance forms, so every control has its label.
  */
 import type { ComponentChildren } from "preact";
+import type { CheckResultView } from "../../../daemon/http/contract/setup.ts";
 import type { Cfg } from "./form.ts";
 
 export function TextField(props: {
@@ -13,6 +15,8 @@ export function TextField(props: {
   onInput: (value: string) => void;
   /** A password or key: hidden as typed, never autofilled. */
   secret?: boolean;
+  /** A search box (the browser may offer to clear it). */
+  search?: boolean;
   placeholder?: string;
   maxLength?: number;
   size?: number;
@@ -25,7 +29,7 @@ export function TextField(props: {
         {props.label}{" "}
         <input
           name={props.name}
-          type={props.secret ? "password" : "text"}
+          type={props.secret ? "password" : props.search ? "search" : "text"}
           autoComplete={props.secret ? "off" : undefined}
           value={props.value}
           placeholder={props.placeholder}
@@ -58,6 +62,52 @@ export function RemovableList(props: {
           >
             Remove
           </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A labelled choice among fixed values, each shown as itself. */
+export function SelectField(props: {
+  label: string;
+  name: string;
+  value: string;
+  options: readonly string[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <>
+      <label>
+        {props.label}{" "}
+        <select
+          name={props.name}
+          value={props.value}
+          onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}
+        >
+          {props.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      </label>{" "}
+    </>
+  );
+}
+
+/** Check verdicts (the doctor's, a radio test's), each with its detail and fix. */
+export function CheckList(props: {
+  checks: readonly CheckResultView[];
+  attrs?: Record<string, string>;
+}) {
+  return (
+    <ul {...props.attrs}>
+      {props.checks.map((c) => (
+        <li key={c.name}>
+          <span class={`badge state-${c.verdict === "fail" ? "bad" : "ok"}`}>{c.verdict}</span>{" "}
+          {c.name}: {c.detail}
+          {c.fix ? <div class="muted">Fix: {c.fix}</div> : null}
         </li>
       ))}
     </ul>

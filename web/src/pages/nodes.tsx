@@ -1,5 +1,7 @@
 /** Nodes: searchable, sortable table with health badges. */
+
 import { useMemo, useState } from "preact/hooks";
+import { TextField } from "../components/fields.tsx";
 import { LoadState } from "../components/status.tsx";
 import { useApp } from "../context.ts";
 import { ago, DASH, fixed, nodeLabel, shortKey } from "../format.ts";
@@ -58,16 +60,15 @@ export function NodesPage() {
     <section>
       <h1>Nodes</h1>
       <div class="toolbar">
-        <label>
-          Search{" "}
-          <input
-            type="search"
-            placeholder="name or key"
-            maxLength={64}
-            value={q}
-            onInput={(e) => setQ((e.target as HTMLInputElement).value)}
-          />
-        </label>
+        <TextField
+          label="Search"
+          name="q"
+          search
+          placeholder="name or key"
+          maxLength={64}
+          value={q}
+          onInput={setQ}
+        />
       </div>
       <LoadState state={nodes} what="the node list">
         {(ns) => <NodeTable nodes={ns} sort={sort} setSort={setSort} q={q} now={now} />}

@@ -4,13 +4,11 @@
  * an advert through the running radio.
  */
 import { useEffect, useState } from "preact/hooks";
-import { DRIVER_KINDS } from "../../../daemon/core/types.ts";
+import { DRIVER_KINDS, type DriverKind } from "../../../daemon/core/types.ts";
 import type { RadioTestResponse, SerialPortInfo } from "../../../daemon/http/contract/setup.ts";
 import type { AdminApi } from "../admin.ts";
-import { TextField } from "../components/fields.tsx";
+import { CheckList, SelectField, TextField } from "../components/fields.tsx";
 import { arr, type Cfg, obj, type Save, text } from "../components/form.ts";
-
-const DRIVERS = DRIVER_KINDS;
 
 export function RadioSection(props: { admin: AdminApi; cfg: Cfg; save: Save }) {
   const radios = arr(props.cfg.radios);
@@ -29,7 +27,7 @@ export function RadioSection(props: { admin: AdminApi; cfg: Cfg; save: Save }) {
   const runTest = async () => {
     setTest("running");
     const r = await props.admin.testRadio({
-      driver: driver as (typeof DRIVERS)[number],
+      driver: driver as DriverKind,
       path: path.trim(),
       baud: Number(baud),
     });
@@ -72,29 +70,14 @@ export function RadioSection(props: { admin: AdminApi; cfg: Cfg; save: Save }) {
           </option>
         ))}
       </datalist>{" "}
-      <label>
-        Firmware{" "}
-        <select
-          name="driver"
-          value={driver}
-          onChange={(e) => setDriver((e.target as HTMLSelectElement).value)}
-        >
-          {DRIVERS.map((d) => (
-            <option key={d} value={d}>
-              {d}
-            </option>
-          ))}
-        </select>
-      </label>{" "}
-      <label>
-        Baud{" "}
-        <input
-          name="baud"
-          size={8}
-          value={baud}
-          onInput={(e) => setBaud((e.target as HTMLInputElement).value)}
-        />
-      </label>
+      <SelectField
+        label="Firmware"
+        name="driver"
+        value={driver}
+        options={DRIVER_KINDS}
+        onChange={setDriver}
+      />
+      <TextField label="Baud" name="baud" size={8} value={baud} onInput={setBaud} />
       {ports.length ? (
         <ul class="ports">
           {ports.map((p) => (
@@ -217,15 +200,7 @@ function TestResult(props: { test: RadioTestResponse | "running" | string | null
           {p ? ` · ${p.freqMHz} MHz, BW ${p.bwKHz} kHz, SF${p.sf}, CR${p.cr}` : ""}
         </p>
       ) : null}
-      <ul>
-        {t.checks.map((c) => (
-          <li key={c.name}>
-            <span class={`badge state-${c.verdict === "fail" ? "bad" : "ok"}`}>{c.verdict}</span>{" "}
-            {c.name}: {c.detail}
-            {c.fix ? <div class="muted">Fix: {c.fix}</div> : null}
-          </li>
-        ))}
-      </ul>
+      <CheckList checks={t.checks} />
     </div>
   );
 }

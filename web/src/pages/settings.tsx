@@ -4,8 +4,10 @@
  * daemon with a progress line until it answers again.
  */
 import { useEffect, useState } from "preact/hooks";
+import { LOG_SCHEMA } from "../../../daemon/core/config-schema.ts";
 import type { ConfigPatchResponse, ConfigProblem } from "../../../daemon/http/contract/setup.ts";
 import type { AdminApi } from "../admin.ts";
+import { SelectField, TextField } from "../components/fields.tsx";
 import { type Cfg, obj, type Save, text } from "../components/form.ts";
 import { AdminTools } from "./admin-tools.tsx";
 import { BrokersSection, ChannelsSection } from "./settings-network.tsx";
@@ -141,6 +143,8 @@ function RestartPanel(props: { admin: AdminApi; pending: readonly string[]; onBa
   );
 }
 
+const LOG_LEVELS = LOG_SCHEMA.properties.level.enum;
+
 function GatewaySection(props: { cfg: Cfg; save: Save }) {
   const gw = obj(props.cfg.gateway);
   const [name, setName] = useState(text(gw.name));
@@ -159,47 +163,16 @@ function GatewaySection(props: { cfg: Cfg; save: Save }) {
       }}
     >
       <h2>Gateway</h2>
-      <label>
-        Name{" "}
-        <input
-          name="name"
-          maxLength={64}
-          value={name}
-          onInput={(e) => setName((e.target as HTMLInputElement).value)}
-        />
-      </label>{" "}
-      <label>
-        Latitude{" "}
-        <input
-          name="lat"
-          size={10}
-          value={lat}
-          onInput={(e) => setLat((e.target as HTMLInputElement).value)}
-        />
-      </label>{" "}
-      <label>
-        Longitude{" "}
-        <input
-          name="lon"
-          size={10}
-          value={lon}
-          onInput={(e) => setLon((e.target as HTMLInputElement).value)}
-        />
-      </label>{" "}
-      <label>
-        Log level{" "}
-        <select
-          name="level"
-          value={level}
-          onChange={(e) => setLevel((e.target as HTMLSelectElement).value)}
-        >
-          {["debug", "info", "warn", "error"].map((l) => (
-            <option key={l} value={l}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </label>{" "}
+      <TextField label="Name" name="name" maxLength={64} value={name} onInput={setName} />
+      <TextField label="Latitude" name="lat" size={10} value={lat} onInput={setLat} />
+      <TextField label="Longitude" name="lon" size={10} value={lon} onInput={setLon} />
+      <SelectField
+        label="Log level"
+        name="level"
+        value={level}
+        options={LOG_LEVELS}
+        onChange={setLevel}
+      />
       <button type="submit">Save</button>
     </form>
   );

@@ -1,4 +1,9 @@
-/** The `http` settings' schema fragment (composed by daemon/config/schema.ts). */
+/**
+ * The `http` settings' schema fragment. It stands in core, not in http/, because
+ * daemon/config/schema.ts composes every fragment and sits below the http layer
+ * (which serves the composed schema): a fragment in http/ would make config
+ * import upwards. Only the http layer reads these settings.
+ */
 
 export const HTTP_SCHEMA = {
   type: "object",
