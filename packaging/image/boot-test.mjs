@@ -15,6 +15,7 @@
 // --require). Exit 1 on the first failure.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import {
+  appendFileSync,
   closeSync,
   existsSync,
   mkdtempSync,
@@ -211,15 +212,22 @@ async function boot(label) {
   const started = performance.now();
   const child = spawn("nice", [qemu, ...qargs], { stdio: ["ignore", "pipe", "pipe"] });
   vm = child;
+  // The console as it came, and as text: colour escapes are removed from
+  // the whole buffer, since a chunk can end inside one. It also goes to
+  // console-<label>.log in the work folder as it comes (kept with --keep),
+  // so a slow or stuck boot can be watched.
+  let raw = "";
   let log = "";
+  const consoleLog = join(work, `console-${label}.log`);
+  writeFileSync(consoleLog, "");
   const onData = (d) => {
-    log += d.toString().replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
-    if (log.length > 1 << 20) log = log.slice(-(1 << 19));
+    appendFileSync(consoleLog, d);
+    raw += d.toString();
+    if (raw.length > 1 << 20) raw = raw.slice(-(1 << 19));
+    log = raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
   };
   child.stdout.on("data", onData);
   child.stderr.on("data", onData);
-  writeFileSync(join(work, `console-${label}.log`), "");
-  child.on("exit", () => writeFileSync(join(work, `console-${label}.log`), log));
   const until = async (what, ms, test) => {
     const end = Date.now() + ms;
     for (;;) {
