@@ -100,4 +100,13 @@ describe("loadBestUws", () => {
     else for (const b of UWS_BUILDS) expect(r.reason).toContain(`${b.pkg}: `);
     expect(currentHost().abi).toBe(Number(process.versions.modules));
   });
+
+  // Set by .ci/uws-trixie, which runs the engine suites where uWS must load.
+  it.runIf(process.env.MESHGATE_EXPECT_UWS === "1")(
+    "loads uWS where the environment promises it (Debian 13, Node 24)",
+    () => {
+      const r = loadBestUws();
+      expect(r.ok ? r.binary : r.reason).toMatch(/^@btc-vision\/uwebsockets\.js\/uws_linux_/);
+    },
+  );
 });
