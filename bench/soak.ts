@@ -17,7 +17,7 @@
  *   node --import tsx bench/soak.ts [--history 100000,1000000] [--minutes 3]
  *     [--rate 2] [--days 30] [--nodes 60] [--sim-nodes N] [--hot-mb N] [--anchor-seconds 60]
  *     [--no-build] [--smaps] [--seed-cache DIR] [--no-anchor]
- *     [--node-options STR]
+ *     [--node-options STR] [--node-args STR] [--env K=V,K=V]
  *
  * --smaps: after each row's run, where the daemon's RSS is (bench/_rss-breakdown.ts:
  * /proc smaps grouped by mapping, and each thread's V8 heap through
@@ -26,7 +26,9 @@
  * floor under any Node daemon. --seed-cache DIR: seed each history once into
  * DIR and copy it for each run (the daemon changes its data directory).
  * --no-anchor: skip the disk SQLite anchor (for comparing daemon changes).
- * --node-options STR: the daemon's NODE_OPTIONS instead of the unit's.
+ * --node-options STR: the daemon's NODE_OPTIONS instead of the unit's;
+ * --node-args STR: flags on node's command line before the daemon's script
+ * (V8 flags NODE_OPTIONS refuses); --env K=V,K=V: variables over the unit's.
  *
  * The issue's full goals ask for 5M observations and a 2-hour soak at 30
  * packets/s: `--history 5000000 --minutes 120 --rate 30`.
@@ -72,6 +74,15 @@ const smaps = argv.includes("--smaps");
 const noAnchor = argv.includes("--no-anchor");
 /** --node-options STR: the daemon's NODE_OPTIONS instead of the unit's (to measure a flag before it goes in the unit). */
 const nodeOptions = argv.includes("--node-options") ? opt("--node-options", "") : undefined;
+/** --node-args STR: flags before the daemon's script on node's command line (V8 flags NODE_OPTIONS refuses). */
+const nodeArgs = opt("--node-args", "").split(" ").filter(Boolean);
+/** --env K=V,K=V: variables set over the unit's (e.g. other MALLOC_* values). */
+const envOver = Object.fromEntries(
+  opt("--env", "")
+    .split(",")
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+);
 const seedCache = argv.includes("--seed-cache") ? opt("--seed-cache", "") : "";
 const PROBE = join(root, "bench/_heap-probe.mjs");
 /** Breakdowns printed after the table (--smaps). */
@@ -89,7 +100,7 @@ const daemonEnv = (): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { ...envWithoutMalloc(), ...unitEnv() };
   if (!unitEnv().NODE_OPTIONS) delete env.NODE_OPTIONS;
   if (nodeOptions !== undefined) env.NODE_OPTIONS = nodeOptions;
-  return env;
+  return { ...env, ...envOver };
 };
 /** The daemon's environment plus the heap probe writing into probeDir (--smaps). */
 const probedEnv = (probeDir: string): NodeJS.ProcessEnv => {
@@ -195,6 +206,7 @@ async function soak(n: number): Promise<string[]> {
     const child = spawn(
       process.execPath,
       [
+        ...nodeArgs,
         join(root, "dist/meshgate.mjs"),
         "run",
         "--config",
@@ -347,5 +359,5 @@ console.log(`|${" --- |".repeat(15)}`);
 for (const n of histories) console.log(`| ${withAnchor(n, await soak(n)).join(" | ")} |`);
 if (smaps) console.log(["", ...breakdowns, ...(await bareNode())].join("\n"));
 console.log(
-  `\nstore.hotMB ${hotMB ?? "default"}; NODE_OPTIONS ${daemonEnv().NODE_OPTIONS ?? "none"}; anchor: node:sqlite, WAL, ${anchorSeconds} s; ${minutes} min per row at ${rate} packets/s (simulator, ${simNodes} nodes; history from ${nodes}), history over ${days} days; Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end.`,
+  `\nstore.hotMB ${hotMB ?? "default"}; NODE_OPTIONS ${daemonEnv().NODE_OPTIONS ?? "none"}; node args ${nodeArgs.join(" ") || "none"}; env over the unit's ${JSON.stringify(envOver)}; anchor: node:sqlite, WAL, ${anchorSeconds} s; ${minutes} min per row at ${rate} packets/s (simulator, ${simNodes} nodes; history from ${nodes}), history over ${days} days; Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end.`,
 );
