@@ -48,6 +48,16 @@ describe("systemd unit", () => {
     expect(Number(env.get("MALLOC_TRIM_THRESHOLD_"))).toBeGreaterThan(0);
   });
 
+  it("gives the OpenWrt procd init script the same NODE_OPTIONS", () => {
+    const unitOpts = (d.get("Environment") ?? [])
+      .find((e) => e.startsWith("NODE_OPTIONS="))
+      ?.slice("NODE_OPTIONS=".length);
+    const init = readFileSync(join(REPO_ROOT, "packaging/openwrt/meshgate.init"), "utf8");
+    const initOpts = /procd_set_param env .*\bNODE_OPTIONS=(\S+)/.exec(init)?.[1];
+    expect(unitOpts).toBeTruthy();
+    expect(initOpts).toBe(unitOpts);
+  });
+
   it("is hardened, with device access limited to serial ttys", () => {
     expect(d.get("ProtectSystem")).toEqual(["strict"]);
     expect(d.get("PrivateTmp")).toEqual(["yes"]);
