@@ -169,7 +169,10 @@ await step("boot partition: kernel, initramfs, meshgate.yaml", () => {
   const rootArg = /\broot=\S+/.exec(cmdline)?.[0];
   if (rootArg !== "root=LABEL=RASPIROOT") throw new Error(`cmdline.txt has ${rootArg}: ${cmdline}`);
   // The Pi's serial console is ttyS1/ttyAMA0 per model; qemu virt's is ttyAMA0.
-  append = `${rootArg} rw rootwait console=ttyAMA0 net.ifnames=0`;
+  // systemd.show_status=1: systemd keeps printing unit status on the console
+  // after the login prompt appears, so "Started meshgate.service" (its
+  // READY=1) shows up however late it comes under emulation.
+  append = `${rootArg} rw rootwait console=ttyAMA0 net.ifnames=0 systemd.show_status=1`;
   const yaml = [
     "configVersion: 1",
     "gateway:",
