@@ -169,10 +169,11 @@ await step("boot partition: kernel, initramfs, meshgate.yaml", () => {
   const rootArg = /\broot=\S+/.exec(cmdline)?.[0];
   if (rootArg !== "root=LABEL=RASPIROOT") throw new Error(`cmdline.txt has ${rootArg}: ${cmdline}`);
   // The Pi's serial console is ttyS1/ttyAMA0 per model; qemu virt's is ttyAMA0.
-  // systemd.show_status=1: systemd keeps printing unit status on the console
-  // after the login prompt appears, so "Started meshgate.service" (its
-  // READY=1) shows up however late it comes under emulation.
-  append = `${rootArg} rw rootwait console=ttyAMA0 net.ifnames=0 systemd.show_status=1`;
+  // systemd.show_status=1 and the journal forwarded to the console: the
+  // console keeps showing systemd's "Started meshgate.service" (its READY=1)
+  // after the login prompt, however late it comes under emulation, and
+  // meshgate's own log is there when something fails.
+  append = `${rootArg} rw rootwait console=ttyAMA0 net.ifnames=0 systemd.show_status=1 systemd.journald.forward_to_console=1`;
   const yaml = [
     "configVersion: 1",
     "gateway:",
@@ -254,12 +255,14 @@ async function boot(label) {
   const readyS = secs(started);
   const url = `http://127.0.0.1:${port}`;
   const powerOff = async () => {
-    await new Promise((res, rej) => {
-      const s = connect(monitor, () => s.end("system_powerdown\n"));
+    // The monitor socket stays open until qemu exits (it closes it then);
+    // the wait is on qemu's exit, not on the socket.
+    const mon = await new Promise((res, rej) => {
+      const s = connect(monitor, () => s.write("system_powerdown\n", () => res(s)));
       s.on("error", rej);
-      s.on("close", res);
     });
-    await until("power-off", 300_000, () => child.exitCode !== null);
+    mon.on("error", () => {});
+    await until("power-off", 300_000, () => child.exitCode !== null).finally(() => mon.destroy());
     if (!/reboot: Power down/.test(log))
       throw new Error(`no clean power-down:\n${log.slice(-2000)}`);
   };
