@@ -1,9 +1,10 @@
 /**
  * uWebSockets.js engine. uWS has no official npm release; the unofficial
- * build we depend on (optional) ships native binaries for linux x64/arm64/armv7
- * glibc and Node ABIs 93/108/115 (Node 16-20). Its own loader silently falls
- * back to a slow JS shim when the binary does not load, so we load the binary
- * ourselves: either the real thing runs, or we say why and use node:http.
+ * builds we depend on (optional; engine-select.ts says which covers what)
+ * ship native binaries per platform and Node ABI. A package's own loader
+ * silently falls back to a slow JS shim when the binary does not load, so we
+ * load the binary ourselves: either the real thing runs, or we say why and
+ * use node:http.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
