@@ -11,11 +11,12 @@
  *   node --import tsx bench/backup.ts [--history 200000] [--days 20]
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { seed } from "./_history-seed.ts";
+import { cpuSeconds, statusKb } from "./_proc.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const arg = (name: string, dflt: number) => {
@@ -26,18 +27,6 @@ const history = arg("history", 200_000);
 const days = arg("days", 20);
 const TOKEN = "bench-backup-token-0123456789";
 const MB = 1024 * 1024;
-
-const statusKb = (pid: number, field: string): number => {
-  const m = new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(
-    readFileSync(`/proc/${pid}/status`, "utf8"),
-  );
-  return Number(m?.[1] ?? 0);
-};
-/** utime + stime of the process (all threads), in seconds. */
-const cpuSec = (pid: number): number => {
-  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
 
 async function listening(child: ChildProcess): Promise<string> {
   let out = "";
@@ -83,7 +72,7 @@ try {
     const timer = setInterval(() => {
       peak = Math.max(peak, statusKb(pid, "VmRSS"));
     }, 20);
-    const cpu0 = cpuSec(pid);
+    const cpu0 = cpuSeconds(pid);
     const load0 = loadavg()[0]!;
     const t0 = performance.now();
     const res = await fetch(`${url}/api/system/backup`, {
@@ -94,7 +83,7 @@ try {
       bytes += chunk.length;
     const ms = performance.now() - t0;
     clearInterval(timer);
-    const cpu = cpuSec(pid) - cpu0;
+    const cpu = cpuSeconds(pid) - cpu0;
     await new Promise((r) => setTimeout(r, 1000));
     const rssAfter = statusKb(pid, "VmRSS");
     const f = (n: number, d = 1) => n.toFixed(d);

@@ -9,11 +9,11 @@
  *   node --import tsx bench/profile.ts [--minutes N] [--rate PPS] [--no-build]
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { dirSize, statusKb } from "./_proc.ts";
+import { cpuTicks, dirSize, ioField, statusKb, USER_HZ } from "./_proc.ts";
 import { envWithoutMalloc, unitMallocEnv } from "./_unit-env.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -27,8 +27,6 @@ const arg = (name: string, dflt: number): number => {
 const minutes = arg("--minutes", 3);
 const rate = arg("--rate", 2);
 const SAMPLE_MS = 2_000;
-/** Kernel clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
-const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
 
 interface Sample {
   t: number;
@@ -38,18 +36,6 @@ interface Sample {
   writeBytes: number;
   wchar: number;
   dirBytes: number;
-}
-
-function cpuTicks(pid: number): number {
-  // Fields after the ")" of comm: state is field 3, utime 14 and stime 15.
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(f[11]) + Number(f[12]);
-}
-
-function ioField(pid: number, key: string): number {
-  const m = new RegExp(`^${key}: (\\d+)`, "m").exec(readFileSync(`/proc/${pid}/io`, "utf8"));
-  return Number(m?.[1] ?? 0);
 }
 
 function sample(pid: number, dataDir: string): Sample {
@@ -144,7 +130,7 @@ function report(s: Sample[], first: Sample, last: Sample, o0: number, o1: number
     .map((x) => x.rssKb)
     .sort((a, b) => a - b);
   const steady = tail[Math.floor(tail.length / 2)] ?? last.rssKb;
-  const cpu = ((last.cpuTicks - first.cpuTicks) / CLK_TCK / secs) * 100;
+  const cpu = ((last.cpuTicks - first.cpuTicks) / USER_HZ / secs) * 100;
   const disk = last.writeBytes - first.writeBytes;
   const wchar = last.wchar - first.wchar;
   const rows: [string, string][] = [

@@ -39,7 +39,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { seed } from "./_history-seed.ts";
-import { dirSize, statusKb } from "./_proc.ts";
+import { cpuSeconds, dirSize, ioField, statusKb } from "./_proc.ts";
 import { breakdown, formatBreakdown, readHeaps } from "./_rss-breakdown.ts";
 import { envWithoutMalloc, unitEnv } from "./_unit-env.ts";
 
@@ -105,16 +105,7 @@ const probedEnv = (probeDir: string): NodeJS.ProcessEnv => {
   };
 };
 
-/** CPU seconds (user + system, all threads) the process has used: from /proc/PID/stat, in clock ticks of 1/100 s. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-
-function writeBytes(pid: number): number {
-  return Number(/^write_bytes: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
-}
+const writeBytes = (pid: number): number => ioField(pid, "write_bytes");
 
 /** Polls /api/health until it answers 200; returns the URL and ms since spawn. */
 async function firstOk(
