@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { toHex } from "../core/bytes.ts";
 import { errorMessage, MeshgateError } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import { type TarEntry, tarEnd, tarHeader, tarPadding, tarSize } from "../core/tar.ts";
@@ -39,9 +40,9 @@ interface File extends TarEntry {
 
 /** `meshgate-backup-2026-12-06T083012Z.tar` (UTC). */
 export function backupFileName(now: number): string {
-  const t = new Date(now).toISOString().replace(/[-:]/g, "").slice(0, 15);
-  const date = `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}`;
-  return `meshgate-backup-${date}T${t.slice(9, 15)}Z.tar`;
+  // 2026-12-06T08:30:12.345Z -> 2026-12-06T083012Z (no ":" for Windows file names)
+  const stamp = new Date(now).toISOString().replace(/:/g, "").replace(/\.\d+Z$/, "Z");
+  return `meshgate-backup-${stamp}.tar`;
 }
 
 /** The files of a backup folder: the hot DB first, then the partitions by name. */
@@ -96,7 +97,7 @@ export class BackupMaker {
     if (this.busy) throw new BackupBusyError();
     this.busy = true;
     const now = (this.o.now ?? Date.now)();
-    const dir = join(this.o.dataDir, `${WORK_PREFIX}${randomBytes(6).toString("hex")}`);
+    const dir = join(this.o.dataDir, `${WORK_PREFIX}${toHex(randomBytes(6))}`);
     let closed = false;
     let watch: NodeJS.Timeout | null = null;
     const close = () => {
