@@ -139,7 +139,7 @@ function* changes(s: MeshState, d: Dirty, now: number): Generator<[string, Table
   if (all) {
     for (const tk of s.activity.talkersJson())
       yield ["talker", "node_stats", [TALKER, tk.id, JSON.stringify(tk)], true];
-  } else if (t.tokens.size + t.nodes.size > 0) {
+  } else {
     for (const ids of [t.tokens, t.nodes]) {
       for (const id of ids) {
         const tk = s.activity.talker(id);
