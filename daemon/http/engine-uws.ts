@@ -101,15 +101,19 @@ function write(res: UWS.HttpResponse, st: ResState, r: EngineResponse, close = f
     return;
   }
   res.cork(() => {
-    res.writeStatus(statusLine(r.status));
-    for (const [k, v] of Object.entries(r.headers)) {
-      // uWS writes these itself.
-      if (k === "content-length" || k === "connection" || k === "date") continue;
-      res.writeHeader(k, v);
-    }
+    writeHead(res, r);
     if (r.headLength !== undefined) res.endWithoutBody(r.headLength, close);
     else res.end(r.body, close);
   });
+}
+
+/** Status line and headers (call inside cork); uWS writes length, connection and date itself. */
+function writeHead(res: UWS.HttpResponse, r: EngineResponse): void {
+  res.writeStatus(statusLine(r.status));
+  for (const [k, v] of Object.entries(r.headers)) {
+    if (k === "content-length" || k === "connection" || k === "date") continue;
+    res.writeHeader(k, v);
+  }
 }
 
 /**
@@ -132,13 +136,7 @@ async function writeStream(
       st.wake = resolve;
     });
   try {
-    res.cork(() => {
-      res.writeStatus(statusLine(r.status));
-      for (const [k, v] of Object.entries(r.headers)) {
-        if (k === "content-length" || k === "connection" || k === "date") continue;
-        res.writeHeader(k, v);
-      }
-    });
+    res.cork(() => writeHead(res, r));
     for await (const chunk of stream.chunks()) {
       if (st.aborted) return;
       let ok = false;
