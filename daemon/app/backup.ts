@@ -41,7 +41,10 @@ interface File extends TarEntry {
 /** `meshgate-backup-2026-12-06T083012Z.tar` (UTC). */
 export function backupFileName(now: number): string {
   // 2026-12-06T08:30:12.345Z -> 2026-12-06T083012Z (no ":" for Windows file names)
-  const stamp = new Date(now).toISOString().replace(/:/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/:/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return `meshgate-backup-${stamp}.tar`;
 }
 
