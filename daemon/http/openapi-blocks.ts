@@ -36,6 +36,9 @@ export const cursor = q(
   "nextCursor of the previous page",
 );
 export const nullable = (type: string): Obj => ({ type: [type, "null"] });
+/** Properties of one plain type, in the order named: `...ofType("integer", "count", "total")`. */
+export const ofType = (type: string, ...names: string[]): Obj =>
+  Object.fromEntries(names.map((name) => [name, { type }]));
 /** An object that may be null (a part not wired, or nothing to report), its properties optional. */
 export const nullableObject = (description: string, properties: Obj): Obj => ({
   type: ["object", "null"],

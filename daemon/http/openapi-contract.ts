@@ -6,7 +6,7 @@
 
 import { PAYLOAD_NAMES as PAYLOAD_TYPES, ROUTE_NAMES as ROUTES } from "../protocol/constants.ts";
 import { ROLE_NAMES } from "../protocol/roles.ts";
-import { nullable, type Obj, obj, ref } from "./openapi-blocks.ts";
+import { nullable, type Obj, obj, ofType, ref } from "./openapi-blocks.ts";
 
 const ms = (description = "ms since the epoch"): Obj => ({
   type: ["integer", "null"],
@@ -18,10 +18,7 @@ const ROLE = { type: "string", enum: [...ROLE_NAMES] };
 export const contractSchemas: Obj = {
   SignalStats: obj({
     count: { type: "integer" },
-    mean: { type: "number" },
-    min: { type: "number" },
-    max: { type: "number" },
-    last: { type: "number" },
+    ...ofType("number", "mean", "min", "max", "last"),
     recent: { type: "number", description: "Decaying mean that follows changes" },
   }),
   ResolvedHop: obj({
@@ -55,10 +52,7 @@ export const contractSchemas: Obj = {
     allOf: [ref("PacketItem"), obj({ path: ref("PathView") })],
   },
   Transmission: obj({
-    hash: { type: "string" },
-    payloadType: { type: "string" },
-    route: { type: "string" },
-    summary: { type: "string" },
+    ...ofType("string", "hash", "payloadType", "route", "summary"),
     firstHeardAt: { type: "string", format: "date-time" },
     lastHeardAt: { type: "string", format: "date-time" },
     observationCount: { type: "integer" },
@@ -159,10 +153,7 @@ export const contractSchemas: Obj = {
   },
   ChannelMessage: obj({
     id: { type: "integer" },
-    hash: { type: "string" },
-    channel: { type: "string" },
-    sender: { type: "string" },
-    text: { type: "string" },
+    ...ofType("string", "hash", "channel", "sender", "text"),
     receivedAt: { type: "string", format: "date-time" },
     senderTimestamp: { type: "integer", description: "The sender's clock: data, not a time index" },
     heard: { type: "integer", description: "Hearings of its transmission" },

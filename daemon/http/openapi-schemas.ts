@@ -1,6 +1,6 @@
 /** Component schemas of the OpenAPI document (see openapi.ts): the contract's and the service's own. */
 
-import { nullableObject, type Obj, ref } from "./openapi-blocks.ts";
+import { nullableObject, type Obj, ofType, ref } from "./openapi-blocks.ts";
 import { contractSchemas } from "./openapi-contract.ts";
 
 export const schemas: Obj = {
@@ -47,9 +47,7 @@ export const schemas: Obj = {
             type: ["string", "null"],
             description: "Storage error in effect (ENOSPC, EROFS, ...)",
           },
-          observations: { type: "integer" },
-          transmissions: { type: "integer" },
-          nodes: { type: "integer" },
+          ...ofType("integer", "observations", "transmissions", "nodes"),
           dbBytes: { type: "integer", description: "Size of the in-memory database" },
           journalBytes: { type: "integer", description: "Journal written since the last snapshot" },
           schemaVersion: { type: "integer" },
