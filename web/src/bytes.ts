@@ -41,6 +41,41 @@ export {
   ROUTE_NAMES as ROUTES,
 } from "../../daemon/protocol/constants.ts";
 
+/** A field's length in bytes (null: the rest of the packet), label and kind. */
+type Field = readonly [len: number | null, label: string, kind: SegmentKind];
+
+/** What the encrypted payloads end with: a MAC, then the ciphertext to the end. */
+const MAC_CIPHER: readonly Field[] = [
+  [2, "MAC", "mac"],
+  [null, "ciphertext", "cipher"],
+];
+const DEST: Field = [1, "destination hash", "hash"];
+const SEALED: readonly Field[] = [DEST, [1, "source hash", "hash"], ...MAC_CIPHER];
+const GROUP: readonly Field[] = [[1, "channel hash", "hash"], ...MAC_CIPHER];
+
+/** Each payload type's fields in wire order (an advert's fixed head only: advert() reads on). */
+const LAYOUTS: Readonly<Record<number, readonly Field[]>> = {
+  0: SEALED,
+  1: SEALED,
+  2: SEALED,
+  3: [[4, "ack checksum", "hash"]],
+  4: [
+    [32, "public key", "key"],
+    [4, "timestamp", "time"],
+    [64, "signature", "sig"],
+  ],
+  5: GROUP,
+  6: GROUP,
+  7: [DEST, [32, "sender public key", "key"], ...MAC_CIPHER],
+  8: SEALED,
+  9: [
+    [4, "tag", "data"],
+    [4, "auth", "data"],
+    [1, "flags", "flags"],
+    [null, "route hashes", "path"],
+  ],
+};
+
 export function breakdown(bytes: Uint8Array): Segment[] {
   const segs: Segment[] = [];
   const n = bytes.length;
@@ -81,49 +116,16 @@ export function breakdown(bytes: Uint8Array): Segment[] {
   return segs;
 
   function payload(t: number, b: Uint8Array, start: number, tk: typeof take): void {
-    const rest = n - start;
-    switch (t) {
-      case 0:
-      case 1:
-      case 2:
-      case 8:
-        tk(1, "destination hash", "hash") &&
-          tk(1, "source hash", "hash") &&
-          tk(2, "MAC", "mac") &&
-          tk(rest - 4, "ciphertext", "cipher");
-        return;
-      case 3:
-        tk(4, "ack checksum", "hash");
-        return;
-      case 4:
-        advert(b, start, tk);
-        return;
-      case 5:
-      case 6:
-        tk(1, "channel hash", "hash") &&
-          tk(2, "MAC", "mac") &&
-          tk(rest - 3, "ciphertext", "cipher");
-        return;
-      case 7:
-        tk(1, "destination hash", "hash") &&
-          tk(32, "sender public key", "key") &&
-          tk(2, "MAC", "mac") &&
-          tk(rest - 35, "ciphertext", "cipher");
-        return;
-      case 9:
-        tk(4, "tag", "data") &&
-          tk(4, "auth", "data") &&
-          tk(1, "flags", "flags") &&
-          tk(rest - 9, "route hashes", "path");
-        return;
-      default:
-        return;
-    }
+    if (fields(LAYOUTS[t] ?? [], tk) && t === 4) advert(b, start, tk);
+  }
+
+  /** Takes each field in turn (a null length: all that is left); false once one is cut short. */
+  function fields(list: readonly Field[], tk: typeof take): boolean {
+    for (const [len, label, kind] of list) if (!tk(len ?? n - at, label, kind)) return false;
+    return true;
   }
 
   function advert(b: Uint8Array, start: number, tk: typeof take): void {
-    if (!(tk(32, "public key", "key") && tk(4, "timestamp", "time") && tk(64, "signature", "sig")))
-      return;
     if (start + 100 >= n) return;
     const flags = b[start + 100] ?? 0;
     if (!tk(1, "app flags", "flags", advertRoleName(flags & 15))) return;
