@@ -2,6 +2,7 @@
  * The shell: navigation, the live connection indicator and the page router.
  * Owns the live packet buffer so pages can come and go without losing it.
  */
+import type { VNode } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Api } from "./api.ts";
 import { ClaimBanner } from "./components/claim-banner.tsx";
@@ -23,6 +24,10 @@ import { SearchPage } from "./pages/search.tsx";
 import { SetupPage } from "./pages/setup.tsx";
 import { href, parseHash, type Route } from "./router.ts";
 
+/**
+ * The navigation, in order. Another page is one entry here, one case in
+ * router.ts and one in PAGES below.
+ */
 const NAV: readonly { page: Route["page"]; href: string; label: string }[] = [
   { page: "overview", href: "#/", label: "Overview" },
   { page: "feed", href: "#/feed", label: "Live feed" },
@@ -35,10 +40,6 @@ const NAV: readonly { page: Route["page"]; href: string; label: string }[] = [
   { page: "setup", href: "#/setup", label: "Setup" },
 ];
 
-/**
- * The navigation, in order. Another page is one entry here, one case in
- * router.ts and one in <Page> below.
- */
 /** Which nav entry a detail page belongs to. */
 const SECTION: Partial<Record<Route["page"], Route["page"]>> = { packet: "feed", node: "nodes" };
 
@@ -213,41 +214,32 @@ function LiveBadge(props: { state: LiveState }) {
   );
 }
 
+/** What each route shows: a page's view from its route's fields. */
+const PAGES: { [P in Route["page"]]: (r: Extract<Route, { page: P }>) => VNode } = {
+  overview: () => <OverviewPage />,
+  feed: () => <FeedPage />,
+  packet: (r) => <PacketPage hash={r.hash} />,
+  nodes: () => <NodesPage />,
+  node: (r) => <NodePage key={r.key} nodeKey={r.key} />,
+  map: () => <MapPage />,
+  graph: () => <GraphPage />,
+  channels: (r) => <ChannelsPage channel={r.channel} />,
+  radio: () => <RadioPage />,
+  about: () => <AboutPage />,
+  setup: () => <SetupPage />,
+  search: (r) => <SearchPage key={r.q} q={r.q} />,
+  notfound: (r) => (
+    <section>
+      <h1>Not found</h1>
+      <p>
+        There is no page “{r.path}”. <a href="#/">Go to the overview</a>.
+      </p>
+    </section>
+  ),
+};
+
 function Page(props: { route: Route }) {
-  const r = props.route;
-  switch (r.page) {
-    case "overview":
-      return <OverviewPage />;
-    case "feed":
-      return <FeedPage />;
-    case "packet":
-      return <PacketPage hash={r.hash} />;
-    case "nodes":
-      return <NodesPage />;
-    case "node":
-      return <NodePage key={r.key} nodeKey={r.key} />;
-    case "map":
-      return <MapPage />;
-    case "graph":
-      return <GraphPage />;
-    case "channels":
-      return <ChannelsPage channel={r.channel} />;
-    case "radio":
-      return <RadioPage />;
-    case "about":
-      return <AboutPage />;
-    case "setup":
-      return <SetupPage />;
-    case "search":
-      return <SearchPage key={r.q} q={r.q} />;
-    case "notfound":
-      return (
-        <section>
-          <h1>Not found</h1>
-          <p>
-            There is no page “{r.path}”. <a href="#/">Go to the overview</a>.
-          </p>
-        </section>
-      );
-  }
+  // The table pairs each page with its own route type; TypeScript cannot follow that through an index.
+  const view = PAGES[props.route.page] as (r: Route) => VNode;
+  return view(props.route);
 }
