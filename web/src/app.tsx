@@ -6,6 +6,7 @@ import type { VNode } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Api } from "./api.ts";
 import { ClaimBanner } from "./components/claim-banner.tsx";
+import { submitted } from "./components/submit.ts";
 import { Ctx } from "./context.ts";
 import { useTick } from "./hooks.ts";
 import { LiveClient, type LiveState, PacketBuffer } from "./live.ts";
@@ -167,10 +168,9 @@ function SearchBox() {
     <form
       class="search"
       aria-label="Search"
-      onSubmit={(e) => {
-        e.preventDefault();
+      onSubmit={submitted(() => {
         if (q.trim()) location.hash = href({ page: "search", q: q.trim() });
-      }}
+      })}
     >
       <input
         type="search"

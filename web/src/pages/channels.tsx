@@ -1,6 +1,7 @@
 /** Channels: decrypted messages per channel, and sending when authorised. */
 import { useState } from "preact/hooks";
 import { LoadState } from "../components/status.tsx";
+import { submitted } from "../components/submit.ts";
 import { useApp } from "../context.ts";
 import { clock, DASH, dateTime, fixed } from "../format.ts";
 import { useApi } from "../hooks.ts";
@@ -106,8 +107,7 @@ function SendForm(props: { channel: string; onSent: () => void }) {
   const [text, setText] = useState("");
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const send = async (e: Event) => {
-    e.preventDefault();
+  const send = submitted(async () => {
     const t = text.trim();
     if (!t || busy || utf8Bytes(t) > MAX_CHANNEL_TEXT_BYTES) return;
     setBusy(true);
@@ -131,7 +131,7 @@ function SendForm(props: { channel: string; onSent: () => void }) {
     } else {
       setStatus({ ok: false, text: `Not sent: ${r.message}` });
     }
-  };
+  });
   const used = utf8Bytes(text.trim());
   const over = used > MAX_CHANNEL_TEXT_BYTES;
   return (

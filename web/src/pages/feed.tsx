@@ -5,6 +5,7 @@
  */
 import { useMemo, useState } from "preact/hooks";
 import { HearingsTable } from "../components/hearings.tsx";
+import { submitted } from "../components/submit.ts";
 import { useApp } from "../context.ts";
 import { groupTransmissions, type Transmission } from "../feed-groups.ts";
 import { clock, fixed } from "../format.ts";
@@ -48,7 +49,7 @@ export function FeedPage() {
   return (
     <section>
       <h1>Live feed</h1>
-      <form class="toolbar" onSubmit={(e) => e.preventDefault()} aria-label="Feed filters">
+      <form class="toolbar" onSubmit={submitted(() => {})} aria-label="Feed filters">
         <label>
           Type{" "}
           <select

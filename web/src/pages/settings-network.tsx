@@ -8,6 +8,7 @@ import type { BrokerTestResponse } from "../../../daemon/http/contract/setup.ts"
 import type { AdminApi } from "../admin.ts";
 import { RemovableList, TextField } from "../components/fields.tsx";
 import { arr, type Cfg, obj, type Save, text } from "../components/form.ts";
+import { submitted } from "../components/submit.ts";
 
 const HEX_KEY = /^([0-9a-fA-F]{32}|[0-9a-fA-F]{64})$/;
 
@@ -17,14 +18,13 @@ export function ChannelsSection(props: { cfg: Cfg; save: Save }) {
   const [key, setKey] = useState("");
   const hashtag = name.startsWith("#");
   const valid = name.trim().length > 0 && (key ? HEX_KEY.test(key) : hashtag);
-  const add = async (e: Event) => {
-    e.preventDefault();
+  const add = submitted(async () => {
     const entry = key ? { name: name.trim(), key: key.toLowerCase() } : { name: name.trim() };
     if (await props.save({ channels: [...channels, entry] })) {
       setName("");
       setKey("");
     }
-  };
+  });
   return (
     <div class="card" data-section="channels">
       <h2>Channels</h2>
@@ -106,8 +106,7 @@ export function BrokersSection(props: { admin: AdminApi; cfg: Cfg; save: Save })
     });
     setTest(r.ok ? r.data : r.message);
   };
-  const add = async (e: Event) => {
-    e.preventDefault();
+  const add = submitted(async () => {
     const entry: Cfg = { id: id.trim(), url: url.trim() };
     if (user) entry.auth = { type: "password", username: user, password: pass };
     if (await props.save({ mqtt: { brokers: [...brokers, entry] } })) {
@@ -117,7 +116,7 @@ export function BrokersSection(props: { admin: AdminApi; cfg: Cfg; save: Save })
       setPass("");
       setTest(null);
     }
-  };
+  });
   return (
     <div class="card" data-section="brokers">
       <h2>MQTT brokers</h2>

@@ -9,6 +9,7 @@ import type { RadioTestResponse, SerialPortInfo } from "../../../daemon/http/con
 import type { AdminApi } from "../admin.ts";
 import { CheckList, SelectField, TextField } from "../components/fields.tsx";
 import { arr, type Cfg, obj, type Save, text } from "../components/form.ts";
+import { submitted } from "../components/submit.ts";
 
 export function RadioSection(props: { admin: AdminApi; cfg: Cfg; save: Save }) {
   const radios = arr(props.cfg.radios);
@@ -153,13 +154,12 @@ function RadioParams(props: { admin: AdminApi }) {
     });
   }, []);
   if (!radio) return null;
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  const submit = submitted(async () => {
     const body: Record<string, unknown> = { radioId: radio.id };
     for (const [k] of PARAM_FIELDS) if (values[k]) body[k] = Number(values[k]);
     const r = await props.admin.call("POST", "/api/actions/radio-params", body);
     setNote(r.ok ? "Radio parameters set." : `Refused: ${r.message}`);
-  };
+  });
   return (
     <form onSubmit={submit} data-section="radio-params">
       <h3>LoRa parameters of {radio.id}</h3>

@@ -9,6 +9,7 @@ import type { ConfigPatchResponse, ConfigProblem } from "../../../daemon/http/co
 import type { AdminApi } from "../admin.ts";
 import { SelectField, TextField } from "../components/fields.tsx";
 import { type Cfg, obj, type Save, text } from "../components/form.ts";
+import { submitted } from "../components/submit.ts";
 import { AdminTools } from "./admin-tools.tsx";
 import { BrokersSection, ChannelsSection } from "./settings-network.tsx";
 import { RadioSection } from "./settings-radio.tsx";
@@ -157,10 +158,9 @@ function GatewaySection(props: { cfg: Cfg; save: Save }) {
     <form
       class="card"
       data-section="gateway"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void props.save({ gateway: { name, lat: num(lat), lon: num(lon) }, log: { level } });
-      }}
+      onSubmit={submitted(() =>
+        props.save({ gateway: { name, lat: num(lat), lon: num(lon) }, log: { level } }),
+      )}
     >
       <h2>Gateway</h2>
       <TextField label="Name" name="name" maxLength={64} value={name} onInput={setName} />

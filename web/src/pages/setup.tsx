@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { SetupStatus } from "../../../daemon/http/contract/setup.ts";
 import { AdminApi } from "../admin.ts";
+import { submitted } from "../components/submit.ts";
 import { SettingsView } from "./settings.tsx";
 
 export function SetupPage() {
@@ -63,13 +64,12 @@ function ClaimForm(props: { admin: AdminApi; onClaimed: (token: string) => void 
   const [code, setCode] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [token, setToken] = useState<string | null>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  const submit = submitted(async () => {
     setError(null);
     const r = await props.admin.claim(code.trim());
     if (r.ok) setToken(r.data.token);
     else setError(r.message);
-  };
+  });
   if (token)
     return (
       <div class="card" data-step="claimed">
@@ -122,10 +122,9 @@ function TokenForm(props: { onToken: (t: string) => void }) {
   return (
     <form
       class="card"
-      onSubmit={(e) => {
-        e.preventDefault();
+      onSubmit={submitted(() => {
         if (token.trim()) props.onToken(token.trim());
-      }}
+      })}
     >
       <h2>Sign in</h2>
       <p>This gateway is claimed. Paste its admin token (or the configured http.token).</p>
