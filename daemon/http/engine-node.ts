@@ -7,11 +7,9 @@ import { type Duplex, pipeline, Readable } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import {
   type BodyStream,
-  type EngineHandlers,
-  type EngineOptions,
+  type EngineFactory,
   type EngineRequestHead,
   type EngineResponse,
-  type HttpEngine,
   splitUrl,
   statusLine,
   type WsConn,
@@ -80,7 +78,7 @@ function rejectUpgrade(socket: Duplex, r: EngineResponse): void {
   socket.end(Buffer.concat([Buffer.from(lines.join("\r\n")), body]));
 }
 
-export function createNodeEngine(h: EngineHandlers, opts: EngineOptions): HttpEngine {
+export const createNodeEngine: EngineFactory = (h, opts) => {
   let nextId = 1;
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.wsMaxPayload });
 
@@ -197,4 +195,4 @@ export function createNodeEngine(h: EngineHandlers, opts: EngineOptions): HttpEn
         server.closeAllConnections();
       }),
   };
-}
+};
