@@ -26,6 +26,9 @@
  * floor under any Node daemon. --seed-cache DIR: seed each history once into
  * DIR and copy it for each run (the daemon changes its data directory).
  * --no-anchor: skip the disk SQLite anchor (for comparing daemon changes).
+ * --samples FILE: append every sample as a CSV line (history, seconds since
+ * the first HTTP 200, RSS kB, bytes written) while the run goes on, so a
+ * 2-hour soak can be watched and plotted.
  * --node-options STR: the daemon's NODE_OPTIONS instead of the unit's;
  * --node-args STR: flags on node's command line before the daemon's script
  * (V8 flags NODE_OPTIONS refuses); --env K=V,K=V: variables over the unit's.
@@ -34,7 +37,15 @@
  * packets/s: `--history 5000000 --minutes 120 --rate 30`.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -76,6 +87,7 @@ const envOver = Object.fromEntries(
     .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
 );
 const seedCache = argv.includes("--seed-cache") ? opt("--seed-cache", "") : "";
+const samplesFile = argv.includes("--samples") ? opt("--samples", "") : "";
 const PROBE = join(root, "bench/_heap-probe.mjs");
 /** Breakdowns printed after the table (--smaps). */
 const breakdowns: string[] = [];
@@ -200,7 +212,13 @@ async function soak(n: number): Promise<string[]> {
       while (performance.now() < end) {
         await new Promise((r) => setTimeout(r, SAMPLE_MS));
         if (child.exitCode !== null) throw new Error(`daemon exited early:\n${out}`);
-        samples.push({ t: performance.now(), kb: statusKb(pid, "VmRSS"), w: writeBytes(pid) });
+        const sample = { t: performance.now(), kb: statusKb(pid, "VmRSS"), w: writeBytes(pid) };
+        samples.push(sample);
+        if (samplesFile)
+          appendFileSync(
+            samplesFile,
+            `${n},${((sample.t - t0 - okMs) / 1000).toFixed(1)},${sample.kb},${sample.w - w0}\n`,
+          );
       }
       const hwm = statusKb(pid, "VmHWM");
       const cpuEnd = cpuSeconds(pid);

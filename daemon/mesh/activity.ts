@@ -2,6 +2,8 @@
  * Per-radio RF state (noise floor, duty cycle from the radio's own airtime
  * counters), top talkers and channel message counts. All capped.
  */
+
+import { byCodeUnit } from "../core/order.ts";
 import type { RadioParams, RadioStatus } from "../core/types.ts";
 import { decay } from "./stats.ts";
 
@@ -125,7 +127,7 @@ export class Activity {
         relayed: t.relayed,
         score: Math.round(decay(t.score, t.scoreAt, now, TALKER_HALF_LIFE_MS) * 1000) / 1000,
       }))
-      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+      .sort((a, b) => b.score - a.score || byCodeUnit(a.id, b.id))
       .slice(0, limit);
   }
 

@@ -4,6 +4,8 @@
  * upper hex; lookups accept either case.
  */
 
+import { byCodeUnit } from "../core/order.ts";
+
 export const MAX_HASH_BYTES = 3;
 
 export interface Collision {
@@ -63,7 +65,7 @@ export class PrefixIndex {
       if (bytes !== undefined && b !== bytes) continue;
       if (list.length > 1) out.push({ prefix, bytes: b, keys: [...list].sort() });
     }
-    out.sort((x, y) => y.keys.length - x.keys.length || x.prefix.localeCompare(y.prefix));
+    out.sort((x, y) => y.keys.length - x.keys.length || byCodeUnit(x.prefix, y.prefix));
     return out;
   }
 }

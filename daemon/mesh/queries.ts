@@ -1,6 +1,8 @@
 /**
  * Read-only, JSON-serialisable views of a MeshState: what the HTTP API serves.
  */
+
+import { byCodeUnit } from "../core/order.ts";
 import type { DutyPoint, TalkerView } from "./activity.ts";
 import {
   type HistBin,
@@ -64,7 +66,7 @@ export function graphView(s: MeshState, now: number, o: GraphOptions = {}): Grap
     const d = s.distance(v.a, v.b);
     edges.push(d === null ? v : { ...v, distanceKm: Math.round(d * 100) / 100 });
   }
-  edges.sort((x, y) => y.score - x.score || (x.a + x.b).localeCompare(y.a + y.b));
+  edges.sort((x, y) => y.score - x.score || byCodeUnit(x.a + x.b, y.a + y.b));
   edges.length = Math.min(edges.length, o.limit ?? 5000);
   const ids = new Set<string>();
   for (const e of edges) {
@@ -107,7 +109,7 @@ export function nodeList(s: MeshState, now: number): NodeHealth[] {
   return [...s.nodes.nodes.values()]
     .map((n) => s.nodes.health(s.nodeView(n), now))
     .sort(
-      (a, b) => (b.lastHeard ?? 0) - (a.lastHeard ?? 0) || a.publicKey.localeCompare(b.publicKey),
+      (a, b) => (b.lastHeard ?? 0) - (a.lastHeard ?? 0) || byCodeUnit(a.publicKey, b.publicKey),
     );
 }
 
@@ -138,7 +140,7 @@ export function nodeDetail(s: MeshState, key: string, now: number): NodeDetail |
     const d = s.distance(v.a, v.b);
     return d === null ? v : { ...v, distanceKm: Math.round(d * 100) / 100 };
   });
-  neighbours.sort((x, y) => y.score - x.score || (x.a + x.b).localeCompare(y.a + y.b));
+  neighbours.sort((x, y) => y.score - x.score || byCodeUnit(x.a + x.b, y.a + y.b));
   const sharesPrefixWith = [1, 2, 3]
     .map((bytes) => ({
       bytes,
@@ -237,7 +239,7 @@ function topTalkers(s: MeshState, now: number, limit: number): TalkerView[] {
     } else merged.set(id, { ...t, id });
   }
   return [...merged.values()]
-    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+    .sort((a, b) => b.score - a.score || byCodeUnit(a.id, b.id))
     .slice(0, limit);
 }
 

@@ -4,6 +4,8 @@
  * nodes and collisions come straight from the store, and the graph and
  * analytics answer 503.
  */
+
+import { byCodeUnit } from "../../core/order.ts";
 import { type HealthPolicy, healthPolicy } from "../../mesh/health.ts";
 import { ROLE_NAMES } from "../../protocol/roles.ts";
 import type { NodeRow, PacketRow } from "../../store/api.ts";
@@ -68,7 +70,7 @@ export function prefixCollisions(nodes: readonly NodeRow[]): CollisionReport {
     for (const [prefix, keys] of groups)
       if (keys.length > 1) collisions.push({ prefix, bytes, keys: keys.sort() });
   }
-  collisions.sort((x, y) => y.keys.length - x.keys.length || x.prefix.localeCompare(y.prefix));
+  collisions.sort((x, y) => y.keys.length - x.keys.length || byCodeUnit(x.prefix, y.prefix));
   const count = (b: number) => collisions.filter((c) => c.bytes === b).length;
   return {
     knownNodes: nodes.length,
