@@ -45,15 +45,20 @@ export interface WsHubStats {
   readonly peakBufferedBytes: number;
 }
 
+/** The hub's own counters: all of its stats but the live client count. */
+type Counters = { -readonly [K in Exclude<keyof WsHubStats, "clients">]: number };
+
 export class WsHub {
   private readonly clients = new Map<number, Client>();
-  private sent = 0;
-  private dropped = 0;
-  private closedSlow = 0;
-  private rejected = 0;
-  private badMessages = 0;
-  private badEvents = 0;
-  private peakBuffered = 0;
+  private readonly counts: Counters = {
+    sent: 0,
+    dropped: 0,
+    closedSlow: 0,
+    rejected: 0,
+    badMessages: 0,
+    badEvents: 0,
+    peakBufferedBytes: 0,
+  };
 
   constructor(
     private readonly opts: WsHubOptions = DEFAULT_WS_OPTIONS,
@@ -62,7 +67,7 @@ export class WsHub {
 
   open(conn: WsConn, hello: Record<string, unknown>): void {
     if (this.clients.size >= this.opts.maxClients) {
-      this.rejected++;
+      this.counts.rejected++;
       conn.close(1013, "too many clients");
       return;
     }
@@ -93,7 +98,7 @@ export class WsHub {
     try {
       msg = JSON.parse(text);
     } catch {
-      this.badMessages++;
+      this.counts.badMessages++;
       return { type: "error", message: "message is not JSON" };
     }
     if (
@@ -101,7 +106,7 @@ export class WsHub {
       msg === null ||
       (msg as { type?: unknown }).type !== "subscribe"
     ) {
-      this.badMessages++;
+      this.counts.badMessages++;
       return { type: "error", message: 'type: only "subscribe" is understood' };
     }
     const { topics, payloadTypes } = msg as { topics?: unknown; payloadTypes?: unknown };
@@ -110,7 +115,7 @@ export class WsHub {
         !Array.isArray(topics) ||
         topics.some((t) => !(WS_TOPICS as readonly unknown[]).includes(t))
       ) {
-        this.badMessages++;
+        this.counts.badMessages++;
         return { type: "error", message: `topics: must be a list of ${WS_TOPICS.join(", ")}` };
       }
     }
@@ -120,7 +125,7 @@ export class WsHub {
         payloadTypes.length > 32 ||
         payloadTypes.some((t) => typeof t !== "string" || !/^[A-Z_]{1,20}$/.test(t))
       ) {
-        this.badMessages++;
+        this.counts.badMessages++;
         return { type: "error", message: "payloadTypes: must be a list of payload type names" };
       }
     }
@@ -149,13 +154,13 @@ export class WsHub {
       if (!c.topics.has(topic)) continue;
       if (payloadType !== undefined && c.payloadTypes && !c.payloadTypes.has(payloadType)) continue;
       const buffered = c.conn.bufferedAmount();
-      if (buffered > this.peakBuffered) this.peakBuffered = buffered;
+      if (buffered > this.counts.peakBufferedBytes) this.counts.peakBufferedBytes = buffered;
       if (buffered > this.opts.softLimitBytes) {
         c.dropped++;
-        this.dropped++;
+        this.counts.dropped++;
         c.slowSince ??= t;
         if (t - c.slowSince > this.opts.maxSlowMs) {
-          this.closedSlow++;
+          this.counts.closedSlow++;
           this.clients.delete(c.conn.id);
           c.conn.close(1013, "client too slow");
         }
@@ -173,12 +178,12 @@ export class WsHub {
         } catch {
           // An event that cannot be serialised (a cycle, a BigInt) is a bug
           // upstream: count it, and keep serving the other events.
-          this.badEvents++;
+          this.counts.badEvents++;
           return;
         }
       }
       c.conn.send(text);
-      this.sent++;
+      this.counts.sent++;
     }
   }
 
@@ -189,15 +194,6 @@ export class WsHub {
   }
 
   stats(): WsHubStats {
-    return {
-      clients: this.clients.size,
-      sent: this.sent,
-      dropped: this.dropped,
-      closedSlow: this.closedSlow,
-      rejected: this.rejected,
-      badMessages: this.badMessages,
-      badEvents: this.badEvents,
-      peakBufferedBytes: this.peakBuffered,
-    };
+    return { clients: this.clients.size, ...this.counts };
   }
 }

@@ -49,6 +49,19 @@ function checkInt(name: string, v: number, min: number, max: number): void {
   }
 }
 
+/** An unsigned little-endian field `size` bytes wide; a value that does not fit throws. */
+function uint(name: string, v: number, size: 1 | 2 | 4): Uint8Array {
+  checkInt(name, v, 0, 2 ** (8 * size) - 1);
+  if (size === 4) return u32leBytes(v);
+  return size === 2 ? u16(v) : Uint8Array.of(v);
+}
+
+/** A field of exactly `size` bytes (keys, MACs); any other length throws. */
+function sized(name: string, b: Uint8Array, size: number): Uint8Array {
+  if (b.length !== size) throw new PacketEncodeError(`${name} must be ${size} bytes`);
+  return b;
+}
+
 export function encodePacket(spec: PacketSpec): Uint8Array {
   const version = spec.version ?? 0;
   checkInt("route", spec.route, 0, 3);
@@ -136,9 +149,8 @@ export function buildAdvertAppData(spec: Omit<AdvertSpec, "identity" | "timestam
 
 /** pubkey 32, timestamp u32, signature 64 (over pubkey + timestamp + app data), app data. */
 export function buildAdvertPayload(spec: AdvertSpec): Uint8Array {
-  checkInt("timestamp", spec.timestamp, 0, 0xffffffff);
+  const ts = uint("timestamp", spec.timestamp, 4);
   const appData = buildAdvertAppData(spec);
-  const ts = u32leBytes(spec.timestamp);
   const signature = sign(spec.identity, concatBytes(spec.identity.publicKey, ts, appData));
   return concatBytes(spec.identity.publicKey, ts, signature, appData);
 }
@@ -154,12 +166,10 @@ export interface GroupTextSpec {
 
 /** Plaintext u32 timestamp, flags, "sender: text"; channel hash + MAC + AES ciphertext. */
 export function buildGroupTextPayload(spec: GroupTextSpec): Uint8Array {
-  checkInt("timestamp", spec.timestamp, 0, 0xffffffff);
-  const body = new TextEncoder().encode(`${spec.sender}: ${spec.text}`);
   const plain = concatBytes(
-    u32leBytes(spec.timestamp),
+    uint("timestamp", spec.timestamp, 4),
     Uint8Array.of((spec.flags ?? 0) & 0xff),
-    body,
+    new TextEncoder().encode(`${spec.sender}: ${spec.text}`),
   );
   return buildChannelPayload(spec.key, plain);
 }
@@ -172,9 +182,11 @@ export interface GroupDataSpec {
 
 /** Plaintext data type u16, length u8, data (docs/payloads.md GRP_DATA). */
 export function buildGroupDataPayload(spec: GroupDataSpec): Uint8Array {
-  checkInt("dataType", spec.dataType, 0, 0xffff);
-  checkInt("data length", spec.data.length, 0, 255);
-  const plain = concatBytes(u16(spec.dataType), Uint8Array.of(spec.data.length), spec.data);
+  const plain = concatBytes(
+    uint("dataType", spec.dataType, 2),
+    uint("data length", spec.data.length, 1),
+    spec.data,
+  );
   return buildChannelPayload(spec.key, plain);
 }
 
@@ -186,42 +198,41 @@ function buildChannelPayload(key: Uint8Array, plain: Uint8Array): Uint8Array {
   return payload;
 }
 
-export interface DirectSpec {
+/** A datagram sealed for one peer: dest hash, the sender, MAC 2, opaque ciphertext. */
+interface SealedSpec {
   destHash: number;
-  srcHash: number;
   mac?: Uint8Array;
   ciphertext: Uint8Array;
 }
 
-/** REQ / RESPONSE / TXT_MSG / PATH: dest hash, src hash, MAC 2, opaque ciphertext. */
-export function buildDirectPayload(spec: DirectSpec): Uint8Array {
-  checkInt("destHash", spec.destHash, 0, 255);
-  checkInt("srcHash", spec.srcHash, 0, 255);
-  const mac = spec.mac ?? new Uint8Array(2);
-  if (mac.length !== 2) throw new PacketEncodeError("mac must be 2 bytes");
-  return concatBytes(Uint8Array.of(spec.destHash, spec.srcHash), mac, spec.ciphertext);
+/** REQ / RESPONSE / TXT_MSG / PATH: the sender is its 1-byte hash. */
+export interface DirectSpec extends SealedSpec {
+  srcHash: number;
 }
+
+/** ANON_REQ: the sender is its whole 32-byte public key. */
+export interface AnonReqSpec extends SealedSpec {
+  senderPublicKey: Uint8Array;
+}
+
+function buildSealedPayload(spec: DirectSpec | AnonReqSpec): Uint8Array {
+  return concatBytes(
+    uint("destHash", spec.destHash, 1),
+    "srcHash" in spec
+      ? uint("srcHash", spec.srcHash, 1)
+      : sized("pubkey", spec.senderPublicKey, 32),
+    sized("mac", spec.mac ?? new Uint8Array(2), 2),
+    spec.ciphertext,
+  );
+}
+
+export const buildDirectPayload: (spec: DirectSpec) => Uint8Array = buildSealedPayload;
+export const buildAnonReqPayload: (spec: AnonReqSpec) => Uint8Array = buildSealedPayload;
 
 /** u32 ack checksum, plus the v1.16 extra bytes (attempt, random) when given. */
 export function buildAckPayload(ack: number, extra?: Uint8Array): Uint8Array {
-  checkInt("ack", ack, 0, 0xffffffff);
-  return extra ? concatBytes(u32leBytes(ack), extra) : u32leBytes(ack);
-}
-
-export interface AnonReqSpec {
-  destHash: number;
-  senderPublicKey: Uint8Array;
-  mac?: Uint8Array;
-  ciphertext: Uint8Array;
-}
-
-/** dest hash 1, sender pubkey 32, MAC 2, ciphertext. */
-export function buildAnonReqPayload(spec: AnonReqSpec): Uint8Array {
-  checkInt("destHash", spec.destHash, 0, 255);
-  if (spec.senderPublicKey.length !== 32) throw new PacketEncodeError("pubkey must be 32 bytes");
-  const mac = spec.mac ?? new Uint8Array(2);
-  if (mac.length !== 2) throw new PacketEncodeError("mac must be 2 bytes");
-  return concatBytes(Uint8Array.of(spec.destHash), spec.senderPublicKey, mac, spec.ciphertext);
+  const bytes = uint("ack", ack, 4);
+  return extra ? concatBytes(bytes, extra) : bytes;
 }
 
 export interface TraceSpec {
@@ -234,13 +245,10 @@ export interface TraceSpec {
 
 /** tag u32, auth u32, flags, route hashes. The packet's path bytes are then SNRs. */
 export function buildTracePayload(spec: TraceSpec): Uint8Array {
-  checkInt("tag", spec.tag, 0, 0xffffffff);
-  checkInt("auth", spec.auth, 0, 0xffffffff);
-  checkInt("flags", spec.flags, 0, 255);
   return concatBytes(
-    u32leBytes(spec.tag),
-    u32leBytes(spec.auth),
-    Uint8Array.of(spec.flags),
+    uint("tag", spec.tag, 4),
+    uint("auth", spec.auth, 4),
+    uint("flags", spec.flags, 1),
     spec.routeHashes,
   );
 }
@@ -254,14 +262,12 @@ export interface DiscoverReqSpec {
 
 /** 0x80 | prefix-only bit, type filter, tag u32, optional since u32. */
 export function buildControlDiscoverReq(spec: DiscoverReqSpec): Uint8Array {
-  checkInt("typeFilter", spec.typeFilter, 0, 255);
-  checkInt("tag", spec.tag, 0, 0xffffffff);
-  const head = Uint8Array.of(CTL_DISCOVER_REQ | (spec.prefixOnly ? 1 : 0), spec.typeFilter);
-  const parts = [head, u32leBytes(spec.tag)];
-  if (spec.since !== undefined) {
-    checkInt("since", spec.since, 0, 0xffffffff);
-    parts.push(u32leBytes(spec.since));
-  }
+  const parts = [
+    Uint8Array.of(CTL_DISCOVER_REQ | (spec.prefixOnly ? 1 : 0)),
+    uint("typeFilter", spec.typeFilter, 1),
+    uint("tag", spec.tag, 4),
+  ];
+  if (spec.since !== undefined) parts.push(uint("since", spec.since, 4));
   return concatBytes(...parts);
 }
 
@@ -277,11 +283,10 @@ export interface DiscoverRespSpec {
 /** 0x90 | node type, int8 SNR*4, tag u32, pubkey (32) or prefix (8). */
 export function buildControlDiscoverResp(spec: DiscoverRespSpec): Uint8Array {
   checkInt("nodeType", spec.nodeType, 0, 15);
-  checkInt("tag", spec.tag, 0, 0xffffffff);
   const snr4 = Math.max(-128, Math.min(127, Math.round(spec.snr * 4)));
   return concatBytes(
     Uint8Array.of(CTL_DISCOVER_RESP | spec.nodeType, snr4 & 0xff),
-    u32leBytes(spec.tag),
+    uint("tag", spec.tag, 4),
     spec.publicKey,
   );
 }

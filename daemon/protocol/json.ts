@@ -8,7 +8,7 @@ import { toHex as hex, hexByte } from "../core/bytes.ts";
 import { PAYLOAD_TRACE, payloadTypeName, routeName } from "./constants.ts";
 import { advertRoleName } from "./roles.ts";
 import { replaceUnsafe } from "./text.ts";
-import type { DecodedPacket, DecodeResult, Payload } from "./types.ts";
+import type { DecodedPacket, DecodeResult, GroupData, GroupText, Payload } from "./types.ts";
 
 export const MAX_SUMMARY = 160;
 
@@ -47,6 +47,20 @@ export function ackHex(ack: number): string {
   return hexByte(ack) + hexByte(ack >>> 8) + hexByte(ack >>> 16) + hexByte(ack >>> 24);
 }
 
+/** What a channel key opened: a text message, or a datagram with its data in hex. */
+function groupJson(d: GroupText | GroupData): Json {
+  if ("text" in d) {
+    return {
+      channel: d.channel,
+      sender: d.sender,
+      text: d.text,
+      timestamp: d.timestamp,
+      textType: d.textType,
+    };
+  }
+  return { channel: d.channel, dataType: d.dataType, data: hex(d.data), truncated: d.truncated };
+}
+
 function bodyJson(b: Payload): Json {
   switch (b.kind) {
     case "ADVERT":
@@ -83,27 +97,11 @@ function bodyJson(b: Payload): Json {
         ciphertextLength: b.ciphertext.length,
       };
     case "GRP_TXT":
-      return {
-        channelHash: hexByte(b.channelHash),
-        mac: hex(b.mac),
-        decrypted: b.decrypted && {
-          channel: b.decrypted.channel,
-          sender: b.decrypted.sender,
-          text: b.decrypted.text,
-          timestamp: b.decrypted.timestamp,
-          textType: b.decrypted.textType,
-        },
-      };
     case "GRP_DATA":
       return {
         channelHash: hexByte(b.channelHash),
         mac: hex(b.mac),
-        decrypted: b.decrypted && {
-          channel: b.decrypted.channel,
-          dataType: b.decrypted.dataType,
-          data: hex(b.decrypted.data),
-          truncated: b.decrypted.truncated,
-        },
+        decrypted: b.decrypted && groupJson(b.decrypted),
       };
     case "TRACE":
       return {

@@ -200,3 +200,29 @@ describe("companion LOG_RX_DATA size limit", () => {
     expect([pushes[0]?.[1], pushes[0]?.[2]]).toEqual([0xf7, 0x9b]); // -9 (SNR x4), -101 dBm
   });
 });
+
+describe("companion command refusals", () => {
+  it("answers a short frame with that command's error and names unknown codes by number", () => {
+    const { dev, out } = deviceInMemory("companion", 3);
+    dev.input(frame(0x16)); // DEVICE_QUERY without the app version: ERR_UNSUPPORTED
+    dev.input(frame(0x0c)); // SET_RADIO_TX_POWER without the power: ERR_ILLEGAL_ARG
+    dev.input(frame(0x03, 0x00, 0x00)); // SEND_CHANNEL_TXT_MSG cut short: ERR_ILLEGAL_ARG
+    dev.input(frame(0x38)); // GET_STATS without the type: ERR_UNSUPPORTED
+    dev.input(frame(0x63)); // not a command: ERR_UNSUPPORTED
+    const replies = out.flatMap((b) => companionFrames(b)).map((f) => [...f]);
+    expect(replies).toEqual([
+      [1, 1],
+      [1, 6],
+      [1, 6],
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(dev.record().commands.map((c) => c.name)).toEqual([
+      "DEVICE_QUERY",
+      "SET_RADIO_TX_POWER",
+      "SEND_CHANNEL_TXT_MSG",
+      "GET_STATS",
+      "CMD_99",
+    ]);
+  });
+});

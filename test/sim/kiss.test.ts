@@ -130,3 +130,27 @@ describe("KISS modem framing", () => {
     dev.close();
   });
 });
+
+describe("KISS SetHardware refusals", () => {
+  it("tells a short argument, a command without a callback and an unknown one apart", () => {
+    const { dev, out } = deviceInMemory("kiss", 2);
+    dev.input(kiss(0x06, 0x0a)); // SetTxPower without the power: invalid length
+    dev.input(kiss(0x06, 0x03, 1, 2, 3)); // Verify needs key + signature: invalid length
+    dev.input(kiss(0x06, 0x14)); // known to the modem, no callback on this board
+    dev.input(kiss(0x06, 0x7e)); // unknown
+    const replies = out.flatMap((b) => kissFrames(b)).map((f) => [...f]);
+    expect(replies).toEqual([
+      [0x06, 0xf1, 0x01],
+      [0x06, 0xf1, 0x01],
+      [0x06, 0xf1, 0x03],
+      [0x06, 0xf1, 0x05],
+    ]);
+    expect(dev.record().commands.map((c) => c.name)).toEqual([
+      "SetTxPower",
+      "Verify",
+      "Sub_14",
+      "Sub_7e",
+    ]);
+    dev.close();
+  });
+});

@@ -128,6 +128,18 @@ export function cmdChannelText(idx: number, epochSec: number, text: Uint8Array):
   );
 }
 
+/**
+ * The parser of one reply: null unless the frame starts with `code` and has at
+ * least `minLength` bytes; `read` starts after the code.
+ */
+function reply<T>(
+  code: number,
+  minLength: number,
+  read: (r: ByteReader) => T | null,
+): (f: Uint8Array) => T | null {
+  return (f) => (f[0] === code && f.length >= minLength ? read(new ByteReader(f, 1)) : null);
+}
+
 export interface DeviceInfo {
   readonly firmwareCode: number;
   readonly maxChannels: number | null;
@@ -136,9 +148,7 @@ export interface DeviceInfo {
   readonly version: string | null;
 }
 
-export function parseDeviceInfo(f: Uint8Array): DeviceInfo | null {
-  if (f[0] !== RESP.DEVICE_INFO || f.length < 2) return null;
-  const r = new ByteReader(f, 1);
+export const parseDeviceInfo = reply(RESP.DEVICE_INFO, 2, (r): DeviceInfo => {
   const firmwareCode = r.u8()!;
   r.u8(); // max contacts / 2
   const maxChannels = r.u8();
@@ -150,7 +160,7 @@ export function parseDeviceInfo(f: Uint8Array): DeviceInfo | null {
     model: cleanText(r.bytes(40), 40),
     version: cleanText(r.bytes(20), 20),
   };
-}
+});
 
 export interface SelfInfo {
   readonly publicKey: string;
@@ -161,9 +171,7 @@ export interface SelfInfo {
   readonly name: string | null;
 }
 
-export function parseSelfInfo(f: Uint8Array): SelfInfo | null {
-  if (f[0] !== RESP.SELF_INFO || f.length < 36) return null;
-  const r = new ByteReader(f, 1);
+export const parseSelfInfo = reply(RESP.SELF_INFO, 36, (r): SelfInfo => {
   r.u8(); // advert type
   const txPowerDbm = r.i8()!;
   r.u8(); // max tx power
@@ -187,7 +195,7 @@ export function parseSelfInfo(f: Uint8Array): SelfInfo | null {
     params,
     name: cleanText(r.rest(), 32),
   };
-}
+});
 
 /** LOG_RX_DATA: `88, int8 SNR*4, int8 RSSI, raw packet`. */
 export function parseLogRx(f: Uint8Array): { snr: number; rssi: number; raw: Uint8Array } | null {
@@ -196,18 +204,13 @@ export function parseLogRx(f: Uint8Array): { snr: number; rssi: number; raw: Uin
   return { snr: dv.getInt8(1) / 4, rssi: dv.getInt8(2), raw: f.slice(3) };
 }
 
-export function parseCurrTime(f: Uint8Array): number | null {
-  if (f[0] !== RESP.CURR_TIME) return null;
-  return new ByteReader(f, 1).u32();
-}
+export const parseCurrTime = reply(RESP.CURR_TIME, 1, (r) => r.u32());
 
-export function parseChannelInfo(
-  f: Uint8Array,
-): { idx: number; name: string | null; secret: Uint8Array | null } | null {
-  if (f[0] !== RESP.CHANNEL_INFO || f.length < 2) return null;
-  const r = new ByteReader(f, 1);
-  return { idx: r.u8()!, name: cleanText(r.bytes(32), 32), secret: r.bytes(16) };
-}
+export const parseChannelInfo = reply(RESP.CHANNEL_INFO, 2, (r) => ({
+  idx: r.u8()!,
+  name: cleanText(r.bytes(32), 32),
+  secret: r.bytes(16),
+}));
 
 /** Merge one GET_STATS reply into the stats so far. */
 export function mergeStats(prev: RadioStats, f: Uint8Array): RadioStats | null {

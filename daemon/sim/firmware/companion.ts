@@ -15,9 +15,11 @@ import { decryptChannel, expandSeed } from "../../protocol/crypto.ts";
 import { buildAdvertPayload, buildGroupTextPayload, encodePacket } from "../../protocol/encode.ts";
 import { frameLayout, packetHash } from "../../protocol/hash.ts";
 import {
+  type CommandTable,
   FirmwareBase,
   type FirmwareDevice,
   type FirmwareOptions,
+  type HostCommandSpec,
   int8,
   PacketCounters,
 } from "./device.ts";
@@ -27,29 +29,14 @@ export const MAX_FRAME = 176;
 const FIRMWARE_VER_CODE = 13; // examples/companion_radio/MyMesh.h (v1.17)
 const MAX_QUEUE = 16;
 
-const CMD_NAMES: Record<number, string> = {
-  1: "APP_START",
-  3: "SEND_CHANNEL_TXT_MSG",
-  4: "GET_CONTACTS",
-  5: "GET_DEVICE_TIME",
-  6: "SET_DEVICE_TIME",
-  7: "SEND_SELF_ADVERT",
-  8: "SET_ADVERT_NAME",
-  10: "SYNC_NEXT_MESSAGE",
-  11: "SET_RADIO_PARAMS",
-  12: "SET_RADIO_TX_POWER",
-  14: "SET_ADVERT_LATLON",
-  19: "REBOOT",
-  20: "GET_BATT_AND_STORAGE",
-  22: "DEVICE_QUERY",
-  23: "EXPORT_PRIVATE_KEY",
-  31: "GET_CHANNEL",
-  56: "GET_STATS",
-};
-
 const ERR_UNSUPPORTED = 1;
 const ERR_NOT_FOUND = 2;
 const ERR_ILLEGAL_ARG = 6;
+
+/** A command whose too-short frame gets `short` back (ERR_ILLEGAL_ARG when absent). */
+interface CompanionCommand extends HostCommandSpec {
+  readonly short?: number;
+}
 
 function fixed(text: string, size: number): Uint8Array {
   const out = new Uint8Array(size);
@@ -71,6 +58,28 @@ export class CompanionFirmware extends FirmwareBase implements FirmwareDevice {
   private readonly stats = new PacketCounters();
   /** Bytes that were not a frame (resync), for tests of host framing. */
   garbage = 0;
+
+  /** The commands handleCmdFrame knows, by code; `min` is the shortest whole frame. */
+  private readonly commands: CommandTable<CompanionCommand> = {
+    1: { name: "APP_START", min: 8, short: ERR_UNSUPPORTED, run: () => this.selfInfo() },
+    3: { name: "SEND_CHANNEL_TXT_MSG", min: 7, run: (f) => this.channelSend(f) },
+    4: { name: "GET_CONTACTS", run: () => this.noContacts() },
+    5: { name: "GET_DEVICE_TIME", run: () => this.currentTime() },
+    6: { name: "SET_DEVICE_TIME", min: 5, short: ERR_UNSUPPORTED, run: (f) => this.setTime(f) },
+    7: { name: "SEND_SELF_ADVERT", run: (f) => this.selfAdvert(f.length >= 2 && f[1] === 1) },
+    8: { name: "SET_ADVERT_NAME", run: (f) => this.setName(f) },
+    10: { name: "SYNC_NEXT_MESSAGE", run: () => this.syncNext() },
+    11: { name: "SET_RADIO_PARAMS", min: 11, run: (f) => this.setRadio(f) },
+    12: { name: "SET_RADIO_TX_POWER", min: 2, run: (f) => this.setTxPower(f) },
+    14: { name: "SET_ADVERT_LATLON", min: 9, run: (f) => this.setLatLon(f) },
+    // REBOOT: a real device drops the link; the simulation carries on.
+    19: { name: "REBOOT", run: () => {} },
+    20: { name: "GET_BATT_AND_STORAGE", run: () => this.battery() },
+    22: { name: "DEVICE_QUERY", min: 2, short: ERR_UNSUPPORTED, run: (f) => this.deviceQuery(f) },
+    23: { name: "EXPORT_PRIVATE_KEY", run: () => this.exportKey() },
+    31: { name: "GET_CHANNEL", run: (f) => this.channelInfo(f[1] ?? 255) },
+    56: { name: "GET_STATS", min: 2, short: ERR_UNSUPPORTED, run: (f) => this.statsReply(f) },
+  };
 
   constructor(o: FirmwareOptions) {
     super(o);
@@ -162,113 +171,65 @@ export class CompanionFirmware extends FirmwareBase implements FirmwareDevice {
 
   private command(frame: Uint8Array): void {
     const code = frame[0] ?? 0;
-    this.rec.command(CMD_NAMES[code] ?? `CMD_${code}`, toHex(frame));
-    switch (code) {
-      case 22: // DEVICE_QUERY
-        if (frame.length < 2) {
-          this.err(ERR_UNSUPPORTED);
-          return;
-        }
-        this.appVer = frame[1] ?? 0;
-        this.deviceInfo();
-        return;
-      case 1: // APP_START
-        if (frame.length < 8) {
-          this.err(ERR_UNSUPPORTED);
-          return;
-        }
-        this.selfInfo();
-        return;
-      case 5: {
-        this.reply(Uint8Array.of(9), u32leBytes(this.rtc.now()));
-        return;
-      }
-      case 6: {
-        if (frame.length < 5) {
-          this.err(ERR_UNSUPPORTED);
-          return;
-        }
-        const secs = u32le(frame, 1);
-        if (secs < this.rtc.now()) {
-          this.err(ERR_ILLEGAL_ARG);
-          return;
-        }
-        this.rtc.set(secs);
-        this.rec.timeSet(secs);
-        this.ok();
-        return;
-      }
-      case 7: {
-        this.selfAdvert(frame.length >= 2 && frame[1] === 1);
-        return;
-      }
-      case 8:
-        this.name = new TextDecoder().decode(frame.subarray(1, 32)).replace(/\0.*$/s, "");
-        this.ok();
-        return;
-      case 3: {
-        this.channelSend(frame);
-        return;
-      }
-      case 4: // no contacts kept by the simulated companion
-        this.reply(Uint8Array.of(2), u32leBytes(0));
-        this.reply(Uint8Array.of(4), u32leBytes(0));
-        return;
-      case 10: {
-        const next = this.queue.shift();
-        this.reply(next ?? Uint8Array.of(10));
-        return;
-      }
-      case 11: {
-        this.setRadio(frame);
-        return;
-      }
-      case 12:
-        if (frame.length < 2) {
-          this.err(ERR_ILLEGAL_ARG);
-          return;
-        }
-        this.radio.txPower = ((frame[1] ?? 0) << 24) >> 24;
-        this.ok();
-        return;
-      case 14:
-        if (frame.length < 9) {
-          this.err(ERR_ILLEGAL_ARG);
-          return;
-        }
-        this.lat = (u32le(frame, 1) | 0) / 1e6;
-        this.lon = (u32le(frame, 5) | 0) / 1e6;
-        this.ok();
-        return;
-      case 19:
-        return; // REBOOT: a real device drops the link; the simulation carries on
-      case 20: {
-        this.reply(Uint8Array.of(12, 0x6a, 0x10), u32leBytes(120), u32leBytes(1024));
-        return;
-      }
-      case 23:
-        if (!this.o.allowKeyExport) {
-          this.reply(Uint8Array.of(15));
-          return;
-        }
-        this.reply(Uint8Array.of(14), expandSeed(this.o.sim.identity.seed));
-        return;
-      case 31: {
-        this.channelInfo(frame[1] ?? 255);
-        return;
-      }
-      case 56:
-        if (frame.length < 2) {
-          this.err(ERR_UNSUPPORTED);
-          return;
-        }
-        this.statsReply(frame[1] ?? 255);
-        return;
-      default: {
-        this.err(ERR_UNSUPPORTED);
-        return;
-      }
+    this.dispatch(this.commands, code, frame, frame, `CMD_${code}`, (cmd) =>
+      this.err(cmd ? (cmd.short ?? ERR_ILLEGAL_ARG) : ERR_UNSUPPORTED),
+    );
+  }
+
+  private currentTime(): void {
+    this.reply(Uint8Array.of(9), u32leBytes(this.rtc.now()));
+  }
+
+  /** The next queued channel message, or NO_MORE_MESSAGES. */
+  private syncNext(): void {
+    this.reply(this.queue.shift() ?? Uint8Array.of(10));
+  }
+
+  private deviceQuery(frame: Uint8Array): void {
+    this.appVer = frame[1] ?? 0;
+    this.deviceInfo();
+  }
+
+  private setTime(frame: Uint8Array): void {
+    const secs = u32le(frame, 1);
+    if (secs < this.rtc.now()) {
+      this.err(ERR_ILLEGAL_ARG);
+      return;
     }
+    this.rtc.set(secs);
+    this.rec.timeSet(secs);
+    this.ok();
+  }
+
+  private setName(frame: Uint8Array): void {
+    this.name = new TextDecoder().decode(frame.subarray(1, 32)).replace(/\0.*$/s, "");
+    this.ok();
+  }
+
+  /** The simulated companion keeps no contacts: an empty list. */
+  private noContacts(): void {
+    this.reply(Uint8Array.of(2), u32leBytes(0));
+    this.reply(Uint8Array.of(4), u32leBytes(0));
+  }
+
+  private setTxPower(frame: Uint8Array): void {
+    this.radio.txPower = ((frame[1] ?? 0) << 24) >> 24;
+    this.ok();
+  }
+
+  private setLatLon(frame: Uint8Array): void {
+    this.lat = (u32le(frame, 1) | 0) / 1e6;
+    this.lon = (u32le(frame, 5) | 0) / 1e6;
+    this.ok();
+  }
+
+  private battery(): void {
+    this.reply(Uint8Array.of(12, 0x6a, 0x10), u32leBytes(120), u32leBytes(1024));
+  }
+
+  private exportKey(): void {
+    if (this.o.allowKeyExport) this.reply(Uint8Array.of(14), expandSeed(this.o.sim.identity.seed));
+    else this.reply(Uint8Array.of(15));
   }
 
   private deviceInfo(): void {
@@ -314,10 +275,6 @@ export class CompanionFirmware extends FirmwareBase implements FirmwareDevice {
   }
 
   private channelSend(frame: Uint8Array): void {
-    if (frame.length < 7) {
-      this.err(ERR_ILLEGAL_ARG);
-      return;
-    }
     if (frame[1] !== 0) {
       this.err(ERR_UNSUPPORTED);
       return;
@@ -339,10 +296,6 @@ export class CompanionFirmware extends FirmwareBase implements FirmwareDevice {
   }
 
   private setRadio(frame: Uint8Array): void {
-    if (frame.length < 11) {
-      this.err(ERR_ILLEGAL_ARG);
-      return;
-    }
     const freq = u32le(frame, 1);
     const bw = u32le(frame, 5);
     const sf = frame[9] ?? 0;
@@ -367,7 +320,8 @@ export class CompanionFirmware extends FirmwareBase implements FirmwareDevice {
     this.reply(Uint8Array.of(18, idx), fixed(slot.name, 32), secret);
   }
 
-  private statsReply(type: number): void {
+  private statsReply(frame: Uint8Array): void {
+    const type = frame[1] ?? 255;
     const s = this.stats;
     const uptime = Math.floor((this.clock() - this.bootMs) / 1000);
     if (type === 0) {

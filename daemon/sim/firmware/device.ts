@@ -3,6 +3,7 @@
  * and mesh receptions, writing its replies through `out`, and keeping a
  * record of what the host did so tests can check a driver's behaviour.
  */
+import { toHex } from "../../core/bytes.ts";
 import type { DriverKind, RxPacket } from "../../core/types.ts";
 import { Rng } from "../rng.ts";
 import type { MeshSimulator } from "../simulator.ts";
@@ -53,6 +54,19 @@ export interface FirmwareOptions {
 
 const RECORD_MAX = 2000;
 
+/**
+ * One command of a binary firmware's command table, in place of a case of
+ * its command switch: the name the host record shows, the shortest input the
+ * handler reads, and the handler.
+ */
+export interface HostCommandSpec {
+  readonly name: string;
+  readonly min?: number;
+  readonly run: (input: Uint8Array) => void;
+}
+
+export type CommandTable<C extends HostCommandSpec = HostCommandSpec> = Readonly<Record<number, C>>;
+
 /** What every simulated firmware keeps: its options, host clock, RTC, host record, randomness. */
 export abstract class FirmwareBase {
   protected readonly o: FirmwareOptions;
@@ -73,6 +87,26 @@ export abstract class FirmwareBase {
 
   record(): HostRecord {
     return this.rec.snapshot();
+  }
+
+  /**
+   * Record a host command under its name in `table` (`unnamed` for a code the
+   * table lacks) and run it. A code the table lacks, or input shorter than the
+   * command reads, goes to `refuse` (with the command when there is one), for
+   * the firmware to answer in its own error codes.
+   */
+  protected dispatch<C extends HostCommandSpec>(
+    table: CommandTable<C>,
+    code: number,
+    frame: Uint8Array,
+    input: Uint8Array,
+    unnamed: string,
+    refuse: (cmd: C | undefined) => void,
+  ): void {
+    const cmd = table[code];
+    this.rec.command(cmd?.name ?? unnamed, toHex(frame));
+    if (cmd !== undefined && input.length >= (cmd.min ?? 0)) cmd.run(input);
+    else refuse(cmd);
   }
 }
 

@@ -3,12 +3,11 @@
  * docs/kiss_modem_protocol.md): SLIP-escaped frames, data frames out and in,
  * MeshCore extensions under SetHardware (0x06) with replies at code | 0x80.
  */
-import { createHash } from "node:crypto";
 import { toHex, u32le, u32leBytes } from "../../core/bytes.ts";
 import type { RxPacket } from "../../core/types.ts";
-import { sign, verify } from "../../protocol/crypto.ts";
+import { sha256, sign, verify } from "../../protocol/crypto.ts";
 import { airtimeMs } from "../radio.ts";
-import { FirmwareBase, type FirmwareDevice, type FirmwareOptions, int8 } from "./device.ts";
+import { type CommandTable, FirmwareBase, type FirmwareDevice, int8 } from "./device.ts";
 
 const FEND = 0xc0;
 const FESC = 0xdb;
@@ -18,35 +17,13 @@ const MAX_DATA = 255;
 /** Maximum unescaped frame (type + data). */
 const MAX_FRAME = 512;
 
-const SUB_NAMES: Record<number, string> = {
-  1: "GetIdentity",
-  2: "GetRandom",
-  3: "Verify",
-  4: "Sign",
-  8: "Hash",
-  9: "SetRadio",
-  10: "SetTxPower",
-  11: "GetRadio",
-  12: "GetTxPower",
-  13: "GetCurrentRssi",
-  14: "IsChannelBusy",
-  15: "GetAirtime",
-  16: "GetNoiseFloor",
-  17: "GetVersion",
-  18: "GetStats",
-  19: "GetBattery",
-  22: "GetDeviceName",
-  23: "Ping",
-  24: "Reboot",
-  25: "SetSignalReport",
-  26: "GetSignalReport",
-};
-
 const E_LENGTH = 0x01;
 const E_PARAM = 0x02;
 const E_NO_CALLBACK = 0x03;
 const E_UNKNOWN = 0x05;
 const E_TX_BUSY = 0x07;
+/** Sub-commands the modem knows but this board has no callback for. */
+const NO_CALLBACK = new Set([0x05, 0x06, 0x07, 0x14, 0x15]);
 
 /** KISS-escape one frame: C0 type data C0. */
 export function kissFrame(type: number, data: Uint8Array): Uint8Array {
@@ -73,6 +50,31 @@ export class KissFirmware extends FirmwareBase implements FirmwareDevice {
   private readonly stats = { rx: 0, tx: 0, errors: 0 };
   private lastRssi = -120;
   badFrames = 0;
+
+  /** SetHardware sub-commands by code; `min` is the fewest argument bytes. */
+  private readonly hardwareCommands: CommandTable = {
+    1: { name: "GetIdentity", run: () => this.reply(0x81, this.o.sim.identity.publicKey) },
+    2: { name: "GetRandom", run: (a) => this.random(a[0] ?? 0) },
+    3: { name: "Verify", min: 96, run: (a) => this.checkSignature(a) },
+    4: { name: "Sign", run: (a) => this.reply(0x84, sign(this.o.sim.identity, a)) },
+    8: { name: "Hash", run: (a) => this.reply(0x88, sha256(a)) },
+    9: { name: "SetRadio", min: 10, run: (a) => this.setRadio(a) },
+    10: { name: "SetTxPower", min: 1, run: (a) => this.setTxPower(a[0] ?? 0) },
+    11: { name: "GetRadio", run: () => this.getRadio() },
+    12: { name: "GetTxPower", run: () => this.reply(0x8c, Uint8Array.of(this.txPower & 0xff)) },
+    13: { name: "GetCurrentRssi", run: () => this.currentRssi() },
+    14: { name: "IsChannelBusy", run: () => this.reply(0x8e, Uint8Array.of(0)) },
+    15: { name: "GetAirtime", min: 1, run: (a) => this.airtime(a[0] ?? 0) },
+    16: { name: "GetNoiseFloor", run: () => this.noiseFloor() },
+    17: { name: "GetVersion", run: () => this.reply(0x91, Uint8Array.of(1, 0)) },
+    18: { name: "GetStats", run: () => this.statsReply() },
+    19: { name: "GetBattery", run: () => this.reply(0x93, Uint8Array.of(0x6a, 0x10)) }, // 4202 mV
+    22: { name: "GetDeviceName", run: () => this.deviceName() },
+    23: { name: "Ping", run: () => this.reply(0x97, new Uint8Array(0)) },
+    24: { name: "Reboot", run: () => this.ok() },
+    25: { name: "SetSignalReport", min: 1, run: (a) => this.setSignalReport(a[0] !== 0) },
+    26: { name: "GetSignalReport", run: () => this.signalReportReply() },
+  };
 
   input(chunk: Uint8Array): void {
     for (const b of chunk) {
@@ -142,7 +144,7 @@ export class KissFirmware extends FirmwareBase implements FirmwareDevice {
     this.rec.command("Data", toHex(raw));
     if (raw.length === 0 || raw.length > MAX_DATA) return; // silently dropped
     if (this.txPending) {
-      this.reply(0xf1, Uint8Array.of(E_TX_BUSY));
+      this.fail(E_TX_BUSY);
       return;
     }
     this.rec.transmit(raw);
@@ -161,153 +163,67 @@ export class KissFirmware extends FirmwareBase implements FirmwareDevice {
   private hardware(d: Uint8Array): void {
     const sub = d[0];
     if (sub === undefined) return;
-    const arg = d.subarray(1);
-    this.rec.command(SUB_NAMES[sub] ?? `Sub_${sub.toString(16)}`, toHex(d));
-    const id = this.o.sim.identity;
-    switch (sub) {
-      case 0x01: {
-        this.reply(0x81, id.publicKey);
-        return;
-      }
-      case 0x02: {
-        const n = arg[0] ?? 0;
-        if (n < 1 || n > 64) {
-          this.reply(0xf1, Uint8Array.of(E_PARAM));
-          return;
-        }
-        this.reply(0x82, this.rng.bytes(n));
-        return;
-      }
-      case 0x03:
-        if (arg.length < 96) {
-          this.reply(0xf1, Uint8Array.of(E_LENGTH));
-          return;
-        }
-        {
-          this.reply(
-            0x83,
-            Uint8Array.of(
-              verify(arg.subarray(0, 32), arg.subarray(96), arg.subarray(32, 96)) ? 1 : 0,
-            ),
-          );
-          return;
-        }
-      case 0x04: {
-        this.reply(0x84, sign(id, arg));
-        return;
-      }
-      case 0x08: {
-        this.reply(0x88, new Uint8Array(createHash("sha256").update(arg).digest()));
-        return;
-      }
-      case 0x09: {
-        this.setRadio(arg);
-        return;
-      }
-      case 0x0a:
-        if (arg.length < 1) {
-          this.reply(0xf1, Uint8Array.of(E_LENGTH));
-          return;
-        }
-        this.txPower = ((arg[0] ?? 0) << 24) >> 24;
-        this.reply(0xf0, new Uint8Array(0));
-        return;
-      case 0x0b: {
-        const r = this.radio;
-        this.reply(0x8b, Uint8Array.of(...u32leBytes(r.freqHz), ...u32leBytes(r.bwHz), r.sf, r.cr));
-        return;
-      }
-      case 0x0c: {
-        this.reply(0x8c, Uint8Array.of(this.txPower & 0xff));
-        return;
-      }
-      case 0x0d: {
-        this.reply(0x8d, Uint8Array.of(int8(this.lastRssi - 10)));
-        return;
-      }
-      case 0x0e: {
-        this.reply(0x8e, Uint8Array.of(0));
-        return;
-      }
-      case 0x0f: {
-        if (arg.length < 1) {
-          this.reply(0xf1, Uint8Array.of(E_LENGTH));
-          return;
-        }
-        const r = this.radio;
-        const p = r.sf ? { sf: r.sf, bwKHz: r.bwHz / 1000, cr: r.cr } : undefined;
-        this.reply(0x8f, u32leBytes(Math.round(airtimeMs(arg[0] ?? 0, p))));
-        return;
-      }
-      case 0x10: {
-        const nf = new Uint8Array(2);
-        new DataView(nf.buffer).setInt16(0, -118 + this.rng.int(-2, 2), true);
-        this.reply(0x90, nf);
-        return;
-      }
-      case 0x11: {
-        this.reply(0x91, Uint8Array.of(1, 0));
-        return;
-      }
-      case 0x12: {
-        this.reply(
-          0x92,
-          Uint8Array.of(
-            ...u32leBytes(this.stats.rx),
-            ...u32leBytes(this.stats.tx),
-            ...u32leBytes(this.stats.errors),
-          ),
-        );
-        return;
-      }
-      case 0x13: {
-        this.reply(0x93, Uint8Array.of(0x6a, 0x10));
-        return;
-      } // 4202 mV
-      case 0x16: {
-        this.reply(0x96, new TextEncoder().encode(this.o.sim.gateway.name));
-        return;
-      }
-      case 0x17: {
-        this.reply(0x97, new Uint8Array(0));
-        return;
-      }
-      case 0x18: {
-        this.reply(0xf0, new Uint8Array(0));
-        return;
-      }
-      case 0x19:
-        if (arg.length < 1) {
-          this.reply(0xf1, Uint8Array.of(E_LENGTH));
-          return;
-        }
-        this.signalReport = arg[0] !== 0;
-        this.reply(0xf0, new Uint8Array(0));
-        return;
-      case 0x1a: {
-        this.reply(0x9a, Uint8Array.of(this.signalReport ? 1 : 0));
-        return;
-      }
-      case 0x05:
-      case 0x06:
-      case 0x07:
-      case 0x14:
-      case 0x15: {
-        this.reply(0xf1, Uint8Array.of(E_NO_CALLBACK));
-        return;
-      }
-      default: {
-        this.reply(0xf1, Uint8Array.of(E_UNKNOWN));
-        return;
-      }
-    }
+    this.dispatch(this.hardwareCommands, sub, d, d.subarray(1), `Sub_${sub.toString(16)}`, (cmd) =>
+      this.fail(cmd ? E_LENGTH : NO_CALLBACK.has(sub) ? E_NO_CALLBACK : E_UNKNOWN),
+    );
+  }
+
+  private random(n: number): void {
+    if (n < 1 || n > 64) this.fail(E_PARAM);
+    else this.reply(0x82, this.rng.bytes(n));
+  }
+
+  /** Key 32, signature 64, then the message. */
+  private checkSignature(arg: Uint8Array): void {
+    const ok = verify(arg.subarray(0, 32), arg.subarray(96), arg.subarray(32, 96));
+    this.reply(0x83, Uint8Array.of(ok ? 1 : 0));
+  }
+
+  private setTxPower(dbm: number): void {
+    this.txPower = (dbm << 24) >> 24;
+    this.ok();
+  }
+
+  private getRadio(): void {
+    const r = this.radio;
+    this.reply(0x8b, Uint8Array.of(...u32leBytes(r.freqHz), ...u32leBytes(r.bwHz), r.sf, r.cr));
+  }
+
+  private currentRssi(): void {
+    this.reply(0x8d, Uint8Array.of(int8(this.lastRssi - 10)));
+  }
+
+  private airtime(len: number): void {
+    const r = this.radio;
+    const p = r.sf ? { sf: r.sf, bwKHz: r.bwHz / 1000, cr: r.cr } : undefined;
+    this.reply(0x8f, u32leBytes(Math.round(airtimeMs(len, p))));
+  }
+
+  private noiseFloor(): void {
+    const nf = new Uint8Array(2);
+    new DataView(nf.buffer).setInt16(0, -118 + this.rng.int(-2, 2), true);
+    this.reply(0x90, nf);
+  }
+
+  private statsReply(): void {
+    const { rx, tx, errors } = this.stats;
+    this.reply(0x92, Uint8Array.of(...u32leBytes(rx), ...u32leBytes(tx), ...u32leBytes(errors)));
+  }
+
+  private deviceName(): void {
+    this.reply(0x96, new TextEncoder().encode(this.o.sim.gateway.name));
+  }
+
+  private setSignalReport(on: boolean): void {
+    this.signalReport = on;
+    this.ok();
+  }
+
+  private signalReportReply(): void {
+    this.reply(0x9a, Uint8Array.of(this.signalReport ? 1 : 0));
   }
 
   private setRadio(arg: Uint8Array): void {
-    if (arg.length < 10) {
-      this.reply(0xf1, Uint8Array.of(E_LENGTH));
-      return;
-    }
     const freqHz = u32le(arg, 0);
     const bwHz = u32le(arg, 4);
     const sf = arg[8] ?? 0;
@@ -322,11 +238,19 @@ export class KissFirmware extends FirmwareBase implements FirmwareDevice {
       cr < 5 ||
       cr > 8
     ) {
-      this.reply(0xf1, Uint8Array.of(E_PARAM));
+      this.fail(E_PARAM);
       return;
     }
     this.radio = { freqHz, bwHz, sf, cr };
+    this.ok();
+  }
+
+  private ok(): void {
     this.reply(0xf0, new Uint8Array(0));
+  }
+
+  private fail(code: number): void {
+    this.reply(0xf1, Uint8Array.of(code));
   }
 
   private reply(code: number, data: Uint8Array): void {
