@@ -272,14 +272,26 @@ export class MeshState {
 
   /** Drop stale edges and the weakest past the cap. */
   prune(now: number): EdgeState[] {
-    const dropped = this.graph.prune(now, now - this.cfg.edgePruneMs, this.cfg.maxEdges);
+    const steps = this.pruneSteps(now);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /** `prune` as steps of at most `chunk` edges or tokens each (for the scheduler). */
+  *pruneSteps(now: number, chunk = 4096): Generator<undefined, EdgeState[], void> {
+    const cutoff = now - this.cfg.edgePruneMs;
+    const dropped = yield* this.graph.pruneSteps(now, cutoff, this.cfg.maxEdges, chunk);
     this.counters.edgesPruned += dropped.length;
     for (const e of dropped) this.onTouch?.("edge", `${e.a}|${e.b}`);
+    let n = 0;
     for (const [t, s] of this.tokens) {
-      if (!this.graph.hasToken(t) && s.lastHeard < now - this.cfg.edgePruneMs) {
+      if (!this.graph.hasToken(t) && s.lastHeard < cutoff) {
         this.tokens.delete(t);
         this.onTouch?.("token", t);
       }
+      if (++n % chunk === 0) yield;
     }
     return dropped;
   }
