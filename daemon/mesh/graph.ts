@@ -137,20 +137,23 @@ export class Graph {
     for (const e of all) this.edges.set(this.keyOf(e.a, e.b), e);
   }
 
-  /** Count a sighting of a-b; returns the edge and whether it is new. */
-  add(a: string, b: string, s: Sighting): { edge: EdgeState; created: boolean } | null {
+  /**
+   * Count a sighting of a-b; returns the edge, whose `observations` is 1
+   * when this call created it (no result object per call: a rebuild makes
+   * millions). `s` is read, never kept.
+   */
+  add(a: string, b: string, s: Sighting): EdgeState | null {
     // Two hops with the same hash are two nodes sharing a prefix (twins next
     // to each other): kept, and resolved to two distinct keys. A full key or
     // radio next to itself is no link.
     if (a === b && !isSelfLinkable(a)) return null;
     const key = this.keyOf(a, b);
     let e = this.edges.get(key);
-    const created = !e;
     if (!e) {
-      const [lo, hi] = a < b ? [a, b] : [b, a];
+      const ab = a < b;
       e = {
-        a: lo,
-        b: hi,
+        a: ab ? a : b,
+        b: ab ? b : a,
         firstSeen: s.at,
         lastSeen: s.at,
         sightings: 0,
@@ -182,7 +185,7 @@ export class Graph {
         e.score += decay(1, s.at, e.scoreAt, this.halfLifeMs);
       }
     }
-    return { edge: e, created };
+    return e;
   }
 
   /** Put a restored edge back as is. */
@@ -225,7 +228,9 @@ export class Graph {
   ): Generator<undefined, EdgeState[], void> {
     const dropped: EdgeState[] = [];
     let n = 0;
-    for (const [key, e] of this.edges) {
+    // Keys, not entries: no [key, edge] pair per edge.
+    for (const key of this.edges.keys()) {
+      const e = this.edges.get(key)!;
       if (e.lastSeen < cutoff) {
         this.remove(key);
         dropped.push(e);
@@ -238,9 +243,9 @@ export class Graph {
     const keys = new Float64Array(size);
     const scores = new Float64Array(size);
     let i = 0;
-    for (const [key, e] of this.edges) {
+    for (const key of this.edges.keys()) {
       keys[i] = key;
-      scores[i] = this.scoreAt(e, now);
+      scores[i] = this.scoreAt(this.edges.get(key)!, now);
       if (++i % chunk === 0) yield;
     }
     const cut = kthSmallest(scores.slice(), excess - 1);
