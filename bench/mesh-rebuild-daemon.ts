@@ -298,6 +298,11 @@ for (const [name, p] of [
     `| GC pauses during the rebuild, ${name}: count / total / max | ${p.count} / ${f(p.totalMs)} / ${f(p.maxMs)} ms |`,
   );
 }
+// The old generation filling up as the new state grows: where the first full GC falls.
+const firstMajor = gcEvents.find((g) => g.kind !== "minor" && g.at >= rebuildAt);
+console.log(
+  `| first major or incremental GC pause after the rebuild started | ${firstMajor ? `${f(firstMajor.at - rebuildAt, 0)} ms in` : "none"} |`,
+);
 const sch = stats.scheduler;
 console.log(
   `| scheduler slices: count / steps / slice CPU p99 / slice CPU max / slice wall max | ${sch.slices} / ${sch.steps} / ${f(sch.sliceCpuP99Ms ?? Number.NaN)} / ${f(sch.longestSliceCpuMs ?? Number.NaN)} / ${f(sch.longestSliceMs)} ms (goal <= 50); ${sch.slowSlices} slices over twice the budget (wall) |`,
