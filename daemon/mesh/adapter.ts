@@ -88,23 +88,31 @@ export function observationFromColumns(
   const path = c.path[i]!;
   const snr = c.snr[i]!;
   const rssi = c.rssi[i]!;
-  const row: PacketRow = {
-    id: c.id[i]!,
-    hash: c.hash[i]!,
-    raw: c.raw.subarray(c.rawAt[i]!, c.rawAt[i + 1]!),
-    radioId: c.radioId[i]!,
-    at: c.at[i]!,
-    snr: Number.isNaN(snr) ? null : snr,
-    rssi: Number.isNaN(rssi) ? null : rssi,
-    payloadType: c.payloadType[i]!,
-    route: c.route[i]!,
-    hashSize: c.hashSize[i]!,
-    hops: path === "" ? [] : path.split(","),
-    firstSeen: c.firstSeen[i] === 1,
-    summary: "",
-    error: null,
-  };
-  return observationFromRow(row, opts, c.rawLength[i]!);
+  const radioId = c.radioId[i]!;
+  const payloadType = c.payloadType[i]!;
+  // A view of the bytes only where they are read: one per row was garbage.
+  const raw = RAW_TYPES.includes(payloadType)
+    ? c.raw.subarray(c.rawAt[i]!, c.rawAt[i + 1]!)
+    : NO_BYTES;
+  return withPayload(
+    {
+      id: c.id[i]!,
+      hash: c.hash[i]!,
+      at: c.at[i]!,
+      radioId,
+      radioKey: opts.radioKey?.(radioId) ?? null,
+      payloadType,
+      route: c.route[i]!,
+      hashSize: c.hashSize[i]!,
+      hops: path === "" ? NO_HOPS : path.split(","),
+      snr: Number.isNaN(snr) ? null : snr,
+      rssi: Number.isNaN(rssi) ? null : rssi,
+      rawLength: c.rawLength[i]!,
+      firstSeen: c.firstSeen[i] === 1,
+    },
+    raw,
+    opts,
+  );
 }
 
 /** `rawLength`: the packet's length when `row.raw` holds only part of it (a columnar page). */
@@ -113,28 +121,44 @@ export function observationFromRow(
   opts: RowAdapterOptions = {},
   rawLength = row.raw.length,
 ): MeshObservation {
-  const advert =
-    row.payloadType === PAYLOAD_ADVERT
-      ? (knownAdvertOf(row.raw, opts) ?? advertFromRaw(row.raw, opts))
-      : undefined;
-  const channel = row.payloadType === PAYLOAD_GRP_TXT ? channelHashLabel(row.raw) : undefined;
-  return {
-    id: row.id,
-    hash: row.hash,
-    at: row.at,
-    radioId: row.radioId,
-    radioKey: opts.radioKey?.(row.radioId) ?? null,
-    payloadType: row.payloadType,
-    route: row.route,
-    hashSize: row.hashSize,
-    hops: row.hops,
-    snr: row.snr,
-    rssi: row.rssi,
-    rawLength,
-    firstSeen: row.firstSeen,
-    ...(advert ? { advert } : {}),
-    ...(channel ? { channel } : {}),
-  };
+  return withPayload(
+    {
+      id: row.id,
+      hash: row.hash,
+      at: row.at,
+      radioId: row.radioId,
+      radioKey: opts.radioKey?.(row.radioId) ?? null,
+      payloadType: row.payloadType,
+      route: row.route,
+      hashSize: row.hashSize,
+      hops: row.hops,
+      snr: row.snr,
+      rssi: row.rssi,
+      rawLength,
+      firstSeen: row.firstSeen,
+    },
+    row.raw,
+    opts,
+  );
+}
+
+const NO_BYTES = new Uint8Array(0);
+const NO_HOPS: readonly string[] = [];
+
+/** `o` with what its packet bytes add: an advert's fields, a GRP_TXT's channel label. */
+function withPayload(
+  o: { -readonly [K in keyof MeshObservation]: MeshObservation[K] },
+  bytes: Uint8Array,
+  opts: RowAdapterOptions,
+): MeshObservation {
+  if (o.payloadType === PAYLOAD_ADVERT) {
+    const advert = knownAdvertOf(bytes, opts) ?? advertFromRaw(bytes, opts);
+    if (advert) o.advert = advert;
+  } else if (o.payloadType === PAYLOAD_GRP_TXT) {
+    const channel = channelHashLabel(bytes);
+    if (channel) o.channel = channel;
+  }
+  return o;
 }
 
 /** The live path: what ingest stored, plus the id and first-seen flag the store returned. */

@@ -137,20 +137,23 @@ export class Graph {
     for (const e of all) this.edges.set(this.keyOf(e.a, e.b), e);
   }
 
-  /** Count a sighting of a-b; returns the edge and whether it is new. */
-  add(a: string, b: string, s: Sighting): { edge: EdgeState; created: boolean } | null {
+  /**
+   * Count a sighting of a-b; returns the edge, whose `observations` is 1
+   * when this call created it (no result object per call: a rebuild makes
+   * millions). `s` is read, never kept.
+   */
+  add(a: string, b: string, s: Sighting): EdgeState | null {
     // Two hops with the same hash are two nodes sharing a prefix (twins next
     // to each other): kept, and resolved to two distinct keys. A full key or
     // radio next to itself is no link.
     if (a === b && !isSelfLinkable(a)) return null;
     const key = this.keyOf(a, b);
     let e = this.edges.get(key);
-    const created = !e;
     if (!e) {
-      const [lo, hi] = a < b ? [a, b] : [b, a];
+      const ab = a < b;
       e = {
-        a: lo,
-        b: hi,
+        a: ab ? a : b,
+        b: ab ? b : a,
         firstSeen: s.at,
         lastSeen: s.at,
         sightings: 0,
@@ -182,7 +185,7 @@ export class Graph {
         e.score += decay(1, s.at, e.scoreAt, this.halfLifeMs);
       }
     }
-    return { edge: e, created };
+    return e;
   }
 
   /** Put a restored edge back as is. */
@@ -203,22 +206,66 @@ export class Graph {
 
   /** Drop edges unseen since `cutoff`, then the weakest past `maxEdges`. Returns the dropped. */
   prune(now: number, cutoff: number, maxEdges: number): EdgeState[] {
+    const steps = this.pruneSteps(now, cutoff, maxEdges);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * `prune` as steps of at most `chunk` edges each (for the scheduler). Past
+   * the cap, the weakest `excess` edges are found by selection, not by
+   * sorting them all: the score that ranks `excess`-th, every edge below it,
+   * then the edges at exactly that score in token order (the order a full
+   * sort by score then `a + b` gives), so the same edges go either way.
+   */
+  *pruneSteps(
+    now: number,
+    cutoff: number,
+    maxEdges: number,
+    chunk = 4096,
+  ): Generator<undefined, EdgeState[], void> {
     const dropped: EdgeState[] = [];
-    for (const [key, e] of this.edges) {
+    let n = 0;
+    // Keys, not entries: no [key, edge] pair per edge.
+    for (const key of this.edges.keys()) {
+      const e = this.edges.get(key)!;
       if (e.lastSeen < cutoff) {
         this.remove(key);
         dropped.push(e);
       }
+      if (++n % chunk === 0) yield;
     }
-    if (this.edges.size > maxEdges) {
-      const ranked = [...this.edges.entries()]
-        .map(([k, e]) => [k, this.scoreAt(e, now), e] as const)
-        .sort((x, y) => x[1] - y[1] || (x[2].a + x[2].b < y[2].a + y[2].b ? -1 : 1));
-      const excess = this.edges.size - Math.floor(maxEdges * 0.9);
-      for (let i = 0; i < excess; i++) {
-        const e = this.remove(ranked[i]![0]);
-        if (e) dropped.push(e);
+    if (this.edges.size <= maxEdges) return dropped;
+    const size = this.edges.size;
+    const excess = size - Math.floor(maxEdges * 0.9);
+    const keys = new Float64Array(size);
+    const scores = new Float64Array(size);
+    let i = 0;
+    for (const key of this.edges.keys()) {
+      keys[i] = key;
+      scores[i] = this.scoreAt(this.edges.get(key)!, now);
+      if (++i % chunk === 0) yield;
+    }
+    const cut = kthSmallest(scores.slice(), excess - 1);
+    yield;
+    const gone: number[] = [];
+    const ties: { key: number; order: string }[] = [];
+    for (let j = 0; j < size; j++) {
+      if (scores[j]! < cut) gone.push(keys[j]!);
+      else if (scores[j] === cut) {
+        const e = this.edges.get(keys[j]!)!;
+        ties.push({ key: keys[j]!, order: e.a + e.b });
       }
+      if ((j + 1) % chunk === 0) yield;
+    }
+    ties.sort((x, y) => (x.order < y.order ? -1 : 1));
+    for (let j = 0; gone.length < excess && j < ties.length; j++) gone.push(ties[j]!.key);
+    for (let j = 0; j < gone.length; j++) {
+      const e = this.remove(gone[j]!);
+      if (e) dropped.push(e);
+      if ((j + 1) % chunk === 0) yield;
     }
     return dropped;
   }
@@ -262,4 +309,33 @@ export class Graph {
     s.delete(b);
     if (s.size === 0) this.adj.delete(a);
   }
+}
+
+/**
+ * The k-th smallest value (0-based) of `a`, which it reorders: Hoare's
+ * selection, O(n) on average.
+ */
+export function kthSmallest(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }

@@ -191,7 +191,12 @@ export async function* buildState(
       yield { phase: "nodes", done: i + 1, total: rows.length, units: nodeStep.take() };
   }
   yield { phase: "nodes", done: rows.length, total: rows.length, units: nodeStep.take() };
-  next.prune(deps.now());
+  // Stale edges and the weakest past the cap, a bounded number per step.
+  let pruned = 0;
+  for (const _ of next.pruneSteps(deps.now(), units.edges)) {
+    pruned += units.edges;
+    yield { phase: "prune", done: pruned, total: 0, units: units.edges };
+  }
   // Fold in, step by step, live observations the scan could not see.
   let caught = 0;
   const catchUp = budget(units.rows);

@@ -9,8 +9,8 @@
 import { PAYLOAD_ADVERT, PAYLOAD_GRP_TXT, PAYLOAD_TRACE } from "../protocol/constants.ts";
 import { Activity } from "./activity.ts";
 import { loraAirtimeMs } from "./airtime.ts";
-import { Ring } from "./analytics.ts";
-import { EDGE_ADVERT, EDGE_RELAY, EDGE_RX, type EdgeState, Graph } from "./graph.ts";
+import { type BucketInput, Ring } from "./analytics.ts";
+import { EDGE_ADVERT, EDGE_RELAY, EDGE_RX, type EdgeState, Graph, type Sighting } from "./graph.ts";
 import { type NodeState, NodeTable } from "./nodes.ts";
 import { distanceKm } from "./prefix-index.ts";
 import { hasPosition, type ResolveContext, resolveEdge, sureId, uniqueKey } from "./resolve.ts";
@@ -24,6 +24,10 @@ const KEY = /^[0-9A-F]{64}$/;
 const MIN_LINK_SAMPLES = 10;
 /** Tokens (path hashes, radios) whose hearing statistics are kept. */
 const MAX_TOKENS = 50_000;
+/** Token strings kept for reuse (a mesh's path hashes and radios; more are made each time). */
+const MAX_CACHED_TOKENS = 4096;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export interface Counters {
   observations: number;
@@ -113,6 +117,30 @@ export class MeshState {
   /** Lengths of certain, plausible links: the mesh's own distance scale. */
   private linkKm = { n: 0, sum: 0 };
   readonly ctx: ResolveContext;
+  /** Scratch records and token strings reused by `observe` (see there). */
+  private readonly bucket: Mutable<BucketInput> = {
+    at: 0,
+    firstSeen: false,
+    payloadType: 0,
+    route: 0,
+    hashSize: 0,
+    hopCount: 0,
+    snr: null,
+    rssi: null,
+    radioId: "",
+    airtimeMs: 0,
+  };
+  private readonly sighting: Mutable<Sighting> = {
+    hash: "",
+    at: 0,
+    hashSize: 0,
+    kind: 0,
+    snr: null,
+    rssi: null,
+  };
+  private readonly toks: string[] = [];
+  private readonly radioTokens = new Map<string, string>();
+  private readonly hopTokens = new Map<string, string>();
 
   constructor(readonly cfg: ResolvedMeshConfig) {
     this.graph = new Graph(cfg.edgeHalfLifeMs);
@@ -174,18 +202,19 @@ export class MeshState {
     const airtime = params && o.rawLength > 0 ? loraAirtimeMs(o.rawLength, params) : 0;
     const snr = finite(o.snr);
     const rssi = finite(o.rssi);
-    const bucket = {
-      at,
-      firstSeen: o.firstSeen,
-      payloadType: o.payloadType,
-      route: o.route,
-      hashSize: o.hashSize,
-      hopCount: hops.length,
-      snr,
-      rssi,
-      radioId: o.radioId,
-      airtimeMs: Number.isFinite(airtime) ? airtime : 0,
-    };
+    // One scratch record for the rollups (they keep none of it): an object
+    // per observation was a good part of a rebuild's garbage.
+    const bucket = this.bucket;
+    bucket.at = at;
+    bucket.firstSeen = o.firstSeen;
+    bucket.payloadType = o.payloadType;
+    bucket.route = o.route;
+    bucket.hashSize = o.hashSize;
+    bucket.hopCount = hops.length;
+    bucket.snr = snr;
+    bucket.rssi = rssi;
+    bucket.radioId = o.radioId;
+    bucket.airtimeMs = Number.isFinite(airtime) ? airtime : 0;
     this.minutes.add(bucket);
     this.hours.add(bucket);
     this.onTouch?.("bucket", String(at));
@@ -204,12 +233,13 @@ export class MeshState {
         lon: known?.lon ?? null,
       });
     }
-    const radioTok = `@${o.radioId}`;
+    const radioTok = this.radioToken(o.radioId);
     // Our own radio is alive while it hears anything.
-    this.token(radioTok, (t) => {
-      if (at > t.lastHeard) t.lastHeard = at;
-      t.fewestHops = 0;
-    });
+    const rt = this.token(radioTok);
+    if (rt) {
+      if (at > rt.lastHeard) rt.lastHeard = at;
+      rt.fewestHops = 0;
+    }
     const flood = isFlood(o.route);
     let origin: string | null = null;
     if (o.advert && o.payloadType === PAYLOAD_ADVERT) {
@@ -241,18 +271,20 @@ export class MeshState {
       }
       return null;
     }
-    const toks: string[] = new Array(hops.length);
+    const toks = this.toks;
+    toks.length = hops.length;
     for (let i = 0; i < hops.length; i++) {
-      const t = `?${hops[i]!}`;
+      const t = this.hopToken(hops[i]!);
       toks[i] = t;
       // Remaining hops of a direct packet have not sent it yet: not "heard".
       if (flood) {
         const away = hops.length - 1 - i;
-        this.token(t, (s) => {
+        const s = this.token(t);
+        if (s) {
           if (at > s.lastHeard) s.lastHeard = at;
           if (s.fewestHops === null || away < s.fewestHops) s.fewestHops = away;
           if (o.firstSeen) s.relayed++;
-        });
+        }
         if (o.firstSeen) this.activity.talk(t, at, false);
       }
     }
@@ -262,24 +294,37 @@ export class MeshState {
     if (origin) this.link(origin, toks[0]!, o, EDGE_ADVERT, false);
     const last = toks[toks.length - 1]!;
     this.link(last, radioTok, o, EDGE_RX, true);
-    this.token(last, (s) => {
-      if (at > s.lastDirect) s.lastDirect = at;
-      if (snr !== null) s.snr = addStat(s.snr, snr);
-      if (rssi !== null) s.rssi = addStat(s.rssi, rssi);
-    });
+    const ls = this.token(last);
+    if (ls) {
+      if (at > ls.lastDirect) ls.lastDirect = at;
+      if (snr !== null) ls.snr = addStat(ls.snr, snr);
+      if (rssi !== null) ls.rssi = addStat(ls.rssi, rssi);
+    }
     return null;
   }
 
   /** Drop stale edges and the weakest past the cap. */
   prune(now: number): EdgeState[] {
-    const dropped = this.graph.prune(now, now - this.cfg.edgePruneMs, this.cfg.maxEdges);
+    const steps = this.pruneSteps(now);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /** `prune` as steps of at most `chunk` edges or tokens each (for the scheduler). */
+  *pruneSteps(now: number, chunk = 4096): Generator<undefined, EdgeState[], void> {
+    const cutoff = now - this.cfg.edgePruneMs;
+    const dropped = yield* this.graph.pruneSteps(now, cutoff, this.cfg.maxEdges, chunk);
     this.counters.edgesPruned += dropped.length;
     for (const e of dropped) this.onTouch?.("edge", `${e.a}|${e.b}`);
+    let n = 0;
     for (const [t, s] of this.tokens) {
-      if (!this.graph.hasToken(t) && s.lastHeard < now - this.cfg.edgePruneMs) {
+      if (!this.graph.hasToken(t) && s.lastHeard < cutoff) {
         this.tokens.delete(t);
         this.onTouch?.("token", t);
       }
+      if (++n % chunk === 0) yield;
     }
     return dropped;
   }
@@ -383,29 +428,51 @@ export class MeshState {
     }
   }
 
-  private token(t: string, f: (s: TokenStats) => void): void {
+  /** A token's hearing statistics to update (marked touched), or null past MAX_TOKENS. */
+  private token(t: string): TokenStats | null {
     let s = this.tokens.get(t);
     if (!s) {
-      if (this.tokens.size >= MAX_TOKENS) return;
+      if (this.tokens.size >= MAX_TOKENS) return null;
       s = { lastHeard: 0, fewestHops: null, relayed: 0, lastDirect: 0, snr: null, rssi: null };
       this.tokens.set(t, s);
     }
-    f(s);
     this.onTouch?.("token", t);
+    return s;
+  }
+
+  /** `@` + a radio id, the same string each time (no new string per observation). */
+  private radioToken(radioId: string): string {
+    let t = this.radioTokens.get(radioId);
+    if (t === undefined) {
+      t = `@${radioId}`;
+      if (this.radioTokens.size < MAX_CACHED_TOKENS) this.radioTokens.set(radioId, t);
+    }
+    return t;
+  }
+
+  /** `?` + a path hash, the same string each time while the cache has room. */
+  private hopToken(hop: string): string {
+    let t = this.hopTokens.get(hop);
+    if (t === undefined) {
+      t = `?${hop}`;
+      if (this.hopTokens.size < MAX_CACHED_TOKENS) this.hopTokens.set(hop, t);
+    }
+    return t;
   }
 
   private link(a: string, b: string, o: MeshObservation, kind: number, radioLink: boolean): void {
-    const r = this.graph.add(a, b, {
-      hash: o.hash,
-      at: o.at,
-      hashSize: o.hashSize,
-      kind,
-      snr: radioLink ? finite(o.snr) : null,
-      rssi: radioLink ? finite(o.rssi) : null,
-    });
-    if (!r) return;
-    if (r.created && this.resolveLive) r.edge.res = resolveEdge(r.edge.a, r.edge.b, this.ctx);
-    this.onTouch?.("edge", `${r.edge.a}|${r.edge.b}`);
+    // One scratch sighting per state: Graph.add keeps none of it.
+    const s = this.sighting;
+    s.hash = o.hash;
+    s.at = o.at;
+    s.hashSize = o.hashSize;
+    s.kind = kind;
+    s.snr = radioLink ? finite(o.snr) : null;
+    s.rssi = radioLink ? finite(o.rssi) : null;
+    const e = this.graph.add(a, b, s);
+    if (!e) return;
+    if (e.observations === 1 && this.resolveLive) e.res = resolveEdge(e.a, e.b, this.ctx);
+    this.onTouch?.("edge", `${e.a}|${e.b}`);
   }
 }
 

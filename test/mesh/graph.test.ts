@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
+import { Graph, kthSmallest } from "../../daemon/mesh/graph.ts";
 import { MeshModel } from "../../daemon/mesh/model.ts";
 import type { MeshConfig } from "../../daemon/mesh/types.ts";
 import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
@@ -168,5 +169,68 @@ describe("neighbour graph", () => {
     const s = m.stats();
     expect(s.counters.rejected).toBe(bad.length);
     expect(s.rejected).toMatchObject({ "bad-hop": 2, "bad-hops": 1, "bad-time": 1, "bad-hash": 1 });
+  });
+});
+
+describe("pruning past maxEdges", () => {
+  /** A graph of `n` edges whose scores repeat (ties), seen at spread-out times. */
+  function graphOf(n: number): Graph {
+    const g = new Graph(DAY);
+    for (let i = 0; i < n; i++) {
+      const a = `?${(i % 251).toString(16).padStart(2, "0")}`;
+      const b = `?${(1000 + i).toString(16)}`;
+      // Sightings 1..4 at one of five times: many edges share a score.
+      for (let s = 0; s <= i % 4; s++)
+        g.add(a, b, {
+          hash: `h${i}-${s}`,
+          at: T0 + (i % 5) * 3_600_000,
+          hashSize: 1,
+          kind: 2,
+          snr: null,
+          rssi: null,
+        });
+    }
+    return g;
+  }
+
+  /** The weakest edges by a full sort on score, then token order. */
+  function weakest(g: Graph, now: number, count: number): string[] {
+    return [...g.values()]
+      .map((e) => [g.scoreAt(e, now), e] as const)
+      .sort((x, y) => x[0] - y[0] || (x[1].a + x[1].b < y[1].a + y[1].b ? -1 : 1))
+      .slice(0, count)
+      .map(([, e]) => pair(e));
+  }
+
+  it("drops the same edges a full sort would, ties included, a bounded number per step", () => {
+    const n = 3000;
+    // The cut falls inside a group of edges with one score (each holds 150).
+    const maxEdges = 1010;
+    const now = T0 + DAY;
+    const g = graphOf(n);
+    const expected = weakest(g, now, n - Math.floor(maxEdges * 0.9));
+    const chunk = 100;
+    const steps = g.pruneSteps(now, 0, maxEdges, chunk);
+    let yields = 0;
+    let r = steps.next();
+    while (!r.done) {
+      yields++;
+      r = steps.next();
+    }
+    expect(r.value.map(pair).sort()).toEqual(expected.sort());
+    expect(g.size).toBe(Math.floor(maxEdges * 0.9));
+    // Every pass over the edges (stale check, scores, selection, removal) yields each `chunk`.
+    expect(yields).toBeGreaterThanOrEqual((3 * n) / chunk);
+    // The one-go prune gives the same graph.
+    const h = graphOf(n);
+    h.prune(now, 0, maxEdges);
+    expect([...h.values()].map(pair).sort()).toEqual([...g.values()].map(pair).sort());
+  });
+
+  it("kthSmallest finds the k-th value of any order", () => {
+    const values = [5, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4];
+    const sorted = [...values].sort((a, b) => a - b);
+    for (let k = 0; k < values.length; k++)
+      expect(kthSmallest(Float64Array.from(values), k)).toBe(sorted[k]);
   });
 });
