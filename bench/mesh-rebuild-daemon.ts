@@ -2,7 +2,7 @@
  * The mesh model's startup rebuild inside the real daemon: a data dir seeded
  * with N stored observations (bench/_history-seed.ts), the daemon started on
  * it (real store worker, real HTTP engine, no radio), and its own
- * /api/health polled every 20 ms from a worker thread until the mesh index
+ * /api/health polled every 20 ms (`--poll-ms`) from a worker thread until the mesh index
  * reports ready. The rebuild App.start asks for is held until the poller
  * has connected and made WARM_UP requests (a gateway serves health all the
  * time; a client's first connect is not what the rebuild costs): the first
@@ -11,7 +11,7 @@
  * thread's CPU time and time waiting for a CPU, the scheduler's longest
  * slice and the rebuild time.
  *
- *   node --expose-gc --import tsx bench/mesh-rebuild-daemon.ts [--observations N] [--data DIR] [--alloc FILE] [--timeline]
+ *   node --expose-gc --import tsx bench/mesh-rebuild-daemon.ts [--observations N] [--data DIR] [--alloc FILE] [--timeline] [--slice-ms N] [--poll-ms N]
  *
  * `--timeline` lists every request over TIMELINE_MS with what the main
  * thread did meanwhile (on a CPU, waiting for one) and the GC pauses that
@@ -150,6 +150,8 @@ config.store.dataDir = dataDir;
 config.store.hotMB = HOT_MB;
 config.store.maxDbMB = 4 * HOT_MB;
 config.radios = [];
+/** `--slice-ms N`: mesh.sliceMs for this run (default: the schema's). */
+if (process.argv.includes("--slice-ms")) config.mesh.sliceMs = arg("slice-ms", config.mesh.sliceMs);
 globalThis.gc?.();
 const loadStart = loadavg()[0]!;
 // Event-loop delay over the whole start (store load, HTTP bind, rebuild) and
@@ -195,11 +197,17 @@ const allocFile = process.argv.includes("--alloc")
   ? process.argv[process.argv.indexOf("--alloc") + 1]
   : undefined;
 
-// Polls /api/health every 20 ms: WARM_UP requests first, then it waits for
+// Polls /api/health every POLL_MS: WARM_UP requests first, then it waits for
 // "go" and polls until the index is ready. Each request's start is sent on
 // the shared wall clock (timeOrigin + now) so it can be set against the
 // rebuild's own events.
 const WARM_UP = 10;
+/**
+ * `--poll-ms N` (default 20): pause between health requests. A 100k rebuild
+ * lasts 1-2 s, so at 20 ms its "p99" is the single slowest of about 60
+ * requests; 5 ms gives a few hundred, where p99 is a percentile.
+ */
+const POLL_MS = arg("poll-ms", 20);
 const poller = new Worker(
   `const { parentPort, workerData } = require("node:worker_threads");
    const http = require("node:http");
@@ -207,7 +215,7 @@ const poller = new Worker(
    const get = () => new Promise((ok) => http.get({ port: workerData.port, path: "/api/health", agent }, (res) => {
      let s = ""; res.on("data", (c) => { s += c; }); res.on("end", () => ok(s));
    }).on("error", () => ok("")));
-   const pause = () => new Promise((r) => setTimeout(r, 20));
+   const pause = () => new Promise((r) => setTimeout(r, workerData.pollMs));
    (async function loop() {
      const warm = [];
      for (let i = 0; i < workerData.warmUp; i++) {
@@ -232,7 +240,7 @@ const poller = new Worker(
      }
      parentPort.postMessage({ at, lat });
    })();`,
-  { eval: true, workerData: { port: app.httpPort(), warmUp: WARM_UP } },
+  { eval: true, workerData: { port: app.httpPort(), warmUp: WARM_UP, pollMs: POLL_MS } },
 );
 const { warm } = await new Promise<{ warm: number[] }>((r) => poller.once("message", r));
 const sampler = allocFile ? await allocSampler() : null;
