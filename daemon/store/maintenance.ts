@@ -178,7 +178,13 @@ export function runTaskSlice(db: Database, log: Logger, sliceIds: number): TaskP
       log.warn("unknown background task; marking done", { name });
       db.run("UPDATE tasks SET done = 1 WHERE name = ?", [name]);
     } else {
-      const to = Math.min(maxId, from + sliceIds);
+      // Ids below the hot rows (archived, pruned) are skipped, not walked: a
+      // history of millions of ids would take thousands of empty slices.
+      const next = scalar(db, "SELECT coalesce(min(id), ?) FROM observations WHERE id > ?", [
+        maxId,
+        from,
+      ]);
+      const to = Math.min(maxId, Math.max(from, next - 1) + sliceIds);
       fn(db, from, to);
       const finished = to >= maxId;
       db.run("UPDATE tasks SET watermark = ?, done = ? WHERE name = ?", [
