@@ -120,6 +120,26 @@ export interface AdvertSpec {
   feature2?: number;
 }
 
+/**
+ * The longest start of `name` that fits an advert's app data beside its
+ * other fields. Firmware cuts an over-long name the same way (byte by byte up
+ * to MAX_ADVERT_DATA, src/helpers/AdvertDataHelpers.cpp); here the cut falls
+ * on a character boundary so the name stays valid UTF-8.
+ */
+export function fitAdvertName(
+  name: string,
+  spec: Omit<AdvertSpec, "identity" | "timestamp" | "name">,
+): string {
+  let room = MAX_ADVERT_DATA - buildAdvertAppData(spec).length;
+  let out = "";
+  for (const ch of name) {
+    room -= new TextEncoder().encode(ch).length;
+    if (room < 0) break;
+    out += ch;
+  }
+  return out;
+}
+
 export function buildAdvertAppData(spec: Omit<AdvertSpec, "identity" | "timestamp">): Uint8Array {
   checkInt("role", spec.role, 0, 15);
   let flags = spec.role;

@@ -14,7 +14,12 @@ import {
   ROUTE_FLOOD,
 } from "../protocol/constants.ts";
 import { sign } from "../protocol/crypto.ts";
-import { buildAdvertPayload, buildGroupTextPayload, encodePacket } from "../protocol/encode.ts";
+import {
+  buildAdvertPayload,
+  buildGroupTextPayload,
+  encodePacket,
+  fitAdvertName,
+} from "../protocol/encode.ts";
 import type { GatewayIdentity } from "../radio/types.ts";
 import type { SIMULATOR_SCHEMA } from "./config-schema.ts";
 import { MeshSimulator, type MeshSimulatorOptions } from "./simulator.ts";
@@ -117,13 +122,12 @@ export class SimulatedRadio {
 
   async sendAdvert(flood: boolean): Promise<void> {
     const g = this.sim.gateway;
+    const where = { role: 1, lat: g.lat, lon: g.lon };
     const payload = buildAdvertPayload({
       identity: this.sim.identity,
       timestamp: Math.floor(this.clock() / 1000),
-      role: 1,
-      lat: g.lat,
-      lon: g.lon,
-      name: g.name,
+      ...where,
+      name: fitAdvertName(g.name, where),
     });
     this.send(flood ? ROUTE_FLOOD : ROUTE_DIRECT, PAYLOAD_ADVERT, payload);
   }

@@ -226,3 +226,21 @@ describe("companion command refusals", () => {
     ]);
   });
 });
+
+describe("companion advert name", () => {
+  it("cuts a name too long for the advert, as firmware does, instead of throwing", () => {
+    const { sim, dev, out } = deviceInMemory("companion", 4);
+    const name = "Ünïcode repeater on the hill 1"; // 30 characters, 33 bytes
+    dev.input(frame(0x08, ...Buffer.from(name))); // SET_ADVERT_NAME
+    dev.input(frame(0x07, 0x01)); // SEND_SELF_ADVERT, flood
+    const replies = out.flatMap((b) => companionFrames(b)).map((f) => [...f]);
+    expect(replies).toEqual([[0], [0]]);
+    const p = parse(sim.transmitted().at(-1)?.raw as Uint8Array);
+    const a = parseAdvert(p.payload);
+    // flags 1 + lat/lon 8 leave 23 bytes: "Ü" and "ï" take two each.
+    expect(a.appData.length).toBe(32);
+    expect(Buffer.from(a.appData.subarray(9)).toString()).toBe("Ünïcode repeater on t");
+    const signed = new Uint8Array([...a.publicKey, ...p.payload.subarray(32, 36), ...a.appData]);
+    expect(verify(a.publicKey, signed, a.signature)).toBe(true);
+  });
+});

@@ -12,7 +12,12 @@ import {
   ROUTE_FLOOD,
 } from "../../protocol/constants.ts";
 import { decryptChannel, expandSeed } from "../../protocol/crypto.ts";
-import { buildAdvertPayload, buildGroupTextPayload, encodePacket } from "../../protocol/encode.ts";
+import {
+  buildAdvertPayload,
+  buildGroupTextPayload,
+  encodePacket,
+  fitAdvertName,
+} from "../../protocol/encode.ts";
 import { frameLayout, packetHash } from "../../protocol/hash.ts";
 import {
   type CommandTable,
@@ -262,13 +267,12 @@ export class CompanionFirmware extends FirmwareBase implements FirmwareDevice {
   }
 
   private selfAdvert(floodIt: boolean): void {
+    const where = { role: 1, lat: this.lat, lon: this.lon };
     const payload = buildAdvertPayload({
       identity: this.o.sim.identity,
       timestamp: this.rtc.now(),
-      role: 1,
-      lat: this.lat,
-      lon: this.lon,
-      name: this.name,
+      ...where,
+      name: fitAdvertName(this.name, where),
     });
     this.transmit(floodIt ? ROUTE_FLOOD : ROUTE_DIRECT, PAYLOAD_ADVERT, payload);
     this.ok();
