@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import type { NodeList, PacketDetail, TransmissionList } from "../../daemon/http/contract/index.ts";
 import { HAVE_CHROMIUM, PHONE, type Watched } from "../support/web/browser.ts";
-import { expectNoSidewaysScroll, onlyExpected, openSettled, PAGES } from "../support/web/checks.ts";
+import { closeClean, expectNoSidewaysScroll, openSettled, PAGES } from "../support/web/checks.ts";
 import { HAVE_DAEMON } from "../support/web/daemon.ts";
 import { daemonSession } from "../support/web/session.ts";
 
@@ -98,8 +98,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
         }
       }
       expect(found).toEqual({});
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("map: the gateway's own marker and every node's label, each marker reachable by Tab", async () => {
@@ -121,8 +120,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       await w.page.focus(".leaflet-marker-icon");
       await w.page.keyboard.press("Enter");
       await w.page.waitForSelector(".leaflet-popup a[href^='#/nodes/']");
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("packet page: its map draws the path through the nodes the API resolved", async () => {
@@ -147,8 +145,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       const vertices = (d.match(/[ML]/g) ?? []).length;
       expect(vertices).toBe(pathKeys(p).filter((k) => placed.has(k)).length);
       expect(vertices).toBeGreaterThanOrEqual(2);
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
   },
 );

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { HAVE_CHROMIUM } from "../support/web/browser.ts";
-import { onlyExpected, openSettled, PAGES } from "../support/web/checks.ts";
+import { closeClean, openSettled, PAGES } from "../support/web/checks.ts";
 import { HAVE_DAEMON } from "../support/web/daemon.ts";
 import { daemonSession } from "../support/web/session.ts";
 
@@ -27,9 +27,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
         await openSettled(w, s.daemon.url, hash);
         await s.browser.shot(w.page, `daemon-${hash.replace(/[#/%]/g, "") || "overview"}`);
       }
-      expect(onlyExpected(w.errors)).toEqual([]);
-      expect(w.dialogs).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("shows simulated traffic arriving live and opens a packet", async () => {
@@ -50,8 +48,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       expect(await w.page.locator("[data-testid=observations] tbody tr").count()).toBeGreaterThan(
         0,
       );
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("shows a hostile advert name from the air as text and runs nothing", async () => {
@@ -75,9 +72,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       await w.page.goto(`${s.daemon.url}/#/feed`);
       await w.page.waitForSelector(".feed-row");
       expect(await w.page.locator("img[src=x]").count()).toBe(0);
-      expect(w.dialogs).toEqual([]);
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("sends a channel message from the UI that the simulated radio transmits", async () => {
@@ -94,8 +89,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       // Header of what went on air: GRP_TXT (type 5) in bits 2-5.
       const raw = s.daemon.firmware.record().transmits.at(-1)!.raw;
       expect(((raw[0] ?? 0) >> 2) & 15).toBe(5);
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
   },
 );

@@ -15,9 +15,9 @@ import type {
 } from "../../daemon/http/contract/index.ts";
 import { HAVE_CHROMIUM, PHONE } from "../support/web/browser.ts";
 import {
+  closeClean,
   expectNodeSnrs,
   expectNoSidewaysScroll,
-  onlyExpected,
   openSettled,
   PAGES,
   waitForHeardNodes,
@@ -49,8 +49,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
             await browser.shot(w.page, `phone-${hash.replace(/[#/%]/g, "") || "overview"}`);
         }
       }
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("the header names the gateway as /api/health does", async () => {
@@ -101,8 +100,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
             .textContent(),
         ).toBe(nb.name);
       }
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("feed and packet page: one row per transmission, heard count and hop names from the API", async () => {
@@ -143,8 +141,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
         d.path.resolved.map((h) => (h.publicKey ? (h.name ?? h.publicKey.slice(0, 8)) : h.prefix)),
       );
       expect(await w.page.textContent("main")).not.toContain("null");
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("chat reads oldest first, each message with its hearings", async () => {

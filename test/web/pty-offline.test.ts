@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { BASEMAP_PATH } from "../../daemon/http/basemap.ts";
 import type { RadioList } from "../../daemon/http/contract/index.ts";
 import { HAVE_CHROMIUM, PHONE, type Watched } from "../support/web/browser.ts";
-import { expectNodeSnrs, onlyExpected, waitForHeardNodes } from "../support/web/checks.ts";
+import { closeClean, expectNodeSnrs, waitForHeardNodes } from "../support/web/checks.ts";
 import { HAVE_DAEMON } from "../support/web/daemon.ts";
 import { rasterArchive } from "../support/web/pmtiles.ts";
 import { daemonSession } from "../support/web/session.ts";
@@ -52,8 +52,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON || !HAVE_SOCAT)(
       expect(card).toContain("companion");
       expect(card).toContain(r.publicKey!);
       expect(card).toContain(`${r.params!.freqMHz.toFixed(3)} MHz`);
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("node SNRs on the nodes page are the API's", async () => {
@@ -92,8 +91,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON || !HAVE_SOCAT)(
       expect(away.map((r) => r.url())).toEqual([]);
       expect(await w.page.textContent(".toolbar label")).toContain("offline");
       expect(await w.page.locator("[data-testid=tiles-off]").count()).toBe(0);
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
   },
 );

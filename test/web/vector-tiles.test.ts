@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { BASEMAP_PATH } from "../../daemon/http/basemap.ts";
 import { VECTOR_FLAVOR } from "../../web/src/offline-tiles.ts";
 import { HAVE_CHROMIUM, PHONE } from "../support/web/browser.ts";
-import { onlyExpected } from "../support/web/checks.ts";
+import { closeClean } from "../support/web/checks.ts";
 import { HAVE_DAEMON } from "../support/web/daemon.ts";
 import { vectorArchive } from "../support/web/pmtiles.ts";
 import { daemonSession } from "../support/web/session.ts";
@@ -77,8 +77,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       for (const r of ranged) expect(r).toMatch(/^bytes=\d+-\d+$/);
       expect(away).toEqual([]);
       expect(await w.page.locator("[data-testid=tiles-off]").count()).toBe(0);
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
   },
 );
