@@ -5,7 +5,7 @@
  * scrolls sideways, no console errors, and the accessibility basics (every
  * control named, rows and map markers reachable by keyboard, text contrast).
  */
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type {
   Health,
   NodeDetail,
@@ -13,7 +13,7 @@ import type {
   PacketDetail,
   TransmissionList,
 } from "../../daemon/http/contract/index.ts";
-import { HAVE_CHROMIUM, PHONE } from "../support/web/browser.ts";
+import { PHONE } from "../support/web/browser.ts";
 import {
   closeClean,
   expectNodeSnrs,
@@ -22,20 +22,14 @@ import {
   PAGES,
   waitForHeardNodes,
 } from "../support/web/checks.ts";
-import { HAVE_DAEMON } from "../support/web/daemon.ts";
-import { daemonSession } from "../support/web/session.ts";
+import { describeWithDaemon } from "../support/web/session.ts";
 
 const dateTime = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 
-describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
+describeWithDaemon(
   "pages on a phone against the real daemon",
-  { timeout: 240_000 },
-  () => {
-    const s = daemonSession({
-      timeoutMs: 240_000,
-      viewport: PHONE,
-      ready: (d) => waitForHeardNodes(d.url, 120_000),
-    });
+  { timeoutMs: 240_000, viewport: PHONE, ready: (d) => waitForHeardNodes(d.url, 120_000) },
+  (s) => {
     const { api, browser, open } = s;
 
     it("no page is wider than a 390 or 360 px phone, and none logs an error", async () => {
