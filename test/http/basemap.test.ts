@@ -4,17 +4,12 @@
  * a range past the end), and the `pmtiles` reader the map page uses reads
  * the header and a tile through it.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PMTiles, TileType } from "pmtiles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  BASEMAP_FILE,
-  BASEMAP_PATH,
-  MAX_RANGE_BYTES,
-  parseRange,
-} from "../../daemon/http/basemap.ts";
+import { BASEMAP_PATH, MAX_RANGE_BYTES, parseRange } from "../../daemon/http/basemap.ts";
 import type { BasemapInfo } from "../../daemon/http/contract/index.ts";
 import { ENGINES, startServer, type TestServer } from "../support/http/server.ts";
 import { rasterArchive, solidPng } from "../support/web/pmtiles.ts";
@@ -41,8 +36,7 @@ describe.each(ENGINES)("offline basemap on %s", (engine) => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "mg-basemap-"));
     archive = rasterArchive(6);
-    const file = join(dir, ...BASEMAP_FILE);
-    mkdirSync(join(dir, BASEMAP_FILE[0]), { recursive: true });
+    const file = join(dir, "basemap.pmtiles");
     writeFileSync(file, archive);
     offline = await startServer(engine, { config: { basemap: "offline" }, basemapFile: file });
     online = await startServer(engine, { basemapFile: file });

@@ -8,6 +8,7 @@ import { protocolDecoder } from "../../daemon/http/adapters.ts";
 import { openApiDocument } from "../../daemon/http/openapi.ts";
 import { buildAckPayload, encodePacket } from "../../daemon/protocol/index.ts";
 import { makeMessages, makeNodes, makeRows } from "../support/http/fixtures.ts";
+import { getRoutes } from "../support/http/gets.ts";
 import {
   FakeActions,
   mqtt,
@@ -120,25 +121,7 @@ describe("OpenAPI document", () => {
     });
 
     it("GET endpoints", async () => {
-      const key = nodes[0]!.publicKey;
-      const hash = t.store.rows[0]!.hash;
-      const gets: [string, string][] = [
-        ["/api/health", "/api/health"],
-        ["/api/stats", "/api/stats"],
-        ["/api/packets", "/api/packets?limit=10"],
-        ["/api/packets", "/api/packets?limit=10&group=1"],
-        ["/api/packets/{hash}", `/api/packets/${hash}`],
-        ["/api/nodes", "/api/nodes?sort=name"],
-        ["/api/nodes/{publicKey}", `/api/nodes/${key}`],
-        ["/api/graph", "/api/graph?minConfidence=0.5"],
-        ["/api/collisions", "/api/collisions"],
-        ["/api/analytics", "/api/analytics?kind=packets&range=1h"],
-        ["/api/channels", "/api/channels"],
-        ["/api/channels/messages", "/api/channels/messages?channel=%23test&limit=3"],
-        ["/api/radios", "/api/radios"],
-        ["/api/mqtt", "/api/mqtt"],
-        ["/api/config", "/api/config"],
-      ];
+      const gets = getRoutes(t.store.rows[0]!.hash, nodes[0]!.publicKey);
       for (const [path, url] of gets) {
         const res = await fetch(`${t.base}${url}`);
         expect(res.status, url).toBe(200);

@@ -7,36 +7,27 @@ import {
   PUBLIC_CHANNEL_KEY,
   verify,
 } from "../../daemon/protocol/crypto.ts";
-import {
-  buildAckPayload,
-  buildAdvertPayload,
-  buildControlDiscoverResp,
-  buildDirectPayload,
-  buildGroupTextPayload,
-  buildTracePayload,
-  encodePacket,
-  regionScopeCode,
-} from "../../daemon/protocol/encode.ts";
+import * as encode from "../../daemon/protocol/encode.ts";
 import { PacketEncodeError } from "../../daemon/protocol/errors.ts";
 
 describe("encodePacket", () => {
   it("rebuilds the section 8 ACK and TRACE vectors byte for byte", () => {
     // 0D = flood ACK, 04 hops B8 91 64 7E, ack BB40BA70 (LE u32 0x70BA40BB)
-    const ack = encodePacket({
+    const ack = encode.encodePacket({
       route: 1,
       payloadType: 3,
       hashSize: 1,
       hops: [0xb8, 0x91, 0x64, 0x7e].map((b) => Uint8Array.of(b)),
-      payload: buildAckPayload(0x70ba40bb),
+      payload: encode.buildAckPayload(0x70ba40bb),
     });
     expect(toHex(ack)).toBe("0d04b891647ebb40ba70");
     // 26 = direct TRACE, one SNR byte 0x30, tag 0xBD894DA2, auth 0, flags 0, route FB
-    const trace = encodePacket({
+    const trace = encode.encodePacket({
       route: 2,
       payloadType: 9,
       hashSize: 1,
       hops: [Uint8Array.of(0x30)],
-      payload: buildTracePayload({
+      payload: encode.buildTracePayload({
         tag: 0xbd894da2,
         auth: 0,
         flags: 0,
@@ -48,12 +39,12 @@ describe("encodePacket", () => {
 
   it("rebuilds the section 8 REQ and DISCOVER_RESP vectors", () => {
     const req = hexToBytes("0200D1DEB01B2F8B72DD363AA4EF07E0BDA2266A8979");
-    const built = encodePacket({
+    const built = encode.encodePacket({
       route: 2,
       payloadType: 0,
       hashSize: 1,
       hops: [],
-      payload: buildDirectPayload({
+      payload: encode.buildDirectPayload({
         destHash: 0xd1,
         srcHash: 0xde,
         mac: req.subarray(4, 6),
@@ -64,19 +55,19 @@ describe("encodePacket", () => {
     const resp = hexToBytes(
       "2E0092DC35333E5B4FBB374D26E77A3AF0A0E3D34A7174131BBEBF2341EE948B6F4B13CF800C928F",
     );
-    const payload = buildControlDiscoverResp({
+    const payload = encode.buildControlDiscoverResp({
       nodeType: 2,
       snr: -9,
       tag: 0x5b3e3335,
       publicKey: resp.subarray(8),
     });
-    expect(toHex(encodePacket({ route: 2, payloadType: 11, hashSize: 1, hops: [], payload }))).toBe(
-      toHex(resp),
-    );
+    expect(
+      toHex(encode.encodePacket({ route: 2, payloadType: 11, hashSize: 1, hops: [], payload })),
+    ).toBe(toHex(resp));
   });
 
   it("writes path_len with hash size and transport codes", () => {
-    const pkt = encodePacket({
+    const pkt = encode.encodePacket({
       route: 0,
       payloadType: 5,
       transportCodes: [0x1234, 0],
@@ -95,17 +86,19 @@ describe("encodePacket", () => {
       hops: [],
       payload: new Uint8Array(10),
     };
-    expect(() => encodePacket({ ...base, payload: new Uint8Array(185) })).toThrow(
+    expect(() => encode.encodePacket({ ...base, payload: new Uint8Array(185) })).toThrow(
       PacketEncodeError,
     );
     expect(() =>
-      encodePacket({ ...base, hashSize: 2, hops: Array(33).fill(new Uint8Array(2)) }),
+      encode.encodePacket({ ...base, hashSize: 2, hops: Array(33).fill(new Uint8Array(2)) }),
     ).toThrow(PacketEncodeError);
-    expect(() => encodePacket({ ...base, hops: [new Uint8Array(2)] })).toThrow(PacketEncodeError);
-    expect(() => encodePacket({ ...base, route: 0 })).toThrow(PacketEncodeError);
-    expect(() => encodePacket({ ...base, payloadType: 16 })).toThrow(PacketEncodeError);
+    expect(() => encode.encodePacket({ ...base, hops: [new Uint8Array(2)] })).toThrow(
+      PacketEncodeError,
+    );
+    expect(() => encode.encodePacket({ ...base, route: 0 })).toThrow(PacketEncodeError);
+    expect(() => encode.encodePacket({ ...base, payloadType: 16 })).toThrow(PacketEncodeError);
     // the largest legal spec (transport codes, 64 path bytes, 184 payload) is 254 bytes
-    const max = encodePacket({
+    const max = encode.encodePacket({
       ...base,
       route: 0,
       transportCodes: [1, 2],
@@ -119,7 +112,7 @@ describe("encodePacket", () => {
 describe("payload builders", () => {
   it("signs adverts over pubkey + timestamp + app data", () => {
     const identity = identityFromSeed(new Uint8Array(32).fill(5));
-    const p = buildAdvertPayload({
+    const p = encode.buildAdvertPayload({
       identity,
       timestamp: 1758455660,
       role: 2,
@@ -134,13 +127,13 @@ describe("payload builders", () => {
     expect(verify(identity.publicKey, signed, p.subarray(36, 100))).toBe(true);
     expect(new DataView(appData.buffer, appData.byteOffset).getInt32(1, true)).toBe(47543968);
     expect(() =>
-      buildAdvertPayload({ identity, timestamp: 1, role: 1, name: "x".repeat(40) }),
+      encode.buildAdvertPayload({ identity, timestamp: 1, role: 1, name: "x".repeat(40) }),
     ).toThrow(PacketEncodeError);
   });
 
   it("builds group text that the channel key opens", () => {
     const key = hashtagKey("#test");
-    const p = buildGroupTextPayload({ key, timestamp: 1000, sender: "Alice", text: "hi" });
+    const p = encode.buildGroupTextPayload({ key, timestamp: 1000, sender: "Alice", text: "hi" });
     expect(p[0]).toBe(0xd9); // #test channel hash (corpus: channelHashHex D9)
     const plain = decryptChannel(key, p.subarray(1))!;
     expect(new TextDecoder().decode(plain.subarray(5, 14))).toBe("Alice: hi");
@@ -149,10 +142,10 @@ describe("payload builders", () => {
 
   it("computes region scope codes in 1..0xFFFE, same for '#x' and 'x'", () => {
     const payload = hexToBytes("0102030405");
-    const a = regionScopeCode("#sf", 5, payload);
-    expect(regionScopeCode("sf", 5, payload)).toBe(a);
+    const a = encode.regionScopeCode("#sf", 5, payload);
+    expect(encode.regionScopeCode("sf", 5, payload)).toBe(a);
     expect(a).toBeGreaterThanOrEqual(1);
     expect(a).toBeLessThanOrEqual(0xfffe);
-    expect(regionScopeCode("#sf", 4, payload)).not.toBe(a);
+    expect(encode.regionScopeCode("#sf", 4, payload)).not.toBe(a);
   });
 });

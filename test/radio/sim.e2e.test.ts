@@ -7,12 +7,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { RxPacket } from "../../daemon/core/types.ts";
-import { verify } from "../../daemon/protocol/crypto.ts";
 import { type RadioConfig, RadioManager } from "../../daemon/radio/index.ts";
 import { FirmwareServer } from "../../daemon/sim/firmware/serve.ts";
 import { MeshSimulator } from "../../daemon/sim/simulator.ts";
 import { tempDir } from "../support/paths.ts";
 import { ptyPair } from "../support/pty.ts";
+import { advertSigned } from "../support/sim/packets.ts";
 import { until } from "../support/wait.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -106,9 +106,7 @@ describe("drivers against the simulated firmwares", () => {
     const adv = server.record().transmits.at(-1)!.raw;
     expect(adv[0]).toBe(0x12); // zero-hop advert
     const payload = adv.subarray(2);
-    const pub = payload.subarray(0, 32);
-    const signed = new Uint8Array([...pub, ...payload.subarray(32, 36), ...payload.subarray(100)]);
-    expect(verify(pub, signed, payload.subarray(36, 100))).toBe(true);
+    expect(advertSigned(payload)).toBe(true);
     expect(new TextDecoder().decode(payload.subarray(101))).toBe("E2E GW");
   });
 

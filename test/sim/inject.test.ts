@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { RxPacket } from "../../daemon/core/types.ts";
-import {
-  decryptChannel,
-  hashtagKey,
-  PUBLIC_CHANNEL_KEY,
-  verify,
-} from "../../daemon/protocol/crypto.ts";
+import { hashtagKey, PUBLIC_CHANNEL_KEY } from "../../daemon/protocol/crypto.ts";
 import { buildAdvertPayload, encodePacket } from "../../daemon/protocol/encode.ts";
 import { MeshSimulator, type MeshSimulatorOptions } from "../../daemon/sim/simulator.ts";
 import { simMesh, SIM_T0 as T0 } from "../support/sim/mesh.ts";
-import { hex, parse, parseAdvert } from "../support/sim/packets.ts";
+import { advertSigned, channelText, hex, parse, parseAdvert } from "../support/sim/packets.ts";
 
 const BASE: MeshSimulatorOptions = simMesh({
   seed: 3,
@@ -29,8 +24,7 @@ describe("MeshSimulator injection", () => {
     const a = parseAdvert(p.payload);
     expect(a.name).toBe(name.slice(0, 23)); // with a location: 32 - 1 - 8 bytes
     expect(a.role).toBe(3);
-    const signed = new Uint8Array([...a.publicKey, ...p.payload.subarray(32, 36), ...a.appData]);
-    expect(verify(a.publicKey, signed, a.signature)).toBe(true);
+    expect(advertSigned(p.payload)).toBe(true);
     expect(s.truth().nodes.some((n) => n.publicKey === hex(a.publicKey) && n.name === a.name)).toBe(
       true,
     );
@@ -56,10 +50,7 @@ describe("MeshSimulator injection", () => {
     });
     const b = s.injectChannelMessage({ channel: "public", sender: "P", text: "hi" });
     const c = s.injectChannelMessage({ channel: "#other", sender: "Q", text: "x" });
-    const text = (rx: RxPacket, key: Uint8Array) => {
-      const plain = decryptChannel(key, parse(rx.raw).payload.subarray(1)) as Uint8Array;
-      return new TextDecoder().decode(plain.subarray(5)).replace(/\0+$/, "");
-    };
+    const text = (rx: RxPacket, key: Uint8Array) => channelText(key, parse(rx.raw).payload);
     expect(text(a[0] as RxPacket, hashtagKey("#test"))).toBe("Tester: hello <b>mesh</b>");
     expect(text(b[0] as RxPacket, PUBLIC_CHANNEL_KEY)).toBe("P: hi");
     expect(text(c[0] as RxPacket, hashtagKey("#other"))).toBe("Q: x");

@@ -1,15 +1,9 @@
 import { describe, expect, it } from "vitest";
-import {
-  channelHash,
-  decryptChannel,
-  hashtagKey,
-  PUBLIC_CHANNEL_KEY,
-  verify,
-} from "../../daemon/protocol/crypto.ts";
+import { channelHash, hashtagKey, PUBLIC_CHANNEL_KEY } from "../../daemon/protocol/crypto.ts";
 import { packetHash } from "../../daemon/protocol/hash.ts";
 import { MeshSimulator, type MeshSimulatorOptions } from "../../daemon/sim/simulator.ts";
 import { simMesh, SIM_T0 as T0 } from "../support/sim/mesh.ts";
-import { hex, parse, parseAdvert } from "../support/sim/packets.ts";
+import { advertSigned, channelText, hex, parse, parseAdvert } from "../support/sim/packets.ts";
 
 const BASE: MeshSimulatorOptions = simMesh({
   seed: 7,
@@ -96,8 +90,7 @@ describe("MeshSimulator packets", () => {
     expect(adverts.length).toBeGreaterThan(100);
     for (const { p } of adverts) {
       const a = parseAdvert(p.payload);
-      const signed = new Uint8Array([...a.publicKey, ...p.payload.subarray(32, 36), ...a.appData]);
-      expect(verify(a.publicKey, signed, a.signature)).toBe(true);
+      expect(advertSigned(p.payload)).toBe(true);
       expect(a.appData.length).toBeLessThanOrEqual(32);
       expect(names.has(a.name ?? "")).toBe(true);
       expect(truth.nodes.some((n) => n.publicKey === hex(a.publicKey))).toBe(true);
@@ -117,11 +110,10 @@ describe("MeshSimulator packets", () => {
     for (const { p } of msgs) {
       const k = keys.findIndex((key) => channelHash(key) === p.payload[0]);
       expect(k).toBeGreaterThanOrEqual(0);
-      const plain = decryptChannel(keys[k] as Uint8Array, p.payload.subarray(1));
-      expect(plain).not.toBeNull();
+      const text = channelText(keys[k] as Uint8Array, p.payload);
+      expect(text).not.toBeNull();
       seen.add(k);
-      const text = new TextDecoder().decode((plain as Uint8Array).subarray(5)).replace(/\0+$/, "");
-      const sender = text.slice(0, text.indexOf(": "));
+      const sender = text!.slice(0, text!.indexOf(": "));
       expect(names.has(sender)).toBe(true);
     }
     expect(seen.size).toBe(4);

@@ -24,13 +24,31 @@ function ingestRange(e: StoreEngine, from: number, to: number, radioId = "r1"): 
   e.ingest(batch);
 }
 
-/** A power cut (no snapshot, no clean close), then the engine started again on `dir`. */
+/** `batches` batches of `size` observations (from 0 on), each followed by `then` (a flush, a snapshot). */
+async function ingestBatches(
+  e: StoreEngine,
+  batches: number,
+  size: number,
+  then: () => unknown,
+): Promise<void> {
+  for (let b = 0; b < batches; b++) {
+    ingestRange(e, b * size, b * size + size);
+    await then();
+  }
+}
+
+/**
+ * A power cut (no snapshot, no clean close), `meanwhile` done to the files
+ * while the daemon is down (a check, or damage), then the engine started
+ * again on `dir`.
+ */
 function restartAfterCut(
   e: StoreEngine,
   dir: string,
-  more: Partial<EngineOptions> = {},
+  { meanwhile, more }: { meanwhile?: () => void; more?: Partial<EngineOptions> } = {},
 ): Promise<StoreEngine> {
   e.abandon();
+  meanwhile?.();
   return StoreEngine.open(engineOptions(dir, more));
 }
 
@@ -170,9 +188,9 @@ describe("store engine: persistence", () => {
     e.outboxEnqueue([{ broker: "b", topic: "t", payload: "p", qos: 1, retain: false }]);
     e.flushJournal();
     const before = counts(e);
-    e.abandon(); // power cut: no snapshot
-    expect(files(dir, "snapshot")).toEqual([]);
-    e = await StoreEngine.open(engineOptions(dir));
+    e = await restartAfterCut(e, dir, {
+      meanwhile: () => expect(files(dir, "snapshot")).toEqual([]),
+    });
     expect(counts(e)).toEqual(before);
     expect(e.getMeta("k")).toBe("v1");
     e = await restartAfterCut(e, dir);
@@ -192,10 +210,10 @@ describe("store engine: persistence", () => {
     ingestRange(e, 200, 250);
     await e.snapshot();
     const expected = counts(e);
-    e.abandon();
-    // As if the cut came after the snapshot rename but before journal cleanup.
-    writeFileSync(join(dir, oldJournal), saved);
-    e = await StoreEngine.open(engineOptions(dir));
+    e = await restartAfterCut(e, dir, {
+      // As if the cut came after the snapshot rename but before journal cleanup.
+      meanwhile: () => writeFileSync(join(dir, oldJournal), saved),
+    });
     expect(counts(e)).toEqual(expected);
     await e.close();
   });
@@ -204,16 +222,14 @@ describe("store engine: persistence", () => {
     const dir = storeDir("torn");
     let e = await StoreEngine.open(engineOptions(dir));
     // One group commit per batch: a commit is the unit a power cut can tear.
-    for (let b = 0; b < 10; b++) {
-      ingestRange(e, b * 10, b * 10 + 10);
-      e.flushJournal();
-    }
-    e.abandon();
-    const j = join(dir, files(dir, "journal")[0]!);
-    const size = statSync(j).size;
-    truncateSync(j, size - 5); // the last batch is torn
-    appendFileSync(j, Buffer.from([1, 2])); // and garbage after it
-    e = await StoreEngine.open(engineOptions(dir));
+    await ingestBatches(e, 10, 10, () => e.flushJournal());
+    e = await restartAfterCut(e, dir, {
+      meanwhile: () => {
+        const j = join(dir, files(dir, "journal")[0]!);
+        truncateSync(j, statSync(j).size - 5); // the last batch is torn
+        appendFileSync(j, Buffer.from([1, 2])); // and garbage after it
+      },
+    });
     expect(counts(e).obs).toBe(90);
     expect(e.health().counters.journal_torn).toBe(1);
     // Writing goes on in a fresh file, and the next start sees both.
@@ -227,21 +243,20 @@ describe("store engine: persistence", () => {
   it("an unreadable snapshot is moved aside and the data rebuilt from the older one plus journal", async () => {
     const dir = storeDir("corrupt");
     let e = await StoreEngine.open(engineOptions(dir));
-    ingestRange(e, 0, 100);
-    await e.snapshot();
-    ingestRange(e, 100, 200);
-    await e.snapshot();
+    await ingestBatches(e, 2, 100, () => e.snapshot());
     ingestRange(e, 200, 230);
     e.flushJournal();
     const expected = counts(e);
-    e.abandon();
-    const snaps = files(dir, "snapshot");
-    expect(snaps).toHaveLength(2);
-    const newest = join(dir, snaps[1]!);
-    const bytes = readFileSync(newest);
-    bytes.fill(0x55, 0, 4096); // wreck the header page
-    writeFileSync(newest, bytes);
-    e = await StoreEngine.open(engineOptions(dir));
+    e = await restartAfterCut(e, dir, {
+      meanwhile: () => {
+        const snaps = files(dir, "snapshot");
+        expect(snaps).toHaveLength(2);
+        const newest = join(dir, snaps[1]!);
+        const bytes = readFileSync(newest);
+        bytes.fill(0x55, 0, 4096); // wreck the header page
+        writeFileSync(newest, bytes);
+      },
+    });
     expect(counts(e)).toEqual(expected);
     const h = e.health();
     expect(h.counters.snapshot_corrupt).toBe(1);
@@ -264,11 +279,13 @@ describe("store engine: persistence", () => {
     expect(e.health().error).toBeNull();
     ingestRange(e, 0, 10);
     e.flushJournal();
-    e.abandon();
-    const journals = files(dir, "journal");
-    expect(journals).toHaveLength(2);
-    expect(readFileSync(join(dir, journals[1]!)).subarray(0, 4).toString()).toBe("MGJ3");
-    e = await StoreEngine.open(engineOptions(dir));
+    e = await restartAfterCut(e, dir, {
+      meanwhile: () => {
+        const journals = files(dir, "journal");
+        expect(journals).toHaveLength(2);
+        expect(readFileSync(join(dir, journals[1]!)).subarray(0, 4).toString()).toBe("MGJ3");
+      },
+    });
     expect(counts(e)).toMatchObject({ obs: 13, tx: 12 });
     expect(q.listChannelMessages(e.database, "#test", 10).map((m) => m.text)).toEqual(["hi"]);
     await e.close();
@@ -277,10 +294,7 @@ describe("store engine: persistence", () => {
   it("keeps two snapshots and only the journal the older one needs", async () => {
     const dir = storeDir("rotate");
     const e = await StoreEngine.open(engineOptions(dir));
-    for (let i = 0; i < 4; i++) {
-      ingestRange(e, i * 50, i * 50 + 50);
-      await e.snapshot();
-    }
+    await ingestBatches(e, 4, 50, () => e.snapshot());
     expect(files(dir, "snapshot")).toHaveLength(2);
     expect(e.health().lastSnapshotMs).toBeGreaterThanOrEqual(0);
     expect(e.health().lastSnapshotAt).not.toBeNull();
@@ -357,30 +371,21 @@ describe("store engine: retention and outbox", () => {
       qos: 1 as const,
       retain: false,
     });
+    const topicsOfA = () => q.outboxPeek(e.database, "a", 10).map((m) => m.topic);
     e.outboxEnqueue([msg("a", 1), msg("b", 1), msg("a", 2), msg("a", 3)]);
     const peekA = q.outboxPeek(e.database, "a", 10);
     expect(peekA.map((m) => m.topic)).toEqual(["t/1", "t/2", "t/3"]);
     e.outboxAck([peekA[0]!.id]);
-    expect(q.outboxPeek(e.database, "a", 10).map((m) => m.topic)).toEqual(["t/2", "t/3"]);
+    expect(topicsOfA()).toEqual(["t/2", "t/3"]);
     e.outboxEnqueue([4, 5, 6, 7, 8].map((i) => msg("a", i)));
-    expect(q.outboxPeek(e.database, "a", 10).map((m) => m.topic)).toEqual([
-      "t/4",
-      "t/5",
-      "t/6",
-      "t/7",
-      "t/8",
-    ]);
+    // Bounded at 5: the two oldest left, and the same after the crash.
+    const kept = ["t/4", "t/5", "t/6", "t/7", "t/8"];
+    expect(topicsOfA()).toEqual(kept);
     expect(e.outboxDropped()).toBe(2);
     expect(q.outboxDepth(e.database)).toEqual({ a: 5, b: 1 });
     e.flushJournal();
-    e = await restartAfterCut(e, dir, { outboxMaxPerBroker: 5 });
-    expect(q.outboxPeek(e.database, "a", 10).map((m) => m.topic)).toEqual([
-      "t/4",
-      "t/5",
-      "t/6",
-      "t/7",
-      "t/8",
-    ]);
+    e = await restartAfterCut(e, dir, { more: { outboxMaxPerBroker: 5 } });
+    expect(topicsOfA()).toEqual(kept);
     expect(e.outboxDropped()).toBe(2);
     await e.close();
   });

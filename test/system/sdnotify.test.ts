@@ -51,16 +51,32 @@ async function fakeNotifySocket() {
   };
 }
 
-/** Runs `body` with a fake NOTIFY_SOCKET, stopped afterwards whatever happens. */
-async function withNotifySocket(
-  body: (fake: Awaited<ReturnType<typeof fakeNotifySocket>>) => Promise<void>,
-): Promise<void> {
-  const fake = await fakeNotifySocket();
-  try {
-    await body(fake);
-  } finally {
-    fake.close();
-  }
+/**
+ * A test that runs `body` with a fake NOTIFY_SOCKET (stopped afterwards
+ * whatever happens) and the environment systemd gives a service with that
+ * socket and a watchdog of `watchdogSec`; skipped where python3 or
+ * systemd-notify is missing.
+ */
+function itWithNotifySocket(
+  name: string,
+  { timeoutMs, watchdogSec }: { timeoutMs: number; watchdogSec: number },
+  body: (
+    fake: Awaited<ReturnType<typeof fakeNotifySocket>>,
+    env: Record<string, string>,
+  ) => Promise<void>,
+): void {
+  it.skipIf(!hasTools)(
+    name,
+    async () => {
+      const fake = await fakeNotifySocket();
+      try {
+        await body(fake, { NOTIFY_SOCKET: fake.socket, WATCHDOG_USEC: String(watchdogSec * 1e6) });
+      } finally {
+        fake.close();
+      }
+    },
+    timeoutMs,
+  );
 }
 
 describe("SdNotify", () => {
@@ -115,48 +131,41 @@ describe("SdNotify", () => {
     expect(sent).toEqual([["EXTEND_TIMEOUT_USEC=30000000", "STATUS=starting: loading the store"]]);
   });
 
-  it.skipIf(!hasTools)(
+  itWithNotifySocket(
     "sends READY, STATUS and WATCHDOG pings through a real socket",
-    () =>
-      withNotifySocket(async (fake) => {
-        const n = new SdNotify({
-          env: { NOTIFY_SOCKET: fake.socket, WATCHDOG_USEC: "1000000" },
-          log: silentLogger(),
-        });
-        expect(n.watchdogMs).toBe(1000);
-        await n.ready("serving");
-        n.startWatchdog();
-        await until(() => (fake.read().match(/WATCHDOG=1/g) ?? []).length >= 2, 10_000);
-        await n.stopping();
-        await until(() => fake.read().includes("STOPPING=1"), 5_000);
-        const got = fake.read();
-        expect(got).toContain("READY=1");
-        expect(got).toContain("STATUS=serving");
-        expect(got).toContain(`MAINPID=${process.pid}`);
-        expect(n.failures).toBe(0);
-      }),
-    20_000,
+    { timeoutMs: 20_000, watchdogSec: 1 },
+    async (fake, env) => {
+      const n = new SdNotify({ env, log: silentLogger() });
+      expect(n.watchdogMs).toBe(1000);
+      await n.ready("serving");
+      n.startWatchdog();
+      await until(() => (fake.read().match(/WATCHDOG=1/g) ?? []).length >= 2, 10_000);
+      await n.stopping();
+      await until(() => fake.read().includes("STOPPING=1"), 5_000);
+      const got = fake.read();
+      expect(got).toContain("READY=1");
+      expect(got).toContain("STATUS=serving");
+      expect(got).toContain(`MAINPID=${process.pid}`);
+      expect(n.failures).toBe(0);
+    },
   );
 
-  it.skipIf(!hasTools)(
+  itWithNotifySocket(
     "the daemon reports READY once serving and STOPPING on SIGTERM",
-    () =>
-      withNotifySocket(async (fake) => {
-        const d = await startDaemon({
-          env: { NOTIFY_SOCKET: fake.socket, WATCHDOG_USEC: "2000000" },
-        });
-        await until(() => fake.read().includes("READY=1"), 10_000).catch((e) => {
-          throw new Error(`${e.message}: got ${JSON.stringify(fake.read())}\n${d.output()}`);
-        });
-        expect(fake.read()).toMatch(/STATUS=serving on port \d+/);
-        // While the store loads, systemd is asked for more time, before READY.
-        const got = fake.read();
-        expect(got).toContain("EXTEND_TIMEOUT_USEC=30000000");
-        expect(got.indexOf("EXTEND_TIMEOUT_USEC")).toBeLessThan(got.indexOf("READY=1"));
-        await until(() => fake.read().includes("WATCHDOG=1"), 10_000);
-        expect(await d.stop("SIGTERM")).toBe(0);
-        await until(() => fake.read().includes("STOPPING=1"), 5_000);
-      }),
-    60_000,
+    { timeoutMs: 60_000, watchdogSec: 2 },
+    async (fake, env) => {
+      const d = await startDaemon({ env });
+      await until(() => fake.read().includes("READY=1"), 10_000).catch((e) => {
+        throw new Error(`${e.message}: got ${JSON.stringify(fake.read())}\n${d.output()}`);
+      });
+      expect(fake.read()).toMatch(/STATUS=serving on port \d+/);
+      // While the store loads, systemd is asked for more time, before READY.
+      const got = fake.read();
+      expect(got).toContain("EXTEND_TIMEOUT_USEC=30000000");
+      expect(got.indexOf("EXTEND_TIMEOUT_USEC")).toBeLessThan(got.indexOf("READY=1"));
+      await until(() => fake.read().includes("WATCHDOG=1"), 10_000);
+      expect(await d.stop("SIGTERM")).toBe(0);
+      await until(() => fake.read().includes("STOPPING=1"), 5_000);
+    },
   );
 });

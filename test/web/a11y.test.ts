@@ -7,12 +7,18 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { NodeList, PacketDetail, TransmissionList } from "../../daemon/http/contract/index.ts";
-import { HAVE_CHROMIUM, PHONE, type Watched } from "../support/web/browser.ts";
-import { expectNoSidewaysScroll, onlyExpected, openSettled, PAGES } from "../support/web/checks.ts";
-import { HAVE_DAEMON } from "../support/web/daemon.ts";
-import { daemonSession } from "../support/web/session.ts";
+import { PHONE, type Watched } from "../support/web/browser.ts";
+import {
+  closeClean,
+  expectNoSidewaysScroll,
+  getJson,
+  openSettled,
+  PAGES,
+} from "../support/web/checks.ts";
+import type { RealDaemon } from "../support/web/daemon.ts";
+import { describeWithDaemon } from "../support/web/session.ts";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -42,39 +48,42 @@ async function axe(w: Watched): Promise<Violation[]> {
   });
 }
 
-describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
-  "accessibility and the map against the real daemon",
-  { timeout: 360_000 },
-  () => {
-    /** A relayed transmission whose path holds two or more placed nodes. */
-    let routed: PacketDetail | null = null;
-    const s = daemonSession({ timeoutMs: 360_000, viewport: PHONE, ready: findRouted });
-    const { api, browser } = s;
+/** A relayed transmission whose path holds two or more placed nodes (found before the tests run). */
+let routed: PacketDetail | null = null;
 
-    async function findRouted(): Promise<void> {
-      // Wait (bounded) for a relayed packet whose drawn path (an advert's sender,
-      // then its hops) passes two or more placed nodes.
-      const until = Date.now() + 200_000;
-      while (routed === null && Date.now() < until) {
-        const nodes = (await api<NodeList>("/api/nodes").catch(() => null))?.items ?? [];
-        const placed = new Set(nodes.filter((n) => n.lat !== null).map((n) => n.publicKey));
-        const items =
-          (await api<TransmissionList>("/api/packets?group=1&limit=200").catch(() => null))
-            ?.items ?? [];
-        const candidates = items.filter((x) =>
-          x.path.resolved.some((h) => h.publicKey && placed.has(h.publicKey)),
-        );
-        for (const c of candidates.slice(0, 8)) {
-          const d = await api<PacketDetail>(`/api/packets/${c.hash}`);
-          if (pathKeys(d).filter((k) => placed.has(k)).length >= 2) {
-            routed = d;
-            break;
-          }
-        }
-        if (routed === null) await new Promise((r) => setTimeout(r, 3000));
+/**
+ * Wait (bounded) for a relayed packet whose drawn path (an advert's sender,
+ * then its hops) passes two or more placed nodes.
+ */
+async function findRouted(daemon: RealDaemon): Promise<void> {
+  const api = <T>(path: string) => getJson<T>(`${daemon.url}${path}`);
+  const until = Date.now() + 200_000;
+  while (routed === null && Date.now() < until) {
+    const nodes = (await api<NodeList>("/api/nodes").catch(() => null))?.items ?? [];
+    const placed = new Set(nodes.filter((n) => n.lat !== null).map((n) => n.publicKey));
+    const items =
+      (await api<TransmissionList>("/api/packets?group=1&limit=200").catch(() => null))?.items ??
+      [];
+    const candidates = items.filter((x) =>
+      x.path.resolved.some((h) => h.publicKey && placed.has(h.publicKey)),
+    );
+    for (const c of candidates.slice(0, 8)) {
+      const d = await api<PacketDetail>(`/api/packets/${c.hash}`);
+      if (pathKeys(d).filter((k) => placed.has(k)).length >= 2) {
+        routed = d;
+        break;
       }
-      if (routed === null) throw new Error("no relayed packet through two placed nodes in 200 s");
     }
+    if (routed === null) await new Promise((r) => setTimeout(r, 3000));
+  }
+  if (routed === null) throw new Error("no relayed packet through two placed nodes in 200 s");
+}
+
+describeWithDaemon(
+  "accessibility and the map against the real daemon",
+  { timeoutMs: 360_000, viewport: PHONE, ready: findRouted },
+  (s) => {
+    const { api, browser } = s;
 
     it("every page passes axe at 390 and 360 px, never scrolls sideways, logs no error", async () => {
       const nodes = (await api<NodeList>("/api/nodes")).items;
@@ -98,8 +107,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
         }
       }
       expect(found).toEqual({});
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("map: the gateway's own marker and every node's label, each marker reachable by Tab", async () => {
@@ -121,8 +129,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       await w.page.focus(".leaflet-marker-icon");
       await w.page.keyboard.press("Enter");
       await w.page.waitForSelector(".leaflet-popup a[href^='#/nodes/']");
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("packet page: its map draws the path through the nodes the API resolved", async () => {
@@ -147,8 +154,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       const vertices = (d.match(/[ML]/g) ?? []).length;
       expect(vertices).toBe(pathKeys(p).filter((k) => placed.has(k)).length);
       expect(vertices).toBeGreaterThanOrEqual(2);
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
   },
 );

@@ -5,7 +5,7 @@
  * scrolls sideways, no console errors, and the accessibility basics (every
  * control named, rows and map markers reachable by keyboard, text contrast).
  */
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type {
   Health,
   NodeDetail,
@@ -13,29 +13,23 @@ import type {
   PacketDetail,
   TransmissionList,
 } from "../../daemon/http/contract/index.ts";
-import { HAVE_CHROMIUM, PHONE } from "../support/web/browser.ts";
+import { PHONE } from "../support/web/browser.ts";
 import {
+  closeClean,
   expectNodeSnrs,
   expectNoSidewaysScroll,
-  onlyExpected,
   openSettled,
   PAGES,
   waitForHeardNodes,
 } from "../support/web/checks.ts";
-import { HAVE_DAEMON } from "../support/web/daemon.ts";
-import { daemonSession } from "../support/web/session.ts";
+import { describeWithDaemon } from "../support/web/session.ts";
 
 const dateTime = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 
-describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
+describeWithDaemon(
   "pages on a phone against the real daemon",
-  { timeout: 240_000 },
-  () => {
-    const s = daemonSession({
-      timeoutMs: 240_000,
-      viewport: PHONE,
-      ready: (d) => waitForHeardNodes(d.url, 120_000),
-    });
+  { timeoutMs: 240_000, viewport: PHONE, ready: (d) => waitForHeardNodes(d.url, 120_000) },
+  (s) => {
     const { api, browser, open } = s;
 
     it("no page is wider than a 390 or 360 px phone, and none logs an error", async () => {
@@ -49,8 +43,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
             await browser.shot(w.page, `phone-${hash.replace(/[#/%]/g, "") || "overview"}`);
         }
       }
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("the header names the gateway as /api/health does", async () => {
@@ -101,8 +94,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
             .textContent(),
         ).toBe(nb.name);
       }
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("feed and packet page: one row per transmission, heard count and hop names from the API", async () => {
@@ -143,8 +135,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
         d.path.resolved.map((h) => (h.publicKey ? (h.name ?? h.publicKey.slice(0, 8)) : h.prefix)),
       );
       expect(await w.page.textContent("main")).not.toContain("null");
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("chat reads oldest first, each message with its hearings", async () => {

@@ -9,14 +9,13 @@
  */
 import { existsSync } from "node:fs";
 import type { Request } from "playwright-core";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { BASEMAP_PATH } from "../../daemon/http/basemap.ts";
 import type { RadioList } from "../../daemon/http/contract/index.ts";
-import { HAVE_CHROMIUM, PHONE, type Watched } from "../support/web/browser.ts";
-import { expectNodeSnrs, onlyExpected, waitForHeardNodes } from "../support/web/checks.ts";
-import { HAVE_DAEMON } from "../support/web/daemon.ts";
+import { PHONE, type Watched } from "../support/web/browser.ts";
+import { closeClean, expectNodeSnrs, waitForHeardNodes } from "../support/web/checks.ts";
 import { rasterArchive } from "../support/web/pmtiles.ts";
-import { daemonSession } from "../support/web/session.ts";
+import { describeWithDaemon } from "../support/web/session.ts";
 
 const HAVE_SOCAT = ["/usr/bin/socat", "/bin/socat"].some((p) => existsSync(p));
 
@@ -27,16 +26,16 @@ async function shown(w: Watched, selector: string): Promise<void> {
   });
 }
 
-describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON || !HAVE_SOCAT)(
+describeWithDaemon(
   "a pty radio and the offline basemap",
-  { timeout: 300_000 },
-  () => {
-    const s = daemonSession({
-      timeoutMs: 300_000,
-      daemon: { pty: true, basemap: rasterArchive(6) },
-      viewport: PHONE,
-      ready: (d) => waitForHeardNodes(d.url, 150_000),
-    });
+  {
+    timeoutMs: 300_000,
+    skip: !HAVE_SOCAT,
+    daemon: { pty: true, basemap: rasterArchive(6) },
+    viewport: PHONE,
+    ready: (d) => waitForHeardNodes(d.url, 150_000),
+  },
+  (s) => {
     const { api, browser } = s;
 
     it("the radio page shows the serial radio as /api/radios does", async () => {
@@ -52,8 +51,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON || !HAVE_SOCAT)(
       expect(card).toContain("companion");
       expect(card).toContain(r.publicKey!);
       expect(card).toContain(`${r.params!.freqMHz.toFixed(3)} MHz`);
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
 
     it("node SNRs on the nodes page are the API's", async () => {
@@ -92,8 +90,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON || !HAVE_SOCAT)(
       expect(away.map((r) => r.url())).toEqual([]);
       expect(await w.page.textContent(".toolbar label")).toContain("offline");
       expect(await w.page.locator("[data-testid=tiles-off]").count()).toBe(0);
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
   },
 );

@@ -96,6 +96,13 @@ describe.skipIf(!HAVE_CHROMIUM || !MOSQUITTO)(
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
+    /** Fill the form `fields` (selector: value), press `button` and wait for `outcome` to show. */
+    const submit = async (fields: Record<string, string>, button: string, outcome: string) => {
+      for (const [selector, value] of Object.entries(fields)) await w.page.fill(selector, value);
+      await w.page.click(button);
+      return w.page.waitForSelector(outcome);
+    };
+
     const api = async (path: string) => {
       const r = await fetch(`${url}${path}`, {
         headers: { authorization: `Bearer ${adminToken}` },
@@ -116,12 +123,14 @@ describe.skipIf(!HAVE_CHROMIUM || !MOSQUITTO)(
       // Until claimed, every page carries a banner leading to the claim.
       await page.goto(`${url}/#/nodes`);
       await page.click("[data-testid=claim-banner] a[href='#/setup']");
-      await page.fill("input[name=code]", "WRONG-CODE1");
-      await page.click("button:has-text('Claim')");
-      await page.waitForSelector("text=wrong setup code");
-      await page.fill("input[name=code]", code.toLowerCase());
-      await page.click("button:has-text('Claim')");
-      adminToken = (await page.textContent("[data-testid=admin-token]")) ?? "";
+      const claim = "button:has-text('Claim')";
+      await submit({ "input[name=code]": "WRONG-CODE1" }, claim, "text=wrong setup code");
+      const token = await submit(
+        { "input[name=code]": code.toLowerCase() },
+        claim,
+        "[data-testid=admin-token]",
+      );
+      adminToken = (await token.textContent()) ?? "";
       expect(adminToken).toMatch(/^mg_/);
       await page.click("button:has-text('Continue to settings')");
       await page.waitForSelector("[data-section=radio]");
@@ -169,9 +178,11 @@ describe.skipIf(!HAVE_CHROMIUM || !MOSQUITTO)(
       const { page } = w;
       await page.goto(`${url}/#/setup`);
       await page.waitForSelector("[data-section=radio-params]");
-      await page.fill("[data-section=radio-params] input[name=freqMHz]", "869.525");
-      await page.click("button:has-text('Set parameters')");
-      await page.waitForSelector("text=Radio parameters set.");
+      await submit(
+        { "[data-section=radio-params] input[name=freqMHz]": "869.525" },
+        "button:has-text('Set parameters')",
+        "text=Radio parameters set.",
+      );
       await waitFor("the radio to report the new frequency", async () => {
         const body = (await (await fetch(`${url}/api/radios`)).json()) as {
           items: { params: { freqMHz: number } | null }[];
@@ -183,13 +194,17 @@ describe.skipIf(!HAVE_CHROMIUM || !MOSQUITTO)(
     it("adds channels live and decrypts the new channel's messages", async () => {
       const { page } = w;
       await page.waitForSelector("[data-section=channels]");
-      await page.fill("input[name=channel]", "#club");
-      await page.click("button:has-text('Add channel')");
-      await page.waitForSelector("[data-outcome=saved]:has-text('In effect now: channels')");
-      await page.fill("input[name=channel]", "ops");
-      await page.fill("input[name=key]", CHANNEL_KEY);
-      await page.click("button:has-text('Add channel')");
-      await page.waitForSelector("text=key set (hidden)");
+      const add = "button:has-text('Add channel')";
+      await submit(
+        { "input[name=channel]": "#club" },
+        add,
+        "[data-outcome=saved]:has-text('In effect now: channels')",
+      );
+      await submit(
+        { "input[name=channel]": "ops", "input[name=key]": CHANNEL_KEY },
+        add,
+        "text=key set (hidden)",
+      );
       const msgs = await waitFor("a decrypted #club message", async () => {
         const r = await fetch(
           `${url}/api/channels/messages?channel=${encodeURIComponent("#club")}&limit=5`,
@@ -202,12 +217,16 @@ describe.skipIf(!HAVE_CHROMIUM || !MOSQUITTO)(
 
     it("tests and adds a broker, then publishes packets to it", async () => {
       const { page } = w;
-      await page.fill("input[name=broker-id]", "local");
-      await page.fill("input[name=broker-url]", mosq.url);
-      await page.fill("input[name=broker-user]", "gateway");
-      await page.fill("input[name=broker-pass]", BROKER_PASSWORD);
-      await page.click("[data-section=brokers] button:has-text('Test')");
-      await page.waitForSelector("[data-broker-test=ok]");
+      await submit(
+        {
+          "input[name=broker-id]": "local",
+          "input[name=broker-url]": mosq.url,
+          "input[name=broker-user]": "gateway",
+          "input[name=broker-pass]": BROKER_PASSWORD,
+        },
+        "[data-section=brokers] button:has-text('Test')",
+        "[data-broker-test=ok]",
+      );
       topics.length = 0;
       await page.click("button:has-text('Add broker')");
       await page.waitForSelector("[data-outcome=saved]:has-text('mqtt.brokers')");
@@ -218,12 +237,15 @@ describe.skipIf(!HAVE_CHROMIUM || !MOSQUITTO)(
     });
 
     it("lists every problem of a bad save and changes nothing", async () => {
-      const { page } = w;
       const before = readFileSync(file, "utf8");
-      await page.fill("[data-section=gateway] input[name=lat]", "95");
-      await page.fill("[data-section=gateway] input[name=lon]", "east");
-      await page.click("[data-section=gateway] button:has-text('Save')");
-      const refused = await page.waitForSelector("[data-outcome=refused]");
+      const refused = await submit(
+        {
+          "[data-section=gateway] input[name=lat]": "95",
+          "[data-section=gateway] input[name=lon]": "east",
+        },
+        "[data-section=gateway] button:has-text('Save')",
+        "[data-outcome=refused]",
+      );
       const text = (await refused.textContent()) ?? "";
       expect(text).toContain("gateway.lat");
       expect(text).toContain("gateway.lon");

@@ -10,6 +10,7 @@ import { makeMessages, makeNodes, makeRows } from "../support/http/fixtures.ts";
 import { RADIO_KEY, radioStatus, radios, realMesh } from "../support/http/providers.ts";
 import { startServer, type TestServer } from "../support/http/server.ts";
 import { HAVE_CHROMIUM, PHONE, TestBrowser } from "../support/web/browser.ts";
+import { closeClean } from "../support/web/checks.ts";
 import { prepareWeb } from "../support/web/setup.ts";
 
 const EVIL = "<img src=x onerror=alert(1)>";
@@ -62,8 +63,7 @@ describe.skipIf(!HAVE_CHROMIUM)("UI states on the real HTTP layer", { timeout: 1
     expect(await w.page.textContent("[data-state=building]")).toContain("25%");
     built.state.building = false;
     await w.page.waitForSelector("[data-testid=nodes] tbody tr", { timeout: 30_000 });
-    expect(onlyExpected(w.errors)).toEqual([]);
-    await w.page.close();
+    await closeClean(w, onlyExpected);
   });
 
   it("shows a hostile name from the air as text on every page and runs nothing", async () => {
@@ -88,9 +88,7 @@ describe.skipIf(!HAVE_CHROMIUM)("UI states on the real HTTP layer", { timeout: 1
     expect(await w.page.locator(`.leaflet-marker-icon[title^="${EVIL}"]`).count()).toBe(1);
     expect(await w.page.locator(`.pin span:text("${EVIL}")`).count()).toBe(1);
     expect(await w.page.locator("img[src=x], main script").count()).toBe(0);
-    expect(w.dialogs).toEqual([]);
-    expect(onlyExpected(w.errors)).toEqual([]);
-    await w.page.close();
+    await closeClean(w, onlyExpected);
   });
 
   it("marks the page stale when /ws drops and reconnects by itself", async () => {

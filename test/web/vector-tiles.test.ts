@@ -8,14 +8,13 @@
  * decoded and styled.
  */
 import { namedFlavor } from "@protomaps/basemaps";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { BASEMAP_PATH } from "../../daemon/http/basemap.ts";
 import { VECTOR_FLAVOR } from "../../web/src/offline-tiles.ts";
-import { HAVE_CHROMIUM, PHONE } from "../support/web/browser.ts";
-import { onlyExpected } from "../support/web/checks.ts";
-import { HAVE_DAEMON } from "../support/web/daemon.ts";
+import { PHONE } from "../support/web/browser.ts";
+import { closeClean } from "../support/web/checks.ts";
 import { vectorArchive } from "../support/web/pmtiles.ts";
-import { daemonSession } from "../support/web/session.ts";
+import { describeWithDaemon } from "../support/web/session.ts";
 
 /** RGBA at a quarter and at three quarters of a canvas' width, half its height. */
 type Halves = { left: number[]; right: number[] };
@@ -27,16 +26,15 @@ const rgba = (hex: string) =>
     .concat(255)
     .join();
 
-describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
+describeWithDaemon(
   "a vector offline basemap",
-  { timeout: 240_000 },
-  () => {
-    const s = daemonSession({
-      timeoutMs: 240_000,
-      // Every zoom up to 14 holds the same tile, so every tile on screen is split.
-      daemon: { basemap: vectorArchive(14) },
-      viewport: PHONE,
-    });
+  {
+    timeoutMs: 240_000,
+    // Every zoom up to 14 holds the same tile, so every tile on screen is split.
+    daemon: { basemap: vectorArchive(14) },
+    viewport: PHONE,
+  },
+  (s) => {
     const { browser } = s;
 
     it("draws the archive's vector tiles on canvases, from the gateway only", async () => {
@@ -77,8 +75,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON)(
       for (const r of ranged) expect(r).toMatch(/^bytes=\d+-\d+$/);
       expect(away).toEqual([]);
       expect(await w.page.locator("[data-testid=tiles-off]").count()).toBe(0);
-      expect(onlyExpected(w.errors)).toEqual([]);
-      await w.page.close();
+      await closeClean(w);
     });
   },
 );

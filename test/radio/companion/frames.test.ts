@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { plausibleFrame } from "../../../daemon/radio/companion/codec.ts";
 import { CompanionDeframer, encodeCompanionFrame } from "../../../daemon/radio/companion/frames.ts";
+import { expectInOrder, framedStream, pushInRandomPieces } from "../../support/radio/stream.ts";
 import { randomBytes, rng } from "../../support/rng.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -78,30 +79,21 @@ describe("companion framing", () => {
 
   it("survives seeded random garbage between good frames without losing one", () => {
     const r = rng(42);
-    const good: string[] = [];
-    const chunks: Uint8Array[] = [];
-    for (let i = 0; i < 300; i++) {
+    // Each good frame with 0..39 random bytes in front of it.
+    const { bytes, contents } = framedStream(300, () => {
       const payload = [
         0x88,
         Math.floor(r() * 256),
         0xa0,
         ...randomBytes(r, 2 + Math.floor(r() * 150)),
       ];
-      good.push(hex(Uint8Array.from(payload)));
-      chunks.push(randomBytes(r, Math.floor(r() * 40)), out(payload));
-    }
-    const all = Uint8Array.from(chunks.flatMap((c) => [...c]));
+      const garbage = randomBytes(r, Math.floor(r() * 40));
+      return { content: Uint8Array.from(payload), wire: [...garbage, ...out(payload)] };
+    });
     const d = new CompanionDeframer({ accept: plausibleFrame });
-    const got: string[] = [];
-    for (let o = 0; o < all.length; ) {
-      const n = 1 + Math.floor(r() * 64);
-      got.push(...d.push(all.subarray(o, o + n)).map(hex));
-      o += n;
-    }
+    const got = pushInRandomPieces(r, bytes, 64, (piece) => d.push(piece).map(hex));
     // Every good frame arrives, in order; what else came through is counted as plausible garbage.
-    let j = 0;
-    for (const g of got) if (g === good[j]) j++;
-    expect(j).toBe(good.length);
+    expectInOrder(got, contents);
     expect(d.counters.resyncBytes).toBeGreaterThan(0);
   });
 

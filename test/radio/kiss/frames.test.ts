@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeKissFrame, KissDeframer } from "../../../daemon/radio/kiss/frames.ts";
 import { slip } from "../../support/radio/kiss-peer.ts";
+import { expectInOrder, framedStream, pushInRandomPieces } from "../../support/radio/stream.ts";
 import { randomBytes, rng } from "../../support/rng.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -55,31 +56,20 @@ describe("KISS framing", () => {
 
   it("round-trips seeded random frames with random garbage and chunking", () => {
     const r = rng(99);
-    const want: string[] = [];
-    const parts: number[] = [];
-    for (let i = 0; i < 300; i++) {
+    const { bytes, contents } = framedStream(300, () => {
       const data = randomBytes(r, 2 + Math.floor(r() * 200));
-      want.push(hex(data));
-      parts.push(...encodeKissFrame(0, data));
       // Garbage lands between frames; a FEND after it makes it a frame of its own.
-      if (r() < 0.3) parts.push(...randomBytes(r, Math.floor(r() * 30)), 0xc0);
-    }
-    const all = Uint8Array.from(parts);
+      const garbage = r() < 0.3 ? [...randomBytes(r, Math.floor(r() * 30)), 0xc0] : [];
+      return { content: data, wire: [...encodeKissFrame(0, data), ...garbage] };
+    });
     const d = new KissDeframer();
-    const got: string[] = [];
-    for (let o = 0; o < all.length; ) {
-      const n = 1 + Math.floor(r() * 80);
-      got.push(
-        ...d
-          .push(all.subarray(o, o + n))
-          .filter((f) => f.command === 0)
-          .map((f) => hex(f.data)),
-      );
-      o += n;
-    }
-    let j = 0;
-    for (const g of got) if (g === want[j]) j++;
-    expect(j).toBe(want.length);
+    const got = pushInRandomPieces(r, bytes, 80, (piece) =>
+      d
+        .push(piece)
+        .filter((f) => f.command === 0)
+        .map((f) => hex(f.data)),
+    );
+    expectInOrder(got, contents);
     expect(d.counters.badFrames).toBeGreaterThan(0);
   });
 });

@@ -2,6 +2,7 @@
  * Test-side readers for simulated packets, written from the protocol
  * reference (not from the simulator) so the tests check it independently.
  */
+import { decryptChannel, verify } from "../../../daemon/protocol/crypto.ts";
 import { frameLayout } from "../../../daemon/protocol/hash.ts";
 
 export interface Parsed {
@@ -56,6 +57,23 @@ export function parseAdvert(payload: Uint8Array): Advert {
   if (flags & 0x40) o += 2;
   const name = flags & 0x80 ? new TextDecoder().decode(appData.subarray(o)) : null;
   return { publicKey, timestamp, signature, appData, name, role: flags & 0x0f };
+}
+
+/** Whether an advert payload's signature holds over its public key, timestamp and app data. */
+export function advertSigned(payload: Uint8Array): boolean {
+  const a = parseAdvert(payload);
+  const signed = new Uint8Array([...a.publicKey, ...payload.subarray(32, 36), ...a.appData]);
+  return verify(a.publicKey, signed, a.signature);
+}
+
+/**
+ * The "sender: text" of a group text payload (channel hash, MAC, ciphertext)
+ * opened with `key`, its timestamp and flags skipped and NUL padding cut;
+ * null when the MAC does not hold for that key.
+ */
+export function channelText(key: Uint8Array, payload: Uint8Array): string | null {
+  const plain = decryptChannel(key, payload.subarray(1));
+  return plain && new TextDecoder().decode(plain.subarray(5)).replace(/\0+$/, "");
 }
 
 export function hex(b: Uint8Array): string {

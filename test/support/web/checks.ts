@@ -23,6 +23,16 @@ export const PAGES = [
 export const onlyExpected = (errors: readonly string[]) =>
   errors.filter((e) => !/status of 503/.test(e));
 
+/**
+ * The end of a page's test: it logged no error that counts (`counting` picks
+ * them) and opened no dialog; then it is closed.
+ */
+export async function closeClean(w: Watched, counting = onlyExpected): Promise<void> {
+  expect(counting(w.errors)).toEqual([]);
+  expect(w.dialogs).toEqual([]);
+  await w.page.close();
+}
+
 /** GET a JSON answer from the daemon. */
 export async function getJson<T>(url: string): Promise<T> {
   return (await (await fetch(url)).json()) as T;

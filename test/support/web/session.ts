@@ -3,10 +3,10 @@
  * dist/web, start the daemon (with the simulated mesh) and the browser, wait
  * for what the block needs, and stop both after it.
  */
-import { afterAll, beforeAll } from "vitest";
-import { TestBrowser, type Watched } from "./browser.ts";
+import { afterAll, beforeAll, describe } from "vitest";
+import { HAVE_CHROMIUM, TestBrowser, type Watched } from "./browser.ts";
 import { getJson } from "./checks.ts";
-import { type RealDaemon, startRealDaemon } from "./daemon.ts";
+import { HAVE_DAEMON, type RealDaemon, startRealDaemon } from "./daemon.ts";
 import { prepareDistWeb } from "./setup.ts";
 
 export interface DaemonSession {
@@ -19,14 +19,33 @@ export interface DaemonSession {
   open(hash: string, selector?: string, timeout?: number): Promise<Watched>;
 }
 
-export function daemonSession(opts: {
+export interface DaemonSessionOptions {
   /** How long start-up and `ready` may take together. */
   timeoutMs: number;
   daemon?: Parameters<typeof startRealDaemon>[0];
   viewport?: { width: number; height: number };
   /** What the block waits for once both run (nodes heard, a routed packet...). */
   ready?: (daemon: RealDaemon) => Promise<void>;
-}): DaemonSession {
+}
+
+/**
+ * A describe block of browser tests against one real daemon (its session
+ * handed to `body`), skipped where chromium or the daemon is missing or
+ * `skip` says so; `timeoutMs` bounds each test as well as the start-up.
+ */
+export function describeWithDaemon(
+  name: string,
+  opts: DaemonSessionOptions & { skip?: boolean },
+  body: (s: DaemonSession) => void,
+): void {
+  describe.skipIf(!HAVE_CHROMIUM || !HAVE_DAEMON || opts.skip === true)(
+    name,
+    { timeout: opts.timeoutMs },
+    () => body(daemonSession(opts)),
+  );
+}
+
+export function daemonSession(opts: DaemonSessionOptions): DaemonSession {
   let running: RealDaemon | undefined;
   const browser = new TestBrowser();
   const session: DaemonSession = {
