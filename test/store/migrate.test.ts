@@ -32,6 +32,21 @@ function seedV1(db: import("sql.js").Database, n: number): void {
   }
 }
 
+/** A version-1 DB with `n` rows (then `alter`, if given) migrated to the latest version. */
+async function migratedFromV1(n: number, alter?: string) {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  migrate(db, migrations, 1);
+  seedV1(db, n);
+  if (alter) db.run(alter);
+  migrate(db, migrations);
+  return { SQL, db };
+}
+
+function nullHops(db: import("sql.js").Database): number {
+  return Number(db.exec("SELECT count(*) FROM observations WHERE hops IS NULL")[0]?.values[0]?.[0]);
+}
+
 describe("migrations", () => {
   it("files are numbered without gaps and the latest is known", () => {
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
@@ -55,14 +70,8 @@ describe("migrations", () => {
   });
 
   it("version 1 -> 2 backfills hop counts as a resumable sliced task", async () => {
-    const SQL = await loadSqlJs();
-    const db = new SQL.Database();
-    migrate(db, migrations, 1);
-    seedV1(db, 1000);
-    migrate(db, migrations);
-    expect(db.exec("SELECT count(*) FROM observations WHERE hops IS NULL")[0]?.values[0]?.[0]).toBe(
-      1000,
-    );
+    const { SQL, db } = await migratedFromV1(1000);
+    expect(nullHops(db)).toBe(1000);
     const progress: number[] = [];
     for (;;) {
       const t = runTaskSlice(db, silentLogger(), 300);
@@ -80,9 +89,7 @@ describe("migrations", () => {
       }
     }
     expect(progress).toEqual([300, 600, 900, 1000]);
-    expect(db.exec("SELECT count(*) FROM observations WHERE hops IS NULL")[0]?.values[0]?.[0]).toBe(
-      0,
-    );
+    expect(nullHops(db)).toBe(0);
     const byHops = db.exec("SELECT hops, count(*) FROM observations GROUP BY hops ORDER BY hops")[0]
       ?.values;
     expect(byHops).toEqual([
@@ -95,13 +102,11 @@ describe("migrations", () => {
   });
 
   it("the backfill steps over id ranges with no hot rows instead of walking them", async () => {
-    const SQL = await loadSqlJs();
-    const db = new SQL.Database();
-    migrate(db, migrations, 1);
-    seedV1(db, 1000);
     // Ids 501-1000 become 4,000,501-4,001,000: the gap is what archiving leaves.
-    db.run("UPDATE observations SET id = id + 4000000 WHERE id > 500");
-    migrate(db, migrations);
+    const { db } = await migratedFromV1(
+      1000,
+      "UPDATE observations SET id = id + 4000000 WHERE id > 500",
+    );
     const progress: number[] = [];
     for (
       let t = runTaskSlice(db, silentLogger(), 300);
@@ -110,9 +115,7 @@ describe("migrations", () => {
     )
       progress.push(t.watermark);
     expect(progress).toEqual([300, 600, 4_000_800, 4_001_000]);
-    expect(db.exec("SELECT count(*) FROM observations WHERE hops IS NULL")[0]?.values[0]?.[0]).toBe(
-      0,
-    );
+    expect(nullHops(db)).toBe(0);
     db.close();
   });
 
