@@ -232,12 +232,30 @@ export const paths: Obj = {
       responses: {
         "200": json({
           type: "object",
-          required: ["collisions"],
+          required: ["knownNodes", "shared", "collisions"],
           properties: {
             knownNodes: { type: "integer" },
+            shared: {
+              type: "object",
+              description: "How many 1-, 2- and 3-byte prefixes are shared",
+              required: ["1", "2", "3"],
+              properties: {
+                "1": { type: "integer" },
+                "2": { type: "integer" },
+                "3": { type: "integer" },
+              },
+            },
             collisions: {
               type: "array",
-              items: { type: "object", required: ["prefix", "bytes", "keys"] },
+              items: {
+                type: "object",
+                required: ["prefix", "bytes", "keys"],
+                properties: {
+                  prefix: { type: "string" },
+                  bytes: { type: "integer", minimum: 1, maximum: 3 },
+                  keys: { type: "array", items: { type: "string" } },
+                },
+              },
             },
           },
         }),
