@@ -167,6 +167,7 @@ async function init(i: WorkerInit): Promise<void> {
         gc?.();
         maybeAskRecycle(engine, i.recycleWasmBytes ?? 0);
       },
+      ...(gc && { afterArchive: gc }),
     });
     engine.start();
     baselineWasm = wasmMemoryBytes();
