@@ -10,6 +10,7 @@ import type { Logger } from "../core/log.ts";
 import type { Service } from "../core/service.ts";
 import type { RadioStatus } from "../core/types.ts";
 import { driverNodeRole } from "../protocol/roles.ts";
+import { memoryReleaser } from "../store/gc.ts";
 import type { RadioTrack } from "./activity.ts";
 import type { Range } from "./analytics.ts";
 import type { NodeHealth } from "./nodes.ts";
@@ -19,6 +20,7 @@ import {
   Dirty,
   type MeshTablesPort,
   parseHead,
+  SAVE_BATCH,
   type SavedHead,
   saveChanges,
   TABLES_META_KEY,
@@ -77,6 +79,14 @@ export interface MeshModelOptions {
   readonly batch?: number;
   /** Work units per rebuild step (default STEP_UNITS in rebuild.ts). */
   readonly stepUnits?: StepUnits;
+  /**
+   * Called after a save of at least one full batch of rows (default: a full
+   * GC that gives the freed heap pages back, store/gc.ts). The batches of a
+   * large save outlive a young-generation cycle, so they end up in the old
+   * generation; without this its pages stayed committed after the first
+   * full save.
+   */
+  readonly afterLargeSave?: () => void;
   /** Told of each new node and each fresh advert of a known one (e.g. the bus `node` event). */
   readonly onNode?: (e: { publicKey: string; change: "new" | "updated" }) => void;
 }
@@ -439,6 +449,7 @@ export class MeshModel implements Service {
         this.saves.count++;
         this.saves.rows += rows;
         this.saves.lastMs = Math.round(performance.now() - t0);
+        if (rows >= SAVE_BATCH) (this.opts.afterLargeSave ?? memoryReleaser())?.();
       })
       .catch((err) => {
         this.saves.failed++;

@@ -62,6 +62,8 @@ export interface ArchiverHost {
    * replacing by one that loads the small snapshot.
    */
   compacted(): void;
+  /** After each pass, written or failed (its buffers are garbage now). */
+  passDone?(): void;
 }
 
 export class Archiver {
@@ -146,7 +148,11 @@ export class Archiver {
       return;
     }
     const chunk = a.nextChunk(now, hotUsed);
-    if (chunk) this.running = this.pass(chunk).finally(() => (this.running = null));
+    if (chunk)
+      this.running = this.pass(chunk).finally(() => {
+        this.running = null;
+        h.passDone?.();
+      });
   }
 
   /** Run passes until the hot DB is within its budget and window (tests, upgrade). */

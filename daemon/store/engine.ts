@@ -64,6 +64,14 @@ export interface EngineOptions extends ArchiveSettings {
    * resident until V8 gets round to it (on a 300 MB DB, 300 MB of RSS).
    */
   readonly afterSnapshot?: () => void;
+  /**
+   * Called after each archive pass (written or failed). A pass loads the
+   * day's partition file, grows it and exports it: several copies of up to
+   * partitionMB each, garbage once the file is written but kept resident
+   * until V8 collects them, which a quiet worker may not do for hours. The
+   * worker passes a full GC here too.
+   */
+  readonly afterArchive?: () => void;
 }
 
 export class StoreEngine {
@@ -190,6 +198,7 @@ export class StoreEngine {
         this.recycleWanted = true;
         void this.snapshot().catch(() => {});
       },
+      ...(this.o.afterArchive && { passDone: this.o.afterArchive }),
     });
     this.archiver = a;
     this.problems.push(...a.problems);

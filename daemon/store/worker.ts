@@ -5,13 +5,13 @@
  */
 
 import { basename, dirname } from "node:path";
-import { getHeapStatistics, setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { getHeapStatistics } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { MeshgateError } from "../core/errors.ts";
 import { Logger, type LogSink } from "../core/log.ts";
 import { StoreEngine } from "./engine.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
+import { memoryReleaser } from "./gc.ts";
 import { type MeshTable, meshRead, type Row } from "./mesh-rows.ts";
 import { columnsOf } from "./observation-columns.ts";
 import { archiveBackupDir } from "./partition.ts";
@@ -39,20 +39,18 @@ function forwardingLogger(level: WorkerInit["logLevel"]): Logger {
   return new Logger("store", { level, format: "json", sink });
 }
 
-/**
- * A full garbage collection for after snapshots, or undefined. Node has no
- * API for it short of the --expose-gc flag, which launchers would all have
- * to pass: the flag is set for this process here and the gc function taken
- * from a fresh context (the pattern test runners use to find leaks).
- */
-function fullGc(): (() => void) | undefined {
-  try {
-    setFlagsFromString("--expose-gc");
-    const gc: unknown = runInNewContext("gc");
-    return typeof gc === "function" ? (gc as () => void) : undefined;
-  } catch {
-    return undefined;
-  }
+/** After a burst of mesh writes (a save is a few hundred batches), one GC once it is over. */
+const MESH_GC_DELAY_MS = 2000;
+let meshGcTimer: NodeJS.Timeout | null = null;
+
+function gcAfterMeshWrites(gc: (() => void) | undefined): void {
+  if (!gc) return;
+  if (meshGcTimer) clearTimeout(meshGcTimer);
+  meshGcTimer = setTimeout(() => {
+    meshGcTimer = null;
+    gc();
+  }, MESH_GC_DELAY_MS);
+  meshGcTimer.unref();
 }
 
 const WRITES = new Set([
@@ -65,6 +63,7 @@ const WRITES = new Set([
   "backup",
 ]);
 let engine: StoreEngine | null = null;
+let collect: (() => void) | undefined;
 let healthTimer: NodeJS.Timeout | null = null;
 let recycleAsked = false;
 /** wasm memory once loaded: a worker that loaded a large DB is not recycled for it. */
@@ -126,7 +125,9 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
     case "setMeta":
       return e.setMeta(String(a[0]), String(a[1]));
     case "meshWrite":
-      return e.meshWrite(a[0]);
+      e.meshWrite(a[0]);
+      gcAfterMeshWrites(collect);
+      return undefined;
     case "meshRead":
       return meshRead(db, a[0] as MeshTable, (a[1] ?? null) as Row | null, Number(a[2]));
     case "outboxEnqueue":
@@ -147,6 +148,7 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
       return e.snapshot();
     case "stop":
       if (healthTimer) clearInterval(healthTimer);
+      if (meshGcTimer) clearTimeout(meshGcTimer);
       await e.close();
       engine = null;
       return undefined;
@@ -158,7 +160,8 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
 async function init(i: WorkerInit): Promise<void> {
   try {
     const fs = i.fsModule ? ((await import(i.fsModule)) as { fs: FsPort }).fs : undefined;
-    const gc = fullGc();
+    const gc = memoryReleaser();
+    collect = gc;
     engine = await StoreEngine.open({
       ...i,
       log: forwardingLogger(i.logLevel),
@@ -167,6 +170,7 @@ async function init(i: WorkerInit): Promise<void> {
         gc?.();
         maybeAskRecycle(engine, i.recycleWasmBytes ?? 0);
       },
+      ...(gc && { afterArchive: gc }),
     });
     engine.start();
     baselineWasm = wasmMemoryBytes();

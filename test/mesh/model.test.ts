@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel, type MeshModelOptions, TABLES_META_KEY } from "../../daemon/mesh/model.ts";
+import { SAVE_BATCH } from "../../daemon/mesh/persist.ts";
 import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
 import { MemorySource, nodeRow } from "../support/mesh/source.ts";
 import { memoryTables } from "../support/mesh/tables.ts";
@@ -208,6 +209,30 @@ describe("MeshModel persistence in store tables", () => {
     await b.stop();
     const n = Number(t.engine.database.exec("SELECT count(*) FROM edges")[0]?.values[0]?.[0]);
     expect(n).toBe(b.stats().edges);
+    t.engine.abandon();
+  });
+
+  it("a save of at least one full batch is followed by a memory release; a small one is not", async () => {
+    const t = await memoryTables();
+    let releases = 0;
+    const m = model({
+      config: { maxNodes: 2000 },
+      tables: t.port,
+      afterLargeSave: () => releases++,
+    });
+    await m.start();
+    await m.rebuild(source(0));
+    for (let i = 0; i < SAVE_BATCH; i++) {
+      m.observe(advertObs(advertOf(key("c0", i)), [], { radioKey: R, at: T0 + i }));
+    }
+    await m.persist();
+    expect(m.stats().saves.rows).toBeGreaterThanOrEqual(SAVE_BATCH);
+    expect(releases).toBe(1);
+    m.observe(advertObs(advertOf(key("c1", 1)), [], { radioKey: R, at: T0 + 60_000 }));
+    await m.persist();
+    expect(m.stats().saves.count).toBe(2);
+    expect(releases).toBe(1);
+    await m.stop();
     t.engine.abandon();
   });
 });

@@ -233,4 +233,15 @@ describe("archive partitions", () => {
     expect(ids.some((id) => id <= m[1]!.maxId && id > m[0]!.maxId)).toBe(false);
     e2.abandon();
   });
+
+  it("tells the host after every archive pass, so the worker can free the pass's copies", async () => {
+    const dir = storeDir("arc-after");
+    const clock = { now: DAY0 + 3 * DAY_MS };
+    let calls = 0;
+    const e = await filled(dir, clock, { afterArchive: () => calls++ });
+    const passes = e.health().counters.archive_passes ?? 0;
+    expect(passes).toBeGreaterThan(1);
+    expect(calls).toBe(passes);
+    e.abandon();
+  });
 });

@@ -1,0 +1,37 @@
+/**
+ * A full garbage collection that also gives the freed heap pages back to the
+ * OS, for the moments that leave a lot of garbage behind at once (a snapshot
+ * export, an archive pass, a mesh-state save). Node has no API for it short
+ * of the --expose-gc flag, which launchers would all have to pass: the flag
+ * is set for this process here and the gc function taken from a fresh
+ * context (the pattern test runners use to find leaks). The "last-resort"
+ * flavour compacts and releases the emptied pages; a plain gc() frees the
+ * objects but keeps their pages committed (measured after a mesh save: about
+ * 6 MB of the store worker's heap pages stayed). It costs a few ms on a heap
+ * of a few tens of MB.
+ */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+type GcFunction = (options?: object) => void;
+
+let cached: GcFunction | null | undefined;
+
+function gcFunction(): GcFunction | null {
+  if (cached !== undefined) return cached;
+  try {
+    setFlagsFromString("--expose-gc");
+    const gc: unknown = runInNewContext("gc");
+    cached = typeof gc === "function" ? (gc as GcFunction) : null;
+  } catch {
+    cached = null;
+  }
+  return cached;
+}
+
+/** The collection described above, or undefined where the engine does not offer it. */
+export function memoryReleaser(): (() => void) | undefined {
+  const gc = gcFunction();
+  if (!gc) return undefined;
+  return () => gc({ type: "major", execution: "sync", flavor: "last-resort" });
+}
