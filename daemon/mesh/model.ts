@@ -6,11 +6,11 @@
  * answers 503 with `progress()`.
  */
 import { errorMessage } from "../core/errors.ts";
+import { memoryReleaser } from "../core/gc.ts";
 import type { Logger } from "../core/log.ts";
 import type { Service } from "../core/service.ts";
 import type { RadioStatus } from "../core/types.ts";
 import { driverNodeRole } from "../protocol/roles.ts";
-import { memoryReleaser } from "../store/gc.ts";
 import type { RadioTrack } from "./activity.ts";
 import type { Range } from "./analytics.ts";
 import type { NodeHealth } from "./nodes.ts";
@@ -81,7 +81,7 @@ export interface MeshModelOptions {
   readonly stepUnits?: StepUnits;
   /**
    * Called after a save of at least one full batch of rows (default: a full
-   * GC that gives the freed heap pages back, store/gc.ts). The batches of a
+   * GC that gives the freed heap pages back, core/gc.ts). The batches of a
    * large save outlive a young-generation cycle, so they end up in the old
    * generation; without this its pages stayed committed after the first
    * full save.
