@@ -10,6 +10,8 @@ import {
   list,
   nullable,
   type Obj,
+  obj,
+  ofType,
   PAYLOAD_TYPES,
   pathParam,
   q,
@@ -235,27 +237,17 @@ export const paths: Obj = {
           required: ["knownNodes", "shared", "collisions"],
           properties: {
             knownNodes: { type: "integer" },
-            shared: {
-              type: "object",
-              description: "How many 1-, 2- and 3-byte prefixes are shared",
-              required: ["1", "2", "3"],
-              properties: {
-                "1": { type: "integer" },
-                "2": { type: "integer" },
-                "3": { type: "integer" },
-              },
-            },
+            shared: obj(
+              ofType("integer", "1", "2", "3"),
+              "How many 1-, 2- and 3-byte prefixes are shared",
+            ),
             collisions: {
               type: "array",
-              items: {
-                type: "object",
-                required: ["prefix", "bytes", "keys"],
-                properties: {
-                  prefix: { type: "string" },
-                  bytes: { type: "integer", minimum: 1, maximum: 3 },
-                  keys: { type: "array", items: { type: "string" } },
-                },
-              },
+              items: obj({
+                prefix: { type: "string" },
+                bytes: { type: "integer", minimum: 1, maximum: 3 },
+                keys: { type: "array", items: { type: "string" } },
+              }),
             },
           },
         }),

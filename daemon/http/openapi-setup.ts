@@ -1,6 +1,6 @@
 /** OpenAPI paths of the setup, settings and admin routes (see openapi.ts). */
 import { DRIVER_KINDS } from "../core/types.ts";
-import { errors, json, type Obj } from "./openapi-blocks.ts";
+import { errors, json, type Obj, ofType } from "./openapi-blocks.ts";
 
 const body = (schema: Obj): Obj => ({
   required: true,
@@ -48,11 +48,7 @@ export const setupPaths: Record<string, Obj> = {
         "200": json({
           type: "object",
           required: ["claimed", "claimable", "writable"],
-          properties: {
-            claimed: { type: "boolean" },
-            claimable: { type: "boolean" },
-            writable: { type: "boolean" },
-          },
+          properties: ofType("boolean", "claimed", "claimable", "writable"),
         }),
       },
     },
