@@ -131,9 +131,10 @@ export function fitAdvertName(
   spec: Omit<AdvertSpec, "identity" | "timestamp" | "name">,
 ): string {
   let room = MAX_ADVERT_DATA - buildAdvertAppData(spec).length;
+  const utf8 = new TextEncoder();
   let out = "";
   for (const ch of name) {
-    room -= new TextEncoder().encode(ch).length;
+    room -= utf8.encode(ch).length;
     if (room < 0) break;
     out += ch;
   }

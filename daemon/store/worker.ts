@@ -43,7 +43,8 @@ function forwardingLogger(level: WorkerInit["logLevel"]): Logger {
 const MESH_GC_DELAY_MS = 2000;
 let meshGcTimer: NodeJS.Timeout | null = null;
 
-function gcAfterMeshWrites(gc: (() => void) | undefined): void {
+function gcAfterMeshWrites(): void {
+  const gc = collect;
   if (!gc) return;
   if (meshGcTimer) clearTimeout(meshGcTimer);
   meshGcTimer = setTimeout(() => {
@@ -63,6 +64,7 @@ const WRITES = new Set([
   "backup",
 ]);
 let engine: StoreEngine | null = null;
+/** The full collection that returns memory (core/gc.ts), once init has run. */
 let collect: (() => void) | undefined;
 let healthTimer: NodeJS.Timeout | null = null;
 let recycleAsked = false;
@@ -126,7 +128,7 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
       return e.setMeta(String(a[0]), String(a[1]));
     case "meshWrite":
       e.meshWrite(a[0]);
-      gcAfterMeshWrites(collect);
+      gcAfterMeshWrites();
       return undefined;
     case "meshRead":
       return meshRead(db, a[0] as MeshTable, (a[1] ?? null) as Row | null, Number(a[2]));
@@ -160,17 +162,16 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
 async function init(i: WorkerInit): Promise<void> {
   try {
     const fs = i.fsModule ? ((await import(i.fsModule)) as { fs: FsPort }).fs : undefined;
-    const gc = memoryReleaser();
-    collect = gc;
+    collect = memoryReleaser();
     engine = await StoreEngine.open({
       ...i,
       log: forwardingLogger(i.logLevel),
       ...(fs ? { fs } : {}),
       afterSnapshot: () => {
-        gc?.();
+        collect?.();
         maybeAskRecycle(engine, i.recycleWasmBytes ?? 0);
       },
-      ...(gc && { afterArchive: gc }),
+      ...(collect && { afterArchive: collect }),
     });
     engine.start();
     baselineWasm = wasmMemoryBytes();
