@@ -27,6 +27,18 @@ export function unitEnv(): Record<string, string> {
   return env;
 }
 
+/**
+ * The V8 flags the unit puts on node's command line before the daemon's
+ * script (`ExecStart=/usr/bin/node --max-opt=1 .../meshgate.mjs`): flags V8
+ * reads only there, so benches pass them to the node they spawn.
+ */
+export function unitNodeArgs(): string[] {
+  const unit = readFileSync(join(root, "systemd/meshgate.service"), "utf8");
+  const exec = /^ExecStart=\S*node((?: --\S+)*) \S+meshgate\.mjs /m.exec(unit);
+  if (!exec) throw new Error("systemd/meshgate.service: no ExecStart running node on meshgate.mjs");
+  return exec[1]!.split(" ").filter(Boolean);
+}
+
 /** This process's environment without any MALLOC_* variables. */
 export function envWithoutMalloc(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MALLOC_")));

@@ -44,7 +44,7 @@ import { loadConfig } from "../daemon/config/load.ts";
 import { silentLogger } from "../daemon/core/log.ts";
 import { MeshModel } from "../daemon/mesh/model.ts";
 import { seed } from "./_history-seed.ts";
-import { envWithoutMalloc, unitEnv } from "./_unit-env.ts";
+import { envWithoutMalloc, unitEnv, unitNodeArgs } from "./_unit-env.ts";
 
 /** Requests slower than this are listed by `--timeline`. */
 const TIMELINE_MS = 10;
@@ -97,16 +97,20 @@ class Timeline {
   }
 }
 
-// Measure the daemon as the installed unit runs it (its V8 young-generation
+// Measure the daemon as the installed unit runs it (its V8 flags, young-generation
 // and malloc settings): run again in a child with the unit's environment,
 // unless this already is that child or `--own-env` asks for this process's.
 const unit = unitEnv();
 if (!process.argv.includes("--own-env") && process.env.MESHGATE_BENCH_UNIT_ENV !== "1") {
   const env = { ...envWithoutMalloc(), ...unit, MESHGATE_BENCH_UNIT_ENV: "1" };
-  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    env,
-    stdio: "inherit",
-  });
+  const child = spawnSync(
+    process.execPath,
+    [...unitNodeArgs(), ...process.execArgv, ...process.argv.slice(1)],
+    {
+      env,
+      stdio: "inherit",
+    },
+  );
   if (child.signal) console.error(`bench child ended by ${child.signal}`);
   process.exit(child.status ?? 1);
 }

@@ -31,7 +31,8 @@
  * 2-hour soak can be watched and plotted.
  * --node-options STR: the daemon's NODE_OPTIONS instead of the unit's;
  * --node-args STR: flags on node's command line before the daemon's script
- * (V8 flags NODE_OPTIONS refuses); --env K=V,K=V: variables over the unit's.
+ * instead of the unit's (V8 flags NODE_OPTIONS refuses; "" for none);
+ * --env K=V,K=V: variables over the unit's.
  *
  * The issue's full goals ask for 5M observations and a 2-hour soak at 30
  * packets/s: `--history 5000000 --minutes 120 --rate 30`.
@@ -52,7 +53,7 @@ import { fileURLToPath } from "node:url";
 import { seed } from "./_history-seed.ts";
 import { cpuSeconds, dirSize, ioField, statusKb } from "./_proc.ts";
 import { breakdown, formatBreakdown, readHeaps } from "./_rss-breakdown.ts";
-import { envWithoutMalloc, unitEnv } from "./_unit-env.ts";
+import { envWithoutMalloc, unitEnv, unitNodeArgs } from "./_unit-env.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -78,7 +79,9 @@ const noAnchor = argv.includes("--no-anchor");
 /** --node-options STR: the daemon's NODE_OPTIONS instead of the unit's (to measure a flag before it goes in the unit). */
 const nodeOptions = argv.includes("--node-options") ? opt("--node-options", "") : undefined;
 /** --node-args STR: flags before the daemon's script on node's command line (V8 flags NODE_OPTIONS refuses). */
-const nodeArgs = opt("--node-args", "").split(" ").filter(Boolean);
+const nodeArgs = argv.includes("--node-args")
+  ? opt("--node-args", "").split(" ").filter(Boolean)
+  : unitNodeArgs();
 /** --env K=V,K=V: variables set over the unit's (e.g. other MALLOC_* values). */
 const envOver = Object.fromEntries(
   opt("--env", "")

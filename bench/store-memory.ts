@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { envWithoutMalloc, unitMallocEnv } from "./_unit-env.ts";
+import { envWithoutMalloc, unitMallocEnv, unitNodeArgs } from "./_unit-env.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = join(root, "dist");
@@ -57,11 +57,15 @@ function run(
 ): Stage[] {
   const dir = mkdtempSync(join(tmpdir(), "mg-bench-mem-"));
   try {
-    const out = execFileSync(process.execPath, [probe, n, dir, ...(cap ? [String(cap)] : [])], {
-      env,
-      encoding: "utf8",
-      maxBuffer: 1 << 20,
-    });
+    const out = execFileSync(
+      process.execPath,
+      [...unitNodeArgs(), probe, n, dir, ...(cap ? [String(cap)] : [])],
+      {
+        env,
+        encoding: "utf8",
+        maxBuffer: 1 << 20,
+      },
+    );
     return out
       .trim()
       .split("\n")

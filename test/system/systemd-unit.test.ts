@@ -58,6 +58,32 @@ describe("systemd unit", () => {
     expect(initOpts).toBe(unitOpts);
   });
 
+  it("runs node with V8's optimising compilers off, as every launcher does", () => {
+    const exec =
+      /^\/usr\/bin\/node((?: --\S+)*) \/usr\/lib\/meshgate\/dist\/meshgate\.mjs run /.exec(
+        d.get("ExecStart")?.[0] ?? "",
+      );
+    const flags = exec?.[1]?.trim();
+    expect(flags).toBe("--max-opt=1");
+    const init = readFileSync(join(REPO_ROOT, "packaging/openwrt/meshgate.init"), "utf8");
+    expect(
+      /procd_set_param command \/usr\/bin\/node ((?:--\S+ ?)*) "\$MESHGATE_HOME/
+        .exec(init)?.[1]
+        ?.trim(),
+    ).toBe(flags);
+    for (const file of ["packaging/deb.mjs", "packaging/package.mjs"]) {
+      const launcher = readFileSync(join(REPO_ROOT, file), "utf8");
+      expect(
+        /exec node ((?:--\S+ ?)*) \S*dist\/meshgate\.mjs/.exec(launcher)?.[1]?.trim(),
+        file,
+      ).toBe(flags);
+    }
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.start).toContain(`node ${flags} dist/meshgate.mjs run`);
+  });
+
   it("is hardened, with device access limited to serial ttys", () => {
     expect(d.get("ProtectSystem")).toEqual(["strict"]);
     expect(d.get("PrivateTmp")).toEqual(["yes"]);
