@@ -88,7 +88,11 @@ export function buildDeb({ root, out, pkg, target, t, stage }) {
     writeFileSync(join(dir, path), content);
     chmodSync(join(dir, path), mode);
   };
-  put("usr/bin/meshgate", '#!/bin/sh\nexec node --max-opt=1 /usr/lib/meshgate/dist/meshgate.mjs "$@"\n', 0o755);
+  put(
+    "usr/bin/meshgate",
+    '#!/bin/sh\nexec node --max-opt=1 /usr/lib/meshgate/dist/meshgate.mjs "$@"\n',
+    0o755,
+  );
   put("lib/systemd/system/meshgate.service", readFileSync(join(root, "systemd/meshgate.service")));
   put("usr/lib/sysusers.d/meshgate.conf", readFileSync(deb("sysusers.conf")));
   put("etc/meshgate/config.yaml", readFileSync(deb("config.yaml")));
