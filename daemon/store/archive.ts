@@ -32,7 +32,7 @@ import {
 } from "./partition.ts";
 import { scalar } from "./queries.ts";
 import { writeAtomic } from "./snapshots.ts";
-import type { Database, SqlJsStatic } from "./sqlite.ts";
+import { type Database, type SqlJsStatic, withSmallCache } from "./sqlite.ts";
 
 export interface ArchiveOptions {
   /** dataDir/archive */
@@ -185,9 +185,11 @@ export class Archive {
       : 1 + Math.max(-1, ...parts.filter((p) => p.day === c.day).map((p) => p.part));
     const name = partitionName(c.day, part);
     if (this.reader?.name === name) this.closeReader();
-    const p = append
-      ? new this.SQL.Database(this.fsp.readFileSync(join(this.o.dir, name)) as Uint8Array)
-      : new this.SQL.Database();
+    const p = withSmallCache(
+      append
+        ? new this.SQL.Database(this.fsp.readFileSync(join(this.o.dir, name)) as Uint8Array)
+        : new this.SQL.Database(),
+    );
     let bytes: Uint8Array;
     let stats: Row | undefined;
     let hashes: string[] = [];
@@ -296,7 +298,7 @@ export class Archive {
       });
       return null;
     }
-    const db = new this.SQL.Database(bytes);
+    const db = withSmallCache(new this.SQL.Database(bytes));
     this.reader = { name, db, usedAt: now };
     this.backfillFilter(name, db);
     return db;

@@ -36,7 +36,7 @@ import { defaultSchemaDir } from "./paths.ts";
 import { scalar } from "./queries.ts";
 import { openDatabase, replayJournals } from "./recovery.ts";
 import { Snapshotter } from "./snapshotter.ts";
-import { type Database, loadSqlJs, wasmMemoryBytes } from "./sqlite.ts";
+import { type Database, loadSqlJs, wasmMemoryBytes, withSmallCache } from "./sqlite.ts";
 
 export interface EngineOptions extends ArchiveSettings {
   readonly dataDir: string;
@@ -132,7 +132,7 @@ export class StoreEngine {
     const migrations = loadMigrations(fsp, o.schemaDir ?? defaultSchemaDir());
     const persistent = !o.memory;
     const snap = openDatabase(SQL, fsp, o, count);
-    const db = snap.db;
+    const db = withSmallCache(snap.db);
     // The DB file lives in sql.js's in-memory file system; a rollback journal
     // there only costs copies (durability is our own journal's job).
     db.exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY");
