@@ -39,11 +39,15 @@ function forwardingLogger(level: WorkerInit["logLevel"]): Logger {
   return new Logger("store", { level, format: "json", sink });
 }
 
-/** After a burst of mesh writes (a save is a few hundred batches), one GC once it is over. */
+/**
+ * After a burst of mesh-table writes or reads (a save, or the mesh model's
+ * restore and node scan at start, is a few hundred batches), one GC once it
+ * is over.
+ */
 const MESH_GC_DELAY_MS = 2000;
 let meshGcTimer: NodeJS.Timeout | null = null;
 
-function gcAfterMeshWrites(): void {
+function gcAfterMeshBurst(): void {
   const gc = collect;
   if (!gc) return;
   if (meshGcTimer) clearTimeout(meshGcTimer);
@@ -113,6 +117,7 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
     case "listNodes":
       return q.listNodes(db);
     case "scanNodes":
+      gcAfterMeshBurst();
       return q.scanNodes(db, String(a[0]), Number(a[1]));
     case "getNode":
       return q.getNode(db, String(a[0]));
@@ -128,9 +133,10 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
       return e.setMeta(String(a[0]), String(a[1]));
     case "meshWrite":
       e.meshWrite(a[0]);
-      gcAfterMeshWrites();
+      gcAfterMeshBurst();
       return undefined;
     case "meshRead":
+      gcAfterMeshBurst();
       return meshRead(db, a[0] as MeshTable, (a[1] ?? null) as Row | null, Number(a[2]));
     case "outboxEnqueue":
       return e.outboxEnqueue(a[0] as Parameters<StoreEngine["outboxEnqueue"]>[0]);
