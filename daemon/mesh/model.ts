@@ -85,8 +85,8 @@ export interface MeshModelOptions {
    * core/gc.ts). The batches of a large save, and the pages a build reads,
    * outlive a young-generation cycle, so they end up in the old generation;
    * without this their pages stayed committed: after the first full save,
-   * and for minutes after restoring 20,000 nodes at start (about 11 MB,
-   * bench/soak.ts --nodes 20000).
+   * and after restoring 20,000 nodes at start (125 MB for the first 104 s,
+   * 110-113 MB from the fourth second with it: bench/soak.ts --nodes 20000).
    */
   readonly releaseMemory?: () => void;
   /** Told of each new node and each fresh advert of a known one (e.g. the bus `node` event). */
