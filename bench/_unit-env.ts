@@ -39,6 +39,18 @@ export function unitNodeArgs(): string[] {
   return exec[1]!.split(" ").filter(Boolean);
 }
 
+/**
+ * node's arguments for the built daemon as the unit starts it (its V8 flags
+ * unless `nodeArgs` says otherwise), on a config and data directory, its
+ * HTTP server on a free loopback port.
+ */
+export function unitDaemonArgv(cfg: string, dataDir: string, nodeArgs = unitNodeArgs()): string[] {
+  const script = [join(root, "dist/meshgate.mjs"), "run", "--config", cfg, "--data-dir", dataDir];
+  return [...nodeArgs, ...script, ...LOOPBACK];
+}
+
+const LOOPBACK = ["--port", "0", "--host", "127.0.0.1"];
+
 /** This process's environment without any MALLOC_* variables. */
 export function envWithoutMalloc(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MALLOC_")));

@@ -14,7 +14,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cpuTicks, dirSize, ioField, statusKb, USER_HZ } from "./_proc.ts";
-import { envWithoutMalloc, unitMallocEnv, unitNodeArgs } from "./_unit-env.ts";
+import { envWithoutMalloc, unitDaemonArgv, unitMallocEnv } from "./_unit-env.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -86,19 +86,10 @@ async function main(): Promise<void> {
   const cfg = join(work, "meshgate.yaml");
   writeFileSync(cfg, `simulator:\n  enabled: true\n  packetsPerSec: ${rate}\n`);
   const load0 = loadavg()[0] ?? 0;
-  const child = spawn(
-    process.execPath,
-    [
-      ...unitNodeArgs(),
-      join(root, "dist/meshgate.mjs"),
-      "run",
-      "--config",
-      cfg,
-      "--port",
-      "0",
-    ].concat(["--host", "127.0.0.1", "--data-dir", dataDir]),
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...envWithoutMalloc(), ...unitMallocEnv() } },
-  );
+  const child = spawn(process.execPath, unitDaemonArgv(cfg, dataDir), {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...envWithoutMalloc(), ...unitMallocEnv() },
+  });
   let out = "";
   child.stdout?.on("data", (d) => (out += d));
   child.stderr?.on("data", (d) => (out += d));

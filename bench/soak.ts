@@ -53,7 +53,7 @@ import { fileURLToPath } from "node:url";
 import { seed } from "./_history-seed.ts";
 import { cpuSeconds, dirSize, ioField, statusKb } from "./_proc.ts";
 import { breakdown, formatBreakdown, readHeaps } from "./_rss-breakdown.ts";
-import { envWithoutMalloc, unitEnv, unitNodeArgs } from "./_unit-env.ts";
+import { envWithoutMalloc, unitDaemonArgv, unitEnv, unitNodeArgs } from "./_unit-env.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -185,21 +185,10 @@ async function soak(n: number): Promise<string[]> {
       `${store}simulator:\n  enabled: true\n  nodes: ${simNodes}\n  packetsPerSec: ${rate}\n`,
     );
     const t0 = performance.now();
-    const child = spawn(
-      process.execPath,
-      [
-        ...nodeArgs,
-        join(root, "dist/meshgate.mjs"),
-        "run",
-        "--config",
-        cfg,
-        "--port",
-        "0",
-        "--host",
-        "127.0.0.1",
-      ].concat(["--data-dir", dataDir]),
-      { stdio: ["ignore", "pipe", "pipe"], env: probedEnv(work) },
-    );
+    const child = spawn(process.execPath, unitDaemonArgv(cfg, dataDir, nodeArgs), {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: probedEnv(work),
+    });
     let out = "";
     child.stdout?.on("data", (d) => (out += d));
     child.stderr?.on("data", (d) => (out += d));
