@@ -8,7 +8,7 @@ import { basename, dirname } from "node:path";
 import { getHeapStatistics } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { MeshgateError } from "../core/errors.ts";
-import { memoryReleaser } from "../core/gc.ts";
+import { memoryReleaser, releaseMemoryEvery } from "../core/gc.ts";
 import { Logger, type LogSink } from "../core/log.ts";
 import { StoreEngine } from "./engine.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
@@ -71,6 +71,7 @@ let engine: StoreEngine | null = null;
 /** The full collection that returns memory (core/gc.ts), once init has run. */
 let collect: (() => void) | undefined;
 let healthTimer: NodeJS.Timeout | null = null;
+let stopReleasing = () => {};
 let recycleAsked = false;
 /** wasm memory once loaded: a worker that loaded a large DB is not recycled for it. */
 let baselineWasm = 0;
@@ -157,6 +158,7 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
     case "stop":
       if (healthTimer) clearInterval(healthTimer);
       if (meshGcTimer) clearTimeout(meshGcTimer);
+      stopReleasing();
       await e.close();
       engine = null;
       return undefined;
@@ -180,6 +182,7 @@ async function init(i: WorkerInit): Promise<void> {
       ...(collect && { afterArchive: collect }),
     });
     engine.start();
+    stopReleasing = releaseMemoryEvery();
     baselineWasm = wasmMemoryBytes();
     send({ type: "ready", health: health(engine) });
     healthTimer = setInterval(() => {
