@@ -57,6 +57,9 @@ import {
 } from "./types.ts";
 
 /** The gateway's own settings (config `gateway`): they win over what the radio reports. */
+
+/** A build's memory release waits this long after the model is ready. */
+export const RELEASE_DELAY_MS = 2000;
 export interface GatewayIdentity {
   readonly name: string | null;
   readonly lat: number | null;
@@ -89,6 +92,8 @@ export interface MeshModelOptions {
    * 110-113 MB from the fourth second with it: bench/soak.ts --nodes 20000).
    */
   readonly releaseMemory?: () => void;
+  /** How long after a build its release runs (default RELEASE_DELAY_MS). */
+  readonly releaseDelayMs?: number;
   /** Told of each new node and each fresh advert of a known one (e.g. the bus `node` event). */
   readonly onNode?: (e: { publicKey: string; change: "new" | "updated" }) => void;
 }
@@ -325,7 +330,7 @@ export class MeshModel implements Service {
           nodes: base.nodes.size,
           edges: base.graph.size,
         });
-        this.releaseMemory();
+        this.releaseAfterBuild();
       })
       .finally(() => {
         this.task = null;
@@ -440,6 +445,21 @@ export class MeshModel implements Service {
   }
 
   /** Save what changed since the last save (one at a time). */
+  /**
+   * The release after a build, a moment later and outside the scheduler's
+   * slices: it pauses this thread (about 50 ms after a 100,000-observation
+   * rebuild, bench/mesh-rebuild-daemon.ts --timeline), which requests
+   * arriving as the model becomes ready should not wait for.
+   */
+  private releaseAfterBuild(): void {
+    const t = setTimeout(() => {
+      this.timers = this.timers.filter((x) => x !== t);
+      this.releaseMemory();
+    }, this.opts.releaseDelayMs ?? RELEASE_DELAY_MS);
+    t.unref();
+    this.timers.push(t);
+  }
+
   private releaseMemory(): void {
     (this.opts.releaseMemory ?? memoryReleaser())?.();
   }

@@ -2,7 +2,7 @@
  * MeshModel as a service: readiness, background rebuild from a store-like
  * source with atomic swap, live observations during a rebuild, persistence.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel, type MeshModelOptions, TABLES_META_KEY } from "../../daemon/mesh/model.ts";
 import { SAVE_BATCH } from "../../daemon/mesh/persist.ts";
@@ -219,10 +219,12 @@ describe("MeshModel persistence in store tables", () => {
       config: { maxNodes: 2000 },
       tables: t.port,
       releaseMemory: () => releases++,
+      releaseDelayMs: 1,
     });
     await m.start();
     await m.rebuild(source(0));
-    expect(releases).toBe(1);
+    expect(releases).toBe(0);
+    await vi.waitFor(() => expect(releases).toBe(1));
     for (let i = 0; i < SAVE_BATCH; i++) {
       m.observe(advertObs(advertOf(key("c0", i)), [], { radioKey: R, at: T0 + i }));
     }
