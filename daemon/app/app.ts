@@ -4,6 +4,7 @@ import type { Config } from "../config/types.ts";
 import { simulatorEnabled } from "../config/types.ts";
 import { Bus } from "../core/bus.ts";
 import { errorMessage } from "../core/errors.ts";
+import { growthRelease } from "../core/gc.ts";
 import type { Logger } from "../core/log.ts";
 import type { Service } from "../core/service.ts";
 import { meshPortFrom, protocolDecoder } from "../http/adapters.ts";
@@ -98,6 +99,8 @@ export class App {
       start: () => this.store.start(),
       stop: () => this.store.stop(),
     });
+
+    await this.startService(growthRelease());
 
     this.disk = new DiskWatcher(config.store.dataDir, log.child("disk"));
     await this.startService(this.disk);

@@ -1,20 +1,21 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  growthRelease,
   memoryReleaser,
-  periodicRelease,
-  RELEASE_EVERY_MS,
   releaseMemoryEvery,
+  releaseOnGrowth,
 } from "../../daemon/core/gc.ts";
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
+const MB = 1048576;
+
 describe("memory release", () => {
   it("offers V8's compacting collection in this engine", () => {
     const release = memoryReleaser();
     expect(release).toBeTypeOf("function");
-    // A collection with garbage about: it runs, and the heap is not bigger after it.
     let junk: number[][] | null = Array.from({ length: 2000 }, () => new Array(100).fill(1));
     expect(junk.length).toBe(2000);
     junk = null;
@@ -36,14 +37,64 @@ describe("memory release", () => {
 
   it("does nothing where the engine has no such collection", () => {
     vi.useFakeTimers();
-    const stop = releaseMemoryEvery(1000, null);
+    releaseMemoryEvery(1000, null)();
+    releaseOnGrowth({ release: null })();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("on growth: runs once RSS grew by the threshold since the last run, then measures again", () => {
+    vi.useFakeTimers();
+    let rss = 100 * MB;
+    let runs = 0;
+    const stop = releaseOnGrowth({
+      everyMs: 1000,
+      growthBytes: 6 * MB,
+      rss: () => rss,
+      release: () => {
+        runs++;
+        rss -= 8 * MB;
+      },
+    });
+    rss += 5 * MB;
+    vi.advanceTimersByTime(1000);
+    expect(runs).toBe(0);
+    rss += 1 * MB;
+    vi.advanceTimersByTime(1000);
+    expect(runs).toBe(1);
+    // The new base is what the release left (98 MB): 6 MB more runs it again.
+    rss += 5 * MB;
+    vi.advanceTimersByTime(1000);
+    expect(runs).toBe(1);
+    rss += 1 * MB;
+    vi.advanceTimersByTime(1000);
+    expect(runs).toBe(2);
+    stop();
+    rss += 50 * MB;
+    vi.advanceTimersByTime(5000);
+    expect(runs).toBe(2);
+  });
+
+  it("on growth: a fall in RSS lowers the base", () => {
+    vi.useFakeTimers();
+    let rss = 100 * MB;
+    let runs = 0;
+    const stop = releaseOnGrowth({
+      everyMs: 1000,
+      growthBytes: 6 * MB,
+      rss: () => rss,
+      release: () => runs++,
+    });
+    rss = 90 * MB;
+    vi.advanceTimersByTime(1000);
+    rss = 96 * MB;
+    vi.advanceTimersByTime(1000);
+    expect(runs).toBe(1);
     stop();
   });
 
   it("is a daemon service that starts and stops its timer", async () => {
     vi.useFakeTimers();
-    const s = periodicRelease(RELEASE_EVERY_MS);
+    const s = growthRelease({ release: () => {} });
     expect(s.name).toBe("memory");
     await s.start();
     expect(vi.getTimerCount()).toBe(1);
