@@ -42,54 +42,43 @@ describe("memory release", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it("on growth: runs once RSS grew by the threshold since the last run, then measures again", () => {
+  /** releaseOnGrowth on a fake RSS (100 MB at start) that each release lowers by `freed`. */
+  function watched(freed: number) {
     vi.useFakeTimers();
-    let rss = 100 * MB;
-    let runs = 0;
+    const s = { rss: 100 * MB, runs: 0 };
     const stop = releaseOnGrowth({
       everyMs: 1000,
       growthBytes: 6 * MB,
-      rss: () => rss,
+      rss: () => s.rss,
       release: () => {
-        runs++;
-        rss -= 8 * MB;
+        s.runs++;
+        s.rss -= freed;
       },
     });
-    rss += 5 * MB;
-    vi.advanceTimersByTime(1000);
-    expect(runs).toBe(0);
-    rss += 1 * MB;
-    vi.advanceTimersByTime(1000);
-    expect(runs).toBe(1);
+    const at = (mb: number) => {
+      s.rss = mb * MB;
+      vi.advanceTimersByTime(1000);
+      return s.runs;
+    };
+    return { at, stop };
+  }
+
+  it("on growth: runs once RSS grew by the threshold since the last run, then measures again", () => {
+    const w = watched(8 * MB);
+    expect(w.at(105)).toBe(0);
+    expect(w.at(106)).toBe(1);
     // The new base is what the release left (98 MB): 6 MB more runs it again.
-    rss += 5 * MB;
-    vi.advanceTimersByTime(1000);
-    expect(runs).toBe(1);
-    rss += 1 * MB;
-    vi.advanceTimersByTime(1000);
-    expect(runs).toBe(2);
-    stop();
-    rss += 50 * MB;
-    vi.advanceTimersByTime(5000);
-    expect(runs).toBe(2);
+    expect(w.at(103)).toBe(1);
+    expect(w.at(104)).toBe(2);
+    w.stop();
+    expect(w.at(200)).toBe(2);
   });
 
   it("on growth: a fall in RSS lowers the base", () => {
-    vi.useFakeTimers();
-    let rss = 100 * MB;
-    let runs = 0;
-    const stop = releaseOnGrowth({
-      everyMs: 1000,
-      growthBytes: 6 * MB,
-      rss: () => rss,
-      release: () => runs++,
-    });
-    rss = 90 * MB;
-    vi.advanceTimersByTime(1000);
-    rss = 96 * MB;
-    vi.advanceTimersByTime(1000);
-    expect(runs).toBe(1);
-    stop();
+    const w = watched(0);
+    expect(w.at(90)).toBe(0);
+    expect(w.at(96)).toBe(1);
+    w.stop();
   });
 
   it("is a daemon service that starts and stops its timer", async () => {
