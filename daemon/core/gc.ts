@@ -98,6 +98,41 @@ export function growthRelease(o: GrowthReleaseOptions = {}): Service {
   };
 }
 
+/**
+ * How long a release after a burst of work (a mesh build, a run of
+ * mesh-table batches) waits for the burst to be over, so that it runs once,
+ * outside the work, not inside its last step: at the end of a
+ * 100,000-observation rebuild it paused the main thread about 50 ms
+ * (bench/mesh-rebuild-daemon.ts --timeline).
+ */
+export const RELEASE_DELAY_MS = 2000;
+
+/** The collection once `delayMs` after the last `soon()`. */
+export class DeferredRelease {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly release: (() => void) | null = memoryReleaser() ?? null,
+    private readonly delayMs = RELEASE_DELAY_MS,
+  ) {}
+
+  soon(): void {
+    const release = this.release;
+    if (!release) return;
+    this.cancel();
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      release();
+    }, this.delayMs);
+    this.timer.unref();
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
 /** The collection described above, or undefined where the engine does not offer it. */
 export function memoryReleaser(): (() => void) | undefined {
   const gc = gcFunction();

@@ -6,7 +6,7 @@
  * answers 503 with `progress()`.
  */
 import { errorMessage } from "../core/errors.ts";
-import { memoryReleaser } from "../core/gc.ts";
+import { DeferredRelease, memoryReleaser } from "../core/gc.ts";
 import type { Logger } from "../core/log.ts";
 import type { Service } from "../core/service.ts";
 import type { RadioStatus } from "../core/types.ts";
@@ -57,9 +57,6 @@ import {
 } from "./types.ts";
 
 /** The gateway's own settings (config `gateway`): they win over what the radio reports. */
-
-/** A build's memory release waits this long after the model is ready. */
-export const RELEASE_DELAY_MS = 2000;
 export interface GatewayIdentity {
   readonly name: string | null;
   readonly lat: number | null;
@@ -92,7 +89,7 @@ export interface MeshModelOptions {
    * 110-113 MB from the fourth second with it: bench/soak.ts --nodes 20000).
    */
   readonly releaseMemory?: () => void;
-  /** How long after a build its release runs (default RELEASE_DELAY_MS). */
+  /** How long after a build its release runs (default RELEASE_DELAY_MS, core/gc.ts). */
   readonly releaseDelayMs?: number;
   /** Told of each new node and each fresh advert of a known one (e.g. the bus `node` event). */
   readonly onNode?: (e: { publicKey: string; change: "new" | "updated" }) => void;
@@ -129,6 +126,9 @@ export class MeshModel implements Service {
   /** A rebuild with new settings, from `reconfigure` until its state is live. */
   private reconfiguring: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
+  /** The memory release (core/gc.ts) after large saves and, deferred, after builds. */
+  private readonly release: (() => void) | null;
+  private readonly afterBuild: DeferredRelease;
   private rebuilds = 0;
   private lastRebuildMs: number | null = null;
   private head: (SavedHead & { channels: unknown }) | null = null;
@@ -147,6 +147,8 @@ export class MeshModel implements Service {
     this.now = opts.now ?? Date.now;
     this.state = this.live(new MeshState(this.cfg));
     this.scheduler = new Scheduler({ sliceMs: this.cfg.sliceMs, log: opts.log.child("sched") });
+    this.release = opts.releaseMemory ?? memoryReleaser() ?? null;
+    this.afterBuild = new DeferredRelease(this.release, opts.releaseDelayMs);
   }
 
   async start(): Promise<void> {
@@ -172,6 +174,7 @@ export class MeshModel implements Service {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.afterBuild.cancel();
     this.scheduler.stop();
     await this.running?.catch(() => {});
     await this.settling?.done.catch(() => {});
@@ -330,7 +333,7 @@ export class MeshModel implements Service {
           nodes: base.nodes.size,
           edges: base.graph.size,
         });
-        this.releaseAfterBuild();
+        this.afterBuild.soon();
       })
       .finally(() => {
         this.task = null;
@@ -445,25 +448,6 @@ export class MeshModel implements Service {
   }
 
   /** Save what changed since the last save (one at a time). */
-  /**
-   * The release after a build, a moment later and outside the scheduler's
-   * slices: it pauses this thread (about 50 ms after a 100,000-observation
-   * rebuild, bench/mesh-rebuild-daemon.ts --timeline), which requests
-   * arriving as the model becomes ready should not wait for.
-   */
-  private releaseAfterBuild(): void {
-    const t = setTimeout(() => {
-      this.timers = this.timers.filter((x) => x !== t);
-      this.releaseMemory();
-    }, this.opts.releaseDelayMs ?? RELEASE_DELAY_MS);
-    t.unref();
-    this.timers.push(t);
-  }
-
-  private releaseMemory(): void {
-    (this.opts.releaseMemory ?? memoryReleaser())?.();
-  }
-
   persist(): Promise<void> {
     const tables = this.opts.tables;
     if (!tables || !this.built) return Promise.resolve();
@@ -476,7 +460,7 @@ export class MeshModel implements Service {
         this.saves.count++;
         this.saves.rows += rows;
         this.saves.lastMs = Math.round(performance.now() - t0);
-        if (rows >= SAVE_BATCH) this.releaseMemory();
+        if (rows >= SAVE_BATCH) this.release?.();
       })
       .catch((err) => {
         this.saves.failed++;

@@ -8,7 +8,7 @@ import { basename, dirname } from "node:path";
 import { getHeapStatistics } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { MeshgateError } from "../core/errors.ts";
-import { memoryReleaser, releaseMemoryEvery } from "../core/gc.ts";
+import { DeferredRelease, memoryReleaser, releaseMemoryEvery } from "../core/gc.ts";
 import { Logger, type LogSink } from "../core/log.ts";
 import { StoreEngine } from "./engine.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
@@ -44,19 +44,7 @@ function forwardingLogger(level: WorkerInit["logLevel"]): Logger {
  * restore and node scan at start, is a few hundred batches), one GC once it
  * is over.
  */
-const MESH_GC_DELAY_MS = 2000;
-let meshGcTimer: NodeJS.Timeout | null = null;
-
-function gcAfterMeshBurst(): void {
-  const gc = collect;
-  if (!gc) return;
-  if (meshGcTimer) clearTimeout(meshGcTimer);
-  meshGcTimer = setTimeout(() => {
-    meshGcTimer = null;
-    gc();
-  }, MESH_GC_DELAY_MS);
-  meshGcTimer.unref();
-}
+let afterMeshBurst = new DeferredRelease(null);
 
 const WRITES = new Set([
   "ingest",
@@ -68,8 +56,6 @@ const WRITES = new Set([
   "backup",
 ]);
 let engine: StoreEngine | null = null;
-/** The full collection that returns memory (core/gc.ts), once init has run. */
-let collect: (() => void) | undefined;
 let healthTimer: NodeJS.Timeout | null = null;
 let stopReleasing = () => {};
 let recycleAsked = false;
@@ -118,7 +104,7 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
     case "listNodes":
       return q.listNodes(db);
     case "scanNodes":
-      gcAfterMeshBurst();
+      afterMeshBurst.soon();
       return q.scanNodes(db, String(a[0]), Number(a[1]));
     case "getNode":
       return q.getNode(db, String(a[0]));
@@ -134,10 +120,10 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
       return e.setMeta(String(a[0]), String(a[1]));
     case "meshWrite":
       e.meshWrite(a[0]);
-      gcAfterMeshBurst();
+      afterMeshBurst.soon();
       return undefined;
     case "meshRead":
-      gcAfterMeshBurst();
+      afterMeshBurst.soon();
       return meshRead(db, a[0] as MeshTable, (a[1] ?? null) as Row | null, Number(a[2]));
     case "outboxEnqueue":
       return e.outboxEnqueue(a[0] as Parameters<StoreEngine["outboxEnqueue"]>[0]);
@@ -157,7 +143,7 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
       return e.snapshot();
     case "stop":
       if (healthTimer) clearInterval(healthTimer);
-      if (meshGcTimer) clearTimeout(meshGcTimer);
+      afterMeshBurst.cancel();
       stopReleasing();
       await e.close();
       engine = null;
@@ -170,7 +156,8 @@ async function call(e: StoreEngine, method: string, a: readonly unknown[]): Prom
 async function init(i: WorkerInit): Promise<void> {
   try {
     const fs = i.fsModule ? ((await import(i.fsModule)) as { fs: FsPort }).fs : undefined;
-    collect = memoryReleaser();
+    const collect = memoryReleaser();
+    afterMeshBurst = new DeferredRelease(collect ?? null);
     engine = await StoreEngine.open({
       ...i,
       log: forwardingLogger(i.logLevel),

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  DeferredRelease,
   growthRelease,
   memoryReleaser,
   releaseMemoryEvery,
@@ -79,6 +80,25 @@ describe("memory release", () => {
     expect(w.at(90)).toBe(0);
     expect(w.at(96)).toBe(1);
     w.stop();
+  });
+
+  it("deferred: one release a delay after the last of a burst of calls, none once cancelled", () => {
+    vi.useFakeTimers();
+    let runs = 0;
+    const later = new DeferredRelease(() => runs++, 2000);
+    later.soon();
+    vi.advanceTimersByTime(1500);
+    later.soon();
+    vi.advanceTimersByTime(1500);
+    expect(runs).toBe(0);
+    vi.advanceTimersByTime(500);
+    expect(runs).toBe(1);
+    later.soon();
+    later.cancel();
+    vi.advanceTimersByTime(5000);
+    expect(runs).toBe(1);
+    new DeferredRelease(null).soon();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("is a daemon service that starts and stops its timer", async () => {
