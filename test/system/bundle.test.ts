@@ -1,0 +1,54 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { startDaemon } from "../support/daemon.ts";
+import { REPO_ROOT } from "../support/paths.ts";
+
+const DIST = join(REPO_ROOT, "dist");
+const BUNDLES = ["meshgate.mjs", "store-worker.mjs"];
+
+// The banner's own imports (build.mjs): createRequire, fileURLToPath, dirname.
+const BANNER_IMPORTS = ["node:module", "node:url", "node:path"];
+
+describe("the daemon bundle (build.mjs)", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "mg-bundle-"));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it("was built by the test run", () => {
+    for (const b of BUNDLES) expect(existsSync(join(DIST, b)), b).toBe(true);
+  });
+
+  it("loads Node's built-ins with require, not as ES modules, beyond the banner", () => {
+    for (const b of BUNDLES) {
+      const text = readFileSync(join(DIST, b), "utf8");
+      const esm = [...text.matchAll(/\bfrom\s*["']((?:node:)?[a-z_/]+)["']/g)].map((m) => m[1]);
+      expect(esm.filter((m) => !BANNER_IMPORTS.includes(m!)), b).toEqual([]);
+      expect(text, b).toMatch(/require\("node:fs"\)/);
+    }
+  });
+
+  it("runs without Node loading undici and http2", async () => {
+    // An ES import of node:http reads its lazy WebSocket export, which loads
+    // undici, http2, tls and readline: 73 internal modules nothing here uses.
+    const list = join(tmp, "modules.json");
+    const probe = join(tmp, "modules.mjs");
+    writeFileSync(
+      probe,
+      `import { writeFileSync } from "node:fs";\nprocess.on("exit", () => writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList)));\n`,
+    );
+    const d = await startDaemon({
+      entry: join(DIST, "meshgate.mjs"),
+      dataDir: join(tmp, "data"),
+      env: { NODE_OPTIONS: `--import=${probe}` },
+    });
+    const health = await fetch(`${d.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await d.stop()).toBe(0);
+    const loaded = JSON.parse(readFileSync(list, "utf8")) as string[];
+    // The HTTP server ran on node:http.
+    expect(loaded).toContain("NativeModule http");
+    for (const m of ["internal/deps/undici/undici", "http2", "internal/http2/core"])
+      expect(loaded).not.toContain(`NativeModule ${m}`);
+  });
+});
