@@ -58,13 +58,13 @@ describe("systemd unit", () => {
     expect(initOpts).toBe(unitOpts);
   });
 
-  it("runs node with V8's optimising compilers off, as every launcher does", () => {
+  it("runs node with the same V8 flags in every launcher", () => {
     const exec =
       /^\/usr\/bin\/node((?: --\S+)*) \/usr\/lib\/meshgate\/dist\/meshgate\.mjs run /.exec(
         d.get("ExecStart")?.[0] ?? "",
       );
     const flags = exec?.[1]?.trim();
-    expect(flags).toBe("--max-opt=1");
+    expect(flags).toBe("--max-opt=1 --no-wasm-tier-up --no-wasm-dynamic-tiering --max-old-space-size=256");
     const init = readFileSync(join(REPO_ROOT, "packaging/openwrt/meshgate.init"), "utf8");
     expect(
       /procd_set_param command \/usr\/bin\/node ((?:--\S+ ?)*) "\$MESHGATE_HOME/
