@@ -29,7 +29,7 @@ export function unitEnv(): Record<string, string> {
 
 /**
  * The V8 flags the unit puts on node's command line before the daemon's
- * script (`ExecStart=/usr/bin/node --max-opt=1 .../meshgate.mjs`): flags V8
+ * script (`ExecStart=/usr/bin/node --max-opt=0 ... .../meshgate.mjs`): flags V8
  * reads only there, so benches pass them to the node they spawn.
  */
 export function unitNodeArgs(): string[] {

@@ -90,7 +90,7 @@ export function buildDeb({ root, out, pkg, target, t, stage }) {
   };
   put(
     "usr/bin/meshgate",
-    '#!/bin/sh\nexec node --max-opt=1 --no-wasm-tier-up --no-wasm-dynamic-tiering --max-old-space-size=256 /usr/lib/meshgate/dist/meshgate.mjs "$@"\n',
+    '#!/bin/sh\nexec node --max-opt=0 --no-wasm-tier-up --no-wasm-dynamic-tiering --max-old-space-size=256 /usr/lib/meshgate/dist/meshgate.mjs "$@"\n',
     0o755,
   );
   put("lib/systemd/system/meshgate.service", readFileSync(join(root, "systemd/meshgate.service")));
