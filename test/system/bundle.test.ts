@@ -23,7 +23,10 @@ describe("the daemon bundle (build.mjs)", () => {
     for (const b of BUNDLES) {
       const text = readFileSync(join(DIST, b), "utf8");
       const esm = [...text.matchAll(/\bfrom\s*["']((?:node:)?[a-z_/]+)["']/g)].map((m) => m[1]);
-      expect(esm.filter((m) => !BANNER_IMPORTS.includes(m!)), b).toEqual([]);
+      expect(
+        esm.filter((m) => !BANNER_IMPORTS.includes(m!)),
+        b,
+      ).toEqual([]);
       expect(text, b).toMatch(/require\("node:fs"\)/);
     }
   });

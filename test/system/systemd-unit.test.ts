@@ -64,7 +64,9 @@ describe("systemd unit", () => {
         d.get("ExecStart")?.[0] ?? "",
       );
     const flags = exec?.[1]?.trim();
-    expect(flags).toBe("--max-opt=0 --no-wasm-tier-up --no-wasm-dynamic-tiering --max-old-space-size=256");
+    expect(flags).toBe(
+      "--max-opt=0 --no-wasm-tier-up --no-wasm-dynamic-tiering --max-old-space-size=256",
+    );
     const init = readFileSync(join(REPO_ROOT, "packaging/openwrt/meshgate.init"), "utf8");
     expect(
       /procd_set_param command \/usr\/bin\/node ((?:--\S+ ?)*) "\$MESHGATE_HOME/
