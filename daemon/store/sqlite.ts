@@ -1,7 +1,12 @@
-/** Loads sql.js once per thread (the wasm module is ~1 MB; instantiate it once). */
+/**
+ * Loads sql.js once per thread (the wasm module is ~1 MB; instantiate it once).
+ * SQLite's code stays in V8's baseline WebAssembly compiler (Liftoff) through
+ * the unit's command line (`--no-wasm-tier-up --no-wasm-dynamic-tiering`):
+ * V8 reads those flags only there, and setting `--liftoff-only` from here at
+ * run time left its dynamic tier-up on (docs/storage.md, Memory).
+ */
 
 import { readFileSync } from "node:fs";
-import { setFlagsFromString } from "node:v8";
 import initSqlJs, { type Database, type SqlJsStatic } from "sql.js";
 import { wasmPath } from "./paths.ts";
 
@@ -13,20 +18,6 @@ let memory: WebAssembly.Memory | null = null;
 /** Size of this thread's sql.js WebAssembly memory (it only ever grows), 0 before load. */
 export function wasmMemoryBytes(): number {
   return memory?.buffer.byteLength ?? 0;
-}
-
-/**
- * Keeps sql.js on V8's baseline wasm compiler (Liftoff): the optimising tier
- * costs about 20 MB of resident memory for SQLite's code, which matters more
- * on a gateway than the ~20% ingest speed it buys (docs/storage.md, Memory).
- * V8 flags are per process; sql.js is the only wasm meshgate runs.
- */
-function baselineWasmOnly(): void {
-  try {
-    setFlagsFromString("--liftoff-only");
-  } catch {
-    // an engine without the flag keeps its default tiers
-  }
 }
 
 /**
@@ -47,7 +38,6 @@ export function withSmallCache(db: Database): Database {
 export function loadSqlJs(): Promise<SqlJsStatic> {
   // Per-thread cache of an immutable module, not shared mutable state.
   if (!loading) {
-    baselineWasmOnly();
     const binary = readFileSync(wasmPath());
     // Instantiated here rather than by sql.js so the memory export can be
     // measured (health, /metrics and the worker's recycling decision).
