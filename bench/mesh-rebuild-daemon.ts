@@ -277,7 +277,7 @@ const pct = (p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 console.log(
   `Daemon startup rebuild over ${n} stored observations (${seededMs > 0 ? `seeded in ${f(seededMs / 1000, 1)} s` : "seeded before"}), ` +
-    `sliceMs ${app.mesh.cfg.sliceMs}, Node ${process.version}, NODE_OPTIONS ${process.env.NODE_OPTIONS ?? "none"}, node flags ${process.execArgv.filter((a) => a.startsWith("--") && !a.startsWith("--import") && a !== "tsx").join(" ") || "none"}; 1-minute load average ${f(loadStart, 1)} at start, ${f(loadEnd, 1)} at end.`,
+    `sliceMs ${app.mesh.cfg.sliceMs}, Node ${process.version}, NODE_OPTIONS ${process.env.NODE_OPTIONS ?? "none"}, node flags ${process.execArgv.filter((a) => a.startsWith("--") && !a.startsWith("--import")).join(" ") || "none"}; 1-minute load average ${f(loadStart, 1)} at start, ${f(loadEnd, 1)} at end.`,
 );
 console.log("");
 console.log("| measurement | value |");
