@@ -33,7 +33,7 @@ describe("the daemon bundle (build.mjs)", () => {
 
   it("runs without Node loading undici and http2", async () => {
     // An ES import of node:http reads its lazy WebSocket export, which loads
-    // undici, http2, tls and readline: 73 internal modules nothing here uses.
+    // undici, http2, tls and readline: internal modules nothing here uses.
     const list = join(tmp, "modules.json");
     const probe = join(tmp, "modules.mjs");
     writeFileSync(
