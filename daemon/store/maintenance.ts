@@ -90,6 +90,8 @@ export function retentionSlice(
     work += del(db, "DELETE FROM rollup_rf WHERE hour < ?", [rollCut]);
     const nodes = scalar(db, "SELECT count(*) FROM nodes");
     if (nodes > o.maxNodes) {
+      // No index on last_seen (schema/005): a scan with SQLite's bounded
+      // top-N sort, only while the table is past its cap.
       work += del(
         db,
         "DELETE FROM nodes WHERE public_key IN (SELECT public_key FROM nodes ORDER BY last_seen LIMIT ?)",

@@ -99,8 +99,14 @@ function node(r: SqlRecord): NodeRow {
   return { ...(r as unknown as NodeRow), extras: extras(r.extras ?? null) };
 }
 
+/**
+ * Every node, last heard first. Sorted here: nodes has no index on
+ * last_seen (schema/005), and SQLite's sorter would take the whole table
+ * into WebAssembly memory, which never shrinks.
+ */
 export function listNodes(db: Database): NodeRow[] {
-  return selectRecords(db, `SELECT ${NODE_COLS} FROM nodes ORDER BY last_seen DESC`, []).map(node);
+  const rows = selectRecords(db, `SELECT ${NODE_COLS} FROM nodes`, []).map(node);
+  return rows.sort((a, b) => b.lastSeen - a.lastSeen || (a.publicKey < b.publicKey ? -1 : 1));
 }
 
 export function scanNodes(db: Database, afterKey: string, limit: number): NodeRow[] {
