@@ -53,6 +53,13 @@ export interface ArchiveOptions {
   readonly idleMs: number;
 }
 
+/**
+ * Size pressure (archive passes until the hot rows are back under the lower
+ * mark) starts past PRESSURE_ON of the budget and stops under PRESSURE_OFF.
+ */
+export const PRESSURE_ON = 0.9;
+export const PRESSURE_OFF = 0.75;
+
 export interface Chunk {
   readonly lo: number;
   readonly hi: number;
@@ -138,8 +145,8 @@ export class Archive {
 
   /** The next range of hot observations to move, or null when the hot DB is within its budget. */
   nextChunk(now: number, hotUsed: number): Chunk | null {
-    if (hotUsed > this.o.hotBytes * 0.9) this.pressure = true;
-    else if (hotUsed < this.o.hotBytes * 0.75) this.pressure = false;
+    if (hotUsed > this.o.hotBytes * PRESSURE_ON) this.pressure = true;
+    else if (hotUsed < this.o.hotBytes * PRESSURE_OFF) this.pressure = false;
     const first = this.hot.exec("SELECT id, at FROM observations ORDER BY id LIMIT 1")[0]
       ?.values[0];
     if (!first) return null;
@@ -162,15 +169,19 @@ export class Archive {
       hi,
     ]);
     // Each pass rewrites the day's newest partition file: a few rows per
-    // tick (rows ageing past the window one by one, or size pressure from
-    // the other tables) would rewrite it every tick. Small passes wait,
-    // except at a day's end and for rows an hour past the window.
+    // tick (rows ageing past the window one by one) would rewrite it every
+    // tick. Small passes wait, except at a day's end and for rows an hour
+    // past the window. Under size pressure a pass waits for a whole chunk:
+    // when nodes and mesh state fill the budget by themselves (20,000
+    // nodes), the window refills to a chunk between passes instead of
+    // rewriting the partition every 1,000 packets.
     const dayDone =
       scalar(this.hot, `SELECT count(*) FROM (${window}) WHERE at < ? OR at >= ?`, [
         day,
         day + DAY_MS,
       ]) > 0;
-    const small = rows < Math.min(1000, this.o.chunkRows) && !dayDone;
+    const minRows = this.pressure ? this.o.chunkRows : Math.min(1000, this.o.chunkRows);
+    const small = rows < minRows && !dayDone;
     if (small && Number(first[1]) >= cutoff - 3_600_000) return null;
     return rows > 0 ? { lo, hi, day } : null;
   }
