@@ -60,7 +60,7 @@ export const STORE_SCHEMA = {
     hotMB: {
       type: "number",
       minimum: 0.5,
-      default: 4,
+      default: 2,
       description:
         "Size budget of the in-memory (hot) database; older observations move to archive partition files on flash past it. The store's memory follows this figure, not the history's length.",
     },
