@@ -77,7 +77,7 @@ export function stage(target, dir, { deb = false } = {}) {
   mkdirSync(dir, { recursive: true });
   cpSync(join(root, "dist"), join(dir, "dist"), {
     recursive: true,
-    filter: (p) => !p.endsWith(".map") || p.endsWith("meshgate.mjs.map"),
+    filter: (p) => !p.endsWith(".map") || p.endsWith("meshgate.cjs.map"),
   });
   for (const name of RUNTIME_PACKAGES) {
     copyPackage(name, dir, (p) => {
