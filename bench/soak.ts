@@ -17,7 +17,7 @@
  *   node --import tsx bench/soak.ts [--history 100000,1000000] [--minutes 3]
  *     [--rate 2] [--days 30] [--nodes 60] [--sim-nodes N] [--hot-mb N] [--anchor-seconds 60]
  *     [--no-build] [--smaps] [--seed-cache DIR] [--no-anchor]
- *     [--node-options STR] [--node-args STR] [--env K=V,K=V]
+ *     [--node-options STR] [--node-args STR] [--env K=V,K=V] [--ui]
  *
  * --smaps: after each row's run, where the daemon's RSS is (bench/_rss-breakdown.ts:
  * /proc smaps grouped by mapping, and each thread's V8 heap through
@@ -33,6 +33,9 @@
  * --node-args STR: flags on node's command line before the daemon's script
  * instead of the unit's (V8 flags NODE_OPTIONS refuses; "" for none);
  * --env K=V,K=V: variables over the unit's.
+ * --ui: one visitor for the whole run, as a browser tab left open: every
+ * file of the web UI (source maps too, as developer tools fetch them) and
+ * the API reads of its pages, again every minute, and a /ws feed held open.
  *
  * The issue's full goals ask for 5M observations and a 2-hour soak at 30
  * packets/s: `--history 5000000 --minutes 120 --rate 30`.
@@ -43,6 +46,7 @@ import {
   cpSync,
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -50,6 +54,7 @@ import {
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ANALYTICS_KINDS } from "../daemon/http/ports.ts";
 import { seed } from "./_history-seed.ts";
 import { cpuSeconds, dirSize, ioField, statusKb } from "./_proc.ts";
 import { breakdown, formatBreakdown, readHeaps } from "./_rss-breakdown.ts";
@@ -89,6 +94,7 @@ const envOver = Object.fromEntries(
     .filter(Boolean)
     .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
 );
+const ui = argv.includes("--ui");
 const seedCache = argv.includes("--seed-cache") ? opt("--seed-cache", "") : "";
 const samplesFile = argv.includes("--samples") ? opt("--samples", "") : "";
 const PROBE = join(root, "bench/_heap-probe.mjs");
@@ -121,6 +127,39 @@ const probedEnv = (probeDir: string): NodeJS.ProcessEnv => {
 };
 
 const writeBytes = (pid: number): number => ioField(pid, "write_bytes");
+
+/** The API reads the UI's pages make (web/src/pages). */
+const UI_READS = [
+  "/api/health",
+  "/api/stats",
+  "/api/nodes",
+  "/api/packets?limit=100",
+  "/api/channels",
+  "/api/radios",
+  "/api/graph",
+  ...ANALYTICS_KINDS.map((k) => `/api/analytics?kind=${k}&range=24h`),
+];
+
+/** --ui: one page visit: every file under dist/web, then the API reads. */
+async function visit(url: string): Promise<void> {
+  const web = join(root, "dist/web");
+  const files = readdirSync(web, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(web.length));
+  for (const path of [...files, ...UI_READS]) {
+    const r = await fetch(`${url}${path}`, { headers: { "accept-encoding": "gzip" } });
+    await r.arrayBuffer();
+    if (!r.ok) throw new Error(`--ui: ${path} answered ${r.status}`);
+  }
+}
+
+/** --ui: a /ws client held open, counting what it receives. */
+function liveFeed(url: string): { close(): void; messages(): number } {
+  let n = 0;
+  const ws = new WebSocket(`${url.replace(/^http/, "ws")}/ws`);
+  ws.addEventListener("message", () => n++);
+  return { close: () => ws.close(), messages: () => n };
+}
 
 /** Polls /api/health until it answers 200; returns the URL and ms since spawn. */
 async function firstOk(
@@ -201,7 +240,13 @@ async function soak(n: number): Promise<string[]> {
       const w0 = writeBytes(pid);
       const samples: { t: number; kb: number; w: number }[] = [];
       const end = performance.now() + minutes * 60_000;
+      const feed = ui ? liveFeed(url) : null;
+      let nextVisit = performance.now();
       while (performance.now() < end) {
+        if (ui && performance.now() >= nextVisit) {
+          await visit(url);
+          nextVisit += 60_000;
+        }
         await new Promise((r) => setTimeout(r, SAMPLE_MS));
         if (child.exitCode !== null) throw new Error(`daemon exited early:\n${out}`);
         const sample = { t: performance.now(), kb: statusKb(pid, "VmRSS"), w: writeBytes(pid) };
@@ -212,6 +257,8 @@ async function soak(n: number): Promise<string[]> {
             `${n},${((sample.t - t0 - okMs) / 1000).toFixed(1)},${sample.kb},${sample.w - w0}\n`,
           );
       }
+      feed?.close();
+      if (feed && feed.messages() === 0) throw new Error("--ui: the /ws feed received nothing");
       const hwm = statusKb(pid, "VmHWM");
       const cpuEnd = cpuSeconds(pid);
       const written = writeBytes(pid) - w0;
@@ -336,5 +383,5 @@ console.log(`|${" --- |".repeat(15)}`);
 for (const n of histories) console.log(`| ${withAnchor(n, await soak(n)).join(" | ")} |`);
 if (smaps) console.log(["", ...breakdowns, ...(await bareNode())].join("\n"));
 console.log(
-  `\nstore.hotMB ${hotMB ?? "default"}; NODE_OPTIONS ${daemonEnv().NODE_OPTIONS ?? "none"}; node args ${nodeArgs.join(" ") || "none"}; env over the unit's ${JSON.stringify(envOver)}; anchor: node:sqlite, WAL, ${anchorSeconds} s; ${minutes} min per row at ${rate} packets/s (simulator, ${simNodes} nodes; history from ${nodes}), history over ${days} days; Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end.`,
+  `\n${ui ? "one UI visitor (--ui); " : ""}store.hotMB ${hotMB ?? "default"}; NODE_OPTIONS ${daemonEnv().NODE_OPTIONS ?? "none"}; node args ${nodeArgs.join(" ") || "none"}; env over the unit's ${JSON.stringify(envOver)}; anchor: node:sqlite, WAL, ${anchorSeconds} s; ${minutes} min per row at ${rate} packets/s (simulator, ${simNodes} nodes; history from ${nodes}), history over ${days} days; Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end.`,
 );
