@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { unitNodeFlags } from "../packaging/unit-flags.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -33,10 +34,7 @@ export function unitEnv(): Record<string, string> {
  * reads only there, so benches pass them to the node they spawn.
  */
 export function unitNodeArgs(): string[] {
-  const unit = readFileSync(join(root, "systemd/meshgate.service"), "utf8");
-  const exec = /^ExecStart=\S*node((?: --\S+)*) \S+meshgate\.mjs /m.exec(unit);
-  if (!exec) throw new Error("systemd/meshgate.service: no ExecStart running node on meshgate.mjs");
-  return exec[1]!.split(" ").filter(Boolean);
+  return unitNodeFlags();
 }
 
 /**

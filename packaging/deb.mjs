@@ -22,6 +22,7 @@ import { gzipSync } from "node:zlib";
 import { bundledPackageDirs, copyrightFile, packageDirOf } from "./copyright.mjs";
 import { helpTexts, manPage } from "./manpage.mjs";
 import { shlibDepends } from "./shlibdeps.mjs";
+import { unitNodeFlags } from "./unit-flags.mjs";
 
 /** Every regular file under `dir`, as absolute paths. */
 function files(dir) {
@@ -90,7 +91,7 @@ export function buildDeb({ root, out, pkg, target, t, stage }) {
   };
   put(
     "usr/bin/meshgate",
-    '#!/bin/sh\nexec node --max-opt=0 --no-wasm-tier-up --no-wasm-dynamic-tiering --max-old-space-size=256 /usr/lib/meshgate/dist/meshgate.mjs "$@"\n',
+    `#!/bin/sh\nexec node ${unitNodeFlags().join(" ")} /usr/lib/meshgate/dist/meshgate.mjs "$@"\n`,
     0o755,
   );
   put("lib/systemd/system/meshgate.service", readFileSync(join(root, "systemd/meshgate.service")));

@@ -21,6 +21,7 @@ import {
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildDeb } from "./deb.mjs";
+import { unitNodeFlags } from "./unit-flags.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -114,7 +115,7 @@ export function stage(target, dir, { deb = false } = {}) {
   mkdirSync(join(dir, "bin"), { recursive: true });
   writeFileSync(
     join(dir, "bin/meshgate"),
-    '#!/bin/sh\n# meshgate launcher: runs the bundle with the Node.js on PATH (>= 22).\nhere=$(dirname "$(readlink -f "$0")")\nexec node --max-opt=0 --no-wasm-tier-up --no-wasm-dynamic-tiering --max-old-space-size=256 "$here/../dist/meshgate.mjs" "$@"\n',
+    `#!/bin/sh\n# meshgate launcher: runs the bundle with the Node.js on PATH (>= 22).\nhere=$(dirname "$(readlink -f "$0")")\nexec node ${unitNodeFlags().join(" ")} "$here/../dist/meshgate.mjs" "$@"\n`,
   );
   chmodSync(join(dir, "bin/meshgate"), 0o755);
   cpSync(join(root, "systemd"), join(dir, "systemd"), { recursive: true });

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { connectionCap, MAX_CONNECTIONS, RESERVED_FDS } from "../../daemon/http/fd-guard.ts";
+import { unitNodeFlags } from "../../packaging/unit-flags.mjs";
 import { REPO_ROOT } from "../support/paths.ts";
 
 const UNIT = join(REPO_ROOT, "systemd/meshgate.service");
@@ -73,12 +74,14 @@ describe("systemd unit", () => {
         .exec(init)?.[1]
         ?.trim(),
     ).toBe(flags);
+    // The .deb's and the tarball's launchers read them from the unit.
+    expect(unitNodeFlags().join(" ")).toBe(flags);
     for (const file of ["packaging/deb.mjs", "packaging/package.mjs"]) {
       const launcher = readFileSync(join(REPO_ROOT, file), "utf8");
       expect(
-        /exec node ((?:--\S+ ?)*) \S*dist\/meshgate\.mjs/.exec(launcher)?.[1]?.trim(),
+        /exec node \$\{unitNodeFlags\(\)\.join\(" "\)\} \S*dist\/meshgate\.mjs/.test(launcher),
         file,
-      ).toBe(flags);
+      ).toBe(true);
     }
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
       scripts: Record<string, string>;
