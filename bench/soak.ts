@@ -128,6 +128,14 @@ const probedEnv = (probeDir: string): NodeJS.ProcessEnv => {
 
 const writeBytes = (pid: number): number => ioField(pid, "write_bytes");
 
+/** The daemon of the row being run: stopped with the bench (an interrupted 2-hour soak leaves no daemon behind). */
+let running: ChildProcess | null = null;
+for (const sig of ["SIGINT", "SIGTERM"] as const)
+  process.on(sig, () => {
+    running?.kill("SIGTERM");
+    process.exit(130);
+  });
+
 /** The API reads the UI's pages make (web/src/pages). */
 const UI_READS = [
   "/api/health",
@@ -228,6 +236,7 @@ async function soak(n: number): Promise<string[]> {
       stdio: ["ignore", "pipe", "pipe"],
       env: probedEnv(work),
     });
+    running = child;
     let out = "";
     child.stdout?.on("data", (d) => (out += d));
     child.stderr?.on("data", (d) => (out += d));
