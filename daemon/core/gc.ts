@@ -133,6 +133,18 @@ export class DeferredRelease {
   }
 }
 
+/**
+ * A young-generation collection (about a millisecond): frees buffers that
+ * were made and dropped moments ago, as a history page that walks several
+ * archive partitions does with each one it leaves. Undefined where the
+ * engine does not offer it.
+ */
+export function youngCollector(): (() => void) | undefined {
+  const gc = gcFunction();
+  if (!gc) return undefined;
+  return () => gc({ type: "minor", execution: "sync" });
+}
+
 /** The collection described above, or undefined where the engine does not offer it. */
 export function memoryReleaser(): (() => void) | undefined {
   const gc = gcFunction();
