@@ -251,8 +251,14 @@ async function soak(n: number): Promise<string[]> {
       const end = performance.now() + minutes * 60_000;
       const feed = ui ? liveFeed(url) : null;
       let nextVisit = performance.now();
+      // The visitor comes once the mesh model is ready (before, its pages
+      // answer 503 with the progress).
+      let meshUp = false;
+      void ready.then(() => {
+        meshUp = true;
+      });
       while (performance.now() < end) {
-        if (ui && performance.now() >= nextVisit) {
+        if (ui && meshUp && performance.now() >= nextVisit) {
           await visit(url);
           nextVisit += 60_000;
         }
