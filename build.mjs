@@ -1,5 +1,4 @@
-// Builds meshgate: the daemon bundle (dist/meshgate.cjs behind the entry
-// dist/meshgate.mjs), the store worker
+// Builds meshgate: the daemon bundle (dist/meshgate.mjs), the store worker
 // (dist/store-worker.mjs), the web UI with hashed assets (dist/web/), and
 // copies sql-wasm.wasm and schema/ beside the bundle. Prints bundle sizes.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -64,61 +63,33 @@ function record(file, lazy = false) {
   });
 }
 
-/**
- * The daemon's code is CommonJS (dist/meshgate.cjs) behind a small ES module
- * entry (dist/meshgate.mjs, the path the unit, packages and docs name): Node
- * keeps a copy of an ES module's source bytes for the life of the process,
- * besides the source V8 holds, 1.5 MB for this bundle; the CommonJS loader
- * does not (bench/soak.ts --smaps). `import.meta.url` is defined from
- * __filename, which sits in the same folder as the entry.
- */
-const CJS_BANNER = [
-  "const __mgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
-].join("\n");
-
-const ENTRY = [
-  "#!/usr/bin/env node",
-  "// meshgate's entry: the daemon itself is CommonJS beside it (build.mjs says why).",
-  "import { createRequire } from 'node:module';",
-  "createRequire(import.meta.url)('./meshgate.cjs');",
-  "",
-].join("\n");
-
 async function buildDaemon() {
-  const common = {
+  const entryPoints = { meshgate: join(root, "daemon/main.ts") };
+  const worker = join(root, "daemon/store/worker.ts");
+  if (existsSync(worker)) entryPoints["store-worker"] = worker;
+  await esbuild.build({
+    entryPoints,
+    outdir: dist,
+    outExtension: { ".js": ".mjs" },
     bundle: true,
     platform: "node",
+    format: "esm",
     target: "node20",
     sourcemap: true,
+    // The daemon keeps its bundle's source text in memory for as long as it
+    // runs (V8 compiles functions lazily from it). Without whitespace and
+    // comments it is 1.5 MB instead of 2.3, and ASCII-only: a few non-ASCII
+    // characters in dependencies' comments made V8 hold all of it as UTF-16,
+    // 4.7 MB (bench/soak.ts --smaps). Names are kept; the .map gives lines.
     minifyWhitespace: true,
     external,
+    banner: { js: banner },
+    plugins: [builtinsViaRequire],
     define: { __MESHGATE_VERSION__: JSON.stringify(pkg.version) },
     logLevel: "warning",
     legalComments: "none",
-  };
-  await esbuild.build({
-    ...common,
-    entryPoints: [join(root, "daemon/main.ts")],
-    outfile: join(dist, "meshgate.cjs"),
-    format: "cjs",
-    banner: { js: CJS_BANNER },
-    define: { ...common.define, "import.meta.url": "__mgImportMetaUrl" },
   });
-  writeFileSync(join(dist, "meshgate.mjs"), ENTRY, { mode: 0o755 });
-  record(join(dist, "meshgate.cjs"));
-  const worker = join(root, "daemon/store/worker.ts");
-  if (existsSync(worker)) {
-    await esbuild.build({
-      ...common,
-      entryPoints: { "store-worker": worker },
-      outdir: dist,
-      outExtension: { ".js": ".mjs" },
-      format: "esm",
-      banner: { js: banner },
-      plugins: [builtinsViaRequire],
-    });
-    record(join(dist, "store-worker.mjs"));
-  }
+  for (const name of Object.keys(entryPoints)) record(join(dist, `${name}.mjs`));
   cpSync(join(root, "node_modules/sql.js/dist/sql-wasm.wasm"), join(dist, "sql-wasm.wasm"));
   rmSync(join(dist, "schema"), { recursive: true, force: true });
   cpSync(join(root, "schema"), join(dist, "schema"), { recursive: true });

@@ -8,14 +8,12 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-// No top-level await: the bundle is CommonJS (build.mjs says why).
-void runCli(process.argv.slice(2), {
+const code = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
-}).then((code) => {
-  process.exitCode = code;
-  // Background handles (a serial port closing, a worker) must not hold a
-  // finished command open.
-  setTimeout(() => process.exit(code), 200).unref();
 });
+process.exitCode = code;
+// Background handles (a serial port closing, a worker) must not hold a
+// finished command open.
+setTimeout(() => process.exit(code), 200).unref();

@@ -89,8 +89,8 @@ export function bundledPackageDirs(dist) {
     }
   };
   walk(dist);
-  if (!maps.some((m) => m.endsWith("meshgate.cjs.map"))) {
-    throw new Error(`${dist}/meshgate.cjs.map missing: the copyright file is generated from it`);
+  if (!maps.some((m) => m.endsWith("meshgate.mjs.map"))) {
+    throw new Error(`${dist}/meshgate.mjs.map missing: the copyright file is generated from it`);
   }
   const dirs = new Set();
   for (const map of maps) {

@@ -78,7 +78,7 @@ export function stage(target, dir, { deb = false } = {}) {
   mkdirSync(dir, { recursive: true });
   cpSync(join(root, "dist"), join(dir, "dist"), {
     recursive: true,
-    filter: (p) => !p.endsWith(".map") || p.endsWith("meshgate.cjs.map"),
+    filter: (p) => !p.endsWith(".map") || p.endsWith("meshgate.mjs.map"),
   });
   for (const name of RUNTIME_PACKAGES) {
     copyPackage(name, dir, (p) => {

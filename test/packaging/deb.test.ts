@@ -97,7 +97,6 @@ describe.skipIf(!hasDpkg)("the amd64 .deb installed into a scratch root", () => 
     const lib = join(root, "usr/lib/meshgate");
     for (const f of [
       "dist/meshgate.mjs",
-      "dist/meshgate.cjs",
       "dist/store-worker.mjs",
       "dist/sql-wasm.wasm",
       "dist/schema/001_init.sql",

@@ -6,7 +6,7 @@ import { startDaemon } from "../support/daemon.ts";
 import { REPO_ROOT } from "../support/paths.ts";
 
 const DIST = join(REPO_ROOT, "dist");
-const BUNDLES = ["meshgate.cjs", "store-worker.mjs"];
+const BUNDLES = ["meshgate.mjs", "store-worker.mjs"];
 
 // The banner's own imports (build.mjs): createRequire, fileURLToPath, dirname.
 const BANNER_IMPORTS = ["node:module", "node:url", "node:path"];
@@ -17,17 +17,6 @@ describe("the daemon bundle (build.mjs)", () => {
 
   it("was built by the test run", () => {
     for (const b of BUNDLES) expect(existsSync(join(DIST, b)), b).toBe(true);
-  });
-
-  it("runs the daemon's code as CommonJS behind a small ES module entry", () => {
-    // Node keeps an ES module's source bytes for the process's life: the
-    // entry's are a few hundred, the daemon's would be 1.5 MB.
-    const entry = readFileSync(join(DIST, "meshgate.mjs"), "utf8");
-    expect(entry.length).toBeLessThan(1024);
-    expect(entry).toMatch(/\('\.\/meshgate\.cjs'\)/);
-    const daemon = readFileSync(join(DIST, "meshgate.cjs"), "utf8");
-    expect(daemon).not.toMatch(/^\s*(import|export)\s/m);
-    expect(daemon).not.toContain("import.meta");
   });
 
   it("loads Node's built-ins with require, not as ES modules, beyond the banner", () => {
