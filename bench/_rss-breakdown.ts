@@ -7,9 +7,21 @@
  * memory, other malloc arenas, thread stacks) with the largest listed. With
  * the V8 figures bench/_heap-probe.mjs writes from inside each thread, the
  * anonymous part splits into V8 heap (per space), WebAssembly memory and the
- * rest (malloc'd C++ objects, arenas, stacks).
+ * rest (malloc'd C++ objects, arenas, stacks). The largest anonymous
+ * mappings are named by what they hold where a buffer's first bytes say so
+ * (read through /proc/PID/mem): an SQLite database file (sql.js keeps each
+ * open database's file in memory), WebAssembly module bytes, a script's
+ * source.
  */
-import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+} from "node:fs";
 import { join } from "node:path";
 
 export interface Mapping {
@@ -36,6 +48,8 @@ export interface Breakdown {
   /** kB by group name. */
   readonly groups: Map<string, number>;
   readonly largestAnon: readonly Mapping[];
+  /** For each of largestAnon, what it holds ("" when nothing is recognised). */
+  readonly holds: readonly string[];
   /** WebAssembly memory: its size and how much of it is resident (kB; its mapping is exactly its size). */
   readonly wasm: { bytes: number; rssKb: number };
 }
@@ -73,6 +87,39 @@ function group(m: Mapping, exe: string): string {
   return "anonymous";
 }
 
+const SIGNATURES: readonly [string, Buffer][] = [
+  ["SQLite file", Buffer.from("SQLite format 3\0", "latin1")],
+  ["WebAssembly module", Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])],
+  ["script source", Buffer.from("#!/usr/bin/env node")],
+];
+
+/**
+ * Buffers in a mapping recognised by their first bytes, which malloc places
+ * 16-byte aligned: "2 x WebAssembly module", or "" (also when the mapping
+ * cannot be read: that takes the right to trace the process).
+ */
+export function holds(pid: number, m: Mapping): string {
+  const size = m.end - m.start;
+  if (size > 64 * 1048576) return "";
+  let fd: number | null = null;
+  try {
+    fd = openSync(`/proc/${pid}/mem`, "r");
+    const buf = Buffer.alloc(size);
+    readSync(fd, buf, 0, size, m.start);
+    const found: string[] = [];
+    for (const [name, sig] of SIGNATURES) {
+      let n = 0;
+      for (let i = buf.indexOf(sig); i >= 0; i = buf.indexOf(sig, i + 1)) if (i % 16 === 0) n++;
+      if (n > 0) found.push(n > 1 ? `${n} x ${name}` : name);
+    }
+    return found.join(", ");
+  } catch {
+    return "";
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
 /** wasmBytes: the store worker's WebAssembly memory size (/api/health), to find its mapping. */
 export function breakdown(pid: number, wasmBytes = 0): Breakdown {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -97,6 +144,7 @@ export function breakdown(pid: number, wasmBytes = 0): Breakdown {
     },
     groups,
     largestAnon,
+    holds: largestAnon.map((m) => holds(pid, m)),
     wasm: {
       bytes: wasmBytes,
       rssKb: maps
@@ -136,8 +184,11 @@ export function formatBreakdown(
     if (kb > 0) lines.push(`| ${g} | ${kbMiB(kb)} |`);
   lines.push(
     "",
-    `largest anonymous mappings (RSS MiB / size MiB, perms): ${b.largestAnon
-      .map((m) => `${kbMiB(m.rssKb)}/${MiB(m.end - m.start)} ${m.perms}`)
+    `largest anonymous mappings (RSS MiB / size MiB, perms, what they hold): ${b.largestAnon
+      .map(
+        (m, i) =>
+          `${kbMiB(m.rssKb)}/${MiB(m.end - m.start)} ${m.perms}${b.holds[i] ? ` (${b.holds[i]})` : ""}`,
+      )
       .join(", ")}`,
   );
   if (heaps.length) {
