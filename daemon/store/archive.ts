@@ -343,8 +343,11 @@ export class Archive {
     });
   }
 
-  closeIdle(now: number): void {
-    if (this.reader && now - this.reader.usedAt > this.o.idleMs) this.closeReader();
+  /** Closes the open partition once unused for idleMs; true if it did. */
+  closeIdle(now: number): boolean {
+    if (!this.reader || now - this.reader.usedAt <= this.o.idleMs) return false;
+    this.closeReader();
+    return true;
   }
 
   closeReader(): void {

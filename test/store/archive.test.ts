@@ -263,6 +263,28 @@ describe("archive partitions", () => {
     e.abandon();
   });
 
+  it("closes a partition left unused for 5 s and tells the host, so its copy is freed", async () => {
+    const dir = storeDir("arc-idle");
+    const clock = { now: DAY0 + 3 * DAY_MS };
+    let calls = 0;
+    const e = await filled(dir, clock, { afterArchive: () => calls++ });
+    // A page past the hot window opens partitions; the last one stays open.
+    const oldest = e.history.packetPage({ limit: 10, before: manifest(e)[0]!.maxId + 1 });
+    expect(oldest.rows.length).toBe(10);
+    const before = calls;
+    clock.now += 4_000;
+    await e.drainArchive();
+    expect(calls).toBe(before);
+    clock.now += 2_000;
+    await e.drainArchive();
+    expect(calls).toBe(before + 1);
+    // Closed once: nothing more to free.
+    clock.now += 10_000;
+    await e.drainArchive();
+    expect(calls).toBe(before + 1);
+    e.abandon();
+  });
+
   it("tells the host after every archive pass, so the worker can free the pass's copies", async () => {
     const dir = storeDir("arc-after");
     const clock = { now: DAY0 + 3 * DAY_MS };
