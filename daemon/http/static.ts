@@ -106,8 +106,8 @@ export class StaticFiles {
   }
 
   /**
-   * The gzip form of a text file, compressed once and kept (a Pi on WiFi
-   * serving a phone benefits from both), or null when not worth it.
+   * The gzip form of a text file, compressed once and kept (not on every
+   * page load: a Pi compresses slowly), or null when not worth it.
    */
   private async gzipped(file: string, st: Stats, type: string): Promise<Buffer | null> {
     if (!COMPRESSIBLE.test(type) || st.size <= 1024 || file.endsWith(".map")) return null;

@@ -58,8 +58,8 @@ export interface ArchiveOptions {
  * Size pressure (archive passes until the hot rows are back under the lower
  * mark) starts past PRESSURE_ON of the budget and stops under PRESSURE_OFF.
  */
-export const PRESSURE_ON = 0.9;
-export const PRESSURE_OFF = 0.75;
+const PRESSURE_ON = 0.9;
+const PRESSURE_OFF = 0.75;
 
 export interface Chunk {
   readonly lo: number;

@@ -104,8 +104,8 @@ export class Archiver {
         maxBytes: (s.archiveMaxMB ?? D.archiveMaxMB.default) * 1024 * 1024,
         maxAgeMs: s.maxAgeDays * DAY_MS,
         chunkRows: s.archiveChunkRows ?? 4000,
-        // Opening a partition again is one file read (2-3 ms for 4 MB from
-        // the page cache); an open one is its size in memory.
+        // Opening a partition again is one file read; an open one is its
+        // size in memory.
         idleMs: 5_000,
       },
       host.log.child("archive"),
