@@ -134,10 +134,10 @@ export class DeferredRelease {
 }
 
 /**
- * A young-generation collection (about a millisecond): frees buffers that
- * were made and dropped moments ago, as a history page that walks several
- * archive partitions does with each one it leaves. Undefined where the
- * engine does not offer it.
+ * A young-generation collection (a scavenge, far shorter than a full one):
+ * frees buffers that were made and dropped moments ago, as a history page
+ * that walks several archive partitions does with each one it leaves.
+ * Undefined where the engine does not offer it.
  */
 export function youngCollector(): (() => void) | undefined {
   const gc = gcFunction();

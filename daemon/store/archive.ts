@@ -305,8 +305,9 @@ export class Archive {
       // The partition left behind is two buffers of its size (the file read
       // and sql.js's copy of it), garbage that V8 counts only as external
       // memory: GET /api/channels, which may walk 32 partitions of up to
-      // 4 MB, left about 100 MB of it before a collection ran (at 1,000,000
-      // observations the daemon's high-water went from 104 to 214 MB).
+      // 4 MB, left so much of it before a collection ran that a visitor
+      // took the daemon's high-water to 194-201 MB at 1,000,000
+      // observations (bench/soak.ts --ui).
       this.collectYoung?.();
     }
     let bytes: Uint8Array;

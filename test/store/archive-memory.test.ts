@@ -2,8 +2,9 @@
  * A history read that walks several archive partitions frees each one it
  * leaves before loading the next: the file read and sql.js's copy of it are
  * garbage V8 counts only as external memory, and without a collection they
- * piled up (GET /api/channels at 1,000,000 observations: high-water 104 ->
- * 214 MB). The young-generation collection is counted here.
+ * piled up (a UI visitor at 1,000,000 observations took the daemon's
+ * high-water to 194-201 MB, bench/soak.ts --ui). The young-generation
+ * collection is counted here.
  */
 import { describe, expect, it, vi } from "vitest";
 import { StoreEngine } from "../../daemon/store/engine.ts";
