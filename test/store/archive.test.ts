@@ -53,6 +53,14 @@ async function filled(dir: string, clock: { now: number }, more: Partial<EngineO
   return e;
 }
 
+/** A filled archive whose host counts the calls that free memory (afterArchive). */
+async function filledCountingReleases(name: string) {
+  const clock = { now: DAY0 + 3 * DAY_MS };
+  const released = { calls: 0 };
+  const e = await filled(storeDir(name), clock, { afterArchive: () => released.calls++ });
+  return { e, clock, released };
+}
+
 const partitions = (dir: string) =>
   readdirSync(join(dir, "archive"))
     .filter((f) => f.endsWith(".sqlite"))
@@ -264,35 +272,29 @@ describe("archive partitions", () => {
   });
 
   it("closes a partition left unused for 5 s and tells the host, so its copy is freed", async () => {
-    const dir = storeDir("arc-idle");
-    const clock = { now: DAY0 + 3 * DAY_MS };
-    let calls = 0;
-    const e = await filled(dir, clock, { afterArchive: () => calls++ });
+    const { e, clock, released } = await filledCountingReleases("arc-idle");
     // A page past the hot window opens partitions; the last one stays open.
     const oldest = e.history.packetPage({ limit: 10, before: manifest(e)[0]!.maxId + 1 });
     expect(oldest.rows.length).toBe(10);
-    const before = calls;
+    const before = released.calls;
     clock.now += 4_000;
     await e.drainArchive();
-    expect(calls).toBe(before);
+    expect(released.calls).toBe(before);
     clock.now += 2_000;
     await e.drainArchive();
-    expect(calls).toBe(before + 1);
+    expect(released.calls).toBe(before + 1);
     // Closed once: nothing more to free.
     clock.now += 10_000;
     await e.drainArchive();
-    expect(calls).toBe(before + 1);
+    expect(released.calls).toBe(before + 1);
     e.abandon();
   });
 
   it("tells the host after every archive pass, so the worker can free the pass's copies", async () => {
-    const dir = storeDir("arc-after");
-    const clock = { now: DAY0 + 3 * DAY_MS };
-    let calls = 0;
-    const e = await filled(dir, clock, { afterArchive: () => calls++ });
+    const { e, released } = await filledCountingReleases("arc-after");
     const passes = e.health().counters.archive_passes ?? 0;
     expect(passes).toBeGreaterThan(1);
-    expect(calls).toBe(passes);
+    expect(released.calls).toBe(passes);
     e.abandon();
   });
 });
