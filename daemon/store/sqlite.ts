@@ -38,17 +38,14 @@ export function withSmallCache(db: Database): Database {
 export function loadSqlJs(): Promise<SqlJsStatic> {
   // Per-thread cache of an immutable module, not shared mutable state.
   if (!loading) {
-    let binary: Buffer<ArrayBuffer> | null = readFileSync(wasmPath());
     // Instantiated here rather than by sql.js so the memory export can be
     // measured (health, /metrics and the worker's recycling decision).
     loading = initSqlJs({
       instantiateWasm(imports, done) {
-        // V8 keeps its own copy of the module's bytes; this closure stays
-        // reachable from sql.js for the thread's life, so it lets go of the
-        // file's (0.7 MB).
-        const bytes = binary ?? readFileSync(wasmPath());
-        binary = null;
-        void WebAssembly.instantiate(bytes, imports).then(({ instance }) => {
+        // The file is read in here, not captured: V8 keeps its own copy of
+        // the module's bytes, and this closure stays reachable from sql.js
+        // for the thread's life (a captured read is 0.7 MB more).
+        void WebAssembly.instantiate(readFileSync(wasmPath()), imports).then(({ instance }) => {
           const m = Object.values(instance.exports).find((v) => v instanceof WebAssembly.Memory);
           memory = (m as WebAssembly.Memory | undefined) ?? null;
           done(instance);
