@@ -140,14 +140,16 @@ export class DeferredRelease {
  * Undefined where the engine does not offer it.
  */
 export function youngCollector(): (() => void) | undefined {
-  const gc = gcFunction();
-  if (!gc) return undefined;
-  return () => gc({ type: "minor", execution: "sync" });
+  return collection({ type: "minor", execution: "sync" });
 }
 
 /** The collection described above, or undefined where the engine does not offer it. */
 export function memoryReleaser(): (() => void) | undefined {
+  return collection({ type: "major", execution: "sync", flavor: "last-resort" });
+}
+
+/** A collection of the given kind, or undefined where the engine does not offer gc(). */
+function collection(options: object): (() => void) | undefined {
   const gc = gcFunction();
-  if (!gc) return undefined;
-  return () => gc({ type: "major", execution: "sync", flavor: "last-resort" });
+  return gc ? () => gc(options) : undefined;
 }
