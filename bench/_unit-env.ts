@@ -29,20 +29,11 @@ export function unitEnv(): Record<string, string> {
 }
 
 /**
- * The V8 flags the unit puts on node's command line before the daemon's
- * script (`ExecStart=/usr/bin/node --max-opt=0 ... .../meshgate.mjs`): flags V8
- * reads only there, so benches pass them to the node they spawn.
- */
-export function unitNodeArgs(): string[] {
-  return unitNodeFlags();
-}
-
-/**
  * node's arguments for the built daemon as the unit starts it (its V8 flags
  * unless `nodeArgs` says otherwise), on a config and data directory, its
  * HTTP server on a free loopback port.
  */
-export function unitDaemonArgv(cfg: string, dataDir: string, nodeArgs = unitNodeArgs()): string[] {
+export function unitDaemonArgv(cfg: string, dataDir: string, nodeArgs = unitNodeFlags()): string[] {
   const script = [join(root, "dist/meshgate.mjs"), "run", "--config", cfg, "--data-dir", dataDir];
   return [...nodeArgs, ...script, ...LOOPBACK];
 }

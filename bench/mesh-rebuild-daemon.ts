@@ -43,8 +43,9 @@ import { App } from "../daemon/app/app.ts";
 import { loadConfig } from "../daemon/config/load.ts";
 import { silentLogger } from "../daemon/core/log.ts";
 import { MeshModel } from "../daemon/mesh/model.ts";
+import { unitNodeFlags } from "../packaging/unit-flags.mjs";
 import { seed } from "./_history-seed.ts";
-import { envWithoutMalloc, unitEnv, unitNodeArgs } from "./_unit-env.ts";
+import { envWithoutMalloc, unitEnv } from "./_unit-env.ts";
 
 /** Requests slower than this are listed by `--timeline`. */
 const TIMELINE_MS = 10;
@@ -105,7 +106,7 @@ if (!process.argv.includes("--own-env") && process.env.MESHGATE_BENCH_UNIT_ENV !
   const env = { ...envWithoutMalloc(), ...unit, MESHGATE_BENCH_UNIT_ENV: "1" };
   const child = spawnSync(
     process.execPath,
-    [...unitNodeArgs(), ...process.execArgv, ...process.argv.slice(1)],
+    [...unitNodeFlags(), ...process.execArgv, ...process.argv.slice(1)],
     {
       env,
       stdio: "inherit",

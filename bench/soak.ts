@@ -55,10 +55,11 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ANALYTICS_KINDS } from "../daemon/http/ports.ts";
+import { unitNodeFlags } from "../packaging/unit-flags.mjs";
 import { seed } from "./_history-seed.ts";
 import { cpuSeconds, dirSize, ioField, statusKb } from "./_proc.ts";
 import { breakdown, formatBreakdown, readHeaps } from "./_rss-breakdown.ts";
-import { envWithoutMalloc, unitDaemonArgv, unitEnv, unitNodeArgs } from "./_unit-env.ts";
+import { envWithoutMalloc, unitDaemonArgv, unitEnv } from "./_unit-env.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -86,7 +87,7 @@ const nodeOptions = argv.includes("--node-options") ? opt("--node-options", "") 
 /** --node-args STR: flags before the daemon's script on node's command line (V8 flags NODE_OPTIONS refuses). */
 const nodeArgs = argv.includes("--node-args")
   ? opt("--node-args", "").split(" ").filter(Boolean)
-  : unitNodeArgs();
+  : unitNodeFlags();
 /** --env K=V,K=V: variables set over the unit's (e.g. other MALLOC_* values). */
 const envOver = Object.fromEntries(
   opt("--env", "")

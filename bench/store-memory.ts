@@ -16,7 +16,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { envWithoutMalloc, unitMallocEnv, unitNodeArgs } from "./_unit-env.ts";
+import { unitNodeFlags } from "../packaging/unit-flags.mjs";
+import { envWithoutMalloc, unitMallocEnv } from "./_unit-env.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = join(root, "dist");
@@ -59,7 +60,7 @@ function run(
   try {
     const out = execFileSync(
       process.execPath,
-      [...unitNodeArgs(), probe, n, dir, ...(cap ? [String(cap)] : [])],
+      [...unitNodeFlags(), probe, n, dir, ...(cap ? [String(cap)] : [])],
       {
         env,
         encoding: "utf8",
