@@ -69,7 +69,7 @@ export interface ArchiverHost {
    * After each pass, written or failed, and after an idle partition is
    * closed: their buffers are garbage now.
    */
-  passDone?(): void;
+  buffersDropped?(): void;
 }
 
 export class Archiver {
@@ -142,7 +142,7 @@ export class Archiver {
     const a = this.archive;
     const now = h.now();
     if (this.running || now < this.retryAt) return;
-    if (a.closeIdle(now)) h.passDone?.();
+    if (a.closeIdle(now)) h.buffersDropped?.();
     const expired = a.expired(now);
     if (expired.length > 0) {
       h.write({ kind: "archive", add: null, upTo: 0, drop: expired });
@@ -159,7 +159,7 @@ export class Archiver {
     if (chunk)
       this.running = this.pass(chunk).finally(() => {
         this.running = null;
-        h.passDone?.();
+        h.buffersDropped?.();
       });
   }
 

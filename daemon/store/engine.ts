@@ -68,8 +68,9 @@ export interface EngineOptions extends ArchiveSettings {
    * Called after each archive pass (written or failed). A pass loads the
    * day's partition file, grows it and exports it: several copies of up to
    * partitionMB each, garbage once the file is written but kept resident
-   * until V8 collects them, which a quiet worker may not do for hours. The
-   * worker passes a full GC here too.
+   * until V8 collects them, which a quiet worker may not do for hours. Also
+   * called when a partition a history read opened is closed for being idle.
+   * The worker passes a full GC here too.
    */
   readonly afterArchive?: () => void;
 }
@@ -198,7 +199,7 @@ export class StoreEngine {
         this.recycleWanted = true;
         void this.snapshot().catch(() => {});
       },
-      ...(this.o.afterArchive && { passDone: this.o.afterArchive }),
+      ...(this.o.afterArchive && { buffersDropped: this.o.afterArchive }),
     });
     this.archiver = a;
     this.problems.push(...a.problems);
