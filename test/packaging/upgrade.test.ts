@@ -4,13 +4,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodePacket } from "../../daemon/protocol/decode.ts";
 import { summarize } from "../../daemon/protocol/json.ts";
-import { nodeFs } from "../../daemon/store/fsport.ts";
-import { loadMigrations, migrate, schemaVersion } from "../../daemon/store/migrate.ts";
-import { defaultSchemaDir } from "../../daemon/store/paths.ts";
+import { migrate, schemaVersion } from "../../daemon/store/migrate.ts";
 import { snapshotName } from "../../daemon/store/snapshots.ts";
 import { loadSqlJs } from "../../daemon/store/sqlite.ts";
 import { type RunningDaemon, startDaemon } from "../support/daemon.ts";
 import { REPO_ROOT, tempDir } from "../support/paths.ts";
+import { shippedMigrations } from "../support/store.ts";
 
 /**
  * Upgrade from the first release: a config file of layout 1 (no
@@ -19,7 +18,7 @@ import { REPO_ROOT, tempDir } from "../support/paths.ts";
  * packets. The old state is built honestly: only schema/001 applied, rows
  * written with version 1's columns.
  */
-const migrations = loadMigrations(nodeFs, defaultSchemaDir());
+const migrations = shippedMigrations();
 const latest = migrations.at(-1)?.version ?? 0;
 const laterVersions = migrations.filter((m) => m.version > 1).map((m) => m.version);
 

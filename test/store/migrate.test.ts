@@ -4,15 +4,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { StoreEngine } from "../../daemon/store/engine.ts";
-import { nodeFs } from "../../daemon/store/fsport.ts";
 import { runTaskSlice } from "../../daemon/store/maintenance.ts";
-import { loadMigrations, migrate, schemaVersion } from "../../daemon/store/migrate.ts";
-import { defaultSchemaDir } from "../../daemon/store/paths.ts";
+import { migrate, schemaVersion } from "../../daemon/store/migrate.ts";
 import { listPackets } from "../../daemon/store/queries.ts";
 import { snapshotName } from "../../daemon/store/snapshots.ts";
 import { loadSqlJs } from "../../daemon/store/sqlite.ts";
+import { shippedMigrations } from "../support/store.ts";
 
-const migrations = loadMigrations(nodeFs, defaultSchemaDir());
+const migrations = shippedMigrations();
 const latest = migrations.at(-1)!.version;
 
 /** Rows a version-1 DB can hold, written with that version's columns. */

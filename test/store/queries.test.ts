@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { DbWriter } from "../../daemon/store/apply.ts";
-import { nodeFs } from "../../daemon/store/fsport.ts";
 import { retentionSlice } from "../../daemon/store/maintenance.ts";
-import { loadMigrations, migrate } from "../../daemon/store/migrate.ts";
-import { defaultSchemaDir } from "../../daemon/store/paths.ts";
+import { migrate } from "../../daemon/store/migrate.ts";
 import { listNodes } from "../../daemon/store/queries.ts";
 import { loadSqlJs } from "../../daemon/store/sqlite.ts";
+import { shippedMigrations } from "../support/store.ts";
 
-const migrations = loadMigrations(nodeFs, defaultSchemaDir());
+const migrations = shippedMigrations();
 
 async function withNodes(lastSeen: readonly number[]) {
   const SQL = await loadSqlJs();

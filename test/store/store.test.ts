@@ -2,13 +2,17 @@ import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { nodeFs } from "../../daemon/store/fsport.ts";
-import { loadMigrations } from "../../daemon/store/migrate.ts";
-import { defaultSchemaDir } from "../../daemon/store/paths.ts";
 import { createStore } from "../../daemon/store/store.ts";
-import { hasSqlite3, sqlite3, storeDir, storeOptions, synthObs } from "../support/store.ts";
+import {
+  hasSqlite3,
+  shippedMigrations,
+  sqlite3,
+  storeDir,
+  storeOptions,
+  synthObs,
+} from "../support/store.ts";
 
-const latest = loadMigrations(nodeFs, defaultSchemaDir()).at(-1)!.version;
+const latest = shippedMigrations().at(-1)!.version;
 
 describe("createStore (worker)", () => {
   it("serves the StoreApi from its worker and persists across a clean restart", async () => {

@@ -6,8 +6,16 @@ import { join } from "node:path";
 import { silentLogger } from "../../daemon/core/log.ts";
 import type { ObservationInput } from "../../daemon/store/api.ts";
 import type { EngineOptions } from "../../daemon/store/engine.ts";
+import { nodeFs } from "../../daemon/store/fsport.ts";
+import { loadMigrations, type Migration } from "../../daemon/store/migrate.ts";
+import { defaultSchemaDir } from "../../daemon/store/paths.ts";
 import type { StoreOptions } from "../../daemon/store/store.ts";
 import { rng } from "./rng.ts";
+
+/** The schema migrations the daemon ships (schema/NNN_name.sql), oldest first. */
+export function shippedMigrations(): Migration[] {
+  return loadMigrations(nodeFs, defaultSchemaDir());
+}
 
 /** A fresh data dir of its own for one test (`mg-<name>-XXXXXX` in the temp dir). */
 export function storeDir(name: string): string {
