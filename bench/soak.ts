@@ -330,8 +330,10 @@ async function soak(n: number): Promise<string[]> {
 async function seeded(dataDir: string, n: number): Promise<{ ms: number; partitions: number }> {
   const shape = { days, nodes, ...(hotMB && { hotMB }) };
   if (!seedCache) return seed(dataDir, n, shape);
-  const cached = join(seedCache, `${n}-${days}d-${nodes}n-${hotMB ?? "default"}mb`);
-  const info = join(cached, "..", `${n}-${days}d-${nodes}n-${hotMB ?? "default"}mb.json`);
+  // The name changes with the seed's shape (v2: random node keys).
+  const name = `${n}-${days}d-${nodes}n-${hotMB ?? "default"}mb-v2`;
+  const cached = join(seedCache, name);
+  const info = join(seedCache, `${name}.json`);
   if (!existsSync(info)) {
     rmSync(cached, { recursive: true, force: true });
     writeFileSync(info, JSON.stringify(await seed(cached, n, shape)));
