@@ -2,6 +2,14 @@
  * The node table: what the gateway knows of each node key (from adverts and
  * the store), when it was last heard, how it sounds to our radios, and its
  * health status. Owns the prefix index so the two never disagree.
+ *
+ * Stored by column, not as one object per node: a slot per key in one
+ * Float64Array, names and keys in plain arrays, the rarer hearing statistics
+ * and sensor extras in maps by slot. An object per node cost some 310 bytes
+ * of V8 heap (its fields, and a boxed number for each time) against 104
+ * here, which at 20,000 nodes is most of what the mesh model weighs
+ * (bench/soak.ts --nodes 20000). Readers get a plain NodeState copy; every
+ * change goes through the table's methods.
  */
 import { type HealthStatus, type HealthThresholds, healthStatus } from "./health.ts";
 import { PrefixIndex } from "./prefix-index.ts";
@@ -9,6 +17,7 @@ import type { NodeInfo } from "./resolve.ts";
 import { addStat, type RunningStats, type StatsView, viewStats } from "./stats.ts";
 import { type MeshAdvert, type ResolvedMeshConfig, type RoleName, roleName } from "./types.ts";
 
+/** One node as the table answers it (a copy: change it through the table). */
 export interface NodeState {
   publicKey: string;
   name: string | null;
@@ -90,75 +99,111 @@ export interface NodePin {
   readonly lon: number | null;
 }
 
+/** Number columns per slot; null is stored as NaN where a field may be null. */
+const LAT = 0;
+const LON = 1;
+const FIRST_HEARD = 2;
+const LAST_HEARD = 3;
+const LAST_ADVERT = 4;
+const LAST_ADVERT_TX = 5;
+const ADVERT_COUNT = 6;
+const ADVERT_INTERVAL = 7;
+const ADVERT_TIMESTAMP = 8;
+const FEWEST_HOPS = 9;
+const LAST_DIRECT = 10;
+const RELAYED = 11;
+const ROLE = 12;
+const COLUMNS = 13;
+
+const orNaN = (v: number | null): number => (v === null ? Number.NaN : v);
+const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
 export class NodeTable {
   readonly index = new PrefixIndex();
-  readonly nodes = new Map<string, NodeState>();
   readonly pins = new Map<string, NodePin>();
   evicted = 0;
   /** Told of each node evicted past the cap (its saved row goes with it). */
   onEvict: ((publicKey: string) => void) | null = null;
+  /** key -> slot, in the order keys were first learnt. */
+  private readonly slots = new Map<string, number>();
+  private num = new Float64Array(0);
+  private readonly keyOf: (string | null)[] = [];
+  private readonly names: (string | null)[] = [];
+  private readonly snrs = new Map<number, RunningStats>();
+  private readonly rssis = new Map<number, RunningStats>();
+  private readonly extrasOf = new Map<number, Record<string, unknown>>();
+  private readonly free: number[] = [];
 
   constructor(private readonly cfg: ResolvedMeshConfig) {}
 
   get size(): number {
-    return this.nodes.size;
+    return this.slots.size;
   }
 
+  has(key: string): boolean {
+    return this.slots.has(key);
+  }
+
+  /** Known keys, in the order they were learnt. */
+  keys(): IterableIterator<string> {
+    return this.slots.keys();
+  }
+
+  /** Every node, as copies. */
+  *values(): IterableIterator<NodeState> {
+    for (const [key, slot] of this.slots) yield this.read(key, slot);
+  }
+
+  /** A copy of the node's state; undefined when the key is unknown. */
   get(key: string): NodeState | undefined {
-    return this.nodes.get(key);
+    const slot = this.slots.get(key);
+    return slot === undefined ? undefined : this.read(key, slot);
   }
 
   info(key: string): NodeInfo | undefined {
-    return this.nodes.get(key);
+    const slot = this.slots.get(key);
+    if (slot === undefined) return undefined;
+    const o = slot * COLUMNS;
+    const v = this.num;
+    return { role: v[o + ROLE]!, lat: orNull(v[o + LAT]!), lon: orNull(v[o + LON]!) };
   }
 
-  /** Create or fetch a node; returns undefined for a malformed key. */
-  ensure(key: string, at: number): NodeState | undefined {
-    let n = this.nodes.get(key);
-    if (n) return n;
-    if (!/^[0-9A-F]{64}$/.test(key)) return undefined;
-    n = {
-      publicKey: key,
-      name: null,
-      role: 0,
-      lat: null,
-      lon: null,
-      firstHeard: at,
-      lastHeard: 0,
-      lastAdvert: 0,
-      lastAdvertTx: 0,
-      advertCount: 0,
-      advertIntervalMs: null,
-      advertTimestamp: 0,
-      fewestHops: null,
-      snr: null,
-      rssi: null,
-      lastDirect: 0,
-      relayed: 0,
-      extras: null,
-    };
-    this.nodes.set(key, n);
-    this.index.add(key);
-    if (this.nodes.size > this.cfg.maxNodes) this.evict();
-    return n;
+  /** Learn a key (no hearing implied); false for a malformed key. */
+  ensure(key: string, at: number): boolean {
+    return this.slotOf(key, at) !== undefined;
+  }
+
+  /** Put a saved node back whole (mesh/parse.ts has checked its fields). */
+  put(n: NodeState): boolean {
+    const slot = this.slotOf(n.publicKey, n.firstHeard);
+    if (slot === undefined) return false;
+    const o = slot * COLUMNS;
+    const v = this.num;
+    v[o + LAT] = orNaN(n.lat);
+    v[o + LON] = orNaN(n.lon);
+    v[o + FIRST_HEARD] = n.firstHeard;
+    v[o + LAST_HEARD] = n.lastHeard;
+    v[o + LAST_ADVERT] = n.lastAdvert;
+    v[o + LAST_ADVERT_TX] = n.lastAdvertTx;
+    v[o + ADVERT_COUNT] = n.advertCount;
+    v[o + ADVERT_INTERVAL] = orNaN(n.advertIntervalMs);
+    v[o + ADVERT_TIMESTAMP] = n.advertTimestamp;
+    v[o + FEWEST_HOPS] = orNaN(n.fewestHops);
+    v[o + LAST_DIRECT] = n.lastDirect;
+    v[o + RELAYED] = n.relayed;
+    v[o + ROLE] = n.role;
+    this.names[slot] = n.name;
+    this.setSparse(this.snrs, slot, n.snr);
+    this.setSparse(this.rssis, slot, n.rssi);
+    this.setSparse(this.extrasOf, slot, n.extras);
+    return true;
   }
 
   /** Fix a node's name, role and position from local knowledge (the gateway's own radio). */
   pin(key: string, p: NodePin): void {
     this.pins.set(key, p);
-    const n = this.ensure(key, 0);
-    if (n) this.applyPin(n);
-  }
-
-  private applyPin(n: NodeState): void {
-    const p = this.pins.get(n.publicKey);
-    if (!p) return;
-    n.name = cleanName(p.name) ?? n.name;
-    if (p.role > 0) n.role = p.role;
-    if (finiteOrNull(p.lat) !== null && finiteOrNull(p.lon) !== null) {
-      n.lat = p.lat;
-      n.lon = p.lon;
-    }
+    const slot = this.slotOf(key, 0);
+    if (slot !== undefined) this.applyPin(key, slot);
   }
 
   /** Seed from the store's node table (no hearing implied). */
@@ -175,15 +220,19 @@ export class NodeTable {
     advertTimestamp: number;
     extras: Readonly<Record<string, unknown>> | null;
   }): void {
-    const n = this.ensure(String(row.publicKey).toUpperCase(), row.firstSeen);
-    if (!n) return;
-    n.name = cleanName(row.name) ?? n.name;
-    n.role = Number.isInteger(row.role) ? row.role : n.role;
-    n.lat = finiteOrNull(row.lat);
-    n.lon = finiteOrNull(row.lon);
-    n.advertTimestamp = finiteOrNull(row.advertTimestamp) ?? n.advertTimestamp;
-    n.extras = cleanExtras(row.extras) ?? n.extras;
-    this.applyPin(n);
+    const key = String(row.publicKey).toUpperCase();
+    const slot = this.slotOf(key, row.firstSeen);
+    if (slot === undefined) return;
+    const o = slot * COLUMNS;
+    const v = this.num;
+    this.names[slot] = cleanName(row.name) ?? this.names[slot] ?? null;
+    if (Number.isInteger(row.role)) v[o + ROLE] = row.role;
+    v[o + LAT] = orNaN(finiteOrNull(row.lat));
+    v[o + LON] = orNaN(finiteOrNull(row.lon));
+    v[o + ADVERT_TIMESTAMP] = finiteOrNull(row.advertTimestamp) ?? v[o + ADVERT_TIMESTAMP]!;
+    const extras = cleanExtras(row.extras);
+    if (extras) this.extrasOf.set(slot, extras);
+    this.applyPin(key, slot);
   }
 
   /**
@@ -197,48 +246,56 @@ export class NodeTable {
     lastAdvert: number;
     advertCount: number;
   }): void {
-    const n = this.nodes.get(String(row.publicKey).toUpperCase());
-    if (!n) return;
-    n.lastHeard = Math.max(n.lastHeard, finiteOrNull(row.lastSeen) ?? 0);
-    n.lastAdvert = Math.max(n.lastAdvert, finiteOrNull(row.lastAdvert) ?? 0);
-    n.lastAdvertTx = Math.max(n.lastAdvertTx, n.lastAdvert);
-    n.advertCount = Math.max(n.advertCount, finiteOrNull(row.advertCount) ?? 0);
+    const slot = this.slots.get(String(row.publicKey).toUpperCase());
+    if (slot === undefined) return;
+    const o = slot * COLUMNS;
+    const v = this.num;
+    v[o + LAST_HEARD] = Math.max(v[o + LAST_HEARD]!, finiteOrNull(row.lastSeen) ?? 0);
+    v[o + LAST_ADVERT] = Math.max(v[o + LAST_ADVERT]!, finiteOrNull(row.lastAdvert) ?? 0);
+    v[o + LAST_ADVERT_TX] = Math.max(v[o + LAST_ADVERT_TX]!, v[o + LAST_ADVERT]!);
+    v[o + ADVERT_COUNT] = Math.max(v[o + ADVERT_COUNT]!, finiteOrNull(row.advertCount) ?? 0);
   }
 
-  advert(a: MeshAdvert, at: number, hops: number, firstSeen: boolean): NodeState | undefined {
-    const n = this.ensure(a.publicKey, at);
-    if (!n) return undefined;
-    n.name = cleanName(a.name) ?? n.name;
-    n.role = a.role;
+  /** Fold in an advert; returns the node's key, or undefined for a malformed one. */
+  advert(a: MeshAdvert, at: number, hops: number, firstSeen: boolean): string | undefined {
+    const key = a.publicKey;
+    const slot = this.slotOf(key, at);
+    if (slot === undefined) return undefined;
+    const o = slot * COLUMNS;
+    const v = this.num;
+    this.names[slot] = cleanName(a.name) ?? this.names[slot] ?? null;
+    v[o + ROLE] = a.role;
     if (finiteOrNull(a.lat) !== null && finiteOrNull(a.lon) !== null) {
-      n.lat = a.lat;
-      n.lon = a.lon;
+      v[o + LAT] = a.lat as number;
+      v[o + LON] = a.lon as number;
     }
     if (firstSeen) {
-      if (n.lastAdvertTx > 0 && at > n.lastAdvertTx) {
-        const gap = at - n.lastAdvertTx;
-        n.advertIntervalMs =
-          n.advertIntervalMs === null ? gap : n.advertIntervalMs + 0.3 * (gap - n.advertIntervalMs);
+      const lastTx = v[o + LAST_ADVERT_TX]!;
+      if (lastTx > 0 && at > lastTx) {
+        const gap = at - lastTx;
+        const prev = v[o + ADVERT_INTERVAL]!;
+        v[o + ADVERT_INTERVAL] = Number.isNaN(prev) ? gap : prev + 0.3 * (gap - prev);
       }
-      n.advertCount++;
-      if (at > n.lastAdvertTx) n.lastAdvertTx = at;
+      v[o + ADVERT_COUNT] = v[o + ADVERT_COUNT]! + 1;
+      if (at > lastTx) v[o + LAST_ADVERT_TX] = at;
     }
-    if (at > n.lastAdvert) n.lastAdvert = at;
-    n.advertTimestamp = a.timestamp;
-    this.applyPin(n);
-    this.heard(n, at, hops);
-    return n;
+    if (at > v[o + LAST_ADVERT]!) v[o + LAST_ADVERT] = at;
+    v[o + ADVERT_TIMESTAMP] = a.timestamp;
+    this.applyPin(key, slot);
+    if (at > v[o + LAST_HEARD]!) v[o + LAST_HEARD] = at;
+    const fewest = v[o + FEWEST_HOPS]!;
+    if (Number.isNaN(fewest) || hops < fewest) v[o + FEWEST_HOPS] = hops;
+    return key;
   }
 
-  heard(n: NodeState, at: number, hopsAway: number): void {
-    if (at > n.lastHeard) n.lastHeard = at;
-    if (n.fewestHops === null || hopsAway < n.fewestHops) n.fewestHops = hopsAway;
-  }
-
-  direct(n: NodeState, at: number, snr: number | null, rssi: number | null): void {
-    if (at > n.lastDirect) n.lastDirect = at;
-    if (snr !== null) n.snr = addStat(n.snr, snr);
-    if (rssi !== null) n.rssi = addStat(n.rssi, rssi);
+  /** Heard directly by one of the gateway's radios. */
+  direct(key: string, at: number, snr: number | null, rssi: number | null): void {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return;
+    const o = slot * COLUMNS + LAST_DIRECT;
+    if (at > this.num[o]!) this.num[o] = at;
+    if (snr !== null) this.snrs.set(slot, addStat(this.snrs.get(slot) ?? null, snr));
+    if (rssi !== null) this.rssis.set(slot, addStat(this.rssis.get(slot) ?? null, rssi));
   }
 
   thresholds(role: number): HealthThresholds {
@@ -272,17 +329,95 @@ export class NodeTable {
     };
   }
 
+  /** The field order is the saved row's (mesh/persist.ts writes it as JSON). */
+  private read(key: string, slot: number): NodeState {
+    const o = slot * COLUMNS;
+    const v = this.num;
+    return {
+      publicKey: key,
+      name: this.names[slot] ?? null,
+      role: v[o + ROLE]!,
+      lat: orNull(v[o + LAT]!),
+      lon: orNull(v[o + LON]!),
+      firstHeard: v[o + FIRST_HEARD]!,
+      lastHeard: v[o + LAST_HEARD]!,
+      lastAdvert: v[o + LAST_ADVERT]!,
+      lastAdvertTx: v[o + LAST_ADVERT_TX]!,
+      advertCount: v[o + ADVERT_COUNT]!,
+      advertIntervalMs: orNull(v[o + ADVERT_INTERVAL]!),
+      advertTimestamp: v[o + ADVERT_TIMESTAMP]!,
+      fewestHops: orNull(v[o + FEWEST_HOPS]!),
+      snr: this.snrs.get(slot) ?? null,
+      rssi: this.rssis.get(slot) ?? null,
+      lastDirect: v[o + LAST_DIRECT]!,
+      relayed: v[o + RELAYED]!,
+      extras: this.extrasOf.get(slot) ?? null,
+    };
+  }
+
+  /** The key's slot, made (all zero, nulls NaN) when the key is new; undefined for a malformed key. */
+  private slotOf(key: string, at: number): number | undefined {
+    const known = this.slots.get(key);
+    if (known !== undefined) return known;
+    if (!/^[0-9A-F]{64}$/.test(key)) return undefined;
+    const slot = this.free.pop() ?? this.keyOf.length;
+    if (slot === this.keyOf.length) {
+      this.keyOf.push(null);
+      this.names.push(null);
+    }
+    if ((slot + 1) * COLUMNS > this.num.length) {
+      const grown = new Float64Array(Math.max(64, (slot + 1) * 2) * COLUMNS);
+      grown.set(this.num);
+      this.num = grown;
+    }
+    const o = slot * COLUMNS;
+    this.num.fill(0, o, o + COLUMNS);
+    for (const c of [LAT, LON, ADVERT_INTERVAL, FEWEST_HOPS]) this.num[o + c] = Number.NaN;
+    this.num[o + FIRST_HEARD] = at;
+    this.keyOf[slot] = key;
+    this.names[slot] = null;
+    this.slots.set(key, slot);
+    this.index.add(key);
+    if (this.slots.size > this.cfg.maxNodes) this.evict();
+    return this.slots.get(key);
+  }
+
+  private applyPin(key: string, slot: number): void {
+    const p = this.pins.get(key);
+    if (!p) return;
+    this.names[slot] = cleanName(p.name) ?? this.names[slot] ?? null;
+    const o = slot * COLUMNS;
+    if (p.role > 0) this.num[o + ROLE] = p.role;
+    if (finiteOrNull(p.lat) !== null && finiteOrNull(p.lon) !== null) {
+      this.num[o + LAT] = p.lat as number;
+      this.num[o + LON] = p.lon as number;
+    }
+  }
+
+  private setSparse<T>(m: Map<number, T>, slot: number, v: T | null): void {
+    if (v === null) m.delete(slot);
+    else m.set(slot, v);
+  }
+
   /** Over the cap: forget the longest-unheard tenth. */
   private evict(): void {
-    const ranked = [...this.nodes.values()].sort(
-      (a, b) => Math.max(a.lastHeard, a.firstHeard) - Math.max(b.lastHeard, b.firstHeard),
-    );
+    const v = this.num;
+    const heard = (slot: number) =>
+      Math.max(v[slot * COLUMNS + LAST_HEARD]!, v[slot * COLUMNS + FIRST_HEARD]!);
+    // Stable sort over the learnt order, as ties fell before.
+    const ranked = [...this.slots].sort((a, b) => heard(a[1]) - heard(b[1]));
     const n = Math.max(1, Math.floor(this.cfg.maxNodes / 10));
-    for (const s of ranked.filter((x) => !this.pins.has(x.publicKey)).slice(0, n)) {
-      this.nodes.delete(s.publicKey);
-      this.index.remove(s.publicKey);
+    for (const [key, slot] of ranked.filter(([k]) => !this.pins.has(k)).slice(0, n)) {
+      this.slots.delete(key);
+      this.index.remove(key);
+      this.keyOf[slot] = null;
+      this.names[slot] = null;
+      this.snrs.delete(slot);
+      this.rssis.delete(slot);
+      this.extrasOf.delete(slot);
+      this.free.push(slot);
       this.evicted++;
-      this.onEvict?.(s.publicKey);
+      this.onEvict?.(key);
     }
   }
 }

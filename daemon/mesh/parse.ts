@@ -36,30 +36,29 @@ export function restoreChannels(s: MeshState, list: unknown): number {
 export function restoreNode(s: MeshState, raw: unknown): boolean {
   if (!raw || typeof raw !== "object") return false;
   const r = raw as Record<string, unknown>;
-  const n = typeof r.publicKey === "string" ? s.nodes.ensure(r.publicKey, 0) : undefined;
-  if (!n) return false;
-  n.name = cleanName(r.name);
-  n.role = num(r.role) ? r.role : 0;
-  n.lat = num(r.lat) ? r.lat : null;
-  n.lon = num(r.lon) ? r.lon : null;
-  for (const k of [
-    "firstHeard",
-    "lastHeard",
-    "lastAdvert",
-    "lastAdvertTx",
-    "advertCount",
-    "advertTimestamp",
-    "lastDirect",
-    "relayed",
-  ] as const) {
-    n[k] = num(r[k]) ? r[k] : 0;
-  }
-  n.advertIntervalMs = num(r.advertIntervalMs) ? r.advertIntervalMs : null;
-  n.fewestHops = num(r.fewestHops) ? r.fewestHops : null;
-  n.snr = parseStats(r.snr);
-  n.rssi = parseStats(r.rssi);
-  n.extras = cleanExtras(r.extras);
-  return true;
+  if (typeof r.publicKey !== "string") return false;
+  const n = (k: string): number => (num(r[k]) ? r[k] : 0);
+  const orNull = (k: string): number | null => (num(r[k]) ? r[k] : null);
+  return s.nodes.put({
+    publicKey: r.publicKey,
+    name: cleanName(r.name),
+    role: n("role"),
+    lat: orNull("lat"),
+    lon: orNull("lon"),
+    firstHeard: n("firstHeard"),
+    lastHeard: n("lastHeard"),
+    lastAdvert: n("lastAdvert"),
+    lastAdvertTx: n("lastAdvertTx"),
+    advertCount: n("advertCount"),
+    advertIntervalMs: orNull("advertIntervalMs"),
+    advertTimestamp: n("advertTimestamp"),
+    fewestHops: orNull("fewestHops"),
+    snr: parseStats(r.snr),
+    rssi: parseStats(r.rssi),
+    lastDirect: n("lastDirect"),
+    relayed: n("relayed"),
+    extras: cleanExtras(r.extras),
+  });
 }
 
 /** Put one saved talker back; false when it is malformed. */

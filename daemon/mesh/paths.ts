@@ -60,7 +60,7 @@ export function resolveHops(s: MeshState, q: PathQuery): PathHop[] {
     if (key === null) {
       const u = uniqueKey(t, s.ctx);
       if (u !== null) {
-        const w = rolePrior(s.nodes.get(u)?.role);
+        const w = rolePrior(s.nodes.info(u)?.role);
         key = u;
         conf = w / (w + UNKNOWN_WEIGHT[Math.min(3, prefix.length / 2) as 1 | 2 | 3]);
       }

@@ -128,7 +128,7 @@ function* changes(s: MeshState, d: Dirty, now: number): Generator<[string, Table
     const r = s.radioIds.get(id);
     if (r) yield ["radio", "radios", [id, r.publicKey, r.name, r.role, r.lat, r.lon, now], true];
   }
-  for (const k of all ? s.nodes.nodes.keys() : t.nodes) {
+  for (const k of all ? s.nodes.keys() : t.nodes) {
     const n = s.nodes.get(k);
     yield ["node", "node_stats", n ? [NODE, k, JSON.stringify(n)] : [NODE, k], n !== undefined];
   }

@@ -15,58 +15,74 @@ export interface Collision {
   readonly keys: readonly string[];
 }
 
+/**
+ * Kept as one sorted array of keys: the keys sharing a prefix are a run in
+ * it, found by binary search. A map from every 1-, 2- and 3-byte prefix to
+ * its keys held some 30,000 small arrays at 20,000 nodes; this holds one.
+ */
 export class PrefixIndex {
-  /** prefix (upper hex, 2/4/6 chars) -> full keys sharing it. */
-  private readonly byPrefix = new Map<string, string[]>();
-  private readonly keys = new Set<string>();
+  private readonly sorted: string[] = [];
 
   get size(): number {
-    return this.keys.size;
+    return this.sorted.length;
   }
 
   has(key: string): boolean {
-    return this.keys.has(key);
+    const i = this.lowerBound(key);
+    return this.sorted[i] === key;
   }
 
   add(key: string): boolean {
-    if (this.keys.has(key) || key.length < MAX_HASH_BYTES * 2) return false;
-    this.keys.add(key);
-    for (let b = 1; b <= MAX_HASH_BYTES; b++) {
-      const p = key.slice(0, b * 2);
-      const list = this.byPrefix.get(p);
-      if (list) list.push(key);
-      else this.byPrefix.set(p, [key]);
-    }
+    if (key.length < MAX_HASH_BYTES * 2) return false;
+    const i = this.lowerBound(key);
+    if (this.sorted[i] === key) return false;
+    this.sorted.splice(i, 0, key);
     return true;
   }
 
   remove(key: string): void {
-    if (!this.keys.delete(key)) return;
-    for (let b = 1; b <= MAX_HASH_BYTES; b++) {
-      const p = key.slice(0, b * 2);
-      const list = this.byPrefix.get(p);
-      if (!list) continue;
-      const i = list.indexOf(key);
-      if (i >= 0) list.splice(i, 1);
-      if (list.length === 0) this.byPrefix.delete(p);
-    }
+    const i = this.lowerBound(key);
+    if (this.sorted[i] === key) this.sorted.splice(i, 1);
   }
 
   /** Known keys starting with `prefix` (1..3 bytes of hex). Empty when none. */
   lookup(prefix: string): readonly string[] {
-    return this.byPrefix.get(prefix.toUpperCase()) ?? EMPTY;
+    const p = prefix.toUpperCase();
+    if (p.length < 2 || p.length > MAX_HASH_BYTES * 2 || p.length % 2 !== 0) return EMPTY;
+    let i = this.lowerBound(p);
+    const first = i;
+    while (i < this.sorted.length && this.sorted[i]!.startsWith(p)) i++;
+    return i === first ? EMPTY : this.sorted.slice(first, i);
   }
 
   /** Prefixes shared by at least two known nodes, most crowded first. */
   collisions(bytes?: number): Collision[] {
     const out: Collision[] = [];
-    for (const [prefix, list] of this.byPrefix) {
-      const b = prefix.length / 2;
+    for (let b = 1; b <= MAX_HASH_BYTES; b++) {
       if (bytes !== undefined && b !== bytes) continue;
-      if (list.length > 1) out.push({ prefix, bytes: b, keys: [...list].sort() });
+      const w = b * 2;
+      for (let i = 0; i < this.sorted.length; ) {
+        const prefix = this.sorted[i]!.slice(0, w);
+        let j = i + 1;
+        while (j < this.sorted.length && this.sorted[j]!.startsWith(prefix)) j++;
+        if (j - i > 1) out.push({ prefix, bytes: b, keys: this.sorted.slice(i, j) });
+        i = j;
+      }
     }
     out.sort((x, y) => y.keys.length - x.keys.length || byCodeUnit(x.prefix, y.prefix));
     return out;
+  }
+
+  /** First position whose key is not below `s` (code-unit order, as upper hex sorts). */
+  private lowerBound(s: string): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid]! < s) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
 

@@ -106,7 +106,7 @@ function graphNode(s: MeshState, id: string): GraphNode {
 }
 
 export function nodeList(s: MeshState, now: number): NodeHealth[] {
-  return [...s.nodes.nodes.values()]
+  return [...s.nodes.values()]
     .map((n) => s.nodes.health(s.nodeView(n), now))
     .sort(
       (a, b) => (b.lastHeard ?? 0) - (a.lastHeard ?? 0) || byCodeUnit(a.publicKey, b.publicKey),
@@ -253,7 +253,7 @@ export function summary(s: MeshState, now: number): MeshSummary {
     resolution[r.how] = (resolution[r.how] ?? 0) + 1;
   }
   const health = { healthy: 0, degraded: 0, silent: 0 };
-  for (const n of s.nodes.nodes.values()) health[s.nodes.status(s.nodeView(n), now)]++;
+  for (const n of s.nodes.values()) health[s.nodes.status(s.nodeView(n), now)]++;
   const hs = { "1": 0, "2": 0, "3": 0 };
   for (const b of s.hours.range(now - RANGES["30d"].ms, now + 1)) {
     hs["1"] += b.hashSize[1]!;

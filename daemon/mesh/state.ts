@@ -174,7 +174,7 @@ export class MeshState {
       prev.lon === id.lon;
     if (same) return;
     this.radioIds.set(id.radioId, id);
-    const isNew = this.nodes.get(id.publicKey) === undefined;
+    const isNew = !this.nodes.has(id.publicKey);
     this.nodes.pin(id.publicKey, { name: id.name, role: id.role, lat: id.lat, lon: id.lon });
     if (isNew) this.reattribute(id.publicKey);
     if (this.resolveLive)
@@ -244,15 +244,15 @@ export class MeshState {
     let origin: string | null = null;
     if (o.advert && o.payloadType === PAYLOAD_ADVERT) {
       const advertKey = String(o.advert.publicKey).toUpperCase();
-      const existed = this.nodes.get(advertKey) !== undefined;
-      const n = this.nodes.advert(
+      const existed = this.nodes.has(advertKey);
+      const key = this.nodes.advert(
         { ...o.advert, publicKey: advertKey },
         at,
         hops.length,
         o.firstSeen,
       );
-      if (n) {
-        origin = n.publicKey;
+      if (key) {
+        origin = key;
         this.onTouch?.("node", origin);
         if (o.firstSeen) this.activity.talk(origin, at, true);
         if (!existed) this.reattribute(origin);
@@ -266,8 +266,7 @@ export class MeshState {
     if (hops.length === 0) {
       if (flood && origin) {
         this.link(origin, radioTok, o, EDGE_RX, true);
-        const n = this.nodes.get(origin);
-        if (n) this.nodes.direct(n, at, snr, rssi);
+        this.nodes.direct(origin, at, snr, rssi);
       }
       return null;
     }
