@@ -366,7 +366,11 @@ export class NodeTable {
       this.names.push(null);
     }
     if ((slot + 1) * COLUMNS > this.num.length) {
-      const grown = new Float64Array(Math.max(64, (slot + 1) * 2) * COLUMNS);
+      // Half as much again each time, never past the cap (plus the one
+      // slot a newcomer holds before the eviction it causes).
+      const want = Math.max(64, Math.ceil((slot + 1) * 1.5));
+      const slots = Math.max(slot + 1, Math.min(want, this.cfg.maxNodes + 1));
+      const grown = new Float64Array(slots * COLUMNS);
       grown.set(this.num);
       this.num = grown;
     }
