@@ -411,9 +411,10 @@ export class NodeTable {
     // Stable sort over the learnt order, as ties fell before.
     const ranked = [...this.slots].sort((a, b) => heard(a[1]) - heard(b[1]));
     const n = Math.max(1, Math.floor(this.cfg.maxNodes / 10));
-    for (const [key, slot] of ranked.filter(([k]) => !this.pins.has(k)).slice(0, n)) {
+    const gone = ranked.filter(([k]) => !this.pins.has(k)).slice(0, n);
+    this.index.removeAll(new Set(gone.map(([k]) => k)));
+    for (const [key, slot] of gone) {
       this.slots.delete(key);
-      this.index.remove(key);
       this.keyOf[slot] = null;
       this.names[slot] = null;
       this.snrs.delete(slot);

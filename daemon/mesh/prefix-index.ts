@@ -45,6 +45,17 @@ export class PrefixIndex {
     if (this.sorted[i] === key) this.sorted.splice(i, 1);
   }
 
+  /** Forget many keys in one pass (an eviction of thousands: one splice each would be quadratic). */
+  removeAll(keys: ReadonlySet<string>): void {
+    if (keys.size === 0) return;
+    let w = 0;
+    for (let r = 0; r < this.sorted.length; r++) {
+      const k = this.sorted[r]!;
+      if (!keys.has(k)) this.sorted[w++] = k;
+    }
+    this.sorted.length = w;
+  }
+
   /** Known keys starting with `prefix` (1..3 bytes of hex). Empty when none. */
   lookup(prefix: string): readonly string[] {
     const p = prefix.toUpperCase();

@@ -159,5 +159,9 @@ describe("PrefixIndex kept sorted", () => {
     ix.remove(keys[1]!);
     expect(ix.has(keys[1]!)).toBe(false);
     expect(ix.lookup("A1")).toEqual([keys[0], keys[2]]);
+    ix.removeAll(new Set([keys[0]!, keys[4]!, "not-there"]));
+    expect(ix.size).toBe(2);
+    expect(ix.lookup("A1")).toEqual([keys[2]]);
+    expect(ix.lookup("00")).toEqual([]);
   });
 });
