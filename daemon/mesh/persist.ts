@@ -9,6 +9,7 @@ import type { Bucket } from "./analytics.ts";
 import {
   edgeFromRow,
   edgeRow,
+  nodeRow,
   parseBucket,
   parseToken,
   radioFromRow,
@@ -38,7 +39,9 @@ export interface MeshTablesPort {
 
 /** Small meta entry: the watermark and the (bounded) channel counts. */
 export const TABLES_META_KEY = "mesh.tables";
-const TABLES_VERSION = 1;
+/** 2: node rows as arrays (mesh/parse.ts NODE_ROW_FIELDS). Version 1 rows still read. */
+const TABLES_VERSION = 2;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 const NODE = 1;
 const TOKEN_KIND = 2;
 const TALKER = 3;
@@ -55,7 +58,7 @@ export function parseHead(text: string | null): (SavedHead & { channels: unknown
   if (!text) return null;
   try {
     const d = JSON.parse(text) as Record<string, unknown>;
-    if (d.v !== TABLES_VERSION || typeof d.lastId !== "number") return null;
+    if (!READABLE_VERSIONS.includes(d.v) || typeof d.lastId !== "number") return null;
     return {
       lastId: d.lastId,
       savedAt: typeof d.savedAt === "number" ? d.savedAt : 0,
@@ -130,7 +133,7 @@ function* changes(s: MeshState, d: Dirty, now: number): Generator<[string, Table
   }
   for (const k of all ? s.nodes.keys() : t.nodes) {
     const n = s.nodes.get(k);
-    yield ["node", "node_stats", n ? [NODE, k, JSON.stringify(n)] : [NODE, k], n !== undefined];
+    yield ["node", "node_stats", n ? [NODE, k, JSON.stringify(nodeRow(n))] : [NODE, k], !!n];
   }
   for (const k of all ? s.tokens.keys() : t.tokens) {
     const ts = s.tokens.get(k);
@@ -244,7 +247,7 @@ function applyRow(s: MeshState, table: Table, r: Row, buckets: Bucket[][]): bool
     return b !== null;
   }
   const id = String(r[1]);
-  if (r[0] === NODE) return restoreNode(s, data);
+  if (r[0] === NODE) return restoreNode(s, id, data);
   if (r[0] === TALKER) return restoreTalker(s, data);
   if (r[0] !== TOKEN_KIND) return false;
   const t = TOKEN.test(id) ? parseToken(data) : null;

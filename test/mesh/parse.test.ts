@@ -5,11 +5,15 @@ import { MeshModel } from "../../daemon/mesh/model.ts";
 import {
   edgeFromRow,
   edgeRow,
+  NODE_ROW_FIELDS,
+  nodeRow,
   parseBucket,
   parseToken,
   radioFromRow,
+  restoreNode,
 } from "../../daemon/mesh/parse.ts";
-import type { MeshObservation } from "../../daemon/mesh/types.ts";
+import { MeshState } from "../../daemon/mesh/state.ts";
+import { type MeshObservation, resolveConfig } from "../../daemon/mesh/types.ts";
 import { MemorySource } from "../support/mesh/source.ts";
 import { memoryTables } from "../support/mesh/tables.ts";
 import { generateMesh, traffic } from "../support/mesh/topology.ts";
@@ -159,5 +163,32 @@ describe("saved state", () => {
       expect(e.a < e.b).toBe(true);
     }
     for (const n of m.nodes()) expect((n.name ?? "").length).toBeLessThanOrEqual(64);
+  });
+
+  it("a node row is an array keyed by the row's id; version 1 objects still read", () => {
+    const key = "C0FFEE".padEnd(64, "1");
+    const a = new MeshState(resolveConfig());
+    a.nodes.advert(
+      { publicKey: key, role: 2, lat: 52.5, lon: 13.4, name: "hill", timestamp: 9 },
+      T0,
+      1,
+      true,
+    );
+    a.nodes.direct(key, T0 + 5, 7.25, -88);
+    const saved = a.nodes.get(key)!;
+    const row = JSON.parse(JSON.stringify(nodeRow(saved)));
+    expect(row).toHaveLength(NODE_ROW_FIELDS.length);
+    expect(JSON.stringify(row)).not.toContain(key);
+    const b = new MeshState(resolveConfig());
+    expect(restoreNode(b, key, row)).toBe(true);
+    expect(b.nodes.get(key)).toEqual(saved);
+    // Tables version 1: the whole NodeState as an object.
+    const c = new MeshState(resolveConfig());
+    expect(restoreNode(c, key, JSON.parse(JSON.stringify(saved)))).toBe(true);
+    expect(c.nodes.get(key)).toEqual(saved);
+    // Malformed: a short array, a bad key, not an object.
+    expect(restoreNode(c, key, row.slice(1))).toBe(false);
+    expect(restoreNode(c, "nope", row)).toBe(false);
+    expect(restoreNode(c, key, "x")).toBe(false);
   });
 });
