@@ -11,7 +11,9 @@ import { MeshgateError } from "../core/errors.ts";
 import { DeferredRelease, memoryReleaser, releaseMemoryEvery } from "../core/gc.ts";
 import { Logger, type LogSink } from "../core/log.ts";
 import { StoreEngine } from "./engine.ts";
+import { FileGrowthCollector } from "./file-growth.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
+import { dbBytes } from "./maintenance.ts";
 import { type MeshTable, meshRead, type Row } from "./mesh-rows.ts";
 import { columnsOf } from "./observation-columns.ts";
 import { archiveBackupDir } from "./partition.ts";
@@ -56,6 +58,9 @@ const WRITES = new Set([
   "backup",
 ]);
 let engine: StoreEngine | null = null;
+
+/** A collection each time sql.js's file has grown by a tenth (see file-growth.ts). */
+let fileGrowth: FileGrowthCollector | null = null;
 let healthTimer: NodeJS.Timeout | null = null;
 let stopReleasing = () => {};
 let recycleAsked = false;
@@ -169,6 +174,7 @@ async function init(i: WorkerInit): Promise<void> {
       ...(collect && { afterArchive: collect }),
     });
     engine.start();
+    if (collect) fileGrowth = new FileGrowthCollector(collect, dbBytes(engine.database).total);
     stopReleasing = releaseMemoryEvery();
     baselineWasm = wasmMemoryBytes();
     send({ type: "ready", health: health(engine) });
@@ -195,7 +201,10 @@ port.on("message", (m: ToWorker) => {
     (value) => {
       // Writes change counts and sizes: fresh health goes first, so a caller
       // reading health() right after the await sees its own write.
-      if (WRITES.has(m.method) && engine) send({ type: "health", health: health(engine) });
+      if (WRITES.has(m.method) && engine) {
+        fileGrowth?.check(dbBytes(engine.database).total);
+        send({ type: "health", health: health(engine) });
+      }
       send({ type: "result", id: m.id, value });
     },
     (err: unknown) => {
