@@ -45,6 +45,7 @@ import {
   appendFileSync,
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -52,7 +53,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ANALYTICS_KINDS } from "../daemon/http/ports.ts";
 import { unitNodeFlags } from "../packaging/unit-flags.mjs";
@@ -116,14 +117,24 @@ const daemonEnv = (): NodeJS.ProcessEnv => {
   if (nodeOptions !== undefined) env.NODE_OPTIONS = nodeOptions;
   return { ...env, ...envOver };
 };
-/** The daemon's environment plus the heap probe writing into probeDir (--smaps). */
-const probedEnv = (probeDir: string): NodeJS.ProcessEnv => {
+/**
+ * Where the heap probe (--smaps) of the run in `work` writes. It writes a
+ * file a second per thread, some 7 MiB/h the daemon's write counter would
+ * count as its own: in memory (/dev/shm) where there is one.
+ */
+const probeDir = (work: string): string =>
+  existsSync("/dev/shm") ? join("/dev/shm", `meshgate-probe-${basename(work)}`) : work;
+
+/** The daemon's environment plus the heap probe (--smaps). */
+const probedEnv = (work: string): NodeJS.ProcessEnv => {
   const env = daemonEnv();
   if (!smaps) return env;
+  const dir = probeDir(work);
+  mkdirSync(dir, { recursive: true });
   return {
     ...env,
     NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --import ${PROBE}`.trim(),
-    MESHGATE_HEAP_PROBE_DIR: probeDir,
+    MESHGATE_HEAP_PROBE_DIR: dir,
   };
 };
 
@@ -291,7 +302,7 @@ async function soak(n: number): Promise<string[]> {
           ...formatBreakdown(
             `daemon, ${n.toLocaleString("en")} observations, ${nodes} nodes, after ${minutes} min`,
             breakdown(pid, h.store.memory?.wasmBytes ?? 0),
-            readHeaps(work),
+            readHeaps(probeDir(work)),
           ),
           "",
         );
@@ -323,6 +334,7 @@ async function soak(n: number): Promise<string[]> {
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
+    rmSync(probeDir(work), { recursive: true, force: true });
   }
 }
 
@@ -354,11 +366,12 @@ async function bareNode(): Promise<string[]> {
     return formatBreakdown(
       `bare node ${process.version} (\`node -e "setInterval(() => {}, 1000)"\`), same environment`,
       breakdown(child.pid ?? 0),
-      readHeaps(work),
+      readHeaps(probeDir(work)),
     );
   } finally {
     child.kill("SIGTERM");
     rmSync(work, { recursive: true, force: true });
+    rmSync(probeDir(work), { recursive: true, force: true });
   }
 }
 
