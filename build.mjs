@@ -52,6 +52,30 @@ const builtinsViaRequire = {
   },
 };
 
+// The ws package (the /ws live feed on the node:http engine) requires tls and
+// https at load for its client side, which the daemon's server never uses:
+// 2.9 MB of RSS in a bare node with the daemon's other built-ins (bench/
+// soak.ts --smaps). Inside ws they load on first use instead (an MQTT
+// broker over wss:// uses them; test/system/bundle.test.ts checks a daemon
+// without one never loads them).
+const LAZY_IN_WS = /[\\/]node_modules[\\/]ws[\\/]/;
+const lazyClientBuiltins = {
+  name: "lazy-client-builtins",
+  setup(build) {
+    build.onResolve({ filter: /^(tls|https)$/ }, (args) =>
+      LAZY_IN_WS.test(args.importer) ? { path: args.path, namespace: "lazy-builtin" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
+      contents: [
+        "let loaded;",
+        `const load = () => (loaded ??= require(${JSON.stringify(`node:${args.path}`)}));`,
+        "module.exports = new Proxy({}, { get: (_t, k) => load()[k], has: (_t, k) => k in load() });",
+      ].join("\n"),
+      loader: "js",
+    }));
+  },
+};
+
 const sizes = [];
 function record(file, lazy = false) {
   const buf = readFileSync(file);
@@ -84,7 +108,7 @@ async function buildDaemon() {
     minifyWhitespace: true,
     external,
     banner: { js: banner },
-    plugins: [builtinsViaRequire],
+    plugins: [builtinsViaRequire, lazyClientBuiltins],
     define: { __MESHGATE_VERSION__: JSON.stringify(pkg.version) },
     logLevel: "warning",
     legalComments: "none",

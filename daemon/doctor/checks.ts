@@ -2,7 +2,6 @@ import { constants, existsSync, readdirSync } from "node:fs";
 import { access, mkdir, open, rm, statfs } from "node:fs/promises";
 import { connect as netConnect } from "node:net";
 import { join } from "node:path";
-import { connect as tlsConnect } from "node:tls";
 import type { Config, RadioConfig } from "../config/types.ts";
 import { Bus } from "../core/bus.ts";
 import { errorMessage } from "../core/errors.ts";
@@ -224,12 +223,15 @@ export async function checkBroker(url: string, timeoutMs: number): Promise<Check
   const port =
     Number(u.port) || { "mqtt:": 1883, "mqtts:": 8883, "ws:": 80, "wss:": 443 }[u.protocol] || 1883;
   const host = u.hostname;
+  // Loaded here, not with the module: the running daemon imports these
+  // checks, and node:tls costs it about 1.5 MB it needs only for a TLS broker.
+  const tlsConnect = secure ? (await import("node:tls")).connect : null;
   return new Promise((resolve) => {
     const done = (r: CheckResult) => {
       socket.destroy();
       resolve(r);
     };
-    const socket = secure
+    const socket = tlsConnect
       ? tlsConnect({ host, port, servername: host, rejectUnauthorized: false })
       : netConnect({ host, port });
     socket.setTimeout(timeoutMs, () =>

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { startDaemon } from "../support/daemon.ts";
 import { REPO_ROOT } from "../support/paths.ts";
 
@@ -31,7 +32,7 @@ describe("the daemon bundle (build.mjs)", () => {
     }
   });
 
-  it("runs without Node loading undici and http2", async () => {
+  it("runs without Node loading undici, http2, tls or https", async () => {
     // An ES import of node:http reads its lazy WebSocket export, which loads
     // undici, http2, tls and readline: internal modules nothing here uses.
     const list = join(tmp, "modules.json");
@@ -47,11 +48,24 @@ describe("the daemon bundle (build.mjs)", () => {
     });
     const health = await fetch(`${d.url}/api/health`);
     expect(health.status).toBe(200);
+    // A live-feed client, so the server side of the ws package has run.
+    const ws = new WebSocket(`${d.url.replace(/^http/, "ws")}/ws`);
+    const hello = await new Promise<string>((resolve, reject) => {
+      ws.once("message", (m) => resolve(m.toString()));
+      ws.once("error", reject);
+    });
+    expect(JSON.parse(hello)).toMatchObject({ type: "hello" });
+    ws.close();
     expect(await d.stop()).toBe(0);
     const loaded = JSON.parse(readFileSync(list, "utf8")) as string[];
     // The HTTP server ran on node:http.
     expect(loaded).toContain("NativeModule http");
     for (const m of ["internal/deps/undici/undici", "http2", "internal/http2/core"])
+      expect(loaded).not.toContain(`NativeModule ${m}`);
+    // The /ws feed ran on the ws package, whose client side (tls, https) and
+    // the doctor's TLS broker check load them only when used (build.mjs).
+    expect(loaded).toContain("NativeModule net");
+    for (const m of ["tls", "https", "_tls_wrap", "internal/tls/wrap"])
       expect(loaded).not.toContain(`NativeModule ${m}`);
   });
 });
