@@ -114,6 +114,8 @@ interface Option {
   /** Full key, or null for "a node nobody has heard of". */
   readonly key: string | null;
   readonly w: number;
+  /** The key's node, looked up once here rather than for every pair it is weighed in. */
+  readonly info: NodeInfo | undefined;
 }
 
 /** The id a token stands for when no weighing is needed, else null. */
@@ -142,23 +144,24 @@ export function sureId(t: string, ctx: ResolveContext): string | null {
 
 function options(t: string, ctx: ResolveContext): Option[] {
   const fixed = fixedId(t, ctx);
-  if (fixed !== null) return [{ key: fixed, w: 1 }];
-  const out: Option[] = ctx.index
-    .lookup(t.slice(1))
-    .map((key) => ({ key, w: rolePrior(ctx.nodeInfo(key)?.role) }));
+  if (fixed !== null) return [{ key: fixed, w: 1, info: ctx.nodeInfo(fixed) }];
+  const out: Option[] = ctx.index.lookup(t.slice(1)).map((key) => {
+    const info = ctx.nodeInfo(key);
+    return { key, w: rolePrior(info?.role), info };
+  });
   // A fixed order (not the index's insertion order) keeps sums, and so the
   // answer, the same whichever order the keys were learnt in.
   out.sort((x, y) => y.w - x.w || (x.key! < y.key! ? -1 : 1));
   if (out.length > MAX_CANDIDATES) out.length = MAX_CANDIDATES;
-  out.push({ key: null, w: UNKNOWN_WEIGHT[tokenBytes(t)] });
+  out.push({ key: null, w: UNKNOWN_WEIGHT[tokenBytes(t)], info: undefined });
   return out;
 }
 
 function pairWeight(x: Option, y: Option, ctx: ResolveContext, scale: number): number {
   let w = x.w * y.w;
   if (w === 0) return 0;
-  const xi = x.key === null ? undefined : ctx.nodeInfo(x.key);
-  const yi = y.key === null ? undefined : ctx.nodeInfo(y.key);
+  const xi = x.info;
+  const yi = y.info;
   if (x.key !== null && y.key !== null) {
     if (x.key === y.key) return 0; // a node is not its own neighbour
     const seen = ctx.certain(x.key, y.key);
