@@ -47,7 +47,7 @@ import {
   type StepUnits,
   unseen,
 } from "./rebuild.ts";
-import { Scheduler, type TaskHandle, type TaskProgress } from "./scheduler.ts";
+import { Scheduler, StepBudget, type TaskHandle, type TaskProgress } from "./scheduler.ts";
 import { MeshState, type RadioIdentity } from "./state.ts";
 import {
   type MeshConfig,
@@ -357,7 +357,11 @@ export class MeshModel implements Service {
     }
     if (!force && this.now() - this.lastSettleAt < (this.opts.settleEveryMs ?? 30_000)) return;
     try {
-      const h = this.scheduler.run("mesh-settle", s.settleSteps(256));
+      const step = new StepBudget(256, this.cfg.sliceMs);
+      const h = this.scheduler.run(
+        "mesh-settle",
+        s.settleSteps(() => step.tick()),
+      );
       this.settling = h;
       h.done
         .catch(() => {})

@@ -232,13 +232,15 @@ export async function* buildState(
   }
   next.resolveLive = true;
   let settled = 0;
-  for (const _ of next.settleSteps(units.edges)) {
-    settled += units.edges;
+  const edgeStep = budget(units.edges);
+  for (const _ of next.settleSteps(() => edgeStep.spend())) {
+    const n = edgeStep.take();
+    settled += n;
     yield {
       phase: "settle",
       done: Math.min(settled, next.graph.size),
       total: next.graph.size,
-      units: units.edges,
+      units: n,
     };
   }
 }

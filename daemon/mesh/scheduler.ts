@@ -46,6 +46,13 @@ export class StepBudget {
     return this.used >= this.units || this.clock() - this.start >= this.ms;
   }
 
+  /** spend(), and when the step is spent the next one starts (for a caller that only yields). */
+  tick(): boolean {
+    if (!this.spend()) return false;
+    this.take();
+    return true;
+  }
+
   /** The units of the step that ends now; the next step starts. */
   take(): number {
     const u = this.used;

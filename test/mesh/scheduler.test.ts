@@ -1,7 +1,14 @@
 /** The cooperative scheduler: slices, yielding to I/O, progress, round robin, cancel, errors. */
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
-import { Scheduler, TaskCancelledError, type TaskProgress } from "../../daemon/mesh/scheduler.ts";
+import {
+  Scheduler,
+  StepBudget,
+  TaskCancelledError,
+  type TaskProgress,
+} from "../../daemon/mesh/scheduler.ts";
+import { MeshState } from "../../daemon/mesh/state.ts";
+import { resolveConfig } from "../../daemon/mesh/types.ts";
 
 /** A fake clock that advances 1 ms per step, so slices are deterministic. */
 function steppingClock() {
@@ -144,5 +151,43 @@ describe("Scheduler", () => {
     expect(s.stats().slowSlices).toBe(1);
     s.stop();
     expect(() => s.run("late", body())).toThrow(/stopped/);
+  });
+});
+
+describe("StepBudget", () => {
+  it("ends a step on its count or its time, and tick() starts the next", () => {
+    const { c, clock } = steppingClock();
+    const b = new StepBudget(3, 10, clock);
+    expect([b.tick(), b.tick(), b.tick()]).toEqual([false, false, true]);
+    // A new step: the count starts again; time runs out before it.
+    expect(b.tick()).toBe(false);
+    c.t += 10;
+    expect(b.tick()).toBe(true);
+  });
+
+  it("cuts a settle where the budget says, edge by edge", () => {
+    const s = new MeshState(resolveConfig());
+    for (let i = 0; i < 5; i++)
+      s.observe({
+        hash: `00000000000000${i}0`,
+        at: 1000 + i,
+        radioId: "r",
+        radioKey: null,
+        payloadType: 5,
+        route: 1,
+        hashSize: 1,
+        hops: [`a${i}`, `b${i}`],
+        snr: null,
+        rssi: null,
+        rawLength: 40,
+        firstSeen: true,
+      });
+    const edges = s.graph.size;
+    expect(edges).toBeGreaterThan(4);
+    let asked = 0;
+    const steps = [...s.settleSteps(() => ++asked % 2 === 0)];
+    // Both passes ask after every edge; every second answer ends a step.
+    expect(asked).toBe(2 * edges);
+    expect(steps.length).toBe(edges);
   });
 });
