@@ -58,12 +58,30 @@ export class PrefixIndex {
 
   /** Known keys starting with `prefix` (1..3 bytes of hex). Empty when none. */
   lookup(prefix: string): readonly string[] {
+    const [from, to] = this.range(prefix);
+    return from === to ? EMPTY : this.sorted.slice(from, to);
+  }
+
+  /** How many known keys start with `prefix` (no array made). */
+  count(prefix: string): number {
+    const [from, to] = this.range(prefix);
+    return to - from;
+  }
+
+  /** The one known key starting with `prefix`, or null when none or several do. */
+  sole(prefix: string): string | null {
+    const [from, to] = this.range(prefix);
+    return to - from === 1 ? this.sorted[from]! : null;
+  }
+
+  /** Where the keys under a 1-, 2- or 3-byte prefix sit in the sorted array (empty for any other). */
+  private range(prefix: string): [number, number] {
     const p = prefix.toUpperCase();
-    if (p.length < 2 || p.length > MAX_HASH_BYTES * 2 || p.length % 2 !== 0) return EMPTY;
-    let i = this.lowerBound(p);
-    const first = i;
-    while (i < this.sorted.length && this.sorted[i]!.startsWith(p)) i++;
-    return i === first ? EMPTY : this.sorted.slice(first, i);
+    if (p.length < 2 || p.length > MAX_HASH_BYTES * 2 || p.length % 2 !== 0) return [0, 0];
+    const from = this.lowerBound(p);
+    let to = from;
+    while (to < this.sorted.length && this.sorted[to]!.startsWith(p)) to++;
+    return [from, to];
   }
 
   /** Prefixes shared by at least two known nodes, most crowded first. */

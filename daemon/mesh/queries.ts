@@ -91,7 +91,7 @@ function graphNode(s: MeshState, id: string): GraphNode {
       role: "unknown",
       lat: null,
       lon: null,
-      candidates: s.nodes.index.lookup(prefix).length,
+      candidates: s.nodes.index.count(prefix),
     };
   }
   const n = s.nodes.get(id);

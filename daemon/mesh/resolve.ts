@@ -131,10 +131,10 @@ export function fixedId(t: string, ctx: ResolveContext): string | null {
  * "certain" links lean on.
  */
 export function uniqueKey(t: string, ctx: ResolveContext): string | null {
-  const c = ctx.index.lookup(t.slice(1));
-  if (c.length !== 1) return null;
-  const w = rolePrior(ctx.nodeInfo(c[0]!)?.role);
-  return w / (w + UNKNOWN_WEIGHT[tokenBytes(t)]) >= ctx.minConfidence ? c[0]! : null;
+  const key = ctx.index.sole(t.slice(1));
+  if (key === null) return null;
+  const w = rolePrior(ctx.nodeInfo(key)?.role);
+  return w / (w + UNKNOWN_WEIGHT[tokenBytes(t)]) >= ctx.minConfidence ? key : null;
 }
 
 /** The token's id if it needs no context: fixed ids and lone strong prefixes. */

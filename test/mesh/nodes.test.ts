@@ -149,6 +149,8 @@ describe("PrefixIndex kept sorted", () => {
     expect(ix.lookup("A1B2")).toEqual([keys[0]]);
     expect(ix.lookup("A2")).toEqual([keys[3]]);
     expect(ix.lookup("A3")).toEqual([]);
+    expect([ix.count("A1"), ix.count("A1B2"), ix.count("A3"), ix.count("")]).toEqual([3, 1, 0, 0]);
+    expect([ix.sole("A1"), ix.sole("a1b3"), ix.sole("A3")]).toEqual([null, keys[1], null]);
     // Only 1-, 2- and 3-byte prefixes: never the whole table for "".
     expect(ix.lookup("")).toEqual([]);
     expect(ix.lookup("A")).toEqual([]);
