@@ -79,8 +79,9 @@ export function observation(
         publicKey: nodeKey(node),
         name: `node-${node}`,
         role: 2,
-        lat: 52 + rand(),
-        lon: 13 + rand(),
+        // Microdegrees, as an advert carries them (int32 / 1e6).
+        lat: Math.round((52 + rand()) * 1e6) / 1e6,
+        lon: Math.round((13 + rand()) * 1e6) / 1e6,
         advertTimestamp: Math.floor((t0 + (i * days * DAY) / n) / 1000),
       },
     }),

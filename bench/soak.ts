@@ -342,8 +342,8 @@ async function soak(n: number): Promise<string[]> {
 async function seeded(dataDir: string, n: number): Promise<{ ms: number; partitions: number }> {
   const shape = { days, nodes, ...(hotMB && { hotMB }) };
   if (!seedCache) return seed(dataDir, n, shape);
-  // The name changes with the seed's shape (v2: random node keys).
-  const name = `${n}-${days}d-${nodes}n-${hotMB ?? "default"}mb-v2`;
+  // The name changes with the seed's shape (v3: random node keys, positions in microdegrees).
+  const name = `${n}-${days}d-${nodes}n-${hotMB ?? "default"}mb-v3`;
   const cached = join(seedCache, name);
   const info = join(seedCache, `${name}.json`);
   if (!existsSync(info)) {
