@@ -72,4 +72,27 @@ describe("mesh rows in the store", () => {
     expect(meshRead(t.engine.database, "edges", null, 10)).toEqual([]);
     t.engine.abandon();
   });
+
+  it("the mesh tables keep no index beyond their keys, and their reads and deletes use the key", async () => {
+    const t = await memoryTables();
+    const db = t.engine.database;
+    const idx = db.exec(
+      "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('edges', 'node_stats', 'mesh_buckets') AND sql IS NOT NULL",
+    );
+    expect(idx).toEqual([]);
+    // A page after a cursor and a delete by key are searches, never a scan of the table.
+    const plans = [
+      "SELECT a, b FROM edges WHERE (a, b) > (?, ?) ORDER BY a, b LIMIT 10",
+      "DELETE FROM edges WHERE a = ? AND b = ?",
+    ].map((q) =>
+      String(
+        db
+          .exec(`EXPLAIN QUERY PLAN ${q}`)[0]
+          ?.values.map((r) => r[3])
+          .join("; "),
+      ),
+    );
+    for (const plan of plans) expect(plan).toMatch(/SEARCH edges USING PRIMARY KEY/);
+    t.engine.abandon();
+  });
 });
