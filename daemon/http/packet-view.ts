@@ -25,7 +25,7 @@ export function pathOf(app: AppContext, h: Hearing): PathView {
   const mesh = app.deps.providers?.mesh;
   const base = { hashSize: h.hashSize, hops: h.hops };
   if (h.hops.length === 0) return { ...base, resolved: [] };
-  if (!mesh || !mesh.readiness().ready) {
+  if (!mesh?.readiness().ready) {
     return {
       ...base,
       resolved: h.hops.map((prefix) => ({ prefix, publicKey: null, name: null, confidence: 0 })),

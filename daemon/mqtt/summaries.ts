@@ -5,7 +5,6 @@
  * Every message has a JSON schema in schema/mqtt/.
  */
 import { applyDefaults, type FromSchema } from "../core/schema-type.ts";
-import type { PacketItem } from "../core/types.ts";
 import { TrafficTally, type TrafficTotals, trafficSince } from "../mesh/analytics.ts";
 import { SUMMARIES_SCHEMA } from "./config-schema.ts";
 import { safeName } from "./format.ts";
