@@ -73,6 +73,13 @@ export interface EngineOptions extends ArchiveSettings {
    * The worker passes a full GC here too.
    */
   readonly afterArchive?: () => void;
+  /**
+   * Called after each journal record replayed at start. Replay writes as
+   * live work does (a saved mesh model is thousands of rows), so the file's
+   * growth leaves old copies of it behind just the same; the worker collects
+   * them here as it does after live writes (file-growth.ts).
+   */
+  readonly afterReplayRecord?: (db: Database) => void;
 }
 
 export class StoreEngine {
@@ -155,7 +162,16 @@ export class StoreEngine {
         }
       }
       if (persistent) {
-        const r = replayJournals(fsp, o.dataDir, w, snap.seq, o.log, (n, k) => engine.count(n, k));
+        const after = o.afterReplayRecord;
+        const r = replayJournals(
+          fsp,
+          o.dataDir,
+          w,
+          snap.seq,
+          o.log,
+          (n, k) => engine.count(n, k),
+          after && (() => after(db)),
+        );
         engine.seq = r.lastSeq;
         engine.problems.push(...r.problems);
         engine.journalDamage = r.damage;

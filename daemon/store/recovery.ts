@@ -121,6 +121,7 @@ export function replayJournals(
   fromSeq: number,
   log: Logger,
   count: (n: string, k?: number) => void,
+  afterApply?: () => void,
 ): ReplayResult {
   let lastSeq = fromSeq;
   let applied = 0;
@@ -168,6 +169,7 @@ export function replayJournals(
         else problems.push(msg);
       }
       w.apply(op);
+      afterApply?.();
       lastSeq = op.seq;
       applied++;
     }

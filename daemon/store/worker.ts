@@ -163,6 +163,7 @@ async function init(i: WorkerInit): Promise<void> {
     const fs = i.fsModule ? ((await import(i.fsModule)) as { fs: FsPort }).fs : undefined;
     const collect = memoryReleaser();
     afterMeshBurst = new DeferredRelease(collect ?? null);
+    let replayGrowth: FileGrowthCollector | null = null;
     engine = await StoreEngine.open({
       ...i,
       log: forwardingLogger(i.logLevel),
@@ -171,10 +172,23 @@ async function init(i: WorkerInit): Promise<void> {
         collect?.();
         maybeAskRecycle(engine, i.recycleWasmBytes ?? 0);
       },
-      ...(collect && { afterArchive: collect }),
+      ...(collect && {
+        afterArchive: collect,
+        afterReplayRecord: (db) => {
+          const bytes = dbBytes(db).total;
+          replayGrowth ??= new FileGrowthCollector(collect, bytes);
+          replayGrowth.check(bytes);
+        },
+      }),
     });
     engine.start();
-    if (collect) fileGrowth = new FileGrowthCollector(collect, dbBytes(engine.database).total);
+    if (collect) {
+      // The snapshot's bytes as read from disk, and what replay left, are
+      // garbage now: a copy of the whole file that a quiet worker would keep
+      // until its next timed release.
+      collect();
+      fileGrowth = new FileGrowthCollector(collect, dbBytes(engine.database).total);
+    }
     stopReleasing = releaseMemoryEvery();
     baselineWasm = wasmMemoryBytes();
     send({ type: "ready", health: health(engine) });
