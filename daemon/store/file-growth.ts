@@ -9,6 +9,9 @@
  * each old array soon after it is left; a file that does not grow costs
  * nothing but the size check.
  */
+import { dbBytes } from "./maintenance.ts";
+import type { Database } from "./sqlite.ts";
+
 export const GROWTH_RATIO = 1.1;
 
 export class FileGrowthCollector {
@@ -29,4 +32,17 @@ export class FileGrowthCollector {
     this.bytes = bytes;
     return true;
   }
+}
+
+/**
+ * A check to run after each write to `db` (journal replay at start writes as
+ * live work does), its baseline the file's size at the first call.
+ */
+export function growthCheck(collect: () => void): (db: Database) => void {
+  let g: FileGrowthCollector | null = null;
+  return (db) => {
+    const bytes = dbBytes(db).total;
+    g ??= new FileGrowthCollector(collect, bytes);
+    g.check(bytes);
+  };
 }

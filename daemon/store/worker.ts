@@ -11,7 +11,7 @@ import { MeshgateError } from "../core/errors.ts";
 import { DeferredRelease, memoryReleaser, releaseMemoryEvery } from "../core/gc.ts";
 import { Logger, type LogSink } from "../core/log.ts";
 import { StoreEngine } from "./engine.ts";
-import { FileGrowthCollector } from "./file-growth.ts";
+import { FileGrowthCollector, growthCheck } from "./file-growth.ts";
 import { type FsPort, nodeFs } from "./fsport.ts";
 import { dbBytes } from "./maintenance.ts";
 import { type MeshTable, meshRead, type Row } from "./mesh-rows.ts";
@@ -163,7 +163,6 @@ async function init(i: WorkerInit): Promise<void> {
     const fs = i.fsModule ? ((await import(i.fsModule)) as { fs: FsPort }).fs : undefined;
     const collect = memoryReleaser();
     afterMeshBurst = new DeferredRelease(collect ?? null);
-    let replayGrowth: FileGrowthCollector | null = null;
     engine = await StoreEngine.open({
       ...i,
       log: forwardingLogger(i.logLevel),
@@ -174,11 +173,7 @@ async function init(i: WorkerInit): Promise<void> {
       },
       ...(collect && {
         afterArchive: collect,
-        afterReplayRecord: (db) => {
-          const bytes = dbBytes(db).total;
-          replayGrowth ??= new FileGrowthCollector(collect, bytes);
-          replayGrowth.check(bytes);
-        },
+        afterReplayRecord: growthCheck(collect),
       }),
     });
     engine.start();

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type EngineOptions, StoreEngine } from "../../daemon/store/engine.ts";
 import { frame, JOURNAL_MAGIC_V1 } from "../../daemon/store/journal.ts";
+import { dbBytes } from "../../daemon/store/maintenance.ts";
 import * as q from "../../daemon/store/queries.ts";
 import { engineOptions, storeDir, synthObs, V1_INGEST_HEX } from "../support/store.ts";
 
@@ -197,6 +198,26 @@ describe("store engine: persistence", () => {
     expect(counts(e)).toEqual(before);
     // New ids continue after the replayed ones.
     expect(e.ingest([synthObs(1000)]).rows[0]?.id).toBe(401);
+    await e.close();
+  });
+
+  it("reports each replayed record with the database, as the file grows (for the worker's collections)", async () => {
+    const dir = storeDir("replay-hook");
+    let e = await StoreEngine.open(engineOptions(dir));
+    await ingestBatches(e, 6, 400, () => e.flushJournal());
+    e.flushJournal();
+    const finalBytes = dbBytes(e.database).total;
+    const seen: number[] = [];
+    e = await restartAfterCut(e, dir, {
+      more: { afterReplayRecord: (db) => seen.push(dbBytes(db).total) },
+    });
+    const replayed = e.health().counters.replayed_records ?? 0;
+    expect(replayed).toBeGreaterThan(0);
+    expect(seen).toHaveLength(replayed);
+    // Called as the file grows, record by record, up to the size written before the cut.
+    expect(seen[0]!).toBeLessThan(seen.at(-1)!);
+    expect(seen.at(-1)).toBe(finalBytes);
+    expect(dbBytes(e.database).total).toBe(finalBytes);
     await e.close();
   });
 
