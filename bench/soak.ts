@@ -36,6 +36,11 @@
  * --ui: one visitor for the whole run, as a browser tab left open: every
  * file of the web UI (source maps too, as developer tools fetch them) and
  * the API reads of its pages, again every minute, and a /ws feed held open.
+ * --restart-after MIN: a first daemon runs MIN minutes on the seeded
+ * directory first (past 5 the mesh model has saved its tables), then is
+ * stopped by --restart-by kill (SIGKILL, a power cut: its journal is
+ * replayed at the next start; the default) or term (a clean stop, which
+ * writes a snapshot); the row measures the start after it.
  *
  * The issue's full goals ask for 5M observations and a 2-hour soak at 30
  * packets/s: `--history 5000000 --minutes 120 --rate 30`.
@@ -99,6 +104,10 @@ const envOver = Object.fromEntries(
 const ui = argv.includes("--ui");
 const seedCache = argv.includes("--seed-cache") ? opt("--seed-cache", "") : "";
 const samplesFile = argv.includes("--samples") ? opt("--samples", "") : "";
+const restartAfter = num("--restart-after", 0);
+const restartBy = opt("--restart-by", "kill");
+if (restartBy !== "kill" && restartBy !== "term")
+  throw new Error(`--restart-by: kill or term, not ${restartBy}`);
 const PROBE = join(root, "bench/_heap-probe.mjs");
 /** Breakdowns printed after the table (--smaps). */
 const breakdowns: string[] = [];
@@ -243,6 +252,7 @@ async function soak(n: number): Promise<string[]> {
       cfg,
       `${store}simulator:\n  enabled: true\n  nodes: ${simNodes}\n  packetsPerSec: ${rate}\n`,
     );
+    if (restartAfter > 0) await runBefore(cfg, dataDir, work);
     const t0 = performance.now();
     const child = spawn(process.execPath, unitDaemonArgv(cfg, dataDir, nodeArgs), {
       stdio: ["ignore", "pipe", "pipe"],
@@ -338,6 +348,27 @@ async function soak(n: number): Promise<string[]> {
   }
 }
 
+/** --restart-after: a first daemon on dataDir for that long, then killed or stopped. */
+async function runBefore(cfg: string, dataDir: string, work: string): Promise<void> {
+  const child = spawn(process.execPath, unitDaemonArgv(cfg, dataDir, nodeArgs), {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: probedEnv(work),
+  });
+  running = child;
+  let out = "";
+  child.stdout?.on("data", (d) => (out += d));
+  child.stderr?.on("data", (d) => (out += d));
+  const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+  try {
+    await firstOk(child, () => out, performance.now());
+    await new Promise((r) => setTimeout(r, restartAfter * 60_000));
+    if (child.exitCode !== null) throw new Error(`first daemon exited early:\n${out}`);
+  } finally {
+    child.kill(restartBy === "kill" ? "SIGKILL" : "SIGTERM");
+    await exited;
+  }
+}
+
 /** The seeded history in dataDir: seeded there, or copied from --seed-cache (seeded into it once). */
 async function seeded(dataDir: string, n: number): Promise<{ ms: number; partitions: number }> {
   const shape = { days, nodes, ...(hotMB && { hotMB }) };
@@ -414,5 +445,5 @@ console.log(`|${" --- |".repeat(15)}`);
 for (const n of histories) console.log(`| ${withAnchor(n, await soak(n)).join(" | ")} |`);
 if (smaps) console.log(["", ...breakdowns, ...(await bareNode())].join("\n"));
 console.log(
-  `\n${ui ? "one UI visitor (--ui); " : ""}store.hotMB ${hotMB ?? "default"}; NODE_OPTIONS ${daemonEnv().NODE_OPTIONS ?? "none"}; node args ${nodeArgs.join(" ") || "none"}; env over the unit's ${JSON.stringify(envOver)}; anchor: node:sqlite, WAL, ${anchorSeconds} s; ${minutes} min per row at ${rate} packets/s (simulator, ${simNodes} nodes; history from ${nodes}), history over ${days} days; Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end.`,
+  `\n${ui ? "one UI visitor (--ui); " : ""}store.hotMB ${hotMB ?? "default"}; NODE_OPTIONS ${daemonEnv().NODE_OPTIONS ?? "none"}; node args ${nodeArgs.join(" ") || "none"}; env over the unit's ${JSON.stringify(envOver)}; anchor: node:sqlite, WAL, ${anchorSeconds} s; ${minutes} min per row at ${rate} packets/s (simulator, ${simNodes} nodes; history from ${nodes}), history over ${days} days; ${restartAfter > 0 ? `measured after a first daemon ran ${restartAfter} min and was stopped by ${restartBy === "kill" ? "SIGKILL" : "SIGTERM"}; ` : ""}Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end.`,
 );
