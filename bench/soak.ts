@@ -254,17 +254,10 @@ async function soak(n: number): Promise<string[]> {
     );
     if (restartAfter > 0) await runBefore(cfg, dataDir, work);
     const t0 = performance.now();
-    const child = spawn(process.execPath, unitDaemonArgv(cfg, dataDir, nodeArgs), {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: probedEnv(work),
-    });
-    running = child;
-    let out = "";
-    child.stdout?.on("data", (d) => (out += d));
-    child.stderr?.on("data", (d) => (out += d));
+    const { child, log } = startDaemon(cfg, dataDir, work);
     const pid = child.pid ?? 0;
     try {
-      const [url, okMs] = await firstOk(child, () => out, t0);
+      const [url, okMs] = await firstOk(child, log, t0);
       const ready = meshReady(url, t0);
       const rss0 = statusKb(pid, "VmRSS");
       const cpu0 = cpuSeconds(pid);
@@ -285,7 +278,7 @@ async function soak(n: number): Promise<string[]> {
           nextVisit += 60_000;
         }
         await new Promise((r) => setTimeout(r, SAMPLE_MS));
-        if (child.exitCode !== null) throw new Error(`daemon exited early:\n${out}`);
+        if (child.exitCode !== null) throw new Error(`daemon exited early:\n${log()}`);
         const sample = { t: performance.now(), kb: statusKb(pid, "VmRSS"), w: writeBytes(pid) };
         samples.push(sample);
         if (samplesFile)
@@ -348,8 +341,12 @@ async function soak(n: number): Promise<string[]> {
   }
 }
 
-/** --restart-after: a first daemon on dataDir for that long, then killed or stopped. */
-async function runBefore(cfg: string, dataDir: string, work: string): Promise<void> {
+/** The built daemon on dataDir with the unit's environment; its output collected. */
+function startDaemon(
+  cfg: string,
+  dataDir: string,
+  work: string,
+): { child: ChildProcess; log: () => string } {
   const child = spawn(process.execPath, unitDaemonArgv(cfg, dataDir, nodeArgs), {
     stdio: ["ignore", "pipe", "pipe"],
     env: probedEnv(work),
@@ -358,11 +355,17 @@ async function runBefore(cfg: string, dataDir: string, work: string): Promise<vo
   let out = "";
   child.stdout?.on("data", (d) => (out += d));
   child.stderr?.on("data", (d) => (out += d));
+  return { child, log: () => out };
+}
+
+/** --restart-after: a first daemon on dataDir for that long, then killed or stopped. */
+async function runBefore(cfg: string, dataDir: string, work: string): Promise<void> {
+  const { child, log } = startDaemon(cfg, dataDir, work);
   const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
   try {
-    await firstOk(child, () => out, performance.now());
+    await firstOk(child, log, performance.now());
     await new Promise((r) => setTimeout(r, restartAfter * 60_000));
-    if (child.exitCode !== null) throw new Error(`first daemon exited early:\n${out}`);
+    if (child.exitCode !== null) throw new Error(`first daemon exited early:\n${log()}`);
   } finally {
     child.kill(restartBy === "kill" ? "SIGKILL" : "SIGTERM");
     await exited;
