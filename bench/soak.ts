@@ -104,7 +104,7 @@ const envOver = Object.fromEntries(
 const ui = argv.includes("--ui");
 const seedCache = argv.includes("--seed-cache") ? opt("--seed-cache", "") : "";
 const samplesFile = argv.includes("--samples") ? opt("--samples", "") : "";
-const restartAfter = num("--restart-after", 0);
+const restartAfter = argv.includes("--restart-after") ? num("--restart-after", 6) : 0;
 const restartBy = opt("--restart-by", "kill");
 if (restartBy !== "kill" && restartBy !== "term")
   throw new Error(`--restart-by: kill or term, not ${restartBy}`);
