@@ -74,12 +74,13 @@ export interface EngineOptions extends ArchiveSettings {
    */
   readonly afterArchive?: () => void;
   /**
-   * Called after each journal record replayed at start. Replay writes as
-   * live work does (a saved mesh model is thousands of rows), so the file's
-   * growth leaves old copies of it behind just the same; the worker collects
-   * them here as it does after live writes (file-growth.ts).
+   * Called after each journal record replayed at start, with the record's
+   * size. Replay writes as live work does (a saved mesh model is thousands
+   * of rows), so the file's growth leaves old copies of it behind just the
+   * same; the worker collects them here as it does after live writes
+   * (file-growth.ts).
    */
-  readonly afterReplayRecord?: (db: Database) => void;
+  readonly afterReplayRecord?: (db: Database, recordBytes: number) => void;
 }
 
 export class StoreEngine {
@@ -170,7 +171,7 @@ export class StoreEngine {
           snap.seq,
           o.log,
           (n, k) => engine.count(n, k),
-          after && (() => after(db)),
+          after && ((bytes) => after(db, bytes)),
         );
         engine.seq = r.lastSeq;
         engine.problems.push(...r.problems);

@@ -35,12 +35,25 @@ export class FileGrowthCollector {
 }
 
 /**
- * A check to run after each write to `db` (journal replay at start writes as
- * live work does), its baseline the file's size at the first call.
+ * Bytes of replayed records between two looks at the file's size. A look is
+ * three PRAGMAs (some 50 us under the unit's flags), and a journal of small
+ * ingest records may hold tens of thousands of them; a record of a saved
+ * mesh model (up to 500 rows) is larger than this and is looked at alone.
  */
-export function growthCheck(collect: () => void): (db: Database) => void {
+export const REPLAY_CHECK_BYTES = 64 * 1024;
+
+/**
+ * A check to run after each record journal replay applies to `db` (replay
+ * writes as live work does), told the record's size; its baseline is the
+ * file's size at the first call.
+ */
+export function growthCheck(collect: () => void): (db: Database, recordBytes: number) => void {
   let g: FileGrowthCollector | null = null;
-  return (db) => {
+  let pending = 0;
+  return (db, recordBytes) => {
+    pending += recordBytes;
+    if (g && pending < REPLAY_CHECK_BYTES) return;
+    pending = 0;
     const bytes = dbBytes(db).total;
     g ??= new FileGrowthCollector(collect, bytes);
     g.check(bytes);

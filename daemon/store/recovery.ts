@@ -121,7 +121,7 @@ export function replayJournals(
   fromSeq: number,
   log: Logger,
   count: (n: string, k?: number) => void,
-  afterApply?: () => void,
+  afterApply?: (recordBytes: number) => void,
 ): ReplayResult {
   let lastSeq = fromSeq;
   let applied = 0;
@@ -169,7 +169,7 @@ export function replayJournals(
         else problems.push(msg);
       }
       w.apply(op);
-      afterApply?.();
+      afterApply?.(payload.length);
       lastSeq = op.seq;
       applied++;
     }

@@ -208,12 +208,20 @@ describe("store engine: persistence", () => {
     e.flushJournal();
     const finalBytes = dbBytes(e.database).total;
     const seen: number[] = [];
+    const recordBytes: number[] = [];
     e = await restartAfterCut(e, dir, {
-      more: { afterReplayRecord: (db) => seen.push(dbBytes(db).total) },
+      more: {
+        afterReplayRecord: (db, bytes) => {
+          seen.push(dbBytes(db).total);
+          recordBytes.push(bytes);
+        },
+      },
     });
     const replayed = e.health().counters.replayed_records ?? 0;
     expect(replayed).toBeGreaterThan(0);
     expect(seen).toHaveLength(replayed);
+    // Each with the size of the record it applied.
+    expect(recordBytes.every((b) => b > 0)).toBe(true);
     // Called as the file grows, record by record, up to the size written before the cut.
     expect(seen[0]!).toBeLessThan(seen.at(-1)!);
     expect(seen.at(-1)).toBe(finalBytes);
