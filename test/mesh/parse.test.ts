@@ -165,7 +165,7 @@ describe("saved state", () => {
     for (const n of m.nodes()) expect((n.name ?? "").length).toBeLessThanOrEqual(64);
   });
 
-  it("a node row is an array keyed by the row's id; version 1 objects still read", () => {
+  it("a node row is an array keyed by the row's id; versions 2 and 1 still read", () => {
     const key = "C0FFEE".padEnd(64, "1");
     const a = new MeshState(resolveConfig());
     a.nodes.advert(
@@ -177,18 +177,109 @@ describe("saved state", () => {
     a.nodes.direct(key, T0 + 5, 7.25, -88);
     const saved = a.nodes.get(key)!;
     const row = JSON.parse(JSON.stringify(nodeRow(saved)));
-    expect(row).toHaveLength(NODE_ROW_FIELDS.length);
+    expect(typeof row[0]).toBe("number");
     expect(JSON.stringify(row)).not.toContain(key);
     const b = new MeshState(resolveConfig());
     expect(restoreNode(b, key, row)).toBe(true);
     expect(b.nodes.get(key)).toEqual(saved);
-    // Tables version 1: the whole NodeState as an object.
+    // Tables version 2: every field in NODE_ROW_FIELDS order, the name first.
+    const v2 = JSON.parse(JSON.stringify(NODE_ROW_FIELDS.map((f) => saved[f])));
     const c = new MeshState(resolveConfig());
-    expect(restoreNode(c, key, JSON.parse(JSON.stringify(saved)))).toBe(true);
+    expect(restoreNode(c, key, v2)).toBe(true);
     expect(c.nodes.get(key)).toEqual(saved);
-    // Malformed: a short array, a bad key, not an object.
-    expect(restoreNode(c, key, row.slice(1))).toBe(false);
-    expect(restoreNode(c, "nope", row)).toBe(false);
-    expect(restoreNode(c, key, "x")).toBe(false);
+    // Tables version 1: the whole NodeState as an object.
+    const d = new MeshState(resolveConfig());
+    expect(restoreNode(d, key, JSON.parse(JSON.stringify(saved)))).toBe(true);
+    expect(d.nodes.get(key)).toEqual(saved);
+    // Malformed: a version 2 row cut short, a version 3 row too long, a bad key, not an object.
+    expect(restoreNode(d, key, v2.slice(0, -1))).toBe(false);
+    expect(restoreNode(d, key, [...row, ...new Array(NODE_ROW_FIELDS.length).fill(0)])).toBe(false);
+    expect(restoreNode(d, "nope", row)).toBe(false);
+    expect(restoreNode(d, key, "x")).toBe(false);
+  });
+
+  it("a version 3 node row gives back every kind of node exactly, and is short for one heard by its adverts", () => {
+    const rng = new TestRng(7);
+    const a = new MeshState(resolveConfig());
+    const keys: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const key = (i.toString(16).toUpperCase() + "A").padEnd(64, "5");
+      keys.push(key);
+      const t = T0 + rng.int(0, 30 * 86_400_000);
+      const pos =
+        i % 5 === 0 ? { lat: null, lon: null } : { lat: 52 + rng.int(0, 1e6) / 1e6, lon: 13.25 };
+      a.nodes.advert(
+        {
+          publicKey: key,
+          role: i % 4,
+          name: i % 7 === 0 ? null : `n${i}`,
+          timestamp: rng.int(0, 2 ** 32),
+          ...pos,
+        },
+        t,
+        i % 3,
+        true,
+      );
+      if (i % 2)
+        a.nodes.advert(
+          {
+            publicKey: key,
+            role: i % 4,
+            lat: null,
+            lon: null,
+            name: null,
+            timestamp: rng.int(0, 2 ** 32),
+          },
+          t + 3_600_000,
+          0,
+          true,
+        );
+      if (i % 3 === 0) a.nodes.direct(key, t + 7, -3.5, -101);
+    }
+    const b = new MeshState(resolveConfig());
+    for (const k of keys) {
+      const row = JSON.parse(JSON.stringify(nodeRow(a.nodes.get(k)!)));
+      expect(restoreNode(b, k, row)).toBe(true);
+      expect(b.nodes.get(k)).toEqual(a.nodes.get(k));
+    }
+    // One advert, with the sender's clock right: the row holds one time and small numbers.
+    const key = "FFFF".padEnd(64, "0");
+    const at = T0 + 5000;
+    a.nodes.advert(
+      {
+        publicKey: key,
+        role: 3,
+        lat: 52.123456,
+        lon: 13.25,
+        name: "n7",
+        timestamp: Math.floor(at / 1000),
+      },
+      at,
+      1,
+      true,
+    );
+    const once = a.nodes.get(key)!;
+    const v3 = JSON.stringify(nodeRow(once));
+    const v2 = JSON.stringify(NODE_ROW_FIELDS.map((f) => once[f]));
+    expect(v3.match(/\d{13}/g)).toHaveLength(1);
+    expect(v3.length).toBeLessThan(v2.length / 2);
+  });
+
+  it("a node whose times are not safe integers is written as a version 2 row", () => {
+    const key = "ABCD".padEnd(64, "0");
+    const a = new MeshState(resolveConfig());
+    a.nodes.advert(
+      { publicKey: key, role: 1, lat: null, lon: null, name: "x", timestamp: 5 },
+      T0 + 0.5,
+      0,
+      true,
+    );
+    const n = a.nodes.get(key)!;
+    const row = JSON.parse(JSON.stringify(nodeRow(n)));
+    expect(row).toHaveLength(NODE_ROW_FIELDS.length);
+    expect(row[0]).toBe("x");
+    const b = new MeshState(resolveConfig());
+    expect(restoreNode(b, key, row)).toBe(true);
+    expect(b.nodes.get(key)).toEqual(n);
   });
 });
