@@ -5,6 +5,7 @@
  * batch. A restore reads the tables page by page. Nothing is held as one
  * large value: a save of 100k edges never has more than one batch serialised.
  */
+import { NODE_ROW_KIND } from "../store/mesh-rows.ts";
 import type { Bucket } from "./analytics.ts";
 import {
   edgeFromRow,
@@ -48,7 +49,7 @@ export const TABLES_META_KEY = "mesh.tables";
  */
 const TABLES_VERSION = 3;
 const READABLE_VERSIONS: readonly unknown[] = [1, 2, 3];
-const NODE = 1;
+const NODE = NODE_ROW_KIND;
 const TOKEN_KIND = 2;
 const TALKER = 3;
 /** Rows per store write: small enough that no write is a memory spike. */

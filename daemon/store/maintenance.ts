@@ -6,6 +6,7 @@
  */
 import type { Logger } from "../core/log.ts";
 import type { DbWriter } from "./apply.ts";
+import { NODE_ROW_KIND } from "./mesh-rows.ts";
 import { scalar } from "./queries.ts";
 import type { Database } from "./sqlite.ts";
 
@@ -92,11 +93,15 @@ export function retentionSlice(
     if (nodes > o.maxNodes) {
       // No index on last_seen (schema/005): a scan with SQLite's bounded
       // top-N sort, only while the table is past its cap.
-      work += del(
-        db,
-        "DELETE FROM nodes WHERE public_key IN (SELECT public_key FROM nodes ORDER BY last_seen LIMIT ?)",
-        [Math.min(o.sliceRows, nodes - o.maxNodes)],
+      const oldest = "SELECT public_key FROM nodes ORDER BY last_seen, public_key LIMIT ?";
+      const n = Math.min(o.sliceRows, nodes - o.maxNodes);
+      // The mesh model's row for the node (schema/007) goes back to node_stats:
+      // the model decides for itself when to forget a node.
+      db.run(
+        `INSERT OR REPLACE INTO node_stats (kind, id, data) SELECT ${NODE_ROW_KIND}, public_key, mesh FROM nodes WHERE mesh IS NOT NULL AND public_key IN (${oldest})`,
+        [n],
       );
+      work += del(db, `DELETE FROM nodes WHERE public_key IN (${oldest})`, [n]);
     }
     // Outbox ids grow with created_at, so the oldest row tells whether any aged out.
     const outCut = now - o.outboxMaxAgeMs;

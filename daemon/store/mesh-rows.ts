@@ -9,6 +9,13 @@ import { StoreError } from "./errors.ts";
 import type { Database, Statement } from "./sqlite.ts";
 
 export type MeshTable = "edges" | "node_stats" | "mesh_buckets" | "radios";
+
+/**
+ * The node_stats kind of a node's row. Written into the node's `nodes` row
+ * (column `mesh`, schema 007) when the store has one, else into node_stats;
+ * reads merge the two in key order, so callers see one node_stats table.
+ */
+export const NODE_ROW_KIND = 1;
 export type Cell = string | number | null;
 export type Row = readonly Cell[];
 
@@ -141,17 +148,19 @@ export class MeshRowsWriter {
   private readonly up = new Map<MeshTable, Statement>();
   private readonly del = new Map<MeshTable, Statement>();
   private meta: Statement | null = null;
+  private nodeSet: Statement | null = null;
 
   constructor(private readonly db: Database) {}
 
   apply(b: MeshRowsBatch): void {
     if (b.clear === true) {
       this.db.exec(
-        "DELETE FROM edges; DELETE FROM node_stats; DELETE FROM mesh_buckets; DELETE FROM meta WHERE key LIKE 'mesh.%'",
+        "DELETE FROM edges; DELETE FROM node_stats; DELETE FROM mesh_buckets; DELETE FROM meta WHERE key LIKE 'mesh.%'; " +
+          "UPDATE nodes SET mesh = NULL WHERE mesh IS NOT NULL",
       );
     }
-    this.runAll(b.upsert, this.up, upsertSql);
-    this.runAll(b.delete, this.del, deleteSql);
+    this.runAll(b.upsert, this.up, upsertSql, true);
+    this.runAll(b.delete, this.del, deleteSql, false);
     if (b.meta) {
       this.meta ??= this.db.prepare(
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -165,6 +174,7 @@ export class MeshRowsWriter {
     byTable: Partial<Record<MeshTable, readonly Row[]>> | undefined,
     cache: Map<MeshTable, Statement>,
     sql: (table: MeshTable) => string,
+    upsert: boolean,
   ): void {
     for (const [table, rows] of Object.entries(byTable ?? {}) as [MeshTable, readonly Row[]][]) {
       let s = cache.get(table);
@@ -172,13 +182,36 @@ export class MeshRowsWriter {
         s = this.db.prepare(sql(table));
         cache.set(table, s);
       }
-      for (const r of rows) s.run(r as Cell[]);
+      for (const r of rows) {
+        if (table === "node_stats" && r[0] === NODE_ROW_KIND) {
+          // Into the node's own row when the store has one (and out of
+          // node_stats, where an earlier save may have put it).
+          this.nodeSet ??= this.db.prepare("UPDATE nodes SET mesh = ? WHERE public_key = ?");
+          this.nodeSet.run([upsert ? r[2]! : null, r[1]!]);
+          if (upsert && this.db.getRowsModified() > 0) {
+            this.statDelete().run([NODE_ROW_KIND, r[1]!]);
+            continue;
+          }
+        }
+        s.run(r as Cell[]);
+      }
     }
+  }
+
+  private statDelete(): Statement {
+    let s = this.del.get("node_stats");
+    if (!s) {
+      s = this.db.prepare(deleteSql("node_stats"));
+      this.del.set("node_stats", s);
+    }
+    return s;
   }
 
   close(): void {
     for (const s of [...this.up.values(), ...this.del.values()]) s.free();
     this.meta?.free();
+    this.nodeSet?.free();
+    this.nodeSet = null;
     this.up.clear();
     this.del.clear();
     this.meta = null;
@@ -187,7 +220,8 @@ export class MeshRowsWriter {
 
 /**
  * One page of a mesh table in primary-key order, after the key `after`
- * (null: from the start). Radios: those with a node identity.
+ * (null: from the start). Radios: those with a node identity. node_stats
+ * also holds the node rows kept in `nodes` (NODE_ROW_KIND), merged in order.
  */
 export function meshRead(db: Database, table: MeshTable, after: Row | null, limit: number): Row[] {
   if (!(table in COLUMNS)) throw new StoreError("E_STORE_ARG", `mesh table ${table} unknown`);
@@ -205,6 +239,32 @@ export function meshRead(db: Database, table: MeshTable, after: Row | null, limi
     `SELECT ${cols.join(", ")} FROM ${table}` +
     (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
     ` ORDER BY ${keys.join(", ")} LIMIT ${n}`;
+  const rows = selectRows(db, sql, params);
+  if (table !== "node_stats") return rows;
+  const kind = after ? Number(after[0]) : Number.NEGATIVE_INFINITY;
+  if (kind > NODE_ROW_KIND) return rows;
+  const inNodes = selectRows(
+    db,
+    `SELECT ${NODE_ROW_KIND}, public_key, mesh FROM nodes WHERE mesh IS NOT NULL` +
+      (kind === NODE_ROW_KIND ? " AND public_key > ?" : "") +
+      ` ORDER BY public_key LIMIT ${n}`,
+    kind === NODE_ROW_KIND ? [after![1]!] : [],
+  );
+  if (inNodes.length === 0) return rows;
+  const before = (x: Row, y: Row): boolean =>
+    Number(x[0]) < Number(y[0]) || (x[0] === y[0] && String(x[1]) < String(y[1]));
+  const out: Row[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < n && (i < rows.length || j < inNodes.length)) {
+    if (j >= inNodes.length || (i < rows.length && before(rows[i]!, inNodes[j]!)))
+      out.push(rows[i++]!);
+    else out.push(inNodes[j++]!);
+  }
+  return out;
+}
+
+function selectRows(db: Database, sql: string, params: Cell[]): Row[] {
   const s = db.prepare(sql);
   try {
     s.bind(params);

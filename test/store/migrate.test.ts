@@ -68,6 +68,31 @@ describe("migrations", () => {
     }
   });
 
+  it("version 6 -> 7 moves the mesh rows of known nodes into their nodes rows", async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    migrate(db, migrations, 6);
+    const known = "AB".repeat(32);
+    const unknown = "CD".repeat(32);
+    db.run(
+      "INSERT INTO nodes (public_key, name, role, first_seen, last_seen, last_advert, advert_timestamp, advert_count) VALUES (?, 'n', 1, 0, 0, 0, 0, 1)",
+      [known],
+    );
+    for (const [kind, id, data] of [
+      [1, known, "[1]"],
+      [1, unknown, "[2]"],
+      [2, known, "{}"],
+    ] as const)
+      db.run("INSERT INTO node_stats (kind, id, data) VALUES (?, ?, ?)", [kind, id, data]);
+    migrate(db, migrations, 7);
+    expect(db.exec("SELECT public_key, mesh FROM nodes")[0]?.values).toEqual([[known, "[1]"]]);
+    expect(db.exec("SELECT kind, id, data FROM node_stats ORDER BY kind, id")[0]?.values).toEqual([
+      [1, unknown, "[2]"],
+      [2, known, "{}"],
+    ]);
+    db.close();
+  });
+
   it("version 1 -> 2 backfills hop counts as a resumable sliced task", async () => {
     const { SQL, db } = await migratedFromV1(1000);
     expect(nullHops(db)).toBe(1000);
