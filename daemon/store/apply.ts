@@ -155,6 +155,7 @@ export class DbWriter {
 
   /** Apply one operation inside one transaction. */
   apply(op: JournalOp): { id: number; firstSeen: boolean }[] {
+    if (op.kind === "mesh" && op.batch.clear === true) this.mesh.clearNodeColumn();
     this.db.exec("BEGIN");
     try {
       const out = this.applyInTx(op);

@@ -187,6 +187,24 @@ describe("mesh rows in the store", () => {
     t.engine.abandon();
   });
 
+  it("a clear empties the node column of thousands of nodes, a slice of keys at a time", async () => {
+    const t = await memoryTables();
+    const db = t.engine.database;
+    const keys = Array.from({ length: 2_500 }, (_, i) =>
+      i.toString(16).toUpperCase().padStart(64, "0"),
+    );
+    for (const k of keys) storeNode(db, k, 1);
+    for (let i = 0; i < keys.length; i += 500)
+      t.engine.meshWrite({
+        upsert: { node_stats: keys.slice(i, i + 500).map((k) => [NODE_ROW_KIND, k, "[1]"]) },
+      });
+    expect(count(db, "SELECT count(*) FROM nodes WHERE mesh IS NOT NULL")).toBe(2_500);
+    t.engine.meshWrite({ clear: true, upsert: { node_stats: [[NODE_ROW_KIND, keys[7]!, "[2]"]] } });
+    expect(meshRead(db, "node_stats", null, 5000)).toEqual([[NODE_ROW_KIND, keys[7], "[2]"]]);
+    expect(count(db, "SELECT count(*) FROM nodes")).toBe(2_500);
+    t.engine.abandon();
+  });
+
   it("ingest's upsert of a node keeps its mesh row, and an eviction moves it back to node_stats", async () => {
     const t = await memoryTables();
     const db = t.engine.database;
