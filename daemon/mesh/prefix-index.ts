@@ -27,6 +27,11 @@ export class PrefixIndex {
     return this.sorted.length;
   }
 
+  /** Every key in order (a copy: the index may change while the caller walks it). */
+  keys(): string[] {
+    return this.sorted.slice();
+  }
+
   has(key: string): boolean {
     const i = this.lowerBound(key);
     return this.sorted[i] === key;

@@ -64,6 +64,26 @@ describe("mesh tables at scale", () => {
     t.engine.abandon();
   }, 120_000);
 
+  it("a full save writes the node rows in key order, so a batch's rows share the store's pages", async () => {
+    const s = bigState(1_200, 100);
+    const t = await memoryTables();
+    const ids: string[] = [];
+    const port = {
+      ...t.port,
+      meshWrite: async (b: Parameters<typeof t.port.meshWrite>[0]) => {
+        for (const r of b.upsert?.node_stats ?? []) if (r[0] === 1) ids.push(String(r[1]));
+        return t.port.meshWrite(b);
+      },
+    };
+    const d = new Dirty();
+    d.all = true;
+    await saveChanges(port, s, d, Date.UTC(2026, 4, 2));
+    expect(ids).toHaveLength(1_200);
+    expect(ids).toEqual([...ids].sort());
+    expect([...s.nodes.keys()]).not.toEqual(ids);
+    t.engine.abandon();
+  });
+
   it("a full save reads the live state as it goes; what changes meanwhile is written by the next save", async () => {
     const s = bigState(300, 2_000);
     const t = await memoryTables();
