@@ -139,9 +139,10 @@ function* changes(s: MeshState, d: Dirty, now: number): Generator<[string, Table
     if (r) yield ["radio", "radios", [id, r.publicKey, r.name, r.role, r.lat, r.lon, now], true];
   }
   // A full save walks the nodes in key order, so a batch's rows share the
-  // store's pages: in random order each row was a page of its own in
-  // SQLite's in-memory rollback journal, 1.9 MiB of WebAssembly memory (which
-  // never goes back) per 500 rows at 16,400 nodes, against 0.1 in order.
+  // store's pages: in the order they were learnt each row was a page of its
+  // own in SQLite's in-memory rollback journal, 1.73 MiB of WebAssembly
+  // memory (which never goes back) at 16,400 nodes, against 0.07 in key
+  // order (bench/mesh-save-wasm.ts).
   for (const k of all ? s.nodes.index.keys() : t.nodes) {
     const n = s.nodes.get(k);
     yield ["node", "node_stats", n ? [NODE, k, JSON.stringify(nodeRow(n))] : [NODE, k], !!n];

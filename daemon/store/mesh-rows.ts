@@ -175,9 +175,10 @@ export class MeshRowsWriter {
    * Empty nodes.mesh ahead of a batch that clears, CLEAR_SLICE rows in key
    * order per transaction of its own. One statement over the whole column
    * held every page of the nodes table in SQLite's in-memory rollback
-   * journal at once: 3.3 MiB more WebAssembly memory at 16,400 nodes, which
-   * never goes back (a whole table's DELETE costs nothing like it). Emptying
-   * is idempotent, so a crash part-way is mended when the batch replays.
+   * journal at once: 2.75 MiB more WebAssembly memory at 16,400 nodes, which
+   * never goes back, against 0.09 in slices (bench/mesh-save-wasm.ts; a whole
+   * table's DELETE costs nothing like it). Emptying is idempotent, so a
+   * crash part-way is mended when the batch replays.
    */
   clearNodeColumn(): void {
     let after: string | null = null;

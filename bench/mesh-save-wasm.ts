@@ -1,0 +1,127 @@
+/**
+ * What a save of the mesh model's node rows costs in the store's WebAssembly
+ * memory, which never goes back to the OS. SQLite keeps the journal of a
+ * transaction in that memory (journal_mode MEMORY): one page per page the
+ * transaction changes. Each case runs on a fresh store engine (sql.js in
+ * memory, in this process) holding `nodes` store rows, and prints how much
+ * of the WebAssembly memory became resident:
+ *
+ * - batches of 500 node rows in the order the model learnt the keys (random
+ *   in key order) against the same in key order, as a full save writes them;
+ * - a clear (before a full save after a rebuild from scratch) of a node
+ *   column that every node has filled, and the same as one UPDATE;
+ * - the real full save (mesh/persist.ts saveChanges) of a model that knows
+ *   `nodes` nodes by their adverts alone (no links), their store rows there.
+ *
+ *   node --import tsx bench/mesh-save-wasm.ts [nodes]
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { Dirty, saveChanges } from "../daemon/mesh/persist.ts";
+import { MeshState } from "../daemon/mesh/state.ts";
+import { resolveConfig } from "../daemon/mesh/types.ts";
+import { NODE_ROW_KIND } from "../daemon/store/mesh-rows.ts";
+import { wasmMemoryBytes } from "../daemon/store/sqlite.ts";
+import { memoryTables } from "../test/support/mesh/tables.ts";
+import { readMappings } from "./_rss-breakdown.ts";
+
+const NODES = Number(process.argv[2]?.startsWith("--") ? 16_400 : (process.argv[2] ?? 16_400));
+const BATCH = 500;
+const ROW = '[1794388734624,0,0,0,1,"node-4550",2,52.684357,13.83266]';
+
+/** Resident MiB of this thread's sql.js memory (its mapping is exactly its size). */
+function wasmResident(): number {
+  const bytes = wasmMemoryBytes();
+  const m = readMappings(process.pid).find((x) => x.end - x.start === bytes);
+  return m ? m.rssKb / 1024 : Number.NaN;
+}
+
+async function withNodes(keys: readonly string[]) {
+  const t = await memoryTables();
+  const insert = t.engine.database.prepare(
+    "INSERT INTO nodes (public_key, name, role, lat, lon, first_seen, last_seen, last_advert, advert_timestamp, advert_count) VALUES (?, 'node', 2, 52.5, 13.4, 1, 1, 1, 1, 1)",
+  );
+  for (const k of keys) insert.run([k]);
+  insert.free();
+  return t;
+}
+
+/** Node rows written BATCH at a time in the given order; resident growth in MiB. */
+async function batches(keys: readonly string[], order: readonly string[]): Promise<number> {
+  const t = await withNodes(keys);
+  const before = wasmResident();
+  for (let i = 0; i < order.length; i += BATCH)
+    t.engine.meshWrite({
+      upsert: { node_stats: order.slice(i, i + BATCH).map((k) => [NODE_ROW_KIND, k, ROW]) },
+    });
+  const grown = wasmResident() - before;
+  t.engine.abandon();
+  return grown;
+}
+
+/** A clear of a filled node column: by the store's clear, or (`oneStatement`) as one UPDATE. */
+async function clear(keys: readonly string[], oneStatement = false): Promise<number> {
+  const t = await withNodes(keys);
+  const sorted = [...keys].sort();
+  for (let i = 0; i < sorted.length; i += BATCH)
+    t.engine.meshWrite({
+      upsert: { node_stats: sorted.slice(i, i + BATCH).map((k) => [NODE_ROW_KIND, k, ROW]) },
+    });
+  const before = wasmResident();
+  if (oneStatement)
+    t.engine.database.exec("BEGIN; UPDATE nodes SET mesh = NULL WHERE mesh IS NOT NULL; COMMIT");
+  else t.engine.meshWrite({ clear: true });
+  const grown = wasmResident() - before;
+  t.engine.abandon();
+  return grown;
+}
+
+/** The real full save of a model that knows the nodes by their adverts alone. */
+async function fullSave(): Promise<number> {
+  const s = new MeshState(resolveConfig({ maxNodes: NODES * 2 }));
+  const at = Date.UTC(2026, 4, 1);
+  keys.forEach((k, i) => {
+    const pos = { lat: 52 + (i % 1000) / 1000, lon: 13.25 };
+    s.nodes.advert(
+      { publicKey: k, role: 2, name: `node-${i}`, timestamp: at / 1000 + i, ...pos },
+      at + i * 1000,
+      1,
+      true,
+    );
+  });
+  const t = await withNodes(keys);
+  const before = wasmResident();
+  const d = new Dirty();
+  d.all = true;
+  await saveChanges(t.port, s, d, Date.now());
+  const grown = wasmResident() - before;
+  t.engine.abandon();
+  return grown;
+}
+
+const CASES: Record<string, () => Promise<number>> = {
+  "node rows in learnt order": () => batches(keys, keys),
+  "node rows in key order": () => batches(keys, [...keys].sort()),
+  "clear of the node column": () => clear(keys),
+  "the same as one UPDATE": () => clear(keys, true),
+  "full save (saveChanges)": fullSave,
+};
+const keys = Array.from({ length: NODES }, (_, i) =>
+  createHash("sha256").update(String(i)).digest("hex").toUpperCase(),
+);
+const only = process.argv.indexOf("--case");
+if (only >= 0) {
+  // One case per process: the memory only grows, so cases must not share it.
+  console.log((await CASES[process.argv[only + 1]!]!()).toFixed(2));
+} else {
+  console.log(`WebAssembly memory made resident, ${NODES} nodes, ${BATCH}-row batches:`);
+  for (const name of Object.keys(CASES)) {
+    const out = execFileSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), String(NODES), "--case", name],
+      { encoding: "utf8" },
+    );
+    console.log(`  ${name.padEnd(28)} ${out.trim()} MiB`);
+  }
+}
