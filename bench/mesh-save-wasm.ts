@@ -7,10 +7,11 @@
  * of the WebAssembly memory became resident:
  *
  * - batches of 500 node rows in the order the model learnt the keys (random
- *   in key order) against the same in key order, as a full save writes them;
+ *   in key order), the same in batches of SAVE_BATCH rows (as a save writes
+ *   the rows that changed), and 500 in key order (as a full save writes them);
  * - a clear (before a full save after a rebuild from scratch) of a node
  *   column that every node has filled, and the same as one UPDATE;
- * - the real full save (mesh/persist.ts saveChanges) of a model that knows
+ * - the real full save (mesh/persist.ts saveChanges, SAVE_BATCH rows a write) of a model that knows
  *   `nodes` nodes by their adverts alone (no links), their store rows there.
  *
  *   node --import tsx bench/mesh-save-wasm.ts [nodes]
@@ -18,7 +19,7 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { Dirty, saveChanges } from "../daemon/mesh/persist.ts";
+import { Dirty, SAVE_BATCH, saveChanges } from "../daemon/mesh/persist.ts";
 import { MeshState } from "../daemon/mesh/state.ts";
 import { resolveConfig } from "../daemon/mesh/types.ts";
 import { NODE_ROW_KIND } from "../daemon/store/mesh-rows.ts";
@@ -47,13 +48,17 @@ async function withNodes(keys: readonly string[]) {
   return t;
 }
 
-/** Node rows written BATCH at a time in the given order; resident growth in MiB. */
-async function batches(keys: readonly string[], order: readonly string[]): Promise<number> {
+/** Node rows written `batch` at a time in the given order; resident growth in MiB. */
+async function batches(
+  keys: readonly string[],
+  order: readonly string[],
+  batch = BATCH,
+): Promise<number> {
   const t = await withNodes(keys);
   const before = wasmResident();
-  for (let i = 0; i < order.length; i += BATCH)
+  for (let i = 0; i < order.length; i += batch)
     t.engine.meshWrite({
-      upsert: { node_stats: order.slice(i, i + BATCH).map((k) => [NODE_ROW_KIND, k, ROW]) },
+      upsert: { node_stats: order.slice(i, i + batch).map((k) => [NODE_ROW_KIND, k, ROW]) },
     });
   const grown = wasmResident() - before;
   t.engine.abandon();
@@ -102,6 +107,7 @@ async function fullSave(): Promise<number> {
 
 const CASES: Record<string, () => Promise<number>> = {
   "node rows in learnt order": () => batches(keys, keys),
+  "the same, SAVE_BATCH rows": () => batches(keys, keys, SAVE_BATCH),
   "node rows in key order": () => batches(keys, [...keys].sort()),
   "clear of the node column": () => clear(keys),
   "the same as one UPDATE": () => clear(keys, true),
@@ -115,7 +121,9 @@ if (only >= 0) {
   // One case per process: the memory only grows, so cases must not share it.
   console.log((await CASES[process.argv[only + 1]!]!()).toFixed(2));
 } else {
-  console.log(`WebAssembly memory made resident, ${NODES} nodes, ${BATCH}-row batches:`);
+  console.log(
+    `WebAssembly memory made resident, ${NODES} nodes, ${BATCH}-row batches unless said:`,
+  );
   for (const name of Object.keys(CASES)) {
     const out = execFileSync(
       process.execPath,

@@ -18,9 +18,9 @@ import { type PathHop, type PathQuery, resolveHops } from "./paths.ts";
 import {
   cloneState,
   Dirty,
+  LARGE_SAVE_ROWS,
   type MeshTablesPort,
   parseHead,
-  SAVE_BATCH,
   type SavedHead,
   saveChanges,
   TABLES_META_KEY,
@@ -464,7 +464,7 @@ export class MeshModel implements Service {
         this.saves.count++;
         this.saves.rows += rows;
         this.saves.lastMs = Math.round(performance.now() - t0);
-        if (rows >= SAVE_BATCH) this.release?.();
+        if (rows >= LARGE_SAVE_ROWS) this.release?.();
       })
       .catch((err) => {
         this.saves.failed++;

@@ -52,8 +52,17 @@ const READABLE_VERSIONS: readonly unknown[] = [1, 2, 3];
 const NODE = NODE_ROW_KIND;
 const TOKEN_KIND = 2;
 const TALKER = 3;
-/** Rows per store write: small enough that no write is a memory spike. */
-export const SAVE_BATCH = 500;
+/**
+ * Rows per store write: small enough that no write is a memory spike. Each
+ * write is one transaction, and SQLite keeps a copy of every page it changes
+ * in WebAssembly memory, which never goes back: rows of keys in no order
+ * (the nodes and edges that changed since the last save) are a page each,
+ * so 500 of them made 1.73 MiB resident at 16,400 nodes and 128 of them
+ * 0.67 (bench/mesh-save-wasm.ts).
+ */
+export const SAVE_BATCH = 128;
+/** A save at least this large is followed by a compacting collection (model.ts). */
+export const LARGE_SAVE_ROWS = 500;
 const READ_PAGE = 1000;
 
 export interface SavedHead {

@@ -37,8 +37,10 @@ export class FileGrowthCollector {
 /**
  * Bytes of replayed records between two looks at the file's size. A look is
  * three PRAGMAs (some 50 us under the unit's flags), and a journal of small
- * ingest records may hold tens of thousands of them; a record of a saved
- * mesh model (up to 500 rows) is larger than this and is looked at alone.
+ * ingest records may hold tens of thousands of them. A record of a saved
+ * mesh model (up to SAVE_BATCH rows, mesh/persist.ts) is some kilobytes, so
+ * a replayed save is looked at every few records: the file grows by an
+ * eighth of itself, hundreds of kilobytes, between two collections anyway.
  */
 export const REPLAY_CHECK_BYTES = 64 * 1024;
 

@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel, type MeshModelOptions, TABLES_META_KEY } from "../../daemon/mesh/model.ts";
-import { SAVE_BATCH } from "../../daemon/mesh/persist.ts";
+import { LARGE_SAVE_ROWS } from "../../daemon/mesh/persist.ts";
 import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
 import { MemorySource, nodeRow } from "../support/mesh/source.ts";
 import { memoryTables } from "../support/mesh/tables.ts";
@@ -225,11 +225,11 @@ describe("MeshModel persistence in store tables", () => {
     await m.rebuild(source(0));
     expect(releases).toBe(0);
     await vi.waitFor(() => expect(releases).toBe(1));
-    for (let i = 0; i < SAVE_BATCH; i++) {
+    for (let i = 0; i < LARGE_SAVE_ROWS; i++) {
       m.observe(advertObs(advertOf(key("c0", i)), [], { radioKey: R, at: T0 + i }));
     }
     await m.persist();
-    expect(m.stats().saves.rows).toBeGreaterThanOrEqual(SAVE_BATCH);
+    expect(m.stats().saves.rows).toBeGreaterThanOrEqual(LARGE_SAVE_ROWS);
     expect(releases).toBe(2);
     m.observe(advertObs(advertOf(key("c1", 1)), [], { radioKey: R, at: T0 + 60_000 }));
     await m.persist();

@@ -1,6 +1,6 @@
 /**
  * The mesh state in store tables at scale: thousands of nodes and tens of
- * thousands of edges are saved in batches of at most 500 rows (nothing large
+ * thousands of edges are saved in batches of at most SAVE_BATCH rows (nothing large
  * in meta) and read back to the same state. bench/mesh-tables.ts runs the
  * same at 20,000 nodes and 100,000 edges and reports time and memory.
  */
@@ -9,6 +9,7 @@ import {
   Dirty,
   loadTables,
   parseHead,
+  SAVE_BATCH,
   saveChanges,
   TABLES_META_KEY,
 } from "../../daemon/mesh/persist.ts";
@@ -30,7 +31,7 @@ describe("mesh tables at scale", () => {
     d.all = true;
     const rows = await saveChanges(t.port, s, d, Date.UTC(2026, 4, 2));
     expect(rows).toBeGreaterThan(30_000);
-    expect(t.writes.maxRows).toBeLessThanOrEqual(500);
+    expect(t.writes.maxRows).toBeLessThanOrEqual(SAVE_BATCH);
     expect(t.writes.batches).toBeGreaterThan(60);
     const meta = t.engine.getMeta(TABLES_META_KEY)!;
     expect(meta.length).toBeLessThan(64 * 1024);
