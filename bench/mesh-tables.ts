@@ -1,7 +1,7 @@
 /**
  * The mesh state in store tables: a state of 20,000 nodes and 100,000 edges
  * saved through the real store (worker thread, sql.js, journal in a temp
- * dir) in 500-row batches, then restored; main-thread heap and process RSS
+ * dir) in batches of SAVE_BATCH rows, then restored; main-thread heap and process RSS
  * sampled at every batch. Also the size of what meta holds.
  *
  *   node --expose-gc --import tsx bench/mesh-tables.ts [nodes] [edges] [--routine]
@@ -19,6 +19,7 @@ import {
   loadTables,
   type MeshTablesPort,
   parseHead,
+  SAVE_BATCH,
   saveChanges,
   TABLES_META_KEY,
 } from "../daemon/mesh/persist.ts";
@@ -96,7 +97,7 @@ if (!ROUTINE_ONLY) {
   console.log("| measurement | value |");
   console.log("|---|---|");
   console.log(
-    `| full save: rows, batches, time | ${rows} rows in ${batches} writes of <= 500, ${(saveMs / 1000).toFixed(1)} s |`,
+    `| full save: rows, batches, time | ${rows} rows in ${batches} writes of <= ${SAVE_BATCH} rows, ${(saveMs / 1000).toFixed(1)} s |`,
   );
   console.log(
     `| main-thread heap: before save / peak during save / peak during restore (second state) | ${mb(base.heapUsed)} / ${mb(savePeak.heap)} / ${mb(peak.heap)} MB |`,
