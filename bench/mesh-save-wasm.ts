@@ -11,8 +11,11 @@
  *   the rows that changed), and 500 in key order (as a full save writes them);
  * - a clear (before a full save after a rebuild from scratch) of a node
  *   column that every node has filled, and the same as one UPDATE;
- * - the real full save (mesh/persist.ts saveChanges, SAVE_BATCH rows a write) of a model that knows
- *   `nodes` nodes by their adverts alone (no links), their store rows there.
+ * - the real full save (mesh/persist.ts saveChanges, SAVE_BATCH rows a
+ *   write) of a model that knows `nodes` nodes by their adverts alone (no
+ *   links), their store rows there;
+ * - the upgrade to schema 7, which moves every node's row out of
+ *   node_stats in the migration's one transaction.
  *
  *   node --import tsx bench/mesh-save-wasm.ts [nodes]
  */
@@ -22,8 +25,11 @@ import { fileURLToPath } from "node:url";
 import { Dirty, SAVE_BATCH, saveChanges } from "../daemon/mesh/persist.ts";
 import { MeshState } from "../daemon/mesh/state.ts";
 import { resolveConfig } from "../daemon/mesh/types.ts";
+import { nodeFs } from "../daemon/store/fsport.ts";
 import { NODE_ROW_KIND } from "../daemon/store/mesh-rows.ts";
-import { wasmMemoryBytes } from "../daemon/store/sqlite.ts";
+import { loadMigrations, migrate } from "../daemon/store/migrate.ts";
+import { defaultSchemaDir } from "../daemon/store/paths.ts";
+import { loadSqlJs, wasmMemoryBytes, withSmallCache } from "../daemon/store/sqlite.ts";
 import { memoryTables } from "../test/support/mesh/tables.ts";
 import { readMappings } from "./_rss-breakdown.ts";
 
@@ -105,6 +111,29 @@ async function fullSave(): Promise<number> {
   return grown;
 }
 
+/** The upgrade to schema 7: every node's row moves from node_stats into its nodes row. */
+async function migration(): Promise<number> {
+  const SQL = await loadSqlJs();
+  const db = withSmallCache(new SQL.Database());
+  const migrations = loadMigrations(nodeFs, defaultSchemaDir());
+  migrate(db, migrations, 6);
+  const node = db.prepare(
+    "INSERT INTO nodes (public_key, name, role, lat, lon, first_seen, last_seen, last_advert, advert_timestamp, advert_count) VALUES (?, 'node', 2, 52.5, 13.4, 1, 1, 1, 1, 1)",
+  );
+  const stat = db.prepare("INSERT INTO node_stats (kind, id, data) VALUES (1, ?, ?)");
+  for (const k of keys) {
+    node.run([k]);
+    stat.run([k, ROW]);
+  }
+  node.free();
+  stat.free();
+  const before = wasmResident();
+  migrate(db, migrations, 7);
+  const grown = wasmResident() - before;
+  db.close();
+  return grown;
+}
+
 const CASES: Record<string, () => Promise<number>> = {
   "node rows in learnt order": () => batches(keys, keys),
   "the same, SAVE_BATCH rows": () => batches(keys, keys, SAVE_BATCH),
@@ -112,6 +141,7 @@ const CASES: Record<string, () => Promise<number>> = {
   "clear of the node column": () => clear(keys),
   "the same as one UPDATE": () => clear(keys, true),
   "full save (saveChanges)": fullSave,
+  "upgrade to schema 7": migration,
 };
 const keys = Array.from({ length: NODES }, (_, i) =>
   createHash("sha256").update(String(i)).digest("hex").toUpperCase(),

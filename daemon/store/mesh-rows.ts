@@ -178,9 +178,12 @@ export class MeshRowsWriter {
    * journal at once: 2.75 MiB more WebAssembly memory at 16,400 nodes, which
    * never goes back, against 0.09 in slices (bench/mesh-save-wasm.ts; a whole
    * table's DELETE costs nothing like it). Emptying is idempotent, so a
-   * crash part-way is mended when the batch replays.
+   * crash part-way is mended when the batch replays. The saved head goes
+   * first, so should the batch itself then fail, no head claims rows that
+   * are gone (the next start rebuilds from the store).
    */
   clearNodeColumn(): void {
+    this.db.run("DELETE FROM meta WHERE key LIKE 'mesh.%'");
     let after: string | null = null;
     for (;;) {
       const from: string = after === null ? "" : " AND public_key > ?";

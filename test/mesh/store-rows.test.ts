@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ObservationInput } from "../../daemon/store/api.ts";
 import type { DbWriter } from "../../daemon/store/apply.ts";
 import { retentionSlice } from "../../daemon/store/maintenance.ts";
-import { meshRead, NODE_ROW_KIND } from "../../daemon/store/mesh-rows.ts";
+import { MeshRowsWriter, meshRead, NODE_ROW_KIND } from "../../daemon/store/mesh-rows.ts";
 import type { Database } from "../../daemon/store/sqlite.ts";
 import { memoryTables } from "../support/mesh/tables.ts";
 import { synthObs } from "../support/store.ts";
@@ -202,6 +202,12 @@ describe("mesh rows in the store", () => {
     t.engine.meshWrite({ clear: true, upsert: { node_stats: [[NODE_ROW_KIND, keys[7]!, "[2]"]] } });
     expect(meshRead(db, "node_stats", null, 5000)).toEqual([[NODE_ROW_KIND, keys[7], "[2]"]]);
     expect(count(db, "SELECT count(*) FROM nodes")).toBe(2_500);
+    // Emptying commits ahead of the batch, so the saved head goes first: a
+    // batch that then failed leaves no head claiming the emptied rows.
+    t.engine.meshWrite({ meta: { key: "mesh.tables", value: "{}" } });
+    new MeshRowsWriter(db).clearNodeColumn();
+    expect(t.engine.getMeta("mesh.tables")).toBeNull();
+    expect(count(db, "SELECT count(*) FROM nodes WHERE mesh IS NOT NULL")).toBe(0);
     t.engine.abandon();
   });
 
