@@ -120,6 +120,7 @@ describe("mesh rows in the store", () => {
     for (const plan of plans) expect(plan).toMatch(/SEARCH edges USING PRIMARY KEY/);
     t.engine.abandon();
   });
+
   it("a node's row goes into its nodes row when the store has one, and reads back merged in key order", async () => {
     const t = await memoryTables();
     const db = t.engine.database;
