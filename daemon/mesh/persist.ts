@@ -68,6 +68,8 @@ const READ_PAGE = 1000;
 export interface SavedHead {
   readonly lastId: number;
   readonly savedAt: number;
+  /** Written by an older version of the tables: its rows are rewritten once. */
+  readonly older?: boolean;
 }
 
 export function parseHead(text: string | null): (SavedHead & { channels: unknown }) | null {
@@ -78,6 +80,7 @@ export function parseHead(text: string | null): (SavedHead & { channels: unknown
     return {
       lastId: d.lastId,
       savedAt: typeof d.savedAt === "number" ? d.savedAt : 0,
+      older: d.v !== TABLES_VERSION,
       channels: d.channels,
     };
   } catch {

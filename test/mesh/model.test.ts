@@ -5,7 +5,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../../daemon/core/log.ts";
 import { MeshModel, type MeshModelOptions, TABLES_META_KEY } from "../../daemon/mesh/model.ts";
+import { NODE_ROW_FIELDS, restoreNode } from "../../daemon/mesh/parse.ts";
 import { LARGE_SAVE_ROWS } from "../../daemon/mesh/persist.ts";
+import { MeshState } from "../../daemon/mesh/state.ts";
+import { resolveConfig } from "../../daemon/mesh/types.ts";
 import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
 import { MemorySource, nodeRow } from "../support/mesh/source.ts";
 import { memoryTables } from "../support/mesh/tables.ts";
@@ -154,6 +157,37 @@ describe("MeshModel persistence in store tables", () => {
     expect(b.graph()).toEqual(c.graph());
     expect(b.nodes()).toEqual(c.nodes());
     expect(b.analytics("packets", "1h")).toEqual(c.analytics("packets", "1h"));
+    await b.stop();
+    t.engine.abandon();
+  });
+
+  it("tables saved by an older version are restored, then written again whole at the next save", async () => {
+    const t = await memoryTables();
+    const a = model({ tables: t.port });
+    await a.start();
+    await a.rebuild(source(7));
+    await a.stop();
+    // As tables version 2 left them: the head says 2, node rows in field order.
+    const db = t.engine.database;
+    const head = t.engine.getMeta(TABLES_META_KEY)!.replace('"v":3', '"v":2');
+    t.engine.meshWrite({ meta: { key: TABLES_META_KEY, value: head } });
+    const stored = db.exec("SELECT id, data FROM node_stats WHERE kind = 1")[0]!.values;
+    for (const [id, data] of stored) {
+      const s = new MeshState(resolveConfig());
+      expect(restoreNode(s, String(id), JSON.parse(String(data)))).toBe(true);
+      const n = s.nodes.get(String(id))!;
+      const v2 = JSON.stringify(NODE_ROW_FIELDS.map((f) => n[f]));
+      db.run("UPDATE node_stats SET data = ? WHERE kind = 1 AND id = ?", [v2, id ?? null]);
+    }
+    const b = model({ tables: t.port });
+    await b.start();
+    await b.rebuild(source(7));
+    expect(b.nodes().length).toBe(a.nodes().length);
+    await b.persist();
+    expect(t.engine.getMeta(TABLES_META_KEY)).toContain('"v":3');
+    const rows = db.exec("SELECT data FROM node_stats WHERE kind = 1")[0]!.values;
+    expect(rows).toHaveLength(stored.length);
+    for (const [data] of rows) expect(typeof JSON.parse(String(data))[0]).toBe("number");
     await b.stop();
     t.engine.abandon();
   });
