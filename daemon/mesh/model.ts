@@ -317,17 +317,11 @@ export class MeshModel implements Service {
         // The few that arrived after the sliced catch-up phase.
         for (const o of live.pending) if (unseen(o, live.scanned)) base.observe(o);
         this.lastSettleAt = this.now();
-        if (live.from === "stored") {
-          this.dirty = live.dirty;
-          // Rows of an older tables version are read but smaller when
-          // written again (version 3 node rows: less than half): once, all
-          // of them, at the next save.
-          if (this.head?.older) this.dirty.all = true;
-        } else {
-          // The tables hold another history: replace them (in batches) at the next save.
-          this.dirty = new Dirty();
-          this.dirty.all = true;
-        }
+        // Tables that hold another history, or rows of an older tables
+        // version (smaller when written again): all replaced, in batches, at
+        // the next save.
+        this.dirty = live.from === "stored" ? live.dirty : new Dirty();
+        if (live.from !== "stored" || this.head?.older) this.dirty.all = true;
         this.state = this.live(base);
         this.built = true;
         this.rebuilds++;
