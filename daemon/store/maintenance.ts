@@ -93,15 +93,23 @@ export function retentionSlice(
     if (nodes > o.maxNodes) {
       // No index on last_seen (schema/005): a scan with SQLite's bounded
       // top-N sort, only while the table is past its cap.
-      const oldest = "SELECT public_key FROM nodes ORDER BY last_seen, public_key LIMIT ?";
-      const n = Math.min(o.sliceRows, nodes - o.maxNodes);
+      const gone =
+        db.exec(
+          "DELETE FROM nodes WHERE public_key IN (SELECT public_key FROM nodes ORDER BY last_seen LIMIT ?) RETURNING public_key, mesh",
+          [Math.min(o.sliceRows, nodes - o.maxNodes)],
+        )[0]?.values ?? [];
       // The mesh model's row for the node (schema/007) goes back to node_stats:
       // the model decides for itself when to forget a node.
-      db.run(
-        `INSERT OR REPLACE INTO node_stats (kind, id, data) SELECT ${NODE_ROW_KIND}, public_key, mesh FROM nodes WHERE mesh IS NOT NULL AND public_key IN (${oldest})`,
-        [n],
+      const back = db.prepare(
+        "INSERT OR REPLACE INTO node_stats (kind, id, data) VALUES (?, ?, ?)",
       );
-      work += del(db, `DELETE FROM nodes WHERE public_key IN (${oldest})`, [n]);
+      try {
+        for (const [key, mesh] of gone)
+          if (mesh !== null) back.run([NODE_ROW_KIND, key ?? null, mesh ?? null]);
+      } finally {
+        back.free();
+      }
+      work += gone.length;
     }
     // Outbox ids grow with created_at, so the oldest row tells whether any aged out.
     const outCut = now - o.outboxMaxAgeMs;
