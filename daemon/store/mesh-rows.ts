@@ -161,8 +161,8 @@ export class MeshRowsWriter {
         "DELETE FROM edges; DELETE FROM node_stats; DELETE FROM mesh_buckets; DELETE FROM meta WHERE key LIKE 'mesh.%'",
       );
     }
-    this.runAll(b.upsert, this.up, upsertSql, true);
-    this.runAll(b.delete, this.del, deleteSql, false);
+    this.runAll(b.upsert, true);
+    this.runAll(b.delete, false);
     if (b.meta) {
       this.meta ??= this.db.prepare(
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -208,16 +208,10 @@ export class MeshRowsWriter {
   /** Each table's rows through its statement (prepared once per table and kept). */
   private runAll(
     byTable: Partial<Record<MeshTable, readonly Row[]>> | undefined,
-    cache: Map<MeshTable, Statement>,
-    sql: (table: MeshTable) => string,
     upsert: boolean,
   ): void {
     for (const [table, rows] of Object.entries(byTable ?? {}) as [MeshTable, readonly Row[]][]) {
-      let s = cache.get(table);
-      if (!s) {
-        s = this.db.prepare(sql(table));
-        cache.set(table, s);
-      }
+      const s = this.statement(table, upsert);
       for (const r of rows) {
         if (table === "node_stats" && r[0] === NODE_ROW_KIND) {
           // Into the node's own row when the store has one (and out of
@@ -225,7 +219,7 @@ export class MeshRowsWriter {
           this.nodeSet ??= this.db.prepare("UPDATE nodes SET mesh = ? WHERE public_key = ?");
           this.nodeSet.run([upsert ? r[2]! : null, r[1]!]);
           if (upsert && this.db.getRowsModified() > 0) {
-            this.statDelete().run([NODE_ROW_KIND, r[1]!]);
+            this.statement("node_stats", false).run([NODE_ROW_KIND, r[1]!]);
             continue;
           }
         }
@@ -234,11 +228,13 @@ export class MeshRowsWriter {
     }
   }
 
-  private statDelete(): Statement {
-    let s = this.del.get("node_stats");
+  /** A table's upsert or delete statement, prepared once and kept. */
+  private statement(table: MeshTable, upsert: boolean): Statement {
+    const cache = upsert ? this.up : this.del;
+    let s = cache.get(table);
     if (!s) {
-      s = this.db.prepare(deleteSql("node_stats"));
-      this.del.set("node_stats", s);
+      s = this.db.prepare(upsert ? upsertSql(table) : deleteSql(table));
+      cache.set(table, s);
     }
     return s;
   }
