@@ -30,7 +30,7 @@ import { NODE_ROW_KIND } from "../daemon/store/mesh-rows.ts";
 import { loadMigrations, migrate } from "../daemon/store/migrate.ts";
 import { defaultSchemaDir } from "../daemon/store/paths.ts";
 import { loadSqlJs, wasmMemoryBytes, withSmallCache } from "../daemon/store/sqlite.ts";
-import { memoryTables } from "../test/support/mesh/tables.ts";
+import { memoryTables, type TablesStore } from "../test/support/mesh/tables.ts";
 import { readMappings } from "./_rss-breakdown.ts";
 
 const NODES = Number(process.argv[2]?.startsWith("--") ? 16_400 : (process.argv[2] ?? 16_400));
@@ -54,6 +54,14 @@ async function withNodes(keys: readonly string[]) {
   return t;
 }
 
+/** Node rows written through the store's mesh operation, `batch` at a time in the given order. */
+function writeRows(t: TablesStore, order: readonly string[], batch: number): void {
+  for (let i = 0; i < order.length; i += batch)
+    t.engine.meshWrite({
+      upsert: { node_stats: order.slice(i, i + batch).map((k) => [NODE_ROW_KIND, k, ROW]) },
+    });
+}
+
 /** Node rows written `batch` at a time in the given order; resident growth in MiB. */
 async function batches(
   keys: readonly string[],
@@ -62,10 +70,7 @@ async function batches(
 ): Promise<number> {
   const t = await withNodes(keys);
   const before = wasmResident();
-  for (let i = 0; i < order.length; i += batch)
-    t.engine.meshWrite({
-      upsert: { node_stats: order.slice(i, i + batch).map((k) => [NODE_ROW_KIND, k, ROW]) },
-    });
+  writeRows(t, order, batch);
   const grown = wasmResident() - before;
   t.engine.abandon();
   return grown;
@@ -74,11 +79,7 @@ async function batches(
 /** A clear of a filled node column: by the store's clear, or (`oneStatement`) as one UPDATE. */
 async function clear(keys: readonly string[], oneStatement = false): Promise<number> {
   const t = await withNodes(keys);
-  const sorted = [...keys].sort();
-  for (let i = 0; i < sorted.length; i += BATCH)
-    t.engine.meshWrite({
-      upsert: { node_stats: sorted.slice(i, i + BATCH).map((k) => [NODE_ROW_KIND, k, ROW]) },
-    });
+  writeRows(t, [...keys].sort(), BATCH);
   const before = wasmResident();
   if (oneStatement)
     t.engine.database.exec("BEGIN; UPDATE nodes SET mesh = NULL WHERE mesh IS NOT NULL; COMMIT");
