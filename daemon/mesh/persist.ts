@@ -43,9 +43,9 @@ export const TABLES_META_KEY = "mesh.tables";
 /**
  * 2: node rows as arrays (mesh/parse.ts NODE_ROW_FIELDS); 3: node rows with
  * their times as differences (mesh/parse.ts nodeRow). Rows of 1 and 2 still
- * read, and a state saved by an older version goes on saving changed rows
- * alone: rows of every version can sit side by side. An older meshgate finds
- * version 3 unreadable and rebuilds the model from history.
+ * read, side by side with newer ones; the first save after such tables are
+ * restored writes every row again (SavedHead.older, model.ts). An older
+ * meshgate finds version 3 unreadable and rebuilds the model from history.
  */
 const TABLES_VERSION = 3;
 const READABLE_VERSIONS: readonly unknown[] = [1, 2, 3];
