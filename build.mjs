@@ -1,8 +1,17 @@
-// Builds meshgate: the daemon bundle (dist/meshgate.mjs), the store worker
-// (dist/store-worker.mjs), the web UI with hashed assets (dist/web/), and
-// copies sql-wasm.wasm and schema/ beside the bundle. Prints bundle sizes.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+// Builds meshgate: the daemon bundle (dist/meshgate.mjs and the chunk-*.mjs
+// files it imports), the store worker (dist/store-worker.mjs), the web UI
+// with hashed assets (dist/web/), and copies sql-wasm.wasm and schema/
+// beside the bundle. Prints bundle sizes.
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
@@ -77,6 +86,8 @@ const lazyClientBuiltins = {
 };
 
 const sizes = [];
+/** The daemon files `meshgate run` loads before any import() of its own. */
+let daemonStart = [];
 function record(file, lazy = false) {
   const buf = readFileSync(file);
   sizes.push({
@@ -87,33 +98,77 @@ function record(file, lazy = false) {
   });
 }
 
+// Daemon chunks are written beside the entry, in dist/ itself: code finds
+// dist/web, dist/schema, dist/sql-wasm.wasm and dist/store-worker.mjs
+// relative to its own file (import.meta.url), whichever chunk it lands in.
+const CHUNK_PREFIX = "chunk-";
+const isChunk = (name) => name.startsWith(CHUNK_PREFIX) && /\.mjs(\.map)?$/.test(name);
+
+/** Options the daemon bundle and the store worker share. */
+const nodeOptions = {
+  outdir: dist,
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: true,
+  // The daemon keeps its bundle's source text in memory for as long as it
+  // runs (V8 compiles functions lazily from it). Without whitespace and
+  // comments it is 1.5 MB instead of 2.3, and ASCII-only: a few non-ASCII
+  // characters in dependencies' comments made V8 hold all of it as UTF-16,
+  // 4.7 MB (bench/soak.ts --smaps). Names are kept; the .map gives lines.
+  minifyWhitespace: true,
+  external,
+  banner: { js: banner },
+  plugins: [builtinsViaRequire, lazyClientBuiltins],
+  define: { __MESHGATE_VERSION__: JSON.stringify(pkg.version) },
+  logLevel: "warning",
+  legalComments: "none",
+};
+
 async function buildDaemon() {
-  const entryPoints = { meshgate: join(root, "daemon/main.ts") };
-  const worker = join(root, "daemon/store/worker.ts");
-  if (existsSync(worker)) entryPoints["store-worker"] = worker;
-  await esbuild.build({
-    entryPoints,
-    outdir: dist,
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    sourcemap: true,
-    // The daemon keeps its bundle's source text in memory for as long as it
-    // runs (V8 compiles functions lazily from it). Without whitespace and
-    // comments it is 1.5 MB instead of 2.3, and ASCII-only: a few non-ASCII
-    // characters in dependencies' comments made V8 hold all of it as UTF-16,
-    // 4.7 MB (bench/soak.ts --smaps). Names are kept; the .map gives lines.
-    minifyWhitespace: true,
-    external,
-    banner: { js: banner },
-    plugins: [builtinsViaRequire, lazyClientBuiltins],
-    define: { __MESHGATE_VERSION__: JSON.stringify(pkg.version) },
-    logLevel: "warning",
-    legalComments: "none",
+  // Split: code reached only through import() (each command's module)
+  // becomes a chunk file that Node reads when it is first imported; the
+  // source of code never imported is never read into memory.
+  const result = await esbuild.build({
+    ...nodeOptions,
+    entryPoints: { meshgate: join(root, "daemon/main.ts") },
+    splitting: true,
+    chunkNames: `${CHUNK_PREFIX}[name]-[hash]`,
+    metafile: true,
   });
-  for (const name of Object.keys(entryPoints)) record(join(dist, `${name}.mjs`));
+  const outputs = result.metafile.outputs;
+  // Chunks of earlier builds (other hashes) are removed after this build has
+  // written its own, so a daemon running from dist/ meanwhile keeps finding
+  // the chunks of an unchanged build.
+  const written = new Set(Object.keys(outputs).map((f) => basename(f)));
+  for (const name of readdirSync(dist))
+    if (isChunk(name) && !written.has(name)) rmSync(join(dist, name));
+  // The files Node reads when it loads `file`: itself and its static imports.
+  const loads = (file, into = new Set()) => {
+    if (into.has(file)) return into;
+    into.add(file);
+    for (const imp of outputs[file]?.imports ?? [])
+      if (imp.kind === "import-statement" && !imp.external) loads(imp.path, into);
+    return into;
+  };
+  const files = Object.keys(outputs).filter((f) => f.endsWith(".mjs"));
+  const entry = files.find((f) => resolve(f) === join(dist, "meshgate.mjs"));
+  const run = files.find((f) => outputs[f].entryPoint?.endsWith("daemon/cli/run.ts"));
+  const first = loads(entry);
+  // Lazy: read only when an import() first asks for it.
+  for (const file of [entry, ...files.filter((f) => f !== entry)])
+    record(resolve(file), !first.has(file));
+  if (run) daemonStart = [...loads(run, new Set(first))].map((f) => resolve(f));
+
+  // The store worker is built on its own, so it shares no chunk with the
+  // daemon and stays one file.
+  const worker = join(root, "daemon/store/worker.ts");
+  if (existsSync(worker)) {
+    await esbuild.build({ ...nodeOptions, entryPoints: { "store-worker": worker } });
+    record(join(dist, "store-worker.mjs"));
+  }
   cpSync(join(root, "node_modules/sql.js/dist/sql-wasm.wasm"), join(dist, "sql-wasm.wasm"));
   rmSync(join(dist, "schema"), { recursive: true, force: true });
   cpSync(join(root, "schema"), join(dist, "schema"), { recursive: true });
@@ -188,7 +243,16 @@ if (!quiet) {
   const pad = (s, n) => String(s).padEnd(n);
   console.log(`meshgate ${pkg.version} built in ${Date.now() - started} ms`);
   console.log(`${pad("file", 48)} ${pad("bytes", 10)} gzip`);
-  for (const s of sizes) console.log(`${pad(s.file, 48)} ${pad(s.bytes, 10)} ${s.gzip}`);
+  for (const s of sizes)
+    console.log(
+      `${pad(s.file, 48)} ${pad(s.bytes, 10)} ${pad(s.gzip, 8)}${s.lazy && /\.m?js$/.test(s.file) ? " lazy" : ""}`,
+    );
+  if (daemonStart.length) {
+    const bytes = daemonStart.reduce((a, f) => a + readFileSync(f).length, 0);
+    console.log(
+      `daemon source loaded by \`meshgate run\`: ${bytes} bytes in ${daemonStart.length} files`,
+    );
+  }
   const web = sizes.filter(
     (s) => s.file.startsWith("dist/web/") && /\.(js|css)$/.test(s.file) && !s.lazy,
   );

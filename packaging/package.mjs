@@ -76,9 +76,11 @@ export function stage(target, dir, { deb = false } = {}) {
   if (!t) throw new Error(`unknown target ${target}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // The daemon's source maps ship (its entry and its chunks, for stack traces
+  // under --enable-source-maps); the worker's and the web UI's do not.
   cpSync(join(root, "dist"), join(dir, "dist"), {
     recursive: true,
-    filter: (p) => !p.endsWith(".map") || p.endsWith("meshgate.mjs.map"),
+    filter: (p) => !p.endsWith(".map") || /\/(meshgate|chunk-[^/]+)\.mjs\.map$/.test(p),
   });
   for (const name of RUNTIME_PACKAGES) {
     copyPackage(name, dir, (p) => {

@@ -107,6 +107,14 @@ describe.skipIf(!hasDpkg)("the amd64 .deb installed into a scratch root", () => 
     ]) {
       expect(existsSync(join(lib, f)), f).toBe(true);
     }
+    // The chunks build.mjs split off the daemon's bundle (the mqtt package is
+    // one, loaded only when a broker is configured), with their source maps.
+    const chunks = readdirSync(join(REPO_ROOT, "dist")).filter((f) => /^chunk-.+\.mjs$/.test(f));
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const c of chunks) {
+      expect(existsSync(join(lib, "dist", c)), c).toBe(true);
+      expect(existsSync(join(lib, "dist", `${c}.map`)), `${c}.map`).toBe(true);
+    }
     // Only this architecture's glibc native builds are shipped (musl is for the OpenWrt tarball).
     expect(readdirSync(join(lib, "node_modules/@serialport/bindings-cpp/prebuilds"))).toEqual([
       "linux-x64",
