@@ -128,9 +128,10 @@ const nodeOptions = {
 };
 
 async function buildDaemon() {
-  // Split: code reached only through import() (each command's module)
-  // becomes a chunk file that Node reads when it is first imported; the
-  // source of code never imported is never read into memory.
+  // Split: code reached only through import() (each command's module, the
+  // mqtt package: daemon/mqtt/load.ts) becomes a chunk file that Node reads
+  // when it is first imported; the source of code never imported is never
+  // read into memory.
   const result = await esbuild.build({
     ...nodeOptions,
     entryPoints: { meshgate: join(root, "daemon/main.ts") },

@@ -3,7 +3,7 @@
  * proposed port (the doctor's checks, plus what the handshake reported) and
  * a broker (connect, then publish one message and wait for its PUBACK).
  */
-import { connectAsync } from "mqtt";
+import type { MqttClient } from "mqtt";
 import { validateConfig } from "../config/schema.ts";
 import type { RadioConfig } from "../config/types.ts";
 import { errorMessage } from "../core/errors.ts";
@@ -15,6 +15,7 @@ import type {
   RadioTestRequest,
   RadioTestResponse,
 } from "../http/contract/setup.ts";
+import { loadMqtt, type Mqtt } from "../mqtt/load.ts";
 
 export async function testRadio(
   req: RadioTestRequest,
@@ -104,7 +105,13 @@ export async function testBroker(
       fix: "use mqtt://, mqtts://, ws:// or wss://",
     };
   const topic = req.topic ?? `meshgate/${clientName}/test`;
-  let client: Awaited<ReturnType<typeof connectAsync>> | null = null;
+  let connectAsync: Mqtt["connectAsync"];
+  try {
+    ({ connectAsync } = await loadMqtt());
+  } catch (err) {
+    return failed("connect", err, "reinstall meshgate: its files are incomplete");
+  }
+  let client: MqttClient | null = null;
   try {
     client = await connectAsync(req.url, {
       clientId: `${clientName}-test-${process.pid}`.slice(0, 23),

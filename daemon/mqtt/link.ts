@@ -6,7 +6,7 @@
  * nothing is queued in mqtt.js memory; after a drop the unacknowledged
  * messages are simply peeked and sent again, oldest first.
  */
-import { connect, type IClientOptions, type MqttClient } from "mqtt";
+import type { IClientOptions, MqttClient } from "mqtt";
 import type { Bus } from "../core/bus.ts";
 import { errorMessage } from "../core/errors.ts";
 import { type Logger, redactUrl } from "../core/log.ts";
@@ -15,6 +15,7 @@ import { clientOptions } from "./client-options.ts";
 import type { ResolvedBroker } from "./config.ts";
 import type { Outgoing } from "./format.ts";
 import { AckLedger } from "./ledger.ts";
+import { loadMqtt, type Mqtt } from "./load.ts";
 import type { Now, OutboxPort } from "./ports.ts";
 import { brokerEndpoint, probeTcp } from "./probe.ts";
 
@@ -222,7 +223,9 @@ export class BrokerLink {
     this.setState("connecting", redactUrl(this.broker.url));
     let session: Session;
     let opts: IClientOptions;
+    let connect: Mqtt["connect"];
     try {
+      ({ connect } = await loadMqtt());
       session = await this.hooks.prepare();
       opts = clientOptions(this.broker, session);
     } catch (err) {
