@@ -4,8 +4,8 @@
  * a broker (connect, then publish one message and wait for its PUBACK).
  */
 import type { MqttClient } from "mqtt";
-import { validateConfig } from "../config/schema.ts";
 import type { RadioConfig } from "../config/types.ts";
+import { validateConfig } from "../config/validate.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { RadioStatus } from "../core/types.ts";
 import { checkHandshake, checkSerial } from "../doctor/checks.ts";

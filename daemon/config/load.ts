@@ -4,8 +4,8 @@ import { parseDocument } from "yaml";
 import { ConfigError } from "../core/errors.ts";
 import { migrateConfig } from "./migrate.ts";
 import { applyOverrides, type Override } from "./overrides.ts";
-import { validateConfig } from "./schema.ts";
 import type { Config } from "./types.ts";
+import { validateConfig } from "./validate.ts";
 
 export const DEFAULT_PATHS = ["./meshgate.yaml", "/etc/meshgate/config.yaml"];
 

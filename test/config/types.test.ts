@@ -4,8 +4,8 @@
  * the derivation loses a setting, a default or an enum.
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { validateConfig } from "../../daemon/config/schema.ts";
 import type { Config, RadioConfig } from "../../daemon/config/types.ts";
+import { validateConfig } from "../../daemon/config/validate.ts";
 import { applyDefaults, type SchemaInput } from "../../daemon/core/schema-type.ts";
 import { RADIO_SCHEMA } from "../../daemon/radio/config-schema.ts";
 
