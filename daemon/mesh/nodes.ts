@@ -4,8 +4,9 @@
  * health status. Owns the prefix index so the two never disagree.
  *
  * Stored by column, not as one object per node: a slot per key in one
- * Float64Array, names and keys in plain arrays, the rarer hearing statistics
- * and sensor extras in maps by slot. An object per node cost some 310 bytes
+ * Float64Array, names in a plain array, the rarer hearing statistics and
+ * sensor extras in maps by slot. A key finds its slot through the prefix
+ * index, which keeps the slot beside the key (no Map of keys). An object per node cost some 310 bytes
  * of V8 heap (its fields, and a boxed number for each time) against 104
  * here, which at 20,000 nodes is most of what the mesh model weighs
  * (bench/soak.ts --nodes 20000). Readers get a plain NodeState copy; every
@@ -124,10 +125,9 @@ export class NodeTable {
   evicted = 0;
   /** Told of each node evicted past the cap (its saved row goes with it). */
   onEvict: ((publicKey: string) => void) | null = null;
-  /** key -> slot, in the order keys were first learnt. */
-  private readonly slots = new Map<string, number>();
   private num = new Float64Array(0);
-  private readonly keyOf: (string | null)[] = [];
+  /** Slots made so far (freed ones are reused first). */
+  private made = 0;
   private readonly names: (string | null)[] = [];
   private readonly snrs = new Map<number, RunningStats>();
   private readonly rssis = new Map<number, RunningStats>();
@@ -137,31 +137,26 @@ export class NodeTable {
   constructor(private readonly cfg: ResolvedMeshConfig) {}
 
   get size(): number {
-    return this.slots.size;
+    return this.index.size;
   }
 
   has(key: string): boolean {
-    return this.slots.has(key);
+    return this.index.has(key);
   }
 
-  /** Known keys, in the order they were learnt. */
-  keys(): IterableIterator<string> {
-    return this.slots.keys();
-  }
-
-  /** Every node, as copies. */
+  /** Every node, as copies, in key order. */
   *values(): IterableIterator<NodeState> {
-    for (const [key, slot] of this.slots) yield this.read(key, slot);
+    for (const [key, slot] of this.index.entries()) yield this.read(key, slot);
   }
 
   /** A copy of the node's state; undefined when the key is unknown. */
   get(key: string): NodeState | undefined {
-    const slot = this.slots.get(key);
+    const slot = this.index.valueOf(key);
     return slot === undefined ? undefined : this.read(key, slot);
   }
 
   info(key: string): NodeInfo | undefined {
-    const slot = this.slots.get(key);
+    const slot = this.index.valueOf(key);
     if (slot === undefined) return undefined;
     const o = slot * COLUMNS;
     const v = this.num;
@@ -246,7 +241,7 @@ export class NodeTable {
     lastAdvert: number;
     advertCount: number;
   }): void {
-    const slot = this.slots.get(String(row.publicKey).toUpperCase());
+    const slot = this.index.valueOf(String(row.publicKey).toUpperCase());
     if (slot === undefined) return;
     const o = slot * COLUMNS;
     const v = this.num;
@@ -290,7 +285,7 @@ export class NodeTable {
 
   /** Heard directly by one of the gateway's radios. */
   direct(key: string, at: number, snr: number | null, rssi: number | null): void {
-    const slot = this.slots.get(key);
+    const slot = this.index.valueOf(key);
     if (slot === undefined) return;
     const o = slot * COLUMNS + LAST_DIRECT;
     if (at > this.num[o]!) this.num[o] = at;
@@ -357,12 +352,12 @@ export class NodeTable {
 
   /** The key's slot, made (all zero, nulls NaN) when the key is new; undefined for a malformed key. */
   private slotOf(key: string, at: number): number | undefined {
-    const known = this.slots.get(key);
+    const known = this.index.valueOf(key);
     if (known !== undefined) return known;
     if (!/^[0-9A-F]{64}$/.test(key)) return undefined;
-    const slot = this.free.pop() ?? this.keyOf.length;
-    if (slot === this.keyOf.length) {
-      this.keyOf.push(null);
+    const slot = this.free.pop() ?? this.made;
+    if (slot === this.made) {
+      this.made++;
       this.names.push(null);
     }
     if ((slot + 1) * COLUMNS > this.num.length) {
@@ -378,12 +373,10 @@ export class NodeTable {
     this.num.fill(0, o, o + COLUMNS);
     for (const c of [LAT, LON, ADVERT_INTERVAL, FEWEST_HOPS]) this.num[o + c] = Number.NaN;
     this.num[o + FIRST_HEARD] = at;
-    this.keyOf[slot] = key;
     this.names[slot] = null;
-    this.slots.set(key, slot);
-    this.index.add(key);
-    if (this.slots.size > this.cfg.maxNodes) this.evict();
-    return this.slots.get(key);
+    this.index.add(key, slot);
+    if (this.index.size > this.cfg.maxNodes) this.evict();
+    return this.index.valueOf(key);
   }
 
   private applyPin(key: string, slot: number): void {
@@ -408,14 +401,12 @@ export class NodeTable {
     const v = this.num;
     const heard = (slot: number) =>
       Math.max(v[slot * COLUMNS + LAST_HEARD]!, v[slot * COLUMNS + FIRST_HEARD]!);
-    // Stable sort over the learnt order, as ties fell before.
-    const ranked = [...this.slots].sort((a, b) => heard(a[1]) - heard(b[1]));
+    // Stable sort over key order: ties go by key.
+    const ranked = this.index.entries().sort((a, b) => heard(a[1]) - heard(b[1]));
     const n = Math.max(1, Math.floor(this.cfg.maxNodes / 10));
     const gone = ranked.filter(([k]) => !this.pins.has(k)).slice(0, n);
     this.index.removeAll(new Set(gone.map(([k]) => k)));
     for (const [key, slot] of gone) {
-      this.slots.delete(key);
-      this.keyOf[slot] = null;
       this.names[slot] = null;
       this.snrs.delete(slot);
       this.rssis.delete(slot);

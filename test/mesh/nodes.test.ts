@@ -134,7 +134,8 @@ describe("NodeTable", () => {
       advertCount: 0,
       firstHeard: 5000,
     });
-    expect([...t.keys()]).toHaveLength(19);
+    expect([...t.values()]).toHaveLength(19);
+    expect(t.size).toBe(19);
     expect(t.index.lookup(keys[0]!.slice(0, 6))).toEqual([]);
   });
 });
@@ -165,5 +166,22 @@ describe("PrefixIndex kept sorted", () => {
     expect(ix.size).toBe(2);
     expect(ix.lookup("A1")).toEqual([keys[2]]);
     expect(ix.lookup("00")).toEqual([]);
+  });
+
+  it("keeps each key's number beside it through adds and removals", () => {
+    const ix = new PrefixIndex();
+    const keys = ["C0", "A0", "B0", "D0", "E0"].map((p) => p.padEnd(64, "0"));
+    keys.forEach((k, i) => ix.add(k, i * 10));
+    expect(ix.add(keys[0]!, 99)).toBe(false);
+    expect(keys.map((k) => ix.valueOf(k))).toEqual([0, 10, 20, 30, 40]);
+    expect(ix.valueOf("F0".padEnd(64, "0"))).toBeUndefined();
+    ix.remove(keys[2]!);
+    ix.removeAll(new Set([keys[3]!]));
+    expect(ix.entries()).toEqual([
+      [keys[1], 10],
+      [keys[0], 0],
+      [keys[4], 40],
+    ]);
+    expect(ix.valueOf(keys[2]!)).toBeUndefined();
   });
 });
