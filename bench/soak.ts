@@ -17,7 +17,7 @@
  *   node --import tsx bench/soak.ts [--history 100000,1000000] [--minutes 3]
  *     [--rate 2] [--days 30] [--nodes 60] [--sim-nodes N] [--hot-mb N] [--anchor-seconds 60]
  *     [--no-build] [--smaps] [--seed-cache DIR] [--no-anchor]
- *     [--node-options STR] [--node-args STR] [--env K=V,K=V] [--ui]
+ *     [--node-options STR] [--node-args STR] [--env K=V,K=V] [--ui] [--broker URL]
  *
  * --smaps: after each row's run, where the daemon's RSS is (bench/_rss-breakdown.ts:
  * /proc smaps grouped by mapping, and each thread's V8 heap through
@@ -36,6 +36,10 @@
  * --ui: one visitor for the whole run, as a browser tab left open: every
  * file of the web UI (source maps too, as developer tools fetch them) and
  * the API reads of its pages, again every minute, and a /ws feed held open.
+ * --broker URL: the daemon publishes to this MQTT broker (one `mqtt.brokers`
+ * entry with its defaults; start one first, e.g. `mosquitto -p 18830` and
+ * `--broker mqtt://127.0.0.1:18830`). Without it no broker is configured,
+ * as by default, and the mqtt package is never loaded.
  * --restart-after MIN: a first daemon runs MIN minutes on the seeded
  * directory first (past 5 the mesh model has saved its tables), then is
  * stopped by --restart-by kill (SIGKILL, a power cut: its journal is
@@ -102,6 +106,9 @@ const envOver = Object.fromEntries(
     .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
 );
 const ui = argv.includes("--ui");
+const broker = argv.includes("--broker") ? opt("--broker", "") : "";
+if (argv.includes("--broker") && !/^(mqtt|ws):\/\//.test(broker))
+  throw new Error(`--broker: an mqtt:// or ws:// URL, not "${broker}"`);
 const seedCache = argv.includes("--seed-cache") ? opt("--seed-cache", "") : "";
 const samplesFile = argv.includes("--samples") ? opt("--samples", "") : "";
 const restartAfter = argv.includes("--restart-after") ? num("--restart-after", 6) : 0;
@@ -248,9 +255,10 @@ async function soak(n: number): Promise<string[]> {
     const s = await seeded(dataDir, n);
     const cfg = join(work, "meshgate.yaml");
     const store = hotMB ? `store:\n  hotMB: ${hotMB}\n` : "";
+    const mqtt = broker ? `mqtt:\n  brokers:\n    - id: soak\n      url: ${broker}\n` : "";
     writeFileSync(
       cfg,
-      `${store}simulator:\n  enabled: true\n  nodes: ${simNodes}\n  packetsPerSec: ${rate}\n`,
+      `${store}${mqtt}simulator:\n  enabled: true\n  nodes: ${simNodes}\n  packetsPerSec: ${rate}\n`,
     );
     if (restartAfter > 0) await runBefore(cfg, dataDir, work);
     const t0 = performance.now();
@@ -448,5 +456,5 @@ console.log(`|${" --- |".repeat(15)}`);
 for (const n of histories) console.log(`| ${withAnchor(n, await soak(n)).join(" | ")} |`);
 if (smaps) console.log(["", ...breakdowns, ...(await bareNode())].join("\n"));
 console.log(
-  `\n${ui ? "one UI visitor (--ui); " : ""}store.hotMB ${hotMB ?? "default"}; NODE_OPTIONS ${daemonEnv().NODE_OPTIONS ?? "none"}; node args ${nodeArgs.join(" ") || "none"}; env over the unit's ${JSON.stringify(envOver)}; anchor: node:sqlite, WAL, ${anchorSeconds} s; ${minutes} min per row at ${rate} packets/s (simulator, ${simNodes} nodes; history from ${nodes}), history over ${days} days; ${restartAfter > 0 ? `measured after a first daemon ran ${restartAfter} min and was stopped by ${restartBy === "kill" ? "SIGKILL" : "SIGTERM"}; ` : ""}Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end.`,
+  `\n${ui ? "one UI visitor (--ui); " : ""}${broker ? `publishing to ${broker} (--broker); ` : ""}store.hotMB ${hotMB ?? "default"}; NODE_OPTIONS ${daemonEnv().NODE_OPTIONS ?? "none"}; node args ${nodeArgs.join(" ") || "none"}; env over the unit's ${JSON.stringify(envOver)}; anchor: node:sqlite, WAL, ${anchorSeconds} s; ${minutes} min per row at ${rate} packets/s (simulator, ${simNodes} nodes; history from ${nodes}), history over ${days} days; ${restartAfter > 0 ? `measured after a first daemon ran ${restartAfter} min and was stopped by ${restartBy === "kill" ? "SIGKILL" : "SIGTERM"}; ` : ""}Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end.`,
 );
