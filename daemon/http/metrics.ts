@@ -1,9 +1,9 @@
 /**
  * GET /metrics in the Prometheus text exposition format (version 0.0.4).
- * Event-loop lag comes from LoopLag (core/loop-lag.ts), reset after each
- * scrape so every scrape reports the interval since the previous one.
+ * Event-loop lag comes from perf_hooks' histogram, reset after each scrape so
+ * every scrape reports the interval since the previous one.
  */
-import { LoopLag } from "../core/loop-lag.ts";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { AppContext } from "./context.ts";
 
 const esc = (v: string): string =>
@@ -35,18 +35,18 @@ class Writer {
 }
 
 export class Metrics {
-  private lag: LoopLag | null = null;
+  private lag: ReturnType<typeof monitorEventLoopDelay> | null = null;
 
   constructor(private readonly app: AppContext) {}
 
   start(): void {
     if (this.lag) return;
-    this.lag = new LoopLag();
-    this.lag.start();
+    this.lag = monitorEventLoopDelay({ resolution: 20 });
+    this.lag.enable();
   }
 
   stop(): void {
-    this.lag?.stop();
+    this.lag?.disable();
     this.lag = null;
   }
 
@@ -88,15 +88,15 @@ export class Metrics {
       [{ outcome: "unsupported_version" }, ing.unsupportedVersion ?? 0],
     ]);
     const lag = this.lag;
-    const s = (ms: number | undefined) => (ms ?? 0) / 1000;
+    const ns = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 0 : v / 1e9);
     w.metric(
       "meshgate_event_loop_lag_seconds",
       "gauge",
       "Event-loop delay since the previous scrape.",
       [
-        [{ quantile: "0.5" }, s(lag?.quantile(0.5))],
-        [{ quantile: "0.99" }, s(lag?.quantile(0.99))],
-        [{ quantile: "1" }, s(lag?.max)],
+        [{ quantile: "0.5" }, ns(lag?.percentile(50))],
+        [{ quantile: "0.99" }, ns(lag?.percentile(99))],
+        [{ quantile: "1" }, ns(lag?.max)],
       ],
     );
     lag?.reset();
