@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
+import { AJV_OPTIONS } from "../../daemon/config/validator-file.ts";
 import { Bus } from "../../daemon/core/bus.ts";
 import { type BrokerConfig, resolveBroker } from "../../daemon/mqtt/config.ts";
 import { BROKER_ITEM_SCHEMA, SUMMARIES_SCHEMA } from "../../daemon/mqtt/config-schema.ts";
@@ -317,14 +318,8 @@ describe("summary content and privacy", () => {
 });
 
 describe("broker config", () => {
-  // The options the config loader compiles schema/config.schema.json with.
-  const ajv = new Ajv({
-    allErrors: true,
-    useDefaults: true,
-    allowUnionTypes: true,
-    strict: true,
-    strictRequired: false,
-  });
+  // The options the config's validator is generated with.
+  const ajv = new Ajv(AJV_OPTIONS);
   const validate = ajv.compile(BROKER_ITEM_SCHEMA);
   const gw = { name: "gw", iata: "SFO" };
 
