@@ -15,6 +15,7 @@ import type {
   RadioTestRequest,
   RadioTestResponse,
 } from "../http/contract/setup.ts";
+import { CLIENT_DEFAULTS } from "../mqtt/client-options.ts";
 import { loadMqtt, type Mqtt } from "../mqtt/load.ts";
 
 export async function testRadio(
@@ -114,6 +115,7 @@ export async function testBroker(
   let client: MqttClient | null = null;
   try {
     client = await connectAsync(req.url, {
+      ...CLIENT_DEFAULTS,
       clientId: `${clientName}-test-${process.pid}`.slice(0, 23),
       connectTimeout: timeoutMs,
       reconnectPeriod: 0,

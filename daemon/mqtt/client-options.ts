@@ -14,10 +14,20 @@ export interface Credentials {
   readonly password?: string;
 }
 
+/**
+ * Options every mqtt.js client of the daemon sets (broker links and the
+ * settings page's broker test). writeCache false: on its first write
+ * mqtt-packet otherwise fills a cache of one 2-byte Buffer for each of the
+ * 65,536 packet ids, held in the main thread's heap for the process's life
+ * to save making one small buffer per packet (docs/storage.md, Memory).
+ */
+export const CLIENT_DEFAULTS = { writeCache: false } as const satisfies IClientOptions;
+
 /** Reads the TLS files now, so a missing file is this attempt's error. */
 export function clientOptions(broker: ResolvedBroker, session: Credentials): IClientOptions {
   const t = broker.tls;
   const opts: IClientOptions = {
+    ...CLIENT_DEFAULTS,
     clientId: broker.clientId,
     keepalive: broker.keepaliveSec,
     connectTimeout: broker.connectTimeoutSec * 1000,

@@ -3,6 +3,7 @@
  * resend after a dropped connection, half-open detection, refused logins,
  * the will and the clean "offline" at stop, token renewal, poison messages.
  */
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { Bus } from "../../daemon/core/bus.ts";
 import type { BrokerConfig } from "../../daemon/mqtt/config.ts";
@@ -252,5 +253,20 @@ describe("BrokerLink", () => {
     expect(uplink.counters.rejected).toBe(1);
     expect(packetsSeen()).toEqual([hashOf(2)]);
     expect(broker.connects).toHaveLength(1);
+  });
+});
+
+describe("the packet writer's number cache", () => {
+  it("stays empty while a link publishes: no 65,536 buffers in the heap", async () => {
+    // The module mqtt.js writes with (CommonJS: one instance per process).
+    const { cache } = createRequire(import.meta.url)("mqtt-packet/numbers.js") as {
+      cache: Record<number, unknown>;
+    };
+    const rig = await setup();
+    await connected(rig.uplink);
+    for (let i = 0; i < 3; i++) rig.bus.emit("packet", makePacket(i));
+    // QoS 1 publishes carry packet ids, which the writer writes from the cache when it has one.
+    await until(() => rig.packetsSeen().length === 3, 5000, "published");
+    expect(Object.keys(cache)).toHaveLength(0);
   });
 });
