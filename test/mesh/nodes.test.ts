@@ -171,7 +171,7 @@ describe("PrefixIndex kept sorted", () => {
   it("keeps each key's number beside it through adds and removals", () => {
     const ix = new PrefixIndex();
     const keys = ["C0", "A0", "B0", "D0", "E0"].map((p) => p.padEnd(64, "0"));
-    keys.forEach((k, i) => ix.add(k, i * 10));
+    for (const [i, k] of keys.entries()) ix.add(k, i * 10);
     expect(ix.add(keys[0]!, 99)).toBe(false);
     expect(keys.map((k) => ix.valueOf(k))).toEqual([0, 10, 20, 30, 40]);
     expect(ix.valueOf("F0".padEnd(64, "0"))).toBeUndefined();
