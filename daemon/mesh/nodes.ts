@@ -144,9 +144,13 @@ export class NodeTable {
     return this.index.has(key);
   }
 
-  /** Every node, as copies, in key order. */
+  /** Every node, as copies, one at a time, in key order (no list of all keys made). */
   *values(): IterableIterator<NodeState> {
-    for (const [key, slot] of this.index.entries()) yield this.read(key, slot);
+    for (let i = 0; i < this.index.size; i++) {
+      const key = this.index.keyAt(i);
+      const slot = this.index.valueAt(i);
+      if (key !== undefined && slot !== undefined) yield this.read(key, slot);
+    }
   }
 
   /** A copy of the node's state; undefined when the key is unknown. */

@@ -62,6 +62,16 @@ export class PrefixIndex {
     return this.sorted.map((k, i) => [k, this.values[i]!]);
   }
 
+  /** The key at position `i` in key order (0 <= i < size), to walk the index without a copy. */
+  keyAt(i: number): string | undefined {
+    return this.sorted[i];
+  }
+
+  /** The number beside the key at position `i`. */
+  valueAt(i: number): number | undefined {
+    return this.values[i];
+  }
+
   remove(key: string): void {
     const i = this.lowerBound(key);
     if (this.sorted[i] !== key) return;

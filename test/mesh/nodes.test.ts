@@ -183,5 +183,11 @@ describe("PrefixIndex kept sorted", () => {
       [keys[4], 40],
     ]);
     expect(ix.valueOf(keys[2]!)).toBeUndefined();
+    expect([0, 1, 2, 3].map((i) => [ix.keyAt(i), ix.valueAt(i)])).toEqual([
+      [keys[1], 10],
+      [keys[0], 0],
+      [keys[4], 40],
+      [undefined, undefined],
+    ]);
   });
 });
