@@ -127,6 +127,19 @@ const nodeOptions = {
   legalComments: "none",
 };
 
+/**
+ * The output files that loading `file` reads, from esbuild's metafile
+ * `outputs`: the file and, transitively, what it imports statically (added
+ * to `into`). Files reached only through import() load when first used.
+ */
+function staticLoad(outputs, file, into = new Set()) {
+  if (into.has(file)) return into;
+  into.add(file);
+  for (const imp of outputs[file]?.imports ?? [])
+    if (imp.kind === "import-statement" && !imp.external) staticLoad(outputs, imp.path, into);
+  return into;
+}
+
 async function buildDaemon() {
   // Split: code reached only through import() (each command's module, the
   // mqtt package: daemon/mqtt/load.ts) becomes a chunk file that Node reads
@@ -146,14 +159,7 @@ async function buildDaemon() {
   const written = new Set(Object.keys(outputs).map((f) => basename(f)));
   for (const name of readdirSync(dist))
     if (isChunk(name) && !written.has(name)) rmSync(join(dist, name));
-  // The files Node reads when it loads `file`: itself and its static imports.
-  const loads = (file, into = new Set()) => {
-    if (into.has(file)) return into;
-    into.add(file);
-    for (const imp of outputs[file]?.imports ?? [])
-      if (imp.kind === "import-statement" && !imp.external) loads(imp.path, into);
-    return into;
-  };
+  const loads = (file, into) => staticLoad(outputs, file, into);
   const files = Object.keys(outputs).filter((f) => f.endsWith(".mjs"));
   const entry = files.find((f) => resolve(f) === join(dist, "meshgate.mjs"));
   const run = files.find((f) => outputs[f].entryPoint?.endsWith("daemon/cli/run.ts"));
@@ -205,15 +211,8 @@ async function buildWeb() {
   // The first load is the entry, its CSS and the chunks it imports statically
   // (preloaded); chunks reached only through import() load when used.
   const outputs = result.metafile.outputs;
-  const first = new Set();
-  const walk = (file) => {
-    if (first.has(file)) return;
-    first.add(file);
-    for (const imp of outputs[file]?.imports ?? [])
-      if (imp.kind === "import-statement") walk(imp.path);
-  };
   const main = Object.keys(outputs).find((f) => outputs[f].entryPoint && f.endsWith(".js"));
-  if (main) walk(main);
+  const first = main ? staticLoad(outputs, main) : new Set();
   if (main && outputs[main].cssBundle) first.add(outputs[main].cssBundle);
   const tags = [];
   for (const file of Object.keys(outputs)) {
