@@ -6,11 +6,11 @@
  * Stored by column, not as one object per node: a slot per key in one
  * Float64Array, names in a plain array, the rarer hearing statistics and
  * sensor extras in maps by slot. A key finds its slot through the prefix
- * index, which keeps the slot beside the key (no Map of keys). An object per node cost some 310 bytes
- * of V8 heap (its fields, and a boxed number for each time) against 104
- * here, which at 20,000 nodes is most of what the mesh model weighs
- * (bench/soak.ts --nodes 20000). Readers get a plain NodeState copy; every
- * change goes through the table's methods.
+ * index, which keeps the slot beside the key (no Map of keys). An object
+ * per node cost some 310 bytes of V8 heap (its fields, and a boxed number
+ * for each time) against 104 here, which at 20,000 nodes is most of what
+ * the mesh model weighs (bench/soak.ts --nodes 20000). Readers get a plain
+ * NodeState copy; every change goes through the table's methods.
  */
 import { type HealthStatus, type HealthThresholds, healthStatus } from "./health.ts";
 import { PrefixIndex } from "./prefix-index.ts";
