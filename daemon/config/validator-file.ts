@@ -11,11 +11,10 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv, type AnySchema } from "ajv";
 import standalone from "ajv/dist/standalone/index.js";
+import { CONFIG_SCHEMA } from "./schema.ts";
 
 // CommonJS from an ES module: the default export is the module object.
 const standaloneCode = (standalone as unknown as { default: typeof standalone.default }).default;
-
-import { CONFIG_SCHEMA } from "./schema.ts";
 
 export const VALIDATOR_FILE = fileURLToPath(new URL("./validate.generated.ts", import.meta.url));
 
