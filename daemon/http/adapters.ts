@@ -34,6 +34,7 @@ export function meshPortFrom(model: MeshModel): MeshPort {
   };
   return {
     readiness,
+    sizes: () => model.sizes(),
     listNodes: () => model.nodes(),
     getNode: (key) => model.node(key),
     graph: (o) => model.graph(o),

@@ -108,6 +108,13 @@ export class Metrics {
       [{ kind: "external" }, mem.external],
       [{ kind: "array_buffers" }, mem.arrayBuffers],
     ]);
+    const mesh = app.deps.providers?.mesh?.sizes();
+    if (mesh)
+      w.metric("meshgate_mesh_size", "gauge", "What the mesh model holds, by kind.", [
+        [{ kind: "nodes" }, mesh.nodes],
+        [{ kind: "edges" }, mesh.edges],
+        [{ kind: "tokens" }, mesh.tokens],
+      ]);
     try {
       const sh = app.deps.store.health();
       w.one("meshgate_store_db_bytes", "gauge", "Database size in bytes.", sh.dbBytes);

@@ -9,6 +9,7 @@ import type {
   CollisionReport,
   GraphView,
   NodeDetail as MeshNodeDetail,
+  MeshSizes,
   NodeHealth,
   PathHop,
   PathQuery,
@@ -83,6 +84,8 @@ export const ANALYTICS_RANGES = ["1h", "24h", "7d", "30d"] as const;
  */
 export interface MeshPort {
   readiness(): MeshReadiness;
+  /** Nodes, evidence edges and path tokens the model holds now. */
+  sizes(): MeshSizes;
   listNodes(): readonly NodeHealth[];
   /** Health, neighbours and prefix sharing; null if unknown. */
   getNode(publicKey: string): MeshNodeDetail | null;

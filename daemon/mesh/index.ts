@@ -7,6 +7,7 @@ export {
   type GatewayIdentity,
   MeshModel,
   type MeshModelOptions,
+  type MeshSizes,
   type MeshSource,
   type RebuildOptions,
   TABLES_META_KEY,

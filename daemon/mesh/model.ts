@@ -57,6 +57,13 @@ import {
 } from "./types.ts";
 
 /** The gateway's own settings (config `gateway`): they win over what the radio reports. */
+/** What the model holds: nodes, evidence edges, path tokens. */
+export interface MeshSizes {
+  readonly nodes: number;
+  readonly edges: number;
+  readonly tokens: number;
+}
+
 export interface GatewayIdentity {
   readonly name: string | null;
   readonly lat: number | null;
@@ -267,6 +274,12 @@ export class MeshModel implements Service {
 
   ready(): boolean {
     return this.built;
+  }
+
+  /** How much the model holds: what its memory grows with (for /metrics). */
+  sizes(): MeshSizes {
+    const s = this.state;
+    return { nodes: s.nodes.size, edges: s.graph.size, tokens: s.tokens.size };
   }
 
   progress(): TaskProgress {

@@ -234,6 +234,19 @@ describe.each(ENGINES)("endpoints on %s with the mesh model and decoder", (engin
     });
   });
 
+  it("reports in /metrics how many nodes, edges and tokens the mesh model holds", async () => {
+    const text = await (await fetch(`${t.base}/metrics`)).text();
+    const size = (kind: string) =>
+      Number(text.match(new RegExp(`^meshgate_mesh_size\\{kind="${kind}"\\} (\\d+)$`, "m"))?.[1]);
+    // Ten adverts, and one packet relayed through all ten: at least nine relay edges.
+    expect(size("nodes")).toBeGreaterThanOrEqual(nodes.length);
+    expect(size("edges")).toBeGreaterThanOrEqual(nodes.length - 1);
+    expect(size("tokens")).toBeGreaterThan(0);
+    expect([size("nodes"), size("edges"), size("tokens")]).toEqual(
+      Object.values(built.model.sizes()),
+    );
+  });
+
   it("answers 503 with Retry-After and progress while the index builds", async () => {
     built.state.building = true;
     for (const path of [
