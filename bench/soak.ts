@@ -15,7 +15,7 @@
  * `--anchor-seconds`), and meshgate's steady RSS as a ratio of its.
  *
  *   node --import tsx bench/soak.ts [--history 100000,1000000] [--minutes 3]
- *     [--rate 2] [--days 30] [--nodes 60] [--sim-nodes N] [--hot-mb N] [--anchor-seconds 60]
+ *     [--rate 2] [--days 30] [--nodes 60] [--edges N] [--sim-nodes N] [--hot-mb N] [--anchor-seconds 60]
  *     [--no-build] [--smaps] [--seed-cache DIR] [--no-anchor]
  *     [--node-options STR] [--node-args STR] [--env K=V,K=V] [--ui] [--broker URL]
  *
@@ -40,6 +40,11 @@
  * entry with its defaults; start one first, e.g. `mosquitto -p 18830` and
  * `--broker mqtt://127.0.0.1:18830`). Without it no broker is configured,
  * as by default, and the mqtt package is never loaded.
+ * --edges N: the history's paths spread over N relay pairs of the nodes'
+ * 3-byte prefixes (bench/_history-seed.ts), so the mesh model holds about N
+ * evidence edges besides the radio's own (with random 1-byte paths, the
+ * default, a few thousand); past the default cap the daemon's
+ * `mesh.maxEdges` is raised to 1.2 N, so none is pruned for the cap.
  * --restart-after MIN: a first daemon runs MIN minutes on the seeded
  * directory first (past 5 the mesh model has saved its tables), then is
  * stopped by --restart-by kill (SIGKILL, a power cut: its journal is
@@ -65,6 +70,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ANALYTICS_KINDS } from "../daemon/http/ports.ts";
+import { MESH_SCHEMA } from "../daemon/mesh/config-schema.ts";
 import { unitNodeFlags } from "../packaging/unit-flags.mjs";
 import { seed } from "./_history-seed.ts";
 import { cpuSeconds, dirSize, ioField, statusKb } from "./_proc.ts";
@@ -87,6 +93,8 @@ const minutes = num("--minutes", 3);
 const rate = num("--rate", 2);
 const days = num("--days", 30);
 const nodes = num("--nodes", 60);
+const edges = num("--edges", 0);
+const DEFAULT_MAX_EDGES = MESH_SCHEMA.properties.maxEdges.default;
 /** store.hotMB for the daemon and the seeding (default: the config schema's). */
 const hotMB = argv.includes("--hot-mb") ? num("--hot-mb", 8) : undefined;
 const anchorSeconds = num("--anchor-seconds", 60);
@@ -256,9 +264,10 @@ async function soak(n: number): Promise<string[]> {
     const cfg = join(work, "meshgate.yaml");
     const store = hotMB ? `store:\n  hotMB: ${hotMB}\n` : "";
     const mqtt = broker ? `mqtt:\n  brokers:\n    - id: soak\n      url: ${broker}\n` : "";
+    const mesh = edges > DEFAULT_MAX_EDGES ? `mesh:\n  maxEdges: ${Math.ceil(edges * 1.2)}\n` : "";
     writeFileSync(
       cfg,
-      `${store}${mqtt}simulator:\n  enabled: true\n  nodes: ${simNodes}\n  packetsPerSec: ${rate}\n`,
+      `${store}${mqtt}${mesh}simulator:\n  enabled: true\n  nodes: ${simNodes}\n  packetsPerSec: ${rate}\n`,
     );
     if (restartAfter > 0) await runBefore(cfg, dataDir, work);
     const t0 = performance.now();
@@ -382,10 +391,10 @@ async function runBefore(cfg: string, dataDir: string, work: string): Promise<vo
 
 /** The seeded history in dataDir: seeded there, or copied from --seed-cache (seeded into it once). */
 async function seeded(dataDir: string, n: number): Promise<{ ms: number; partitions: number }> {
-  const shape = { days, nodes, ...(hotMB && { hotMB }) };
+  const shape = { days, nodes, ...(hotMB && { hotMB }), ...(edges && { edges }) };
   if (!seedCache) return seed(dataDir, n, shape);
   // The name changes with the seed's shape (v3: random node keys, positions in microdegrees).
-  const name = `${n}-${days}d-${nodes}n-${hotMB ?? "default"}mb-v3`;
+  const name = `${n}-${days}d-${nodes}n${edges ? `-${edges}e` : ""}-${hotMB ?? "default"}mb-v3`;
   const cached = join(seedCache, name);
   const info = join(seedCache, `${name}.json`);
   if (!existsSync(info)) {
