@@ -9,7 +9,7 @@
  * Prints one table row per history size: RSS at first HTTP 200, steady
  * (median of the second half), high-water (VmHWM), slope over the second
  * half, time to the first HTTP 200 and until /api/health says the mesh model
- * is ready, block-layer writes per hour, and what /api/health says of the
+ * is ready (with the nodes and edges it holds at the end), block-layer writes per hour, and what /api/health says of the
  * hot DB, archive and worker memory at the end. Then the anchor: the same
  * history and rate on a disk-backed SQLite (bench/_sqlite-anchor.mjs, for
  * `--anchor-seconds`), and meshgate's steady RSS as a ratio of its.
@@ -317,6 +317,7 @@ async function soak(n: number): Promise<string[]> {
         mid && last && last.t > mid.t ? ((last.w - mid.w) / (last.t - mid.t)) * 3_600_000 : 0;
       const h = (await (await fetch(`${url}/api/health`)).json()) as { store: StoreReport };
       const readyMs = await ready;
+      const mesh = meshSize(await (await fetch(`${url}/metrics`)).text());
       if (smaps)
         breakdowns.push(
           ...formatBreakdown(
@@ -337,7 +338,7 @@ async function soak(n: number): Promise<string[]> {
         `${(s.ms / 1000).toFixed(0)} s, ${s.partitions}`,
         `${(okMs / 1000).toFixed(2)} s`,
         `${cpu0.toFixed(2)} / ${(((cpuEnd - cpu0) / secs) * 100).toFixed(1)}%`,
-        readyMs === null ? "not in 120 s" : `${(readyMs / 1000).toFixed(2)} s`,
+        `${readyMs === null ? "not in 120 s" : `${(readyMs / 1000).toFixed(2)} s`} (${mesh})`,
         mb(rss0),
         mb(steady),
         mb(hwm),
@@ -439,6 +440,15 @@ function withAnchor(n: number, row: string[]): string[] {
   }
 }
 
+/** The mesh model's nodes and edges at the end, from /metrics (meshgate_mesh_size). */
+function meshSize(metrics: string): string {
+  const size = (kind: string) =>
+    Number(
+      metrics.match(new RegExp(`^meshgate_mesh_size\\{kind="${kind}"\\} (\\d+)$`, "m"))?.[1] ?? NaN,
+    );
+  return `${size("nodes").toLocaleString("en")} nodes, ${size("edges").toLocaleString("en")} edges`;
+}
+
 /** Least-squares RSS slope in MB/hour. */
 function slope(s: readonly { t: number; kb: number }[]): number {
   if (s.length < 2) return 0;
@@ -459,7 +469,7 @@ if (!argv.includes("--no-build"))
   execFileSync(process.execPath, [join(root, "build.mjs"), "--quiet"], { stdio: "inherit" });
 const load0 = loadavg()[0] ?? 0;
 console.log(
-  "| history (obs) | seed time, partitions | first HTTP 200 | CPU s to first 200 / CPU after it (% of a core) | mesh ready | RSS at 200 (MB) | RSS steady (MB) | RSS high-water (MB) | slope (MB/h) | writes MiB/h (whole run / second half) | hot / archive MiB (partitions) | worker wasm / heap MiB | data dir MiB | disk SQLite anchor steady (MB) | meshgate / anchor |",
+  "| history (obs) | seed time, partitions | first HTTP 200 | CPU s to first 200 / CPU after it (% of a core) | mesh ready (nodes, edges at the end) | RSS at 200 (MB) | RSS steady (MB) | RSS high-water (MB) | slope (MB/h) | writes MiB/h (whole run / second half) | hot / archive MiB (partitions) | worker wasm / heap MiB | data dir MiB | disk SQLite anchor steady (MB) | meshgate / anchor |",
 );
 console.log(`|${" --- |".repeat(15)}`);
 for (const n of histories) console.log(`| ${withAnchor(n, await soak(n)).join(" | ")} |`);
