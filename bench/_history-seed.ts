@@ -18,13 +18,6 @@ export interface SeedShape {
   readonly hotMB?: number;
   /** Store size cap (default 64 MB: retention drops the oldest rows past it). */
   readonly maxDbMB?: number;
-  /**
-   * Relay pairs to spread the paths over (default none: 1-byte hashes drawn
-   * at random, a few thousand evidence edges at most). With it, observation
-   * i's path is pair i mod `edges` of the nodes' 3-byte prefixes, so the mesh
-   * model learns about `edges` relay edges besides the radio's own.
-   */
-  readonly edges?: number;
 }
 
 /** mulberry32, so every run seeds the same history. */
@@ -49,33 +42,14 @@ export function nodeKey(i: number): string {
   return createHash("sha256").update(`node-${i}`).digest("hex").toUpperCase();
 }
 
-/** Pair j's two nodes (a 32-bit mix of j, so pairs spread over every node). */
-function pairNodes(j: number, nodes: number): [number, number] {
-  let h = Math.imul(j ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) ^ (h >>> 16);
-  const a = (h >>> 0) % nodes;
-  const b = (a + 1 + ((Math.imul(h, 0x27d4eb2f) >>> 0) % (nodes - 1))) % nodes;
-  return [a, b];
-}
-
-/** The path of observation i: random 1-byte hashes, or relay pair i mod `edges` by 3-byte prefixes. */
-function path(i: number, rand: () => number, { nodes, edges }: SeedShape): [number, string[]] {
-  const r1 = Math.floor(rand() * 256);
-  const r2 = Math.floor(rand() * 256);
-  if (!edges || nodes < 2) return [1, [hex(r1, 2), hex(r2, 2)]];
-  const [a, b] = pairNodes(i % edges, nodes);
-  return [3, [nodeKey(a).slice(0, 6).toLowerCase(), nodeKey(b).slice(0, 6).toLowerCase()]];
-}
-
 /** Observation i of n: ~1 in 3 a second hearing, 1 in 40 an advert from one of the nodes. */
 export function observation(
   i: number,
   n: number,
   t0: number,
   rand: () => number,
-  shape: SeedShape,
+  { days, nodes }: SeedShape,
 ): ObservationInput {
-  const { days, nodes } = shape;
   const tx = rand() < 0.33 && i > 1 ? i - 1 : i;
   const len = 20 + Math.floor(rand() * 140);
   const raw = new Uint8Array(len);
@@ -86,7 +60,6 @@ export function observation(
   const advert = tx === i && i % every === 0;
   const node = Math.floor(i / every) % nodes;
   raw[0] = ((advert ? 4 : 5) << 2) | 1;
-  const [hashSize, hops] = path(i, rand, shape);
   return {
     hash: hex(tx, 16),
     raw,
@@ -97,8 +70,8 @@ export function observation(
     payloadType: advert ? 4 : 5,
     route: 1,
     version: 0,
-    hashSize,
-    hops,
+    hashSize: 1,
+    hops: [hex(Math.floor(rand() * 256), 2), hex(Math.floor(rand() * 256), 2)],
     error: null,
     summary: advert ? `advert node ${node}` : `#public: message ${tx}`,
     ...(advert && {

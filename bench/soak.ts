@@ -40,11 +40,12 @@
  * entry with its defaults; start one first, e.g. `mosquitto -p 18830` and
  * `--broker mqtt://127.0.0.1:18830`). Without it no broker is configured,
  * as by default, and the mqtt package is never loaded.
- * --edges N: the history's paths spread over N relay pairs of the nodes'
- * 3-byte prefixes (bench/_history-seed.ts), so the mesh model holds about N
- * evidence edges besides the radio's own (with random 1-byte paths, the
- * default, a few thousand); past the default cap the daemon's
- * `mesh.maxEdges` is raised to 1.2 N, so none is pruned for the cap.
+ * --edges N: the data directory also holds a saved mesh model of the
+ * history's nodes and about N evidence edges (bench/_mesh-seed.ts), which
+ * the daemon restores; without it the model holds what the hot window's
+ * random 1-byte paths give (1,500-5,500 edges at 20,000 nodes). Past the
+ * default cap the daemon's `mesh.maxEdges` is raised to 1.2 N, so none is
+ * pruned for the cap.
  * --restart-after MIN: a first daemon runs MIN minutes on the seeded
  * directory first (past 5 the mesh model has saved its tables), then is
  * stopped by --restart-by kill (SIGKILL, a power cut: its journal is
@@ -73,6 +74,7 @@ import { ANALYTICS_KINDS } from "../daemon/http/ports.ts";
 import { MESH_SCHEMA } from "../daemon/mesh/config-schema.ts";
 import { unitNodeFlags } from "../packaging/unit-flags.mjs";
 import { seed } from "./_history-seed.ts";
+import { seedMesh } from "./_mesh-seed.ts";
 import { cpuSeconds, dirSize, ioField, statusKb } from "./_proc.ts";
 import { breakdown, formatBreakdown, readHeaps } from "./_rss-breakdown.ts";
 import { envWithoutMalloc, unitDaemonArgv, unitEnv } from "./_unit-env.ts";
@@ -392,15 +394,20 @@ async function runBefore(cfg: string, dataDir: string, work: string): Promise<vo
 
 /** The seeded history in dataDir: seeded there, or copied from --seed-cache (seeded into it once). */
 async function seeded(dataDir: string, n: number): Promise<{ ms: number; partitions: number }> {
-  const shape = { days, nodes, ...(hotMB && { hotMB }), ...(edges && { edges }) };
-  if (!seedCache) return seed(dataDir, n, shape);
+  const shape = { days, nodes, ...(hotMB && { hotMB }) };
+  const both = async (dir: string) => {
+    const s = await seed(dir, n, shape);
+    if (edges) await seedMesh(dir, nodes, edges, hotMB);
+    return s;
+  };
+  if (!seedCache) return both(dataDir);
   // The name changes with the seed's shape (v3: random node keys, positions in microdegrees).
   const name = `${n}-${days}d-${nodes}n${edges ? `-${edges}e` : ""}-${hotMB ?? "default"}mb-v3`;
   const cached = join(seedCache, name);
   const info = join(seedCache, `${name}.json`);
   if (!existsSync(info)) {
     rmSync(cached, { recursive: true, force: true });
-    writeFileSync(info, JSON.stringify(await seed(cached, n, shape)));
+    writeFileSync(info, JSON.stringify(await both(cached)));
   }
   cpSync(cached, dataDir, { recursive: true });
   return JSON.parse(readFileSync(info, "utf8")) as { ms: number; partitions: number };
