@@ -12,6 +12,7 @@ import { loraAirtimeMs } from "./airtime.ts";
 import { type BucketInput, Ring } from "./analytics.ts";
 import { EDGE_ADVERT, EDGE_RELAY, EDGE_RX, type EdgeState, Graph, type Sighting } from "./graph.ts";
 import { type NodeState, NodeTable } from "./nodes.ts";
+import { PairCounts } from "./pair-counts.ts";
 import { distanceKm } from "./prefix-index.ts";
 import { hasPosition, type ResolveContext, resolveEdge, sureId, uniqueKey } from "./resolve.ts";
 import { addStat, mergeStats, type RunningStats } from "./stats.ts";
@@ -119,7 +120,7 @@ export class MeshState {
   onTouch: ((kind: "edge" | "token" | "node" | "radio" | "bucket", id: string) => void) | null =
     null;
   /** Certain sightings per key pair, from the last settle. */
-  private certainPairs = new Map<string, number>();
+  private certainPairs = new PairCounts();
   /** Lengths of certain, plausible links: the mesh's own distance scale. */
   private linkKm = { n: 0, sum: 0 };
   readonly ctx: ResolveContext;
@@ -155,7 +156,7 @@ export class MeshState {
     this.ctx = {
       index: this.nodes.index,
       nodeInfo: (k) => this.nodes.info(k),
-      certain: (x, y) => this.certainPairs.get(x < y ? `${x}|${y}` : `${y}|${x}`) ?? 0,
+      certain: (x, y) => this.certainPairs.get(x, y),
       radioKey: (id) => this.radioIds.get(id)?.publicKey ?? null,
       maxLinkKm: cfg.maxLinkKm,
       typicalLinkKm: () =>
@@ -353,17 +354,14 @@ export class MeshState {
   *settleSteps(spend: () => boolean = everyNth(512)): Generator<undefined, void, void> {
     this.stale = false;
     const edges = [...this.graph.values()];
-    const pairs = new Map<string, number>();
+    const pairs = new PairCounts();
     const km = { n: 0, sum: 0 };
     for (let i = 0; i < edges.length; i++) {
       const e = edges[i]!;
       const x = sureId(e.a, this.ctx);
       const y = x === null ? null : sureId(e.b, this.ctx);
       if (x !== null && y !== null && x !== y) {
-        const k = x < y ? `${x}|${y}` : `${y}|${x}`;
-        const prev = pairs.get(k);
-        pairs.set(k, (prev ?? 0) + e.sightings);
-        if (prev === undefined) {
+        if (pairs.add(x, y, e.sightings)) {
           const d = this.distance(x, y);
           if (d !== null && d <= this.cfg.maxLinkKm) {
             km.n++;
