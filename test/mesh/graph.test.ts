@@ -234,3 +234,47 @@ describe("pruning past maxEdges", () => {
       expect(kthSmallest(Float64Array.from(values), k)).toBe(sorted[k]);
   });
 });
+
+describe("a token's edges", () => {
+  const sighting = (at: number) => ({
+    hash: `h${at}`,
+    at,
+    hashSize: 1,
+    kind: 2,
+    snr: null,
+    rssi: null,
+  });
+  /** Every edge touching each token, by a scan of all edges. */
+  const byScan = (g: Graph, tokens: readonly string[]) =>
+    tokens.map((t) =>
+      [...g.values()]
+        .filter((e) => e.a === t || e.b === t)
+        .map(pair)
+        .sort(),
+    );
+  const byIndex = (g: Graph, tokens: readonly string[]) =>
+    tokens.map((t) => g.edgesOf(t).map(pair).sort());
+
+  it("are found as a token gains and loses neighbours, one, a few or many, self-links too", () => {
+    const g = new Graph(DAY);
+    const hub = "?aa";
+    const others = Array.from({ length: 40 }, (_, i) => `?${(0x100 + i).toString(16)}`);
+    const tokens = [hub, ...others];
+    // The hub's neighbours grow one at a time past every size, with a self-link among them.
+    g.add(hub, hub, sighting(T0));
+    for (let i = 0; i < others.length; i++) {
+      g.add(hub, others[i]!, sighting(T0 + (i + 1) * DAY));
+      if (i % 3 === 0) g.add(others[i]!, others[(i + 1) % others.length]!, sighting(T0 + i * DAY));
+      expect(byIndex(g, tokens)).toEqual(byScan(g, tokens));
+    }
+    expect(g.edgesOf(hub)).toHaveLength(others.length + 1);
+    // Pruning by age takes them away again, oldest first, down to none.
+    for (let d = 0; d <= others.length + 1; d++) {
+      g.prune(T0 + 100 * DAY, T0 + d * DAY + 1, 1_000);
+      expect(byIndex(g, tokens)).toEqual(byScan(g, tokens));
+      for (const t of tokens) expect(g.hasToken(t)).toBe(byScan(g, [t])[0]!.length > 0);
+    }
+    expect(g.size).toBe(0);
+    expect(tokens.some((t) => g.hasToken(t))).toBe(false);
+  });
+});
