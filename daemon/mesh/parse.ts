@@ -9,7 +9,7 @@ import { HOP_BINS, RSSI_BINS, SNR_BINS } from "./analytics.ts";
 import { type EdgeState, isSelfLinkable } from "./graph.ts";
 import { cleanExtras, cleanName, type NodeState } from "./nodes.ts";
 import type { MeshState, RadioIdentity, TokenStats } from "./state.ts";
-import { parseStats } from "./stats.ts";
+import { parseStats, statsRow } from "./stats.ts";
 
 const num = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 export const TOKEN = /^(\?[0-9a-f]{2,6}|@[\x21-\x7e]{1,64}|[0-9A-F]{64})$/;
@@ -115,14 +115,15 @@ export function nodeRow(n: NodeState): unknown[] {
     n.fewestHops,
     n.relayed,
     n.lastDirect,
-    n.snr,
-    n.rssi,
+    statsRow(n.snr),
+    statsRow(n.rssi),
     n.extras,
   ];
   const exact = [n.lastHeard, n.firstHeard, n.lastAdvert, n.lastAdvertTx, n.advertTimestamp].every(
     (t) => Number.isSafeInteger(t) && Math.abs(t) < 2 ** 52,
   );
-  if (!exact) return NODE_ROW_FIELDS.map((f) => n[f]);
+  if (!exact)
+    return NODE_ROW_FIELDS.map((f) => (f === "snr" || f === "rssi" ? statsRow(n[f]) : n[f]));
   while (row.length > 1 && row[row.length - 1] === V3_DEFAULTS[row.length - 1]) row.pop();
   return row;
 }
@@ -225,9 +226,13 @@ export function restoreTalker(s: MeshState, raw: unknown): boolean {
   return true;
 }
 
-/** An edge as one `edges` row (schema 004): its fields in column order, radio-link RF as JSON. */
+/**
+ * An edge as one `edges` row (schema 004): its fields in column order,
+ * radio-link RF as JSON `[snr, rssi]` (statsRow each; `{"snr", "rssi"}`
+ * before tables version 4).
+ */
 export function edgeRow(e: EdgeState): (string | number | null)[] {
-  const rf = e.snr || e.rssi ? JSON.stringify({ snr: e.snr, rssi: e.rssi }) : null;
+  const rf = e.snr || e.rssi ? JSON.stringify([statsRow(e.snr), statsRow(e.rssi)]) : null;
   return [
     e.a,
     e.b,
@@ -253,14 +258,17 @@ export function edgeFromRow(raw: readonly unknown[]): EdgeState | null {
   if (!nums.every(num)) return null;
   const [firstSeen, lastSeen, sightings, observations, score, scoreAt, hashSizes, kinds] =
     nums as number[];
-  let rf: Readonly<Record<string, unknown>> | null = null;
+  let rf: unknown = null;
   if (typeof raw[10] === "string") {
     try {
-      rf = JSON.parse(raw[10]) as Record<string, unknown> | null;
+      rf = JSON.parse(raw[10]);
     } catch {
       return null;
     }
   }
+  const [snr, rssi] = Array.isArray(rf)
+    ? rf
+    : [(rf as Record<string, unknown> | null)?.snr, (rf as Record<string, unknown> | null)?.rssi];
   const [lo, hi] = a < b ? [a, b] : [b, a];
   return {
     a: lo,
@@ -273,8 +281,8 @@ export function edgeFromRow(raw: readonly unknown[]): EdgeState | null {
     scoreAt: scoreAt!,
     hashSizes: hashSizes!,
     kinds: kinds!,
-    snr: parseStats(rf?.snr),
-    rssi: parseStats(rf?.rssi),
+    snr: parseStats(snr),
+    rssi: parseStats(rssi),
     res: null,
   };
 }
@@ -291,7 +299,21 @@ export function radioFromRow(r: readonly unknown[]): RadioIdentity | null {
   });
 }
 
+/**
+ * A path token's statistics as its saved row (tables version 4): [lastHeard,
+ * fewestHops, relayed, lastDirect, snr, rssi], where versions 1-3 saved an
+ * object with those names (209 characters on average, bench/mesh-tables.ts).
+ */
+export function tokenRow(t: TokenStats): unknown[] {
+  return [t.lastHeard, t.fewestHops, t.relayed, t.lastDirect, statsRow(t.snr), statsRow(t.rssi)];
+}
+
 export function parseToken(raw: unknown): TokenStats | null {
+  if (Array.isArray(raw)) {
+    if (raw.length !== 6) return null;
+    const [lastHeard, fewestHops, relayed, lastDirect, snr, rssi] = raw;
+    return parseToken({ lastHeard, fewestHops, relayed, lastDirect, snr, rssi });
+  }
   if (!raw || typeof raw !== "object") return null;
   const r = raw as Record<string, unknown>;
   if (!num(r.lastHeard) || !num(r.relayed) || !num(r.lastDirect)) return null;

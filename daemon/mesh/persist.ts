@@ -18,6 +18,7 @@ import {
   restoreNode,
   restoreTalker,
   TOKEN,
+  tokenRow,
 } from "./parse.ts";
 import type { StepBudget, TaskProgress } from "./scheduler.ts";
 import { MeshState } from "./state.ts";
@@ -44,11 +45,13 @@ export const TABLES_META_KEY = "mesh.tables";
  * 2: node rows as arrays (mesh/parse.ts NODE_ROW_FIELDS); 3: node rows with
  * their times as differences (mesh/parse.ts nodeRow). Rows of 1 and 2 still
  * read, side by side with newer ones; the first save after such tables are
- * restored writes every row again (SavedHead.older, model.ts). An older
- * meshgate finds version 3 unreadable and rebuilds the model from history.
+ * restored writes every row again (SavedHead.older, model.ts). 4:
+ * statistics (node, token and edge RF) and token rows as arrays
+ * (mesh/stats.ts statsRow, mesh/parse.ts tokenRow). An older meshgate finds
+ * a newer version unreadable and rebuilds the model from history.
  */
-const TABLES_VERSION = 3;
-const READABLE_VERSIONS: readonly unknown[] = [1, 2, 3];
+const TABLES_VERSION = 4;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2, 3, 4];
 const NODE = NODE_ROW_KIND;
 const TOKEN_KIND = 2;
 const TALKER = 3;
@@ -161,7 +164,12 @@ function* changes(s: MeshState, d: Dirty, now: number): Generator<[string, Table
   }
   for (const k of all ? s.tokens.keys() : t.tokens) {
     const ts = s.tokens.get(k);
-    yield ["token", "node_stats", ts ? [TOKEN_KIND, k, JSON.stringify(ts)] : [TOKEN_KIND, k], !!ts];
+    yield [
+      "token",
+      "node_stats",
+      ts ? [TOKEN_KIND, k, JSON.stringify(tokenRow(ts))] : [TOKEN_KIND, k],
+      !!ts,
+    ];
   }
   if (all) {
     for (const tk of s.activity.talkersJson())

@@ -57,7 +57,22 @@ export function viewStats(s: RunningStats | null | undefined): StatsView | undef
 }
 
 /** Restore from untrusted JSON: anything malformed yields a fresh value. */
+/**
+ * Statistics as the mesh tables save them (version 4): [n, sum, min, max,
+ * last, recent], without the field names that were most of each
+ * `{"n":...,"recent":...}` (52 characters of a 65-character value).
+ */
+export function statsRow(s: RunningStats | null): number[] | null {
+  return s ? [s.n, s.sum, s.min, s.max, s.last, s.recent] : null;
+}
+
+/** Saved statistics back: the array of statsRow, or the named fields of versions 1-3. */
 export function parseStats(v: unknown): RunningStats | null {
+  if (Array.isArray(v)) {
+    if (v.length !== 6 || !v.every((x) => typeof x === "number" && Number.isFinite(x))) return null;
+    const [n, sum, min, max, last, recent] = v as number[];
+    return { n: n!, sum: sum!, min: min!, max: max!, last: last!, recent: recent! };
+  }
   if (!v || typeof v !== "object") return null;
   const o = v as Record<string, unknown>;
   const keys = ["n", "sum", "min", "max", "last", "recent"] as const;

@@ -169,7 +169,7 @@ describe("MeshModel persistence in store tables", () => {
     await a.stop();
     // As tables version 2 left them: the head says 2, node rows in field order.
     const db = t.engine.database;
-    const head = t.engine.getMeta(TABLES_META_KEY)!.replace('"v":3', '"v":2');
+    const head = t.engine.getMeta(TABLES_META_KEY)!.replace('"v":4', '"v":2');
     t.engine.meshWrite({ meta: { key: TABLES_META_KEY, value: head } });
     const stored = db.exec("SELECT id, data FROM node_stats WHERE kind = 1")[0]!.values;
     for (const [id, data] of stored) {
@@ -184,7 +184,7 @@ describe("MeshModel persistence in store tables", () => {
     await b.rebuild(source(7));
     expect(b.nodes().length).toBe(a.nodes().length);
     await b.persist();
-    expect(t.engine.getMeta(TABLES_META_KEY)).toContain('"v":3');
+    expect(t.engine.getMeta(TABLES_META_KEY)).toContain('"v":4');
     const rows = db.exec("SELECT data FROM node_stats WHERE kind = 1")[0]!.values;
     expect(rows).toHaveLength(stored.length);
     for (const [data] of rows) expect(typeof JSON.parse(String(data))[0]).toBe("number");

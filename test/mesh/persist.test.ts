@@ -65,6 +65,82 @@ describe("mesh tables at scale", () => {
     t.engine.abandon();
   }, 120_000);
 
+  it("saves statistics as arrays (version 4) and still restores version 3's named fields", async () => {
+    const s = bigState(400, 2_000);
+    const t = await memoryTables();
+    const d = new Dirty();
+    d.all = true;
+    await saveChanges(t.port, s, d, Date.UTC(2026, 4, 2));
+    const db = t.engine.database;
+    const all = (sql: string) => db.exec(sql)[0]?.values ?? [];
+    const rfRows = all("SELECT a, b, rf FROM edges WHERE rf IS NOT NULL");
+    const tokenRows = all("SELECT id, data FROM node_stats WHERE kind = 2");
+    expect(rfRows.length).toBeGreaterThan(100);
+    expect(tokenRows.length).toBeGreaterThan(100);
+    // Version 4: [snr, rssi] of [n, sum, min, max, last, recent]; token rows as arrays.
+    for (const [, , rf] of rfRows) {
+      const v = JSON.parse(String(rf));
+      expect(v).toHaveLength(2);
+      expect(v[0]).toHaveLength(6);
+    }
+    for (const [, data] of tokenRows) expect(Array.isArray(JSON.parse(String(data)))).toBe(true);
+    const bytes = () =>
+      Number(all("SELECT sum(length(rf)) FROM edges")[0]?.[0]) +
+      Number(all("SELECT sum(length(data)) FROM node_stats")[0]?.[0]);
+    const v4Bytes = bytes();
+    // Rewritten as version 3 wrote them: statistics and tokens with named fields.
+    const named = (x: number[] | null) =>
+      x && { n: x[0], sum: x[1], min: x[2], max: x[3], last: x[4], recent: x[5] };
+    for (const [a, b, rf] of rfRows) {
+      const [snr, rssi] = JSON.parse(String(rf));
+      db.run("UPDATE edges SET rf = ? WHERE a = ? AND b = ?", [
+        JSON.stringify({ snr: named(snr), rssi: named(rssi) }),
+        a ?? null,
+        b ?? null,
+      ]);
+    }
+    for (const [id, data] of tokenRows) {
+      const [lastHeard, fewestHops, relayed, lastDirect, snr, rssi] = JSON.parse(String(data));
+      const v3 = { lastHeard, fewestHops, relayed, lastDirect, snr: named(snr), rssi: named(rssi) };
+      db.run("UPDATE node_stats SET data = ? WHERE kind = 2 AND id = ?", [
+        JSON.stringify(v3),
+        id ?? null,
+      ]);
+    }
+    for (const [id, data] of all("SELECT id, data FROM node_stats WHERE kind = 1")) {
+      const row = JSON.parse(String(data));
+      if (Array.isArray(row[14])) row[14] = named(row[14]);
+      if (Array.isArray(row[15])) row[15] = named(row[15]);
+      db.run("UPDATE node_stats SET data = ? WHERE kind = 1 AND id = ?", [
+        JSON.stringify(row),
+        id ?? null,
+      ]);
+    }
+    expect(bytes()).toBeGreaterThan(v4Bytes * 1.5);
+    const meta = t.engine.getMeta(TABLES_META_KEY)!.replace('"v":4', '"v":3');
+    const head = parseHead(meta)!;
+    expect(head.older).toBe(true);
+    const back = new MeshState(resolveConfig({ maxEdges: 8_000, maxNodes: 2_000 }));
+    const stats = { skipped: 0, rows: 0 };
+    for await (const _ of loadTables(
+      t.port,
+      back,
+      head,
+      stats,
+      new StepBudget(STEP_UNITS.rows, Number.POSITIVE_INFINITY),
+    )) {
+      // one page per step
+    }
+    expect(stats.skipped).toBe(0);
+    back.settle();
+    expect(back.graph.size).toBe(s.graph.size);
+    for (const e of s.graph.values()) expect(back.graph.get(e.a, e.b)).toEqual(e);
+    const byId = (m: MeshState) => [...m.tokens].sort(([x], [y]) => (x < y ? -1 : 1));
+    expect(byId(back)).toEqual(byId(s));
+    for (const k of s.nodes.index.keys()) expect(back.nodes.get(k)).toEqual(s.nodes.get(k));
+    t.engine.abandon();
+  });
+
   it("a full save writes the node rows in key order, so a batch's rows share the store's pages", async () => {
     const s = bigState(1_200, 100);
     const t = await memoryTables();
