@@ -95,7 +95,7 @@ const minutes = num("--minutes", 3);
 const rate = num("--rate", 2);
 const days = num("--days", 30);
 const nodes = num("--nodes", 60);
-const edges = num("--edges", 0);
+const edges = argv.includes("--edges") ? num("--edges", 50_000) : 0;
 const DEFAULT_MAX_EDGES = MESH_SCHEMA.properties.maxEdges.default;
 /** store.hotMB for the daemon and the seeding (default: the config schema's). */
 const hotMB = argv.includes("--hot-mb") ? num("--hot-mb", 8) : undefined;
