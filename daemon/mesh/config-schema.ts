@@ -56,7 +56,8 @@ export const MESH_SCHEMA = {
       type: "integer",
       minimum: 1,
       default: 50000,
-      description: "Cap on neighbour edges kept (weakest pruned first).",
+      description:
+        "Cap on neighbour edges kept (weakest pruned first). Each 1,000 edges held cost about 0.9 MB of memory (docs/mesh.md).",
     },
     maxNodes: {
       type: "integer",
