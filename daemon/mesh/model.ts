@@ -56,7 +56,6 @@ import {
   resolveConfig,
 } from "./types.ts";
 
-/** The gateway's own settings (config `gateway`): they win over what the radio reports. */
 /** What the model holds: nodes, evidence edges, path tokens. */
 export interface MeshSizes {
   readonly nodes: number;
@@ -64,6 +63,7 @@ export interface MeshSizes {
   readonly tokens: number;
 }
 
+/** The gateway's own settings (config `gateway`): they win over what the radio reports. */
 export interface GatewayIdentity {
   readonly name: string | null;
   readonly lat: number | null;

@@ -302,7 +302,7 @@ export function radioFromRow(r: readonly unknown[]): RadioIdentity | null {
 /**
  * A path token's statistics as its saved row (tables version 4): [lastHeard,
  * fewestHops, relayed, lastDirect, snr, rssi], where versions 1-3 saved an
- * object with those names (209 characters on average, bench/mesh-tables.ts).
+ * object with those names.
  */
 export function tokenRow(t: TokenStats): unknown[] {
   return [t.lastHeard, t.fewestHops, t.relayed, t.lastDirect, statsRow(t.snr), statsRow(t.rssi)];

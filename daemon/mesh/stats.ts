@@ -56,17 +56,19 @@ export function viewStats(s: RunningStats | null | undefined): StatsView | undef
   };
 }
 
-/** Restore from untrusted JSON: anything malformed yields a fresh value. */
 /**
  * Statistics as the mesh tables save them (version 4): [n, sum, min, max,
  * last, recent], without the field names that were most of each
- * `{"n":...,"recent":...}` (52 characters of a 65-character value).
+ * `{"n":...,"recent":...}` value.
  */
 export function statsRow(s: RunningStats | null): number[] | null {
   return s ? [s.n, s.sum, s.min, s.max, s.last, s.recent] : null;
 }
 
-/** Saved statistics back: the array of statsRow, or the named fields of versions 1-3. */
+/**
+ * Restore from untrusted JSON (the array of statsRow, or the named fields
+ * of tables versions 1-3): anything malformed yields null.
+ */
 export function parseStats(v: unknown): RunningStats | null {
   if (Array.isArray(v)) {
     if (v.length !== 6 || !v.every((x) => typeof x === "number" && Number.isFinite(x))) return null;

@@ -108,6 +108,32 @@ describe("saved state", () => {
     });
     expect(parseBucket({ t: 1 })).toBeNull();
     expect(parseToken({ lastHeard: "x" })).toBeNull();
+    // Version 4's arrays: the wrong length or a cell that is no finite number is no statistic.
+    expect(parseToken([1, null, 0, 1, null])).toBeNull();
+    expect(parseToken([1, null, 0, 1, null, null])).toMatchObject({ lastHeard: 1, snr: null });
+    const rf = (snr: unknown) => [
+      "?a1",
+      "?b2",
+      0,
+      1,
+      1,
+      1,
+      1,
+      1,
+      2,
+      2,
+      JSON.stringify([snr, null]),
+    ];
+    expect(edgeFromRow(rf([1, 5, 5, 5, 5, 5]))?.snr).toEqual({
+      n: 1,
+      sum: 5,
+      min: 5,
+      max: 5,
+      last: 5,
+      recent: 5,
+    });
+    for (const bad of [[1, 5, 5, 5, 5], [1, 5, 5, 5, 5, "5"], [1, 5, 5, 5, 5, null], "x", 7])
+      expect(edgeFromRow(rf(bad))?.snr).toBeNull();
   });
 
   it("seeded fuzz: random and mangled observations never throw and keep invariants", () => {
