@@ -72,6 +72,7 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ANALYTICS_KINDS } from "../daemon/http/ports.ts";
 import { MESH_SCHEMA } from "../daemon/mesh/config-schema.ts";
+import { TABLES_VERSION } from "../daemon/mesh/persist.ts";
 import { unitNodeFlags } from "../packaging/unit-flags.mjs";
 import { seed } from "./_history-seed.ts";
 import { seedMesh } from "./_mesh-seed.ts";
@@ -401,8 +402,11 @@ async function seeded(dataDir: string, n: number): Promise<{ ms: number; partiti
     return s;
   };
   if (!seedCache) return both(dataDir);
-  // The name changes with the seed's shape (v3: random node keys, positions in microdegrees).
-  const name = `${n}-${days}d-${nodes}n${edges ? `-${edges}e` : ""}-${hotMB ?? "default"}mb-v3`;
+  // The name changes with the seed's shape (v3: random node keys, positions in
+  // microdegrees) and, with --edges, with the mesh tables' version: a seed of
+  // older tables would measure their upgrade, not the model.
+  const saved = edges ? `-${edges}e-t${TABLES_VERSION}` : "";
+  const name = `${n}-${days}d-${nodes}n${saved}-${hotMB ?? "default"}mb-v3`;
   const cached = join(seedCache, name);
   const info = join(seedCache, `${name}.json`);
   if (!existsSync(info)) {

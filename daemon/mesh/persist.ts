@@ -50,7 +50,7 @@ export const TABLES_META_KEY = "mesh.tables";
  * (mesh/stats.ts statsRow, mesh/parse.ts tokenRow). An older meshgate finds
  * a newer version unreadable and rebuilds the model from history.
  */
-const TABLES_VERSION = 4;
+export const TABLES_VERSION = 4;
 const READABLE_VERSIONS: readonly unknown[] = [1, 2, 3, 4];
 const NODE = NODE_ROW_KIND;
 const TOKEN_KIND = 2;
