@@ -43,7 +43,7 @@
  * --edges N: the data directory also holds a saved mesh model of the
  * history's nodes and about N evidence edges (bench/_mesh-seed.ts), which
  * the daemon restores; without it the model holds what the hot window's
- * random 1-byte paths give (1,500-5,500 edges at 20,000 nodes). Past the
+ * random 1-byte paths give (a few thousand edges at 20,000 nodes). Past the
  * default cap the daemon's `mesh.maxEdges` is raised to 1.2 N, so none is
  * pruned for the cap.
  * --restart-after MIN: a first daemon runs MIN minutes on the seeded
