@@ -47,6 +47,7 @@ import {
   type StepUnits,
   unseen,
 } from "./rebuild.ts";
+import { hasPosition } from "./resolve.ts";
 import { Scheduler, StepBudget, type TaskHandle, type TaskProgress } from "./scheduler.ts";
 import { MeshState, type RadioIdentity } from "./state.ts";
 import {
@@ -218,8 +219,7 @@ export class MeshModel implements Service {
     if (!s.publicKey || !/^[0-9A-Fa-f]{64}$/.test(s.publicKey)) return null;
     const g = this.gateway;
     // The config's position wins; else the radio's own, unless it is unset (0, 0).
-    const own = placed(s.lat, s.lon);
-    const pos = placed(g?.lat, g?.lon) ?? own;
+    const pos = hasPosition(g) ? g : hasPosition(s) ? s : null;
     return {
       radioId: s.id,
       publicKey: s.publicKey.toUpperCase(),
@@ -489,20 +489,6 @@ export class MeshModel implements Service {
       });
     return this.saving;
   }
-}
-
-/** A position when both coordinates are real numbers and not the firmware's "unset" 0, 0. */
-function placed(
-  lat: number | null | undefined,
-  lon: number | null | undefined,
-): { lat: number; lon: number } | null {
-  return typeof lat === "number" &&
-    typeof lon === "number" &&
-    Number.isFinite(lat) &&
-    Number.isFinite(lon) &&
-    !(lat === 0 && lon === 0)
-    ? { lat, lon }
-    : null;
 }
 
 function cloneTrack(r: RadioTrack): RadioTrack {

@@ -85,11 +85,14 @@ export function rolePrior(role: number | undefined): number {
   }
 }
 
-export function hasPosition(n: NodeInfo | undefined): n is NodeInfo & { lat: number; lon: number } {
+/** Coordinates that are real numbers and not the firmware's "unset" 0, 0. */
+export function hasPosition<
+  T extends { readonly lat?: number | null; readonly lon?: number | null },
+>(n: T | undefined): n is T & { lat: number; lon: number } {
   return (
     n !== undefined &&
-    n.lat !== null &&
-    n.lon !== null &&
+    typeof n.lat === "number" &&
+    typeof n.lon === "number" &&
     Number.isFinite(n.lat) &&
     Number.isFinite(n.lon) &&
     !(n.lat === 0 && n.lon === 0)
