@@ -12,6 +12,7 @@
  * Tokens are interned to small integers and edges keyed by a number: hashing
  * two 64-char keys joined into a fresh string on every lookup was the hot spot.
  */
+import { ID_SPAN, pairKey } from "./pair-counts.ts";
 import type { EdgeResolution } from "./resolve.ts";
 import { addStat, decay, type RunningStats } from "./stats.ts";
 
@@ -50,9 +51,6 @@ export interface Sighting {
 }
 
 const RECENT_TX = 4096;
-
-/** Interned ids stay below 2^26, so lo * 2^26 + hi is an exact safe integer. */
-const ID_SPAN = 2 ** 26;
 
 /** A display id names a known node (not a bare prefix or a radio of unknown key). */
 export function isResolvedId(id: string): boolean {
@@ -129,16 +127,14 @@ export class Graph {
   }
 
   private keyOf(a: string, b: string): number {
-    const x = this.idOf(a);
-    const y = this.idOf(b);
-    return x < y ? x * ID_SPAN + y : y * ID_SPAN + x;
+    return pairKey(this.idOf(a), this.idOf(b));
   }
 
   private keyIfKnown(a: string, b: string): number | undefined {
     const x = this.intern.get(a);
     const y = this.intern.get(b);
     if (x === undefined || y === undefined) return undefined;
-    return x < y ? x * ID_SPAN + y : y * ID_SPAN + x;
+    return pairKey(x, y);
   }
 
   private reintern(): void {

@@ -9,8 +9,13 @@
  */
 
 /** Interned ids stay below 2^26, so lo * 2^26 + hi is an exact safe integer. */
-const SPAN = 2 ** 26;
+export const ID_SPAN = 2 ** 26;
 const FIRST_CAPACITY = 256;
+
+/** One number for an unordered pair of interned ids (each below ID_SPAN). */
+export function pairKey(a: number, b: number): number {
+  return a < b ? a * ID_SPAN + b : b * ID_SPAN + a;
+}
 
 export class PairCounts {
   private readonly ids = new Map<string, number>();
@@ -29,7 +34,7 @@ export class PairCounts {
     const a = this.idOf(x);
     const b = this.idOf(y);
     let i = this.slot(a, b);
-    const k = pairKey(a, b);
+    const k = pairKey(a, b) + 1;
     if (this.keys[i] === k) {
       this.counts[i]! += n;
       return false;
@@ -50,14 +55,14 @@ export class PairCounts {
     const b = this.ids.get(y);
     if (a === undefined || b === undefined) return 0;
     const i = this.slot(a, b);
-    return this.keys[i] === pairKey(a, b) ? this.counts[i]! : 0;
+    return this.keys[i] === pairKey(a, b) + 1 ? this.counts[i]! : 0;
   }
 
   private idOf(s: string): number {
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.ids.size;
-      if (id >= SPAN) throw new RangeError("PairCounts: more than 2^26 ids");
+      if (id >= ID_SPAN) throw new RangeError("PairCounts: more than 2^26 ids");
       this.ids.set(s, id);
     }
     return id;
@@ -67,7 +72,7 @@ export class PairCounts {
   private slot(a: number, b: number): number {
     const lo = a < b ? a : b;
     const hi = a < b ? b : a;
-    const k = lo * SPAN + hi + 1;
+    const k = pairKey(lo, hi) + 1;
     const mask = this.keys.length - 1;
     let h = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + 1, 0x85ebca6b);
     h ^= h >>> 15;
@@ -87,14 +92,10 @@ export class PairCounts {
     for (let j = 0; j < keys.length; j++) {
       const k = keys[j]!;
       if (k === 0) continue;
-      const lo = Math.floor((k - 1) / SPAN);
-      const i = this.slot(lo, k - 1 - lo * SPAN);
+      const lo = Math.floor((k - 1) / ID_SPAN);
+      const i = this.slot(lo, k - 1 - lo * ID_SPAN);
       this.keys[i] = k;
       this.counts[i] = counts[j]!;
     }
   }
-}
-
-function pairKey(a: number, b: number): number {
-  return (a < b ? a * SPAN + b : b * SPAN + a) + 1;
 }
