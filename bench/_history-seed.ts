@@ -88,6 +88,24 @@ export function observation(
   };
 }
 
+/** The store engine the seeds write through (the shape's store settings; `now` for a clock that follows the data). */
+export function openSeedEngine(
+  dataDir: string,
+  shape: Pick<SeedShape, "hotMB" | "maxDbMB">,
+  now?: () => number,
+): Promise<StoreEngine> {
+  return StoreEngine.open({
+    dataDir,
+    fsyncIntervalMs: 1000,
+    snapshotJournalRatio: 1,
+    maxDbMB: shape.maxDbMB ?? 64,
+    maxAgeDays: 30,
+    log: silentLogger(),
+    ...(now && { now }),
+    ...(shape.hotMB && { hotMB: shape.hotMB }),
+  });
+}
+
 /** Seed dataDir with n observations over the last `days` days, archived as the daemon would. */
 export async function seed(
   dataDir: string,
@@ -97,16 +115,7 @@ export async function seed(
   const { days } = shape;
   const t0 = Date.now() - days * DAY;
   const clock = { now: t0 };
-  const e = await StoreEngine.open({
-    dataDir,
-    fsyncIntervalMs: 1000,
-    snapshotJournalRatio: 1,
-    maxDbMB: shape.maxDbMB ?? 64,
-    maxAgeDays: 30,
-    log: silentLogger(),
-    now: () => clock.now,
-    ...(shape.hotMB && { hotMB: shape.hotMB }),
-  });
+  const e = await openSeedEngine(dataDir, shape, () => clock.now);
   const start = performance.now();
   const rand = rng(n);
   for (let i = 1; i <= n; i += 2000) {

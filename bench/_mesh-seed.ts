@@ -9,36 +9,25 @@
  * leaves the model with the few thousand edges of its last hours.)
  */
 import { performance } from "node:perf_hooks";
-import { silentLogger } from "../daemon/core/log.ts";
 import { Dirty, type MeshTablesPort, saveChanges } from "../daemon/mesh/persist.ts";
-import { StoreEngine } from "../daemon/store/engine.ts";
 import { bigState } from "../test/support/mesh/big.ts";
-import { nodeKey } from "./_history-seed.ts";
+import { nodeKey, openSeedEngine, type SeedShape } from "./_history-seed.ts";
 
 /** The simulator's radio id: rx edges join the radio the daemon runs. */
 const SIM_RADIO = "sim";
 
 export async function seedMesh(
   dataDir: string,
-  nodes: number,
+  shape: SeedShape,
   edges: number,
-  hotMB?: number,
 ): Promise<{ ms: number; rows: number; edges: number }> {
   const t0 = performance.now();
-  const state = bigState(nodes, edges, 1, {
+  const state = bigState(shape.nodes, edges, 1, {
     keyOf: nodeKey,
     t0: Date.now() - 3_600_000,
     radioId: SIM_RADIO,
   });
-  const e = await StoreEngine.open({
-    dataDir,
-    fsyncIntervalMs: 1000,
-    snapshotJournalRatio: 1,
-    maxDbMB: 64,
-    maxAgeDays: 30,
-    log: silentLogger(),
-    ...(hotMB && { hotMB }),
-  });
+  const e = await openSeedEngine(dataDir, shape);
   try {
     const port: MeshTablesPort = {
       meshWrite: async (b) => e.meshWrite(b),

@@ -398,7 +398,7 @@ async function seeded(dataDir: string, n: number): Promise<{ ms: number; partiti
   const shape = { days, nodes, ...(hotMB && { hotMB }) };
   const both = async (dir: string) => {
     const s = await seed(dir, n, shape);
-    if (edges) await seedMesh(dir, nodes, edges, hotMB);
+    if (edges) await seedMesh(dir, shape, edges);
     return s;
   };
   if (!seedCache) return both(dataDir);
