@@ -12,34 +12,15 @@
  * Tokens are interned to small integers and edges keyed by a number: hashing
  * two 64-char keys joined into a fresh string on every lookup was the hot spot.
  */
+import { EdgeColumns, type EdgeEnds, EdgeRecord, type EdgeState } from "./edge-record.ts";
 import { ID_SPAN, pairKey } from "./pair-counts.ts";
-import type { EdgeResolution } from "./resolve.ts";
-import { addStat, decay, type RunningStats } from "./stats.ts";
+import { addStat, decay } from "./stats.ts";
+
+export type { EdgeEnds, EdgeState } from "./edge-record.ts";
 
 export const EDGE_RX = 1; // the receiving radio heard this node directly
 export const EDGE_RELAY = 2; // consecutive hops in a path
 export const EDGE_ADVERT = 4; // an advert's originator and its first hop
-
-export interface EdgeState {
-  /** Tokens, a < b. */
-  a: string;
-  b: string;
-  firstSeen: number;
-  lastSeen: number;
-  /** Distinct transmissions. */
-  sightings: number;
-  /** Every hearing, relayed copies included. */
-  observations: number;
-  score: number;
-  scoreAt: number;
-  /** Bit (1 << size) per path hash size seen. */
-  hashSizes: number;
-  kinds: number;
-  snr: RunningStats | null;
-  rssi: RunningStats | null;
-  /** Which nodes the edge joins, as last resolved (derived, never persisted). */
-  res: EdgeResolution | null;
-}
 
 export interface Sighting {
   readonly hash: string;
@@ -74,7 +55,9 @@ export function isSelfLinkable(token: string): boolean {
 }
 
 export class Graph {
-  private readonly edges = new Map<number, EdgeState>();
+  private readonly edges = new Map<number, EdgeRecord>();
+  /** The edges' numbers (edge-record.ts). */
+  private readonly cols = new EdgeColumns();
   /** Each token's neighbours (see Adjacent). */
   private readonly adj = new Map<string, Adjacent>();
   /** hash -> edge keys already counted for that transmission (insertion-ordered, capped). */
@@ -158,22 +141,10 @@ export class Graph {
     const key = this.keyOf(a, b);
     let e = this.edges.get(key);
     if (!e) {
-      const ab = a < b;
-      e = {
-        a: ab ? a : b,
-        b: ab ? b : a,
-        firstSeen: s.at,
-        lastSeen: s.at,
-        sightings: 0,
-        observations: 0,
-        score: 0,
-        scoreAt: s.at,
-        hashSizes: 0,
-        kinds: 0,
-        snr: null,
-        rssi: null,
-        res: null,
-      };
+      e = a < b ? this.record(a, b) : this.record(b, a);
+      e.firstSeen = s.at;
+      e.lastSeen = s.at;
+      e.scoreAt = s.at;
       this.edges.set(key, e);
       this.link(a, b);
     }
@@ -196,24 +167,45 @@ export class Graph {
     return e;
   }
 
-  /** Put a restored edge back as is. */
+  /** Put a restored edge back as is (its fields are copied; `e` is not kept). */
   restore(e: EdgeState): void {
     const key = this.keyOf(e.a, e.b);
-    if (!this.edges.has(key)) this.link(e.a, e.b);
-    this.edges.set(key, e);
+    let r = this.edges.get(key);
+    if (!r) {
+      r = this.record(e.a, e.b);
+      this.edges.set(key, r);
+      this.link(e.a, e.b);
+    }
+    r.firstSeen = e.firstSeen;
+    r.lastSeen = e.lastSeen;
+    r.sightings = e.sightings;
+    r.observations = e.observations;
+    r.score = e.score;
+    r.scoreAt = e.scoreAt;
+    r.hashSizes = e.hashSizes;
+    r.kinds = e.kinds;
+    r.snr = e.snr;
+    r.rssi = e.rssi;
+    r.res = e.res;
   }
 
-  private remove(key: number): EdgeState | undefined {
+  private record(a: string, b: string): EdgeRecord {
+    return new EdgeRecord(this.cols, this.cols.times.alloc(), a, b);
+  }
+
+  /** Take an edge out; its record keeps only its tokens (its row is handed out again). */
+  private remove(key: number): EdgeEnds | undefined {
     const e = this.edges.get(key);
     if (!e) return undefined;
     this.edges.delete(key);
     this.unlink(e.a, e.b);
     this.unlink(e.b, e.a);
+    e.release();
     return e;
   }
 
   /** Drop edges unseen since `cutoff`, then the weakest past `maxEdges`. Returns the dropped. */
-  prune(now: number, cutoff: number, maxEdges: number): EdgeState[] {
+  prune(now: number, cutoff: number, maxEdges: number): EdgeEnds[] {
     const steps = this.pruneSteps(now, cutoff, maxEdges);
     for (;;) {
       const r = steps.next();
@@ -233,16 +225,12 @@ export class Graph {
     cutoff: number,
     maxEdges: number,
     chunk = 4096,
-  ): Generator<undefined, EdgeState[], void> {
-    const dropped: EdgeState[] = [];
+  ): Generator<undefined, EdgeEnds[], void> {
+    const dropped: EdgeEnds[] = [];
     let n = 0;
     // Keys, not entries: no [key, edge] pair per edge.
     for (const key of this.edges.keys()) {
-      const e = this.edges.get(key)!;
-      if (e.lastSeen < cutoff) {
-        this.remove(key);
-        dropped.push(e);
-      }
+      if (this.edges.get(key)!.lastSeen < cutoff) dropped.push(this.remove(key)!);
       if (++n % chunk === 0) yield;
     }
     if (this.edges.size <= maxEdges) return dropped;

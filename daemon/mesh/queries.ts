@@ -131,7 +131,8 @@ export function nodeDetail(s: MeshState, key: string, now: number): NodeDetail |
   const seen = new Set<EdgeState>();
   for (const t of tokens) {
     for (const e of s.graph.edgesOf(t)) {
-      if (seen.has(e) || !e.res || (e.res.a !== k && e.res.b !== k)) continue;
+      const r = e.res;
+      if (seen.has(e) || !r || (r.a !== k && r.b !== k)) continue;
       seen.add(e);
       links.add(e);
     }

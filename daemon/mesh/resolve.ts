@@ -44,8 +44,12 @@ export interface EdgeResolution {
   /** Both ends known without weighing (full keys, radios, or a lone strong match). */
   readonly sure: boolean;
   /** How the ends were settled (for counters). */
-  readonly how: "fixed" | "unique" | "context" | "ambiguous" | "unknown";
+  readonly how: ResolutionHow;
 }
+
+/** The ways an edge's ends are settled (EdgeResolution.how). */
+export const RESOLUTION_HOWS = ["fixed", "unique", "context", "ambiguous", "unknown"] as const;
+export type ResolutionHow = (typeof RESOLUTION_HOWS)[number];
 
 /**
  * Weight of "a node the gateway has never heard of" among the candidates, by

@@ -10,7 +10,7 @@ import { PAYLOAD_ADVERT, PAYLOAD_GRP_TXT, PAYLOAD_TRACE } from "../protocol/cons
 import { Activity } from "./activity.ts";
 import { loraAirtimeMs } from "./airtime.ts";
 import { type BucketInput, Ring } from "./analytics.ts";
-import { EDGE_ADVERT, EDGE_RELAY, EDGE_RX, type EdgeState, Graph, type Sighting } from "./graph.ts";
+import { EDGE_ADVERT, EDGE_RELAY, EDGE_RX, type EdgeEnds, Graph, type Sighting } from "./graph.ts";
 import { type NodeState, NodeTable } from "./nodes.ts";
 import { PairCounts } from "./pair-counts.ts";
 import { distanceKm } from "./prefix-index.ts";
@@ -310,7 +310,7 @@ export class MeshState {
   }
 
   /** Drop stale edges and the weakest past the cap. */
-  prune(now: number): EdgeState[] {
+  prune(now: number): EdgeEnds[] {
     const steps = this.pruneSteps(now);
     for (;;) {
       const r = steps.next();
@@ -319,7 +319,7 @@ export class MeshState {
   }
 
   /** `prune` as steps of at most `chunk` edges or tokens each (for the scheduler). */
-  *pruneSteps(now: number, chunk = 4096): Generator<undefined, EdgeState[], void> {
+  *pruneSteps(now: number, chunk = 4096): Generator<undefined, EdgeEnds[], void> {
     const cutoff = now - this.cfg.edgePruneMs;
     const dropped = yield* this.graph.pruneSteps(now, cutoff, this.cfg.maxEdges, chunk);
     this.counters.edgesPruned += dropped.length;
@@ -376,8 +376,9 @@ export class MeshState {
     let implausible = 0;
     for (let i = 0; i < edges.length; i++) {
       const e = edges[i]!;
-      e.res = resolveEdge(e.a, e.b, this.ctx);
-      const d = this.distance(e.res.a, e.res.b);
+      const r = resolveEdge(e.a, e.b, this.ctx);
+      e.res = r;
+      const d = this.distance(r.a, r.b);
       if (d !== null && d > this.cfg.maxLinkKm) implausible++;
       if (spend()) yield;
     }

@@ -1,0 +1,247 @@
+/**
+ * Where an edge's numbers live. A JavaScript object boxes every field that
+ * holds a fraction or a millisecond time (16 bytes each, beside the field),
+ * and each RunningStats or EdgeResolution is an object of its own. Here an
+ * edge's times, score and resolution confidence are a row of 5 doubles, and
+ * its radio-link statistics (only edges a radio heard directly have them) a
+ * row of 12, in blocks of Float64Arrays its graph owns (EdgeColumns). The
+ * EdgeRecord keeps the tokens, the small counts, its resolution's ends and
+ * its row numbers, and reads the rest through accessors, so it is still an
+ * EdgeState to every reader. bench/mesh-tables.ts gives what this holds at
+ * 20,000 nodes and 100,000 edges.
+ */
+import { type EdgeResolution, RESOLUTION_HOWS } from "./resolve.ts";
+import type { RunningStats } from "./stats.ts";
+
+export interface EdgeState {
+  /** Tokens, a < b. */
+  a: string;
+  b: string;
+  firstSeen: number;
+  lastSeen: number;
+  /** Distinct transmissions. */
+  sightings: number;
+  /** Every hearing, relayed copies included. */
+  observations: number;
+  score: number;
+  scoreAt: number;
+  /** Bit (1 << size) per path hash size seen. */
+  hashSizes: number;
+  kinds: number;
+  snr: RunningStats | null;
+  rssi: RunningStats | null;
+  /** Which nodes the edge joins, as last resolved (derived, never persisted). */
+  res: EdgeResolution | null;
+}
+
+/** The two tokens of an edge (what is left of one a prune dropped). */
+export interface EdgeEnds {
+  readonly a: string;
+  readonly b: string;
+}
+
+const FIRST = 0;
+const LAST = 1;
+const SCORE = 2;
+const SCORE_AT = 3;
+const CONFIDENCE = 4;
+/**
+ * Doubles in a row of times, score and resolution confidence, and in a row
+ * of statistics (stats.ts' six, twice).
+ */
+export const TIMES_STRIDE = 5;
+export const RF_STRIDE = 12;
+const SNR = 0;
+const RSSI = 6;
+/** Rows per block: blocks are added one at a time, never copied to grow. */
+export const BLOCK_ROWS = 4096;
+const BLOCK_SHIFT = 12;
+
+/**
+ * Rows of `stride` doubles in blocks. A row freed is zeroed and handed out
+ * again, and blocks are never given back: they hold as many rows as the
+ * most edges held at once, which the prune keeps near `mesh.maxEdges`. (Moving rows to
+ * free whole blocks would be one pass over every edge, too long for one
+ * scheduler slice; a restart or rebuild starts from a fresh state.)
+ */
+export class Rows {
+  readonly blocks: Float64Array[] = [];
+  private readonly free: number[] = [];
+  private used = 0;
+
+  constructor(readonly stride: number) {}
+
+  /** Rows handed out and not freed. */
+  get live(): number {
+    return this.used - this.free.length;
+  }
+
+  /** Rows the blocks have room for. */
+  get capacity(): number {
+    return this.blocks.length * BLOCK_ROWS;
+  }
+
+  alloc(): number {
+    const row = this.free.pop();
+    if (row !== undefined) return row;
+    if (this.used === this.capacity) this.blocks.push(new Float64Array(BLOCK_ROWS * this.stride));
+    return this.used++;
+  }
+
+  release(row: number): void {
+    const o = (row & (BLOCK_ROWS - 1)) * this.stride;
+    this.blocks[row >> BLOCK_SHIFT]!.fill(0, o, o + this.stride);
+    this.free.push(row);
+  }
+
+  /** The block holding `row`; its doubles start at `offset(row)`. */
+  block(row: number): Float64Array {
+    return this.blocks[row >> BLOCK_SHIFT]!;
+  }
+
+  offset(row: number): number {
+    return (row & (BLOCK_ROWS - 1)) * this.stride;
+  }
+}
+
+/** One graph's edge rows: times and score for every edge, statistics for those that have any. */
+export class EdgeColumns {
+  readonly times = new Rows(TIMES_STRIDE);
+  readonly rf = new Rows(RF_STRIDE);
+}
+
+function readStats(f: Float64Array, o: number): RunningStats | null {
+  if (f[o] === 0) return null;
+  return {
+    n: f[o]!,
+    sum: f[o + 1]!,
+    min: f[o + 2]!,
+    max: f[o + 3]!,
+    last: f[o + 4]!,
+    recent: f[o + 5]!,
+  };
+}
+
+function writeStats(f: Float64Array, o: number, s: RunningStats | null): void {
+  if (!s || s.n === 0) {
+    f.fill(0, o, o + 6);
+    return;
+  }
+  f[o] = s.n;
+  f[o + 1] = s.sum;
+  f[o + 2] = s.min;
+  f[o + 3] = s.max;
+  f[o + 4] = s.last;
+  f[o + 5] = s.recent;
+}
+
+/** One edge of a graph: an EdgeState whose numbers are rows of its EdgeColumns. */
+export class EdgeRecord implements EdgeState {
+  sightings = 0;
+  observations = 0;
+  hashSizes = 0;
+  kinds = 0;
+  /** Row in cols.rf, -1 until the edge has statistics. */
+  rfRow = -1;
+  /** The resolution's ends (null: not resolved), and its `how` * 2 + `sure`. */
+  private resA: string | null = null;
+  private resB = "";
+  private resTag = 0;
+
+  constructor(
+    private readonly cols: EdgeColumns,
+    /** Row in cols.times; -1 once removed from its graph (its numbers are gone). */
+    public row: number,
+    readonly a: string,
+    readonly b: string,
+  ) {}
+
+  /** Give the rows back (the graph removed the edge): only the tokens stay readable. */
+  release(): void {
+    this.cols.times.release(this.row);
+    if (this.rfRow >= 0) this.cols.rf.release(this.rfRow);
+    this.row = -1;
+    this.rfRow = -1;
+  }
+
+  private at(i: number): number {
+    const t = this.cols.times;
+    return t.block(this.row)[t.offset(this.row) + i]!;
+  }
+
+  private put(i: number, v: number): void {
+    const t = this.cols.times;
+    t.block(this.row)[t.offset(this.row) + i] = v;
+  }
+
+  private stats(i: number): RunningStats | null {
+    if (this.rfRow < 0) return null;
+    const rf = this.cols.rf;
+    return readStats(rf.block(this.rfRow), rf.offset(this.rfRow) + i);
+  }
+
+  private setStats(i: number, s: RunningStats | null): void {
+    if (this.rfRow < 0) {
+      if (!s || s.n === 0) return;
+      this.rfRow = this.cols.rf.alloc();
+    }
+    const rf = this.cols.rf;
+    writeStats(rf.block(this.rfRow), rf.offset(this.rfRow) + i, s);
+  }
+
+  /** A fresh object on every read, as `resolveEdge` makes them. */
+  get res(): EdgeResolution | null {
+    if (this.resA === null) return null;
+    return {
+      a: this.resA,
+      b: this.resB,
+      confidence: this.at(CONFIDENCE),
+      sure: (this.resTag & 1) === 1,
+      how: RESOLUTION_HOWS[this.resTag >> 1]!,
+    };
+  }
+  set res(r: EdgeResolution | null) {
+    this.resA = r ? r.a : null;
+    this.resB = r ? r.b : "";
+    this.resTag = r ? RESOLUTION_HOWS.indexOf(r.how) * 2 + (r.sure ? 1 : 0) : 0;
+    this.put(CONFIDENCE, r ? r.confidence : 0);
+  }
+  get firstSeen(): number {
+    return this.at(FIRST);
+  }
+  set firstSeen(v: number) {
+    this.put(FIRST, v);
+  }
+  get lastSeen(): number {
+    return this.at(LAST);
+  }
+  set lastSeen(v: number) {
+    this.put(LAST, v);
+  }
+  get score(): number {
+    return this.at(SCORE);
+  }
+  set score(v: number) {
+    this.put(SCORE, v);
+  }
+  get scoreAt(): number {
+    return this.at(SCORE_AT);
+  }
+  set scoreAt(v: number) {
+    this.put(SCORE_AT, v);
+  }
+  /** A fresh object on every read: change it by assigning it back. */
+  get snr(): RunningStats | null {
+    return this.stats(SNR);
+  }
+  set snr(s: RunningStats | null) {
+    this.setStats(SNR, s);
+  }
+  /** A fresh object on every read: change it by assigning it back. */
+  get rssi(): RunningStats | null {
+    return this.stats(RSSI);
+  }
+  set rssi(s: RunningStats | null) {
+    this.setStats(RSSI, s);
+  }
+}
