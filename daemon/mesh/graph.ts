@@ -63,6 +63,13 @@ export class Graph {
   /** hash -> edge keys already counted for that transmission (insertion-ordered, capped). */
   private readonly recent = new Map<string, Set<number>>();
   private readonly intern = new Map<string, number>();
+  /**
+   * Each id's token, the instance first seen. Edges and neighbours keep this
+   * one: tokens arrive as fresh strings (a decoded path, a restored row), and
+   * a copy per edge held 3.3 MB more of heap in a state of 100,000 edges
+   * restored by bench/mesh-tables.ts.
+   */
+  private readonly names: string[] = [];
 
   constructor(private readonly halfLifeMs: number) {}
 
@@ -105,12 +112,21 @@ export class Graph {
         id = this.intern.size;
       }
       this.intern.set(s, id);
+      this.names.push(s);
     }
     return id;
   }
 
   private keyOf(a: string, b: string): number {
-    return pairKey(this.idOf(a), this.idOf(b));
+    const x = this.idOf(a);
+    const y = this.idOf(b);
+    // Interning b may have started the ids over, a's with them.
+    return this.intern.get(a) === x ? pairKey(x, y) : pairKey(this.idOf(a), y);
+  }
+
+  /** The interned instance of a token the graph knows. */
+  private canon(t: string): string {
+    return this.names[this.intern.get(t)!]!;
   }
 
   private keyIfKnown(a: string, b: string): number | undefined {
@@ -123,6 +139,7 @@ export class Graph {
   private reintern(): void {
     const all = [...this.edges.values()];
     this.intern.clear();
+    this.names.length = 0;
     this.edges.clear();
     this.recent.clear();
     for (const e of all) this.edges.set(this.keyOf(e.a, e.b), e);
@@ -141,12 +158,14 @@ export class Graph {
     const key = this.keyOf(a, b);
     let e = this.edges.get(key);
     if (!e) {
-      e = a < b ? this.record(a, b) : this.record(b, a);
+      const x = this.canon(a);
+      const y = this.canon(b);
+      e = x < y ? this.record(x, y) : this.record(y, x);
       e.firstSeen = s.at;
       e.lastSeen = s.at;
       e.scoreAt = s.at;
       this.edges.set(key, e);
-      this.link(a, b);
+      this.link(x, y);
     }
     e.observations++;
     e.hashSizes |= 1 << s.hashSize;
@@ -172,9 +191,9 @@ export class Graph {
     const key = this.keyOf(e.a, e.b);
     let r = this.edges.get(key);
     if (!r) {
-      r = this.record(e.a, e.b);
+      r = this.record(this.canon(e.a), this.canon(e.b));
       this.edges.set(key, r);
-      this.link(e.a, e.b);
+      this.link(r.a, r.b);
     }
     r.firstSeen = e.firstSeen;
     r.lastSeen = e.lastSeen;
