@@ -57,7 +57,7 @@ export const MESH_SCHEMA = {
       minimum: 1,
       default: 50000,
       description:
-        "Cap on neighbour edges kept (weakest pruned first). Each 1,000 edges held cost about 0.9 MB of memory (docs/mesh.md).",
+        "Cap on neighbour edges kept (weakest pruned first). Edges cost memory: with 20,000 nodes the daemon ran at 146 MB holding 45,334 edges and 170 MB holding 103,232 (docs/mesh.md).",
     },
     maxNodes: {
       type: "integer",
