@@ -70,6 +70,18 @@ export class Graph {
    * restored by bench/mesh-tables.ts.
    */
   private readonly names: string[] = [];
+  /**
+   * Ids of tokens whose last edge went, oldest first, each with the count
+   * of transmissions `recent` had taken in when it was freed. An id is
+   * handed out again once RECENT_TX more have come, so no edge key left
+   * in `recent` can name a new pair. (Before, every token ever heard kept
+   * its id, its string and its place in `intern` while the daemon ran.)
+   */
+  private freeIds: number[] = [];
+  private freedAt: number[] = [];
+  private freeHead = 0;
+  /** Transmissions `recent` has taken in. */
+  private transmissions = 0;
 
   constructor(private readonly halfLifeMs: number) {}
 
@@ -102,19 +114,50 @@ export class Graph {
     return this.adj.has(token);
   }
 
+  /** Tokens with an id: those of the edges held. */
+  get tokenCount(): number {
+    return this.intern.size;
+  }
+
+  /** Ids handed out so far, held or freed: what `names` holds. */
+  get idSpan(): number {
+    return this.names.length;
+  }
+
   private idOf(s: string): number {
     let id = this.intern.get(s);
     if (id === undefined) {
-      id = this.intern.size;
-      if (id >= ID_SPAN) {
-        // Ids of pruned edges are never reused; start over when they run out.
-        this.reintern();
-        id = this.intern.size;
+      const h = this.freeHead;
+      if (h < this.freeIds.length && this.freedAt[h]! + RECENT_TX <= this.transmissions) {
+        id = this.freeIds[h]!;
+        this.names[id] = s;
+        this.freeHead++;
+        if (this.freeHead > 1024 && this.freeHead * 2 > this.freeIds.length) this.dropTaken();
+      } else {
+        if (this.names.length >= ID_SPAN) this.reintern();
+        id = this.names.length;
+        this.names.push(s);
       }
       this.intern.set(s, id);
-      this.names.push(s);
     }
     return id;
+  }
+
+  /** Free ids handed out leave the front of the queue. */
+  private dropTaken(): void {
+    this.freeIds = this.freeIds.slice(this.freeHead);
+    this.freedAt = this.freedAt.slice(this.freeHead);
+    this.freeHead = 0;
+  }
+
+  /** A token's last edge went: its id is freed (see freeIds). */
+  private forget(t: string): void {
+    const id = this.intern.get(t);
+    if (id === undefined) return;
+    this.intern.delete(t);
+    this.names[id] = "";
+    this.freeIds.push(id);
+    this.freedAt.push(this.transmissions);
   }
 
   private keyOf(a: string, b: string): number {
@@ -140,6 +183,9 @@ export class Graph {
     const all = [...this.edges.values()];
     this.intern.clear();
     this.names.length = 0;
+    this.freeIds = [];
+    this.freedAt = [];
+    this.freeHead = 0;
     this.edges.clear();
     this.recent.clear();
     for (const e of all) this.edges.set(this.keyOf(e.a, e.b), e);
@@ -294,6 +340,7 @@ export class Graph {
     if (!set) {
       set = new Set();
       this.recent.set(hash, set);
+      this.transmissions++;
       if (this.recent.size > RECENT_TX) {
         const oldest = this.recent.keys().next().value;
         if (oldest !== undefined) this.recent.delete(oldest);
@@ -326,7 +373,10 @@ export class Graph {
     const s = this.adj.get(x);
     if (s === undefined) return;
     if (typeof s === "string") {
-      if (s === y) this.adj.delete(x);
+      if (s === y) {
+        this.adj.delete(x);
+        this.forget(x);
+      }
     } else if (Array.isArray(s)) {
       const i = s.indexOf(y);
       if (i < 0) return;
@@ -334,7 +384,10 @@ export class Graph {
       else s.splice(i, 1);
     } else {
       s.delete(y);
-      if (s.size === 0) this.adj.delete(x);
+      if (s.size === 0) {
+        this.adj.delete(x);
+        this.forget(x);
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import { silentLogger } from "../../daemon/core/log.ts";
 import { Graph, kthSmallest } from "../../daemon/mesh/graph.ts";
 import { MeshModel } from "../../daemon/mesh/model.ts";
 import type { MeshConfig } from "../../daemon/mesh/types.ts";
+import { plainEdge } from "../support/mesh/edge.ts";
 import { advertObs, advertOf, hopOf, key, obs } from "../support/mesh/obs.ts";
 
 const T0 = Date.UTC(2026, 4, 1);
@@ -276,5 +277,54 @@ describe("a token's edges", () => {
     }
     expect(g.size).toBe(0);
     expect(tokens.some((t) => g.hasToken(t))).toBe(false);
+  });
+});
+
+describe("token ids", () => {
+  const sight = (hash: string, at: number) => ({
+    hash,
+    at,
+    hashSize: 3,
+    kind: 2,
+    snr: 1,
+    rssi: -90,
+  });
+
+  it("go with a token's last edge and are handed to new tokens, the edges unchanged", () => {
+    const g = new Graph(DAY);
+    let h = new Graph(DAY);
+    const tokensOf = (x: Graph) => new Set([...x.values()].flatMap((e) => [e.a, e.b]));
+    for (let round = 0; round < 20; round++) {
+      const at = T0 + round * DAY;
+      h = new Graph(DAY);
+      for (let i = 0; i < 500; i++) {
+        const t = `?${round.toString(16)}${i.toString(16).padStart(4, "0")}`;
+        const s = sight(`h${round}-${i}`, at);
+        for (const x of [g, h]) {
+          x.add("@main", t, s);
+          if (i % 3 === 0) x.add(t, `?${round}x${i}`, s);
+        }
+      }
+      // Last round's tokens lose their edges (all but the radio's).
+      g.prune(at, at - 1, 1_000_000);
+      expect(g.tokenCount).toBe(tokensOf(g).size);
+      expect(g.tokenCount).toBe(1 + 500 + 167);
+    }
+    // 20 rounds of 667 new tokens; the ids freed wait for 4,096 more
+    // transmissions (about 8 rounds of 500) before they are reused.
+    expect(g.idSpan).toBeLessThan(11 * 667);
+    const rows = (x: Graph) =>
+      [...x.values()].map((e) => JSON.stringify(plainEdge(e))).sort((p, q) => (p < q ? -1 : 1));
+    expect(rows(g)).toEqual(rows(h));
+  });
+
+  it("are not reused while a transmission that counted their edges is recent", () => {
+    const g = new Graph(DAY);
+    g.add("?aa", "?bb", sight("same", T0));
+    g.prune(T0 + DAY, T0 + 1, 1_000_000);
+    expect(g.size).toBe(0);
+    // A relayed copy of that transmission, naming two new tokens.
+    const e = g.add("?cc", "?dd", sight("same", T0 + DAY));
+    expect(e?.sightings).toBe(1);
   });
 });
