@@ -156,7 +156,7 @@ export class EdgeRecord implements EdgeState {
     readonly b: string,
   ) {}
 
-  /** Give the rows back (the graph removed the edge): only the tokens stay readable. */
+  /** Give the rows back (the graph removed the edge): only the tokens stay meaningful. */
   release(): void {
     this.cols.times.release(this.row);
     if (this.rfRow >= 0) this.cols.rf.release(this.rfRow);
@@ -164,12 +164,16 @@ export class EdgeRecord implements EdgeState {
     this.rfRow = -1;
   }
 
+  // A released record reads 0 and ignores writes: a sliced settle may
+  // still hold it in its list of edges after a prune took it out.
   private at(i: number): number {
+    if (this.row < 0) return 0;
     const t = this.cols.times;
     return t.block(this.row)[t.offset(this.row) + i]!;
   }
 
   private put(i: number, v: number): void {
+    if (this.row < 0) return;
     const t = this.cols.times;
     t.block(this.row)[t.offset(this.row) + i] = v;
   }
@@ -181,6 +185,7 @@ export class EdgeRecord implements EdgeState {
   }
 
   private setStats(i: number, s: RunningStats | null): void {
+    if (this.row < 0) return;
     if (this.rfRow < 0) {
       if (!s || s.n === 0) return;
       this.rfRow = this.cols.rf.alloc();

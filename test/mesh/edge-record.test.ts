@@ -12,6 +12,7 @@ import {
 } from "../../daemon/mesh/edge-record.ts";
 import { Graph, type Sighting } from "../../daemon/mesh/graph.ts";
 import { RESOLUTION_HOWS } from "../../daemon/mesh/resolve.ts";
+import { bigState } from "../support/mesh/big.ts";
 import { plainEdge } from "../support/mesh/edge.ts";
 
 const DAY = 86_400_000;
@@ -72,6 +73,25 @@ describe("edge rows", () => {
     expect(c.times.live).toBe(kept.length + 11_000);
     expect(c.rf.live).toBe(kept.length / 2 + 5500);
     expect(kept.map((r) => [r.lastSeen, r.snr])).toEqual(before);
+  });
+
+  it("a released record reads 0 and leaves the row it had alone", () => {
+    const c = new EdgeColumns();
+    const old = new EdgeRecord(c, c.times.alloc(), "?a", "?b");
+    old.snr = { n: 1, sum: 2, min: 2, max: 2, last: 2, recent: 2 };
+    old.release();
+    // The row goes to a new edge; writes through the old record (a sliced
+    // settle holding it across a prune) must not reach it.
+    const next = new EdgeRecord(c, c.times.alloc(), "?c", "?d");
+    next.score = 3;
+    expect(next.row).toBe(0);
+    old.score = 9;
+    old.lastSeen = 9;
+    old.rssi = { n: 1, sum: -90, min: -90, max: -90, last: -90, recent: -90 };
+    old.res = { a: "?a", b: "?b", confidence: 0.5, sure: false, how: "context" };
+    expect([old.score, old.lastSeen, old.snr, old.rssi]).toEqual([0, 0, null, null]);
+    expect([next.score, next.lastSeen, next.rssi]).toEqual([3, 0, null]);
+    expect(c.rf.live).toBe(0);
   });
 
   it("read statistics as null until set, and a read is a copy", () => {
@@ -151,5 +171,19 @@ describe("a graph's edges through removals and compaction", () => {
       [...x.values()].map(plainEdge).sort((p, q) => (p!.a + p!.b < q!.a + q!.b ? -1 : 1));
     expect(all(g)).toEqual(all(h));
     expect(all(g).some((e) => e!.snr !== null && e!.snr.n > 1)).toBe(true);
+  });
+});
+
+describe("a settle in steps across a prune", () => {
+  it("finishes over the edges the prune took out", () => {
+    const s = bigState(200, 1000);
+    const steps = s.settleSteps(() => true);
+    for (let i = 0; i < 300; i++) steps.next();
+    // Far past every edge's last sighting: the prune takes them all.
+    expect(s.prune(Date.now() + 400 * DAY).length).toBe(1000);
+    expect(() => {
+      for (let r = steps.next(); !r.done; r = steps.next()) {}
+    }).not.toThrow();
+    expect(s.graph.size).toBe(0);
   });
 });
