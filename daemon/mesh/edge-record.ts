@@ -11,7 +11,7 @@
  * 20,000 nodes and 100,000 edges.
  */
 import { type EdgeResolution, RESOLUTION_HOWS } from "./resolve.ts";
-import type { RunningStats } from "./stats.ts";
+import { type RunningStats, readStatsAt, STATS_WIDTH, writeStatsAt } from "./stats.ts";
 
 export interface EdgeState {
   /** Tokens, a < b. */
@@ -47,12 +47,12 @@ const SCORE_AT = 3;
 const CONFIDENCE = 4;
 /**
  * Doubles in a row of times, score and resolution confidence, and in a row
- * of statistics (stats.ts' six, twice).
+ * of statistics (SNR's then RSSI's, stats.ts' layout).
  */
 export const TIMES_STRIDE = 5;
-export const RF_STRIDE = 12;
+export const RF_STRIDE = 2 * STATS_WIDTH;
 const SNR = 0;
-const RSSI = 6;
+const RSSI = STATS_WIDTH;
 /** Rows per block: blocks are added one at a time, never copied to grow. */
 export const BLOCK_ROWS = 4096;
 const BLOCK_SHIFT = 12;
@@ -110,31 +110,6 @@ export class EdgeColumns {
   readonly rf = new Rows(RF_STRIDE);
 }
 
-function readStats(f: Float64Array, o: number): RunningStats | null {
-  if (f[o] === 0) return null;
-  return {
-    n: f[o]!,
-    sum: f[o + 1]!,
-    min: f[o + 2]!,
-    max: f[o + 3]!,
-    last: f[o + 4]!,
-    recent: f[o + 5]!,
-  };
-}
-
-function writeStats(f: Float64Array, o: number, s: RunningStats | null): void {
-  if (!s || s.n === 0) {
-    f.fill(0, o, o + 6);
-    return;
-  }
-  f[o] = s.n;
-  f[o + 1] = s.sum;
-  f[o + 2] = s.min;
-  f[o + 3] = s.max;
-  f[o + 4] = s.last;
-  f[o + 5] = s.recent;
-}
-
 /** One edge of a graph: an EdgeState whose numbers are rows of its EdgeColumns. */
 export class EdgeRecord implements EdgeState {
   sightings = 0;
@@ -181,7 +156,7 @@ export class EdgeRecord implements EdgeState {
   private stats(i: number): RunningStats | null {
     if (this.rfRow < 0) return null;
     const rf = this.cols.rf;
-    return readStats(rf.block(this.rfRow), rf.offset(this.rfRow) + i);
+    return readStatsAt(rf.block(this.rfRow), rf.offset(this.rfRow) + i);
   }
 
   private setStats(i: number, s: RunningStats | null): void {
@@ -191,7 +166,7 @@ export class EdgeRecord implements EdgeState {
       this.rfRow = this.cols.rf.alloc();
     }
     const rf = this.cols.rf;
-    writeStats(rf.block(this.rfRow), rf.offset(this.rfRow) + i, s);
+    writeStatsAt(rf.block(this.rfRow), rf.offset(this.rfRow) + i, s);
   }
 
   /** A fresh object on every read, as `resolveEdge` makes them. */

@@ -65,6 +65,36 @@ export function statsRow(s: RunningStats | null): number[] | null {
   return s ? [s.n, s.sum, s.min, s.max, s.last, s.recent] : null;
 }
 
+/** Doubles one RunningStats takes in a row of a Float64Array (statsRow's order). */
+export const STATS_WIDTH = 6;
+
+/** The statistics at `o` of a row (n 0: none). */
+export function readStatsAt(f: Float64Array, o: number): RunningStats | null {
+  if (f[o] === 0) return null;
+  return {
+    n: f[o]!,
+    sum: f[o + 1]!,
+    min: f[o + 2]!,
+    max: f[o + 3]!,
+    last: f[o + 4]!,
+    recent: f[o + 5]!,
+  };
+}
+
+/** Put statistics at `o` of a row in statsRow's order (null: zeros). */
+export function writeStatsAt(f: Float64Array, o: number, s: RunningStats | null): void {
+  if (!s || s.n === 0) {
+    f.fill(0, o, o + STATS_WIDTH);
+    return;
+  }
+  f[o] = s.n;
+  f[o + 1] = s.sum;
+  f[o + 2] = s.min;
+  f[o + 3] = s.max;
+  f[o + 4] = s.last;
+  f[o + 5] = s.recent;
+}
+
 /**
  * Restore from untrusted JSON (the array of statsRow, or the named fields
  * of tables versions 1-3): anything malformed yields null.
