@@ -89,8 +89,8 @@ export class Rows {
   }
 
   release(row: number): void {
-    const o = (row & (BLOCK_ROWS - 1)) * this.stride;
-    this.blocks[row >> BLOCK_SHIFT]!.fill(0, o, o + this.stride);
+    const o = this.offset(row);
+    this.block(row).fill(0, o, o + this.stride);
     this.free.push(row);
   }
 

@@ -101,7 +101,8 @@ export function writeStatsAt(f: Float64Array, o: number, s: RunningStats | null)
  */
 export function parseStats(v: unknown): RunningStats | null {
   if (Array.isArray(v)) {
-    if (v.length !== 6 || !v.every((x) => typeof x === "number" && Number.isFinite(x))) return null;
+    if (v.length !== STATS_WIDTH || !v.every((x) => typeof x === "number" && Number.isFinite(x)))
+      return null;
     const [n, sum, min, max, last, recent] = v as number[];
     return { n: n!, sum: sum!, min: min!, max: max!, last: last!, recent: recent! };
   }
