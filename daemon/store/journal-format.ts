@@ -139,9 +139,8 @@ export interface DamagedRegion {
   readonly frames: number;
 }
 
-export interface ParsedJournal {
-  /** The records of the good frames, in order (for layout 1, one per frame). */
-  readonly frames: readonly Uint8Array[];
+/** What reading a journal file found besides its records. */
+export interface JournalScan {
   /** Bytes up to the end of the last good frame. */
   readonly goodBytes: number;
   /** Bad bytes at the end with no good frame after them. */
@@ -151,6 +150,11 @@ export interface ParsedJournal {
   readonly layout: number;
   /** Layout 3: the index the next frame appended after goodBytes gets. */
   readonly nextIndex: number;
+}
+
+export interface ParsedJournal extends JournalScan {
+  /** The records of the good frames, in order (for layout 1, one per frame). */
+  readonly frames: readonly Uint8Array[];
 }
 
 const startsWith = (buf: Uint8Array, prefix: Uint8Array, at = 0) =>
@@ -206,6 +210,23 @@ function nextGroupStart(buf: Uint8Array, v: DataView, from: number) {
 
 /** Pure: split a journal file's bytes into records, telling a torn tail from damage. */
 export function parseJournal(buf: Uint8Array): ParsedJournal {
+  const frames: Uint8Array[] = [];
+  const scan = scanJournal(buf, (records) => {
+    for (const r of records) frames.push(r);
+  });
+  return { frames, ...scan };
+}
+
+/**
+ * parseJournal one frame at a time: `each` gets a good frame's records, in
+ * order, as the frame is read, so a replay holds one group commit's records
+ * at a time, not the whole file's (a file of mesh-table batches inflates to
+ * twice its size). What `each` throws propagates; it is not taken for damage.
+ */
+export function scanJournal(
+  buf: Uint8Array,
+  each: (records: readonly Uint8Array[]) => void,
+): JournalScan {
   const layout = startsWith(buf, JOURNAL_MAGIC)
     ? 3
     : startsWith(buf, JOURNAL_MAGIC_V2)
@@ -213,10 +234,8 @@ export function parseJournal(buf: Uint8Array): ParsedJournal {
       : startsWith(buf, JOURNAL_MAGIC_V1)
         ? 1
         : 0;
-  if (layout === 0)
-    return { frames: [], goodBytes: 0, torn: buf.length > 0, damage: [], layout, nextIndex: 0 };
+  if (layout === 0) return { goodBytes: 0, torn: buf.length > 0, damage: [], layout, nextIndex: 0 };
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const frames: Uint8Array[] = [];
   const damage: DamagedRegion[] = [];
   let dict: Uint8Array | null = EMPTY;
   let index = -1;
@@ -224,30 +243,34 @@ export function parseJournal(buf: Uint8Array): ParsedJournal {
   let goodBytes = 4;
   while (pos < buf.length) {
     const payload = frameAt(buf, v, pos);
+    let records: Uint8Array[] | null = null;
     if (payload) {
       try {
-        if (layout === 1) frames.push(payload);
+        if (layout === 1) records = [payload];
         else if (layout === 2) {
           const u = unpackRecords(payload, dict ?? EMPTY);
-          frames.push(...u.records);
+          records = u.records;
           dict = u.dict;
         } else if (payload[0] === CONTINUATION && dict !== null) {
           const u = unpackRecords(payload.subarray(1), dict);
-          frames.push(...u.records);
+          records = u.records;
           dict = u.dict;
           index++;
         } else {
           const g = decodeGroupStart(payload);
-          frames.push(...g.records);
+          records = g.records;
           dict = g.dict;
           index = g.index;
         }
-        pos += 8 + payload.length;
-        goodBytes = pos;
-        continue;
       } catch {
         // The checksum matched yet it does not decode: damage, handled below.
       }
+    }
+    if (payload && records) {
+      pos += 8 + payload.length;
+      goodBytes = pos;
+      each(records);
+      continue;
     }
     // A bad frame at pos. Layout 3 resumes at the next group start.
     const next = layout === 3 ? nextGroupStart(buf, v, pos + 1) : null;
@@ -257,11 +280,11 @@ export function parseJournal(buf: Uint8Array): ParsedJournal {
         bytes: next.pos - pos,
         frames: Math.max(1, next.index - index - 1),
       });
-      frames.push(...next.records);
       dict = next.dict;
       index = next.index;
       pos = next.end;
       goodBytes = pos;
+      each(next.records);
       continue;
     }
     // No group start follows. Good frames right after this one's stated
@@ -277,7 +300,7 @@ export function parseJournal(buf: Uint8Array): ParsedJournal {
       continue;
     }
     damage.push({ offset: pos, bytes: buf.length - pos, frames: 1 + good });
-    return { frames, goodBytes, torn: false, damage, layout, nextIndex: index + 1 };
+    return { goodBytes, torn: false, damage, layout, nextIndex: index + 1 };
   }
-  return { frames, goodBytes, torn: goodBytes < buf.length, damage, layout, nextIndex: index + 1 };
+  return { goodBytes, torn: goodBytes < buf.length, damage, layout, nextIndex: index + 1 };
 }

@@ -16,11 +16,13 @@ export {
   JOURNAL_MAGIC,
   JOURNAL_MAGIC_V1,
   JOURNAL_MAGIC_V2,
+  type JournalScan,
   MAX_FRAME,
   type ParsedJournal,
   packFrame,
   packRecords,
   parseJournal,
+  scanJournal,
   unpackRecords,
 } from "./journal-format.ts";
 

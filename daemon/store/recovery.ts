@@ -14,7 +14,7 @@ import type { JournalDamage } from "./api.ts";
 import type { DbWriter } from "./apply.ts";
 import { StoreError } from "./errors.ts";
 import type { FsPort } from "./fsport.ts";
-import { type JournalResume, listJournals, parseJournal } from "./journal.ts";
+import { type JournalResume, listJournals, scanJournal } from "./journal.ts";
 import { decodeOp } from "./ops.ts";
 import { listSnapshots } from "./snapshots.ts";
 import type { Database, SqlJsStatic } from "./sqlite.ts";
@@ -106,14 +106,6 @@ export interface ReplayResult {
   readonly problems: string[];
 }
 
-function decodeSeq(record: Uint8Array): number | null {
-  try {
-    return decodeOp(record).seq;
-  } catch {
-    return null;
-  }
-}
-
 export function replayJournals(
   fsp: FsPort,
   dir: string,
@@ -137,7 +129,36 @@ export function replayJournals(
     if (next && next.firstSeq - 1 <= fromSeq) continue;
     const buf = fsp.readFileSync(join(dir, f.name)) as Uint8Array;
     bytes += buf.length;
-    const parsed = parseJournal(buf);
+    const gaps: { range: string; msg: string }[] = [];
+    let lastInFile: number | null = null;
+    const parsed = scanJournal(buf, (records) => {
+      for (const payload of records) {
+        let op: ReturnType<typeof decodeOp>;
+        lastInFile = null;
+        try {
+          op = decodeOp(payload);
+        } catch (err) {
+          count("journal_bad_records");
+          log.error("journal record passed its checksum but does not decode; skipping", {
+            file: f.name,
+            error: (err as Error).message,
+          });
+          continue;
+        }
+        lastInFile = op.seq;
+        if (op.seq <= lastSeq) continue;
+        if (op.seq !== lastSeq + 1) {
+          const msg = `journal gap: records ${lastSeq + 1}..${op.seq - 1} are missing`;
+          count("journal_gaps");
+          log.error(msg);
+          gaps.push({ range: `${lastSeq + 1}..${op.seq - 1}`, msg });
+        }
+        w.apply(op);
+        afterApply?.(payload.length);
+        lastSeq = op.seq;
+        applied++;
+      }
+    });
     if (parsed.torn) {
       torn++;
       count("journal_torn");
@@ -146,37 +167,11 @@ export function replayJournals(
         goodBytes: parsed.goodBytes,
       });
     }
-    const gaps: string[] = [];
-    for (const payload of parsed.frames) {
-      let op: ReturnType<typeof decodeOp>;
-      try {
-        op = decodeOp(payload);
-      } catch (err) {
-        count("journal_bad_records");
-        log.error("journal record passed its checksum but does not decode; skipping", {
-          file: f.name,
-          error: (err as Error).message,
-        });
-        continue;
-      }
-      if (op.seq <= lastSeq) continue;
-      if (op.seq !== lastSeq + 1) {
-        const msg = `journal gap: records ${lastSeq + 1}..${op.seq - 1} are missing`;
-        count("journal_gaps");
-        log.error(msg);
-        // Damage in this file explains its gaps; the damage report names them.
-        if (parsed.damage.length) gaps.push(`${lastSeq + 1}..${op.seq - 1}`);
-        else problems.push(msg);
-      }
-      w.apply(op);
-      afterApply?.(payload.length);
-      lastSeq = op.seq;
-      applied++;
-    }
+    // Damage in this file explains its gaps; the damage report names them.
+    if (!parsed.damage.length) problems.push(...gaps.map((g) => g.msg));
     // A crash loop would otherwise leave one new file per start. Appending
     // is safe to a clean layout-3 file whose last record is the newest:
     // what follows goodBytes (a torn tail) holds nothing readable.
-    const lastInFile = parsed.frames.length ? decodeSeq(parsed.frames.at(-1)!) : null;
     resume =
       i === files.length - 1 &&
       parsed.layout === 3 &&
@@ -200,7 +195,9 @@ export function replayJournals(
       count("journal_damage_frames", frames);
       count("journal_damage_bytes", skipped);
       // Not a torn write: an append cannot put bad bytes before good ones.
-      const lost = gaps.length ? `records ${gaps.join(", ")}` : "no records the snapshot lacks";
+      const lost = gaps.length
+        ? `records ${gaps.map((g) => g.range).join(", ")}`
+        : "no records the snapshot lacks";
       const msg = `journal ${f.name} is damaged: ${skipped} bytes skipped at offset ${d.map((x) => x.offset).join(", ")}, ${frames} group commit(s) lost (${lost})`;
       log.error(msg);
       problems.push(msg);

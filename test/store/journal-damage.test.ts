@@ -8,6 +8,7 @@ import {
   JOURNAL_MAGIC,
   packFrame,
   parseJournal,
+  scanJournal,
 } from "../../daemon/store/journal-format.ts";
 import { rng } from "../support/rng.ts";
 
@@ -52,6 +53,26 @@ describe("journal layout 3", () => {
     expect(p).toMatchObject({ layout: 3, torn: false, damage: [], goodBytes: b.file.length });
     expect(p.frames.map(hex)).toEqual(b.records);
     expect(b.groups).toBeGreaterThan(5);
+  });
+
+  it("scanJournal hands over one frame's records at a time; what the callback throws is not damage", () => {
+    const b = build(30, 400);
+    const calls: string[][] = [];
+    const s = scanJournal(b.file, (records) => calls.push(records.map(hex)));
+    expect(s).toMatchObject({ layout: 3, torn: false, damage: [], goodBytes: b.file.length });
+    const perFrame = Array.from(
+      { length: 30 },
+      (_, f) => b.where.filter((w) => w.frame === f).length,
+    );
+    expect(calls.map((c) => c.length)).toEqual(perFrame);
+    expect(calls.flat()).toEqual(b.records);
+    let n = 0;
+    const failing = () =>
+      scanJournal(b.file, () => {
+        if (++n === 5) throw new Error("apply failed");
+      });
+    expect(failing).toThrow("apply failed");
+    expect(n).toBe(5);
   });
 
   it("one flipped byte anywhere loses at most the rest of its group, and says so", () => {
