@@ -8,8 +8,9 @@ import type { Bucket } from "./analytics.ts";
 import { HOP_BINS, RSSI_BINS, SNR_BINS } from "./analytics.ts";
 import { type EdgeState, isSelfLinkable } from "./graph.ts";
 import { cleanExtras, cleanName, type NodeState } from "./nodes.ts";
-import type { MeshState, RadioIdentity, TokenStats } from "./state.ts";
+import type { MeshState, RadioIdentity } from "./state.ts";
 import { parseStats, statsRow } from "./stats.ts";
+import type { TokenStats } from "./token-table.ts";
 
 const num = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 export const TOKEN = /^(\?[0-9a-f]{2,6}|@[\x21-\x7e]{1,64}|[0-9A-F]{64})$/;

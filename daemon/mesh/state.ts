@@ -15,7 +15,8 @@ import { type NodeState, NodeTable } from "./nodes.ts";
 import { PairCounts } from "./pair-counts.ts";
 import { distanceKm } from "./prefix-index.ts";
 import { hasPosition, type ResolveContext, resolveEdge, sureId, uniqueKey } from "./resolve.ts";
-import { addStat, mergeStats, type RunningStats } from "./stats.ts";
+import { mergeStats } from "./stats.ts";
+import { type TokenStats, TokenTable } from "./token-table.ts";
 import { isFlood, type MeshObservation, type ResolvedMeshConfig } from "./types.ts";
 
 const MAX_HOPS = 64;
@@ -53,16 +54,6 @@ export interface RadioIdentity {
   readonly lon: number | null;
 }
 
-/** How a path hash or a radio was heard (attributed to a node when it resolves alone). */
-export interface TokenStats {
-  lastHeard: number;
-  fewestHops: number | null;
-  relayed: number;
-  lastDirect: number;
-  snr: RunningStats | null;
-  rssi: RunningStats | null;
-}
-
 /** Why an observation is refused, or null when it is usable. Hostile input lands here. */
 export function checkObservation(o: MeshObservation): string | null {
   if (!o || typeof o !== "object") return "not-an-object";
@@ -89,7 +80,7 @@ function everyNth(n: number): () => boolean {
 export class MeshState {
   readonly graph: Graph;
   readonly nodes: NodeTable;
-  readonly tokens = new Map<string, TokenStats>();
+  readonly tokens = new TokenTable();
   readonly radioIds = new Map<string, RadioIdentity>();
   readonly minutes = new Ring(60_000, 1440);
   readonly hours = new Ring(3_600_000, 720);
@@ -243,10 +234,7 @@ export class MeshState {
     const radioTok = this.radioToken(o.radioId);
     // Our own radio is alive while it hears anything.
     const rt = this.token(radioTok);
-    if (rt) {
-      if (at > rt.lastHeard) rt.lastHeard = at;
-      rt.fewestHops = 0;
-    }
+    if (rt >= 0) this.tokens.alive(rt, at);
     const flood = isFlood(o.route);
     let origin: string | null = null;
     if (o.advert && o.payloadType === PAYLOAD_ADVERT) {
@@ -286,11 +274,7 @@ export class MeshState {
       if (flood) {
         const away = hops.length - 1 - i;
         const s = this.token(t);
-        if (s) {
-          if (at > s.lastHeard) s.lastHeard = at;
-          if (s.fewestHops === null || away < s.fewestHops) s.fewestHops = away;
-          if (o.firstSeen) s.relayed++;
-        }
+        if (s >= 0) this.tokens.heard(s, at, away, !!o.firstSeen);
         if (o.firstSeen) this.activity.talk(t, at, false);
       }
     }
@@ -301,11 +285,7 @@ export class MeshState {
     const last = toks[toks.length - 1]!;
     this.link(last, radioTok, o, EDGE_RX, true);
     const ls = this.token(last);
-    if (ls) {
-      if (at > ls.lastDirect) ls.lastDirect = at;
-      if (snr !== null) ls.snr = addStat(ls.snr, snr);
-      if (rssi !== null) ls.rssi = addStat(ls.rssi, rssi);
-    }
+    if (ls >= 0) this.tokens.direct(ls, at, snr, rssi);
     return null;
   }
 
@@ -325,8 +305,8 @@ export class MeshState {
     this.counters.edgesPruned += dropped.length;
     for (const e of dropped) this.onTouch?.("edge", `${e.a}|${e.b}`);
     let n = 0;
-    for (const [t, s] of this.tokens) {
-      if (!this.graph.hasToken(t) && s.lastHeard < cutoff) {
+    for (const t of this.tokens.keys()) {
+      if (!this.graph.hasToken(t) && this.tokens.lastHeard(t) < cutoff) {
         this.tokens.delete(t);
         this.onTouch?.("token", t);
       }
@@ -435,16 +415,11 @@ export class MeshState {
     }
   }
 
-  /** A token's hearing statistics to update (marked touched), or null past MAX_TOKENS. */
-  private token(t: string): TokenStats | null {
-    let s = this.tokens.get(t);
-    if (!s) {
-      if (this.tokens.size >= MAX_TOKENS) return null;
-      s = { lastHeard: 0, fewestHops: null, relayed: 0, lastDirect: 0, snr: null, rssi: null };
-      this.tokens.set(t, s);
-    }
+  /** A token's row in `tokens` to update (marked touched), or -1 past MAX_TOKENS. */
+  private token(t: string): number {
+    if (this.tokens.size >= MAX_TOKENS && !this.tokens.has(t)) return -1;
     this.onTouch?.("token", t);
-    return s;
+    return this.tokens.rowOf(t);
   }
 
   /** `@` + a radio id, the same string each time (no new string per observation). */

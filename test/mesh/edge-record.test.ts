@@ -4,14 +4,10 @@
  * through all of that holds the same edges as one that never did.
  */
 import { describe, expect, it } from "vitest";
-import {
-  BLOCK_ROWS,
-  EdgeColumns,
-  EdgeRecord,
-  TIMES_STRIDE,
-} from "../../daemon/mesh/edge-record.ts";
+import { EdgeColumns, EdgeRecord, TIMES_STRIDE } from "../../daemon/mesh/edge-record.ts";
 import { Graph, type Sighting } from "../../daemon/mesh/graph.ts";
 import { RESOLUTION_HOWS } from "../../daemon/mesh/resolve.ts";
+import { BLOCK_ROWS } from "../../daemon/mesh/rows.ts";
 import { bigState } from "../support/mesh/big.ts";
 import { plainEdge } from "../support/mesh/edge.ts";
 
