@@ -4,18 +4,29 @@
  * health status. Owns the prefix index so the two never disagree.
  *
  * Stored by column, not as one object per node: a slot per key in one
- * Float64Array, names in a plain array, the rarer hearing statistics and
- * sensor extras in maps by slot. A key finds its slot through the prefix
- * index, which keeps the slot beside the key (no Map of keys). An object
- * per node cost some 310 bytes of V8 heap (its fields, and a boxed number
- * for each time) against 104 here, which at 20,000 nodes is most of what
- * the mesh model weighs (bench/soak.ts --nodes 20000). Readers get a plain
- * NodeState copy; every change goes through the table's methods.
+ * Float64Array, names in a plain array, sensor extras in a map by slot. A
+ * key finds its slot through the prefix index, which keeps the slot beside
+ * the key (no Map of keys). An object per node cost some 310 bytes of V8
+ * heap (its fields, and a boxed number for each time) against 104 here,
+ * which at 20,000 nodes is most of what the mesh model weighs
+ * (bench/soak.ts --nodes 20000). The direct SNR and RSSI statistics take
+ * 96 bytes more per slot; as objects in maps by slot they held more
+ * (bench/mesh-tables.ts' restored state, 20,000 nodes: heap 38.9 -> 30.8
+ * MB, array buffers 15.1 -> 17.8). Readers get a plain NodeState copy;
+ * every change goes through the table's methods.
  */
 import { type HealthStatus, type HealthThresholds, healthStatus } from "./health.ts";
 import { PrefixIndex } from "./prefix-index.ts";
 import type { NodeInfo } from "./resolve.ts";
-import { addStat, type RunningStats, type StatsView, viewStats } from "./stats.ts";
+import {
+  addStat,
+  type RunningStats,
+  readStatsAt,
+  STATS_WIDTH,
+  type StatsView,
+  viewStats,
+  writeStatsAt,
+} from "./stats.ts";
 import { type MeshAdvert, type ResolvedMeshConfig, type RoleName, roleName } from "./types.ts";
 
 /** One node as the table answers it (a copy: change it through the table). */
@@ -114,7 +125,10 @@ const FEWEST_HOPS = 9;
 const LAST_DIRECT = 10;
 const RELAYED = 11;
 const ROLE = 12;
-const COLUMNS = 13;
+/** Heard directly: SNR's then RSSI's statistics (stats.ts' layout; n 0: none). */
+const SNR = 13;
+const RSSI = SNR + STATS_WIDTH;
+const COLUMNS = RSSI + STATS_WIDTH;
 
 const orNaN = (v: number | null): number => (v === null ? Number.NaN : v);
 const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
@@ -129,8 +143,6 @@ export class NodeTable {
   /** Slots made so far (freed ones are reused first). */
   private made = 0;
   private readonly names: (string | null)[] = [];
-  private readonly snrs = new Map<number, RunningStats>();
-  private readonly rssis = new Map<number, RunningStats>();
   private readonly extrasOf = new Map<number, Record<string, unknown>>();
   private readonly free: number[] = [];
 
@@ -192,8 +204,8 @@ export class NodeTable {
     v[o + RELAYED] = n.relayed;
     v[o + ROLE] = n.role;
     this.names[slot] = n.name;
-    this.setSparse(this.snrs, slot, n.snr);
-    this.setSparse(this.rssis, slot, n.rssi);
+    writeStatsAt(v, o + SNR, n.snr);
+    writeStatsAt(v, o + RSSI, n.rssi);
     this.setSparse(this.extrasOf, slot, n.extras);
     return true;
   }
@@ -291,10 +303,11 @@ export class NodeTable {
   direct(key: string, at: number, snr: number | null, rssi: number | null): void {
     const slot = this.index.valueOf(key);
     if (slot === undefined) return;
-    const o = slot * COLUMNS + LAST_DIRECT;
-    if (at > this.num[o]!) this.num[o] = at;
-    if (snr !== null) this.snrs.set(slot, addStat(this.snrs.get(slot) ?? null, snr));
-    if (rssi !== null) this.rssis.set(slot, addStat(this.rssis.get(slot) ?? null, rssi));
+    const o = slot * COLUMNS;
+    const v = this.num;
+    if (at > v[o + LAST_DIRECT]!) v[o + LAST_DIRECT] = at;
+    if (snr !== null) writeStatsAt(v, o + SNR, addStat(readStatsAt(v, o + SNR), snr));
+    if (rssi !== null) writeStatsAt(v, o + RSSI, addStat(readStatsAt(v, o + RSSI), rssi));
   }
 
   thresholds(role: number): HealthThresholds {
@@ -346,8 +359,8 @@ export class NodeTable {
       advertIntervalMs: orNull(v[o + ADVERT_INTERVAL]!),
       advertTimestamp: v[o + ADVERT_TIMESTAMP]!,
       fewestHops: orNull(v[o + FEWEST_HOPS]!),
-      snr: this.snrs.get(slot) ?? null,
-      rssi: this.rssis.get(slot) ?? null,
+      snr: readStatsAt(v, o + SNR),
+      rssi: readStatsAt(v, o + RSSI),
       lastDirect: v[o + LAST_DIRECT]!,
       relayed: v[o + RELAYED]!,
       extras: this.extrasOf.get(slot) ?? null,
@@ -412,8 +425,6 @@ export class NodeTable {
     this.index.removeAll(new Set(gone.map(([k]) => k)));
     for (const [key, slot] of gone) {
       this.names[slot] = null;
-      this.snrs.delete(slot);
-      this.rssis.delete(slot);
       this.extrasOf.delete(slot);
       this.free.push(slot);
       this.evicted++;

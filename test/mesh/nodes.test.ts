@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { type NodeState, NodeTable } from "../../daemon/mesh/nodes.ts";
 import { PrefixIndex } from "../../daemon/mesh/prefix-index.ts";
+import { addStat, type RunningStats } from "../../daemon/mesh/stats.ts";
 import { resolveConfig } from "../../daemon/mesh/types.ts";
 
 const key = (i: number, first = "") => (first + i.toString(16).toUpperCase()).padEnd(64, "7");
@@ -107,6 +108,28 @@ describe("NodeTable", () => {
     expect(t.get(saved.publicKey)).toEqual(saved);
     // The saved row's JSON keeps its field order.
     expect(Object.keys(t.get(saved.publicKey)!)).toEqual(Object.keys(saved));
+  });
+
+  it("keeps each node's direct SNR and RSSI statistics while the table grows", () => {
+    const t = new NodeTable(resolveConfig());
+    const keys = Array.from({ length: 300 }, (_, i) => key(i + 16, "3"));
+    const want = new Map<string, { snr: RunningStats | null; rssi: RunningStats | null }>();
+    for (let round = 0; round < 3; round++)
+      keys.forEach((k, i) => {
+        t.ensure(k, 1000);
+        const snr = i % 4 === 0 ? null : ((i * 7 + round * 13) % 80) / 4 - 10;
+        const rssi = i % 5 === 0 ? null : -60 - ((i + round) % 50);
+        t.direct(k, 2000 + round, snr, rssi);
+        const w = want.get(k) ?? { snr: null, rssi: null };
+        if (snr !== null) w.snr = addStat(w.snr, snr);
+        if (rssi !== null) w.rssi = addStat(w.rssi, rssi);
+        want.set(k, w);
+      });
+    for (const k of keys) {
+      const n = t.get(k)!;
+      expect({ snr: n.snr, rssi: n.rssi }).toEqual(want.get(k));
+      expect(n.lastDirect).toBe(2002);
+    }
   });
 
   it("evicts the longest-unheard tenth and reuses their slots clean", () => {
