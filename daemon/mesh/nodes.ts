@@ -19,7 +19,7 @@ import { type HealthStatus, type HealthThresholds, healthStatus } from "./health
 import { PrefixIndex } from "./prefix-index.ts";
 import type { NodeInfo } from "./resolve.ts";
 import {
-  addStat,
+  addStatAt,
   type RunningStats,
   readStatsAt,
   STATS_WIDTH,
@@ -306,8 +306,8 @@ export class NodeTable {
     const o = slot * COLUMNS;
     const v = this.num;
     if (at > v[o + LAST_DIRECT]!) v[o + LAST_DIRECT] = at;
-    if (snr !== null) writeStatsAt(v, o + SNR, addStat(readStatsAt(v, o + SNR), snr));
-    if (rssi !== null) writeStatsAt(v, o + RSSI, addStat(readStatsAt(v, o + RSSI), rssi));
+    if (snr !== null) addStatAt(v, o + SNR, snr);
+    if (rssi !== null) addStatAt(v, o + RSSI, rssi);
   }
 
   thresholds(role: number): HealthThresholds {

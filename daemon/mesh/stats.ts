@@ -95,6 +95,22 @@ export function writeStatsAt(f: Float64Array, o: number, s: RunningStats | null)
   f[o + 5] = s.recent;
 }
 
+/** addStat on the statistics at `o` of a row, in place (no object made). */
+export function addStatAt(f: Float64Array, o: number, v: number): void {
+  if (f[o] === 0) {
+    f[o + 2] = v;
+    f[o + 3] = v;
+    f[o + 5] = v;
+  } else {
+    if (v < f[o + 2]!) f[o + 2] = v;
+    if (v > f[o + 3]!) f[o + 3] = v;
+    f[o + 5] = f[o + 5]! + 0.2 * (v - f[o + 5]!);
+  }
+  f[o] = f[o]! + 1;
+  f[o + 1] = f[o + 1]! + v;
+  f[o + 4] = v;
+}
+
 /**
  * Restore from untrusted JSON (the array of statsRow, or the named fields
  * of tables versions 1-3): anything malformed yields null.

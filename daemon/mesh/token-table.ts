@@ -9,7 +9,7 @@
  * `alive` and `direct`.
  */
 import { Rows } from "./rows.ts";
-import { addStat, type RunningStats, readStatsAt, STATS_WIDTH, writeStatsAt } from "./stats.ts";
+import { addStatAt, type RunningStats, readStatsAt, STATS_WIDTH, writeStatsAt } from "./stats.ts";
 
 /** How a path hash or a radio was heard (attributed to a node when it resolves alone). */
 export interface TokenStats {
@@ -118,8 +118,8 @@ export class TokenTable {
     const f = this.rows.block(row);
     const o = this.rows.offset(row);
     if (at > f[o + LAST_DIRECT]!) f[o + LAST_DIRECT] = at;
-    if (snr !== null) writeStatsAt(f, o + SNR, addStat(readStatsAt(f, o + SNR), snr));
-    if (rssi !== null) writeStatsAt(f, o + RSSI, addStat(readStatsAt(f, o + RSSI), rssi));
+    if (snr !== null) addStatAt(f, o + SNR, snr);
+    if (rssi !== null) addStatAt(f, o + RSSI, rssi);
   }
 
   private read(row: number): TokenStats {
