@@ -9,24 +9,18 @@
  * the key (no Map of keys). An object per node cost some 310 bytes of V8
  * heap (its fields, and a boxed number for each time) against 104 here,
  * which at 20,000 nodes is most of what the mesh model weighs
- * (bench/soak.ts --nodes 20000). The direct SNR and RSSI statistics take
- * 96 bytes more per slot; as objects in maps by slot they held more
- * (bench/mesh-tables.ts' restored state, 20,000 nodes: heap 38.9 -> 30.8
- * MB, array buffers 15.1 -> 17.8). Readers get a plain NodeState copy;
- * every change goes through the table's methods.
+ * (bench/soak.ts --nodes 20000). The nodes a radio heard directly, a few
+ * in a real mesh, have a row of SNR and RSSI statistics besides (RfRows);
+ * as objects in two maps by slot they held more (bench/mesh-tables.ts'
+ * restored state, 20,000 nodes all heard directly: heap 38.9 -> 30.8 MB,
+ * array buffers 15.1 -> 19.0). Readers get a plain NodeState copy; every
+ * change goes through the table's methods.
  */
 import { type HealthStatus, type HealthThresholds, healthStatus } from "./health.ts";
 import { PrefixIndex } from "./prefix-index.ts";
 import type { NodeInfo } from "./resolve.ts";
-import {
-  addStatAt,
-  type RunningStats,
-  readStatsAt,
-  STATS_WIDTH,
-  type StatsView,
-  viewStats,
-  writeStatsAt,
-} from "./stats.ts";
+import { RfRows } from "./rows.ts";
+import { type RunningStats, type StatsView, viewStats } from "./stats.ts";
 import { type MeshAdvert, type ResolvedMeshConfig, type RoleName, roleName } from "./types.ts";
 
 /** One node as the table answers it (a copy: change it through the table). */
@@ -125,10 +119,9 @@ const FEWEST_HOPS = 9;
 const LAST_DIRECT = 10;
 const RELAYED = 11;
 const ROLE = 12;
-/** Heard directly: SNR's then RSSI's statistics (stats.ts' layout; n 0: none). */
-const SNR = 13;
-const RSSI = SNR + STATS_WIDTH;
-const COLUMNS = RSSI + STATS_WIDTH;
+/** The node's ref in the table's RfRows (0: never heard directly). */
+const RF = 13;
+const COLUMNS = 14;
 
 const orNaN = (v: number | null): number => (v === null ? Number.NaN : v);
 const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
@@ -143,6 +136,8 @@ export class NodeTable {
   /** Slots made so far (freed ones are reused first). */
   private made = 0;
   private readonly names: (string | null)[] = [];
+  /** SNR and RSSI of the nodes a radio heard directly, only theirs. */
+  private readonly rf = new RfRows();
   private readonly extrasOf = new Map<number, Record<string, unknown>>();
   private readonly free: number[] = [];
 
@@ -204,8 +199,7 @@ export class NodeTable {
     v[o + RELAYED] = n.relayed;
     v[o + ROLE] = n.role;
     this.names[slot] = n.name;
-    writeStatsAt(v, o + SNR, n.snr);
-    writeStatsAt(v, o + RSSI, n.rssi);
+    v[o + RF] = this.rf.put(v[o + RF]!, n.snr, n.rssi);
     this.setSparse(this.extrasOf, slot, n.extras);
     return true;
   }
@@ -306,8 +300,7 @@ export class NodeTable {
     const o = slot * COLUMNS;
     const v = this.num;
     if (at > v[o + LAST_DIRECT]!) v[o + LAST_DIRECT] = at;
-    if (snr !== null) addStatAt(v, o + SNR, snr);
-    if (rssi !== null) addStatAt(v, o + RSSI, rssi);
+    v[o + RF] = this.rf.add(v[o + RF]!, snr, rssi);
   }
 
   thresholds(role: number): HealthThresholds {
@@ -359,8 +352,8 @@ export class NodeTable {
       advertIntervalMs: orNull(v[o + ADVERT_INTERVAL]!),
       advertTimestamp: v[o + ADVERT_TIMESTAMP]!,
       fewestHops: orNull(v[o + FEWEST_HOPS]!),
-      snr: readStatsAt(v, o + SNR),
-      rssi: readStatsAt(v, o + RSSI),
+      snr: this.rf.snr(v[o + RF]!),
+      rssi: this.rf.rssi(v[o + RF]!),
       lastDirect: v[o + LAST_DIRECT]!,
       relayed: v[o + RELAYED]!,
       extras: this.extrasOf.get(slot) ?? null,
@@ -425,6 +418,8 @@ export class NodeTable {
     this.index.removeAll(new Set(gone.map(([k]) => k)));
     for (const [key, slot] of gone) {
       this.names[slot] = null;
+      this.rf.release(v[slot * COLUMNS + RF]!);
+      v[slot * COLUMNS + RF] = 0;
       this.extrasOf.delete(slot);
       this.free.push(slot);
       this.evicted++;

@@ -3,13 +3,15 @@
  * held 6 fields, two RunningStats objects and a box for every millisecond
  * time and fraction among them. Here a token is an entry in a Map of row
  * numbers and a row of TOKEN_STRIDE doubles in blocks (Rows, as the edges'
- * numbers are): bench/mesh-tables.ts' restored state (19,944 tokens) went
- * from 47.0 MB of heap and 12.6 of array buffers to 38.9 and 15.1. Readers
- * get a TokenStats copy; the state updates a row in place through `heard`,
+ * numbers are); the few tokens a radio heard directly (the last hops) have
+ * a row of SNR and RSSI statistics besides (RfRows). bench/mesh-tables.ts'
+ * restored state (19,944 tokens, every one heard directly) went from 47.0
+ * MB of heap and 12.6 of array buffers to 38.9 and 15.1. Readers get a
+ * TokenStats copy; the state updates a row in place through `heard`,
  * `alive` and `direct`.
  */
-import { Rows } from "./rows.ts";
-import { addStatAt, type RunningStats, readStatsAt, STATS_WIDTH, writeStatsAt } from "./stats.ts";
+import { RfRows, Rows } from "./rows.ts";
+import type { RunningStats } from "./stats.ts";
 
 /** How a path hash or a radio was heard (attributed to a node when it resolves alone). */
 export interface TokenStats {
@@ -26,14 +28,16 @@ const LAST_HEARD = 0;
 const FEWEST_HOPS = 1;
 const RELAYED = 2;
 const LAST_DIRECT = 3;
-const SNR = 4;
-const RSSI = SNR + STATS_WIDTH;
-/** Doubles in a token's row: the four numbers, then SNR's and RSSI's statistics. */
-export const TOKEN_STRIDE = RSSI + STATS_WIDTH;
+/** The token's ref in its table's RfRows (0: never heard directly). */
+const RF = 4;
+/** Doubles in a token's row. */
+export const TOKEN_STRIDE = 5;
 
 export class TokenTable {
   private readonly slots = new Map<string, number>();
   private readonly rows = new Rows(TOKEN_STRIDE);
+  /** SNR and RSSI of the tokens heard directly (the last hops), only theirs. */
+  private readonly rf = new RfRows();
 
   get size(): number {
     return this.slots.size;
@@ -66,14 +70,14 @@ export class TokenTable {
     f[o + FEWEST_HOPS] = s.fewestHops ?? Number.NaN;
     f[o + RELAYED] = s.relayed;
     f[o + LAST_DIRECT] = s.lastDirect;
-    writeStatsAt(f, o + SNR, s.snr);
-    writeStatsAt(f, o + RSSI, s.rssi);
+    f[o + RF] = this.rf.put(f[o + RF]!, s.snr, s.rssi);
   }
 
   delete(t: string): boolean {
     const row = this.slots.get(t);
     if (row === undefined) return false;
     this.slots.delete(t);
+    this.rf.release(this.rows.block(row)[this.rows.offset(row) + RF]!);
     this.rows.release(row);
     return true;
   }
@@ -118,8 +122,7 @@ export class TokenTable {
     const f = this.rows.block(row);
     const o = this.rows.offset(row);
     if (at > f[o + LAST_DIRECT]!) f[o + LAST_DIRECT] = at;
-    if (snr !== null) addStatAt(f, o + SNR, snr);
-    if (rssi !== null) addStatAt(f, o + RSSI, rssi);
+    f[o + RF] = this.rf.add(f[o + RF]!, snr, rssi);
   }
 
   private read(row: number): TokenStats {
@@ -131,8 +134,8 @@ export class TokenTable {
       fewestHops: Number.isNaN(hops) ? null : hops,
       relayed: f[o + RELAYED]!,
       lastDirect: f[o + LAST_DIRECT]!,
-      snr: readStatsAt(f, o + SNR),
-      rssi: readStatsAt(f, o + RSSI),
+      snr: this.rf.snr(f[o + RF]!),
+      rssi: this.rf.rssi(f[o + RF]!),
     };
   }
 }
