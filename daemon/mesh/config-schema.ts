@@ -57,7 +57,7 @@ export const MESH_SCHEMA = {
       minimum: 1,
       default: 50000,
       description:
-        "Cap on neighbour edges kept (weakest pruned first). Edges cost memory: with 20,000 nodes the daemon ran at 146 MB holding 45,334 edges and 170 MB holding 103,232 (docs/mesh.md).",
+        "Cap on neighbour edges kept (weakest pruned first). Edges cost memory: with 20,000 nodes the daemon ran at 137 MB holding 45,342 edges and 157 MB holding 100,346 (docs/mesh.md).",
     },
     maxNodes: {
       type: "integer",

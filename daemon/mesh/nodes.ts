@@ -7,7 +7,7 @@
  * Float64Array, names in a plain array, sensor extras in a map by slot. A
  * key finds its slot through the prefix index, which keeps the slot beside
  * the key (no Map of keys). An object per node cost some 310 bytes of V8
- * heap (its fields, and a boxed number for each time) against 104 here,
+ * heap (its fields, and a boxed number for each time) against 112 here,
  * which at 20,000 nodes is most of what the mesh model weighs
  * (bench/soak.ts --nodes 20000). The nodes a radio heard directly, a few
  * in a real mesh, have a row of SNR and RSSI statistics besides (RfRows);
