@@ -11,8 +11,8 @@
  * 20,000 nodes and 100,000 edges.
  */
 import { type EdgeResolution, RESOLUTION_HOWS } from "./resolve.ts";
-import { Rows } from "./rows.ts";
-import { type RunningStats, readStatsAt, STATS_WIDTH, writeStatsAt } from "./stats.ts";
+import { RfRows, Rows } from "./rows.ts";
+import type { RunningStats } from "./stats.ts";
 
 export interface EdgeState {
   /** Tokens, a < b. */
@@ -46,18 +46,12 @@ const LAST = 1;
 const SCORE = 2;
 const SCORE_AT = 3;
 const CONFIDENCE = 4;
-/**
- * Doubles in a row of times, score and resolution confidence, and in a row
- * of statistics (SNR's then RSSI's, stats.ts' layout).
- */
+/** Doubles in a row of times, score and resolution confidence. */
 export const TIMES_STRIDE = 5;
-export const RF_STRIDE = 2 * STATS_WIDTH;
-const SNR = 0;
-const RSSI = STATS_WIDTH;
 /** One graph's edge rows: times and score for every edge, statistics for those that have any. */
 export class EdgeColumns {
   readonly times = new Rows(TIMES_STRIDE);
-  readonly rf = new Rows(RF_STRIDE);
+  readonly rf = new RfRows();
 }
 
 /** One edge of a graph: an EdgeState whose numbers are rows of its EdgeColumns. */
@@ -66,8 +60,8 @@ export class EdgeRecord implements EdgeState {
   observations = 0;
   hashSizes = 0;
   kinds = 0;
-  /** Row in cols.rf, -1 until the edge has statistics. */
-  rfRow = -1;
+  /** Ref of its statistics in cols.rf (0: none yet). */
+  rf = 0;
   /** The resolution's ends (null: not resolved), and its `how` * 2 + `sure`. */
   private resA: string | null = null;
   private resB = "";
@@ -84,9 +78,9 @@ export class EdgeRecord implements EdgeState {
   /** Give the rows back (the graph removed the edge): only the tokens stay meaningful. */
   release(): void {
     this.cols.times.release(this.row);
-    if (this.rfRow >= 0) this.cols.rf.release(this.rfRow);
+    this.cols.rf.release(this.rf);
     this.row = -1;
-    this.rfRow = -1;
+    this.rf = 0;
   }
 
   // A released record reads 0 and ignores writes: a sliced settle may
@@ -103,20 +97,15 @@ export class EdgeRecord implements EdgeState {
     t.block(this.row)[t.offset(this.row) + i] = v;
   }
 
-  private stats(i: number): RunningStats | null {
-    if (this.rfRow < 0) return null;
-    const rf = this.cols.rf;
-    return readStatsAt(rf.block(this.rfRow), rf.offset(this.rfRow) + i);
+  /** One hearing's SNR and RSSI (null: not reported) added to its statistics. */
+  hear(snr: number | null, rssi: number | null): void {
+    if (this.row < 0) return;
+    this.rf = this.cols.rf.add(this.rf, snr, rssi);
   }
 
-  private setStats(i: number, s: RunningStats | null): void {
+  private setStats(snr: RunningStats | null, rssi: RunningStats | null): void {
     if (this.row < 0) return;
-    if (this.rfRow < 0) {
-      if (!s || s.n === 0) return;
-      this.rfRow = this.cols.rf.alloc();
-    }
-    const rf = this.cols.rf;
-    writeStatsAt(rf.block(this.rfRow), rf.offset(this.rfRow) + i, s);
+    this.rf = this.cols.rf.put(this.rf, snr, rssi);
   }
 
   /** A fresh object on every read, as `resolveEdge` makes them. */
@@ -162,16 +151,16 @@ export class EdgeRecord implements EdgeState {
   }
   /** A fresh object on every read: change it by assigning it back. */
   get snr(): RunningStats | null {
-    return this.stats(SNR);
+    return this.cols.rf.snr(this.rf);
   }
   set snr(s: RunningStats | null) {
-    this.setStats(SNR, s);
+    this.setStats(s, this.rssi);
   }
   /** A fresh object on every read: change it by assigning it back. */
   get rssi(): RunningStats | null {
-    return this.stats(RSSI);
+    return this.cols.rf.rssi(this.rf);
   }
   set rssi(s: RunningStats | null) {
-    this.setStats(RSSI, s);
+    this.setStats(this.snr, s);
   }
 }

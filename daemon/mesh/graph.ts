@@ -14,7 +14,7 @@
  */
 import { EdgeColumns, type EdgeEnds, EdgeRecord, type EdgeState } from "./edge-record.ts";
 import { ID_SPAN, pairKey } from "./pair-counts.ts";
-import { addStat, decay } from "./stats.ts";
+import { decay } from "./stats.ts";
 
 export type { EdgeEnds, EdgeState } from "./edge-record.ts";
 
@@ -218,8 +218,7 @@ export class Graph {
     e.kinds |= s.kind;
     if (s.at < e.firstSeen) e.firstSeen = s.at;
     if (s.at > e.lastSeen) e.lastSeen = s.at;
-    if (s.snr !== null) e.snr = addStat(e.snr, s.snr);
-    if (s.rssi !== null) e.rssi = addStat(e.rssi, s.rssi);
+    e.hear(s.snr, s.rssi);
     if (this.firstForTransmission(s.hash, key)) {
       e.sightings++;
       if (s.at >= e.scoreAt) {

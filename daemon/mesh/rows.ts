@@ -1,7 +1,8 @@
 /**
  * Rows of doubles in blocks of Float64Arrays: how the mesh model holds the
- * numbers of its many small records (edges, path tokens) without an object,
- * and a box for each fraction or millisecond time, per record.
+ * numbers of its many small records (edges, path tokens, the SNR and RSSI
+ * statistics of edges, nodes and tokens) without an object, and a box for
+ * each fraction or millisecond time, per record.
  */
 import { addStatAt, type RunningStats, readStatsAt, STATS_WIDTH, writeStatsAt } from "./stats.ts";
 
@@ -69,6 +70,11 @@ export class RfRows {
   /** Rows held (records with statistics). */
   get live(): number {
     return this.rows.live;
+  }
+
+  /** Rows the blocks have room for. */
+  get capacity(): number {
+    return this.rows.capacity;
   }
 
   /** The SNR statistics at `ref`, null when none. */

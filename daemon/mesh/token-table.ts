@@ -6,9 +6,10 @@
  * numbers are); the few tokens a radio heard directly (the last hops) have
  * a row of SNR and RSSI statistics besides (RfRows). bench/mesh-tables.ts'
  * restored state (19,944 tokens, every one heard directly) went from 47.0
- * MB of heap and 12.6 of array buffers to 38.9 and 15.1. Readers get a
- * TokenStats copy; the state updates a row in place through `heard`,
- * `alive` and `direct`.
+ * MB of heap and 12.6 of array buffers to 38.9 and 15.1 when the tokens
+ * moved into rows (d159753, the statistics then in every token's row).
+ * Readers get a TokenStats copy; the state updates a row in place through
+ * `heard`, `alive` and `direct`.
  */
 import { RfRows, Rows } from "./rows.ts";
 import type { RunningStats } from "./stats.ts";

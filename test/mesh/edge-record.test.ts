@@ -8,6 +8,7 @@ import { EdgeColumns, EdgeRecord, TIMES_STRIDE } from "../../daemon/mesh/edge-re
 import { Graph, type Sighting } from "../../daemon/mesh/graph.ts";
 import { RESOLUTION_HOWS } from "../../daemon/mesh/resolve.ts";
 import { BLOCK_ROWS } from "../../daemon/mesh/rows.ts";
+import { addStat, type RunningStats } from "../../daemon/mesh/stats.ts";
 import { bigState } from "../support/mesh/big.ts";
 import { plainEdge } from "../support/mesh/edge.ts";
 
@@ -85,9 +86,29 @@ describe("edge rows", () => {
     old.lastSeen = 9;
     old.rssi = { n: 1, sum: -90, min: -90, max: -90, last: -90, recent: -90 };
     old.res = { a: "?a", b: "?b", confidence: 0.5, sure: false, how: "context" };
+    old.hear(4, -80);
     expect([old.score, old.lastSeen, old.snr, old.rssi]).toEqual([0, 0, null, null]);
     expect([next.score, next.lastSeen, next.rssi]).toEqual([3, 0, null]);
     expect(c.rf.live).toBe(0);
+  });
+
+  it("add each hearing's SNR and RSSI as addStat does, and free the row when both are cleared", () => {
+    const c = new EdgeColumns();
+    const r = new EdgeRecord(c, c.times.alloc(), "?a", "?b");
+    let snr: RunningStats | null = null;
+    let rssi: RunningStats | null = null;
+    for (let i = 0; i < 50; i++) {
+      const v = i % 7 === 0 ? null : (i % 13) / 4 - 2;
+      const w = i % 5 === 0 ? null : -70 - (i % 11);
+      if (v !== null) snr = addStat(snr, v);
+      if (w !== null) rssi = addStat(rssi, w);
+      r.hear(v, w);
+    }
+    expect([r.snr, r.rssi]).toEqual([snr, rssi]);
+    r.snr = null;
+    expect([r.snr, r.rssi, c.rf.live]).toEqual([null, rssi, 1]);
+    r.rssi = null;
+    expect([r.rf, c.rf.live]).toEqual([0, 0]);
   });
 
   it("read statistics as null until set, and a read is a copy", () => {
@@ -95,7 +116,7 @@ describe("edge rows", () => {
     const r = new EdgeRecord(c, c.times.alloc(), "?a", "?b");
     expect(r.snr).toBeNull();
     r.snr = null;
-    expect(r.rfRow).toBe(-1);
+    expect(r.rf).toBe(0);
     const s = { n: 1, sum: -5.25, min: -5.25, max: -5.25, last: -5.25, recent: -5.25 };
     r.snr = s;
     const read = r.snr!;
