@@ -103,7 +103,8 @@ export class EdgeRecord implements EdgeState {
     this.rf = this.cols.rf.add(this.rf, snr, rssi);
   }
 
-  private setStats(snr: RunningStats | null, rssi: RunningStats | null): void {
+  /** Both statistics at once (a restored edge's): one write of its row. */
+  setStats(snr: RunningStats | null, rssi: RunningStats | null): void {
     if (this.row < 0) return;
     this.rf = this.cols.rf.put(this.rf, snr, rssi);
   }

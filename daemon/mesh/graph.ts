@@ -248,8 +248,7 @@ export class Graph {
     r.scoreAt = e.scoreAt;
     r.hashSizes = e.hashSizes;
     r.kinds = e.kinds;
-    r.snr = e.snr;
-    r.rssi = e.rssi;
+    r.setStats(e.snr, e.rssi);
     r.res = e.res;
   }
 
