@@ -148,10 +148,11 @@ export function replayJournals(
         lastInFile = op.seq;
         if (op.seq <= lastSeq) continue;
         if (op.seq !== lastSeq + 1) {
-          const msg = `journal gap: records ${lastSeq + 1}..${op.seq - 1} are missing`;
+          const range = `${lastSeq + 1}..${op.seq - 1}`;
+          const msg = `journal gap: records ${range} are missing`;
           count("journal_gaps");
           log.error(msg);
-          gaps.push({ range: `${lastSeq + 1}..${op.seq - 1}`, msg });
+          gaps.push({ range, msg });
         }
         w.apply(op);
         afterApply?.(payload.length);
